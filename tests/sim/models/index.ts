@@ -1,4 +1,5 @@
 import type { SimModel } from "../types";
+import { clusterModel } from "./cluster";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [];
+export const models: SimModel[] = [clusterModel()];

@@ -1,0 +1,29 @@
+/** `/cluster/options`: datacenter.cfg, whose property-string options GET returns parsed. */
+import type { SimContext } from "../types";
+import type { ConfigRecord } from "./config-text";
+import { FlatConfig } from "./flat-config";
+import { registerSingleton, type Register } from "./generic-store";
+import { parametersOf } from "./schema";
+import { parsePropertyString, subKeysOf } from "./property-string";
+
+const TEMPLATE = "/cluster/options";
+
+/** Registers GET/PUT `/cluster/options` over one datacenter.cfg (no digest: PVE's PUT has none). */
+export function installClusterOptions(register: Register, ctx: SimContext): void {
+  const schema = parametersOf("PUT", TEMPLATE);
+  // PUT stores the strings as written; GET parses them like `parse_datacenter_config`.
+  const view = (raw: ConfigRecord): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      const format = subKeysOf(schema[key]);
+      out[key] = format && typeof value === "string" ? parsePropertyString(value, format) : value;
+    }
+    return out;
+  };
+  registerSingleton(register, ctx, {
+    template: TEMPLATE,
+    config: new FlatConfig({ keyboard: "en-us" }),
+    lockId: "file-datacenter_cfg",
+    view,
+  });
+}
