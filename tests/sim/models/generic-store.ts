@@ -35,6 +35,8 @@ export interface CollectionHooks {
   list?(req: SimRequest): unknown;
   /** Replaces the GET item (e.g. SDN pending/running views). */
   read?(id: string, req: SimRequest): unknown;
+  /** The data POST/PUT return (default null; storage returns `{storage, type}`). */
+  result?(id: string, record: ConfigRecord, req: SimRequest): unknown;
   /** Runs after any successful write (e.g. counters). */
   written?(req: SimRequest): void;
 }
@@ -109,7 +111,7 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
         hooks.create?.(id, record, req);
         store.set(id, record);
         hooks.written?.(req);
-        return null;
+        return hooks.result?.(id, record, req) ?? null;
       }),
     );
   }
@@ -136,7 +138,7 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       hooks.update?.(id, record, before, req);
       store.set(id, record);
       hooks.written?.(req);
-      return null;
+      return hooks.result?.(id, record, req) ?? null;
     }),
   );
 

@@ -1,5 +1,6 @@
 import type { SimModel } from "../types";
 import { clusterModel } from "./cluster";
+import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel()];
+export const models: SimModel[] = [clusterModel(), storageModel()];
