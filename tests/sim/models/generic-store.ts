@@ -160,8 +160,8 @@ export interface SingletonSpec {
   readonly template: string;
   /** The config, or how to find it from the request (per-node configs). */
   readonly config: FlatConfig | ((req: SimRequest) => FlatConfig);
-  /** The lock taken by PUT; omitted for files PVE writes without one. */
-  readonly lockId?: string;
+  /** The lock taken by PUT (or how to name it from the request); omitted for unlocked files. */
+  readonly lockId?: string | ((req: SimRequest) => string);
   /** GET returns `digest` and PUT enforces it (only where the PUT schema has `digest`). */
   readonly digest?: boolean;
   readonly hidden?: readonly string[];
@@ -207,6 +207,7 @@ export function registerSingleton(register: Register, ctx: SimContext, spec: Sin
       config.replace(next);
       return null;
     };
-    return spec.lockId ? ctx.withLock(spec.lockId, write) : write();
+    const lockId = typeof spec.lockId === "function" ? spec.lockId(req) : spec.lockId;
+    return lockId ? ctx.withLock(lockId, write) : write();
   });
 }

@@ -1,6 +1,7 @@
 import type { SimModel } from "../types";
 import { clusterModel } from "./cluster";
+import { firewallModel } from "./firewall";
 import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel(), storageModel()];
+export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel()];
