@@ -1,0 +1,22 @@
+/**
+ * @naas/pulumi-proxmox: manage Proxmox VE with Pulumi.
+ *
+ * The REST client is exported for programs that need to call the API directly.
+ */
+export {
+  ProxmoxClient,
+  PveApiError,
+  isPveApiError,
+  isUpid,
+  parseUpid,
+  type HttpMethod,
+  type ProxmoxClientOptions,
+  type PveErrorKind,
+  type PveParams,
+  type PveParamValue,
+  type PveVersion,
+  type RequestOptions,
+  type TaskResult,
+  type Upid,
+  type WaitForTaskOptions,
+} from "./provider/client";

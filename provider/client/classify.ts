@@ -1,0 +1,75 @@
+/**
+ * Turns what PVE (or the network) said into a {@link PveErrorKind}.
+ * PVE has no 404/409/429: "does not exist", lock timeouts and digest mismatches all come as
+ * HTTP 500 with a message, so the message decides. Matching is case-exact on PVE's own phrasings
+ * (a loose match would turn transient errors into "gone").
+ */
+import type { PveErrorKind } from "./errors";
+
+/** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
+const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /];
+
+/** Guest flocks, the config `lock:` property, and cfs-lock acquire timeouts: nothing was changed. */
+const LOCKED = [/can't lock file '[^']*' - got timeout/, /\b(?:VM|CT) is locked\b/, /got lock request timeout/];
+
+/** Digest mismatches and create races. */
+const CONFLICT = [/detected modified configuration/, /checksum mismatch/, /already exists/];
+
+/** Node error codes that mean "could not reach (or trust) the server". */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+  "ERR_PVE_FINGERPRINT_MISMATCH",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+
+/** What is known about a failure. */
+export interface FailureFacts {
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** PVE's message (JSON `message` or reason phrase). */
+  message?: string;
+  /** Node/got error code, when no response arrived. */
+  code?: string;
+}
+
+/** True for a lock or cfs-lock acquire timeout message. */
+export function isLockTimeoutMessage(message: string): boolean {
+  return LOCKED.some((re) => re.test(message));
+}
+
+/** True when a Node/got error code means a connection or TLS failure. */
+export function isUnreachableCode(code: string): boolean {
+  return UNREACHABLE_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
+}
+
+/** Classifies one failure. Pure; table-tested. */
+export function classify(facts: FailureFacts): PveErrorKind {
+  const { status, code } = facts;
+  const message = facts.message ?? "";
+  if (status === undefined) {
+    if (code === "ETIMEDOUT" || code === "ERR_ABORTED") return "timeout";
+    return code !== undefined && isUnreachableCode(code) ? "unreachable" : "server";
+  }
+  if (status === 400 || status === 501) return "validation";
+  if (status === 401) return "auth";
+  if (status === 404) return "not-found"; // only TFA's "No such tfa entry"
+  if (status === 403) return "permission";
+  if (status === 595 || status === 596 || status === 597 || status === 599) return "unreachable";
+  if (isLockTimeoutMessage(message)) return "locked";
+  if (CONFLICT.some((re) => re.test(message))) return "conflict";
+  if (NOT_FOUND.some((re) => re.test(message))) return "not-found";
+  return "server";
+}

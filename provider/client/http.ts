@@ -1,0 +1,178 @@
+/**
+ * One configured got instance per client (prefix URL, agent, timeout, retry policy) and the
+ * translation of every got outcome into data or a {@link PveApiError}.
+ */
+import got, { type Got, RequestError } from "got";
+import { z } from "zod";
+import { classify } from "./classify";
+import { PveApiError, type HttpMethod } from "./errors";
+import { formEncode, type PveParams } from "./encode";
+import type { Redactor } from "./redact";
+import { retryDelay, shouldRetry } from "./retry";
+import type { PveAgent } from "./tls";
+
+/** A successful response: `{data, ...}` (plus `total`/`changes` on some endpoints). */
+const SuccessEnvelope = z.looseObject({ data: z.unknown() }).refine((body) => "data" in body, "missing 'data'");
+
+/** An error body: `{data:null, errors?, message?}` (message only from PVE 8.3 on). */
+const ErrorEnvelope = z.looseObject({
+  message: z.string().optional(),
+  errors: z.record(z.string(), z.unknown()).nullish(),
+});
+
+/** One request as the transport sends it. `path` is already encoded, without a leading slash. */
+export interface WireRequest {
+  method: HttpMethod;
+  /** The path as the caller gave it, for messages. */
+  path: string;
+  encodedPath: string;
+  params?: PveParams | undefined;
+  headers: Record<string, string>;
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** Settings of a {@link Transport}. */
+export interface TransportSettings {
+  baseUrl: string;
+  agent: PveAgent;
+  timeoutMs: number;
+  retries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  redact: Redactor;
+  log: (line: string) => void;
+}
+
+interface RequestContext extends Record<string, unknown> {
+  method: HttpMethod;
+  path: string;
+  idempotent: boolean;
+}
+
+interface Facts {
+  status?: number;
+  code?: string;
+  message: string;
+  errors?: Record<string, string>;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a got error tells about the failure: status, PVE's message, per-field errors, or a code. */
+function factsOf(error: RequestError): Facts {
+  const response = error.response;
+  if (!response) return { code: error.code, message: error.message };
+  const text = typeof response.body === "string" ? response.body : "";
+  const parsed = ErrorEnvelope.safeParse(parseJson(text));
+  const envelope = parsed.success ? parsed.data : undefined;
+  // PVE ≥ 8.3 puts the message in JSON; older PVE only in the reason phrase; pre-routing errors as text.
+  const message = envelope?.message ?? response.statusMessage ?? (envelope ? "" : text);
+  const facts: Facts = { status: response.statusCode, message: message.trim() };
+  if (envelope?.errors) {
+    facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [k, String(v).trim()]));
+  }
+  return facts;
+}
+
+/** Builds the error a person can act on: `<METHOD> <path>: <PVE message>` plus per-field errors. */
+function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path">, redact: Redactor): PveApiError {
+  if (error instanceof PveApiError) return error;
+  const facts: Facts =
+    error instanceof RequestError ? factsOf(error) : { message: error instanceof Error ? error.message : String(error) };
+  const kind = classify(facts);
+  const { method, path } = request;
+  let text = facts.message || `HTTP ${facts.status ?? "error"}`;
+  if (facts.status === 501) text = `the connected Proxmox VE does not implement ${method} ${path} (${text})`;
+  if (kind === "timeout" && facts.code === "ERR_ABORTED") text = `aborted (${text})`;
+  const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [k, redact(v)]));
+  const fieldLines = Object.entries(errors ?? {}).map(([k, v]) => `\n  ${k}: ${v}`);
+  const cause = Object.assign(new Error(redact(error instanceof Error ? error.message : String(error))), {
+    code: facts.code,
+  });
+  return new PveApiError({
+    kind,
+    message: redact(`${method} ${path}: ${text}${fieldLines.join("")}`),
+    method,
+    path,
+    ...(facts.status !== undefined ? { status: facts.status } : {}),
+    ...(errors ? { errors } : {}),
+    ...(facts.message ? { pveMessage: redact(facts.message) } : {}),
+    retryable: shouldRetry({ method, kind, status: facts.status, code: facts.code, idempotent: false }),
+    cause,
+  });
+}
+
+/** Sends requests and returns the unwrapped `data`, or throws a {@link PveApiError}. */
+export class Transport {
+  readonly #got: Got;
+  readonly #settings: TransportSettings;
+
+  constructor(settings: TransportSettings) {
+    this.#settings = settings;
+    const { redact, log } = settings;
+    this.#got = got.extend({
+      prefixUrl: settings.baseUrl,
+      agent: { https: settings.agent },
+      timeout: { request: settings.timeoutMs },
+      responseType: "text",
+      followRedirect: false,
+      headers: { "user-agent": "naas-pulumi-proxmox", accept: "application/json" },
+      retry: {
+        limit: settings.retries,
+        methods: ["GET", "POST", "PUT", "DELETE"],
+        // Only the candidates; shouldRetry() decides per method, message and idempotency.
+        statusCodes: [500, 502, 503, 504, 595, 596, 597, 599],
+        errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"],
+        calculateDelay: ({ attemptCount, error }) => {
+          const context = error.options.context as RequestContext;
+          const facts = factsOf(error);
+          const kind = classify(facts);
+          if (!shouldRetry({ ...context, kind, status: facts.status, code: facts.code })) return 0;
+          const delay = retryDelay(attemptCount, settings.retryBaseDelayMs, settings.retryMaxDelayMs);
+          log(redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${facts.message}`));
+          return delay;
+        },
+      },
+    });
+  }
+
+  /** Sends one request; resolves to `data` of PVE's `{data: ...}` envelope. */
+  async send<T>(request: WireRequest): Promise<T> {
+    const { method, path, redact } = { ...request, redact: this.#settings.redact };
+    const query = formEncode(request.params);
+    const isBodyMethod = method === "POST" || method === "PUT";
+    // GET/DELETE: parameters only in the query; a body there is a 501 on PVE.
+    const url = !isBodyMethod && query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
+    const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST" };
+    this.#settings.log(redact(`${method} ${path}`));
+    let text: string;
+    try {
+      const response = await this.#got(url, {
+        method,
+        headers: isBodyMethod ? { ...request.headers, "content-type": "application/x-www-form-urlencoded" } : request.headers,
+        ...(isBodyMethod ? { body: query } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        context,
+      });
+      text = response.body;
+    } catch (error) {
+      const pveError = toPveError(error, request, redact);
+      this.#settings.log(pveError.message);
+      throw pveError;
+    }
+    const parsed = SuccessEnvelope.safeParse(parseJson(text));
+    if (!parsed.success) {
+      throw new PveApiError({ kind: "server", method, path, status: 200, message: `${method} ${path}: response is not a PVE JSON envelope ({"data": ...})` });
+    }
+    return parsed.data["data"] as T;
+  }
+}
+
+export { toPveError };
