@@ -89,3 +89,14 @@ export class SimError extends Error {
     this.name = "SimError";
   }
 }
+
+/**
+ * Optional handler result that adds the envelope's extras (`total` for task lists and logs,
+ * `changes` for network diffs); PVE emits them only when truthy. A plain return value is `data`.
+ */
+export class SimResult {
+  constructor(
+    readonly data: unknown,
+    readonly extras: { readonly total?: number; readonly changes?: string } = {},
+  ) {}
+}

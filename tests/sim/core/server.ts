@@ -1,0 +1,181 @@
+/**
+ * The request pipeline of pveproxy/pvedaemon, in PVE's order: request parsing, credentials
+ * (before routing), routing, duplicate path parameters, `allowtoken`, permissions, `proxyto`
+ * node lookup, worker capacity, schema validation, the handler, the envelope.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { HttpMethod, SimAuth, SimContext } from "../types";
+import { SimError, SimResult } from "../types";
+import type { AccessStore } from "../access/store";
+import { authenticate, isUnauthenticated } from "./auth";
+import type { SimClock } from "./clock";
+import { sleep } from "./clock";
+import type { FaultAction, FaultInjector } from "./faults";
+import { collectParams } from "./params";
+import type { PermissionEngine } from "./permissions";
+import { permissionDenied } from "./permissions";
+import type { HandlerRegistry } from "./registry";
+import { runInScope } from "./request-scope";
+import { send, sendData, sendEarlyError, sendError } from "./respond";
+import { matchRoute, schemaMethod } from "./schema";
+import type { TicketSigner } from "./tickets";
+import { validateParams } from "./validate";
+import type { WorkerPools } from "./workers";
+
+const KNOWN_METHODS = new Set(["GET", "POST", "PUT", "DELETE"]);
+const MAX_BODY = 512 * 1024;
+
+/** Everything the pipeline needs. */
+export interface PipelineDeps {
+  readonly nodes: readonly string[];
+  readonly clock: SimClock;
+  readonly store: AccessStore;
+  readonly signer: TicketSigner;
+  readonly perms: PermissionEngine;
+  readonly registry: HandlerRegistry;
+  readonly workers: WorkerPools;
+  readonly faults: FaultInjector;
+  readonly ctx: SimContext;
+  readonly latencyMs: number;
+  readonly authFailureDelayMs: number;
+  /** pveproxy's 30 s proxy inactivity timeout → 596. */
+  readonly syncTimeoutMs: number;
+  readonly record: (entry: { method: string; path: string; status: number }) => void;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Unescapes the path like `uri_unescape`, keeping undecodable input as it is. */
+function unescapePath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Handles one HTTP request. */
+export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? "GET";
+  const url = new URL(req.url ?? "/", "https://sim.invalid");
+  let relPath = "";
+  res.on("finish", () => deps.record({ method, path: relPath, status: res.statusCode }));
+  if (!KNOWN_METHODS.has(method)) return sendEarlyError(res, 501, `method '${method}' not available`);
+  const te = req.headers["transfer-encoding"];
+  if (te) return sendEarlyError(res, 501, /chunked/i.test(te) ? "chunked transfer encoding not supported" : `Unknown transfer encoding '${te}'`);
+  const split = /^\/api2\/+([a-z][a-z0-9]+)(\/.*)?$/.exec(url.pathname);
+  if (!split) return sendEarlyError(res, 501, "no such uri");
+  if (split[1] !== "json") return sendEarlyError(res, 501, `no formatter for uri ${url.pathname}`);
+  relPath = unescapePath(split[2] ?? "/").replace(/\/+$/, "") || "/";
+  const length = Number(req.headers["content-length"] ?? 0);
+  if ((method === "GET" || method === "DELETE") && length > 0) return sendEarlyError(res, 501, `Unexpected content for method '${method}'`);
+  if (length > MAX_BODY) return sendEarlyError(res, 501, "for data too large");
+  const contentType = req.headers["content-type"];
+  if (length > 0 && contentType && !/^application\/(x-www-form-urlencoded|json)\b/.test(contentType)) {
+    return sendEarlyError(res, 506, `upload 'Content-Type '${contentType}' not implemented`);
+  }
+  const body = await readBody(req);
+
+  const faults = deps.faults.decide(method, relPath);
+  const latency = deps.latencyMs + faults.reduce((sum, f) => sum + (f.type === "latency" ? f.ms : 0), 0);
+  if (latency > 0) await sleep(latency);
+  if (faults.some((f) => f.type === "drop")) return void req.socket.destroy();
+  const early = faults.find((f): f is Extract<FaultAction, { type: "status" }> => f.type === "status" && !f.afterHandling);
+  if (early) return send(res, early.status, early.message ?? defaultFaultMessage(early.status));
+
+  let auth: SimAuth = { userid: "", via: "none" };
+  if (!isUnauthenticated(method, relPath)) {
+    const result = authenticate({ method, headers: req.headers, nowMs: deps.clock.now(), forceTicketExpiry: faults.some((f) => f.type === "ticket-expiry") }, deps.store, deps.signer);
+    if ("failure" in result) {
+      // 401s from auth_handler carry no body and are delayed (3 s on PVE).
+      await sleep(deps.authFailureDelayMs);
+      return send(res, 401, result.failure);
+    }
+    auth = result.auth;
+  }
+
+  const late = faults.find((f): f is Extract<FaultAction, { type: "status" }> => f.type === "status" && Boolean(f.afterHandling));
+  try {
+    const outcome = await route(deps, { method: method as HttpMethod, relPath, query: url.search.slice(1), body, contentType, auth, faults });
+    if (late) return send(res, late.status, late.message ?? defaultFaultMessage(late.status));
+    if (outcome === TIMED_OUT) return send(res, 596, "Connection timed out");
+    if (outcome instanceof SimResult) return sendData(res, outcome.data, outcome.extras);
+    return sendData(res, outcome);
+  } catch (err) {
+    if (late) return send(res, late.status, late.message ?? defaultFaultMessage(late.status));
+    if (err instanceof SimError) {
+      if (err.status === 401) await sleep(deps.authFailureDelayMs);
+      return sendError(res, err.status, err.message, err.errors);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return sendError(res, 500, message);
+  }
+}
+
+function defaultFaultMessage(status: number): string {
+  return status === 595 ? "No route to host" : status === 596 ? "Connection timed out" : "Internal Server Error";
+}
+
+const TIMED_OUT = Symbol("596");
+
+interface RouteInput {
+  readonly method: HttpMethod;
+  readonly relPath: string;
+  readonly query: string;
+  readonly body: string;
+  readonly contentType: string | undefined;
+  readonly auth: SimAuth;
+  readonly faults: FaultAction[];
+}
+
+/** `rest_handler`: find the handler, check, resolve proxyto, take a worker, validate, run. */
+async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
+  const { method, relPath, auth } = input;
+  const match = matchRoute(relPath);
+  const def = match && schemaMethod(method, match.template);
+  const handler = match && def && deps.registry.get(method, match.template);
+  if (!match || !def || !handler) throw new SimError(501, `Method '${method} ${relPath}' not implemented`);
+  const raw = collectParams(method, input.query, input.body, input.contentType, match.pathParams);
+  if (auth.via === "token" && def.allowtoken === false) {
+    throw permissionDenied(`URI '${relPath}' not available with API token, need proper ticket.`);
+  }
+  if (auth.via !== "none") deps.perms.checkMethod(def, auth.tokenid ? `${auth.userid}!${auth.tokenid}` : auth.userid, raw);
+  let node = deps.nodes[0] ?? "localhost";
+  if (def.proxyto) {
+    const target = raw[def.proxyto];
+    if (target === undefined) throw new SimError(400, "Parameter verification failed.\n", { [def.proxyto]: "proxyto parameter does not exist" });
+    const name = String(target);
+    if (name !== "localhost" && !deps.nodes.includes(name)) {
+      throw new SimError(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`);
+    }
+    if (name !== "localhost") node = name;
+  }
+  const release = await deps.workers.acquire(node, Boolean(def.protected));
+  const run = async (): Promise<unknown> => {
+    try {
+      const params = validateParams(def.parameters ?? {}, raw, Boolean(def.additionalParameters));
+      return await runInScope({ faults: input.faults }, () => handler({ method, template: match.template, path: relPath, params, auth }, deps.ctx));
+    } finally {
+      release();
+    }
+  };
+  const work = run();
+  // Only calls that pveproxy forwards (protected ones, or to another node) can hit its 30 s proxy timeout.
+  if (!def.protected && node === deps.nodes[0]) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deps.syncTimeoutMs)));
+  try {
+    const outcome = await Promise.race([work, timeout]);
+    if (outcome === TIMED_OUT) work.catch(() => undefined);
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+  }
+}

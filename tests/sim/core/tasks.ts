@@ -1,0 +1,142 @@
+/**
+ * Worker tasks as `RESTEnvironment::fork_worker` makes them: a UPID at once, a log that
+ * grows while the task runs and ends with `TASK OK`, `TASK WARNINGS: n` or `TASK ERROR: msg`.
+ */
+import type { SimAuth } from "../types";
+import type { SimClock } from "./clock";
+import type { Prng } from "./prng";
+import { takeFault } from "./request-scope";
+
+/** One worker task. */
+export interface TaskRecord {
+  readonly upid: string;
+  readonly node: string;
+  readonly pid: number;
+  readonly pstart: number;
+  readonly starttime: number;
+  readonly type: string;
+  readonly id: string;
+  /** The UPID's user field: `user@realm` or `user@realm!token`. */
+  readonly user: string;
+  readonly log: string[];
+  running: boolean;
+  /** `OK`, `WARNINGS: n` or the error text, once stopped. */
+  exitstatus?: string;
+  endtime?: number;
+  interrupt?: () => void;
+}
+
+/** What a task's work function may return. */
+export type TaskOutcome = void | { warnings?: number };
+
+/** Options of {@link TaskManager.start}, as `SimContext.startTask` takes them. */
+export interface StartTaskOptions {
+  node: string;
+  type: string;
+  id?: string;
+  auth: SimAuth;
+  work: (log: (line: string) => void) => Promise<TaskOutcome> | TaskOutcome;
+  durationMs?: number;
+}
+
+/** `PVE::UPID::decode`'s regex. */
+const UPID_RE = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
+
+/** The fields of a UPID, or undefined when PVE could not parse it. */
+export function decodeUpid(upid: string): { node: string; pid: number; pstart: number; starttime: number; type: string; id: string; user: string } | undefined {
+  const m = UPID_RE.exec(upid);
+  if (!m) return undefined;
+  const [, node = "", , pid = "", pstart = "", start = "", type = "", id = "", user = ""] = m;
+  return { node, pid: parseInt(pid, 16), pstart: parseInt(pstart, 16), starttime: parseInt(start, 16), type, id, user };
+}
+
+const hex8 = (n: number): string => n.toString(16).toUpperCase().padStart(8, "0");
+
+/** Tracks every task of every node. */
+export class TaskManager {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly nextPid = new Map<string, number>();
+  private readonly pstart = new Map<string, number>();
+
+  constructor(
+    private readonly clock: SimClock,
+    rng: Prng,
+    nodes: readonly string[],
+    private readonly defaultDurationMs: number,
+  ) {
+    for (const node of nodes) {
+      this.nextPid.set(node, 1000 + Math.floor(rng() * 100000));
+      this.pstart.set(node, 100000 + Math.floor(rng() * 10000000));
+    }
+  }
+
+  /** Starts a task and returns its UPID; the work runs after the task's duration. */
+  start(options: StartTaskOptions): string {
+    const pid = this.nextPid.get(options.node);
+    const pstart = this.pstart.get(options.node);
+    if (pid === undefined || pstart === undefined) throw new Error(`startTask: unknown node '${options.node}'`);
+    this.nextPid.set(options.node, pid + 1);
+    const starttime = Math.floor(this.clock.now() / 1000);
+    const user = options.auth.tokenid ? `${options.auth.userid}!${options.auth.tokenid}` : options.auth.userid;
+    const id = options.id ?? "";
+    const upid = `UPID:${options.node}:${hex8(pid)}:${hex8(pstart)}:${hex8(starttime)}:${options.type}:${id}:${user}:`;
+    const task: TaskRecord = { upid, node: options.node, pid, pstart, starttime, type: options.type, id, user, log: [], running: true };
+    this.tasks.set(upid, task);
+    const fail = takeFault("task-fail");
+    const hang = takeFault("task-hang");
+    const timer = hang
+      ? undefined
+      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.defaultDurationMs);
+    task.interrupt = () => clearTimeout(timer);
+    return upid;
+  }
+
+  private async run(task: TaskRecord, work: StartTaskOptions["work"]): Promise<void> {
+    let interrupted = false;
+    task.interrupt = () => (interrupted = true);
+    try {
+      const outcome = await work((line) => {
+        if (task.running) task.log.push(line);
+      });
+      if (interrupted || !task.running) return;
+      const warnings = outcome && typeof outcome === "object" ? (outcome.warnings ?? 0) : 0;
+      this.finish(task, warnings > 0 ? `WARNINGS: ${warnings}` : "OK");
+    } catch (err) {
+      if (!interrupted && task.running) this.finish(task, err instanceof Error ? err.message : String(err), true);
+    }
+  }
+
+  private finish(task: TaskRecord, status: string, isError = false): void {
+    // fork_worker replaces newlines of the error by spaces and drops the trailing one.
+    const text = isError ? status.replace(/\n+$/, "").replace(/\n/g, " ") : status;
+    task.log.push(isError ? `TASK ERROR: ${text}` : `TASK ${text}`);
+    task.exitstatus = text;
+    task.endtime = Math.floor(this.clock.now() / 1000);
+    task.running = false;
+  }
+
+  /** Stops a running task like SIGTERM does: `TASK ERROR: received interrupt`. */
+  stop(upid: string): void {
+    const task = this.tasks.get(upid);
+    if (!task?.running) return;
+    task.interrupt?.();
+    this.finish(task, "received interrupt", true);
+  }
+
+  /** The task, if known. */
+  get(upid: string): TaskRecord | undefined {
+    return this.tasks.get(upid);
+  }
+
+  /** All tasks of `node`, newest first (by start time, then pid). */
+  list(node?: string): TaskRecord[] {
+    return [...this.tasks.values()]
+      .filter((t) => node === undefined || t.node === node)
+      .sort((a, b) => b.starttime - a.starttime || b.pid - a.pid);
+  }
+
+  /** Stops every timer so the process can exit. */
+  shutdown(): void {
+    for (const task of this.tasks.values()) if (task.running) task.interrupt?.();
+  }
+}
