@@ -54,7 +54,8 @@ export function installBackupJobs(register: Register, ctx: SimContext): void {
     itemDigest: false,
     messages: { notFound: noSuchJob, exists: (id) => `Job '${id}' already exists` },
     hooks: {
-      generateId: () => `backup-${randomBytes(4).toString("hex")}-${randomBytes(2).toString("hex")}`,
+      createId: (req) =>
+        typeof req.params.id === "string" ? req.params.id : `backup-${randomBytes(4).toString("hex")}-${randomBytes(2).toString("hex")}`,
       create(_id, job) {
         job.type = "vzdump";
         job.enabled ??= 1;

@@ -23,8 +23,8 @@ export type Register = (method: HttpMethod, template: string, handler: SimHandle
 export interface CollectionHooks {
   /** Runs before every write (e.g. SDN's lock token check). */
   guard?(req: SimRequest): void;
-  /** The id when the create call may omit it (e.g. `backup-<hex>`). */
-  generateId?(req: SimRequest): string;
+  /** The new object's id when it is not simply the id param (generated, or derived like SDN subnets). */
+  createId?(req: SimRequest): string;
   /** Validates or completes a new record before it is stored. */
   create?(id: string, record: ConfigRecord, req: SimRequest): void;
   /** Validates the updated record (already merged) before it is stored. */
@@ -65,7 +65,7 @@ export interface CollectionSpec {
   readonly hidden?: readonly string[];
   /** GET item includes the file digest (most section configs do). */
   readonly itemDigest?: boolean;
-  /** Create params that are not stored (e.g. storage's `mkdir`-like one-shot flags). */
+  /** Params that are never stored (e.g. SDN's `lock-token`). */
   readonly transient?: readonly string[];
   readonly hooks?: CollectionHooks;
 }
@@ -105,7 +105,7 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
     register("POST", createTemplate, (req) =>
       lockedWrite(ctx, spec.lockId, spec.errorPrefix?.create, () => {
         hooks.guard?.(req);
-        const id = req.params[idParam] === undefined && hooks.generateId ? hooks.generateId(req) : idOf(req);
+        const id = hooks.createId ? hooks.createId(req) : idOf(req);
         if (store.has(id)) throw pveDie(spec.messages.exists(id));
         const record = configParams(req.params, schema, [idParam, ...(spec.transient ?? [])]);
         hooks.create?.(id, record, req);
@@ -134,7 +134,7 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       const before = store.get(id);
       if (!before) throw asError((spec.messages.updateNotFound ?? spec.messages.notFound)(id));
       const record = { ...before };
-      applyUpdate(record, configParams(req.params, updateSchema, [idParam]), req.params.delete, updateSchema);
+      applyUpdate(record, configParams(req.params, updateSchema, [idParam, ...(spec.transient ?? [])]), req.params.delete, updateSchema);
       hooks.update?.(id, record, before, req);
       store.set(id, record);
       hooks.written?.(req);

@@ -1,7 +1,8 @@
 import type { SimModel } from "../types";
 import { clusterModel } from "./cluster";
 import { firewallModel } from "./firewall";
+import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel()];
+export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel()];
