@@ -8,6 +8,7 @@ import { FlatConfig } from "./flat-config";
 import { installAliases, installIpSets, installSecurityGroups } from "./firewall-objects";
 import { RuleList, registerRules } from "./firewall-rules";
 import { registerSingleton } from "./generic-store";
+import { perNode } from "./per-node";
 
 /** Lines of a node's firewall log, as `pve-firewall` writes them. */
 function logLines(node: string, now: number): string[] {
@@ -20,15 +21,6 @@ export function firewallModel(): SimModel {
   return {
     name: "firewall",
     install(register, ctx) {
-      const perNode = <T>(make: () => T): ((node: unknown) => T) => {
-        const items = new Map<string, T>();
-        return (node) => {
-          const name = String(node);
-          let found = items.get(name);
-          if (!found) items.set(name, (found = make()));
-          return found;
-        };
-      };
       const nodeOptions = perNode(() => new FlatConfig({ enable: 1 }));
       const nodeRules = perNode(() => new RuleList());
       const clusterRules = new RuleList();
