@@ -256,13 +256,14 @@ function installControl(register: Register, ctx: SimContext, state: SdnState): v
   );
 }
 
-/** The SDN model. */
+/** The SDN model; each install (each simulator) gets fresh state, `reloads` reads the latest. */
 export function sdnModel(): SdnModel {
-  const state = new SdnState();
+  let state = new SdnState();
   return {
     name: "sdn",
     reloads: () => state.reloads,
     install(register, ctx) {
+      state = new SdnState();
       installStaged(register, ctx, state);
       installDirect(register, ctx, state);
       installControl(register, ctx, state);
