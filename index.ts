@@ -20,3 +20,6 @@ export {
   type Upid,
   type WaitForTaskOptions,
 } from "./provider/client";
+
+/** The typed resources and read functions, by namespace (`access`, `cluster`, ...). */
+export * from "./sdk";

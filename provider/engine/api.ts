@@ -1,0 +1,32 @@
+/** The slice of the REST client that the lifecycle engine needs (so tests can drive it with anything). */
+export type PveMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type WireParams = Record<string, string | number>;
+
+export interface EngineApi {
+  request<T = unknown>(method: PveMethod, path: string, params?: WireParams): Promise<T>;
+  waitForTask(upid: string, options?: { onLog?: (line: string) => void }): Promise<{ exitstatus: string; warnings: number }>;
+}
+
+/** PVE errors the engine branches on; anything with a `kind` (the client's PveApiError) qualifies. */
+export function errorKind(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "kind" in error) {
+    const kind = (error as { kind: unknown }).kind;
+    return typeof kind === "string" ? kind : undefined;
+  }
+  return undefined;
+}
+
+/** Runs a write and, when PVE answers with a worker task, waits for it to end. */
+export async function writeAndWait(
+  api: EngineApi,
+  method: PveMethod,
+  path: string,
+  params: WireParams,
+  onLog?: (line: string) => void,
+): Promise<unknown> {
+  const result = await api.request(method, path, params);
+  if (typeof result === "string" && result.startsWith("UPID:")) {
+    await api.waitForTask(result, onLog ? { onLog } : {});
+  }
+  return result;
+}

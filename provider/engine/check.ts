@@ -1,0 +1,40 @@
+/** `check`: validates inputs against the kind's fields (from the official schema), per field. */
+import type { KindDefinition } from "../../schema/define";
+import type { CheckFailure } from "./hooks";
+import { hooksOf } from "./hooks";
+import { PROVIDER_KEY, type Props, containsUnknown, isSet } from "./values";
+
+export interface CheckResult {
+  inputs: Props;
+  failures: CheckFailure[];
+}
+
+function issuePath(base: string, path: readonly PropertyKey[]): string {
+  return [base, ...path.map(String)].join(".");
+}
+
+/** Validates known values; unknown values (preview) pass, since they are checked again at apply. */
+export function check(def: KindDefinition, news: Props): CheckResult {
+  const failures: CheckFailure[] = [];
+  for (const key of Object.keys(news)) {
+    if (key === PROVIDER_KEY || def.fieldsBySdkName.has(key)) continue;
+    failures.push({ property: key, reason: `${def.namespace}.${def.name} has no input '${key}'` });
+  }
+  for (const field of def.fieldList) {
+    const value = news[field.sdkName];
+    if (!isSet(value)) {
+      if (field.required) failures.push({ property: field.sdkName, reason: "is required" });
+      continue;
+    }
+    if (containsUnknown(value)) continue;
+    const parsed = field.schema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        failures.push({ property: issuePath(field.sdkName, issue.path), reason: issue.message });
+      }
+    }
+  }
+  const hooks = hooksOf(def);
+  if (hooks.check && !containsUnknown(news)) failures.push(...hooks.check(news));
+  return { inputs: news, failures };
+}

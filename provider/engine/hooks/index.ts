@@ -1,0 +1,41 @@
+/**
+ * Hooks: the few things a kind needs that its data cannot say. A kind names its hook set in its
+ * definition (`hooks: "acl-entry"`); the engine calls the hook at a fixed point of the lifecycle.
+ */
+import type { KindDefinition } from "../../../schema/define";
+import type { FieldDef } from "../../../schema/fields";
+import type { EngineApi } from "../api";
+import type { Identity } from "../identity";
+import type { Props } from "../values";
+import { aclEntryHooks } from "./acl-entry";
+import { rolePrivilegesHooks } from "./role-privileges";
+import { userPasswordHooks } from "./user-password";
+
+/** A per-field failure, as Pulumi's `check` reports it. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface KindHooks {
+  /** Cross-field rules the schema cannot express; runs after field validation, on known values only. */
+  check?(news: Props): CheckFailure[];
+  /** Reshapes PVE's read-back before decoding (e.g. a role's privileges come back as keys). */
+  decodeRead?(raw: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  /** Applies changes of fields that the update call cannot carry (e.g. a password). */
+  afterUpdate?(api: EngineApi, identity: Identity, changed: ReadonlySet<FieldDef>, news: Props): Promise<void>;
+}
+
+const hookSets: Readonly<Record<string, KindHooks>> = {
+  "acl-entry": aclEntryHooks,
+  "role-privileges": rolePrivilegesHooks,
+  "user-password": userPasswordHooks,
+};
+
+/** The hooks of a kind (none when it names no set). */
+export function hooksOf(def: KindDefinition): KindHooks {
+  if (!def.hooks) return {};
+  const hooks = hookSets[def.hooks];
+  if (!hooks) throw new Error(`${def.key}: unknown hook set '${def.hooks}'`);
+  return hooks;
+}

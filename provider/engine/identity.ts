@@ -1,0 +1,83 @@
+/** A kind's identity: which fields name the object, and how they become (and come back from) its id. */
+import type { KindDefinition } from "../../schema/define";
+import type { Props } from "./values";
+
+export type Identity = Record<string, string>;
+
+function separator(def: KindDefinition): string {
+  return def.idSeparator ?? "/";
+}
+
+/** The identity values (by PVE name) from SDK-shaped props; absent optional parts are left out. */
+export function identityOf(def: KindDefinition, props: Props): Identity {
+  const identity: Identity = {};
+  for (const pveName of def.identity) {
+    const field = def.fieldsByPveName.get(pveName);
+    const value = field ? props[field.sdkName] : undefined;
+    if (value !== undefined && value !== null && value !== "") identity[pveName] = String(value);
+  }
+  return identity;
+}
+
+/**
+ * The Pulumi id: identity values joined in order. Optional identity parts (an ACL's user, group or
+ * token) are written as `name=value`, so the id is unambiguous and can be parsed back for import.
+ */
+export function formatId(def: KindDefinition, identity: Identity): string {
+  if (def.lifecycle === "singleton") return def.singletonId ?? def.key;
+  const parts: string[] = [];
+  for (const pveName of def.identity) {
+    const value = identity[pveName];
+    if (value === undefined) continue;
+    const field = def.fieldsByPveName.get(pveName);
+    parts.push(field?.required ? value : `${pveName}=${value}`);
+  }
+  return parts.join(separator(def));
+}
+
+/** Parses an id made by {@link formatId}; a malformed id is a clear error naming the expected form. */
+export function parseId(def: KindDefinition, id: string): Identity {
+  if (def.lifecycle === "singleton") return {};
+  const expected = def.identity
+    .map((pveName) => (def.fieldsByPveName.get(pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`))
+    .join(separator(def));
+  const required = def.identity.filter((pveName) => def.fieldsByPveName.get(pveName)?.required);
+  const parts = id.split(separator(def));
+  const identity: Identity = {};
+  // The last required part takes the rest, so values that contain the separator survive.
+  const optionalParts = parts.filter((part, i) => i >= required.length && /^[a-z-]+=/.test(part));
+  const requiredCount = parts.length - optionalParts.length;
+  if (requiredCount < required.length) {
+    throw new Error(`invalid ${def.namespace}.${def.name} id '${id}': expected ${expected}`);
+  }
+  required.forEach((pveName, i) => {
+    identity[pveName] =
+      i === required.length - 1 ? parts.slice(i, requiredCount).join(separator(def)) : (parts[i] as string);
+  });
+  for (const part of optionalParts) {
+    const eq = part.indexOf("=");
+    const key = part.slice(0, eq);
+    if (!def.identity.includes(key)) throw new Error(`invalid ${def.namespace}.${def.name} id '${id}': expected ${expected}`);
+    identity[key] = part.slice(eq + 1);
+  }
+  return identity;
+}
+
+/** Fills `{x}` in a path template from the identity. */
+export function fillPath(template: string, identity: Identity): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = identity[name];
+    if (value === undefined) throw new Error(`no value for '{${name}}' in ${template}`);
+    return value;
+  });
+}
+
+/** The SDK-shaped identity props, for a read by id (import). */
+export function identityProps(def: KindDefinition, identity: Identity): Props {
+  const props: Props = {};
+  for (const [pveName, value] of Object.entries(identity)) {
+    const field = def.fieldsByPveName.get(pveName);
+    if (field) props[field.sdkName] = value;
+  }
+  return props;
+}

@@ -1,0 +1,10 @@
+/**
+ * The lifecycle engine: the four operations Pulumi asks of every kind, driven by its definition.
+ * `provider/runtime` calls it with a live client; tests call it with anything that is an EngineApi.
+ */
+export type { EngineApi, PveMethod, WireParams } from "./api";
+export { check, type CheckResult } from "./check";
+export { diff, type DiffResult } from "./diff";
+export { create, read, update, remove, PartialCreateError, type LifecycleOptions } from "./lifecycle";
+export { UNKNOWN, PROVIDER_KEY, type Props } from "./values";
+export { formatId, parseId, identityOf } from "./identity";

@@ -1,0 +1,169 @@
+/**
+ * The generic lifecycle: create, read, update and delete of a kind, driven by its definition.
+ * Every write reads the object back, because PVE normalizes values and fills in defaults.
+ */
+import type { SdkValue } from "../../schema/codecs";
+import type { ApiCall, KindDefinition } from "../../schema/define";
+import type { FieldDef } from "../../schema/fields";
+import { requireApiMethod } from "../../schema/pve-schema";
+import { type EngineApi, type WireParams, errorKind, writeAndWait } from "./api";
+import { changedFields } from "./diff";
+import { hooksOf } from "./hooks";
+import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
+import { type Props, fieldValues, fromWire, isSet, toWire } from "./values";
+
+/** A create that reached PVE but could not be completed: Pulumi keeps `id` in state. */
+export class PartialCreateError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "PartialCreateError";
+  }
+}
+
+/** Options for one lifecycle call. */
+export interface LifecycleOptions {
+  /** Progress lines of worker tasks. */
+  onLog?: (line: string) => void;
+}
+
+function callParams(call: ApiCall, identity: Identity, values: Iterable<[FieldDef, SdkValue]>): WireParams {
+  const parameters = requireApiMethod(call.method, call.path).parameters;
+  const accepts = (name: string): boolean => name in parameters && parameters[name]?.pathParam !== true;
+  const params: WireParams = {};
+  for (const [name, value] of Object.entries(identity)) if (accepts(name)) params[name] = value;
+  return { ...params, ...toWire(values, accepts), ...(call.extra ?? {}) };
+}
+
+function label(def: KindDefinition, id: string): string {
+  return `${def.namespace}.${def.name} '${id}'`;
+}
+
+/** Reads the raw object; undefined when PVE says it does not exist. */
+async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
+  const readCall: ApiCall = { method: "GET", path: def.read.path };
+  try {
+    const raw = await api.request("GET", fillPath(def.read.path, identity), callParams(readCall, identity, []));
+    const item = def.read.select
+      ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => def.read.select?.(entry, identity))
+      : (raw as Record<string, unknown> | null);
+    if (!item) return undefined;
+    const hooks = hooksOf(def);
+    return hooks.decodeRead ? hooks.decodeRead(item) : item;
+  } catch (error) {
+    if (errorKind(error) === "not-found") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The outputs after a write or a refresh: identity, the managed fields as PVE returns them,
+ * write-only values as desired (PVE never returns them), and outputs only a create returns.
+ */
+function outputsFrom(def: KindDefinition, identity: Identity, raw: Record<string, unknown>, managed: Props): Props {
+  const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly);
+  const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields) };
+  for (const field of def.fieldList) {
+    if (field.writeOnly && isSet(managed[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
+  }
+  for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {
+    if (output.fromCreate && isSet(managed[sdkName])) outs[sdkName] = managed[sdkName];
+  }
+  return outs;
+}
+
+function createOutputs(def: KindDefinition, response: unknown): Props {
+  const outs: Props = {};
+  if (typeof response !== "object" || response === null) return outs;
+  for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {
+    const value = (response as Record<string, unknown>)[output.pveName];
+    if (output.fromCreate && isSet(value)) outs[sdkName] = value;
+  }
+  return outs;
+}
+
+/** Creates the object (or, for a singleton, applies the given settings) and reads it back. */
+export async function create(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
+  const identity = identityOf(def, inputs);
+  const id = formatId(def, identity);
+  const values = [...fieldValues(def, inputs)].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
+  const response = await writeAndWait(api, def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, values), options.onLog);
+  const managed = { ...inputs, ...createOutputs(def, response) };
+  let raw: Record<string, unknown> | undefined;
+  try {
+    raw = await readRaw(def, api, identity);
+  } catch (error) {
+    throw new PartialCreateError(`${label(def, id)} was created, but reading it back failed: ${String(error)}`, id, managed, [String(error)]);
+  }
+  if (!raw) {
+    throw new PartialCreateError(`${label(def, id)} was created, but PVE does not return it`, id, managed, ["not found after create"]);
+  }
+  return { id, outs: outputsFrom(def, identity, raw, managed) };
+}
+
+/**
+ * Reads the object for refresh or import. `props` are the recorded outputs (refresh) or the
+ * program's inputs (import): their fields are the ones this resource manages. Gone → empty id.
+ */
+export async function read(def: KindDefinition, api: EngineApi, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  const recorded = identityOf(def, props);
+  const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
+  const raw = await readRaw(def, api, identity);
+  if (!raw) return { id: "", props: {} };
+  const managesAny = def.fieldList.some((field) => !field.identity && isSet(props[field.sdkName]));
+  // Importing by id alone: adopt every field PVE reports.
+  const managed = managesAny ? props : { ...props, ...fromWire(def, raw, def.fieldList) };
+  return { id: formatId(def, identity), props: outputsFrom(def, identity, raw, managed) };
+}
+
+/** Applies the changed fields; removed fields go into PVE's `delete` list where the call has one. */
+export async function update(def: KindDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions = {}): Promise<{ outs: Props }> {
+  const identity = identityOf(def, news);
+  const call = def.update;
+  if (!call) throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
+  const changed = new Set(changedFields(def, olds, news).filter((field) => !field.replaceOnChange));
+  const values = fieldValues(def, news);
+  const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
+  const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
+  const params = callParams(call, identity, set);
+  const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
+  if (removed.length > 0) {
+    if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
+    // Without a `delete` parameter, PVE clears a string by setting it empty.
+    else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
+  }
+  if (set.length > 0 || removed.length > 0 || call.extra) {
+    await writeAndWait(api, call.method, fillPath(call.path, identity), params, options.onLog);
+  }
+  const hooks = hooksOf(def);
+  if (hooks.afterUpdate) await hooks.afterUpdate(api, identity, changed, news);
+  const raw = await readRaw(def, api, identity);
+  if (!raw) throw new Error(`${label(def, formatId(def, identity))} disappeared during the update`);
+  const managed: Props = { ...news };
+  for (const [sdkName, output] of Object.entries(def.outputs ?? {})) if (output.fromCreate) managed[sdkName] = olds[sdkName];
+  return { outs: outputsFrom(def, identity, raw, managed) };
+}
+
+/** Deletes the object; one that is already gone counts as deleted. A singleton resets what it managed. */
+export async function remove(def: KindDefinition, api: EngineApi, id: string, olds: Props, options: LifecycleOptions = {}): Promise<void> {
+  const recorded = identityOf(def, olds);
+  const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
+  if (def.lifecycle === "singleton") {
+    const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate);
+    if (!def.update || managed.length === 0) return;
+    const params = callParams(def.update, identity, []);
+    params["delete"] = managed.map((field) => field.pveName).join(",");
+    await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), params, options.onLog);
+    return;
+  }
+  if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
+  try {
+    await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, []), options.onLog);
+  } catch (error) {
+    if (errorKind(error) !== "not-found") throw error;
+  }
+}

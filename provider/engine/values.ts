@@ -1,0 +1,64 @@
+/**
+ * Moving values between the SDK's shape (camelCase, typed) and PVE's wire shape, and spotting
+ * Pulumi's preview-time unknowns.
+ */
+import type { SdkValue } from "../../schema/codecs";
+import type { KindDefinition } from "../../schema/define";
+import type { FieldDef } from "../../schema/fields";
+import type { WireParams } from "./api";
+
+/** The value Pulumi sends for an input that is not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The key under which Pulumi stores the serialized provider; never part of the resource. */
+export const PROVIDER_KEY = "__provider";
+
+export type Props = Record<string, unknown>;
+
+/** True when the value is, or contains, a preview-time unknown. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** A field is set when the user gave it a value (null and undefined mean "not managed"). */
+export function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** The user's values of the kind's fields, without `__provider` or unknown keys. */
+export function fieldValues(def: KindDefinition, props: Props): Map<FieldDef, SdkValue> {
+  const values = new Map<FieldDef, SdkValue>();
+  for (const field of def.fieldList) {
+    const value = props[field.sdkName];
+    if (isSet(value)) values.set(field, value as SdkValue);
+  }
+  return values;
+}
+
+/** Encodes the given fields for a call, leaving out path parameters (they are in the URL). */
+export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName: string) => boolean): WireParams {
+  const params: WireParams = {};
+  for (const [field, value] of values) {
+    if (!accepts(field.pveName)) continue;
+    params[field.pveName] = field.codec.encode(value);
+  }
+  return params;
+}
+
+/** Decodes PVE's read-back into SDK names for the fields listed. */
+export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>): Props {
+  const out: Props = {};
+  for (const field of fields) {
+    const decoded = field.codec.decode(raw[field.pveName]);
+    if (decoded !== undefined) out[field.sdkName] = decoded;
+  }
+  for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {
+    if (output.fromCreate) continue;
+    const value = raw[output.pveName];
+    if (value !== undefined && value !== null) out[sdkName] = value;
+  }
+  return out;
+}

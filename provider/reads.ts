@@ -1,0 +1,62 @@
+/**
+ * Read functions run inside the Pulumi program (dynamic providers have no invokes). They use the
+ * same connection settings as resources: stack config `proxmox:*`, then `PROXMOX_VE_*`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { booleanCodec, numberCodec } from "../schema/codecs";
+import { toCamel } from "../schema/naming";
+import type { ApiParam } from "../schema/pve-schema";
+import { requireApiMethod } from "../schema/pve-schema";
+import { readOf } from "../schema/reads";
+import { ProxmoxClient } from "./client";
+import { resolveConnection } from "./runtime/credentials";
+
+type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
+
+/** Decodes PVE's JSON by the official `returns` schema: camelCase keys, real booleans and numbers. */
+export function decodeReturn(schema: ReturnSchema | undefined, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return undefined;
+  if (Array.isArray(raw)) return raw.map((item) => decodeReturn(schema?.items as ReturnSchema | undefined, item));
+  if (typeof raw === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+      out[toCamel(key)] = decodeReturn(schema?.properties?.[key], value);
+    }
+    return out;
+  }
+  if (schema?.type === "boolean") return booleanCodec.decode(raw);
+  if (schema?.type === "integer" || schema?.type === "number") return numberCodec.decode(raw);
+  return raw;
+}
+
+let client: { key: string; client: ProxmoxClient } | undefined;
+
+function programClient(): ProxmoxClient {
+  const config = new pulumi.Config("proxmox");
+  const options = resolveConnection({ get: (key) => config.get(key.replace(/^proxmox:/, "")) });
+  const key = JSON.stringify(options);
+  if (client?.key !== key) client = { key, client: new ProxmoxClient(options) };
+  return client.client;
+}
+
+/** Runs the read function `qualifiedName` (e.g. `access.getUser`) with SDK-named arguments. */
+export async function invokeRead<T>(qualifiedName: string, args: Readonly<Record<string, unknown>>): Promise<T> {
+  const spec = readOf(qualifiedName);
+  const params: Record<string, string | number | boolean> = { ...(spec.query ?? {}) };
+  let path = spec.path;
+  for (const arg of spec.args) {
+    const value = args[arg.sdkName];
+    if (value === undefined || value === null) {
+      if (!arg.optional) throw new Error(`${qualifiedName}: argument '${arg.sdkName}' is required`);
+      continue;
+    }
+    if (path.includes(`{${arg.pveName}}`)) path = path.replace(`{${arg.pveName}}`, String(value));
+    else params[arg.pveName] = value as string | number | boolean;
+  }
+  const raw = await programClient().get(path, params);
+  const decoded = decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw);
+  if (!spec.firstItem) return decoded as T;
+  const first = Array.isArray(decoded) ? decoded[0] : undefined;
+  if (first === undefined) throw new Error(`${qualifiedName}: nothing found for ${JSON.stringify(args)}`);
+  return first as T;
+}

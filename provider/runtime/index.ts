@@ -1,0 +1,58 @@
+/**
+ * The stable runtime entry point (`@naas/pulumi-proxmox/runtime`). Serialized providers in every
+ * Pulumi state call these functions by kind name, possibly years after they were written: never
+ * rename or remove an export here, and keep accepting every argument shape old shims pass.
+ */
+import { definitionOf } from "../../schema/definitions";
+import * as engine from "../engine";
+import type { Props } from "../engine";
+import type { ConfigSource } from "./credentials";
+import { currentClient, setConfig } from "./connection";
+
+/** Runtime contract version, bumped only with a compatible shim for old states. */
+export const RUNTIME_VERSION = 1;
+
+function withoutProvider(props: Props | undefined): Props {
+  const { [engine.PROVIDER_KEY]: _provider, ...rest } = props ?? {};
+  return rest;
+}
+
+function progress(kind: string, id: string): (line: string) => void {
+  // Plugin stdout is what the Pulumi CLI shows while a step runs.
+  return (line) => console.log(`[${kind} ${id}] ${line}`);
+}
+
+/** Called once per provider by the host with the stack config (`proxmox:*`). */
+export function configure(req: { config?: ConfigSource } | undefined): void {
+  setConfig(req?.config);
+}
+
+export async function check(kind: string, _olds: Props, news: Props): Promise<engine.CheckResult> {
+  const result = engine.check(definitionOf(kind), withoutProvider(news));
+  return { inputs: { ...news, ...result.inputs }, failures: result.failures };
+}
+
+export async function diff(kind: string, _id: string, olds: Props, news: Props): Promise<Omit<engine.DiffResult, "changed">> {
+  const { changed: _changed, ...result } = engine.diff(definitionOf(kind), withoutProvider(olds), withoutProvider(news));
+  return result;
+}
+
+export async function create(kind: string, inputs: Props): Promise<{ id: string; outs: Props }> {
+  const def = definitionOf(kind);
+  const clean = withoutProvider(inputs);
+  const id = engine.formatId(def, engine.identityOf(def, clean));
+  return engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
+}
+
+export async function read(kind: string, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  return engine.read(definitionOf(kind), currentClient(), id, withoutProvider(props));
+}
+
+export async function update(kind: string, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  return engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+}
+
+/** `delete` in the provider contract; named `remove` because `delete` is a keyword. */
+export async function remove(kind: string, id: string, props: Props): Promise<void> {
+  await engine.remove(definitionOf(kind), currentClient(), id, withoutProvider(props), { onLog: progress(kind, id) });
+}

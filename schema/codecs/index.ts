@@ -1,0 +1,150 @@
+/**
+ * Codecs between PVE's wire values and the typed values of the SDK, keyed by the official
+ * schema's `type` and `format`. Each codec is a pair of pure functions plus an equality that
+ * knows which differences PVE does not care about (list order for sets, 1 vs "1" vs true).
+ */
+import type { ApiParam, ApiPropertyKey } from "../pve-schema";
+import { isListFormat, isPropertyString } from "../pve-schema";
+import { toCamel } from "../naming";
+
+/** A typed SDK value: what users write and what outputs hold. */
+export type SdkValue = string | number | boolean | string[] | { [key: string]: SdkValue };
+
+/** Converts one parameter between its SDK value and PVE's wire form. */
+export interface Codec {
+  /** SDK value → form value PVE accepts (0/1 booleans, joined lists, property strings). */
+  encode(value: SdkValue): string | number;
+  /** A value as PVE returns it (numbers as strings, lists as strings or arrays, ...) → SDK value. */
+  decode(wire: unknown): SdkValue | undefined;
+  /** True when PVE treats the two SDK values as the same. */
+  equal(a: SdkValue, b: SdkValue): boolean;
+}
+
+const TRUE_WORDS = new Set(["1", "on", "yes", "true"]);
+const FALSE_WORDS = new Set(["0", "off", "no", "false"]);
+
+/** Booleans: PVE wants 0/1; it returns 0/1, "0"/"1", or (in property strings) on/yes/true. */
+export const booleanCodec: Codec = {
+  encode: (value) => (value === true || value === 1 || value === "1" ? 1 : 0),
+  decode(wire) {
+    if (typeof wire === "boolean") return wire;
+    const word = String(wire).toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+    return undefined;
+  },
+  equal: (a, b) => booleanCodec.encode(a) === booleanCodec.encode(b),
+};
+
+/** Numbers: PVE's JSON sometimes carries them as strings (`"2048"`). */
+export const numberCodec: Codec = {
+  encode: (value) => Number(value),
+  decode(wire) {
+    if (wire === undefined || wire === null || wire === "") return undefined;
+    const n = Number(wire);
+    return Number.isNaN(n) ? undefined : n;
+  },
+  equal: (a, b) => Number(a) === Number(b),
+};
+
+/** Plain strings. */
+export const stringCodec: Codec = {
+  encode: (value) => String(value),
+  decode: (wire) => (wire === undefined || wire === null ? undefined : String(wire)),
+  equal: (a, b) => String(a) === String(b),
+};
+
+/** Splits a PVE list the way `PVE::Tools::split_list` does: on commas, semicolons or white space. */
+export function splitList(wire: unknown): string[] {
+  if (Array.isArray(wire)) return wire.map(String).filter((item) => item !== "");
+  if (wire === undefined || wire === null) return [];
+  return String(wire)
+    .split(/[,;\s]+/)
+    .filter((item) => item !== "");
+}
+
+/** `-list` formats: arrays in the SDK, joined with commas on the wire; order does not matter to PVE. */
+export const listCodec: Codec = {
+  encode: (value) => (Array.isArray(value) ? value.join(",") : String(value)),
+  decode: (wire) => splitList(wire),
+  equal: (a, b) => {
+    const left = [...splitList(a)].sort();
+    const right = [...splitList(b)].sort();
+    return left.length === right.length && left.every((item, i) => item === right[i]);
+  },
+};
+
+function scalarCodec(type: ApiParam["type"] | ApiPropertyKey["type"]): Codec {
+  if (type === "boolean") return booleanCodec;
+  if (type === "integer" || type === "number") return numberCodec;
+  return stringCodec;
+}
+
+/**
+ * Property strings (`key=value,key=value`, optionally with a leading default key) become objects
+ * with the schema's sub-keys, named in camelCase like every other SDK name.
+ */
+export function propertyStringCodec(keys: Record<string, ApiPropertyKey>): Codec {
+  const defaultKey = Object.entries(keys).find(([, fact]) => fact.default_key)?.[0];
+  const pveNameOf = new Map(Object.keys(keys).map((pveName) => [toCamel(pveName), pveName]));
+  const subCodec = (sdkKey: string): Codec => {
+    const fact = keys[pveNameOf.get(sdkKey) ?? sdkKey];
+    return fact ? scalarCodec(fact.type) : stringCodec;
+  };
+  const codec: Codec = {
+    encode(value) {
+      if (typeof value !== "object" || Array.isArray(value)) return String(value);
+      return Object.entries(value)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([key, v]) => `${pveNameOf.get(key) ?? key}=${subCodec(key).encode(v)}`)
+        .join(",");
+    },
+    decode(wire) {
+      if (wire === undefined || wire === null || wire === "") return undefined;
+      if (typeof wire === "object" && !Array.isArray(wire)) {
+        return decodeObject(wire as Record<string, unknown>);
+      }
+      const parsed: Record<string, unknown> = {};
+      for (const part of String(wire).split(",")) {
+        if (part === "") continue;
+        const eq = part.indexOf("=");
+        if (eq < 0 && defaultKey) parsed[defaultKey] = part;
+        else if (eq >= 0) parsed[part.slice(0, eq)] = part.slice(eq + 1);
+      }
+      return decodeObject(parsed);
+    },
+    equal(a, b) {
+      const left = codec.decode(a);
+      const right = codec.decode(b);
+      if (typeof left !== "object" || typeof right !== "object" || Array.isArray(left) || Array.isArray(right)) {
+        return left === right;
+      }
+      const all = new Set([...Object.keys(left), ...Object.keys(right)]);
+      for (const key of all) {
+        const l = left[key];
+        const r = right[key];
+        if (l === undefined || r === undefined) {
+          if (l !== r) return false;
+        } else if (!subCodec(key).equal(l, r)) return false;
+      }
+      return true;
+    },
+  };
+  function decodeObject(raw: Record<string, unknown>): { [key: string]: SdkValue } {
+    const out: { [key: string]: SdkValue } = {};
+    for (const [rawKey, rawValue] of Object.entries(raw)) {
+      const key = toCamel(keys[rawKey]?.alias ?? rawKey);
+      const decoded = subCodec(key).decode(rawValue);
+      if (decoded !== undefined) out[key] = decoded;
+    }
+    return out;
+  }
+  return codec;
+}
+
+/** The codec for one official parameter. */
+export function codecFor(param: ApiParam): Codec {
+  if (isPropertyString(param)) return propertyStringCodec(param.format);
+  if (isListFormat(param) || param.type === "array") return listCodec;
+  return scalarCodec(param.type);
+}

@@ -1,0 +1,128 @@
+/**
+ * A resource kind is data: its API calls, its identity, and overrides on top of the fields
+ * that the official schema gives for its create and update methods. `defineKind` derives the
+ * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
+ */
+import { codecFor as codecForField, stringCodec } from "./codecs";
+import type { FieldDef, FieldOverride } from "./fields";
+import { describeParam, fieldSchema, fieldType } from "./fields";
+import { kindKey, toCamel } from "./naming";
+import type { ApiHttpMethod, ApiParam } from "./pve-schema";
+import { requireApiMethod } from "./pve-schema";
+
+/** One API call of a kind's lifecycle. */
+export interface ApiCall {
+  readonly method: ApiHttpMethod;
+  /** The schema path template; `{x}` is filled from the identity. */
+  readonly path: string;
+  /** Constant parameters sent with the call (e.g. `delete: 1` for an ACL removal). */
+  readonly extra?: Readonly<Record<string, string | number>>;
+}
+
+/** How a kind reads its object back. */
+export interface ReadCall {
+  readonly path: string;
+  /** When the read returns a list, picks this kind's object from it. */
+  readonly select?: (item: Readonly<Record<string, unknown>>, identity: Readonly<Record<string, string>>) => boolean;
+}
+
+/** A computed output that PVE returns (from the read-back or the create response). */
+export interface OutputSpec {
+  readonly pveName: string;
+  readonly doc: string;
+  readonly type: "string" | "number" | "boolean" | "list";
+  /** Only the create response has it (e.g. a token secret): later reads keep the recorded value. */
+  readonly fromCreate?: boolean;
+  readonly secret?: boolean;
+}
+
+/** What a definition file writes. */
+export interface KindSpec {
+  /** SDK namespace, mirroring PVE's tree: `access`, `cluster`, `firewall`, `sdn`, `node`, `storage`. */
+  readonly namespace: string;
+  /** SDK class name, e.g. `User`. */
+  readonly name: string;
+  /** The kind's doc comment. */
+  readonly description: string;
+  /** `collection`: create/read/update/delete an object; `singleton`: a config that always exists. */
+  readonly lifecycle: "collection" | "singleton";
+  /** PVE parameters (in create/update order) that form the id, joined with `idSeparator`. */
+  readonly identity: readonly string[];
+  readonly idSeparator?: string;
+  /** The fixed id of a singleton. */
+  readonly singletonId?: string;
+  readonly create: ApiCall;
+  readonly read: ReadCall;
+  readonly update?: ApiCall;
+  readonly remove?: ApiCall;
+  /** PVE parameters of create/update that this kind does not expose (control or other kinds' concerns). */
+  readonly exclude?: readonly string[];
+  readonly fields?: Readonly<Record<string, FieldOverride>>;
+  readonly outputs?: Readonly<Record<string, OutputSpec>>;
+  /** Named hook set in `provider/engine/hooks` for what data cannot say. */
+  readonly hooks?: string;
+}
+
+/** A kind as the engine and the SDK generator use it. */
+export interface KindDefinition extends KindSpec {
+  /** `access:User`. */
+  readonly key: string;
+  readonly fieldList: readonly FieldDef[];
+  readonly fieldsBySdkName: ReadonlyMap<string, FieldDef>;
+  readonly fieldsByPveName: ReadonlyMap<string, FieldDef>;
+}
+
+/** Parameters that steer a write instead of describing the object. */
+const CONTROL_PARAMS = new Set(["digest", "delete", "append", "revert", "lock-token", "skiplock"]);
+
+function paramsOf(call: ApiCall | undefined): Record<string, ApiParam> {
+  return call ? requireApiMethod(call.method, call.path).parameters : {};
+}
+
+/** Builds a kind from its spec and the official schema. Throws when the spec names what PVE lacks. */
+export function defineKind(spec: KindSpec): KindDefinition {
+  requireApiMethod("GET", spec.read.path);
+  if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
+  const createParams = paramsOf(spec.create);
+  const updateParams = paramsOf(spec.update);
+  const excluded = new Set([...CONTROL_PARAMS, ...(spec.exclude ?? [])]);
+  const names = [...new Set([...Object.keys(createParams), ...Object.keys(updateParams)])].filter(
+    (name) => !excluded.has(name),
+  );
+  for (const name of Object.keys(spec.fields ?? {})) {
+    if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: override for unknown field '${name}'`);
+  }
+  const fieldList = names.sort().map((pveName): FieldDef => {
+    const override = spec.fields?.[pveName];
+    const fromCreate = createParams[pveName];
+    const param = (fromCreate ?? updateParams[pveName]) as ApiParam;
+    const inCreate = fromCreate !== undefined;
+    const inUpdate = updateParams[pveName] !== undefined && !updateParams[pveName]?.pathParam;
+    const identity = spec.identity.includes(pveName);
+    const type = fieldType(param, override);
+    return {
+      pveName,
+      sdkName: override?.sdkName ?? toCamel(pveName),
+      param,
+      type,
+      codec: override?.single ? stringCodec : codecForField(param),
+      schema: fieldSchema(param, type),
+      required: override?.required ?? (inCreate && param.optional !== true),
+      inCreate,
+      inUpdate,
+      // What PVE cannot change after creation forces a new object.
+      replaceOnChange: override?.replaceOnChange ?? (identity || !inUpdate),
+      secret: override?.secret ?? false,
+      writeOnly: override?.writeOnly ?? false,
+      identity,
+      doc: override?.doc ?? describeParam(pveName, param),
+    };
+  });
+  return {
+    ...spec,
+    key: kindKey(spec.namespace, spec.name),
+    fieldList,
+    fieldsBySdkName: new Map(fieldList.map((f) => [f.sdkName, f])),
+    fieldsByPveName: new Map(fieldList.map((f) => [f.pveName, f])),
+  };
+}

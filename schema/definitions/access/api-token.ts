@@ -1,0 +1,36 @@
+import { defineKind } from "../../define";
+
+/** `access.ApiToken`: an API token of a user. */
+export const apiToken = defineKind({
+  namespace: "access",
+  name: "ApiToken",
+  description:
+    "An API token of a user (`/access/users/{userid}/token/{tokenid}`). PVE shows the token secret only once, " +
+    "at creation: it is the secret output `value`. With `privsep` (the default) the token has only the " +
+    "privileges its own ACLs grant, intersected with the user's.",
+  lifecycle: "collection",
+  identity: ["userid", "tokenid"],
+  idSeparator: "!",
+  create: { method: "POST", path: "/access/users/{userid}/token/{tokenid}" },
+  read: { path: "/access/users/{userid}/token/{tokenid}" },
+  update: { method: "PUT", path: "/access/users/{userid}/token/{tokenid}" },
+  remove: { method: "DELETE", path: "/access/users/{userid}/token/{tokenid}" },
+  exclude: ["regenerate"],
+  fields: {
+    userid: { sdkName: "userId", doc: "The owning user (`name@realm`)." },
+    tokenid: { sdkName: "tokenId", doc: "The token name." },
+    comment: { doc: "A free-form comment." },
+    expire: { doc: "Expiry as seconds since the epoch; 0 means never." },
+    privsep: { sdkName: "privilegeSeparation", doc: "Restrict the token to its own ACLs. PVE's default is true." },
+  },
+  outputs: {
+    fullTokenId: { pveName: "full-tokenid", type: "string", doc: "The full token id `user@realm!token`.", fromCreate: true },
+    value: {
+      pveName: "value",
+      type: "string",
+      secret: true,
+      fromCreate: true,
+      doc: "The token secret, shown by PVE only once. Use with `fullTokenId` as `PVEAPIToken=<id>=<value>`.",
+    },
+  },
+});

@@ -1,0 +1,34 @@
+import { defineKind } from "../../define";
+
+/** `access.User`: a user of a PVE realm (`/access/users`). */
+export const user = defineKind({
+  namespace: "access",
+  name: "User",
+  description:
+    "A Proxmox VE user (`/access/users`). The password can only be set for the `pve` realm; PVE never returns it, " +
+    "so the desired value is kept in state as a secret and changed through `/access/password`.",
+  lifecycle: "collection",
+  identity: ["userid"],
+  create: { method: "POST", path: "/access/users" },
+  read: { path: "/access/users/{userid}" },
+  update: { method: "PUT", path: "/access/users/{userid}" },
+  remove: { method: "DELETE", path: "/access/users/{userid}" },
+  hooks: "user-password",
+  fields: {
+    userid: { sdkName: "userId", doc: "The user id `name@realm`, e.g. `alice@pve`. Changing it replaces the user." },
+    password: {
+      secret: true,
+      writeOnly: true,
+      replaceOnChange: false,
+      doc: "The initial password (realm `pve` only). A secret; PVE never returns it.",
+    },
+    groups: { doc: "Groups the user belongs to." },
+    comment: { doc: "A free-form comment." },
+    email: { doc: "The user's e-mail address." },
+    enable: { doc: "Whether the user may log in. PVE's default is enabled." },
+    expire: { doc: "Account expiry as seconds since the epoch; 0 means never." },
+    firstname: { sdkName: "firstName", doc: "First name." },
+    lastname: { sdkName: "lastName", doc: "Last name." },
+    keys: { doc: "Keys for two-factor auth (Yubico)." },
+  },
+});

@@ -1,0 +1,16 @@
+import { defineKind } from "../../define";
+
+/** `cluster.Options`: datacenter-wide options (`/cluster/options`, datacenter.cfg). */
+export const options = defineKind({
+  namespace: "cluster",
+  name: "Options",
+  description:
+    "Datacenter options (`/cluster/options`). A singleton: creating it sets the given options, deleting it " +
+    "resets exactly the options it managed to PVE's defaults. Property strings are typed objects.",
+  lifecycle: "singleton",
+  singletonId: "cluster",
+  identity: [],
+  create: { method: "PUT", path: "/cluster/options" },
+  read: { path: "/cluster/options" },
+  update: { method: "PUT", path: "/cluster/options" },
+});

@@ -1,0 +1,20 @@
+/** Every resource kind, keyed by `<namespace>:<Name>`. */
+import type { KindDefinition } from "../define";
+import { acl } from "./access/acl";
+import { apiToken } from "./access/api-token";
+import { group } from "./access/group";
+import { role } from "./access/role";
+import { user } from "./access/user";
+import { options } from "./cluster/options";
+import { pool } from "./cluster/pool";
+
+export const definitions: readonly KindDefinition[] = [user, group, role, acl, apiToken, pool, options];
+
+const byKey = new Map(definitions.map((d) => [d.key, d]));
+
+/** The definition of a kind, or a clear error for a kind this version does not know. */
+export function definitionOf(key: string): KindDefinition {
+  const found = byKey.get(key);
+  if (!found) throw new Error(`unknown Proxmox resource kind '${key}' (known: ${[...byKey.keys()].join(", ")})`);
+  return found;
+}

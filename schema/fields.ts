@@ -1,0 +1,145 @@
+/**
+ * Fields of a resource kind, derived from the official schema of its create and update methods,
+ * with a definition's overrides on top. One field = one PVE parameter.
+ */
+import { z } from "zod";
+import type { Codec } from "./codecs";
+import type { ApiParam, ApiPropertyKey } from "./pve-schema";
+import { isListFormat, isPropertyString } from "./pve-schema";
+import { toCamel } from "./naming";
+
+/** What a definition may say about one field beyond the official facts. */
+export interface FieldOverride {
+  /** The SDK name, when the mechanical camelCase name would mislead (e.g. `roles` → `roleId`). */
+  sdkName?: string;
+  /** The user-facing description (the schema ships none). */
+  doc?: string;
+  /** The value is a secret: it is wrapped with `pulumi.secret` and never logged. */
+  secret?: boolean;
+  /** PVE never returns the value: the desired value is kept in state (as a secret when secret). */
+  writeOnly?: boolean;
+  /** Force or forbid replacement on change, overriding the create-only rule. */
+  replaceOnChange?: boolean;
+  /** A `-list` parameter that this kind takes as one value. */
+  single?: boolean;
+  /** The field is required by this kind even though PVE marks it optional. */
+  required?: boolean;
+}
+
+/** The TypeScript shape of a field, for the SDK generator. */
+export type FieldType =
+  | { kind: "string"; enum?: readonly string[] }
+  | { kind: "number" }
+  | { kind: "boolean" }
+  | { kind: "list" }
+  | { kind: "object"; keys: Readonly<Record<string, { type: FieldType; optional: boolean; pveName: string }>> };
+
+/** One field of a kind. */
+export interface FieldDef {
+  readonly pveName: string;
+  readonly sdkName: string;
+  readonly param: ApiParam;
+  readonly type: FieldType;
+  readonly codec: Codec;
+  readonly schema: z.ZodType;
+  readonly required: boolean;
+  readonly inCreate: boolean;
+  readonly inUpdate: boolean;
+  readonly replaceOnChange: boolean;
+  readonly secret: boolean;
+  readonly writeOnly: boolean;
+  readonly identity: boolean;
+  readonly doc: string;
+}
+
+function scalarType(fact: Pick<ApiParam, "type" | "enum">): FieldType {
+  if (fact.type === "boolean") return { kind: "boolean" };
+  if (fact.type === "integer" || fact.type === "number") return { kind: "number" };
+  return fact.enum ? { kind: "string", enum: fact.enum } : { kind: "string" };
+}
+
+function propertyKeyType(key: ApiPropertyKey): FieldType {
+  return scalarType({ type: key.type, enum: key.enum });
+}
+
+/** The SDK type of an official parameter. */
+export function fieldType(param: ApiParam, override?: FieldOverride): FieldType {
+  if (isPropertyString(param)) {
+    const keys: Record<string, { type: FieldType; optional: boolean; pveName: string }> = {};
+    for (const [pveName, key] of Object.entries(param.format)) {
+      if (key.alias) continue; // an alias is another spelling of a key that is already there
+      keys[toCamel(pveName)] = { type: propertyKeyType(key), optional: key.optional === true, pveName };
+    }
+    return { kind: "object", keys };
+  }
+  if ((isListFormat(param) || param.type === "array") && !override?.single) return { kind: "list" };
+  return scalarType(param);
+}
+
+/** Perl regexes that JavaScript cannot compile (e.g. `(?^i:...)`) are left to PVE to enforce. */
+function jsPattern(pattern: string | undefined): RegExp | undefined {
+  if (!pattern) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+function num(value: number | string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+function scalarSchema(fact: {
+  type: string;
+  enum?: string[];
+  pattern?: string;
+  minimum?: number | string;
+  maximum?: number | string;
+  maxLength?: number;
+  minLength?: number;
+}): z.ZodType {
+  if (fact.type === "boolean") return z.boolean();
+  if (fact.type === "integer" || fact.type === "number") {
+    let schema = fact.type === "integer" ? z.number().int() : z.number();
+    const min = num(fact.minimum);
+    const max = num(fact.maximum);
+    if (min !== undefined) schema = schema.min(min);
+    if (max !== undefined) schema = schema.max(max);
+    return schema;
+  }
+  if (fact.enum) return z.enum(fact.enum as [string, ...string[]]);
+  let schema = z.string();
+  if (fact.maxLength !== undefined) schema = schema.max(fact.maxLength);
+  if (fact.minLength !== undefined) schema = schema.min(fact.minLength);
+  const pattern = jsPattern(fact.pattern);
+  if (pattern) schema = schema.regex(pattern, `must match the pattern ${fact.pattern}`);
+  return schema;
+}
+
+/** The zod schema that `check` validates a field's SDK value with. */
+export function fieldSchema(param: ApiParam, type: FieldType): z.ZodType {
+  if (type.kind === "object" && isPropertyString(param)) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [sdkKey, key] of Object.entries(type.keys)) {
+      const fact = param.format[key.pveName];
+      if (!fact) continue;
+      const schema = scalarSchema(fact);
+      shape[sdkKey] = key.optional ? schema.optional() : schema;
+    }
+    return z.strictObject(shape);
+  }
+  if (type.kind === "list") return z.array(z.string().min(1));
+  return scalarSchema(param);
+}
+
+/** Describes a field from its facts when the definition gives no prose. */
+export function describeParam(pveName: string, param: ApiParam): string {
+  const parts = [`PVE parameter \`${pveName}\``];
+  if (typeof param.format === "string") parts.push(`(format \`${param.format}\`)`);
+  if (param.enum) parts.push(`one of ${param.enum.map((e) => `\`${e}\``).join(", ")}`);
+  if (param.minimum !== undefined || param.maximum !== undefined) {
+    parts.push(`range ${param.minimum ?? "-∞"}..${param.maximum ?? "∞"}`);
+  }
+  return `${parts.join(" ")}.`;
+}
