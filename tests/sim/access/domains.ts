@@ -1,0 +1,89 @@
+/**
+ * `/access/domains` (`PVE::API2::Domains`): realms of type pam, pve, ldap, ad, openid. The
+ * config is stored as given; secrets (bind `password`, OpenID `client-key`) are kept apart
+ * and never returned.
+ */
+import { SimError } from "../types";
+import { splitList } from "../core/formats";
+import type { AccessInstaller } from "./common";
+import { die, lockConfig } from "./common";
+
+/** Parameters that are not realm config. */
+const NOT_CONFIG = new Set(["realm", "digest", "delete", "check-connection", "password"]);
+/** Secret config keys, kept but never shown. */
+const SECRET_KEYS = new Set(["client-key"]);
+const LOCK = "file-domains_cfg";
+
+/** Registers the realm endpoints. */
+export const installDomains: AccessInstaller = (register, ctx, { store }) => {
+  const applyConfig = (realm: string, params: Readonly<Record<string, unknown>>): void => {
+    const cfg = store.realms.get(realm) ?? {};
+    if (params["default"]) for (const other of store.realms.values()) delete other["default"];
+    for (const [k, v] of Object.entries(params)) {
+      if (NOT_CONFIG.has(k)) continue;
+      if (SECRET_KEYS.has(k)) store.realmSecrets.set(`${realm}/${k}`, String(v));
+      else cfg[k] = typeof v === "number" ? v : String(v);
+    }
+    if (params["password"] !== undefined) store.realmSecrets.set(`${realm}/password`, String(params["password"]));
+    store.realms.set(realm, cfg);
+  };
+
+  register("GET", "/access/domains", () =>
+    [...store.realms].map(([realm, cfg]) => ({
+      realm,
+      type: cfg["type"],
+      ...(cfg["comment"] !== undefined ? { comment: cfg["comment"] } : {}),
+      ...(cfg["tfa"] !== undefined ? { tfa: cfg["tfa"] } : {}),
+      ...(cfg["default"] ? { default: 1 } : {}),
+    })),
+  );
+
+  register("POST", "/access/domains", (req) =>
+    lockConfig(ctx, LOCK, "create auth server failed", () => {
+      const realm = String(req.params["realm"]);
+      const type = String(req.params["type"]);
+      if (store.realms.has(realm)) throw die(`domain '${realm}' already exists`);
+      if (realm === "pam" || realm === "pve") throw die(`unable to use reserved name '${realm}'`);
+      if (type === "pam" || type === "pve") throw die(`unable to create builtin type '${type}'`);
+      if (req.params["check-connection"] !== undefined && type !== "ldap" && type !== "ad") {
+        throw die("'check-connection' parameter can only be set for realms of type 'ldap' or 'ad'");
+      }
+      applyConfig(realm, req.params);
+      return null;
+    }),
+  );
+
+  register("GET", "/access/domains/{realm}", (req) => {
+    const realm = String(req.params["realm"]);
+    const cfg = store.realms.get(realm);
+    if (!cfg) throw die(`domain '${realm}' does not exist`);
+    return { ...cfg, digest: store.domainsDigest() };
+  });
+
+  register("PUT", "/access/domains/{realm}", (req) =>
+    lockConfig(ctx, LOCK, "update auth server failed", () => {
+      const digest = req.params["digest"];
+      if (digest !== undefined && digest !== store.domainsDigest()) throw new SimError(500, "detected modified configuration - file changed by other user? Try again.\n");
+      const realm = String(req.params["realm"]);
+      const cfg = store.realms.get(realm);
+      if (!cfg) throw die(`domain '${realm}' does not exist`);
+      const changes = Object.keys(req.params).filter((k) => k !== "realm" && k !== "digest");
+      if (!changes.length) throw die("no options specified");
+      for (const key of splitList(String(req.params["delete"] ?? ""))) {
+        delete cfg[key];
+        store.realmSecrets.delete(`${realm}/${key}`);
+      }
+      applyConfig(realm, req.params);
+      return null;
+    }),
+  );
+
+  register("DELETE", "/access/domains/{realm}", (req) =>
+    lockConfig(ctx, LOCK, "delete auth server failed", () => {
+      const realm = String(req.params["realm"]);
+      if (!store.realms.has(realm)) throw die(`authentication domain '${realm}' does not exist`);
+      store.realms.delete(realm);
+      return null;
+    }),
+  );
+};
