@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { defineKind } from "../../schema/define";
+import { definitionOf } from "../../schema/definitions";
+import { UNKNOWN, check, diff } from "../../provider/engine";
+
+const user = definitionOf("access:User");
+const acl = definitionOf("access:Acl");
+const options = definitionOf("cluster:Options");
+
+describe("check", () => {
+  it("names the field and the reason for each failure", () => {
+    const result = check(user, { userId: "alice@pve", enable: "yes", expire: -1, colour: "blue" });
+    const byProperty = Object.fromEntries(result.failures.map((f) => [f.property, f.reason]));
+    expect(Object.keys(byProperty).sort()).toEqual(["colour", "enable", "expire"]);
+    expect(byProperty["colour"]).toContain("has no input 'colour'");
+    expect(byProperty["enable"]).toMatch(/boolean/i);
+    expect(byProperty["expire"]).toMatch(/>=\s*0|too small/i);
+  });
+
+  it("reports a missing required input", () => {
+    expect(check(user, {}).failures).toEqual([{ property: "userId", reason: "is required" }]);
+  });
+
+  it("lets preview-time unknowns through", () => {
+    expect(check(user, { userId: UNKNOWN, email: UNKNOWN }).failures).toEqual([]);
+  });
+
+  it("validates property-string sub-keys by their path", () => {
+    const result = check(options, { nextId: { lower: "a lot" }, tagStyle: { shape: "hexagon" } });
+    expect(result.failures.map((f) => f.property).sort()).toEqual(["nextId.lower", "tagStyle.shape"]);
+  });
+
+  it("runs the kind's cross-field rule: an ACL grants to exactly one subject", () => {
+    expect(check(acl, { path: "/", roleId: "PVEAuditor" }).failures[0]?.reason).toMatch(/exactly one of userId, groupId or tokenId/);
+    expect(check(acl, { path: "/", roleId: "PVEAuditor", userId: "a@pve", groupId: "g" }).failures).toHaveLength(1);
+    expect(check(acl, { path: "/", roleId: "PVEAuditor", groupId: "g" }).failures).toEqual([]);
+  });
+});
+
+describe("diff", () => {
+  it("sees no change where PVE only normalized the value", () => {
+    const olds = { userId: "a@pve", enable: true, expire: 0, groups: ["b", "a"], __provider: "old shim" };
+    const news = { userId: "a@pve", enable: true, expire: 0, groups: ["a", "b"], __provider: "new shim" };
+    expect(diff(user, olds, news)).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("updates in place what PVE can change, and reports what changed", () => {
+    const result = diff(user, { userId: "a@pve", comment: "x" }, { userId: "a@pve", comment: "y" });
+    expect(result).toMatchObject({ changes: true, replaces: [], changed: ["comment"] });
+  });
+
+  it("treats a removed input as a change", () => {
+    expect(diff(user, { userId: "a@pve", comment: "x" }, { userId: "a@pve" }).changed).toEqual(["comment"]);
+  });
+
+  it("replaces when the identity changes, creating the new one first", () => {
+    expect(diff(user, { userId: "a@pve" }, { userId: "b@pve" })).toMatchObject({
+      changes: true,
+      replaces: ["userId"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("updates an ACL's propagate flag in place", () => {
+    const olds = { path: "/", roleId: "PVEAuditor", userId: "a@pve", propagate: true };
+    const news = { path: "/", roleId: "PVEAuditor", userId: "a@pve", propagate: false };
+    expect(diff(acl, olds, news)).toMatchObject({ changes: true, replaces: [], changed: ["propagate"] });
+  });
+
+  it("deletes before replacing when a create-only field changes under the same identity", () => {
+    // Storage's `type` is in POST /storage but not in PUT /storage/{storage}: PVE cannot change it.
+    const storage = defineKind({
+      namespace: "test",
+      name: "Storage",
+      description: "test kind",
+      lifecycle: "collection",
+      identity: ["storage"],
+      create: { method: "POST", path: "/storage" },
+      read: { path: "/storage/{storage}" },
+      update: { method: "PUT", path: "/storage/{storage}" },
+    });
+    expect(storage.fieldsBySdkName.get("type")?.replaceOnChange).toBe(true);
+    expect(diff(storage, { storage: "s1", type: "dir" }, { storage: "s1", type: "nfs" })).toMatchObject({
+      changes: true,
+      replaces: ["type"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  it("counts unknowns as changes", () => {
+    expect(diff(user, { userId: "a@pve", comment: "x" }, { userId: "a@pve", comment: UNKNOWN }).changes).toBe(true);
+  });
+
+  it("compares only the property-string sub-keys the user wrote", () => {
+    const olds = { nextId: { lower: 100, upper: 1000000 } };
+    expect(diff(options, olds, { nextId: { lower: 100 } }).changes).toBe(false);
+    expect(diff(options, olds, { nextId: { lower: 200 } }).changed).toEqual(["nextId"]);
+  });
+});

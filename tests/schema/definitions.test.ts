@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { definitions } from "../../schema/definitions";
+import { apiMethod, type ApiParam } from "../../schema/pve-schema";
+import * as sdk from "../../sdk";
+
+/** The SDK types a PVE type may take. */
+function compatible(param: ApiParam, kind: string): boolean {
+  switch (kind) {
+    case "boolean":
+      return param.type === "boolean";
+    case "number":
+      return param.type === "integer" || param.type === "number";
+    case "list":
+      return param.type === "array" || (param.type === "string" && typeof param.format === "string" && param.format.endsWith("-list"));
+    case "object":
+      return param.type === "string" && typeof param.format === "object";
+    default:
+      return param.type === "string";
+  }
+}
+
+describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_key, def) => {
+  const calls = [def.create, def.update, def.remove].filter((c) => c !== undefined);
+
+  it("uses only API methods that PVE 9.2 has", () => {
+    expect(apiMethod("GET", def.read.path), `GET ${def.read.path}`).toBeDefined();
+    for (const call of calls) expect(apiMethod(call.method, call.path), `${call.method} ${call.path}`).toBeDefined();
+  });
+
+  it("maps every input to a real parameter of its create or update method, with a compatible type", () => {
+    for (const field of def.fieldList) {
+      const inCreate = apiMethod(def.create.method, def.create.path)?.parameters[field.pveName];
+      const inUpdate = def.update ? apiMethod(def.update.method, def.update.path)?.parameters[field.pveName] : undefined;
+      const param = inCreate ?? inUpdate;
+      expect(param, `${field.sdkName} → ${field.pveName}`).toBeDefined();
+      expect(compatible(param as ApiParam, field.type.kind), `${field.sdkName}: ${field.type.kind} vs ${param?.type}`).toBe(true);
+    }
+  });
+
+  it("covers every required parameter of its create method", () => {
+    const create = apiMethod(def.create.method, def.create.path);
+    const required = Object.entries(create?.parameters ?? {}).filter(([, p]) => p.optional !== true).map(([name]) => name);
+    for (const name of required) {
+      expect(def.fieldsByPveName.get(name)?.required, `required PVE parameter '${name}'`).toBe(true);
+    }
+  });
+
+  it("forces replacement for every parameter PVE cannot change after creation", () => {
+    const update = def.update ? apiMethod(def.update.method, def.update.path) : undefined;
+    for (const field of def.fieldList) {
+      const updatable = update?.parameters[field.pveName] !== undefined && update.parameters[field.pveName]?.pathParam !== true;
+      if (!updatable && !field.writeOnly) expect(field.replaceOnChange, field.sdkName).toBe(true);
+    }
+  });
+
+  it("has a generated SDK class with its own type token", () => {
+    const namespace = (sdk as unknown as Record<string, Record<string, unknown>>)[def.namespace];
+    const cls = namespace?.[def.name] as { __pveKind?: string } | undefined;
+    expect(cls?.__pveKind).toBe(def.key);
+  });
+});
+
+describe("definitions", () => {
+  it("have unique keys and SDK names", () => {
+    const keys = definitions.map((d) => d.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const def of definitions) {
+      const names = def.fieldList.map((f) => f.sdkName);
+      expect(new Set(names).size, def.key).toBe(names.length);
+    }
+  });
+
+  it("mark secrets: the user password is a secret that PVE never returns", () => {
+    const user = definitions.find((d) => d.key === "access:User");
+    const password = user?.fieldsBySdkName.get("password");
+    expect(password?.secret).toBe(true);
+    expect(password?.writeOnly).toBe(true);
+    expect(password?.replaceOnChange).toBe(false);
+  });
+});

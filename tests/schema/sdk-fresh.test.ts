@@ -1,0 +1,9 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { staleFiles } from "../../schema/codegen/generate-sdk";
+
+describe("generated SDK", () => {
+  it("is what `npm run gen` produces from the current definitions", () => {
+    expect(staleFiles(join(__dirname, "..", ".."))).toEqual([]);
+  });
+});
