@@ -1,0 +1,112 @@
+// Import, errors, partial failure, parallelism and the state's passphrase.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { installPackage } from "./install";
+import { destroy, preview, up } from "./index";
+import { maxOverlap, setupFixtureProgram, type FixtureProgram } from "./testkit";
+
+describe("engine scenarios", () => {
+    let fx: FixtureProgram;
+    beforeAll(() => {
+        fx = setupFixtureProgram();
+    });
+    afterAll(() => fx.cleanup());
+    beforeEach(() => {
+        rmSync(fx.stateFile, { force: true });
+        rmSync(fx.storeFile, { force: true });
+    });
+
+    it("reinstalling an unchanged package is skipped", () => {
+        expect(installPackage(`${__dirname}/fixture/provider-pkg`, fx.dir)).toBe(false);
+    });
+
+    it("import adopts an existing object without creating it", async () => {
+        fx.writeStore({ objects: { legacy: { name: "legacy", size: 7, fullName: "legacy", token: "tok-legacy", generation: 5 } }, log: [], seq: 0 });
+        const p = await preview(fx.options({ importName: "legacy" }));
+        expect(p.steps.find((s) => s.name === "adopted")).toMatchObject({ op: "import", id: "legacy" });
+        const r = await up(fx.options({ importName: "legacy" }));
+        expect(r.ok).toBe(true);
+        expect(r.steps.find((s) => s.name === "adopted")).toMatchObject({ op: "import", id: "legacy" });
+        expect(fx.store().log.some((e) => e.name === "legacy")).toBe(false);
+        expect(r.state.resources.find((x) => x.name === "adopted")).toMatchObject({ id: "legacy", outputs: { generation: 5 } });
+        // Once adopted it is an ordinary resource.
+        const again = await preview(fx.options({ importName: "legacy" }));
+        expect(again.steps.find((s) => s.name === "adopted")?.op).toBe("same");
+    });
+
+    it("import with inputs that do not match fails", async () => {
+        fx.writeStore({ objects: { legacy: { name: "legacy", size: 7, fullName: "legacy", token: "t", generation: 1 } }, log: [], seq: 0 });
+        const r = await up(fx.options({ importName: "legacy", importSize: "8" }));
+        expect(r.ok).toBe(false);
+        const step = r.steps.find((s) => s.name === "adopted");
+        expect(step).toMatchObject({ op: "import" });
+        expect(step?.error).toMatch(/inputs to import do not match.*size/);
+        expect(fx.store().objects.legacy?.size).toBe(7);
+    });
+
+    it("a check failure names the property and stops only that resource", async () => {
+        const lines: string[] = [];
+        const r = await up(fx.options({ invalid: "true" }, { onLine: (l) => lines.push(l) }));
+        expect(r.ok).toBe(false);
+        const step = r.steps.find((s) => s.name === "invalid");
+        expect(step?.failures).toEqual([
+            { property: "size", reason: "size must be a number >= 0" },
+            { property: "name", reason: "name must match ^[a-z0-9-]+$" },
+        ]);
+        expect(lines.some((l) => l.includes("size: size must be a number >= 0"))).toBe(true);
+        // Independent steps still completed.
+        expect(Object.keys(fx.store().objects).sort()).toEqual(["child", "fan-0", "fan-1", "fan-2", "leaf", "root"]);
+    });
+
+    it("a partial failure keeps the created resource in the state with its id", async () => {
+        const r = await up(fx.options({ partial: "true" }));
+        expect(r.ok).toBe(false);
+        expect(r.steps.find((s) => s.name === "partial")?.error).toMatch(/failed to initialize/);
+        const rec = r.state.resources.find((x) => x.name === "partial");
+        expect(rec).toMatchObject({ id: "partial", initErrors: ["boot failed"] });
+        // The next run updates it instead of creating it again.
+        const again = await up(fx.options({ partial: "true" }));
+        expect(again.steps.find((s) => s.name === "partial")?.op).toBe("update");
+    });
+
+    it("steps run in parallel, and parallel: 1 serializes them", async () => {
+        const config = { fanDelay: "200", fanCount: "4" };
+        await up(fx.options(config));
+        expect(maxOverlap(fx.store().log, "create")).toBeGreaterThan(1);
+        await destroy(fx.options(config));
+        rmSync(fx.storeFile);
+        await up(fx.options(config, { parallel: 1 }));
+        expect(maxOverlap(fx.store().log, "create")).toBe(1);
+        expect(Object.keys(fx.store().objects)).toHaveLength(7);
+    });
+
+    it("a state with secrets cannot be read without the right passphrase", async () => {
+        await up(fx.options());
+        const withEnv = (env: Record<string, string>): ReturnType<typeof fx.options> => ({ ...fx.options(), env: { FIXTURE_STORE: fx.storeFile, ...env } });
+        const saved = process.env.PULUMI_CONFIG_PASSPHRASE;
+        delete process.env.PULUMI_CONFIG_PASSPHRASE;
+        try {
+            await expect(preview(withEnv({}))).rejects.toThrow(/PULUMI_CONFIG_PASSPHRASE/);
+            await expect(preview(withEnv({ PULUMI_CONFIG_PASSPHRASE: "wrong" }))).rejects.toThrow(/wrong PULUMI_CONFIG_PASSPHRASE/);
+        } finally {
+            if (saved !== undefined) process.env.PULUMI_CONFIG_PASSPHRASE = saved;
+        }
+    });
+
+    it("secret stack config reaches the program as a secret and stays out of the state", async () => {
+        const o = fx.options();
+        const r = await up({ ...o, secretConfig: { password: "pa55-from-config" } });
+        expect(r.ok).toBe(true);
+        expect(fx.store().objects.root?.password).toBe("pa55-from-config");
+        expect(fx.stateText()).not.toContain("pa55-from-config");
+    });
+
+    it("secret provider config reaches configure() unwrapped; host output reaches onLine", async () => {
+        const lines: string[] = [];
+        const o = fx.options({}, { onLine: (l) => lines.push(l) });
+        const r = await up({ ...o, config: { fanDelay: "0" }, secretConfig: { "fixture:prefix": "s-" } });
+        expect(fx.store().objects.root?.fullName).toBe("s-root");
+        expect(r.hostOutput).toContain("creating root");
+        expect(lines).toContain("    creating root");
+    });
+});
