@@ -19,7 +19,7 @@ interface Reply {
 
 /** One API call; params go in the query for GET/DELETE and as a form body otherwise, like PVE wants. */
 function api(method: string, path: string, params: Record<string, string | number> = {}): Promise<Reply> {
-  const form = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const inQuery = method === "GET" || method === "DELETE";
   const url = new URL(`/api2/json${path}${inQuery && form ? `?${form}` : ""}`, sim.endpoint);
   return new Promise((resolve, reject) => {
