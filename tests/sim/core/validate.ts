@@ -74,7 +74,9 @@ function checkType(key: string, schema: SchemaParam, value: unknown, errors: Err
 function checkScalar(key: string, schema: SchemaParam, text: string, errors: Errors): boolean {
   const fmt = schema.format;
   if (fmt !== undefined) {
-    const err = typeof fmt === "string" ? checkNamedFormat(fmt, text) : checkPropertyString(key, fmt, text);
+    // `$@` of a `die "...\n"` keeps its newline, and PVE puts it into the message as is.
+    const named = typeof fmt === "string" ? checkNamedFormat(fmt, text) : undefined;
+    const err = typeof fmt === "string" ? (named === undefined ? undefined : `${named}\n`) : checkPropertyString(key, fmt, text);
     if (err !== undefined) {
       addError(errors, key, `invalid format - ${err}`);
       return false;
