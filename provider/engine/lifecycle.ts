@@ -114,9 +114,10 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
   const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
   const raw = await readRaw(def, api, identity);
   if (!raw) return { id: "", props: {} };
-  const managesAny = def.fieldList.some((field) => !field.identity && isSet(props[field.sdkName]));
-  // Importing by id alone: adopt every field PVE reports.
-  const managed = managesAny ? props : { ...props, ...fromWire(def, raw, def.fieldList) };
+  // Importing by id alone (no recorded state, no program inputs): adopt every field PVE reports.
+  const byIdAlone =
+    def.lifecycle === "singleton" ? !def.fieldList.some((field) => isSet(props[field.sdkName])) : Object.keys(recorded).length === 0;
+  const managed = byIdAlone ? { ...props, ...fromWire(def, raw, def.fieldList) } : props;
   return { id: formatId(def, identity), props: outputsFrom(def, identity, raw, managed) };
 }
 

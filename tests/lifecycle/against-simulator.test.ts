@@ -80,6 +80,8 @@ describe("collection lifecycle against the simulator", () => {
     const acl = await client.get<Array<{ path: string; roleid: string; ugid: string }>>("/access/acl");
     const carols = acl.filter((entry) => entry.ugid === "carol@pve").map((entry) => entry.roleid);
     expect(carols).toEqual(["PVEVMUser"]);
+    // Refreshing an entry that sets no optional field shows no drift.
+    expect(await read(def, client, second.id, second.outs)).toEqual({ id: second.id, props: second.outs });
     const imported = await read(def, client, second.id, {});
     expect(imported.props).toMatchObject({ path: "/vms", roleId: "PVEVMUser", userId: "carol@pve" });
   });

@@ -1,0 +1,108 @@
+/**
+ * `npm run demo`: the quickstart program, end to end, against the built-in PVE simulator.
+ *
+ * preview (all to create) → up → preview (no changes) → a changed input → preview (exactly that
+ * update) → up → an out-of-band change on the "cluster" → refresh (drift shown) → destroy
+ * (simulator clean). Each stage checks its own outcome; the demo exits non-zero if one is wrong.
+ */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ProxmoxClient } from "../provider/client";
+import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult } from "../tests/engine";
+import { startSimulator } from "../tests/sim";
+
+const root = join(__dirname, "..");
+const programDir = join(root, ".engine", "demo", "quickstart");
+const stateFile = join(root, ".engine", "demo", "state.json");
+
+function stage(title: string): void {
+  console.log(`\n\x1b[1m━━ ${title}\x1b[0m`);
+}
+
+function expectThat(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`demo check failed: ${what}`);
+  console.log(`\x1b[32m✔\x1b[0m ${what}`);
+}
+
+function count(result: EngineResult, op: string): number {
+  return result.steps.filter((s) => s.op === op && !s.type.startsWith("pulumi:pulumi:")).length;
+}
+
+async function main(): Promise<void> {
+  stage("Starting the PVE simulator (3 nodes)");
+  const sim = await startSimulator({ nodes: 3, apiToken: "root@pam!demo=3f1c2a9e-6b7d-4e21-9a0b-5c4d3e2f1a00", taskDurationMs: 100 });
+  console.log(`endpoint ${sim.endpoint}, certificate fingerprint ${sim.fingerprint}`);
+  const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
+  try {
+    stage("Installing the package into the quickstart program from its npm pack tarball");
+    mkdirSync(programDir, { recursive: true });
+    rmSync(stateFile, { force: true }); // a fresh simulator starts empty, so does the stack
+    for (const file of ["index.ts", "package.json", "Pulumi.yaml"]) {
+      copyFileSync(join(root, "examples", "quickstart", file), join(programDir, file));
+    }
+    installPackage(root, programDir);
+
+    const base: EngineOptions = {
+      programDir,
+      stateFile,
+      secretConfig: { alicePassword: "correct horse battery staple" },
+      env: {
+        PROXMOX_VE_ENDPOINT: sim.endpoint,
+        PROXMOX_VE_API_TOKEN: sim.apiToken ?? "",
+        PROXMOX_VE_FINGERPRINT: sim.fingerprint,
+        PULUMI_CONFIG_PASSPHRASE: "demo passphrase",
+      },
+      onLine: (line) => console.log(line),
+    };
+    const changed: EngineOptions = { ...base, config: { poolComment: "Guests of the platform team (changed)" } };
+
+    stage("pulumi preview: everything to create, nothing written");
+    const first = await preview(base);
+    expectThat(first.ok && count(first, "create") === 7, "7 resources to create");
+    expectThat((await admin.get<unknown[]>("/pools")).length === 0, "the simulator is untouched");
+
+    stage("pulumi up");
+    const created = await up(base);
+    expectThat(created.ok && count(created, "create") === 7, "7 resources created");
+
+    stage("pulumi preview: no changes");
+    const same = await preview(base);
+    expectThat(same.ok && same.steps.every((s) => s.op === "same"), "no changes");
+
+    stage("A changed input (the pool's comment): preview shows exactly that update");
+    const planned = await preview(changed);
+    const updates = planned.steps.filter((s) => s.op !== "same");
+    expectThat(updates.length === 1 && updates[0]?.name === "team-pool" && updates[0]?.diffs?.join() === "comment", "one update: team-pool ~comment");
+
+    stage("pulumi up");
+    const updated = await up(changed);
+    expectThat(updated.ok && count(updated, "update") === 1, "1 updated");
+    const pool = await admin.get<Array<{ comment?: string }>>("/pools", { poolid: "platform" });
+    expectThat(pool[0]?.comment === "Guests of the platform team (changed)", "the simulator has the new comment");
+
+    stage("An out-of-band change: someone edits the operators group by hand");
+    await admin.put("/access/groups/platform-ops", { comment: "edited in the GUI" });
+
+    stage("pulumi refresh: the drift is shown");
+    const refreshed = await refresh(changed);
+    const drifted = refreshed.steps.filter((s) => (s.drift?.length ?? 0) > 0);
+    expectThat(drifted.length === 1 && drifted[0]?.name === "operators" && drifted[0]?.drift?.join() === "comment", "drift: operators ~comment");
+
+    stage("pulumi destroy: the simulator is clean again");
+    const destroyed = await destroy(changed);
+    expectThat(destroyed.ok && count(destroyed, "delete") === 7, "7 resources deleted");
+    const users = await admin.get<Array<{ userid: string }>>("/access/users");
+    const pools = await admin.get<unknown[]>("/pools");
+    const options = await admin.get<Record<string, unknown>>("/cluster/options");
+    expectThat(users.map((u) => u.userid).join() === "root@pam" && pools.length === 0 && options["keyboard"] === undefined, "no user, pool or option left behind");
+    console.log("\nDemo complete.");
+  } finally {
+    admin.close();
+    await sim.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
