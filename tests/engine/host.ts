@@ -32,6 +32,35 @@ export interface HostOptions {
     onLine: (stream: "stdout" | "stderr", line: string) => void;
 }
 
+export interface ResourceRef {
+    urn: string;
+    name: string;
+    type: string;
+}
+
+/** What Diff and Update are told about a change: old outputs, new inputs, old inputs. */
+export interface Change {
+    id: string;
+    olds: PropertyMap;
+    news: PropertyMap;
+    oldInputs: PropertyMap;
+    ignoreChanges: string[];
+}
+
+interface Addressable {
+    setUrn(v: string): unknown;
+    setName(v: string): unknown;
+    setType(v: string): unknown;
+}
+
+interface ChangeRequest {
+    setId(v: string): unknown;
+    setOlds(v?: StructPb.Struct): unknown;
+    setNews(v?: StructPb.Struct): unknown;
+    setOldInputs(v?: StructPb.Struct): unknown;
+    setIgnorechangesList(v: string[]): unknown;
+}
+
 export interface CheckFailure {
     property: string;
     reason: string;
@@ -200,11 +229,26 @@ export class ProviderHost {
         await this.call((cb) => this.client.configure(req, cb));
     }
 
-    async check(urn: string, name: string, type: string, olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }> {
-        const req = new this.p.prov.CheckRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
+    /** Every resource request names its resource the same way. */
+    private addressed<T extends Addressable>(req: T, r: ResourceRef): T {
+        req.setUrn(r.urn);
+        req.setName(r.name);
+        req.setType(r.type);
+        return req;
+    }
+
+    /** Diff and Update carry the same description of the change. */
+    private changeOf<T extends Addressable & ChangeRequest>(req: T, r: ResourceRef, c: Change): T {
+        this.addressed(req, r).setId(c.id);
+        req.setOlds(this.struct(c.olds));
+        req.setNews(this.struct(c.news));
+        req.setOldInputs(this.struct(c.oldInputs));
+        req.setIgnorechangesList(c.ignoreChanges);
+        return req;
+    }
+
+    async check(r: ResourceRef, olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }> {
+        const req = this.addressed(new this.p.prov.CheckRequest(), r);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
         const res = await this.call<ProvPb.CheckResponse>((cb) => this.client.check(req, cb));
@@ -213,54 +257,32 @@ export class ProviderHost {
         return { inputs, failures };
     }
 
-    async diff(urn: string, name: string, type: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<DiffResult> {
-        const req = new this.p.prov.DiffRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
-        req.setId(id);
-        req.setOlds(this.struct(olds));
-        req.setNews(this.struct(news));
-        req.setOldInputs(this.struct(oldInputs));
-        req.setIgnorechangesList(ignoreChanges);
+    async diff(r: ResourceRef, c: Change): Promise<DiffResult> {
+        const req = this.changeOf(new this.p.prov.DiffRequest(), r, c);
         const res = await this.call<ProvPb.DiffResponse>((cb) => this.client.diff(req, cb));
         const C = this.p.prov.DiffResponse.DiffChanges;
         const changes = res.getChanges() === C.DIFF_SOME ? "some" : res.getChanges() === C.DIFF_NONE ? "none" : "unknown";
         return { changes, replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
     }
 
-    async create(urn: string, name: string, type: string, props: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
-        const req = new this.p.prov.CreateRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
+    async create(r: ResourceRef, props: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
+        const req = this.addressed(new this.p.prov.CreateRequest(), r);
         req.setProperties(this.struct(props));
         req.setPreview(false);
         const res = await this.call<ProvPb.CreateResponse>((cb) => this.client.create(req, cb));
         return { id: res.getId(), properties: annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, props) };
     }
 
-    async update(urn: string, name: string, type: string, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<PropertyMap> {
-        const req = new this.p.prov.UpdateRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
-        req.setId(id);
-        req.setOlds(this.struct(olds));
-        req.setNews(this.struct(news));
-        req.setOldInputs(this.struct(oldInputs));
-        req.setIgnorechangesList(ignoreChanges);
+    async update(r: ResourceRef, c: Change): Promise<PropertyMap> {
+        const req = this.changeOf(new this.p.prov.UpdateRequest(), r, c);
         req.setPreview(false);
         const res = await this.call<ProvPb.UpdateResponse>((cb) => this.client.update(req, cb));
-        return annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, news);
+        return annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, c.news);
     }
 
     /** Read by id; `properties` are the old outputs (refresh) or empty (import / get). */
-    async read(urn: string, name: string, type: string, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<ReadResult> {
-        const req = new this.p.prov.ReadRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
+    async read(r: ResourceRef, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<ReadResult> {
+        const req = this.addressed(new this.p.prov.ReadRequest(), r);
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setInputs(this.struct(inputs));
@@ -270,11 +292,9 @@ export class ProviderHost {
         return { id: res.getId(), properties: outs, ...(newInputs ? { inputs: annotateSecrets(newInputs, inputs) } : {}) };
     }
 
-    async delete(urn: string, name: string, type: string, id: string, properties: PropertyMap, oldInputs: PropertyMap): Promise<void> {
-        const req = new this.p.prov.DeleteRequest();
-        req.setUrn(urn);
-        req.setName(name);
-        req.setType(type);
+    /** Delete with the old outputs (their `__provider` is the one that created the resource). */
+    async delete(r: ResourceRef, id: string, properties: PropertyMap, oldInputs: PropertyMap): Promise<void> {
+        const req = this.addressed(new this.p.prov.DeleteRequest(), r);
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setOldInputs(this.struct(oldInputs));

@@ -4,6 +4,7 @@ import { UNKNOWN, isSecret } from "./values";
 
 const SYMBOL: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refresh: "~", import: "=", read: ">" };
 const PAST: Record<StepOp, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", refresh: "refreshed", import: "imported", read: "read" };
+const DOING: Record<StepOp, string> = { create: "creating", update: "updating", replace: "replacing", delete: "deleting", same: "same", refresh: "refreshing", import: "importing", read: "reading" };
 const HEADER: Record<Operation, string> = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" };
 
 export function headerLine(op: Operation, stack: string): string {
@@ -11,7 +12,7 @@ export function headerLine(op: Operation, stack: string): string {
 }
 
 export function stepLines(step: StepRecord, dryRun: boolean): string[] {
-    const label = step.error ? `${dryRun ? step.op : PAST[step.op]} **failed**` : dryRun ? step.op : PAST[step.op];
+    const label = step.error ? `**${DOING[step.op]} failed**` : dryRun ? step.op : PAST[step.op];
     let detail = "";
     if (step.replaces?.length) detail += ` [replace: ${step.replaces.join(", ")}]`;
     if (step.diffs?.length) detail += ` [diff: ~${step.diffs.join(", ~")}]`;

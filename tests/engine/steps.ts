@@ -158,7 +158,7 @@ export class Deployment {
                 return { urn, id: created.id, outputs: created.outputs };
             }
             const oldId = old.id ?? "";
-            const diff = await this.ctx.host.diff(urn, name, type, oldId, old.outputs, inputs, old.inputs, msg.ignoreChanges);
+            const diff = await this.ctx.host.diff(base, { id: oldId, olds: old.outputs, news: inputs, oldInputs: old.inputs, ignoreChanges: msg.ignoreChanges });
             const diffs = inputDiff(old.inputs, inputs);
             // No `diff` method: the engine compares the inputs itself (unknowns count as changes).
             const changed = diff.changes === "some" || (diff.changes === "unknown" && (diffs.length > 0 || containsUnknowns(inputs)));
@@ -171,7 +171,7 @@ export class Deployment {
                     return { urn, outputs: inputs };
                 }
                 if (deleteFirst) {
-                    await this.ctx.host.delete(urn, name, type, oldId, old.outputs, old.inputs);
+                    await this.ctx.host.delete(base, oldId, old.outputs, old.inputs);
                     this.remove(old);
                 } else {
                     // Create-before-delete: the old copy is deleted once the deployment is done.
@@ -207,7 +207,7 @@ export class Deployment {
     }
 
     private async check(base: ResourceState, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap> {
-        const res = await this.ctx.host.check(base.urn, base.name, base.type, olds, news);
+        const res = await this.ctx.host.check(base, olds, news);
         if (res.failures.length > 0) {
             const lines = res.failures.map((f) => `${f.property}: ${f.reason}`);
             throw new StepError(`${base.type} resource '${base.name}' has a problem: ${lines.join("; ")}`, res.failures);
@@ -218,43 +218,44 @@ export class Deployment {
     /** Create; a partial failure (ErrorResourceInitFailed) keeps the resource with its id. */
     private async create(base: ResourceState, inputs: PropertyMap, secretOuts: string[], op: "create" | "replace"): Promise<{ id: string; outputs: PropertyMap }> {
         try {
-            const res = await this.ctx.host.create(base.urn, base.name, base.type, inputs);
+            const res = await this.ctx.host.create(base, inputs);
             const outputs = markSecretOutputs(res.properties, secretOuts);
             this.upsert({ ...base, id: res.id, inputs, outputs });
             return { id: res.id, outputs };
         } catch (e) {
-            this.keepPartial(base, inputs, secretOuts, e);
-            throw new StepError(`${op} failed: ${errorText(e)}`);
+            throw this.keepPartial(base, inputs, secretOuts, e, op);
         }
     }
 
     private async update(base: ResourceState, old: ResourceState, inputs: PropertyMap, msg: RegisterMessage): Promise<PropertyMap> {
         try {
-            const props = await this.ctx.host.update(base.urn, base.name, base.type, old.id ?? "", old.outputs, inputs, old.inputs, msg.ignoreChanges);
+            const props = await this.ctx.host.update(base, { id: old.id ?? "", olds: old.outputs, news: inputs, oldInputs: old.inputs, ignoreChanges: msg.ignoreChanges });
             const outputs = markSecretOutputs(props, msg.additionalSecretOutputs);
             this.upsert({ ...base, id: old.id, inputs, outputs });
             return outputs;
         } catch (e) {
-            this.keepPartial(base, inputs, msg.additionalSecretOutputs, e);
-            throw new StepError(`update failed: ${errorText(e)}`);
+            throw this.keepPartial(base, inputs, msg.additionalSecretOutputs, e, "update");
         }
     }
 
-    private keepPartial(base: ResourceState, inputs: PropertyMap, secretOuts: string[], e: unknown): void {
-        if (!(e instanceof ProviderError) || !e.partial) return;
+    /** Records a partially created resource (ErrorResourceInitFailed); returns the step's error. */
+    private keepPartial(base: ResourceState, inputs: PropertyMap, secretOuts: string[], e: unknown, op: string): StepError {
+        if (!(e instanceof ProviderError) || !e.partial) return new StepError(`${op} failed: ${errorText(e)}`);
         const { id, properties, reasons } = e.partial;
         const outputs = markSecretOutputs(annotateSecrets(properties, inputs), secretOuts);
         this.upsert({ ...base, id, inputs, outputs, initErrors: reasons.length ? reasons : [e.message] });
+        const why = reasons.length ? ` (${reasons.join("; ")})` : "";
+        return new StepError(`${op} failed: ${e.message}${why}; the resource ${id} was kept in the state`);
     }
 
     /** The `import` option: Read by id, then Check and Diff against the program's inputs. */
     private async importStep(base: ResourceState, importId: string): Promise<Registration> {
         const { urn, name, type } = base;
-        const read = await this.ctx.host.read(urn, name, type, importId, {}, base.inputs);
+        const read = await this.ctx.host.read(base, importId, {}, base.inputs);
         if (!read.id) throw new StepError(`resource '${importId}' does not exist`);
         const readInputs = read.inputs ?? read.properties;
         const inputs = await this.check(base, readInputs, base.inputs);
-        const diff = await this.ctx.host.diff(urn, name, type, read.id, read.properties, inputs, readInputs, []);
+        const diff = await this.ctx.host.diff(base, { id: read.id, olds: read.properties, news: inputs, oldInputs: readInputs, ignoreChanges: [] });
         const diffs = inputDiff(pick(read.properties, Object.keys(inputs)), inputs);
         if (diff.changes === "some" || (diff.changes === "unknown" && diffs.length > 0)) {
             throw new StepError(`inputs to import do not match the existing resource: ${diffs.join(", ")}`);
@@ -275,7 +276,7 @@ export class Deployment {
         }
         return this.schedule(urn, msg.dependencies, async () => {
             try {
-                const read = await this.ctx.host.read(urn, msg.name, msg.type, msg.id, {}, msg.inputs);
+                const read = await this.ctx.host.read({ urn, name: msg.name, type: msg.type }, msg.id, {}, msg.inputs);
                 if (!read.id) throw new StepError(`resource '${msg.id}' does not exist`);
                 const outputs = markSecretOutputs(read.properties, msg.additionalSecretOutputs);
                 const rec: ResourceState = { urn, type: msg.type, name: msg.name, custom: true, id: read.id, inputs: read.inputs ?? msg.inputs, outputs, dependencies: msg.dependencies, external: true, ...(msg.parent ? { parent: msg.parent } : {}) };
@@ -317,7 +318,7 @@ export class Deployment {
         try {
             // Components and external (read) resources only leave the state.
             if (r.custom && !r.external && !this.ctx.dryRun) {
-                await this.ctx.host.delete(r.urn, r.name, r.type, r.id ?? "", r.outputs, r.inputs);
+                await this.ctx.host.delete(r, r.id ?? "", r.outputs, r.inputs);
             }
             if (!this.ctx.dryRun) this.remove(r);
             this.step(step);
@@ -346,7 +347,7 @@ export class Deployment {
     private async refreshOne(r: ResourceState): Promise<void> {
         const base = { op: "refresh" as const, urn: r.urn, type: r.type, name: r.name, ...(r.id ? { id: r.id } : {}) };
         try {
-            const read = await this.ctx.host.read(r.urn, r.name, r.type, r.id ?? "", r.outputs, r.inputs);
+            const read = await this.ctx.host.read(r, r.id ?? "", r.outputs, r.inputs);
             if (!read.id) {
                 this.remove(r);
                 this.step({ ...base, deleted: true });
