@@ -6,7 +6,7 @@
 import { SimError } from "../types";
 import { splitList } from "../core/formats";
 import type { AccessInstaller } from "./common";
-import { die, lockConfig } from "./common";
+import { die, lockConfig, paramError } from "./common";
 
 /** Parameters that are not realm config. */
 const NOT_CONFIG = new Set(["realm", "digest", "delete", "check-connection", "password"]);
@@ -77,6 +77,27 @@ export const installDomains: AccessInstaller = (register, ctx, { store }) => {
       return null;
     }),
   );
+
+  // Realm sync runs as a worker task; no directory server is reachable, so it syncs nothing.
+  register("POST", "/access/domains/{realm}/sync", (req) => {
+    const realm = String(req.params["realm"]);
+    const cfg = store.realms.get(realm);
+    if (!cfg) throw paramError({ realm: "Realm does not exist." });
+    const type = String(cfg["type"]);
+    if (type !== "ldap" && type !== "ad") throw die(`Cannot sync realm type '${type}'! Only LDAP/AD realms can be synced.`);
+    const dryRun = Boolean(req.params["dry-run"]);
+    return ctx.startTask({
+      node: ctx.nodes[0] ?? "pve1",
+      type: dryRun ? "auth-realm-sync-test" : "auth-realm-sync",
+      id: realm,
+      auth: req.auth,
+      work: (log) => {
+        log(`(dry test run) starting sync for realm ${realm}`.replace(dryRun ? "" : "(dry test run) ", ""));
+        log("got data from server, updating users and groups");
+        log("updated user.cfg");
+      },
+    });
+  });
 
   register("DELETE", "/access/domains/{realm}", (req) =>
     lockConfig(ctx, LOCK, "delete auth server failed", () => {
