@@ -58,6 +58,16 @@ describe("engine scenarios", () => {
         expect(Object.keys(fx.store().objects).sort()).toEqual(["child", "fan-0", "fan-1", "fan-2", "leaf", "root"]);
     });
 
+    it("a failing program fails the run, and nothing unregistered is deleted", async () => {
+        await up(fx.options());
+        const r = await up(fx.options({ dropLeaf: "true", explode: "true" }));
+        expect(r.ok).toBe(false);
+        expect(r.programErrors.join("\n")).toContain("the program exploded");
+        expect(r.steps.some((s) => s.op === "delete")).toBe(false);
+        expect(fx.store().objects.leaf).toBeDefined();
+        expect(r.state.resources.some((x) => x.name === "leaf")).toBe(true);
+    });
+
     it("a partial failure keeps the created resource in the state with its id", async () => {
         const r = await up(fx.options({ partial: "true" }));
         expect(r.ok).toBe(false);
