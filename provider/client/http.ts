@@ -2,7 +2,7 @@
  * One configured got instance per client (prefix URL, agent, timeout, retry policy) and the
  * translation of every got outcome into data or a {@link PveApiError}.
  */
-import got, { type Got, RequestError } from "got";
+import got, { type Got, HTTPError, RequestError } from "got";
 import { z } from "zod";
 import { classify } from "./classify";
 import { PveApiError, type HttpMethod } from "./errors";
@@ -67,8 +67,9 @@ function parseJson(text: string): unknown {
 
 /** What a got error tells about the failure: status, PVE's message, per-field errors, or a code. */
 function factsOf(error: RequestError): Facts {
+  // A response that broke while being read is a network failure, not an HTTP status.
+  if (!(error instanceof HTTPError)) return { code: error.code, message: error.message };
   const response = error.response;
-  if (!response) return { code: error.code, message: error.message };
   const text = typeof response.body === "string" ? response.body : "";
   const parsed = ErrorEnvelope.safeParse(parseJson(text));
   const envelope = parsed.success ? parsed.data : undefined;
