@@ -86,7 +86,11 @@ function factsOf(error: RequestError): Facts {
 function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path">, redact: Redactor): PveApiError {
   if (error instanceof PveApiError) return error;
   const facts: Facts =
-    error instanceof RequestError ? factsOf(error) : { message: error instanceof Error ? error.message : String(error) };
+    error instanceof RequestError
+      ? factsOf(error)
+      : error instanceof Error && error.name === "AbortError" // p-queue rejects a queued task with the signal's reason
+        ? { code: "ERR_ABORTED", message: error.message }
+        : { message: error instanceof Error ? error.message : String(error) };
   const kind = classify(facts);
   const { method, path } = request;
   let text = facts.message || `HTTP ${facts.status ?? "error"}`;
