@@ -7,7 +7,7 @@ import { z } from "zod";
 import { classify } from "./classify";
 import { PveApiError, type HttpMethod } from "./errors";
 import { formEncode, type PveParams } from "./encode";
-import type { Redactor } from "./redact";
+import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
 import type { PveAgent } from "./tls";
 
@@ -48,6 +48,8 @@ interface RequestContext extends Record<string, unknown> {
   method: HttpMethod;
   path: string;
   idempotent: boolean;
+  /** This request's redactor (client secrets plus its secret parameters). */
+  redact: Redactor;
 }
 
 interface Facts {
@@ -121,7 +123,7 @@ export class Transport {
 
   constructor(settings: TransportSettings) {
     this.#settings = settings;
-    const { redact, log } = settings;
+    const { log } = settings;
     this.#got = got.extend({
       prefixUrl: settings.baseUrl,
       agent: { https: settings.agent },
@@ -141,7 +143,7 @@ export class Transport {
           const kind = classify(facts);
           if (!shouldRetry({ ...context, kind, status: facts.status, code: facts.code })) return 0;
           const delay = retryDelay(attemptCount, settings.retryBaseDelayMs, settings.retryMaxDelayMs);
-          log(redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${facts.message}`));
+          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${facts.message}`));
           return delay;
         },
       },
@@ -150,12 +152,13 @@ export class Transport {
 
   /** Sends one request; resolves to `data` of PVE's `{data: ...}` envelope. */
   async send<T>(request: WireRequest): Promise<T> {
-    const { method, path, redact } = { ...request, redact: this.#settings.redact };
+    const { method, path } = request;
+    const redact = withExtraSecrets(this.#settings.redact, secretParamValues(request.params));
     const query = formEncode(request.params);
     const isBodyMethod = method === "POST" || method === "PUT";
     // GET/DELETE: parameters only in the query; a body there is a 501 on PVE.
     const url = !isBodyMethod && query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
-    const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST" };
+    const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST", redact };
     this.#settings.log(redact(`${method} ${path}`));
     let text: string;
     try {

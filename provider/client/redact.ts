@@ -33,3 +33,20 @@ export function createRedactor(secrets: () => readonly (string | undefined)[]): 
     return out;
   };
 }
+
+// Parameter names whose values are secrets (user passwords, storage keys, tokens, ...).
+const SECRET_PARAM = /pass|secret|token|key|ticket|otp|cookie/i;
+
+/** The values of secret-looking request parameters, which a server may echo in its errors. */
+export function secretParamValues(params: Readonly<Record<string, unknown>> | undefined): string[] {
+  return Object.entries(params ?? {})
+    .filter(([name, value]) => SECRET_PARAM.test(name) && typeof value === "string")
+    .map(([, value]) => value as string);
+}
+
+/** A redactor that also removes `extra` values (e.g. this request's secret parameters). */
+export function withExtraSecrets(redact: Redactor, extra: readonly string[]): Redactor {
+  if (extra.length === 0) return redact;
+  const more = createRedactor(() => extra);
+  return (text) => more(redact(text));
+}
