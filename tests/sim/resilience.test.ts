@@ -1,6 +1,7 @@
 /** Locks, worker capacity and the 596 proxy timeout, and fault injection. */
 import { describe, expect, it } from "vitest";
 import { LockManager } from "./core/locks";
+import { startSimulator } from "./index";
 import { testTaskModel } from "./testkit/task-model";
 import type { TestTaskPlan } from "./testkit/task-model";
 import { raw, TEST_TOKEN, waitTask } from "./testkit/raw";
@@ -109,7 +110,6 @@ describe("faults", () => {
 
   it("decides probabilities from the seed, the same way every run", async () => {
     const run = async (): Promise<number[]> => {
-      const { startSimulator } = await import("./index");
       const s = await startSimulator({ seed: 42, models: [], authFailureDelayMs: 0, apiToken: TEST_TOKEN, faults: [{ path: "/version", probability: 0.5, action: { type: "status", status: 500, message: "flaky" } }] });
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await raw(s, "GET", "/version", { auth: root })).status);

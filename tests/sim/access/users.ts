@@ -40,7 +40,7 @@ export const installUsers: AccessInstaller = (register, ctx, { store, perms }) =
     const subject = req.auth.tokenid ? `${req.auth.userid}!${req.auth.tokenid}` : req.auth.userid;
     const canSeeAll = perms.check(subject, "/access/groups", ["User.Modify", "Sys.Audit"], true, true);
     return [...store.users]
-      .filter(([id, u]) => enabled === undefined || u.enable === enabled)
+      .filter(([, u]) => enabled === undefined || u.enable === enabled)
       .filter(([id]) => canSeeAll || id === req.auth.userid || [...(store.users.get(id)?.groups ?? [])].some((g) => perms.check(subject, `/access/groups/${g}`, ["User.Modify", "Sys.Audit"], true, true)))
       .map(([id, u]) => listEntry(store, id, u, full));
   });

@@ -48,7 +48,11 @@ interface LiveRule {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\u0000/g, ".*");
+  // `**` first (any depth), then `*` (within a segment); everything else is literal.
+  const escaped = glob
+    .split("**")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+    .join(".*");
   return new RegExp(`^${escaped}$`);
 }
 

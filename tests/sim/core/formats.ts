@@ -14,7 +14,7 @@ const CONFIGID_RE = /^[a-z][a-z0-9_-]+$/i;
 const NODE_RE = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const DNS_LABEL = "([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)";
 const DNS_RE = new RegExp(`^(${DNS_LABEL}\\.)*${DNS_LABEL}$`);
-const EMAIL_RE = /^[\w+\-~]+(\.[\w+\-~]+)*@[a-zA-Z0-9\-]+(\.[a-zA-Z0-9\-]+)*$/;
+const EMAIL_RE = /^[\w+\-~]+(\.[\w+\-~]+)*@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$/;
 const MAC_RE = /^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$/i;
 const TOKEN_SUB_RE = /^[A-Za-z][A-Za-z0-9.\-_]+$/;
 
