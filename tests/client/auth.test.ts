@@ -137,7 +137,7 @@ describe("ticket", () => {
     // Every ticket is refused right after issue.
     const original = pve.valid.add.bind(pve.valid);
     pve.valid.clear();
-    pve.valid.add = (v: string) => pve.valid;
+    pve.valid.add = (_v: string) => pve.valid;
     try {
       const error = (await rejection(client.get("/cluster/resources"))) as PveApiError;
       expect(error).toMatchObject({ kind: "auth", status: 401 });

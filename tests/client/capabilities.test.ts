@@ -7,7 +7,7 @@ describe("parseVersion", () => {
   test.each([
     [{ version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" }, 9, 2],
     [{ version: "7.4-3", release: "7.4", repoid: "9002ab8a" }, 7, 4],
-    [(JSON.parse(readFileSync("/work/shared/fixtures/go-proxmox/pve8x/get_version.json", "utf8")) as { data: object }).data, 8, 4],
+    [(JSON.parse(readFileSync("/work/shared/fixtures/go-proxmox/pve8x/get_version.json", "utf8")) as { data: { version: string } }).data, 8, 4],
   ])("%o → %i.%i", (data, major, minor) => {
     expect(parseVersion(data)).toMatchObject({ major, minor, version: data.version });
   });
