@@ -58,6 +58,20 @@ describe("engine scenarios", () => {
         expect(Object.keys(fx.store().objects).sort()).toEqual(["child", "fan-0", "fan-1", "fan-2", "leaf", "root"]);
     });
 
+    it("a replacement without deleteBeforeReplace creates first and deletes the old copy at the end", async () => {
+        await up(fx.options());
+        const before = fx.store().log.length;
+        const r = await up(fx.options({ childName: "child-2" }));
+        expect(r.ok).toBe(true);
+        expect(r.steps.find((s) => s.name === "child")).toMatchObject({ op: "replace", replaces: ["name"], id: "child-2" });
+        const events = fx.store().log.slice(before).map((e) => `${e.event}:${e.name}`);
+        expect(events.indexOf("end:create:child-2")).toBeLessThan(events.indexOf("begin:delete:child"));
+        expect(Object.keys(fx.store().objects)).toContain("child-2");
+        expect(fx.store().objects.child).toBeUndefined();
+        expect(r.state.resources.filter((x) => x.name === "child")).toEqual([expect.objectContaining({ id: "child-2" })]);
+        expect(r.state.resources.some((x) => x.pendingDelete)).toBe(false);
+    });
+
     it("a failing program fails the run, and nothing unregistered is deleted", async () => {
         await up(fx.options());
         const r = await up(fx.options({ dropLeaf: "true", explode: "true" }));

@@ -164,7 +164,7 @@ export class Deployment {
             const changed = diff.changes === "some" || (diff.changes === "unknown" && (diffs.length > 0 || containsUnknowns(inputs)));
             if (diff.replaces.length > 0) {
                 op = "replace";
-                const deleteFirst = msg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
+                const deleteFirst = msg.deleteBeforeReplace === true || diff.deleteBeforeReplace;
                 const extra = { diffs, replaces: diff.replaces };
                 if (this.ctx.dryRun) {
                     this.step(stepOf("replace", extra));
