@@ -104,7 +104,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const rng = createPrng(options.seed ?? 1);
   const clock = createClock();
   const rootPassword = options.rootPassword ?? randomBytes(12).toString("base64url");
-  const store = new AccessStore(rootPassword, clock.now());
+  const store = new AccessStore(rootPassword);
   if (options.apiToken) seedToken(store, options.apiToken);
   setPrivilegeCheck(isPrivilege);
   const signer = new TicketSigner();

@@ -80,13 +80,12 @@ export class AccessStore {
   readonly passwords = new Map<string, string>();
   readonly tfa = new Map<string, TfaEntry[]>();
 
-  constructor(rootPassword: string, now: number) {
+  constructor(rootPassword: string) {
     for (const [name, privs] of Object.entries(BUILTIN_ROLES)) this.roles.set(name, new Set(privs));
     this.realms.set("pam", { type: "pam", comment: "Linux PAM standard authentication" });
     this.realms.set("pve", { type: "pve", comment: "Proxmox VE authentication server" });
     this.addUser("root@pam", { email: "root@example.invalid" });
     this.passwords.set("root@pam", rootPassword);
-    void now;
   }
 
   /** Creates a user entry (enabled, no expiry). */
@@ -123,18 +122,6 @@ export class AccessStore {
     if (!user.enable) return `user '${userid}' is disabled`;
     if (user.expire && user.expire < nowSec) return `user '${userid}' access expired`;
     return undefined;
-  }
-
-  /** SHA-1 over a canonical dump of user.cfg, standing in for PVE's digest of the raw file. */
-  userCfgDigest(): string {
-    const dump = JSON.stringify({
-      users: [...this.users].map(([id, u]) => [id, { ...u, groups: [...u.groups], tokens: [...u.tokens].map(([t, e]) => [t, { ...e, secret: undefined }]) }]),
-      groups: [...this.groups].map(([id, g]) => [id, g.comment, [...g.users]]),
-      roles: [...this.roles].map(([id, r]) => [id, [...r]]),
-      acl: [...this.acl].map(([p, n]) => [p, [...n.users].map(([k, v]) => [k, [...v]]), [...n.groups].map(([k, v]) => [k, [...v]]), [...n.tokens].map(([k, v]) => [k, [...v]])]),
-      pools: [...this.pools].map(([id, p]) => [id, p.comment, [...p.vms], [...p.storage]]),
-    });
-    return createHash("sha1").update(dump).digest("hex");
   }
 
   /** SHA-1 of domains.cfg (realms). */

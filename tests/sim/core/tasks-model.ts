@@ -35,6 +35,11 @@ function userFields(task: TaskRecord): { user: string; tokenid?: string } {
   return bang > 0 ? { user: task.user.slice(0, bang), tokenid: task.user.slice(bang + 1) } : { user: task.user };
 }
 
+/** The decoded UPID fields every task API reports. */
+function upidFields(t: TaskRecord): Record<string, unknown> {
+  return { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, ...userFields(t) };
+}
+
 /** `upid_normalize_status_type`. */
 function statusType(status: string | undefined): string {
   if (!status) return "unknown";
@@ -66,14 +71,7 @@ export function tasksModel(tasks: TaskManager): SimModel {
       register("GET", "/nodes/{node}/tasks/{upid}/status", (req) => {
         const t = lookup(String(req.params["node"]), String(req.params["upid"]), req.auth, "Sys.Audit");
         return {
-          upid: t.upid,
-          node: t.node,
-          pid: t.pid,
-          pstart: t.pstart,
-          starttime: t.starttime,
-          type: t.type,
-          id: t.id,
-          ...userFields(t),
+          ...upidFields(t),
           status: t.running ? "running" : "stopped",
           ...(t.running ? {} : { exitstatus: t.exitstatus }),
         };
@@ -119,14 +117,7 @@ export function tasksModel(tasks: TaskManager): SimModel {
         const start = Number(p["start"] ?? 0);
         const limit = Number(p["limit"] ?? 50);
         const page = matches.slice(start, start + limit).map((t) => ({
-          upid: t.upid,
-          node: t.node,
-          pid: t.pid,
-          pstart: t.pstart,
-          starttime: t.starttime,
-          type: t.type,
-          id: t.id,
-          ...userFields(t),
+          ...upidFields(t),
           ...(t.running ? { status: "RUNNING" } : { endtime: t.endtime, status: t.exitstatus }),
         }));
         return new SimResult(page, { total: matches.length });
