@@ -96,13 +96,9 @@ export class Deployment {
 
     // ---- registrations ------------------------------------------------------------------
 
-    register(msg: RegisterMessage): Promise<Registration> {
-        let urn: string;
-        try {
-            urn = this.claim(msg.type, msg.name, msg.parent);
-        } catch (e) {
-            return Promise.reject(e);
-        }
+    // async: a duplicate URN becomes a rejection; the body up to schedule() runs synchronously.
+    async register(msg: RegisterMessage): Promise<Registration> {
+        const urn = this.claim(msg.type, msg.name, msg.parent);
         const deps = [...new Set([...msg.dependencies, ...Object.values(msg.propertyDependencies).flat()])];
         const base: ResourceState = {
             urn,
@@ -267,13 +263,9 @@ export class Deployment {
     }
 
     /** `Resource.get`: read an existing resource; it is external (never deleted by the stack). */
-    read(msg: ReadMessage): Promise<Registration> {
-        let urn: string;
-        try {
-            urn = this.claim(msg.type, msg.name, msg.parent);
-        } catch (e) {
-            return Promise.reject(e);
-        }
+    // async: a duplicate URN becomes a rejection; the body up to schedule() runs synchronously.
+    async read(msg: ReadMessage): Promise<Registration> {
+        const urn = this.claim(msg.type, msg.name, msg.parent);
         return this.schedule(urn, msg.dependencies, async () => {
             try {
                 const read = await this.ctx.host.read({ urn, name: msg.name, type: msg.type }, msg.id, {}, msg.inputs);
