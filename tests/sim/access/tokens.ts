@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, paramError, str } from "./common";
+import { splitList } from "../models/config-text";
 import type { AccessStore, TokenEntry, UserEntry } from "./store";
 
 function tokenInfo(t: TokenEntry): Record<string, unknown> {
@@ -51,11 +52,23 @@ export const installTokens: AccessInstaller = (register, ctx, { store }) => {
 
   register("PUT", "/access/users/{userid}/token/{tokenid}", (req) =>
     lockUserConfig(ctx, "updating token info failed", () => {
-      const token = tokenOf(store, ...ids(req.params));
+      const [userid, tokenid] = ids(req.params);
+      const token = tokenOf(store, userid, tokenid);
+      // `delete` resets options to their defaults (privsep on, the user's expiry, no comment).
+      for (const key of splitList(req.params["delete"])) {
+        if (key === "comment") delete token.comment;
+        else if (key === "privsep") token.privsep = 1;
+        else if (key === "expire") token.expire = userOf(store, userid).expire;
+        else throw paramError({ delete: `unknown option '${key}'` });
+      }
       if (req.params["privsep"] !== undefined) token.privsep = req.params["privsep"] === 1 ? 1 : 0;
       if (req.params["expire"] !== undefined) token.expire = Number(req.params["expire"]);
       const comment = str(req.params, "comment");
       if (comment !== undefined) token.comment = comment;
+      if (req.params["regenerate"] === 1) {
+        token.secret = randomUUID();
+        return { ...tokenInfo(token), "full-tokenid": `${userid}!${tokenid}`, value: token.secret };
+      }
       return tokenInfo(token);
     }),
   );
