@@ -22,12 +22,13 @@ function readJson(file: string): Record<string, unknown> {
  * `programDir`, together with the program's own dependencies. Returns true when it installed,
  * false when the marker says this very tarball (and program package.json) is already installed.
  */
-export function installPackage(packageDir: string, programDir: string): boolean {
+export function installPackage(packageDir: string, programDir: string, options: { build?: boolean } = {}): boolean {
     const pkgDir = path.resolve(packageDir);
     const progDir = path.resolve(programDir);
     const pkg = readJson(path.join(pkgDir, "package.json"));
     const scripts = isObject(pkg.scripts) ? pkg.scripts : {};
-    if (typeof scripts.build === "string") npm(["run", "build"], pkgDir);
+    // Test suites build once up front (tests/setup/build-package.ts): concurrent builds race on dist/.
+    if (options.build !== false && typeof scripts.build === "string") npm(["run", "build"], pkgDir);
     const tmp = mkdtempSync(path.join(os.tmpdir(), "engine-pack-"));
     try {
         const packed: unknown = JSON.parse(npm(["pack", "--json", "--pack-destination", tmp], pkgDir));

@@ -1,0 +1,67 @@
+/** Runs one kind's scenario through the local engine: the proof list of the resource-engine issue. */
+import { expect } from "vitest";
+import { TOKEN_SECRET, newStack, stepsOf } from "./harness";
+import { type KindScenario, declare } from "./scenarios";
+
+export async function runScenario(suite: string, s: KindScenario): Promise<void> {
+  const stack = await newStack(suite);
+  const { admin } = stack;
+  try {
+    const initial = [declare(s, "res", s.initial)];
+
+    const planned = await stack.preview(initial);
+    expect(planned.ok).toBe(true);
+    expect(stepsOf(planned)).toEqual(["create res"]);
+    expect(await s.exists(admin, s.initial), "preview writes nothing").toBe(false);
+
+    const created = await stack.up(initial);
+    expect(created.ok, created.programErrors.join("\n")).toBe(true);
+    expect(stepsOf(created)).toEqual(["create res"]);
+    expect(await s.exists(admin, s.initial)).toBe(true);
+    for (const secret of [TOKEN_SECRET, ...(s.secrets ?? [])]) expect(stack.stateText()).not.toContain(secret);
+
+    expect(stepsOf(await stack.preview(initial)), "no-op preview").toEqual(["same res"]);
+
+    const changed = [declare(s, "res", s.updated.args)];
+    const plannedUpdate = await stack.preview(changed);
+    expect(stepsOf(plannedUpdate)).toEqual(["update res"]);
+    expect(plannedUpdate.steps.find((st) => st.name === "res")?.diffs).toEqual(s.updated.diffs);
+    const updated = await stack.up(changed);
+    expect(stepsOf(updated)).toEqual(["update res"]);
+    expect(stepsOf(await stack.preview(changed)), "no-op preview after update").toEqual(["same res"]);
+
+    let current = s.updated.args;
+    if (s.replaced) {
+      const replacement = [declare(s, "res", s.replaced.args)];
+      const plannedReplace = await stack.preview(replacement);
+      expect(stepsOf(plannedReplace)).toEqual(["replace res"]);
+      expect(plannedReplace.steps.find((st) => st.name === "res")?.replaces).toEqual(s.replaced.replaces);
+      const replaced = await stack.up(replacement);
+      expect(replaced.ok).toBe(true);
+      expect(await s.exists(admin, s.updated.args), "the old object is gone").toBe(false);
+      expect(await s.exists(admin, s.replaced.args), "the new object exists").toBe(true);
+      current = s.replaced.args;
+    }
+
+    await s.drift.edit(admin, current);
+    const refreshed = await stack.refresh([declare(s, "res", current)]);
+    expect(refreshed.ok).toBe(true);
+    expect(refreshed.steps.find((st) => st.name === "res")?.drift).toEqual(s.drift.keys);
+    expect(stepsOf(await stack.preview([declare(s, "res", current)])), "the drift shows as an update").toEqual(["update res"]);
+    await stack.up([declare(s, "res", current)]);
+
+    const existing = await s.existing(admin);
+    const withImport = [declare(s, "res", current), declare(s, "adopted", existing.args, existing.importId)];
+    const imported = await stack.up(withImport);
+    expect(imported.ok, imported.steps.map((st) => st.error ?? "").join("\n")).toBe(true);
+    expect(imported.steps.find((st) => st.name === "adopted")?.op).toBe("import");
+    expect(stepsOf(await stack.preview([declare(s, "res", current), declare(s, "adopted", existing.args)]))).toEqual(["same adopted", "same res"]);
+
+    const destroyed = await stack.destroy(withImport);
+    expect(destroyed.ok).toBe(true);
+    expect(await s.exists(admin, current)).toBe(false);
+    if (s.kind !== "Options") expect(await s.exists(admin, existing.args)).toBe(false);
+  } finally {
+    await stack.close();
+  }
+}
