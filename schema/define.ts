@@ -72,6 +72,19 @@ export interface KindDefinition extends KindSpec {
   readonly fieldsByPveName: ReadonlyMap<string, FieldDef>;
 }
 
+/**
+ * The usual REST shape: POST to the collection (or to the item itself when PVE creates there),
+ * GET, PUT and DELETE on the item.
+ */
+export function restCalls(collection: string | null, item: string): Pick<KindSpec, "create" | "read" | "update" | "remove"> {
+  return {
+    create: { method: "POST", path: collection ?? item },
+    read: { path: item },
+    update: { method: "PUT", path: item },
+    remove: { method: "DELETE", path: item },
+  };
+}
+
 /** Parameters that steer a write instead of describing the object. */
 const CONTROL_PARAMS = new Set(["digest", "delete", "append", "revert", "lock-token", "skiplock"]);
 

@@ -22,7 +22,7 @@ export interface RoleArgs {
 }
 
 /**
- * A Proxmox VE role (`/access/roles`): a named set of privileges. Privileges are checked against the privilege list of the connected PVE version before anything is written.
+ * A Proxmox VE role (`/access/roles`): a named set of privileges. PVE rejects unknown privileges when the role is written; built-in roles cannot be managed.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Role`; import id `<roleid>`.
  */

@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { defineKind, restCalls } from "../../define";
 
 /** `access.ApiToken`: an API token of a user. */
 export const apiToken = defineKind({
@@ -11,10 +11,7 @@ export const apiToken = defineKind({
   lifecycle: "collection",
   identity: ["userid", "tokenid"],
   idSeparator: "!",
-  create: { method: "POST", path: "/access/users/{userid}/token/{tokenid}" },
-  read: { path: "/access/users/{userid}/token/{tokenid}" },
-  update: { method: "PUT", path: "/access/users/{userid}/token/{tokenid}" },
-  remove: { method: "DELETE", path: "/access/users/{userid}/token/{tokenid}" },
+  ...restCalls(null, "/access/users/{userid}/token/{tokenid}"),
   exclude: ["regenerate"],
   fields: {
     userid: { sdkName: "userId", doc: "The owning user (`name@realm`)." },

@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { defineKind, restCalls } from "../../define";
 
 /** `access.Group`: a group of users (`/access/groups`). */
 export const group = defineKind({
@@ -7,10 +7,7 @@ export const group = defineKind({
   description: "A Proxmox VE user group (`/access/groups`). Membership is set on `access.User.groups`.",
   lifecycle: "collection",
   identity: ["groupid"],
-  create: { method: "POST", path: "/access/groups" },
-  read: { path: "/access/groups/{groupid}" },
-  update: { method: "PUT", path: "/access/groups/{groupid}" },
-  remove: { method: "DELETE", path: "/access/groups/{groupid}" },
+  ...restCalls("/access/groups", "/access/groups/{groupid}"),
   fields: {
     groupid: { sdkName: "groupId", doc: "The group id. Changing it replaces the group." },
     comment: { doc: "A free-form comment." },

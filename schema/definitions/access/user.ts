@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { defineKind, restCalls } from "../../define";
 
 /** `access.User`: a user of a PVE realm (`/access/users`). */
 export const user = defineKind({
@@ -9,10 +9,7 @@ export const user = defineKind({
     "so the desired value is kept in state as a secret and changed through `/access/password`.",
   lifecycle: "collection",
   identity: ["userid"],
-  create: { method: "POST", path: "/access/users" },
-  read: { path: "/access/users/{userid}" },
-  update: { method: "PUT", path: "/access/users/{userid}" },
-  remove: { method: "DELETE", path: "/access/users/{userid}" },
+  ...restCalls("/access/users", "/access/users/{userid}"),
   hooks: "user-password",
   fields: {
     userid: { sdkName: "userId", doc: "The user id `name@realm`, e.g. `alice@pve`. Changing it replaces the user." },
