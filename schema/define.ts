@@ -44,15 +44,20 @@ export interface KindSpec {
   readonly name: string;
   /** The kind's doc comment. */
   readonly description: string;
-  /** `collection`: create/read/update/delete an object; `singleton`: a config that always exists. */
-  readonly lifecycle: "collection" | "singleton";
+  /**
+   * `collection`: create/read/update/delete an object; `singleton`: a config that always exists;
+   * `action`: a one-shot operation (create runs it and awaits its task; a change of its inputs or
+   * `triggers` runs it again; delete forgets it).
+   */
+  readonly lifecycle: "collection" | "singleton" | "action";
   /** PVE parameters (in create/update order) that form the id, joined with `idSeparator`. */
   readonly identity: readonly string[];
   readonly idSeparator?: string;
   /** The fixed id of a singleton. */
   readonly singletonId?: string;
   readonly create: ApiCall;
-  readonly read: ReadCall;
+  /** How to read the object back (every lifecycle but `action`). */
+  readonly read?: ReadCall;
   readonly update?: ApiCall;
   readonly remove?: ApiCall;
   /** PVE parameters of create/update that this kind does not expose (control or other kinds' concerns). */
@@ -92,9 +97,17 @@ function paramsOf(call: ApiCall | undefined): Record<string, ApiParam> {
   return call ? requireApiMethod(call.method, call.path).parameters : {};
 }
 
+/** What every action records about its run. */
+export const ACTION_OUTPUTS: Readonly<Record<string, OutputSpec>> = {
+  upid: { pveName: "upid", type: "string", fromCreate: true, doc: "The UPID of the task that ran the action." },
+  exitStatus: { pveName: "exitstatus", type: "string", fromCreate: true, doc: "How the task ended: `OK` or `WARNINGS: n`." },
+  warnings: { pveName: "warnings", type: "number", fromCreate: true, doc: "The number of warnings the task logged." },
+};
+
 /** Builds a kind from its spec and the official schema. Throws when the spec names what PVE lacks. */
 export function defineKind(spec: KindSpec): KindDefinition {
-  requireApiMethod("GET", spec.read.path);
+  if (spec.read) requireApiMethod("GET", spec.read.path);
+  else if (spec.lifecycle !== "action") throw new Error(`${spec.namespace}.${spec.name}: a ${spec.lifecycle} kind needs a read call`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   const createParams = paramsOf(spec.create);
   const updateParams = paramsOf(spec.update);
@@ -133,6 +146,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
   });
   return {
     ...spec,
+    ...(spec.lifecycle === "action" ? { outputs: { ...ACTION_OUTPUTS, ...spec.outputs } } : {}),
     key: kindKey(spec.namespace, spec.name),
     fieldList,
     fieldsBySdkName: new Map(fieldList.map((f) => [f.sdkName, f])),

@@ -1,5 +1,6 @@
 /** `check`: validates inputs against the kind's fields (from the official schema), per field. */
 import type { KindDefinition } from "../../schema/define";
+import { TRIGGERS } from "./action";
 import type { CheckFailure } from "./hooks";
 import { hooksOf } from "./hooks";
 import { PROVIDER_KEY, type Props, containsUnknown, isSet } from "./values";
@@ -16,8 +17,15 @@ function issuePath(base: string, path: readonly PropertyKey[]): string {
 /** Validates known values; unknown values (preview) pass, since they are checked again at apply. */
 export function check(def: KindDefinition, news: Props): CheckResult {
   const failures: CheckFailure[] = [];
+  const isAction = def.lifecycle === "action";
   for (const key of Object.keys(news)) {
     if (key === PROVIDER_KEY || def.fieldsBySdkName.has(key)) continue;
+    if (isAction && key === TRIGGERS) {
+      const triggers = news[key];
+      const valid = typeof triggers === "object" && triggers !== null && !Array.isArray(triggers);
+      if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: "must be a map of values whose change reruns the action" });
+      continue;
+    }
     failures.push({ property: key, reason: `${def.namespace}.${def.name} has no input '${key}'` });
   }
   for (const field of def.fieldList) {

@@ -2,11 +2,11 @@
  * The generic lifecycle: create, read, update and delete of a kind, driven by its definition.
  * Every write reads the object back, because PVE normalizes values and fills in defaults.
  */
-import type { SdkValue } from "../../schema/codecs";
 import type { ApiCall, KindDefinition } from "../../schema/define";
-import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { type EngineApi, type WireParams, errorKind, writeAndWait } from "./api";
+import { runAction } from "./action";
+import { type EngineApi, errorKind, writeAndWait } from "./api";
+import { callParams } from "./calls";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
@@ -31,25 +31,19 @@ export interface LifecycleOptions {
   onLog?: (line: string) => void;
 }
 
-function callParams(call: ApiCall, identity: Identity, values: Iterable<[FieldDef, SdkValue]>): WireParams {
-  const parameters = requireApiMethod(call.method, call.path).parameters;
-  const accepts = (name: string): boolean => name in parameters && parameters[name]?.pathParam !== true;
-  const params: WireParams = {};
-  for (const [name, value] of Object.entries(identity)) if (accepts(name)) params[name] = value;
-  return { ...params, ...toWire(values, accepts), ...(call.extra ?? {}) };
-}
-
 function label(def: KindDefinition, id: string): string {
   return `${def.namespace}.${def.name} '${id}'`;
 }
 
 /** Reads the raw object; undefined when PVE says it does not exist. */
 async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
-  const readCall: ApiCall = { method: "GET", path: def.read.path };
+  const spec = def.read;
+  if (!spec) throw new Error(`${def.key} cannot be read back`);
+  const readCall: ApiCall = { method: "GET", path: spec.path };
   try {
-    const raw = await api.request("GET", fillPath(def.read.path, identity), callParams(readCall, identity, []));
-    const item = def.read.select
-      ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => def.read.select?.(entry, identity))
+    const raw = await api.request("GET", fillPath(spec.path, identity), callParams(readCall, identity, []));
+    const item = spec.select
+      ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => spec.select?.(entry, identity))
       : (raw as Record<string, unknown> | null);
     if (!item) return undefined;
     const hooks = hooksOf(def);
@@ -88,6 +82,7 @@ function createOutputs(def: KindDefinition, response: unknown): Props {
 
 /** Creates the object (or, for a singleton, applies the given settings) and reads it back. */
 export async function create(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
+  if (def.lifecycle === "action") return runAction(def, api, inputs, options);
   const identity = identityOf(def, inputs);
   const id = formatId(def, identity);
   const values = [...fieldValues(def, inputs)].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
@@ -110,6 +105,8 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
  * program's inputs (import): their fields are the ones this resource manages. Gone → empty id.
  */
 export async function read(def: KindDefinition, api: EngineApi, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  // An action happened once; there is nothing on PVE to compare it with.
+  if (def.lifecycle === "action") return { id, props };
   const recorded = identityOf(def, props);
   const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
   const raw = await readRaw(def, api, identity);
@@ -151,6 +148,8 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
 
 /** Deletes the object; one that is already gone counts as deleted. A singleton resets what it managed. */
 export async function remove(def: KindDefinition, api: EngineApi, id: string, olds: Props, options: LifecycleOptions = {}): Promise<void> {
+  // Deleting an action forgets it: what it did is not undone.
+  if (def.lifecycle === "action") return;
   const recorded = identityOf(def, olds);
   const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
   if (def.lifecycle === "singleton") {

@@ -69,9 +69,12 @@ export function emitKind(def: KindDefinition): string {
   const cls = def.name;
   const fields = def.fieldList;
   const objects = fields.map((f) => objectInterfaces(cls, f)).join("");
-  const args = fields
-    .map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`)
-    .join("\n");
+  const isAction = def.lifecycle === "action";
+  const triggersDoc = docBlock(["Arbitrary values: when any of them changes, the action runs again."], "  ");
+  const args = [
+    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
+    ...(isAction ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
+  ].join("\n");
   const outputs = Object.entries(def.outputs ?? {});
   const outDecls = [
     ...fields.map(
@@ -84,12 +87,18 @@ export function emitKind(def: KindDefinition): string {
   const secrets = [...fields.filter((f) => f.secret).map((f) => f.sdkName), ...outputs.filter(([, o]) => o.secret).map(([n]) => n)];
   const props = [
     ...fields.map((f) => (f.secret ? `      ${f.sdkName}: args?.${f.sdkName} === undefined ? undefined : pulumi.secret(args.${f.sdkName}),` : `      ${f.sdkName}: args?.${f.sdkName},`)),
+    ...(isAction ? ["      triggers: args?.triggers,"] : []),
     ...outputs.map(([name]) => `      ${name}: undefined,`),
   ].join("\n");
   const checks = required
     .map((f) => `    if (!opts?.id && args?.${f.sdkName} === undefined) throw new Error("Missing required property '${f.sdkName}'");`)
     .join("\n");
-  const idDoc = def.lifecycle === "singleton" ? `always \`${def.singletonId}\`` : `\`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/")}\``;
+  const idDoc =
+    def.lifecycle === "singleton"
+      ? `always \`${def.singletonId}\``
+      : isAction
+        ? "the UPID of its run"
+        : `\`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/")}\``;
   return `${BANNER}import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/shim";
 

@@ -1,0 +1,24 @@
+/**
+ * The action lifecycle: a one-shot operation (restart a service, run apt update, ...). Creating
+ * it runs the operation and waits for its task; its outputs record how the task ended. Pulumi
+ * runs it again when an input or one of its `triggers` changes (the diff asks for a replacement).
+ */
+import type { KindDefinition } from "../../schema/define";
+import type { EngineApi } from "./api";
+import { callParams } from "./calls";
+import { fillPath, identityOf } from "./identity";
+import type { LifecycleOptions } from "./lifecycle";
+import { type Props, fieldValues } from "./values";
+
+/** The input of every action that reruns it when its value changes. */
+export const TRIGGERS = "triggers";
+
+export async function runAction(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
+  const identity = identityOf(def, inputs);
+  const result = await api.request(def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, fieldValues(def, inputs)));
+  if (typeof result !== "string" || !result.startsWith("UPID:")) {
+    throw new Error(`${def.namespace}.${def.name}: PVE did not start a task (answer: ${JSON.stringify(result)})`);
+  }
+  const task = await api.waitForTask(result, options.onLog ? { onLog: options.onLog } : {});
+  return { id: result, outs: { ...inputs, upid: result, exitStatus: task.exitstatus, warnings: task.warnings } };
+}
