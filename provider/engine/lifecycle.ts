@@ -10,7 +10,7 @@ import { callParams } from "./calls";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
-import { type Props, fieldValues, fromWire, isSet, toWire } from "./values";
+import { type Props, fieldValues, fromWire, isSet } from "./values";
 
 /** A create that reached PVE but could not be completed: Pulumi keeps `id` in state. */
 export class PartialCreateError extends Error {
