@@ -49,6 +49,7 @@ new pve.cluster.Options("datacenter", {
   nextId: { lower: 1000, upper: 9999 },
 });
 
+export const pveRelease = pve.getVersion().then((version) => version.release);
 export const poolId = pool.poolId;
 export const tokenId = ciToken.fullTokenId;
 export const tokenSecret = ciToken.value;

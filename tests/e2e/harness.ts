@@ -47,21 +47,28 @@ function programDir(suite: string): string {
   return dir;
 }
 
-/** A fresh simulator and an empty stack on it. */
-export async function newStack(suite: string): Promise<Stack> {
+/** A fresh simulator and an empty stack on it; credentials reach the provider by environment or by stack config. */
+export async function newStack(suite: string, credentialsVia: "environment" | "stack config" | "nowhere" = "environment"): Promise<Stack> {
   const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20 });
   const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
   const dir = programDir(suite);
   const stateDir = mkdtempSync(join(tmpdir(), "e2e-state-"));
   const stateFile = join(stateDir, "state.json");
+  const viaConfig = credentialsVia === "stack config";
+  const viaEnv = credentialsVia === "environment";
   const options = (resources: Declared[]): EngineOptions => ({
     programDir: dir,
     stateFile,
-    config: { resources: JSON.stringify(resources) },
+    config: {
+      resources: JSON.stringify(resources),
+      ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
+    },
+    secretConfig: viaConfig ? { "proxmox:apiToken": sim.apiToken ?? "" } : {},
     env: {
-      PROXMOX_VE_ENDPOINT: sim.endpoint,
-      PROXMOX_VE_API_TOKEN: sim.apiToken ?? "",
-      PROXMOX_VE_FINGERPRINT: sim.fingerprint,
+      // Empty values count as unset, so nothing leaks in from the machine running the tests.
+      PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
+      PROXMOX_VE_API_TOKEN: viaEnv ? (sim.apiToken ?? "") : "",
+      PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     },
   });
