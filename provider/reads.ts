@@ -2,6 +2,7 @@
  * Read functions run inside the Pulumi program (dynamic providers have no invokes). They use the
  * same connection settings as resources: stack config `proxmox:*`, then `PROXMOX_VE_*`.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { booleanCodec, numberCodec } from "../schema/codecs";
 import { toCamel } from "../schema/naming";
@@ -9,7 +10,7 @@ import type { ApiParam } from "../schema/pve-schema";
 import { requireApiMethod } from "../schema/pve-schema";
 import { readOf } from "../schema/reads";
 import { ProxmoxClient } from "./client";
-import { resolveConnection } from "./runtime/credentials";
+import { CONNECTION_SETTINGS, resolveConnection } from "./runtime/credentials";
 
 type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
 
@@ -31,10 +32,30 @@ export function decodeReturn(schema: ReturnSchema | undefined, raw: unknown): un
 
 let client: { key: string; client: ProxmoxClient } | undefined;
 
-function programClient(): ProxmoxClient {
+/** Config keys that hold secrets: read with getSecret, so Pulumi does not warn about plain reads. */
+const SECRET_KEYS = new Set(["apiToken", "password", "totpSecret"]);
+
+function plain(output: pulumi.Output<string>): Promise<string> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** The program's stack config `proxmox:*`, secrets unwrapped (they never leave this process). */
+async function programConfig(): Promise<Map<string, string>> {
   const config = new pulumi.Config("proxmox");
-  const options = resolveConnection({ get: (key) => config.get(key.replace(/^proxmox:/, "")) });
-  const key = JSON.stringify(options);
+  const values = new Map<string, string>();
+  for (const { config: qualified } of CONNECTION_SETTINGS) {
+    const key = qualified.replace(/^proxmox:/, "");
+    const secret = SECRET_KEYS.has(key) ? config.getSecret(key) : undefined;
+    const value = secret ? await plain(secret) : config.get(key);
+    if (value !== undefined) values.set(qualified, value);
+  }
+  return values;
+}
+
+async function programClient(): Promise<ProxmoxClient> {
+  const values = await programConfig();
+  const options = resolveConnection({ get: (key) => values.get(key) });
+  const key = createHash("sha256").update(JSON.stringify(options)).digest("hex");
   if (client?.key !== key) client = { key, client: new ProxmoxClient(options) };
   return client.client;
 }
@@ -53,7 +74,7 @@ export async function invokeRead<T>(qualifiedName: string, args: Readonly<Record
     if (path.includes(`{${arg.pveName}}`)) path = path.replace(`{${arg.pveName}}`, String(value));
     else params[arg.pveName] = value as string | number | boolean;
   }
-  const raw = await programClient().get(path, params);
+  const raw = await (await programClient()).get(path, params);
   const decoded = decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw);
   if (!spec.firstItem) return decoded as T;
   const first = Array.isArray(decoded) ? decoded[0] : undefined;

@@ -163,10 +163,13 @@ export class ProxmoxClient {
 
   /** `GET /version` with major/minor parsed; cached per client (a failure is not cached). */
   version(): Promise<PveVersion> {
-    this.#version ??= this.get("/version").then(parseVersion, (error: unknown) => {
-      this.#version = undefined;
-      throw error;
-    });
+    // A failure (of the request or of parsing) is not cached: the next call asks again.
+    this.#version ??= this.get("/version")
+      .then(parseVersion)
+      .catch((error: unknown) => {
+        this.#version = undefined;
+        throw error;
+      });
     return this.#version;
   }
 

@@ -35,7 +35,7 @@ export function createRedactor(secrets: () => readonly (string | undefined)[]): 
 }
 
 // Parameter names whose values are secrets (user passwords, storage keys, tokens, ...).
-const SECRET_PARAM = /pass|secret|token|key|ticket|otp|cookie/i;
+const SECRET_PARAM = /pass|secret|token|key|ticket|otp|cookie|challenge/i;
 
 /** The values of secret-looking request parameters, which a server may echo in its errors. */
 export function secretParamValues(params: Readonly<Record<string, unknown>> | undefined): string[] {

@@ -4,7 +4,8 @@
  * runs it again when an input or one of its `triggers` changes (the diff asks for a replacement).
  */
 import type { KindDefinition } from "../../schema/define";
-import type { EngineApi } from "./api";
+import { type EngineApi, errorKind } from "./api";
+import { PartialCreateError } from "./partial";
 import { callParams } from "./calls";
 import { fillPath, identityOf } from "./identity";
 import type { LifecycleOptions } from "./lifecycle";
@@ -19,6 +20,13 @@ export async function runAction(def: KindDefinition, api: EngineApi, inputs: Pro
   if (typeof result !== "string" || !result.startsWith("UPID:")) {
     throw new Error(`${def.namespace}.${def.name}: PVE did not start a task (answer: ${JSON.stringify(result)})`);
   }
-  const task = await api.waitForTask(result, options.onLog ? { onLog: options.onLog } : {});
-  return { id: result, outs: { ...inputs, upid: result, exitStatus: task.exitstatus, warnings: task.warnings } };
+  try {
+    const task = await api.waitForTask(result, options.onLog ? { onLog: options.onLog } : {});
+    return { id: result, outs: { ...inputs, upid: result, exitStatus: task.exitstatus, warnings: task.warnings } };
+  } catch (error) {
+    // A task that failed did its damage and ended: the error stands. One we stopped watching
+    // (timeout, lost connection) may still run: keep its UPID so the next run does not start it again.
+    if (errorKind(error) === "task-failed") throw error;
+    throw new PartialCreateError(`${def.namespace}.${def.name}: lost track of task ${result}: ${String(error)}`, result, { ...inputs, upid: result }, [String(error)]);
+  }
 }

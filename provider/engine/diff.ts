@@ -16,27 +16,44 @@ export interface DiffResult {
   changed: string[];
 }
 
-/** For property strings, only the sub-keys the user wrote are compared: PVE fills in the rest. */
+/** A property-string sub-key's value as text, so that 1, "1" and true compare equal. */
+function subText(kind: string | undefined, value: SdkValue): string {
+  return kind === "boolean" || kind === "number" ? String(Number(value === true ? 1 : value === false ? 0 : value)) : String(value);
+}
+
+/**
+ * Property strings compare sub-key by sub-key. A sub-key PVE reports that the program does not
+ * set is a difference (a removed setting, or drift), unless it is PVE's own default.
+ */
 function sameValue(field: FieldDef, desired: unknown, recorded: unknown): boolean {
-  if (field.type.kind === "object" && typeof desired === "object" && typeof recorded === "object" && desired && recorded) {
+  const type = field.type;
+  if (type.kind === "object" && typeof desired === "object" && typeof recorded === "object" && desired && recorded) {
     const want = desired as Record<string, SdkValue>;
     const have = recorded as Record<string, SdkValue>;
-    return Object.keys(want).every((key) => {
-      const sub = field.type.kind === "object" ? field.type.keys[key] : undefined;
+    const facts = typeof field.param.format === "object" ? field.param.format : {};
+    return [...new Set([...Object.keys(want), ...Object.keys(have)])].every((key) => {
+      const sub = type.keys[key];
       const w = want[key];
       const h = have[key];
-      if (w === undefined || h === undefined) return w === h;
-      return sub?.type.kind === "boolean" || sub?.type.kind === "number" ? String(Number(w)) === String(Number(h)) : String(w) === String(h);
+      if (w !== undefined && h !== undefined) return subText(sub?.type.kind, w) === subText(sub?.type.kind, h);
+      const present = (w ?? h) as SdkValue;
+      const fallback = sub ? facts[sub.pveName]?.default : undefined;
+      return fallback !== undefined && subText(sub?.type.kind, present) === subText(sub?.type.kind, fallback as SdkValue);
     });
   }
   return field.codec.equal(desired as SdkValue, recorded as SdkValue);
 }
 
+/** PVE does not store empty strings: `comment: ""` and no comment are the same to it. */
+function normalized(field: FieldDef, value: unknown): unknown {
+  return field.type.kind === "string" && value === "" ? undefined : value;
+}
+
 /** The fields whose desired value differs from the recorded one (unknowns count as changes). */
 export function changedFields(def: KindDefinition, olds: Props, news: Props): FieldDef[] {
   return def.fieldList.filter((field) => {
-    const desired = news[field.sdkName];
-    const recorded = olds[field.sdkName];
+    const desired = normalized(field, news[field.sdkName]);
+    const recorded = normalized(field, olds[field.sdkName]);
     if (containsUnknown(desired)) return true;
     if (!isSet(desired) || !isSet(recorded)) return isSet(desired) !== isSet(recorded);
     return !sameValue(field, desired, recorded);

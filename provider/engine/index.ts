@@ -5,6 +5,7 @@
 export type { EngineApi, PveMethod, WireParams } from "./api";
 export { check, type CheckResult } from "./check";
 export { diff, type DiffResult } from "./diff";
-export { create, read, update, remove, PartialCreateError, type LifecycleOptions } from "./lifecycle";
+export { create, read, update, remove, type LifecycleOptions } from "./lifecycle";
+export { PartialCreateError } from "./partial";
 export { UNKNOWN, PROVIDER_KEY, type Props } from "./values";
 export { formatId, parseId, identityOf } from "./identity";

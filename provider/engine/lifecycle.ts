@@ -3,27 +3,16 @@
  * Every write reads the object back, because PVE normalizes values and fills in defaults.
  */
 import type { ApiCall, KindDefinition } from "../../schema/define";
+import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { runAction } from "./action";
-import { type EngineApi, errorKind, writeAndWait } from "./api";
+import { PartialCreateError } from "./partial";
+import { type EngineApi, type WireParams, errorKind, writeAndWait } from "./api";
 import { callParams } from "./calls";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
 import { type Props, fieldValues, fromWire, isSet } from "./values";
-
-/** A create that reached PVE but could not be completed: Pulumi keeps `id` in state. */
-export class PartialCreateError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Props,
-    readonly reasons: string[],
-  ) {
-    super(message);
-    this.name = "PartialCreateError";
-  }
-}
 
 /** Options for one lifecycle call. */
 export interface LifecycleOptions {
@@ -86,7 +75,12 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
   const identity = identityOf(def, inputs);
   const id = formatId(def, identity);
   const values = [...fieldValues(def, inputs)].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
-  const response = await writeAndWait(api, def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, values), options.onLog);
+  let response: unknown;
+  try {
+    response = await writeAndWait(api, def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, values), options.onLog);
+  } catch (error) {
+    throw await adoptIfCreated(def, api, identity, inputs, error);
+  }
   const managed = { ...inputs, ...createOutputs(def, response) };
   let raw: Record<string, unknown> | undefined;
   try {
@@ -98,6 +92,20 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
     throw new PartialCreateError(`${label(def, id)} was created, but PVE does not return it`, id, managed, ["not found after create"]);
   }
   return { id, outs: outputsFrom(def, identity, raw, managed) };
+}
+
+/**
+ * A create whose answer was lost (596, a reset connection, a timeout) has often happened anyway:
+ * pveproxy carries on without the client. If the object is there now, report a partial create so
+ * that Pulumi keeps its id; otherwise the original error stands.
+ */
+async function adoptIfCreated(def: KindDefinition, api: EngineApi, identity: Identity, inputs: Props, error: unknown): Promise<unknown> {
+  const kind = errorKind(error);
+  if (def.lifecycle !== "collection" || (kind !== "unreachable" && kind !== "timeout")) return error;
+  const raw = await readRaw(def, api, identity).catch(() => undefined);
+  if (!raw) return error;
+  const id = formatId(def, identity);
+  return new PartialCreateError(`${label(def, id)} was created, but PVE's answer was lost: ${String(error)}`, id, inputs, [String(error)]);
 }
 
 /**
@@ -118,7 +126,28 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
   return { id: formatId(def, identity), props: outputsFrom(def, identity, raw, managed) };
 }
 
-/** Applies the changed fields; removed fields go into PVE's `delete` list where the call has one. */
+/**
+ * How to unset fields the program no longer sets: PVE's `delete` list where the call has one
+ * (`pve-configid-list`); otherwise the schema default, or an empty string or list. A field PVE
+ * cannot unset is an error that says so, rather than a silent no-op.
+ */
+function removalParams(def: KindDefinition, call: ApiCall, removed: readonly FieldDef[]): WireParams {
+  if (removed.length === 0) return {};
+  const deleteParam = requireApiMethod(call.method, call.path).parameters["delete"];
+  if (deleteParam?.format === "pve-configid-list") return { delete: removed.map((field) => field.pveName).join(",") };
+  const params: WireParams = {};
+  for (const field of removed) {
+    const fallback = field.param.default;
+    if (typeof fallback === "string" || typeof fallback === "number") params[field.pveName] = fallback;
+    else if (field.type.kind === "string" || field.type.kind === "list") params[field.pveName] = "";
+    else {
+      throw new Error(`${def.namespace}.${def.name}: PVE cannot unset '${field.sdkName}'; set it to the value you want instead`);
+    }
+  }
+  return params;
+}
+
+/** Applies the changed fields; removed fields are unset the way the call allows. */
 export async function update(def: KindDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions = {}): Promise<{ outs: Props }> {
   const identity = identityOf(def, news);
   const call = def.update;
@@ -127,18 +156,13 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   const values = fieldValues(def, news);
   const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
-  const params = callParams(call, identity, set);
-  const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
-  if (removed.length > 0) {
-    if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
-    // Without a `delete` parameter, PVE clears a string by setting it empty.
-    else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
-  }
+  const params = { ...callParams(call, identity, set), ...removalParams(def, call, removed) };
+  // Changes the update call cannot carry go first, so that if PVE refuses them nothing else changed.
+  const hooks = hooksOf(def);
+  if (hooks.beforeUpdate) await hooks.beforeUpdate(api, identity, changed, news);
   if (set.length > 0 || removed.length > 0 || call.extra) {
     await writeAndWait(api, call.method, fillPath(call.path, identity), params, options.onLog);
   }
-  const hooks = hooksOf(def);
-  if (hooks.afterUpdate) await hooks.afterUpdate(api, identity, changed, news);
   const raw = await readRaw(def, api, identity);
   if (!raw) throw new Error(`${label(def, formatId(def, identity))} disappeared during the update`);
   const managed: Props = { ...news };

@@ -41,7 +41,16 @@ export async function create(kind: string, inputs: Props): Promise<{ id: string;
   const def = definitionOf(kind);
   const clean = withoutProvider(inputs);
   const id = engine.formatId(def, engine.identityOf(def, clean));
-  return engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
+  try {
+    return await engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
+  } catch (error) {
+    // The host stores a partial create's properties as they are: without `__provider`, the
+    // recorded resource could never be refreshed or deleted.
+    if (error instanceof engine.PartialCreateError) {
+      throw new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
+    }
+    throw error;
+  }
 }
 
 export async function read(kind: string, id: string, props: Props): Promise<{ id: string; props: Props }> {

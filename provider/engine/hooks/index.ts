@@ -22,8 +22,8 @@ export interface KindHooks {
   check?(news: Props): CheckFailure[];
   /** Reshapes PVE's read-back before decoding (e.g. a role's privileges come back as keys). */
   decodeRead?(raw: Readonly<Record<string, unknown>>): Record<string, unknown>;
-  /** Applies changes of fields that the update call cannot carry (e.g. a password). */
-  afterUpdate?(api: EngineApi, identity: Identity, changed: ReadonlySet<FieldDef>, news: Props): Promise<void>;
+  /** Applies changes of fields that the update call cannot carry (e.g. a password), before the update call. */
+  beforeUpdate?(api: EngineApi, identity: Identity, changed: ReadonlySet<FieldDef>, news: Props): Promise<void>;
 }
 
 const hookSets: Readonly<Record<string, KindHooks>> = {
