@@ -22,7 +22,7 @@ export interface PoolArgs {
 }
 
 /**
- * A resource pool (`/pools`). Nested pools are written `parent/child`; the parent must exist. The pool's guests and storages are managed by `cluster.PoolMembership`.
+ * A resource pool (`/pools`). Nested pools are written `parent/child`; the parent must exist. The pool's guests and storages are managed by `cluster.PoolMembership`. Needs PVE 8.1 or later, which addresses pools by parameter (`/pools?poolid=`) so that nested ids work.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Pool`; import id `<poolid>`.
  */

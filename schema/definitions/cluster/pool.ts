@@ -6,7 +6,8 @@ export const pool = defineKind({
   name: "Pool",
   description:
     "A resource pool (`/pools`). Nested pools are written `parent/child`; the parent must exist. " +
-    "The pool's guests and storages are managed by `cluster.PoolMembership`.",
+    "The pool's guests and storages are managed by `cluster.PoolMembership`. Needs PVE 8.1 or later, " +
+    "which addresses pools by parameter (`/pools?poolid=`) so that nested ids work.",
   lifecycle: "collection",
   identity: ["poolid"],
   create: { method: "POST", path: "/pools" },
