@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
 import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult } from "../engine";
-import { startSimulator, type Simulator } from "../sim";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";
 const PASSPHRASE = "e2e passphrase";
@@ -47,9 +47,18 @@ function programDir(suite: string): string {
   return dir;
 }
 
-/** A fresh simulator and an empty stack on it; credentials reach the provider by environment or by stack config. */
-export async function newStack(suite: string, credentialsVia: "environment" | "stack config" | "nowhere" = "environment"): Promise<Stack> {
-  const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20 });
+/**
+ * A fresh simulator and an empty stack on it; credentials reach the provider by environment or by
+ * stack config. `simulator` overrides the simulator's options (the benchmarks add latency and limits);
+ * `engine` adds engine options such as `parallel`.
+ */
+export async function newStack(
+  suite: string,
+  credentialsVia: "environment" | "stack config" | "nowhere" = "environment",
+  simulator: SimulatorOptions = {},
+  engine: Pick<EngineOptions, "parallel"> = {},
+): Promise<Stack> {
+  const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20, ...simulator });
   const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
   const dir = programDir(suite);
   const stateDir = mkdtempSync(join(tmpdir(), "e2e-state-"));
@@ -57,6 +66,7 @@ export async function newStack(suite: string, credentialsVia: "environment" | "s
   const viaConfig = credentialsVia === "stack config";
   const viaEnv = credentialsVia === "environment";
   const options = (resources: Declared[]): EngineOptions => ({
+    ...engine,
     programDir: dir,
     stateFile,
     config: {
