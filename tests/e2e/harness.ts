@@ -2,7 +2,7 @@
  * End-to-end harness: the simulator, the package installed from its tarball into a copy of the
  * e2e program, and the local engine driving Pulumi's real dynamic-provider host.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
@@ -65,12 +65,20 @@ export async function newStack(
   const stateFile = join(stateDir, "state.json");
   const viaConfig = credentialsVia === "stack config";
   const viaEnv = credentialsVia === "environment";
+  // Past 64 KiB the list goes through a file: config reaches the program in one environment string.
+  const resourceConfig = (resources: Declared[]): Record<string, string> => {
+    const text = JSON.stringify(resources);
+    if (text.length < 65_536) return { resources: text };
+    const file = join(stateDir, "resources.json");
+    writeFileSync(file, text);
+    return { resourcesFile: file };
+  };
   const options = (resources: Declared[]): EngineOptions => ({
     ...engine,
     programDir: dir,
     stateFile,
     config: {
-      resources: JSON.stringify(resources),
+      ...resourceConfig(resources),
       ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
     },
     secretConfig: viaConfig ? { "proxmox:apiToken": sim.apiToken ?? "" } : {},
