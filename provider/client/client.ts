@@ -49,6 +49,8 @@ export class ProxmoxClient {
   readonly #log: (line: string) => void;
   #version: Promise<PveVersion> | undefined;
   readonly #supports = new Map<string, Promise<boolean>>();
+  // How long the last task of each type took: the next wait for that type polls around then.
+  readonly #taskDurations = new Map<string, number>();
 
   /** @throws PveApiError (`validation`) naming the bad option. */
   constructor(options: ProxmoxClientOptions) {
@@ -145,8 +147,10 @@ export class ProxmoxClient {
   }
 
   /**
-   * Waits for a worker task (UPID) to end, polling the node named in the UPID with a short,
-   * growing interval and passing new log lines to `onLog`. Resolves on `OK` / `WARNINGS: n`.
+   * Waits for a worker task (UPID) to end, polling the node named in the UPID and passing new log
+   * lines to `onLog`. Without an expected duration (`expectedMs`, or the last task of the same
+   * type) the interval starts short and grows; with one, polls gather around the expected end.
+   * Resolves on `OK` / `WARNINGS: n`.
    * @throws PveApiError `task-failed` (with `upid` and `taskLog`), or `timeout`.
    */
   waitForTask(upid: string, options?: WaitForTaskOptions): Promise<TaskResult> {
@@ -155,6 +159,7 @@ export class ProxmoxClient {
         get: (path, params, signal) => this.get(path, params, signal ? { signal } : {}),
         pollIntervalMs: this.#options.taskPollIntervalMs,
         maxPollIntervalMs: this.#options.taskPollMaxIntervalMs,
+        durations: this.#taskDurations,
       },
       upid,
       options,

@@ -1,10 +1,11 @@
 /**
- * Waiting for a PVE worker task: poll its status on the node named in the UPID with a short,
- * growing interval, stream new log lines, and turn the exit status into a result or an error.
+ * Waiting for a PVE worker task: poll its status on the node named in the UPID (schedule in
+ * ./poll-schedule), stream new log lines, and turn the exit status into a result or an error.
  */
 import { z } from "zod";
 import { PveApiError } from "./errors";
 import type { PveParams } from "./encode";
+import { nextPollDelay } from "./poll-schedule";
 import { parseUpid } from "./upid";
 
 /** The outcome of a successful task (`OK` or `WARNINGS: n`). */
@@ -27,6 +28,11 @@ export interface WaitForTaskOptions {
   onLog?: (line: string) => void;
   /** Stops waiting (the task itself keeps running). */
   signal?: AbortSignal;
+  /**
+   * How long the task is expected to run, in ms: polls are then few until shortly before that
+   * and frequent around it. Default: how long the last task of the same type took on this client.
+   */
+  expectedMs?: number;
 }
 
 /** What waitForTask needs from the client. */
@@ -34,6 +40,8 @@ export interface TaskDeps {
   get(path: string, params: PveParams | undefined, signal: AbortSignal | undefined): Promise<unknown>;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
+  /** Remembered durations per task type (so the next task of that type is expected to take as long). */
+  durations?: Map<string, number>;
 }
 
 const TaskStatus = z.looseObject({ status: z.string(), exitstatus: z.string().optional() });
@@ -87,7 +95,14 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     }
   };
 
-  let interval = deps.pollIntervalMs;
+  const started = Date.now();
+  const plan = {
+    firstMs: deps.pollIntervalMs,
+    maxMs: deps.maxPollIntervalMs,
+    expectedMs: options.expectedMs ?? deps.durations?.get(type),
+    streaming: onLog !== undefined,
+  };
+  let interval: number | undefined;
   for (;;) {
     if (signal?.aborted) throw new PveApiError({ kind: "timeout", upid, message: `${what}: waiting aborted (the task keeps running)` });
     const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
@@ -95,7 +110,11 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     if (status.status !== "running") {
       const exitstatus = status.exitstatus ?? "unexpected status";
       const warnings = successWarnings(exitstatus);
-      if (warnings !== null) return { upid, node, exitstatus, warnings, log };
+      if (warnings !== null) {
+        // Only successful runs teach the expected duration: a failure often ends early.
+        deps.durations?.set(type, Date.now() - started);
+        return { upid, node, exitstatus, warnings, log };
+      }
       const tail = log.slice(-TAIL);
       throw new PveApiError({
         kind: "task-failed",
@@ -109,7 +128,7 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     if (remaining <= 0) {
       throw new PveApiError({ kind: "timeout", upid, taskLog: log.slice(-TAIL), retryable: true, message: `${what}: still running after ${options.timeoutMs ?? 3_600_000} ms (the task keeps running)` });
     }
+    interval = nextPollDelay(plan, Date.now() - started, interval);
     await sleep(Math.min(interval, remaining), signal);
-    interval = Math.min(deps.maxPollIntervalMs, Math.round(interval * 1.5));
   }
 }

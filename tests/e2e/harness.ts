@@ -2,12 +2,12 @@
  * End-to-end harness: the simulator, the package installed from its tarball into a copy of the
  * e2e program, and the local engine driving Pulumi's real dynamic-provider host.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
 import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult } from "../engine";
-import { startSimulator, type Simulator } from "../sim";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";
 const PASSPHRASE = "e2e passphrase";
@@ -47,20 +47,38 @@ function programDir(suite: string): string {
   return dir;
 }
 
-/** A fresh simulator and an empty stack on it; credentials reach the provider by environment or by stack config. */
-export async function newStack(suite: string, credentialsVia: "environment" | "stack config" | "nowhere" = "environment"): Promise<Stack> {
-  const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20 });
+/**
+ * A fresh simulator and an empty stack on it; credentials reach the provider by environment or by
+ * stack config. `simulator` overrides the simulator's options (the benchmarks add latency and limits);
+ * `engine` adds engine options such as `parallel`.
+ */
+export async function newStack(
+  suite: string,
+  credentialsVia: "environment" | "stack config" | "nowhere" = "environment",
+  simulator: SimulatorOptions = {},
+  engine: Pick<EngineOptions, "parallel"> = {},
+): Promise<Stack> {
+  const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20, ...simulator });
   const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
   const dir = programDir(suite);
   const stateDir = mkdtempSync(join(tmpdir(), "e2e-state-"));
   const stateFile = join(stateDir, "state.json");
   const viaConfig = credentialsVia === "stack config";
   const viaEnv = credentialsVia === "environment";
+  // Past 64 KiB the list goes through a file: config reaches the program in one environment string.
+  const resourceConfig = (resources: Declared[]): Record<string, string> => {
+    const text = JSON.stringify(resources);
+    if (text.length < 65_536) return { resources: text };
+    const file = join(stateDir, "resources.json");
+    writeFileSync(file, text);
+    return { resourcesFile: file };
+  };
   const options = (resources: Declared[]): EngineOptions => ({
+    ...engine,
     programDir: dir,
     stateFile,
     config: {
-      resources: JSON.stringify(resources),
+      ...resourceConfig(resources),
       ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
     },
     secretConfig: viaConfig ? { "proxmox:apiToken": sim.apiToken ?? "" } : {},

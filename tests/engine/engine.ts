@@ -96,5 +96,5 @@ export async function run(op: Operation, options: EngineOptions): Promise<Engine
     const summary = summarize(steps);
     for (const l of footerLines(op, summary, deployment.stackOutputs, Date.now() - started)) emit(l);
     const ok = !deployment.failed && programErrors.length === 0;
-    return { ok, steps, summary, hostOutput, programOutput, programErrors, outputs: deployment.stackOutputs, state };
+    return { ok, steps, summary, hostOutput, programOutput, programErrors, outputs: deployment.stackOutputs, state, rpc: host.timings };
 }

@@ -61,6 +61,12 @@ interface ChangeRequest {
     setIgnorechangesList(v: string[]): unknown;
 }
 
+/** The calls of one provider method during a run. */
+export interface RpcTiming {
+    calls: number;
+    totalMs: number;
+}
+
 export interface CheckFailure {
     property: string;
     reason: string;
@@ -165,10 +171,17 @@ export class ProviderHost {
         return host;
     }
 
+    /** How many calls of each provider method were made and how long they took in total (for benchmarks). */
+    readonly timings: Record<string, RpcTiming> = {};
+
     /** `start` issues one unary call with the given callback (a closure keeps the overloads apart). */
-    private call<Res>(start: (cb: Callback<Res>) => unknown): Promise<Res> {
+    private call<Res>(method: string, start: (cb: Callback<Res>) => unknown): Promise<Res> {
+        const since = performance.now();
         return new Promise((resolve, reject) => {
             start((err, res) => {
+                const timing = (this.timings[method] ??= { calls: 0, totalMs: 0 });
+                timing.calls++;
+                timing.totalMs += performance.now() - since;
                 if (err) reject(this.toError(err));
                 else resolve(res);
             });
@@ -208,15 +221,15 @@ export class ProviderHost {
                 if (!(e instanceof ProviderError)) throw e;
             }
         };
-        await unimplemented(() => this.call((cb) => this.client.handshake(new this.p.prov.ProviderHandshakeRequest(), cb)));
-        await this.call((cb) => this.client.getPluginInfo(new this.p.empty.Empty(), cb));
+        await unimplemented(() => this.call("handshake", (cb) => this.client.handshake(new this.p.prov.ProviderHandshakeRequest(), cb)));
+        await this.call("getPluginInfo", (cb) => this.client.getPluginInfo(new this.p.empty.Empty(), cb));
         const args: PropertyMap = {};
         for (const [k, v] of Object.entries(config)) args[k] = v.secret ? makeSecret(v.value) : v.value;
         const checkReq = new this.p.prov.CheckRequest();
         checkReq.setUrn("urn:pulumi:stack::project::pulumi:providers:pulumi-nodejs::default");
         checkReq.setOlds(this.p.struct.Struct.fromJavaScript({}));
         checkReq.setNews(this.p.struct.Struct.fromJavaScript(args as StructMap));
-        await unimplemented(() => this.call((cb) => this.client.checkConfig(checkReq, cb)));
+        await unimplemented(() => this.call("checkConfig", (cb) => this.client.checkConfig(checkReq, cb)));
         const req = new this.p.prov.ConfigureRequest();
         // Configure is the one call that carries secrets as secret values.
         req.setArgs(this.p.struct.Struct.fromJavaScript(args as StructMap));
@@ -226,7 +239,7 @@ export class ProviderHost {
         req.setAcceptresources(true);
         req.setSendsOldInputs(true);
         req.setSendsOldInputsToDelete(true);
-        await this.call((cb) => this.client.configure(req, cb));
+        await this.call("configure", (cb) => this.client.configure(req, cb));
     }
 
     /** Every resource request names its resource the same way. */
@@ -251,7 +264,7 @@ export class ProviderHost {
         const req = this.addressed(new this.p.prov.CheckRequest(), r);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
-        const res = await this.call<ProvPb.CheckResponse>((cb) => this.client.check(req, cb));
+        const res = await this.call<ProvPb.CheckResponse>("check", (cb) => this.client.check(req, cb));
         const inputs = annotateSecrets(res.getInputs()?.toJavaScript() ?? {}, news);
         const failures = res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
         return { inputs, failures };
@@ -259,7 +272,7 @@ export class ProviderHost {
 
     async diff(r: ResourceRef, c: Change): Promise<DiffResult> {
         const req = this.changeOf(new this.p.prov.DiffRequest(), r, c);
-        const res = await this.call<ProvPb.DiffResponse>((cb) => this.client.diff(req, cb));
+        const res = await this.call<ProvPb.DiffResponse>("diff", (cb) => this.client.diff(req, cb));
         const C = this.p.prov.DiffResponse.DiffChanges;
         const changes = res.getChanges() === C.DIFF_SOME ? "some" : res.getChanges() === C.DIFF_NONE ? "none" : "unknown";
         return { changes, replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
@@ -269,14 +282,14 @@ export class ProviderHost {
         const req = this.addressed(new this.p.prov.CreateRequest(), r);
         req.setProperties(this.struct(props));
         req.setPreview(false);
-        const res = await this.call<ProvPb.CreateResponse>((cb) => this.client.create(req, cb));
+        const res = await this.call<ProvPb.CreateResponse>("create", (cb) => this.client.create(req, cb));
         return { id: res.getId(), properties: annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, props) };
     }
 
     async update(r: ResourceRef, c: Change): Promise<PropertyMap> {
         const req = this.changeOf(new this.p.prov.UpdateRequest(), r, c);
         req.setPreview(false);
-        const res = await this.call<ProvPb.UpdateResponse>((cb) => this.client.update(req, cb));
+        const res = await this.call<ProvPb.UpdateResponse>("update", (cb) => this.client.update(req, cb));
         return annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, c.news);
     }
 
@@ -286,7 +299,7 @@ export class ProviderHost {
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setInputs(this.struct(inputs));
-        const res = await this.call<ProvPb.ReadResponse>((cb) => this.client.read(req, cb));
+        const res = await this.call<ProvPb.ReadResponse>("read", (cb) => this.client.read(req, cb));
         const outs = annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, properties);
         const newInputs = res.getInputs()?.toJavaScript();
         return { id: res.getId(), properties: outs, ...(newInputs ? { inputs: annotateSecrets(newInputs, inputs) } : {}) };
@@ -298,7 +311,7 @@ export class ProviderHost {
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setOldInputs(this.struct(oldInputs));
-        await this.call((cb) => this.client.delete(req, cb));
+        await this.call("delete", (cb) => this.client.delete(req, cb));
     }
 
     async close(): Promise<void> {

@@ -50,4 +50,6 @@ export interface EngineResult {
     /** Stack outputs (wire format: secrets are sentinels). */
     outputs: Record<string, unknown>;
     state: StateFile;
+    /** Provider calls per method with their total time (ms), e.g. `check`, `diff`, `create`. */
+    rpc: Record<string, { calls: number; totalMs: number }>;
 }

@@ -26,11 +26,12 @@ import { TaskManager } from "./core/tasks";
 import { tasksModel } from "./core/tasks-model";
 import { TicketSigner } from "./core/tickets";
 import { makeCertificate } from "./core/tls";
-import { WorkerPools } from "./core/workers";
+import { WorkerPools, type WorkerUsage } from "./core/workers";
 import { models as stateModels } from "./models";
 
 export type { FaultAction, FaultRule } from "./core/faults";
 export type { SimClock } from "./core/clock";
+export type { WorkerUsage } from "./core/workers";
 export { PRIVILEGES, BUILTIN_ROLES, isPrivilege } from "./access/privileges";
 export { totpCode } from "./core/tickets";
 
@@ -54,6 +55,10 @@ export interface SimulatorOptions {
   seed?: number;
   /** How long worker tasks run, in ms (default 200). */
   taskDurationMs?: number;
+  /** Duration of one task (ms) when its model sets none; undefined falls back to `taskDurationMs`. */
+  taskDuration?: (task: { node: string; type: string; id: string }) => number | undefined;
+  /** How long every request holds its worker before its handler runs, in ms (default 0). */
+  serviceMs?: number;
   /** Workers per node and daemon (pveproxy/pvedaemon; default 3). */
   workersPerNode?: number;
   /** Delay of 401 answers (PVE: 3000 ms; tests pass 0). Default 3000. */
@@ -82,6 +87,10 @@ export interface Simulator {
   readonly faults: { add(rule: FaultRule): void; clear(): void };
   /** Every request answered so far (rel path, final status). */
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+  /** How long each worker pool has been busy so far: the server-side work, for benchmarks. */
+  workerUsage(): WorkerUsage[];
+  /** When a task stopped (`performance.now()` of this process), undefined while it runs. */
+  taskEndedAt(upid: string): number | undefined;
   close(): Promise<void>;
 }
 
@@ -109,7 +118,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   setPrivilegeCheck(isPrivilege);
   const signer = new TicketSigner();
   const perms = new PermissionEngine(store);
-  const tasks = new TaskManager(clock, rng, nodes, options.taskDurationMs ?? 200);
+  const tasks = new TaskManager(clock, rng, nodes, options.taskDurationMs ?? 200, options.taskDuration);
   const locks = new LockManager({ cfsMs: 10_000, flockMs: 10_000, ...options.lockTimeouts });
   const faults = new FaultInjector(rng);
   const rules = typeof options.faults === "string" ? loadFaultFile(options.faults) : (options.faults ?? []);
@@ -134,6 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const model of installed) model.install((method, template, handler) => registry.register(model.name, method, template, handler), ctx);
 
   const requests: { method: string; path: string; status: number }[] = [];
+  const workers = new WorkerPools(options.workersPerNode ?? 3);
   const deps = {
     nodes,
     clock,
@@ -141,10 +151,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     signer,
     perms,
     registry,
-    workers: new WorkerPools(options.workersPerNode ?? 3),
+    workers,
     faults,
     ctx,
     latencyMs: options.latencyMs ?? 0,
+    serviceMs: options.serviceMs ?? 0,
     authFailureDelayMs: options.authFailureDelayMs ?? 3000,
     syncTimeoutMs: options.syncTimeoutMs ?? 30_000,
     record: (e: { method: string; path: string; status: number }) => requests.push(e),
@@ -166,6 +177,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
     requests,
+    workerUsage: () => workers.usage(),
+    taskEndedAt: (upid) => tasks.get(upid)?.endedAtMs,
     close: () =>
       new Promise<void>((resolve) => {
         tasks.shutdown();

@@ -3,6 +3,7 @@
  * `resources` (JSON) lists, so one program serves every kind's scenario.
  * `{"$secret": "x"}` becomes `pulumi.secret("x")`.
  */
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as pve from "@naas/pulumi-proxmox";
 
@@ -26,7 +27,10 @@ function withSecrets(value: unknown): unknown {
   return value;
 }
 
-const declared = JSON.parse(new pulumi.Config().require("resources")) as Declared[];
+// Large stacks (benchmarks) come as a file: one environment string is capped at 128 KiB on Linux.
+const config = new pulumi.Config();
+const file = config.get("resourcesFile");
+const declared = JSON.parse(file ? readFileSync(file, "utf8") : config.require("resources")) as Declared[];
 const namespaces = pve as unknown as Record<string, Record<string, Constructor>>;
 for (const item of declared) {
   const Kind = namespaces[item.namespace]?.[item.kind];

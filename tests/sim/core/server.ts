@@ -37,6 +37,8 @@ export interface PipelineDeps {
   readonly faults: FaultInjector;
   readonly ctx: SimContext;
   readonly latencyMs: number;
+  /** How long each request holds its worker before the handler runs (PVE's handler time); 0 = none. */
+  readonly serviceMs: number;
   readonly authFailureDelayMs: number;
   /** pveproxy's 30 s proxy inactivity timeout → 596. */
   readonly syncTimeoutMs: number;
@@ -160,6 +162,7 @@ async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
   const release = await deps.workers.acquire(node, Boolean(def.protected));
   const run = async (): Promise<unknown> => {
     try {
+      if (deps.serviceMs > 0) await sleep(deps.serviceMs);
       const params = validateParams(def.parameters ?? {}, raw, Boolean(def.additionalParameters));
       return await runInScope({ faults: input.faults }, () => handler({ method, template: match.template, path: relPath, params, auth }, deps.ctx));
     } finally {

@@ -23,6 +23,8 @@ export interface TaskRecord {
   /** `OK`, `WARNINGS: n` or the error text, once stopped. */
   exitstatus?: string;
   endtime?: number;
+  /** `performance.now()` when the task stopped (endtime is whole seconds, like PVE's). */
+  endedAtMs?: number;
   interrupt?: () => void;
 }
 
@@ -63,6 +65,8 @@ export class TaskManager {
     rng: Prng,
     nodes: readonly string[],
     private readonly defaultDurationMs: number,
+    /** Per-task duration when the model gives none (benchmarks vary it); undefined = the default. */
+    private readonly durationOf?: (task: { node: string; type: string; id: string }) => number | undefined,
   ) {
     for (const node of nodes) {
       this.nextPid.set(node, 1000 + Math.floor(rng() * 100000));
@@ -86,7 +90,7 @@ export class TaskManager {
     const hang = takeFault("task-hang");
     const timer = hang
       ? undefined
-      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.defaultDurationMs);
+      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.durationOf?.({ node: options.node, type: options.type, id }) ?? this.defaultDurationMs);
     task.interrupt = () => clearTimeout(timer);
     return upid;
   }
@@ -112,6 +116,7 @@ export class TaskManager {
     task.log.push(isError ? `TASK ERROR: ${text}` : `TASK ${text}`);
     task.exitstatus = text;
     task.endtime = Math.floor(this.clock.now() / 1000);
+    task.endedAtMs = performance.now();
     task.running = false;
   }
 

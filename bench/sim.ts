@@ -1,0 +1,14 @@
+/** The simulator as the benchmarks start it: seeded token, no 401 delay. */
+import { startSimulator, type Simulator, type SimulatorOptions } from "../tests/sim";
+import type { Target } from "./drivers";
+
+export const BENCH_TOKEN = "root@pam!bench=9d1c7e52-4b8a-4f3e-a2c1-6e0b5d7f8a90";
+
+export async function benchSimulator(options: SimulatorOptions = {}): Promise<{ sim: Simulator; target: Target }> {
+  const sim = await startSimulator({ nodes: 3, apiToken: BENCH_TOKEN, authFailureDelayMs: 0, ...options });
+  const url = new URL(sim.endpoint);
+  return {
+    sim,
+    target: { endpoint: sim.endpoint, host: url.hostname, port: sim.port, caCert: sim.caCert, fingerprint: sim.fingerprint, apiToken: BENCH_TOKEN },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * When waitForTask polls next. Polling cannot both notice an end quickly and send few requests
+ * unless it knows roughly when the end comes: with an interval I the delay is up to I (median
+ * I/2), so a 150 ms median needs I ≤ 300 ms, which on a 10 s task costs 33 requests where 1 s
+ * polling costs 11. With an expected duration E the schedule polls sparsely until shortly before
+ * E and densely around it; without one it starts fast and grows the interval (×1.5 up to the
+ * maximum), which suits short tasks and bounds the cost of long ones.
+ */
+
+/** What a wait knows about its task. */
+export interface PollPlan {
+  /** First interval, and the shortest one. */
+  firstMs: number;
+  /** Longest interval of the growing schedule. */
+  maxMs: number;
+  /** Expected duration of the task, from the caller or from tasks of the same type. */
+  expectedMs?: number | undefined;
+  /** Log lines are streamed: keep polling at least every `maxMs` so they arrive in time. */
+  streaming: boolean;
+}
+
+/** The dense window around the expected end starts at this share of it (PVE task times vary ~±10 %). */
+const WINDOW_START = 0.88;
+const WINDOW_END = 1.15;
+/** Interval inside the window: median delay about half of it. */
+const DENSE_MS = 250;
+
+/** The next sleep in ms, given the time since the wait started and the previous sleep. */
+export function nextPollDelay(plan: PollPlan, elapsedMs: number, previousMs: number | undefined): number {
+  const growing = previousMs === undefined ? plan.firstMs : Math.min(plan.maxMs, Math.round(previousMs * 1.5));
+  const expected = plan.expectedMs;
+  if (expected === undefined || expected <= 0) return growing;
+  const dense = Math.min(DENSE_MS, Math.max(plan.firstMs, Math.round(expected * 0.05)));
+  const windowStart = expected * WINDOW_START;
+  if (elapsedMs < windowStart) {
+    // Sparse until the window: a few polls still catch an early failure. Streaming keeps the log fresh.
+    const sparse = plan.streaming ? plan.maxMs : Math.min(expected / 4, plan.maxMs * 10);
+    return Math.max(dense, Math.min(sparse, windowStart - elapsedMs));
+  }
+  if (elapsedMs < expected * WINDOW_END + DENSE_MS) return dense;
+  // Overdue: the estimate was wrong; grow again from the dense interval.
+  return previousMs === undefined ? dense : Math.min(plan.maxMs, Math.round(Math.max(previousMs, dense) * 1.5));
+}
