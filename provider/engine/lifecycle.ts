@@ -10,6 +10,8 @@ import { callParams } from "./calls";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
+import type { SdkValue } from "../../schema/codecs";
+import type { FieldDef } from "../../schema/fields";
 import { type Props, fieldValues, fromWire, isSet } from "./values";
 
 /** A create that reached PVE but could not be completed: Pulumi keeps `id` in state. */
@@ -29,7 +31,12 @@ export class PartialCreateError extends Error {
 export interface LifecycleOptions {
   /** Progress lines of worker tasks. */
   onLog?: (line: string) => void;
+  /** How long a delete waits for a deferred removal (`awaitGone`); default 5 minutes. */
+  removalTimeoutMs?: number;
 }
+
+/** PVE's replication runner removes a marked job within a minute or two; allow for a busy cluster. */
+const DEFAULT_REMOVAL_TIMEOUT_MS = 5 * 60_000;
 
 function label(def: KindDefinition, id: string): string {
   return `${def.namespace}.${def.name} '${id}'`;
@@ -60,7 +67,8 @@ async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity):
  */
 function outputsFrom(def: KindDefinition, identity: Identity, raw: Record<string, unknown>, managed: Props): Props {
   const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly);
-  const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields) };
+  // A managed field PVE leaves out of its read-back has PVE's default (e.g. a TFA entry's `enable`).
+  const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields, { defaults: true }) };
   for (const field of def.fieldList) {
     if (field.writeOnly && isSet(managed[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
   }
@@ -83,11 +91,24 @@ function createOutputs(def: KindDefinition, response: unknown): Props {
 /** Creates the object (or, for a singleton, applies the given settings) and reads it back. */
 export async function create(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
   if (def.lifecycle === "action") return runAction(def, api, inputs, options);
-  const identity = identityOf(def, inputs);
+  const given = identityOf(def, inputs);
+  const all = fieldValues(def, inputs);
+  let managed: Props;
+  if (isBuiltin(def, given) && def.update) {
+    // A built-in object exists already: adopting it is writing the given settings.
+    await writeAndWait(api, def.update.method, fillPath(def.update.path, given), callParams(def.update, given, all), options.onLog);
+    managed = inputs;
+  } else {
+    const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
+    const hooks = hooksOf(def);
+    const params = callParams(def.create, given, values);
+    const response = await writeAndWait(api, def.create.method, fillPath(def.create.path, given), hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params, options.onLog);
+    managed = { ...inputs, ...createOutputs(def, response) };
+    await applyUpdateOnly(def, api, identityOf(def, managed), all, options);
+  }
+  // Parts of the identity PVE assigns (a TFA entry's id) come with the create response.
+  const identity = identityOf(def, managed);
   const id = formatId(def, identity);
-  const values = [...fieldValues(def, inputs)].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
-  const response = await writeAndWait(api, def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, values), options.onLog);
-  const managed = { ...inputs, ...createOutputs(def, response) };
   let raw: Record<string, unknown> | undefined;
   try {
     raw = await readRaw(def, api, identity);
@@ -98,6 +119,27 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
     throw new PartialCreateError(`${label(def, id)} was created, but PVE does not return it`, id, managed, ["not found after create"]);
   }
   return { id, outs: outputsFrom(def, identity, raw, managed) };
+}
+
+function isBuiltin(def: KindDefinition, identity: Identity): boolean {
+  return def.builtinIds?.includes(formatId(def, identity)) ?? false;
+}
+
+/** Fields only the update call carries (a TFA entry's `enable`) are written right after the create. */
+async function applyUpdateOnly(def: KindDefinition, api: EngineApi, identity: Identity, values: ReadonlyMap<FieldDef, SdkValue>, options: LifecycleOptions): Promise<void> {
+  if (!def.update || def.lifecycle !== "collection") return;
+  const later = [...values].filter(([field]) => !field.inCreate && field.inUpdate);
+  if (later.length === 0) return;
+  await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), callParams(def.update, identity, later), options.onLog);
+}
+
+/** Resets the fields a resource managed on an object that stays (singletons, built-in objects). */
+async function resetManaged(def: KindDefinition, api: EngineApi, identity: Identity, olds: Props, options: LifecycleOptions): Promise<void> {
+  const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate && !field.identity);
+  if (!def.update || managed.length === 0) return;
+  const params = callParams(def.update, identity, []);
+  params["delete"] = managed.map((field) => field.pveName).join(",");
+  await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), params, options.onLog);
 }
 
 /**
@@ -152,18 +194,31 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   if (def.lifecycle === "action") return;
   const recorded = identityOf(def, olds);
   const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
-  if (def.lifecycle === "singleton") {
-    const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate);
-    if (!def.update || managed.length === 0) return;
-    const params = callParams(def.update, identity, []);
-    params["delete"] = managed.map((field) => field.pveName).join(",");
-    await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), params, options.onLog);
-    return;
-  }
+  if (def.lifecycle === "singleton" || isBuiltin(def, identity)) return resetManaged(def, api, identity, olds, options);
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
+  // Write-only values the removal accepts (a confirming password) go along.
+  const confirm = [...fieldValues(def, olds)].filter(([field]) => field.writeOnly);
   try {
-    await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, []), options.onLog);
+    await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, confirm), options.onLog);
   } catch (error) {
     if (errorKind(error) !== "not-found") throw error;
+    return;
+  }
+  if (def.remove.awaitGone) await awaitGone(def, api, id, identity, options);
+}
+
+/** Polls until PVE no longer returns the object (its deferred removal happened). */
+async function awaitGone(def: KindDefinition, api: EngineApi, id: string, identity: Identity, options: LifecycleOptions): Promise<void> {
+  const limitMs = options.removalTimeoutMs ?? DEFAULT_REMOVAL_TIMEOUT_MS;
+  let waited = 0;
+  let interval = 200;
+  while ((await readRaw(def, api, identity)) !== undefined) {
+    if (waited >= limitMs) {
+      throw new Error(`${label(def, id)} is marked for removal, but PVE had not removed it after ${Math.round(limitMs / 1000)} s`);
+    }
+    if (waited === 0) options.onLog?.("PVE removes the object asynchronously; waiting until it is gone");
+    await new Promise((resolve) => setTimeout(resolve, interval));
+    waited += interval;
+    interval = Math.min(interval * 2, 5_000);
   }
 }

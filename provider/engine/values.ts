@@ -48,11 +48,15 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
   return params;
 }
 
-/** Decodes PVE's read-back into SDK names for the fields listed. */
-export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>): Props {
+/**
+ * Decodes PVE's read-back into SDK names for the fields listed. With `defaults`, a field PVE
+ * leaves out takes the schema's default (PVE omits values that are at their default).
+ */
+export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean } = {}): Props {
   const out: Props = {};
   for (const field of fields) {
-    const decoded = field.codec.decode(raw[field.pveName]);
+    const wire = raw[field.pveName] ?? (options.defaults ? field.param.default : undefined);
+    const decoded = field.codec.decode(wire);
     if (decoded !== undefined) out[field.sdkName] = decoded;
   }
   for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {

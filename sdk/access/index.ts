@@ -4,5 +4,8 @@ export * from "./api-token";
 export * from "./get-user";
 export * from "./get-users";
 export * from "./group";
+export * from "./realm";
+export * from "./realm-sync";
 export * from "./role";
+export * from "./tfa";
 export * from "./user";
