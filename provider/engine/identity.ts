@@ -91,3 +91,14 @@ export function identityProps(def: KindDefinition, identity: Identity): Props {
   }
   return props;
 }
+
+/**
+ * The identity of an existing resource: the recorded (or, on import, the program's) identity
+ * values, completed from the id where they lack a part PVE assigned (a TFA entry's id).
+ */
+export function identityFor(def: KindDefinition, id: string, props: Props): Identity {
+  const recorded = identityOf(def, props);
+  const complete = def.identity.every((pveName) => recorded[pveName] !== undefined || !part(def, pveName)?.required);
+  if (complete && Object.keys(recorded).length > 0) return recorded;
+  return { ...(id ? parseId(def, id) : {}), ...recorded };
+}

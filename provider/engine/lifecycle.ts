@@ -5,11 +5,11 @@
 import type { ApiCall, KindDefinition } from "../../schema/define";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { runAction } from "./action";
-import { type EngineApi, errorKind, writeAndWait } from "./api";
+import { type EngineApi, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
-import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
+import { type Identity, fillPath, formatId, identityFor, identityOf, identityProps } from "./identity";
 import type { SdkValue } from "../../schema/codecs";
 import type { FieldDef } from "../../schema/fields";
 import { type Props, fieldValues, fromWire, isSet } from "./values";
@@ -56,7 +56,7 @@ async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity):
     const hooks = hooksOf(def);
     return hooks.decodeRead ? hooks.decodeRead(item) : item;
   } catch (error) {
-    if (errorKind(error) === "not-found") return undefined;
+    if (isMissing(error)) return undefined;
     throw error;
   }
 }
@@ -150,7 +150,7 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
   // An action happened once; there is nothing on PVE to compare it with.
   if (def.lifecycle === "action") return { id, props };
   const recorded = identityOf(def, props);
-  const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
+  const identity = identityFor(def, id, props);
   const raw = await readRaw(def, api, identity);
   if (!raw) return { id: "", props: {} };
   // Importing by id alone (no recorded state, no program inputs): adopt every field PVE reports.
@@ -162,21 +162,25 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
 
 /** Applies the changed fields; removed fields go into PVE's `delete` list where the call has one. */
 export async function update(def: KindDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions = {}): Promise<{ outs: Props }> {
-  const identity = identityOf(def, news);
+  // Parts PVE assigned (a TFA entry's id) are only in the recorded outputs.
+  const identity = identityOf(def, { ...olds, ...news });
   const call = def.update;
-  if (!call) throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
   const changed = new Set(changedFields(def, olds, news).filter((field) => !field.replaceOnChange));
+  // Write-only settings that only steer the create (a pool membership's `allowMove`) are just recorded.
+  if (!call && ![...changed].every((field) => field.writeOnly && !field.inUpdate)) {
+    throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
+  }
   const values = fieldValues(def, news);
   const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
-  const params = callParams(call, identity, set);
-  const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
+  const params = call ? callParams(call, identity, set) : {};
+  const hasDelete = call !== undefined && "delete" in requireApiMethod(call.method, call.path).parameters;
   if (removed.length > 0) {
     if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
     // Without a `delete` parameter, PVE clears a string by setting it empty.
     else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
   }
-  if (set.length > 0 || removed.length > 0 || call.extra) {
+  if (call && (set.length > 0 || removed.length > 0 || call.extra)) {
     await writeAndWait(api, call.method, fillPath(call.path, identity), params, options.onLog);
   }
   const hooks = hooksOf(def);
@@ -192,8 +196,7 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
 export async function remove(def: KindDefinition, api: EngineApi, id: string, olds: Props, options: LifecycleOptions = {}): Promise<void> {
   // Deleting an action forgets it: what it did is not undone.
   if (def.lifecycle === "action") return;
-  const recorded = identityOf(def, olds);
-  const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
+  const identity = identityFor(def, id, olds);
   if (def.lifecycle === "singleton" || isBuiltin(def, identity)) return resetManaged(def, api, identity, olds, options);
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
   // Write-only values the removal accepts (a confirming password) go along.
@@ -201,7 +204,7 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   try {
     await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, confirm), options.onLog);
   } catch (error) {
-    if (errorKind(error) !== "not-found") throw error;
+    if (!isMissing(error)) throw error;
     return;
   }
   if (def.remove.awaitGone) await awaitGone(def, api, id, identity, options);

@@ -55,8 +55,11 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
 export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean } = {}): Props {
   const out: Props = {};
   for (const field of fields) {
-    const wire = raw[field.pveName] ?? (options.defaults ? field.param.default : undefined);
-    const decoded = field.codec.decode(wire);
+    const given = raw[field.pveName];
+    // Reading what the user manages, an absent value is PVE's default (or an empty list); adopting
+    // everything PVE reports (import by id), an absent value is not part of the object.
+    if ((given === undefined || given === null) && !options.defaults) continue;
+    const decoded = field.codec.decode(given ?? field.param.default);
     if (decoded !== undefined) out[field.sdkName] = decoded;
   }
   for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {

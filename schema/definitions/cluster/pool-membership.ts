@@ -22,8 +22,7 @@ export const poolMembership = defineKind({
         id["vms"] !== undefined ? String(m["vmid"]) === id["vms"] && m["type"] !== "storage" : m["type"] === "storage" && m["storage"] === id["storage"],
       ),
   },
-  // The update can only carry `allowMove`, which matters for the next add; members replace.
-  update: { method: "PUT", path: "/pools" },
+  // No update: a membership is (pool, member); `allowMove` only steers the add.
   remove: { method: "PUT", path: "/pools", extra: { delete: 1 } },
   exclude: ["comment"],
   oneOf: [{ fields: ["vms", "storage"], required: true }],
@@ -31,6 +30,6 @@ export const poolMembership = defineKind({
     poolid: { sdkName: "poolId", doc: "The pool; `parent/child` for a nested pool." },
     vms: { sdkName: "vmId", single: true, doc: "The guest (VM or container) id, e.g. `100`." },
     storage: { sdkName: "storageId", single: true, doc: "The storage id, e.g. `local`." },
-    "allow-move": { sdkName: "allowMove", writeOnly: true, doc: "Move the guest here from the pool it belongs to now." },
+    "allow-move": { sdkName: "allowMove", writeOnly: true, replaceOnChange: false, doc: "Move the guest here from the pool it belongs to now." },
   },
 });
