@@ -156,6 +156,18 @@ export const clusterGovernanceScenarios: KindScenario[] = [
   },
 ];
 
+/** The storage exists with this scenario's value of `key` (a replacement changes it). */
+function storageWith(key: string): KindScenario["exists"] {
+  return async (admin, a) => {
+    try {
+      return (await admin.get<Record<string, unknown>>(`/storage/${String(a["storageId"])}`))[key] === a[key];
+    } catch (error) {
+      if ((error as { kind?: string }).kind === "not-found") return false;
+      throw error;
+    }
+  };
+}
+
 export const storageScenarios: KindScenario[] = [
   {
     namespace: "storage",
@@ -189,14 +201,7 @@ export const storageScenarios: KindScenario[] = [
       args: { storageId: "share", type: "cifs", server: "files.example.com", share: "archive", username: "svc-pve", password: { $secret: "cifs-Passw0rd-secret" }, content: ["backup"] },
       replaces: ["share"],
     },
-    exists: async (admin, a) => {
-      try {
-        return (await admin.get<Record<string, unknown>>(`/storage/${String(a["storageId"])}`))["share"] === a["share"];
-      } catch (error) {
-        if ((error as { kind?: string }).kind === "not-found") return false;
-        throw error;
-      }
-    },
+    exists: storageWith("share"),
     drift: { edit: (admin, a) => admin.put(`/storage/${String(a["storageId"])}`, { content: "images" }), keys: ["content"] },
     existing: async (admin) => {
       await admin.post("/storage", { storage: "backups", type: "pbs", server: "pbs.example.com", datastore: "main", username: "pve@pbs", password: "pbs-Passw0rd-secret" });
@@ -210,14 +215,7 @@ export const storageScenarios: KindScenario[] = [
     initial: { storageId: "images", type: "dir", path: "/srv/images", content: ["images", "rootdir"] },
     updated: { args: { storageId: "images", type: "dir", path: "/srv/images", content: ["images", "rootdir"], disable: true }, diffs: ["disable"] },
     replaced: { args: { storageId: "images", type: "dir", path: "/srv/vm-images", content: ["images", "rootdir"] }, replaces: ["path"] },
-    exists: async (admin, a) => {
-      try {
-        return (await admin.get<Record<string, unknown>>(`/storage/${String(a["storageId"])}`))["path"] === a["path"];
-      } catch (error) {
-        if ((error as { kind?: string }).kind === "not-found") return false;
-        throw error;
-      }
-    },
+    exists: storageWith("path"),
     drift: { edit: (admin, a) => admin.put(`/storage/${String(a["storageId"])}`, { content: "iso" }), keys: ["content"] },
     existing: async (admin) => {
       await admin.post("/storage", { storage: "zfs-local", type: "zfspool", pool: "rpool/data", sparse: 1 });
