@@ -43,7 +43,7 @@ export async function benchApply(args: BenchArgs, report: Report, log: (line: st
   let previewCalls = Number.NaN;
   const largest = Math.max(...args.sizes);
   for (const n of args.sizes) {
-    const stack = await newStack("bench", "environment", SIM);
+    const stack = await newStack("bench", "environment", { simulator: SIM });
     try {
       const resources = stackOf(n);
       const since = performance.now();

@@ -6,6 +6,7 @@
 import { codecFor as codecForField, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
 import { describeParam, fieldSchema, fieldType } from "./fields";
+import { resolveNamedFormat } from "./formats";
 import { kindKey, toCamel } from "./naming";
 import type { ApiHttpMethod, ApiParam } from "./pve-schema";
 import { requireApiMethod } from "./pve-schema";
@@ -17,6 +18,32 @@ export interface ApiCall {
   readonly path: string;
   /** Constant parameters sent with the call (e.g. `delete: 1` for an ACL removal). */
   readonly extra?: Readonly<Record<string, string | number>>;
+  /**
+   * PVE accepts the removal but deletes the object later (a replication job is removed by the
+   * replication runner): the delete waits until a read no longer finds the object.
+   */
+  readonly awaitGone?: boolean;
+}
+
+/** A group of fields of which exactly one (or, when not `required`, at most one) may be given. */
+export interface OneOf {
+  /** PVE names of the fields. */
+  readonly fields: readonly string[];
+  readonly required: boolean;
+}
+
+/**
+ * A kind whose valid fields depend on a type field (storage, realm): the fields each type
+ * accepts and requires, as the type's PVE plugin declares them. Fields no variant lists are
+ * common to all types.
+ */
+export interface Variants {
+  /** PVE name of the discriminating field, e.g. `type`. */
+  readonly field: string;
+  /** Per type value: the type-specific fields it accepts (PVE names). */
+  readonly accepts: Readonly<Record<string, readonly string[]>>;
+  /** Per type value: the fields it requires (PVE names). */
+  readonly requires?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** How a kind reads its object back. */
@@ -64,6 +91,15 @@ export interface KindSpec {
   readonly exclude?: readonly string[];
   readonly fields?: Readonly<Record<string, FieldOverride>>;
   readonly outputs?: Readonly<Record<string, OutputSpec>>;
+  /**
+   * Ids of objects PVE ships and never lets be created or deleted (the `pam` and `pve` realms):
+   * declaring one adopts it (create updates it), and deleting resets the fields it managed.
+   */
+  readonly builtinIds?: readonly string[];
+  /** Groups of mutually exclusive fields (e.g. an ACL's user, group or token). */
+  readonly oneOf?: readonly OneOf[];
+  /** Type-dependent fields (e.g. a storage's `path` only for directory-like types). */
+  readonly variants?: Variants;
   /** Named hook set in `provider/engine/hooks` for what data cannot say. */
   readonly hooks?: string;
 }
@@ -118,10 +154,18 @@ export function defineKind(spec: KindSpec): KindDefinition {
   for (const name of Object.keys(spec.fields ?? {})) {
     if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: override for unknown field '${name}'`);
   }
+  const named = [
+    ...(spec.oneOf ?? []).flatMap((group) => group.fields),
+    ...(spec.variants ? [spec.variants.field, ...Object.values(spec.variants.accepts).flat(), ...Object.values(spec.variants.requires ?? {}).flat()] : []),
+  ];
+  for (const name of named) {
+    if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: rule names unknown field '${name}'`);
+  }
   const fieldList = names.sort().map((pveName): FieldDef => {
     const override = spec.fields?.[pveName];
     const fromCreate = createParams[pveName];
-    const param = (fromCreate ?? updateParams[pveName]) as ApiParam;
+    // Named property-string formats (`prune-backups`, ...) become typed objects like inline ones.
+    const param = resolveNamedFormat((fromCreate ?? updateParams[pveName]) as ApiParam);
     const inCreate = fromCreate !== undefined;
     const inUpdate = updateParams[pveName] !== undefined && !updateParams[pveName]?.pathParam;
     const identity = spec.identity.includes(pveName);

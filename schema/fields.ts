@@ -7,6 +7,7 @@ import type { Codec } from "./codecs";
 import type { ApiParam, ApiPropertyKey } from "./pve-schema";
 import { isListFormat, isPropertyString } from "./pve-schema";
 import { toCamel } from "./naming";
+import { FORMAT_CHECKS } from "./formats";
 
 /** What a definition may say about one field beyond the official facts. */
 export interface FieldOverride {
@@ -98,6 +99,7 @@ function scalarSchema(fact: {
   maximum?: number | string;
   maxLength?: number;
   minLength?: number;
+  format?: unknown;
 }): z.ZodType {
   if (fact.type === "boolean") return z.boolean();
   if (fact.type === "integer" || fact.type === "number") {
@@ -114,6 +116,8 @@ function scalarSchema(fact: {
   if (fact.minLength !== undefined) schema = schema.min(fact.minLength);
   const pattern = jsPattern(fact.pattern);
   if (pattern) schema = schema.regex(pattern, `must match the pattern ${fact.pattern}`);
+  const named = typeof fact.format === "string" ? FORMAT_CHECKS[fact.format] : undefined;
+  if (named) return schema.refine(named.check, named.message);
   return schema;
 }
 

@@ -3,6 +3,8 @@ import type { KindDefinition } from "../../schema/define";
 import { TRIGGERS } from "./action";
 import type { CheckFailure } from "./hooks";
 import { hooksOf } from "./hooks";
+import type { EngineApi } from "./api";
+import { checkRules } from "./rules";
 import { PROVIDER_KEY, type Props, containsUnknown, isSet } from "./values";
 
 export interface CheckResult {
@@ -42,7 +44,23 @@ export function check(def: KindDefinition, news: Props): CheckResult {
       }
     }
   }
+  if (!containsUnknown(news)) failures.push(...checkRules(def, news));
   const hooks = hooksOf(def);
   if (hooks.check && !containsUnknown(news)) failures.push(...hooks.check(news));
   return { inputs: news, failures };
+}
+
+/** True when the kind has checks that need the connected PVE (e.g. its version's privileges). */
+export function hasRemoteCheck(def: KindDefinition): boolean {
+  return hooksOf(def).checkRemote !== undefined;
+}
+
+/**
+ * Checks that ask the connected PVE (run after {@link check} passed, so a preview fails before
+ * anything is written). Fields whose values are unknown in preview are left to the apply.
+ */
+export async function checkRemote(def: KindDefinition, api: EngineApi, news: Props): Promise<CheckFailure[]> {
+  const hook = hooksOf(def).checkRemote;
+  if (!hook) return [];
+  return hook(api, news);
 }

@@ -8,12 +8,23 @@ function separator(def: KindDefinition): string {
   return def.idSeparator ?? "/";
 }
 
+/**
+ * One part of the identity: an input field, or an output PVE assigns at creation (a TFA entry's
+ * generated id), which is always present once the object exists.
+ */
+function part(def: KindDefinition, pveName: string): { sdkName: string; required: boolean } | undefined {
+  const field = def.fieldsByPveName.get(pveName);
+  if (field) return { sdkName: field.sdkName, required: field.required };
+  const output = Object.entries(def.outputs ?? {}).find(([, o]) => o.pveName === pveName);
+  return output ? { sdkName: output[0], required: true } : undefined;
+}
+
 /** The identity values (by PVE name) from SDK-shaped props; absent optional parts are left out. */
 export function identityOf(def: KindDefinition, props: Props): Identity {
   const identity: Identity = {};
   for (const pveName of def.identity) {
-    const field = def.fieldsByPveName.get(pveName);
-    const value = field ? props[field.sdkName] : undefined;
+    const found = part(def, pveName);
+    const value = found ? props[found.sdkName] : undefined;
     if (value !== undefined && value !== null && value !== "") identity[pveName] = String(value);
   }
   return identity;
@@ -29,8 +40,7 @@ export function formatId(def: KindDefinition, identity: Identity): string {
   for (const pveName of def.identity) {
     const value = identity[pveName];
     if (value === undefined) continue;
-    const field = def.fieldsByPveName.get(pveName);
-    parts.push(field?.required ? value : `${pveName}=${value}`);
+    parts.push(part(def, pveName)?.required ? value : `${pveName}=${value}`);
   }
   return parts.join(separator(def));
 }
@@ -39,9 +49,9 @@ export function formatId(def: KindDefinition, identity: Identity): string {
 export function parseId(def: KindDefinition, id: string): Identity {
   if (def.lifecycle === "singleton") return {};
   const expected = def.identity
-    .map((pveName) => (def.fieldsByPveName.get(pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`))
+    .map((pveName) => (part(def, pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`))
     .join(separator(def));
-  const required = def.identity.filter((pveName) => def.fieldsByPveName.get(pveName)?.required);
+  const required = def.identity.filter((pveName) => part(def, pveName)?.required);
   const parts = id.split(separator(def));
   const identity: Identity = {};
   // The last required part takes the rest, so values that contain the separator survive.
@@ -76,8 +86,19 @@ export function fillPath(template: string, identity: Identity): string {
 export function identityProps(def: KindDefinition, identity: Identity): Props {
   const props: Props = {};
   for (const [pveName, value] of Object.entries(identity)) {
-    const field = def.fieldsByPveName.get(pveName);
-    if (field) props[field.sdkName] = value;
+    const found = part(def, pveName);
+    if (found) props[found.sdkName] = value;
   }
   return props;
+}
+
+/**
+ * The identity of an existing resource: the recorded (or, on import, the program's) identity
+ * values, completed from the id where they lack a part PVE assigned (a TFA entry's id).
+ */
+export function identityFor(def: KindDefinition, id: string, props: Props): Identity {
+  const recorded = identityOf(def, props);
+  const complete = def.identity.every((pveName) => recorded[pveName] !== undefined || !part(def, pveName)?.required);
+  if (complete && Object.keys(recorded).length > 0) return recorded;
+  return { ...(id ? parseId(def, id) : {}), ...recorded };
 }

@@ -3,7 +3,9 @@
  * `provider/runtime` calls it with a live client; tests call it with anything that is an EngineApi.
  */
 export type { EngineApi, PveMethod, WireParams } from "./api";
-export { check, type CheckResult } from "./check";
+export { check, checkRemote, hasRemoteCheck, type CheckResult } from "./check";
+export type { CheckFailure } from "./hooks";
+export { errorKind } from "./api";
 export { diff, type DiffResult } from "./diff";
 export { create, read, update, remove, type LifecycleOptions } from "./lifecycle";
 export { PartialCreateError } from "./partial";

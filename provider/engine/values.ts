@@ -48,11 +48,18 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
   return params;
 }
 
-/** Decodes PVE's read-back into SDK names for the fields listed. */
-export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>): Props {
+/**
+ * Decodes PVE's read-back into SDK names for the fields listed. With `defaults`, a field PVE
+ * leaves out takes the schema's default (PVE omits values that are at their default).
+ */
+export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean } = {}): Props {
   const out: Props = {};
   for (const field of fields) {
-    const decoded = field.codec.decode(raw[field.pveName]);
+    const given = raw[field.pveName];
+    // Reading what the user manages, an absent value is PVE's default (or an empty list); adopting
+    // everything PVE reports (import by id), an absent value is not part of the object.
+    if ((given === undefined || given === null) && !options.defaults) continue;
+    const decoded = field.codec.decode(given ?? field.param.default);
     if (decoded !== undefined) out[field.sdkName] = decoded;
   }
   for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {

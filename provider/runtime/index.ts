@@ -28,8 +28,30 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
 }
 
 export async function check(kind: string, _olds: Props, news: Props): Promise<engine.CheckResult> {
-  const result = engine.check(definitionOf(kind), withoutProvider(news));
+  const def = definitionOf(kind);
+  const clean = withoutProvider(news);
+  const result = engine.check(def, clean);
+  if (result.failures.length === 0 && engine.hasRemoteCheck(def)) result.failures.push(...(await remoteFailures(def, clean)));
   return { inputs: { ...news, ...result.inputs }, failures: result.failures };
+}
+
+/**
+ * Checks against the connected PVE. Without a connection (no credentials in a preview, PVE
+ * unreachable) they cannot conclude and are skipped: the apply reports what PVE says.
+ */
+async function remoteFailures(def: ReturnType<typeof definitionOf>, inputs: Props): Promise<engine.CheckFailure[]> {
+  let client: ReturnType<typeof currentClient>;
+  try {
+    client = currentClient();
+  } catch {
+    return [];
+  }
+  try {
+    return await engine.checkRemote(def, client, inputs);
+  } catch (error) {
+    if (engine.errorKind(error) === "unreachable") return [];
+    throw error;
+  }
 }
 
 export async function diff(kind: string, _id: string, olds: Props, news: Props): Promise<Omit<engine.DiffResult, "changed">> {

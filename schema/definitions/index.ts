@@ -4,11 +4,35 @@ import { acl } from "./access/acl";
 import { apiToken } from "./access/api-token";
 import { group } from "./access/group";
 import { role } from "./access/role";
+import { realm } from "./access/realm";
+import { realmSync } from "./access/realm-sync";
+import { tfa } from "./access/tfa";
 import { user } from "./access/user";
+import { backupJob } from "./cluster/backup-job";
 import { options } from "./cluster/options";
 import { pool } from "./cluster/pool";
+import { poolMembership } from "./cluster/pool-membership";
+import { replicationJob } from "./cluster/replication-job";
+import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-options";
+import { storage } from "./storage/storage";
 
-export const definitions: readonly KindDefinition[] = [user, group, role, acl, apiToken, pool, options];
+export const definitions: readonly KindDefinition[] = [
+  user,
+  group,
+  role,
+  acl,
+  apiToken,
+  realm,
+  realmSync,
+  tfa,
+  pool,
+  poolMembership,
+  options,
+  backupJob,
+  replicationJob,
+  firewallClusterOptions,
+  storage,
+];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -47,24 +47,37 @@ function programDir(suite: string): string {
   return dir;
 }
 
+/** How a test stack is set up. */
+export interface StackOptions {
+  /** API token (default) or root@pam's password, for what PVE refuses tokens (TFA, passwords). */
+  auth?: "token" | "ticket";
+  simulator?: SimulatorOptions;
+  engine?: Pick<EngineOptions, "parallel">;
+}
+
 /**
  * A fresh simulator and an empty stack on it; credentials reach the provider by environment or by
- * stack config. `simulator` overrides the simulator's options (the benchmarks add latency and limits);
- * `engine` adds engine options such as `parallel`.
+ * stack config, as an API token or (for what PVE refuses tokens, such as TFA) root@pam's password.
+ * `simulator` overrides the simulator's options (the benchmarks add latency and limits); `engine`
+ * adds engine options such as `parallel`.
  */
 export async function newStack(
   suite: string,
   credentialsVia: "environment" | "stack config" | "nowhere" = "environment",
-  simulator: SimulatorOptions = {},
-  engine: Pick<EngineOptions, "parallel"> = {},
+  { auth = "token", simulator = {}, engine = {} }: StackOptions = {},
 ): Promise<Stack> {
   const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20, ...simulator });
-  const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
+  const admin =
+    auth === "ticket"
+      ? new ProxmoxClient({ endpoint: sim.endpoint, username: "root@pam", password: sim.rootPassword, fingerprint: sim.fingerprint })
+      : new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
   const dir = programDir(suite);
   const stateDir = mkdtempSync(join(tmpdir(), "e2e-state-"));
   const stateFile = join(stateDir, "state.json");
   const viaConfig = credentialsVia === "stack config";
   const viaEnv = credentialsVia === "environment";
+  const token = auth === "token" ? (sim.apiToken ?? "") : "";
+  const ticket = auth === "ticket";
   // Past 64 KiB the list goes through a file: config reaches the program in one environment string.
   const resourceConfig = (resources: Declared[]): Record<string, string> => {
     const text = JSON.stringify(resources);
@@ -80,12 +93,15 @@ export async function newStack(
     config: {
       ...resourceConfig(resources),
       ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
+      ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
     },
-    secretConfig: viaConfig ? { "proxmox:apiToken": sim.apiToken ?? "" } : {},
+    secretConfig: viaConfig ? (ticket ? { "proxmox:password": sim.rootPassword } : { "proxmox:apiToken": token }) : {},
     env: {
       // Empty values count as unset, so nothing leaks in from the machine running the tests.
       PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
-      PROXMOX_VE_API_TOKEN: viaEnv ? (sim.apiToken ?? "") : "",
+      PROXMOX_VE_API_TOKEN: viaEnv ? token : "",
+      PROXMOX_VE_USERNAME: viaEnv && ticket ? "root@pam" : "",
+      PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
       PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     },

@@ -14,12 +14,16 @@ export interface KindScenario {
   replaced?: { args: Record<string, unknown>; replaces: string[] };
   /** Whether the object described by args exists on the simulator. */
   exists(admin: ProxmoxClient, args: Record<string, unknown>): Promise<boolean>;
+  /** Objects the scenario needs on PVE before it starts (e.g. the pools members go into). */
+  setup?(admin: ProxmoxClient): Promise<unknown>;
   /** An edit made by hand, and the output keys that refresh must report as drifted. */
   drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[] };
   /** Creates an object by hand, and returns the import id and the args that describe it. */
   existing(admin: ProxmoxClient): Promise<{ importId: string; args: Record<string, unknown> }>;
   /** Secret values that must never appear in plain text in the state. */
   secrets?: string[];
+  /** How the provider authenticates (PVE refuses API tokens for some paths, e.g. TFA). */
+  auth?: "token" | "ticket";
 }
 
 async function found(get: () => Promise<unknown>): Promise<boolean> {

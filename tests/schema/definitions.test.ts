@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { definitions } from "../../schema/definitions";
+import { NAMED_PROPERTY_FORMATS } from "../../schema/formats";
 import { apiMethod, type ApiParam } from "../../schema/pve-schema";
 import * as sdk from "../../sdk";
 
@@ -13,7 +14,8 @@ function compatible(param: ApiParam, kind: string): boolean {
     case "list":
       return param.type === "array" || (param.type === "string" && typeof param.format === "string" && param.format.endsWith("-list"));
     case "object":
-      return param.type === "string" && typeof param.format === "object";
+      // Inline property strings, or one PVE registers by name (`prune-backups`, ...).
+      return param.type === "string" && (typeof param.format === "object" || (typeof param.format === "string" && param.format in NAMED_PROPERTY_FORMATS));
     default:
       return param.type === "string";
   }

@@ -4,11 +4,11 @@
  */
 import type { KindDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
-import type { EngineApi } from "../api";
+import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
-import { aclEntryHooks } from "./acl-entry";
 import { rolePrivilegesHooks } from "./role-privileges";
+import { tfaEntryHooks } from "./tfa-entry";
 import { userPasswordHooks } from "./user-password";
 
 /** A per-field failure, as Pulumi's `check` reports it. */
@@ -20,6 +20,13 @@ export interface CheckFailure {
 export interface KindHooks {
   /** Cross-field rules the schema cannot express; runs after field validation, on known values only. */
   check?(news: Props): CheckFailure[];
+  /**
+   * Checks that need the connected PVE (e.g. privileges of its major version). Runs in `check`
+   * (so in preview) after the local checks passed, with values that may still be unknown.
+   */
+  checkRemote?(api: EngineApi, news: Props): Promise<CheckFailure[]>;
+  /** Completes the create call's parameters with values derived at apply time (e.g. a TOTP code). */
+  beforeCreate?(params: WireParams, news: Props): WireParams;
   /** Reshapes PVE's read-back before decoding (e.g. a role's privileges come back as keys). */
   decodeRead?(raw: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Applies changes of fields that the update call cannot carry (e.g. a password), before the update call. */
@@ -27,8 +34,8 @@ export interface KindHooks {
 }
 
 const hookSets: Readonly<Record<string, KindHooks>> = {
-  "acl-entry": aclEntryHooks,
   "role-privileges": rolePrivilegesHooks,
+  "tfa-entry": tfaEntryHooks,
   "user-password": userPasswordHooks,
 };
 

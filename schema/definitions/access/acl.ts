@@ -28,7 +28,7 @@ export const acl = defineKind({
   },
   update: { method: "PUT", path: "/access/acl" },
   remove: { method: "PUT", path: "/access/acl", extra: { delete: 1 } },
-  hooks: "acl-entry",
+  oneOf: [{ fields: ["users", "groups", "tokens"], required: true }],
   fields: {
     path: { doc: "The ACL path, e.g. `/`, `/vms/100`, `/pool/dev`, `/sdn/zones/zone1`." },
     roles: { sdkName: "roleId", single: true, doc: "The role granted." },

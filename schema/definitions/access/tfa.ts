@@ -1,0 +1,53 @@
+import { defineKind } from "../../define";
+
+/** `access.Tfa`: a second factor of a user (`/access/tfa/{userid}`). */
+export const tfa = defineKind({
+  namespace: "access",
+  name: "Tfa",
+  description:
+    "A second factor of a user (`/access/tfa/{userid}`): `totp` (give the `otpauth://totp/...` URI as the secret " +
+    "`totp`; the provider computes the confirmation code itself), `yubico` (give an OTP of the key as `value`), or " +
+    "`recovery` (PVE generates ten one-time keys, returned once as the secret output `recoveryKeys`). `webauthn` " +
+    "and `u2f` cannot be created through the API: registering them needs a browser's challenge and response. " +
+    "Only `description` and `enable` can change; anything else creates a new entry. Users other than `root@pam` " +
+    "must confirm with their own `password`.",
+  lifecycle: "collection",
+  identity: ["userid", "id"],
+  idSeparator: "/",
+  create: { method: "POST", path: "/access/tfa/{userid}" },
+  read: { path: "/access/tfa/{userid}/{id}" },
+  update: { method: "PUT", path: "/access/tfa/{userid}/{id}" },
+  remove: { method: "DELETE", path: "/access/tfa/{userid}/{id}" },
+  // `id` is assigned by PVE (the output `entryId`); `challenge` belongs to browser registrations.
+  exclude: ["challenge", "id"],
+  hooks: "tfa-entry",
+  variants: { field: "type", accepts: { totp: ["totp", "value"], yubico: ["value"] }, requires: { totp: ["totp"], yubico: ["value"] } },
+  fields: {
+    userid: { sdkName: "userId", doc: "The user (`name@realm`)." },
+    type: { doc: "`totp`, `yubico` or `recovery` (`webauthn` and `u2f` need a browser and are rejected in preview)." },
+    description: { doc: "A description shown in the TFA list." },
+    enable: { doc: "Whether the entry may be used. PVE's default is true." },
+    totp: { secret: true, writeOnly: true, doc: "TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI. A secret; PVE never returns it." },
+    value: {
+      secret: true,
+      writeOnly: true,
+      doc: "Yubico: an OTP of the key. TOTP: leave unset, the provider computes the current code from `totp`.",
+    },
+    password: {
+      secret: true,
+      writeOnly: true,
+      doc: "The password of the user making the change (PVE asks everyone but `root@pam` to confirm). A secret.",
+    },
+  },
+  outputs: {
+    entryId: { pveName: "id", type: "string", fromCreate: true, doc: "The id PVE gave the entry (`recovery` for recovery keys)." },
+    recoveryKeys: {
+      pveName: "recovery",
+      type: "list",
+      fromCreate: true,
+      secret: true,
+      doc: "Recovery keys, shown by PVE only once at creation. A secret output.",
+    },
+    created: { pveName: "created", type: "number", doc: "When the entry was created (seconds since the epoch)." },
+  },
+});

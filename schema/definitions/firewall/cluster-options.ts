@@ -1,0 +1,25 @@
+import { defineKind } from "../../define";
+
+/** `firewall.ClusterOptions`: the datacenter firewall's options (`/cluster/firewall/options`). */
+export const clusterOptions = defineKind({
+  namespace: "firewall",
+  name: "ClusterOptions",
+  description:
+    "The datacenter firewall's options (`/cluster/firewall/options`, cluster.fw): enable it, set the default " +
+    "policies and the log rate limit. A singleton: deleting the resource resets exactly the options it managed " +
+    "to PVE's defaults. Enable it only with rules that keep your own access open (port 8006 and SSH).",
+  lifecycle: "singleton",
+  singletonId: "cluster-firewall",
+  identity: [],
+  create: { method: "PUT", path: "/cluster/firewall/options" },
+  read: { path: "/cluster/firewall/options" },
+  update: { method: "PUT", path: "/cluster/firewall/options" },
+  fields: {
+    enable: { doc: "Enable the firewall cluster-wide (`1`) or not (`0`)." },
+    ebtables: { doc: "Enable ebtables rules cluster-wide. PVE's default is true." },
+    policy_in: { sdkName: "policyIn", doc: "Default policy for incoming traffic: `ACCEPT`, `REJECT` or `DROP` (PVE's default)." },
+    policy_out: { sdkName: "policyOut", doc: "Default policy for outgoing traffic: `ACCEPT` (PVE's default), `REJECT` or `DROP`." },
+    policy_forward: { sdkName: "policyForward", doc: "Default policy for forwarded traffic (nftables firewall): `ACCEPT` or `DROP`." },
+    log_ratelimit: { sdkName: "logRateLimit", doc: "Log rate limit: `{ enable: true, rate: \"1/second\", burst: 5 }`." },
+  },
+});
