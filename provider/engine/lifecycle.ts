@@ -5,8 +5,9 @@
 import type { ApiCall, KindDefinition } from "../../schema/define";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { runAction } from "./action";
-import { type EngineApi, errorKind, writeAndWait } from "./api";
+import { type EngineApi, type PveMethod, type WireParams, errorKind, writeAndWait } from "./api";
 import { callParams } from "./calls";
+import { type CommitCoordinator, commits } from "./commit";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
@@ -29,14 +30,16 @@ export class PartialCreateError extends Error {
 export interface LifecycleOptions {
   /** Progress lines of worker tasks. */
   onLog?: (line: string) => void;
+  /** The coordinator of staged writes (default: the process's own). */
+  commits?: CommitCoordinator;
 }
 
 function label(def: KindDefinition, id: string): string {
   return `${def.namespace}.${def.name} '${id}'`;
 }
 
-/** Reads the raw object; undefined when PVE says it does not exist. */
-async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
+/** The object as PVE returns it (before any hook); undefined when PVE says it does not exist. */
+async function findRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
   const spec = def.read;
   if (!spec) throw new Error(`${def.key} cannot be read back`);
   const readCall: ApiCall = { method: "GET", path: spec.path };
@@ -45,13 +48,48 @@ async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity):
     const item = spec.select
       ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => spec.select?.(entry, identity))
       : (raw as Record<string, unknown> | null);
-    if (!item) return undefined;
-    const hooks = hooksOf(def);
-    return hooks.decodeRead ? hooks.decodeRead(item) : item;
+    return item ?? undefined;
   } catch (error) {
     if (errorKind(error) === "not-found") return undefined;
     throw error;
   }
+}
+
+/** Reads the object, reshaped by the kind's `decodeRead` hook; undefined when it does not exist. */
+async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
+  const item = await findRaw(def, api, identity);
+  if (!item) return undefined;
+  const hooks = hooksOf(def);
+  return hooks.decodeRead ? hooks.decodeRead(item) : item;
+}
+
+/** A write's identity with the path parameters PVE derives (`read.address`) resolved from a fresh read. */
+async function locate(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Identity | undefined> {
+  const address = def.read?.address;
+  if (!address) return identity;
+  const item = await findRaw(def, api, identity);
+  if (!item) return undefined;
+  const located: Identity = { ...identity };
+  for (const [param, key] of Object.entries(address)) located[param] = String(item[key]);
+  return located;
+}
+
+/** One write; a kind with staged changes joins the process's commit batch and waits for its apply. */
+async function write(def: KindDefinition, api: EngineApi, call: ApiCall, identity: Identity, params: WireParams, options: LifecycleOptions): Promise<unknown> {
+  const path = fillPath(call.path, identity);
+  const method: PveMethod = call.method;
+  if (!def.commit) return writeAndWait(api, method, path, params, options.onLog);
+  const accepted = requireApiMethod(call.method, call.path).parameters;
+  return (options.commits ?? commits).staged(
+    api,
+    def.commit,
+    identity,
+    (extra) => {
+      const carried = Object.fromEntries(Object.entries(extra).filter(([name]) => name in accepted));
+      return writeAndWait(api, method, path, { ...params, ...carried }, options.onLog);
+    },
+    options.onLog,
+  );
 }
 
 /**
@@ -86,7 +124,10 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
   const identity = identityOf(def, inputs);
   const id = formatId(def, identity);
   const values = [...fieldValues(def, inputs)].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
-  const response = await writeAndWait(api, def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, values), options.onLog);
+  if (def.read?.unique && (await findRaw(def, api, identity))) {
+    throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
+  }
+  const response = await write(def, api, def.create, identity, callParams(def.create, identity, values), options);
   const managed = { ...inputs, ...createOutputs(def, response) };
   let raw: Record<string, unknown> | undefined;
   try {
@@ -135,7 +176,9 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
     else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
   }
   if (set.length > 0 || removed.length > 0 || call.extra) {
-    await writeAndWait(api, call.method, fillPath(call.path, identity), params, options.onLog);
+    const located = await locate(def, api, identity);
+    if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
+    await write(def, api, call, located, params, options);
   }
   const hooks = hooksOf(def);
   if (hooks.afterUpdate) await hooks.afterUpdate(api, identity, changed, news);
@@ -153,16 +196,19 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   const recorded = identityOf(def, olds);
   const identity = Object.keys(recorded).length > 0 ? recorded : parseId(def, id);
   if (def.lifecycle === "singleton") {
-    const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate);
-    if (!def.update || managed.length === 0) return;
+    const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate && !field.required);
+    // Without a `delete` parameter (DNS, hosts, time) PVE has no "default" to go back to: leave the values.
+    if (!def.update || managed.length === 0 || !("delete" in requireApiMethod(def.update.method, def.update.path).parameters)) return;
     const params = callParams(def.update, identity, []);
     params["delete"] = managed.map((field) => field.pveName).join(",");
-    await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), params, options.onLog);
+    await write(def, api, def.update, identity, params, options);
     return;
   }
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
   try {
-    await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, []), options.onLog);
+    const located = await locate(def, api, identity);
+    if (!located) return;
+    await write(def, api, def.remove, located, callParams(def.remove, located, []), options);
   } catch (error) {
     if (errorKind(error) !== "not-found") throw error;
   }
