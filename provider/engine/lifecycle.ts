@@ -168,16 +168,16 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   const values = fieldValues(def, news);
   const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
-  const params = callParams(call, identity, set);
-  const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
-  if (removed.length > 0) {
-    if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
-    // Without a `delete` parameter, PVE clears a string by setting it empty.
-    else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
-  }
   if (set.length > 0 || removed.length > 0 || call.extra) {
     const located = await locate(def, api, identity);
     if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
+    const params = callParams(call, located, set);
+    const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
+    if (removed.length > 0) {
+      if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
+      // Without a `delete` parameter, PVE clears a string by setting it empty.
+      else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
+    }
     await write(def, api, call, located, params, options);
   }
   const hooks = hooksOf(def);

@@ -7,8 +7,36 @@ import { role } from "./access/role";
 import { user } from "./access/user";
 import { options } from "./cluster/options";
 import { pool } from "./cluster/pool";
+import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
+import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { controller } from "./sdn/controller";
+import { ipam } from "./sdn/ipam";
+import { subnet } from "./sdn/subnet";
+import { vnet } from "./sdn/vnet";
+import { zone } from "./sdn/zone";
 
-export const definitions: readonly KindDefinition[] = [user, group, role, acl, apiToken, pool, options];
+export const definitions: readonly KindDefinition[] = [
+  user,
+  group,
+  role,
+  acl,
+  apiToken,
+  pool,
+  options,
+  zone,
+  vnet,
+  subnet,
+  controller,
+  ipam,
+  alias,
+  ipSet,
+  ipSetEntry,
+  securityGroup,
+  clusterRule,
+  nodeRule,
+  securityGroupRule,
+  firewallNodeOptions,
+];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -9,20 +9,27 @@ export interface KindScenario {
   namespace: string;
   kind: string;
   initial: Record<string, unknown>;
-  updated: { args: Record<string, unknown>; diffs: string[] };
+  /** An in-place change (absent when PVE can change nothing in place). */
+  updated?: { args: Record<string, unknown>; diffs: string[] };
   /** Args that PVE cannot reach by an update (absent for singletons). */
   replaced?: { args: Record<string, unknown>; replaces: string[] };
   /** Whether the object described by args exists on the simulator. */
   exists(admin: ProxmoxClient, args: Record<string, unknown>): Promise<boolean>;
   /** An edit made by hand, and the output keys that refresh must report as drifted. */
-  drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[] };
+  drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[]; step?: "update" | "replace" };
   /** Creates an object by hand, and returns the import id and the args that describe it. */
   existing(admin: ProxmoxClient): Promise<{ importId: string; args: Record<string, unknown> }>;
   /** Secret values that must never appear in plain text in the state. */
   secrets?: string[];
+  /** Objects the scenario's resources need, made by hand before the first step. */
+  setup?(admin: ProxmoxClient): Promise<unknown>;
+  /** Invalid args: preview must fail naming this property. */
+  invalid?: { args: Record<string, unknown>; property: string };
+  /** Checked after every successful `up` (e.g. nothing left staged). */
+  settled?(admin: ProxmoxClient): Promise<void>;
 }
 
-async function found(get: () => Promise<unknown>): Promise<boolean> {
+export async function found(get: () => Promise<unknown>): Promise<boolean> {
   try {
     const value = await get();
     return !(Array.isArray(value) && value.length === 0);

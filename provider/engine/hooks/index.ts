@@ -9,6 +9,8 @@ import type { Identity } from "../identity";
 import type { Props } from "../values";
 import { aclEntryHooks } from "./acl-entry";
 import { rolePrivilegesHooks } from "./role-privileges";
+import { sdnSubnetHooks } from "./sdn-subnet";
+import { sdnControllerHooks, sdnIpamHooks, sdnZoneHooks } from "./type-options";
 import { userPasswordHooks } from "./user-password";
 
 /** A per-field failure, as Pulumi's `check` reports it. */
@@ -30,6 +32,10 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "acl-entry": aclEntryHooks,
   "role-privileges": rolePrivilegesHooks,
   "user-password": userPasswordHooks,
+  "sdn-zone": sdnZoneHooks,
+  "sdn-controller": sdnControllerHooks,
+  "sdn-ipam": sdnIpamHooks,
+  "sdn-subnet": sdnSubnetHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */
