@@ -3,6 +3,7 @@
  * Every write reads the object back, because PVE normalizes values and fills in defaults.
  */
 import type { ApiCall, KindDefinition } from "../../schema/define";
+import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { runAction } from "./action";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, writeAndWait } from "./api";
@@ -166,13 +167,16 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   if (!call) throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
   const changed = new Set(changedFields(def, olds, news).filter((field) => !field.replaceOnChange));
   const values = fieldValues(def, news);
-  const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
+  const updateParams = requireApiMethod(call.method, call.path).parameters;
+  // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged.
+  const requiredByCall = (field: FieldDef): boolean => updateParams[field.pveName]?.optional !== true;
+  const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
-  if (set.length > 0 || removed.length > 0 || call.extra) {
+  if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra) {
     const located = await locate(def, api, identity);
     if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
     const params = callParams(call, located, set);
-    const hasDelete = "delete" in requireApiMethod(call.method, call.path).parameters;
+    const hasDelete = "delete" in updateParams;
     if (removed.length > 0) {
       if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
       // Without a `delete` parameter, PVE clears a string by setting it empty.

@@ -9,6 +9,8 @@ import { options } from "./cluster/options";
 import { pool } from "./cluster/pool";
 import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { networkInterface } from "./node/network";
+import { dns, hosts, nodeOptions, time } from "./node/system";
 import { controller } from "./sdn/controller";
 import { ipam } from "./sdn/ipam";
 import { subnet } from "./sdn/subnet";
@@ -36,6 +38,11 @@ export const definitions: readonly KindDefinition[] = [
   nodeRule,
   securityGroupRule,
   firewallNodeOptions,
+  dns,
+  hosts,
+  nodeOptions,
+  time,
+  networkInterface,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

@@ -9,7 +9,7 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
   try {
     await s.setup?.(admin);
     const settled = async (): Promise<void> => {
-      await s.settled?.(admin);
+      await s.settled?.(admin, stack.sim);
     };
     if (s.invalid) {
       const rejected = await stack.preview([declare(s, "res", s.invalid.args)]);
@@ -74,9 +74,9 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
 
     const destroyed = await stack.destroy(withImport);
     expect(destroyed.ok).toBe(true);
-    expect(await s.exists(admin, current)).toBe(false);
+    if (!s.destroyKeeps) expect(await s.exists(admin, current)).toBe(false);
     await settled();
-    if (s.kind !== "Options") expect(await s.exists(admin, existing.args)).toBe(false);
+    if (s.kind !== "Options" && !s.destroyKeeps) expect(await s.exists(admin, existing.args)).toBe(false);
   } finally {
     await stack.close();
   }

@@ -3,6 +3,7 @@
  * an out-of-band edit and the drift it must show, and an existing object to import.
  */
 import type { ProxmoxClient } from "../../provider/client";
+import type { Simulator } from "../sim";
 import type { Declared } from "./harness";
 
 export interface KindScenario {
@@ -25,8 +26,10 @@ export interface KindScenario {
   setup?(admin: ProxmoxClient): Promise<unknown>;
   /** Invalid args: preview must fail naming this property. */
   invalid?: { args: Record<string, unknown>; property: string };
+  /** Deleting leaves PVE's values as they are (a node's DNS, hosts, time zone). */
+  destroyKeeps?: boolean;
   /** Checked after every successful `up` (e.g. nothing left staged). */
-  settled?(admin: ProxmoxClient): Promise<void>;
+  settled?(admin: ProxmoxClient, sim: Simulator): Promise<void>;
 }
 
 export async function found(get: () => Promise<unknown>): Promise<boolean> {
