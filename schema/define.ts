@@ -118,6 +118,11 @@ export function restCalls(collection: string | null, item: string): Pick<KindSpe
   };
 }
 
+/** The usual singleton shape: GET the config, and write it with `method` (PUT, or POST for a node's hosts). */
+export function configCalls(path: string, method: "PUT" | "POST" = "PUT"): Pick<KindSpec, "create" | "read" | "update"> {
+  return { create: { method, path }, read: { path }, update: { method, path } };
+}
+
 /** Parameters that steer a write instead of describing the object. */
 const CONTROL_PARAMS = new Set(["digest", "delete", "append", "revert", "lock-token", "skiplock"]);
 

@@ -1,5 +1,5 @@
 /** Firewall objects of the datacenter: aliases, IP sets with their entries, security groups; node options. */
-import { defineKind, restCalls } from "../../define";
+import { configCalls, defineKind, restCalls } from "../../define";
 
 /** `firewall.Alias`. */
 export const alias = defineKind({
@@ -83,8 +83,6 @@ export const nodeOptions = defineKind({
     "given options, deleting it resets exactly the options it managed to PVE's defaults.",
   lifecycle: "singleton",
   identity: ["node"],
-  create: { method: "PUT", path: "/nodes/{node}/firewall/options" },
-  read: { path: "/nodes/{node}/firewall/options" },
-  update: { method: "PUT", path: "/nodes/{node}/firewall/options" },
+  ...configCalls("/nodes/{node}/firewall/options"),
   fields: { node: { doc: "The node." } },
 });

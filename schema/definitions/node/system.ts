@@ -1,5 +1,5 @@
 /** A node's system settings: DNS, /etc/hosts, node options, time zone. Each is a singleton per node. */
-import { defineKind } from "../../define";
+import { configCalls, defineKind } from "../../define";
 
 const KEEP =
   "Deleting the resource leaves the node's values as they are (PVE has no default to return to).";
@@ -11,9 +11,7 @@ export const dns = defineKind({
   description: `A node's DNS resolver settings (\`/nodes/{node}/dns\`, /etc/resolv.conf). ${KEEP}`,
   lifecycle: "singleton",
   identity: ["node"],
-  create: { method: "PUT", path: "/nodes/{node}/dns" },
-  read: { path: "/nodes/{node}/dns" },
-  update: { method: "PUT", path: "/nodes/{node}/dns" },
+  ...configCalls("/nodes/{node}/dns"),
   fields: {
     node: { doc: "The node." },
     search: { doc: "The search domain." },
@@ -51,9 +49,7 @@ export const nodeOptions = defineKind({
     "target and the ACME account. Deleting the resource resets the options it managed.",
   lifecycle: "singleton",
   identity: ["node"],
-  create: { method: "PUT", path: "/nodes/{node}/config" },
-  read: { path: "/nodes/{node}/config" },
-  update: { method: "PUT", path: "/nodes/{node}/config" },
+  ...configCalls("/nodes/{node}/config"),
   exclude: ["acmedomain[n]"],
   fields: {
     node: { doc: "The node." },
@@ -69,9 +65,7 @@ export const time = defineKind({
   description: `A node's time zone (\`/nodes/{node}/time\`). ${KEEP}`,
   lifecycle: "singleton",
   identity: ["node"],
-  create: { method: "PUT", path: "/nodes/{node}/time" },
-  read: { path: "/nodes/{node}/time" },
-  update: { method: "PUT", path: "/nodes/{node}/time" },
+  ...configCalls("/nodes/{node}/time"),
   fields: {
     node: { doc: "The node." },
     timezone: { doc: "The time zone, e.g. `Europe/Vienna` (see /usr/share/zoneinfo/zone.tab)." },
