@@ -7,7 +7,7 @@ import { role } from "./access/role";
 import { user } from "./access/user";
 import { options } from "./cluster/options";
 import { pool } from "./cluster/pool";
-import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
+import { alias, ipSet, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
 import { networkInterface } from "./node/network";
 import { dns, hosts, nodeOptions, time } from "./node/system";
@@ -32,7 +32,6 @@ export const definitions: readonly KindDefinition[] = [
   ipam,
   alias,
   ipSet,
-  ipSetEntry,
   securityGroup,
   clusterRule,
   nodeRule,

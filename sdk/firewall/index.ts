@@ -2,7 +2,6 @@
 export * from "./alias";
 export * from "./cluster-rule";
 export * from "./ip-set";
-export * from "./ip-set-entry";
 export * from "./node-options";
 export * from "./node-rule";
 export * from "./security-group";

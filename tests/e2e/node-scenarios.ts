@@ -23,7 +23,7 @@ export const nodeScenarios: KindScenario[] = [
     kind: "Dns",
     initial: { node: "pve1", search: "corp.example", dns1: "10.0.0.53" },
     updated: { args: { node: "pve1", search: "corp.example", dns1: "10.0.0.53", dns2: "10.0.0.54" }, diffs: ["dns2"] },
-    invalid: { args: { node: "pve1", dns1: "10.0.0.53" }, property: "search" },
+    invalid: { args: { node: "pve1", search: "corp.example", dns1: 53 }, property: "dns1" },
     exists: async (admin, a) => (await get(admin, `/nodes/${String(a["node"])}/dns`))["search"] === a["search"],
     drift: { edit: (admin) => admin.put("/nodes/pve1/dns", { search: "by-hand.example", dns1: "10.0.0.53" }), keys: ["search"] },
     existing: async (admin) => {

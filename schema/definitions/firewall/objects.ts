@@ -22,8 +22,8 @@ export const ipSet = defineKind({
   namespace: "firewall",
   name: "IpSet",
   description:
-    "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`. Its entries are " +
-    "`firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.",
+    "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`. Its entries are not " +
+    "managed yet. PVE has no update of an IP set: changing its comment replaces it.",
   lifecycle: "collection",
   identity: ["name"],
   create: { method: "POST", path: "/cluster/firewall/ipset" },
@@ -32,25 +32,6 @@ export const ipSet = defineKind({
   exclude: ["rename"],
   fields: {
     name: { doc: "The IP set name." },
-    comment: { doc: "A free-form comment." },
-  },
-});
-
-/** `firewall.IpSetEntry`. */
-export const ipSetEntry = defineKind({
-  namespace: "firewall",
-  name: "IpSetEntry",
-  description: "One entry of a datacenter IP set: an IP, a network or an alias, optionally excluded (`nomatch`).",
-  lifecycle: "collection",
-  identity: ["name", "cidr"],
-  create: { method: "POST", path: "/cluster/firewall/ipset/{name}" },
-  read: { path: "/cluster/firewall/ipset/{name}/{cidr}" },
-  update: { method: "PUT", path: "/cluster/firewall/ipset/{name}/{cidr}" },
-  remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}/{cidr}" },
-  fields: {
-    name: { sdkName: "ipSet", doc: "The IP set (`firewall.IpSet`)." },
-    cidr: { doc: "The IP, network (CIDR) or alias name." },
-    nomatch: { sdkName: "noMatch", doc: "Exclude this entry from the set." },
     comment: { doc: "A free-form comment." },
   },
 });
