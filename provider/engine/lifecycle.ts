@@ -9,6 +9,7 @@ import { runAction } from "./action";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, writeAndWait } from "./api";
 import { callParams } from "./calls";
 import { type CommitCoordinator, commits } from "./commit";
+import { serialized } from "./serial";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityOf, identityProps, parseId } from "./identity";
@@ -73,6 +74,13 @@ async function locate(def: KindDefinition, api: EngineApi, identity: Identity): 
   const located: Identity = { ...identity };
   for (const [param, key] of Object.entries(address)) located[param] = String(item[key]);
   return located;
+}
+
+/** Locating and writing an object addressed by a read-back value (its position) is one step per list. */
+function addressed<T>(def: KindDefinition, identity: Identity, fn: () => Promise<T>): Promise<T> {
+  const spec = def.read;
+  if (!spec?.address) return fn();
+  return serialized(`${def.key}:${fillPath(spec.path, identity)}`, fn);
 }
 
 /** One write; a kind with staged changes joins the process's commit batch and waits for its apply. */
@@ -173,16 +181,18 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
   if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra) {
-    const located = await locate(def, api, identity);
-    if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
-    const params = callParams(call, located, set);
-    const hasDelete = "delete" in updateParams;
-    if (removed.length > 0) {
-      if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
-      // Without a `delete` parameter, PVE clears a string by setting it empty.
-      else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
-    }
-    await write(def, api, call, located, params, options);
+    await addressed(def, identity, async () => {
+      const located = await locate(def, api, identity);
+      if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
+      const params = callParams(call, located, set);
+      const hasDelete = "delete" in updateParams;
+      if (removed.length > 0) {
+        if (hasDelete) params["delete"] = removed.map((field) => field.pveName).join(",");
+        // Without a `delete` parameter, PVE clears a string by setting it empty.
+        else for (const field of removed) if (field.type.kind === "string") params[field.pveName] = "";
+      }
+      await write(def, api, call, located, params, options);
+    });
   }
   const hooks = hooksOf(def);
   if (hooks.afterUpdate) await hooks.afterUpdate(api, identity, changed, news);
@@ -209,10 +219,12 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
     return;
   }
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
+  const call = def.remove;
   try {
-    const located = await locate(def, api, identity);
-    if (!located) return;
-    await write(def, api, def.remove, located, callParams(def.remove, located, []), options);
+    await addressed(def, identity, async () => {
+        const located = await locate(def, api, identity);
+        if (located) await write(def, api, call, located, callParams(call, located, []), options);
+    });
   } catch (error) {
     if (errorKind(error) !== "not-found") throw error;
   }

@@ -90,7 +90,10 @@ export const firewallScenarios: KindScenario[] = [
     initial: { node: "pve2", logLevelIn: "info", nosmurfs: true },
     updated: { args: { node: "pve2", logLevelIn: "warning", nosmurfs: true }, diffs: ["logLevelIn"] },
     invalid: { args: { node: "pve2", logLevelIn: "loud" }, property: "logLevelIn" },
-    exists: async (admin, a) => (await admin.get<Record<string, unknown>>(`/nodes/${String(a["node"])}/firewall/options`))["log_level_in"] === a["logLevelIn"],
+    exists: async (admin, a) => {
+      const options = await admin.get<Record<string, unknown>>(`/nodes/${String(a["node"])}/firewall/options`);
+      return a["logLevelIn"] !== undefined ? options["log_level_in"] === a["logLevelIn"] : options["ndp"] === 1;
+    },
     drift: { edit: (admin) => admin.put("/nodes/pve2/firewall/options", { log_level_in: "err" }), keys: ["logLevelIn"] },
     existing: async (admin) => {
       await admin.put("/nodes/pve1/firewall/options", { ndp: 1 });
