@@ -17,6 +17,8 @@ export interface ApiCall {
   readonly path: string;
   /** Constant parameters sent with the call (e.g. `delete: 1` for an ACL removal). */
   readonly extra?: Readonly<Record<string, string | number>>;
+  /** An update that replaces the whole object (a firewall alias): every managed field is sent, not only the changed ones. */
+  readonly whole?: boolean;
 }
 
 /** How a kind reads its object back. */

@@ -177,7 +177,7 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   const values = fieldValues(def, news);
   const updateParams = requireApiMethod(call.method, call.path).parameters;
   // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged.
-  const requiredByCall = (field: FieldDef): boolean => updateParams[field.pveName]?.optional !== true;
+  const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
   const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
   if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra) {

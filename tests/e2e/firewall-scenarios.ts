@@ -41,7 +41,7 @@ export const firewallScenarios: KindScenario[] = [
     replaced: { args: { name: "net2", cidr: "10.0.0.0/24", comment: "two" }, replaces: ["name"] },
     invalid: { args: { name: "net1", cidr: 5 }, property: "cidr" },
     exists: (admin, a) => found(() => admin.get(`/cluster/firewall/aliases/${String(a["name"])}`)),
-    drift: { edit: (admin, a) => admin.put(`/cluster/firewall/aliases/${String(a["name"])}`, { cidr: "10.9.9.0/24" }), keys: ["cidr"] },
+    drift: { edit: (admin, a) => admin.put(`/cluster/firewall/aliases/${String(a["name"])}`, { cidr: "10.9.9.0/24", comment: String(a["comment"]) }), keys: ["cidr"] },
     existing: async (admin) => {
       await admin.post("/cluster/firewall/aliases", { name: "handmade", cidr: "192.168.0.1" });
       return { importId: "handmade", args: { name: "handmade", cidr: "192.168.0.1" } };

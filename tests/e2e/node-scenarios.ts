@@ -39,7 +39,7 @@ export const nodeScenarios: KindScenario[] = [
     updated: { args: { node: "pve1", data: "127.0.0.1 localhost\n10.0.0.1 pve1.corp.example pve1\n10.0.0.2 pve2\n" }, diffs: ["data"] },
     invalid: { args: { node: "pve1", data: 42 }, property: "data" },
     exists: async (admin, a) => (await get(admin, `/nodes/${String(a["node"])}/hosts`))["data"] === a["data"],
-    drift: { edit: (admin) => admin.post("/nodes/pve1/hosts", { data: "127.0.0.1 localhost\n" }), keys: ["data"] },
+    drift: { edit: (admin) => admin.post("/nodes/pve1/hosts", { data: "127.0.0.1 localhost\n" }), keys: ["data", "digest"] },
     existing: async (admin) => {
       await admin.post("/nodes/pve2/hosts", { data: "127.0.0.1 localhost\n10.0.0.2 pve2\n" });
       return { importId: "pve2", args: { node: "pve2", data: "127.0.0.1 localhost\n10.0.0.2 pve2\n" } };

@@ -9,6 +9,8 @@ export const alias = defineKind({
   lifecycle: "collection",
   identity: ["name"],
   ...restCalls("/cluster/firewall/aliases", "/cluster/firewall/aliases/{name}"),
+  // PVE rewrites the alias from the call's parameters: a comment left out would be dropped.
+  update: { method: "PUT", path: "/cluster/firewall/aliases/{name}", whole: true },
   exclude: ["rename"],
   fields: {
     name: { doc: "The alias name (PVE compares names case-insensitively; write it in lower case)." },
