@@ -18,6 +18,8 @@ export interface ApiCall {
   readonly path: string;
   /** Constant parameters sent with the call (e.g. `delete: 1` for an ACL removal). */
   readonly extra?: Readonly<Record<string, string | number>>;
+  /** An update that replaces the whole object (a firewall alias): every managed field is sent, not only the changed ones. */
+  readonly whole?: boolean;
   /**
    * PVE accepts the removal but deletes the object later (a replication job is removed by the
    * replication runner): the delete waits until a read no longer finds the object.
@@ -51,6 +53,32 @@ export interface ReadCall {
   readonly path: string;
   /** When the read returns a list, picks this kind's object from it. */
   readonly select?: (item: Readonly<Record<string, unknown>>, identity: Readonly<Record<string, string>>) => boolean;
+  /**
+   * Path parameters of update and delete that PVE derives and the read-back reveals, as
+   * `{pathParam: keyOfTheSelectedItem}`: a subnet's zone-prefixed id, a firewall rule's current
+   * position (which shifts when other rules come and go). They are resolved before each write.
+   */
+  readonly address?: Readonly<Record<string, string>>;
+  /**
+   * PVE does not refuse a second object with the same identity (firewall rules): the engine
+   * looks before it creates and refuses a duplicate, so the identity stays unique.
+   */
+  readonly unique?: boolean;
+}
+
+/**
+ * How staged writes are applied (SDN `PUT /cluster/sdn`, node network `PUT /nodes/{node}/network`).
+ * Writes of every kind with the same filled `call.path` are batched into one apply per quiet
+ * period (see `provider/engine/commit.ts`); each write resolves when the apply that covers it ended.
+ */
+export interface CommitSpec {
+  readonly call: ApiCall;
+  /** A global lock whose token the batch's writes and its apply carry (PVE 9 SDN); absent on older PVE (501). */
+  readonly lock?: {
+    readonly path: string;
+    readonly tokenParam: string;
+    readonly params?: Readonly<Record<string, string | number>>;
+  };
 }
 
 /** A computed output that PVE returns (from the read-back or the create response). */
@@ -102,6 +130,8 @@ export interface KindSpec {
   readonly variants?: Variants;
   /** Named hook set in `provider/engine/hooks` for what data cannot say. */
   readonly hooks?: string;
+  /** Writes are staged by PVE and need an apply: see {@link CommitSpec}. */
+  readonly commit?: CommitSpec;
 }
 
 /** A kind as the engine and the SDK generator use it. */
@@ -126,6 +156,11 @@ export function restCalls(collection: string | null, item: string): Pick<KindSpe
   };
 }
 
+/** The usual singleton shape: GET the config, and write it with `method` (PUT, or POST for a node's hosts). */
+export function configCalls(path: string, method: "PUT" | "POST" = "PUT"): Pick<KindSpec, "create" | "read" | "update"> {
+  return { create: { method, path }, read: { path }, update: { method, path } };
+}
+
 /** Parameters that steer a write instead of describing the object. */
 const CONTROL_PARAMS = new Set(["digest", "delete", "append", "revert", "lock-token", "skiplock"]);
 
@@ -145,6 +180,8 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read) requireApiMethod("GET", spec.read.path);
   else if (spec.lifecycle !== "action") throw new Error(`${spec.namespace}.${spec.name}: a ${spec.lifecycle} kind needs a read call`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
+  if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
+  if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
   const createParams = paramsOf(spec.create);
   const updateParams = paramsOf(spec.update);
   const excluded = new Set([...CONTROL_PARAMS, ...(spec.exclude ?? [])]);

@@ -3,4 +3,6 @@ export * from "./get-version";
 export * as access from "./access";
 export * as cluster from "./cluster";
 export * as firewall from "./firewall";
+export * as node from "./node";
+export * as sdn from "./sdn";
 export * as storage from "./storage";

@@ -7,7 +7,8 @@
 import type { PveErrorKind } from "./errors";
 
 /** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
-const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /];
+// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`).
+const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/];
 
 /** Guest flocks, the config `lock:` property, and cfs-lock acquire timeouts: nothing was changed. */
 const LOCKED = [/can't lock file '[^']*' - got timeout/, /\b(?:VM|CT) is locked\b/, /got lock request timeout/];

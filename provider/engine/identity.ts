@@ -35,7 +35,8 @@ export function identityOf(def: KindDefinition, props: Props): Identity {
  * token) are written as `name=value`, so the id is unambiguous and can be parsed back for import.
  */
 export function formatId(def: KindDefinition, identity: Identity): string {
-  if (def.lifecycle === "singleton") return def.singletonId ?? def.key;
+  // A singleton per node (DNS, hosts, ...) is named by its identity; a cluster-wide one by a constant.
+  if (def.lifecycle === "singleton" && def.identity.length === 0) return def.singletonId ?? def.key;
   const parts: string[] = [];
   for (const pveName of def.identity) {
     const value = identity[pveName];
@@ -47,7 +48,7 @@ export function formatId(def: KindDefinition, identity: Identity): string {
 
 /** Parses an id made by {@link formatId}; a malformed id is a clear error naming the expected form. */
 export function parseId(def: KindDefinition, id: string): Identity {
-  if (def.lifecycle === "singleton") return {};
+  if (def.lifecycle === "singleton" && def.identity.length === 0) return {};
   const expected = def.identity
     .map((pveName) => (part(def, pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`))
     .join(separator(def));

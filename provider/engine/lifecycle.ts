@@ -7,8 +7,10 @@ import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { runAction } from "./action";
 import { PartialCreateError } from "./partial";
-import { type EngineApi, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
+import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
+import { type CommitCoordinator, commits } from "./commit";
+import { serialized } from "./serial";
 import { changedFields } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityFor, identityOf, identityProps } from "./identity";
@@ -21,6 +23,8 @@ export interface LifecycleOptions {
   onLog?: (line: string) => void;
   /** How long a delete waits for a deferred removal (`awaitGone`); default 5 minutes. */
   removalTimeoutMs?: number;
+  /** The coordinator of staged writes (default: the process's own). */
+  commits?: CommitCoordinator;
 }
 
 /** PVE's replication runner removes a marked job within a minute or two; allow for a busy cluster. */
@@ -30,8 +34,8 @@ function label(def: KindDefinition, id: string): string {
   return `${def.namespace}.${def.name} '${id}'`;
 }
 
-/** Reads the raw object; undefined when PVE says it does not exist. */
-async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
+/** The object as PVE returns it (before any hook); undefined when PVE says it does not exist. */
+async function findRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
   const spec = def.read;
   if (!spec) throw new Error(`${def.key} cannot be read back`);
   const readCall: ApiCall = { method: "GET", path: spec.path };
@@ -40,13 +44,55 @@ async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity):
     const item = spec.select
       ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => spec.select?.(entry, identity))
       : (raw as Record<string, unknown> | null);
-    if (!item) return undefined;
-    const hooks = hooksOf(def);
-    return hooks.decodeRead ? hooks.decodeRead(item) : item;
+    return item ?? undefined;
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+/** Reads the object, reshaped by the kind's `decodeRead` hook; undefined when it does not exist. */
+async function readRaw(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
+  const item = await findRaw(def, api, identity);
+  if (!item) return undefined;
+  const hooks = hooksOf(def);
+  return hooks.decodeRead ? hooks.decodeRead(item) : item;
+}
+
+/** A write's identity with the path parameters PVE derives (`read.address`) resolved from a fresh read. */
+async function locate(def: KindDefinition, api: EngineApi, identity: Identity): Promise<Identity | undefined> {
+  const address = def.read?.address;
+  if (!address) return identity;
+  const item = await findRaw(def, api, identity);
+  if (!item) return undefined;
+  const located: Identity = { ...identity };
+  for (const [param, key] of Object.entries(address)) located[param] = String(item[key]);
+  return located;
+}
+
+/** Locating and writing an object addressed by a read-back value (its position) is one step per list. */
+function addressed<T>(def: KindDefinition, identity: Identity, fn: () => Promise<T>): Promise<T> {
+  const spec = def.read;
+  if (!spec?.address) return fn();
+  return serialized(`${def.key}:${fillPath(spec.path, identity)}`, fn);
+}
+
+/** One write; a kind with staged changes joins the process's commit batch and waits for its apply. */
+async function write(def: KindDefinition, api: EngineApi, call: ApiCall, identity: Identity, params: WireParams, options: LifecycleOptions): Promise<unknown> {
+  const path = fillPath(call.path, identity);
+  const method: PveMethod = call.method;
+  if (!def.commit) return writeAndWait(api, method, path, params, options.onLog);
+  const accepted = requireApiMethod(call.method, call.path).parameters;
+  return (options.commits ?? commits).staged(
+    api,
+    def.commit,
+    identity,
+    (extra) => {
+      const carried = Object.fromEntries(Object.entries(extra).filter(([name]) => name in accepted));
+      return writeAndWait(api, method, path, { ...params, ...carried }, options.onLog);
+    },
+    options.onLog,
+  );
 }
 
 /**
@@ -84,15 +130,19 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
   let managed: Props;
   if (isBuiltin(def, given) && def.update) {
     // A built-in object exists already: adopting it is writing the given settings.
-    await writeAndWait(api, def.update.method, fillPath(def.update.path, given), callParams(def.update, given, all), options.onLog);
+    await write(def, api, def.update, given, callParams(def.update, given, all), options);
     managed = inputs;
   } else {
     const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
     const hooks = hooksOf(def);
     const params = callParams(def.create, given, values);
+    if (def.read?.unique && (await findRaw(def, api, given))) {
+      const id = formatId(def, given);
+      throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
+    }
     let response: unknown;
     try {
-      response = await writeAndWait(api, def.create.method, fillPath(def.create.path, given), hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params, options.onLog);
+      response = await write(def, api, def.create, given, hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params, options);
     } catch (error) {
       throw await adoptIfCreated(def, api, given, inputs, error);
     }
@@ -123,16 +173,20 @@ async function applyUpdateOnly(def: KindDefinition, api: EngineApi, identity: Id
   if (!def.update || def.lifecycle !== "collection") return;
   const later = [...values].filter(([field]) => !field.inCreate && field.inUpdate);
   if (later.length === 0) return;
-  await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), callParams(def.update, identity, later), options.onLog);
+  await write(def, api, def.update, identity, callParams(def.update, identity, later), options);
 }
 
-/** Resets the fields a resource managed on an object that stays (singletons, built-in objects). */
+/**
+ * Resets the fields a resource managed on an object that stays (singletons, built-in objects).
+ * Without a `delete` parameter (DNS, hosts, time) PVE has no default to go back to: the values stay.
+ */
 async function resetManaged(def: KindDefinition, api: EngineApi, identity: Identity, olds: Props, options: LifecycleOptions): Promise<void> {
-  const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate && !field.identity);
+  const managed = def.fieldList.filter((field) => isSet(olds[field.sdkName]) && field.inUpdate && !field.identity && !field.required);
   if (!def.update || managed.length === 0) return;
+  if (!("delete" in requireApiMethod(def.update.method, def.update.path).parameters)) return;
   const params = callParams(def.update, identity, []);
   params["delete"] = managed.map((field) => field.pveName).join(",");
-  await writeAndWait(api, def.update.method, fillPath(def.update.path, identity), params, options.onLog);
+  await write(def, api, def.update, identity, params, options);
 }
 
 /**
@@ -199,14 +253,23 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
     throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
   }
   const values = fieldValues(def, news);
-  const set = [...values].filter(([field]) => changed.has(field) && field.inUpdate);
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
-  const params = call ? { ...callParams(call, identity, set), ...removalParams(def, call, removed) } : {};
   // Changes the update call cannot carry go first, so that if PVE refuses them nothing else changed.
   const hooks = hooksOf(def);
   if (hooks.beforeUpdate) await hooks.beforeUpdate(api, identity, changed, news);
-  if (call && (set.length > 0 || removed.length > 0 || call.extra)) {
-    await writeAndWait(api, call.method, fillPath(call.path, identity), params, options.onLog);
+  if (call) {
+    const updateParams = requireApiMethod(call.method, call.path).parameters;
+    // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged,
+    // and an update that replaces the whole object (a firewall alias) carries every managed field.
+    const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
+    const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
+    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra) {
+      await addressed(def, identity, async () => {
+        const located = await locate(def, api, identity);
+        if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
+        await write(def, api, call, located, { ...callParams(call, located, set), ...removalParams(def, call, removed) }, options);
+      });
+    }
   }
   const raw = await readRaw(def, api, identity);
   if (!raw) throw new Error(`${label(def, formatId(def, identity))} disappeared during the update`);
@@ -224,8 +287,12 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
   // Write-only values the removal accepts (a confirming password) go along.
   const confirm = [...fieldValues(def, olds)].filter(([field]) => field.writeOnly);
+  const call = def.remove;
   try {
-    await writeAndWait(api, def.remove.method, fillPath(def.remove.path, identity), callParams(def.remove, identity, confirm), options.onLog);
+    await addressed(def, identity, async () => {
+      const located = await locate(def, api, identity);
+      if (located) await write(def, api, call, located, callParams(call, located, confirm), options);
+    });
   } catch (error) {
     if (!isMissing(error)) throw error;
     return;

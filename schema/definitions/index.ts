@@ -15,6 +15,15 @@ import { poolMembership } from "./cluster/pool-membership";
 import { replicationJob } from "./cluster/replication-job";
 import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-options";
 import { storage } from "./storage/storage";
+import { alias, ipSet, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
+import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { networkInterface } from "./node/network";
+import { dns, hosts, nodeOptions, time } from "./node/system";
+import { controller } from "./sdn/controller";
+import { ipam } from "./sdn/ipam";
+import { subnet } from "./sdn/subnet";
+import { vnet } from "./sdn/vnet";
+import { zone } from "./sdn/zone";
 
 export const definitions: readonly KindDefinition[] = [
   user,
@@ -32,6 +41,23 @@ export const definitions: readonly KindDefinition[] = [
   replicationJob,
   firewallClusterOptions,
   storage,
+  zone,
+  vnet,
+  subnet,
+  controller,
+  ipam,
+  alias,
+  ipSet,
+  securityGroup,
+  clusterRule,
+  nodeRule,
+  securityGroupRule,
+  firewallNodeOptions,
+  dns,
+  hosts,
+  nodeOptions,
+  time,
+  networkInterface,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

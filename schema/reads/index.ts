@@ -189,6 +189,40 @@ export const reads: readonly ReadSpec[] = [
     ],
   },
   {
+    namespace: "sdn",
+    name: "getZones",
+    description:
+      "Lists SDN zones (`GET /cluster/sdn/zones`): the staged config by default; `pending: true` shows what an " +
+      "apply would change (`state`: new, changed, deleted, and the `pending` values); `running: true` the applied config.",
+    path: "/cluster/sdn/zones",
+    args: [
+      { pveName: "type", sdkName: "type", doc: "Only zones of this type.", optional: true },
+      { pveName: "pending", sdkName: "pending", doc: "Show pending changes.", optional: true },
+      { pveName: "running", sdkName: "running", doc: "Show the running (applied) config.", optional: true },
+    ],
+  },
+  {
+    namespace: "sdn",
+    name: "getPending",
+    description:
+      "The SDN vnets with their pending changes (`GET /cluster/sdn/vnets?pending=1`): an entry with a `state` " +
+      "has changes that the next apply makes. Use `getZones({ pending: true })` for zones.",
+    path: "/cluster/sdn/vnets",
+    args: [],
+    query: { pending: 1 },
+  },
+  {
+    namespace: "node",
+    name: "getFirewallLog",
+    description: "Reads a node's firewall log (`GET /nodes/{node}/firewall/log`): numbered lines `{n, t}`.",
+    path: "/nodes/{node}/firewall/log",
+    args: [
+      { pveName: "node", sdkName: "node", doc: "The node." },
+      { pveName: "limit", sdkName: "limit", doc: "At most this many lines.", optional: true },
+      { pveName: "start", sdkName: "start", doc: "Skip this many lines.", optional: true },
+    ],
+  },
+  {
     namespace: "",
     name: "getVersion",
     description: "The connected Proxmox VE's version (`GET /version`).",

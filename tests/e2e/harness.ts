@@ -20,6 +20,8 @@ export interface Declared {
   name: string;
   args: Record<string, unknown>;
   importId?: string;
+  /** Names of declared resources this one waits for. */
+  dependsOn?: string[];
 }
 
 export interface Stack {

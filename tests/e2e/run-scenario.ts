@@ -8,6 +8,15 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
   const { admin } = stack;
   try {
     await s.setup?.(admin);
+    const settled = async (): Promise<void> => {
+      await s.settled?.(admin, stack.sim);
+    };
+    if (s.invalid) {
+      const rejected = await stack.preview([declare(s, "res", s.invalid.args)]);
+      expect(rejected.ok, "invalid inputs fail the preview").toBe(false);
+      const failures = rejected.steps.find((st) => st.name === "res")?.failures ?? [];
+      expect(failures.map((f) => f.property), JSON.stringify(failures)).toContain(s.invalid.property);
+    }
     const initial = [declare(s, "res", s.initial)];
 
     const planned = await stack.preview(initial);
@@ -19,20 +28,23 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
     expect(created.ok, created.programErrors.join("\n")).toBe(true);
     expect(stepsOf(created)).toEqual(["create res"]);
     expect(await s.exists(admin, s.initial)).toBe(true);
+    await settled();
     for (const secret of [TOKEN_SECRET, stack.sim.rootPassword, ...(s.secrets ?? [])]) expect(stack.stateText()).not.toContain(secret);
 
     expect(stepsOf(await stack.preview(initial)), "no-op preview").toEqual(["same res"]);
 
-    const changed = [declare(s, "res", s.updated.args)];
-    const plannedUpdate = await stack.preview(changed);
-    expect(stepsOf(plannedUpdate)).toEqual(["update res"]);
-    expect(plannedUpdate.steps.find((st) => st.name === "res")?.diffs).toEqual(s.updated.diffs);
-    const updated = await stack.up(changed);
-    expect(updated.ok, updated.steps.map((st) => st.error ?? "").join("\n")).toBe(true);
-    expect(stepsOf(updated)).toEqual(["update res"]);
-    expect(stepsOf(await stack.preview(changed)), "no-op preview after update").toEqual(["same res"]);
-
-    let current = s.updated.args;
+    if (s.updated) {
+      const changed = [declare(s, "res", s.updated.args)];
+      const plannedUpdate = await stack.preview(changed);
+      expect(stepsOf(plannedUpdate)).toEqual(["update res"]);
+      expect(plannedUpdate.steps.find((st) => st.name === "res")?.diffs).toEqual(s.updated.diffs);
+      const updated = await stack.up(changed);
+      expect(updated.ok, updated.steps.map((st) => st.error ?? "").join("\n")).toBe(true);
+      expect(stepsOf(updated)).toEqual(["update res"]);
+      await settled();
+      expect(stepsOf(await stack.preview(changed)), "no-op preview after update").toEqual(["same res"]);
+    }
+    let current = s.updated?.args ?? s.initial;
     if (s.replaced) {
       const replacement = [declare(s, "res", s.replaced.args)];
       const plannedReplace = await stack.preview(replacement);
@@ -40,8 +52,9 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
       expect(plannedReplace.steps.find((st) => st.name === "res")?.replaces).toEqual(s.replaced.replaces);
       const replaced = await stack.up(replacement);
       expect(replaced.ok).toBe(true);
-      expect(await s.exists(admin, s.updated.args), "the old object is gone").toBe(false);
+      expect(await s.exists(admin, current), "the old object is gone").toBe(false);
       expect(await s.exists(admin, s.replaced.args), "the new object exists").toBe(true);
+      await settled();
       current = s.replaced.args;
     }
 
@@ -50,7 +63,7 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
     expect(refreshed.ok).toBe(true);
     expect(refreshed.steps.find((st) => st.name === "res")?.drift).toEqual(s.drift.keys);
     // An edit outside what the resource manages (no drift keys) must stay invisible.
-    const expected = s.drift.keys.length > 0 ? ["update res"] : ["same res"];
+    const expected = s.drift.keys.length > 0 ? [`${s.drift.step ?? "update"} res`] : ["same res"];
     expect(stepsOf(await stack.preview([declare(s, "res", current)])), "the drift shows as an update").toEqual(expected);
     await stack.up([declare(s, "res", current)]);
 
@@ -59,13 +72,15 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
     const imported = await stack.up(withImport);
     expect(imported.ok, imported.steps.map((st) => st.error ?? "").join("\n")).toBe(true);
     expect(imported.steps.find((st) => st.name === "adopted")?.op).toBe("import");
+    await settled();
     expect(stepsOf(await stack.preview([declare(s, "res", current), declare(s, "adopted", existing.args)]))).toEqual(["same adopted", "same res"]);
 
     const destroyed = await stack.destroy(withImport);
     expect(destroyed.ok).toBe(true);
-    expect(await s.exists(admin, current)).toBe(false);
+    if (!s.destroyKeeps) expect(await s.exists(admin, current)).toBe(false);
+    await settled();
     // Singletons and built-in objects stay; what they managed was reset.
-    if (s.replaced) expect(await s.exists(admin, existing.args)).toBe(false);
+    if (s.replaced && !s.destroyKeeps) expect(await s.exists(admin, existing.args)).toBe(false);
   } finally {
     await stack.close();
   }

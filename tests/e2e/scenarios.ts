@@ -3,13 +3,15 @@
  * an out-of-band edit and the drift it must show, and an existing object to import.
  */
 import type { ProxmoxClient } from "../../provider/client";
+import type { Simulator } from "../sim";
 import type { Declared } from "./harness";
 
 export interface KindScenario {
   namespace: string;
   kind: string;
   initial: Record<string, unknown>;
-  updated: { args: Record<string, unknown>; diffs: string[] };
+  /** An in-place change (absent when PVE can change nothing in place). */
+  updated?: { args: Record<string, unknown>; diffs: string[] };
   /** Args that PVE cannot reach by an update (absent for singletons). */
   replaced?: { args: Record<string, unknown>; replaces: string[] };
   /** Whether the object described by args exists on the simulator. */
@@ -17,16 +19,22 @@ export interface KindScenario {
   /** Objects the scenario needs on PVE before it starts (e.g. the pools members go into). */
   setup?(admin: ProxmoxClient): Promise<unknown>;
   /** An edit made by hand, and the output keys that refresh must report as drifted. */
-  drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[] };
+  drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[]; step?: "update" | "replace" };
   /** Creates an object by hand, and returns the import id and the args that describe it. */
   existing(admin: ProxmoxClient): Promise<{ importId: string; args: Record<string, unknown> }>;
   /** Secret values that must never appear in plain text in the state. */
   secrets?: string[];
   /** How the provider authenticates (PVE refuses API tokens for some paths, e.g. TFA). */
   auth?: "token" | "ticket";
+  /** Invalid args: preview must fail naming this property. */
+  invalid?: { args: Record<string, unknown>; property: string };
+  /** Deleting leaves PVE's values as they are (a node's DNS, hosts, time zone). */
+  destroyKeeps?: boolean;
+  /** Checked after every successful `up` (e.g. nothing left staged). */
+  settled?(admin: ProxmoxClient, sim: Simulator): Promise<void>;
 }
 
-async function found(get: () => Promise<unknown>): Promise<boolean> {
+export async function found(get: () => Promise<unknown>): Promise<boolean> {
   try {
     const value = await get();
     return !(Array.isArray(value) && value.length === 0);

@@ -17,6 +17,10 @@ beforeAll(async () => {
   await admin.post("/access/users", { userid: "dora@pve", comment: "reader", groups: "ops", enable: 0 });
   await admin.post("/pools", { poolid: "team" });
   await admin.post("/pools", { poolid: "team/dev", comment: "nested" });
+  await admin.post("/cluster/sdn/zones", { zone: "applied", type: "simple" });
+  await admin.waitForTask(await admin.put<string>("/cluster/sdn", {}));
+  await admin.post("/cluster/sdn/zones", { zone: "staged", type: "simple" });
+  await admin.post("/cluster/sdn/vnets", { vnet: "vstaged", zone: "staged" });
   admin.close();
 });
 afterAll(async () => {
@@ -51,6 +55,24 @@ describe("read functions", () => {
   it("cluster.getPool reads nested pools", async () => {
     const pool = await pve.cluster.getPool({ poolId: "team/dev" });
     expect(pool).toMatchObject({ poolid: "team/dev", comment: "nested" });
+  });
+
+  it("sdn.getZones shows the staged, pending and running views", async () => {
+    expect((await pve.sdn.getZones()).map((z) => z.zone).sort()).toEqual(["applied", "staged"]);
+    expect((await pve.sdn.getZones({ running: true })).map((z) => z.zone)).toEqual(["applied"]);
+    const pending = await pve.sdn.getZones({ pending: true });
+    expect(pending.find((z) => z.zone === "staged")?.state).toBe("new");
+    expect(pending.find((z) => z.zone === "applied")?.state).toBeUndefined();
+  });
+
+  it("sdn.getPending lists vnets with pending changes", async () => {
+    expect((await pve.sdn.getPending()).map((v) => [v.vnet, v.state])).toEqual([["vstaged", "new"]]);
+  });
+
+  it("node.getFirewallLog reads numbered log lines", async () => {
+    const lines = await pve.node.getFirewallLog({ node: "pve1", limit: 3 });
+    expect(lines.length).toBeLessThanOrEqual(3);
+    for (const line of lines) expect(typeof line.n).toBe("number");
   });
 
   it("cluster.getStatus lists the cluster and its nodes", async () => {

@@ -8,7 +8,9 @@ import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
 import { rolePrivilegesHooks } from "./role-privileges";
+import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
+import { sdnControllerHooks, sdnIpamHooks, sdnZoneHooks } from "./type-options";
 import { userPasswordHooks } from "./user-password";
 
 /** A per-field failure, as Pulumi's `check` reports it. */
@@ -37,6 +39,10 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "role-privileges": rolePrivilegesHooks,
   "tfa-entry": tfaEntryHooks,
   "user-password": userPasswordHooks,
+  "sdn-zone": sdnZoneHooks,
+  "sdn-controller": sdnControllerHooks,
+  "sdn-ipam": sdnIpamHooks,
+  "sdn-subnet": sdnSubnetHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

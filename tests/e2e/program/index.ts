@@ -13,6 +13,8 @@ interface Declared {
   name: string;
   args: Record<string, unknown>;
   importId?: string;
+  /** Names of declared resources this one waits for. */
+  dependsOn?: string[];
 }
 
 type Constructor = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -32,8 +34,15 @@ const config = new pulumi.Config();
 const file = config.get("resourcesFile");
 const declared = JSON.parse(file ? readFileSync(file, "utf8") : config.require("resources")) as Declared[];
 const namespaces = pve as unknown as Record<string, Record<string, Constructor>>;
+const made = new Map<string, pulumi.CustomResource>();
 for (const item of declared) {
   const Kind = namespaces[item.namespace]?.[item.kind];
   if (!Kind) throw new Error(`no SDK class ${item.namespace}.${item.kind}`);
-  new Kind(item.name, withSecrets(item.args) as Record<string, unknown>, item.importId ? { import: item.importId } : {});
+  const dependsOn = (item.dependsOn ?? []).map((name) => {
+    const resource = made.get(name);
+    if (!resource) throw new Error(`${item.name} depends on '${name}', which is not declared before it`);
+    return resource;
+  });
+  const opts: pulumi.CustomResourceOptions = { ...(item.importId ? { import: item.importId } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
+  made.set(item.name, new Kind(item.name, withSecrets(item.args) as Record<string, unknown>, opts));
 }

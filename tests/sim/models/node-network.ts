@@ -3,7 +3,7 @@
  * config when `PUT /nodes/{node}/network` applies them in a `srvreload`/`networking` task;
  * `DELETE /nodes/{node}/network` reverts the staged file.
  */
-import type { SimContext, SimRequest } from "../types";
+import { SimResult, type SimContext, type SimRequest } from "../types";
 import { applyUpdate, configParams, type ConfigRecord } from "./config-text";
 import type { Register } from "./generic-store";
 import { paramError } from "./param-error";
@@ -29,6 +29,21 @@ function seeded(): NodeNetwork {
   return { running: staged.snapshot(), staged };
 }
 
+/**
+ * PVE's `changes` extra: `diff -u` of /etc/network/interfaces and interfaces.new, only while something
+ * is staged. Lines are compared as sets (enough to show what changed, not a full diff algorithm).
+ */
+function changes(net: NodeNetwork): string | undefined {
+  const running = new SectionStore((r) => `iface ${String(r.type)}`);
+  running.restore(net.running);
+  const before = running.text().split("\n");
+  const after = net.staged.text().split("\n");
+  if (before.join("\n") === after.join("\n")) return undefined;
+  const removed = before.filter((line) => !after.includes(line)).map((line) => `-${line}`);
+  const added = after.filter((line) => !before.includes(line)).map((line) => `+${line}`);
+  return ["--- /etc/network/interfaces", "+++ /etc/network/interfaces.new", ...removed, ...added, ""].join("\n");
+}
+
 const view = (net: NodeNetwork, iface: string, record: ConfigRecord): Record<string, unknown> => ({
   ...record,
   iface,
@@ -47,10 +62,12 @@ export function installNodeNetwork(register: Register, ctx: SimContext): void {
   register("GET", "/nodes/{node}/network", (req) => {
     const net = networkOf(req.params.node);
     const type = req.params.type;
-    return net.staged
+    const list = net.staged
       .entries()
       .filter(([, r]) => type === undefined || r.type === type || (type === "any_bridge" && (r.type === "bridge" || r.type === "OVSBridge")))
       .map(([iface, r]) => view(net, iface, r));
+    const diff = changes(net);
+    return diff === undefined ? list : new SimResult(list, { changes: diff });
   });
   register("POST", "/nodes/{node}/network", (req) =>
     ctx.withLock(lockOf(req), () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeSim } from "./fake-context";
 import { nodeModel } from "./node";
+import { SimResult } from "../types";
 
 const sim = () => fakeSim([nodeModel()]);
 type Iface = { iface: string; type: string; active: number; bridge_ports?: string };
@@ -20,6 +21,18 @@ describe("node network (staged)", () => {
     expect(upid).toMatch(/^UPID:pve1:.*:srvreload:networking:root@pam:$/);
     await s.settle();
     expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr1" })).toMatchObject({ active: 1 });
+  });
+
+  it("lists with PVE's `changes` extra (a diff) only while something is staged", async () => {
+    const s = sim();
+    expect(await s.call("GET", "/nodes/{node}/network", { node: "pve1" })).toBeInstanceOf(Array);
+    await s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr7", type: "bridge", autostart: 1 });
+    const staged = await s.call("GET", "/nodes/{node}/network", { node: "pve1" });
+    expect(staged).toBeInstanceOf(SimResult);
+    expect((staged as SimResult).extras.changes).toMatch(/\+\+\+ \/etc\/network\/interfaces\.new[\s\S]*\+.*vmbr7/);
+    await s.call("PUT", "/nodes/{node}/network", { node: "pve1" });
+    await s.settle();
+    expect(await s.call("GET", "/nodes/{node}/network", { node: "pve1" })).toBeInstanceOf(Array);
   });
 
   it("reverts staged changes and reports missing or duplicate interfaces", async () => {

@@ -1,0 +1,71 @@
+/** Firewall objects of the datacenter: aliases, IP sets with their entries, security groups; node options. */
+import { configCalls, defineKind, restCalls } from "../../define";
+
+/** `firewall.Alias`. */
+export const alias = defineKind({
+  namespace: "firewall",
+  name: "Alias",
+  description: "A firewall alias (`/cluster/firewall/aliases`): a name for an IP or network, usable in rules and IP sets.",
+  lifecycle: "collection",
+  identity: ["name"],
+  ...restCalls("/cluster/firewall/aliases", "/cluster/firewall/aliases/{name}"),
+  // PVE rewrites the alias from the call's parameters: a comment left out would be dropped.
+  update: { method: "PUT", path: "/cluster/firewall/aliases/{name}", whole: true },
+  exclude: ["rename"],
+  fields: {
+    name: { doc: "The alias name (PVE compares names case-insensitively; write it in lower case)." },
+    cidr: { doc: "The IP address or network (CIDR) the alias stands for." },
+    comment: { doc: "A free-form comment." },
+  },
+});
+
+/** `firewall.IpSet`. */
+export const ipSet = defineKind({
+  namespace: "firewall",
+  name: "IpSet",
+  description:
+    "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`. Its entries are not " +
+    "managed yet. PVE has no update of an IP set: changing its comment replaces it.",
+  lifecycle: "collection",
+  identity: ["name"],
+  create: { method: "POST", path: "/cluster/firewall/ipset" },
+  read: { path: "/cluster/firewall/ipset", select: (item, id) => item["name"] === id["name"] },
+  remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}" },
+  exclude: ["rename"],
+  fields: {
+    name: { doc: "The IP set name." },
+    comment: { doc: "A free-form comment." },
+  },
+});
+
+/** `firewall.SecurityGroup`. */
+export const securityGroup = defineKind({
+  namespace: "firewall",
+  name: "SecurityGroup",
+  description:
+    "A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that " +
+    "other rules include with `type: group`. PVE has no update of a group: changing its comment replaces it.",
+  lifecycle: "collection",
+  identity: ["group"],
+  create: { method: "POST", path: "/cluster/firewall/groups" },
+  read: { path: "/cluster/firewall/groups", select: (item, id) => item["group"] === id["group"] },
+  remove: { method: "DELETE", path: "/cluster/firewall/groups/{group}" },
+  exclude: ["rename"],
+  fields: {
+    group: { doc: "The security group name." },
+    comment: { doc: "A free-form comment." },
+  },
+});
+
+/** `firewall.NodeOptions`. */
+export const nodeOptions = defineKind({
+  namespace: "firewall",
+  name: "NodeOptions",
+  description:
+    "A node's firewall options (`/nodes/{node}/firewall/options`). A singleton per node: creating it sets the " +
+    "given options, deleting it resets exactly the options it managed to PVE's defaults.",
+  lifecycle: "singleton",
+  identity: ["node"],
+  ...configCalls("/nodes/{node}/firewall/options"),
+  fields: { node: { doc: "The node." } },
+});

@@ -1,0 +1,32 @@
+import { defineKind } from "../../define";
+
+/** `node.NetworkInterface`. */
+export const networkInterface = defineKind({
+  namespace: "node",
+  name: "NetworkInterface",
+  description:
+    "A network interface of a node (`/nodes/{node}/network`): `bridge`, `bond`, `eth`, `vlan`, `alias` or an " +
+    "OVS type. PVE stages interface edits in /etc/network/interfaces.new; the provider applies them with one " +
+    "reload per node per batch of changes (`PUT /nodes/{node}/network`), so after `pulumi up` no node is left " +
+    "with staged changes of yours. Changing `type` replaces the interface.",
+  lifecycle: "collection",
+  identity: ["node", "iface"],
+  create: { method: "POST", path: "/nodes/{node}/network" },
+  read: { path: "/nodes/{node}/network/{iface}" },
+  update: { method: "PUT", path: "/nodes/{node}/network/{iface}" },
+  remove: { method: "DELETE", path: "/nodes/{node}/network/{iface}" },
+  commit: { call: { method: "PUT", path: "/nodes/{node}/network" } },
+  fields: {
+    node: { doc: "The node." },
+    iface: { doc: "The interface name, e.g. `vmbr1`, `bond0`, `vmbr0.20`." },
+    type: { replaceOnChange: true, doc: "The interface type." },
+    bridge_ports: { sdkName: "bridgePorts", doc: "`bridge`: the ports of the bridge." },
+    bridge_vlan_aware: { sdkName: "bridgeVlanAware", doc: "`bridge`: VLAN-aware bridge." },
+    slaves: { doc: "`bond`: the bonded interfaces." },
+    bond_mode: { sdkName: "bondMode", doc: "`bond`: the bonding mode." },
+    cidr: { doc: "IPv4 address with prefix, e.g. `10.0.0.2/24`." },
+    gateway: { doc: "The IPv4 default gateway." },
+    autostart: { doc: "Bring the interface up at boot." },
+    comments: { doc: "A comment on the interface." },
+  },
+});

@@ -1,0 +1,73 @@
+/** A node's system settings: DNS, /etc/hosts, node options, time zone. Each is a singleton per node. */
+import { configCalls, defineKind } from "../../define";
+
+const KEEP =
+  "Deleting the resource leaves the node's values as they are (PVE has no default to return to).";
+
+/** `node.Dns`. */
+export const dns = defineKind({
+  namespace: "node",
+  name: "Dns",
+  description: `A node's DNS resolver settings (\`/nodes/{node}/dns\`, /etc/resolv.conf). ${KEEP}`,
+  lifecycle: "singleton",
+  identity: ["node"],
+  ...configCalls("/nodes/{node}/dns"),
+  fields: {
+    node: { doc: "The node." },
+    search: { doc: "The search domain." },
+    dns1: { doc: "The first name server." },
+    dns2: { doc: "The second name server." },
+    dns3: { doc: "The third name server." },
+  },
+});
+
+/** `node.Hosts`. */
+export const hosts = defineKind({
+  namespace: "node",
+  name: "Hosts",
+  description:
+    "A node's whole /etc/hosts (`/nodes/{node}/hosts`). Every write carries the digest of the file as just " +
+    `read, so PVE refuses it if the file changed in between instead of losing that change. ${KEEP}`,
+  lifecycle: "singleton",
+  identity: ["node"],
+  create: { method: "POST", path: "/nodes/{node}/hosts" },
+  read: { path: "/nodes/{node}/hosts", address: { digest: "digest" } },
+  update: { method: "POST", path: "/nodes/{node}/hosts" },
+  fields: {
+    node: { doc: "The node." },
+    data: { doc: "The full content of /etc/hosts." },
+  },
+  outputs: { digest: { pveName: "digest", type: "string", doc: "SHA-1 of the file as last read." } },
+});
+
+/** `node.Options`. */
+export const nodeOptions = defineKind({
+  namespace: "node",
+  name: "Options",
+  description:
+    "A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning " +
+    "target and the ACME account. Deleting the resource resets the options it managed.",
+  lifecycle: "singleton",
+  identity: ["node"],
+  ...configCalls("/nodes/{node}/config"),
+  exclude: ["acmedomain[n]"],
+  fields: {
+    node: { doc: "The node." },
+    description: { doc: "The node's description (shown in the GUI's notes)." },
+    "startall-onboot-delay": { doc: "Seconds to wait before starting the guests marked start-on-boot." },
+  },
+});
+
+/** `node.Time`. */
+export const time = defineKind({
+  namespace: "node",
+  name: "Time",
+  description: `A node's time zone (\`/nodes/{node}/time\`). ${KEEP}`,
+  lifecycle: "singleton",
+  identity: ["node"],
+  ...configCalls("/nodes/{node}/time"),
+  fields: {
+    node: { doc: "The node." },
+    timezone: { doc: "The time zone, e.g. `Europe/Vienna` (see /usr/share/zoneinfo/zone.tab)." },
+  },
+});

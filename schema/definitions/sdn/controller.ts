@@ -1,0 +1,23 @@
+import { defineKind, restCalls } from "../../define";
+import { SDN_COMMIT } from "./commit";
+
+/** `sdn.Controller`: an SDN controller (`/cluster/sdn/controllers`). */
+export const controller = defineKind({
+  namespace: "sdn",
+  name: "Controller",
+  description:
+    "An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` or `fabric`; EVPN zones need one), " +
+    "`bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or " +
+    "`faucet`. Staged and applied like every SDN change (see `sdn.Zone`).",
+  lifecycle: "collection",
+  identity: ["controller"],
+  ...restCalls("/cluster/sdn/controllers", "/cluster/sdn/controllers/{controller}"),
+  hooks: "sdn-controller",
+  commit: SDN_COMMIT,
+  fields: {
+    controller: { doc: "The controller id." },
+    type: { doc: "The controller type; changing it replaces the controller." },
+    asn: { doc: "The autonomous system number." },
+    peers: { doc: "BGP peers' IPs." },
+  },
+});
