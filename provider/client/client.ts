@@ -75,6 +75,7 @@ export class ProxmoxClient {
       retryMaxDelayMs: normalized.retryMaxDelayMs,
       redact: this.#redact,
       log: this.#log,
+      logging: logger !== undefined,
     });
     this.#scheduler = new Scheduler(normalized);
   }

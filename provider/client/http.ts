@@ -11,8 +11,14 @@ import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
 import type { PveAgent } from "./tls";
 
-/** A successful response: `{data, ...}` (plus `total`/`changes` on some endpoints). */
-const SuccessEnvelope = z.looseObject({ data: z.unknown() }).refine((body) => "data" in body, "missing 'data'");
+/**
+ * A successful response is `{data, ...}` (plus `total`/`changes` on some endpoints). This check
+ * runs on every response, so it is a plain shape test instead of a zod parse: the schema had no
+ * constraint beyond "an object with a `data` key", and `data` itself is validated by the caller.
+ */
+function isSuccessEnvelope(body: unknown): body is { data: unknown } {
+  return typeof body === "object" && body !== null && !Array.isArray(body) && "data" in body;
+}
 
 /** An error body: `{data:null, errors?, message?}` (message only from PVE 8.3 on). */
 const ErrorEnvelope = z.looseObject({
@@ -42,6 +48,8 @@ export interface TransportSettings {
   retryMaxDelayMs: number;
   redact: Redactor;
   log: (line: string) => void;
+  /** Whether `log` goes anywhere: when not, lines are not even built (redaction is not free). */
+  logging: boolean;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -153,13 +161,15 @@ export class Transport {
   /** Sends one request; resolves to `data` of PVE's `{data: ...}` envelope. */
   async send<T>(request: WireRequest): Promise<T> {
     const { method, path } = request;
-    const redact = withExtraSecrets(this.#settings.redact, secretParamValues(request.params));
+    // Built on first use (an error or a log line): most requests never redact anything.
+    let requestRedact: Redactor | undefined;
+    const redact: Redactor = (text) => (requestRedact ??= withExtraSecrets(this.#settings.redact, secretParamValues(request.params)))(text);
     const query = formEncode(request.params);
     const isBodyMethod = method === "POST" || method === "PUT";
     // GET/DELETE: parameters only in the query; a body there is a 501 on PVE.
     const url = !isBodyMethod && query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
     const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST", redact };
-    this.#settings.log(redact(`${method} ${path}`));
+    if (this.#settings.logging) this.#settings.log(redact(`${method} ${path}`));
     let text: string;
     try {
       const response = await this.#got(url, {
@@ -172,14 +182,14 @@ export class Transport {
       text = response.body;
     } catch (error) {
       const pveError = toPveError(error, request, redact);
-      this.#settings.log(pveError.message);
+      if (this.#settings.logging) this.#settings.log(pveError.message);
       throw pveError;
     }
-    const parsed = SuccessEnvelope.safeParse(parseJson(text));
-    if (!parsed.success) {
+    const body = parseJson(text);
+    if (!isSuccessEnvelope(body)) {
       throw new PveApiError({ kind: "server", method, path, status: 200, message: `${method} ${path}: response is not a PVE JSON envelope ({"data": ...})` });
     }
-    return parsed.data["data"] as T;
+    return body.data as T;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Concurrency that PVE survives: a global cap, per-node read and write caps (3 pvedaemon workers
- * per node), and a keyed lock for writes to the same guest or cluster file. All are p-queues.
- * Order of acquisition is always lock → node → global, so no request waits for a lock while
- * holding a slot that the lock holder needs.
+ * per node), and a keyed lock for writes to the same guest or cluster file. The caps are
+ * p-queues; the keyed lock is a FIFO mutex per key (below). Order of acquisition is always
+ * lock → node → global, so no request waits for a lock while holding a slot that the lock holder
+ * needs.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import PQueue from "p-queue";
@@ -19,12 +20,68 @@ interface NodeQueues {
   write: PQueue;
 }
 
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return Object.assign(new Error(typeof reason === "string" ? reason : "This operation was aborted"), { name: "AbortError" });
+}
+
+/**
+ * FIFO mutexes by key. Holders of one key never overlap. An uncontended acquire is synchronous
+ * (no promise, no queue hop); a contended one waits in arrival order, and a released key is
+ * handed straight to the next waiter. A key without holder or waiters is forgotten, so a
+ * long-lived client does not collect one entry per guest ever seen.
+ */
+class KeyedMutex {
+  // key → waiters of the current holder (present while the key is held).
+  readonly #held = new Map<string, (() => void)[]>();
+
+  /** Takes `key` now if it is free (true), or returns false. */
+  tryAcquire(key: string): boolean {
+    if (this.#held.has(key)) return false;
+    this.#held.set(key, []);
+    return true;
+  }
+
+  /** Waits for `key`; rejects with the signal's reason if aborted while waiting. */
+  acquire(key: string, signal?: AbortSignal): Promise<void> {
+    if (this.tryAcquire(key)) return Promise.resolve();
+    const waiters = this.#held.get(key) ?? [];
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError(signal));
+      const onAbort = (): void => {
+        const i = waiters.indexOf(grant);
+        if (i >= 0) waiters.splice(i, 1);
+        reject(abortError(signal as AbortSignal));
+      };
+      function grant(): void {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiters.push(grant);
+    });
+  }
+
+  /** Releases `key`: the next waiter (if any) holds it from now on. */
+  release(key: string): void {
+    const waiters = this.#held.get(key);
+    const next = waiters?.shift();
+    if (next) next();
+    else this.#held.delete(key);
+  }
+
+  get size(): number {
+    return this.#held.size;
+  }
+}
+
 /** Runs requests under the global, per-node and keyed limits. */
 export class Scheduler {
   readonly #limits: SchedulerLimits;
   readonly #global: PQueue;
   readonly #nodes = new Map<string, NodeQueues>();
-  readonly #locks = new Map<string, PQueue>();
+  readonly #locks = new KeyedMutex();
   // Keys held by the current async call chain, so withLock() around a request that takes the
   // same key does not deadlock on itself.
   readonly #held = new AsyncLocalStorage<ReadonlySet<string>>();
@@ -50,17 +107,11 @@ export class Scheduler {
   async withLock<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const held = this.#held.getStore() ?? new Set<string>();
     if (held.has(key)) return fn();
-    let queue = this.#locks.get(key);
-    if (!queue) {
-      queue = new PQueue({ concurrency: 1 });
-      this.#locks.set(key, queue);
-    }
-    const lock = queue;
+    await this.#locks.acquire(key, signal);
     try {
-      return await lock.add(() => this.#held.run(new Set([...held, key]), fn), signal ? { signal } : {});
+      return await this.#held.run(new Set([...held, key]), fn);
     } finally {
-      // Forget idle locks so a long-lived client does not collect one queue per guest ever seen.
-      if (lock.size === 0 && lock.pending === 0 && this.#locks.get(key) === lock) this.#locks.delete(key);
+      this.#locks.release(key);
     }
   }
 
@@ -68,9 +119,19 @@ export class Scheduler {
   run<T>(node: string, write: boolean, lockKey: string | null, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const options = signal ? { signal } : {};
     const queues = this.#node(node);
-    const slot = (): Promise<T> =>
-      (write ? queues.write : queues.read).add(() => this.#global.add(fn, options), options);
-    return lockKey === null ? slot() : this.withLock(lockKey, slot, signal);
+    const slot = (): Promise<T> => (write ? queues.write : queues.read).add(() => this.#global.add(fn, options), options);
+    if (lockKey === null || this.#held.getStore()?.has(lockKey)) return slot();
+    // A single request issues no nested requests (a login bypasses the scheduler), so it needs
+    // no async-context entry for its key: the mutex alone keeps same-key writes apart.
+    const locked = async (): Promise<T> => {
+      try {
+        return await slot();
+      } finally {
+        this.#locks.release(lockKey);
+      }
+    };
+    if (this.#locks.tryAcquire(lockKey)) return locked();
+    return this.#locks.acquire(lockKey, signal).then(locked);
   }
 
   /** Requests waiting or running, for diagnostics. */

@@ -7,7 +7,7 @@ import { Limiter } from "./limit";
 import { runProgram } from "./program";
 import { loadProgram } from "./project";
 import { footerLines, headerLine, stepLines, summarize } from "./render";
-import { loadState, saveState } from "./state";
+import { Checkpointer, loadState } from "./state";
 import { Deployment } from "./steps";
 import type { EngineOptions, EngineResult, Operation, StepRecord } from "./types";
 
@@ -34,6 +34,8 @@ export async function run(op: Operation, options: EngineOptions): Promise<Engine
     const hostOutput: string[] = [];
     const programOutput: string[] = [];
 
+    const checkpoints = new Checkpointer(options.stateFile, state, passphrase);
+
     emit(headerLine(op, stack));
     const host = await ProviderHost.start({
         program,
@@ -53,7 +55,7 @@ export async function run(op: Operation, options: EngineOptions): Promise<Engine
         state,
         dryRun,
         persist: () => {
-            if (!dryRun) saveState(options.stateFile, state, passphrase);
+            if (!dryRun) checkpoints.save();
         },
         report: (step) => {
             steps.push(step);
@@ -91,6 +93,7 @@ export async function run(op: Operation, options: EngineOptions): Promise<Engine
         }
     } finally {
         await host.close();
+        await checkpoints.flush();
     }
 
     const summary = summarize(steps);

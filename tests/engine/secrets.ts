@@ -52,12 +52,25 @@ function isEncrypted(v: unknown): v is EncryptedSecret {
     return isObject(v) && v[SIG_KEY] === SECRET_SIG && typeof v.ciphertext === "string";
 }
 
+// scrypt is deliberately slow (~40 ms, synchronous): the state is saved after every step, and a
+// new derivation per save blocked the event loop of the engine for most of a large apply. The key
+// depends only on passphrase and salt, so it is derived once per pair. The last pair is enough:
+// one engine run uses one state file.
+let lastKey: { passphrase: string; salt: string; key: Buffer } | undefined;
+
+function deriveKey(passphrase: string, salt: string): Buffer {
+    if (lastKey?.passphrase !== passphrase || lastKey.salt !== salt) {
+        lastKey = { passphrase, salt, key: scryptSync(passphrase, Buffer.from(salt, "base64"), 32) };
+    }
+    return lastKey.key;
+}
+
 export class SecretsCrypter {
     private readonly key: Buffer | undefined;
 
     /** `passphrase` undefined: the state may hold no secret (encrypt/decrypt then throw). */
     constructor(passphrase: string | undefined, salt: string) {
-        this.key = passphrase === undefined ? undefined : scryptSync(passphrase, Buffer.from(salt, "base64"), 32);
+        this.key = passphrase === undefined ? undefined : deriveKey(passphrase, salt);
     }
 
     static newSalt(): string {
