@@ -2,18 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProxmoxClient } from "../../provider/client";
 import { check, create, diff, read, remove } from "../../provider/engine";
 import { emitKind } from "../../schema/codegen/emit";
-import { defineKind } from "../../schema/define";
+import { serviceRestart } from "./test-kinds";
 import { startSimulator, type Simulator } from "../sim";
 
-// A test-only action kind: restarting a node service is a worker task on PVE.
-const restart = defineKind({
-  namespace: "test",
-  name: "ServiceRestart",
-  description: "Restarts a node service.",
-  lifecycle: "action",
-  identity: ["node", "service"],
-  create: { method: "POST", path: "/nodes/{node}/services/{service}/restart" },
-});
+const restart = serviceRestart;
 
 let sim: Simulator;
 let client: ProxmoxClient;

@@ -4,7 +4,7 @@ import { PROVIDER_KEY, PartialCreateError, create, diff, update } from "../../pr
 import type { EngineApi } from "../../provider/engine";
 import * as runtime from "../../provider/runtime";
 import { definitionOf } from "../../schema/definitions";
-import { defineKind } from "../../schema/define";
+import { serviceRestart } from "./test-kinds";
 import { startSimulator, type Simulator } from "../sim";
 
 let sim: Simulator;
@@ -95,14 +95,7 @@ describe("creates whose outcome is uncertain", () => {
   });
 
   it("keep an action's UPID when its task could not be watched to the end", async () => {
-    const restart = defineKind({
-      namespace: "test",
-      name: "Restart",
-      description: "test",
-      lifecycle: "action",
-      identity: ["node", "service"],
-      create: { method: "POST", path: "/nodes/{node}/services/{service}/restart" },
-    });
+    const restart = serviceRestart;
     const blind: EngineApi = {
       request: (method, path, params) => token.request(method, path, params),
       waitForTask: () => Promise.reject(Object.assign(new Error("lost connection"), { kind: "unreachable" })),

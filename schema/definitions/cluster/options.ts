@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { configCalls, defineKind } from "../../define";
 
 /** `cluster.Options`: datacenter-wide options (`/cluster/options`, datacenter.cfg). */
 export const options = defineKind({
@@ -10,7 +10,5 @@ export const options = defineKind({
   lifecycle: "singleton",
   singletonId: "cluster",
   identity: [],
-  create: { method: "PUT", path: "/cluster/options" },
-  read: { path: "/cluster/options" },
-  update: { method: "PUT", path: "/cluster/options" },
+  ...configCalls("/cluster/options"),
 });

@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { configCalls, defineKind } from "../../define";
 
 /** `firewall.ClusterOptions`: the datacenter firewall's options (`/cluster/firewall/options`). */
 export const clusterOptions = defineKind({
@@ -11,9 +11,7 @@ export const clusterOptions = defineKind({
   lifecycle: "singleton",
   singletonId: "cluster-firewall",
   identity: [],
-  create: { method: "PUT", path: "/cluster/firewall/options" },
-  read: { path: "/cluster/firewall/options" },
-  update: { method: "PUT", path: "/cluster/firewall/options" },
+  ...configCalls("/cluster/firewall/options"),
   fields: {
     enable: { doc: "Enable the firewall cluster-wide (`1`) or not (`0`)." },
     ebtables: { doc: "Enable ebtables rules cluster-wide. PVE's default is true." },
