@@ -92,6 +92,13 @@ export const reads: readonly ReadSpec[] = [
   },
   {
     namespace: "access",
+    name: "getRole",
+    description: "Reads one role's privileges (`GET /access/roles/{roleid}`): a map from privilege name to true.",
+    path: "/access/roles/{roleid}",
+    args: [{ pveName: "roleid", sdkName: "roleId", doc: "The role id, e.g. `PVEAuditor`." }],
+  },
+  {
+    namespace: "access",
     name: "getAcl",
     description: "Lists the access control list (`GET /access/acl`).",
     path: "/access/acl",

@@ -6,6 +6,7 @@ export * from "./get-group";
 export * from "./get-groups";
 export * from "./get-realm";
 export * from "./get-realms";
+export * from "./get-role";
 export * from "./get-roles";
 export * from "./get-tfa";
 export * from "./get-user";

@@ -30,8 +30,11 @@ describe("read functions of access, datacenter and storage", () => {
     expect(JSON.stringify(realm)).not.toContain("bind-secret");
   });
 
-  it("access.getRoles, getGroups and getAcl", async () => {
+  it("access.getRoles, getRole, getGroups and getAcl", async () => {
     expect((await pve.access.getRoles()).map((r) => r.roleid)).toContain("PVEAuditor");
+    const auditor = await pve.access.getRole({ roleId: "PVEAuditor" });
+    expect(auditor["VM.Audit"]).toBe(true);
+    expect(auditor["VM.Allocate"]).toBeUndefined();
     expect(await pve.access.getGroups()).toEqual([]);
     expect(Array.isArray(await pve.access.getAcl())).toBe(true);
   });
