@@ -15,7 +15,7 @@ import { poolMembership } from "./cluster/pool-membership";
 import { replicationJob } from "./cluster/replication-job";
 import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-options";
 import { storage } from "./storage/storage";
-import { alias, ipSet, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
+import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
 import { networkInterface } from "./node/network";
 import { dns, hosts, nodeOptions, time } from "./node/system";
@@ -48,6 +48,7 @@ export const definitions: readonly KindDefinition[] = [
   ipam,
   alias,
   ipSet,
+  ipSetEntry,
   securityGroup,
   clusterRule,
   nodeRule,
