@@ -17,6 +17,8 @@ import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-opt
 import { storage } from "./storage/storage";
 import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { aptUpdate } from "./node/apt";
+import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
 import { dns, hosts, nodeOptions, time } from "./node/system";
 import { controller } from "./sdn/controller";
@@ -59,6 +61,8 @@ export const definitions: readonly KindDefinition[] = [
   nodeOptions,
   time,
   networkInterface,
+  aptUpdate,
+  customCertificate,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

@@ -1,0 +1,33 @@
+/** Node actions through the local engine: `node.AptUpdate` (and the simulator's apt model). */
+import { describe, expect, it } from "vitest";
+import { type Declared, newStack, stepsOf } from "./harness";
+
+const aptUpdate = (name: string, args: Record<string, unknown>): Declared => ({ namespace: "node", kind: "AptUpdate", name, args });
+
+describe("node.AptUpdate through the local engine", () => {
+  it("runs apt-get update as a task, reruns on a trigger change, rejects invalid inputs, destroys", async () => {
+    const stack = await newStack("node-actions");
+    try {
+      const rejected = await stack.preview([aptUpdate("apt", { node: "pve1", quiet: "loudly" })]);
+      expect(rejected.ok).toBe(false);
+      expect(rejected.steps.find((s) => s.name === "apt")?.failures?.map((f) => f.property)).toContain("quiet");
+
+      const run = (trigger: string) => [aptUpdate("apt", { node: "pve1", quiet: true, triggers: { week: trigger } })];
+      expect(await stack.admin.get<unknown[]>("/nodes/pve1/apt/update")).toEqual([]);
+      const first = await stack.up(run("1"));
+      expect(first.ok, first.steps.map((s) => s.error ?? "").join("\n")).toBe(true);
+      // The task refreshed the package index: PVE lists the upgradable packages.
+      const upgradable = await stack.admin.get<Array<{ Package: string; Version: string; OldVersion: string }>>("/nodes/pve1/apt/update");
+      expect(upgradable.map((p) => p.Package)).toContain("pve-manager");
+      expect(stepsOf(await stack.preview(run("1")))).toEqual(["same apt"]);
+      expect(stepsOf(await stack.up(run("2")))).toEqual(["replace apt"]);
+      const tasks = await stack.admin.get<Array<{ type: string }>>("/nodes/pve1/tasks", { typefilter: "aptupdate" });
+      expect(tasks.filter((t) => t.type === "aptupdate")).toHaveLength(2);
+      // Refresh of an action compares nothing: it happened once.
+      expect((await stack.refresh(run("2"))).steps.find((s) => s.name === "apt")?.drift ?? []).toEqual([]);
+      expect((await stack.destroy(run("2"))).ok).toBe(true);
+    } finally {
+      await stack.close();
+    }
+  }, 240_000);
+});
