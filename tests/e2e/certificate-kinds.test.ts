@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProxmoxClient } from "../../provider/client";
 import { certFixture } from "../sim/models/certificates";
+import { newStack } from "./harness";
 import { runScenario } from "./run-scenario";
 import type { KindScenario } from "./scenarios";
 
@@ -49,7 +50,6 @@ describe("node.CustomCertificate through the local engine", () => {
 
 describe("the simulator's certificate model", () => {
   it("refuses a key that does not match, and an upload over an existing one without force", async () => {
-    const { newStack } = await import("./harness");
     const stack = await newStack("certificates");
     try {
       const { admin } = stack;
