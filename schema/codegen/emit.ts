@@ -1,5 +1,5 @@
 /** Emits TypeScript for the SDK from kind definitions and read specs (plain text, one job: printing). */
-import type { KindDefinition } from "../define";
+import { type KindDefinition, chosenCall } from "../define";
 import type { FieldDef, FieldType } from "../fields";
 import type { ApiParam } from "../pve-schema";
 import { requireApiMethod } from "../pve-schema";
@@ -46,7 +46,9 @@ function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   if (field.replaceOnChange) lines.push("Changing this replaces the resource.");
   if (field.secret) lines.push("A secret: stored encrypted in the state.");
   if (field.param.default !== undefined) lines.push(`@default ${JSON.stringify(field.param.default)} (PVE's default; not set unless given)`);
-  lines.push(`@see {@link ${VIEWER}${def.create.path} PVE API: \`${field.pveName}\`}`);
+  // A chosen path segment links to the first choice's method (the viewer has no `{action}` node).
+  const path = chosenCall(def.create, def.pathChoice, def.pathChoice?.values[0] ?? "").path;
+  lines.push(`@see {@link ${VIEWER}${path} PVE API: \`${field.pveName}\`}`);
   return lines;
 }
 

@@ -20,6 +20,7 @@ import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
 import { aptUpdate } from "./node/apt";
 import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
+import { serviceAction } from "./node/services";
 import { dns, hosts, nodeOptions, time } from "./node/system";
 import { controller } from "./sdn/controller";
 import { ipam } from "./sdn/ipam";
@@ -63,6 +64,7 @@ export const definitions: readonly KindDefinition[] = [
   networkInterface,
   aptUpdate,
   customCertificate,
+  serviceAction,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

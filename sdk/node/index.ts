@@ -7,4 +7,5 @@ export * from "./get-firewall-log";
 export * from "./hosts";
 export * from "./network-interface";
 export * from "./options";
+export * from "./service-action";
 export * from "./time";

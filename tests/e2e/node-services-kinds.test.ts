@@ -31,3 +31,35 @@ describe("node.AptUpdate through the local engine", () => {
     }
   }, 240_000);
 });
+
+const service = (name: string, args: Record<string, unknown>): Declared => ({ namespace: "node", kind: "ServiceAction", name, args });
+
+describe("node.ServiceAction through the local engine", () => {
+  it("stops and starts a service by its action input, reruns on a trigger or action change, rejects unknown actions", async () => {
+    const stack = await newStack("node-actions");
+    try {
+      const state = async (): Promise<string> => (await stack.admin.get<{ state: string }>("/nodes/pve1/services/postfix/state")).state;
+      const rejected = await stack.preview([service("svc", { node: "pve1", service: "postfix", action: "explode" })]);
+      expect(rejected.ok).toBe(false);
+      expect(rejected.steps.find((s) => s.name === "svc")?.failures?.map((f) => f.property)).toContain("action");
+
+      const run = (action: string, trigger: string) => [service("svc", { node: "pve1", service: "postfix", action, triggers: { config: trigger } })];
+      const stopped = await stack.up(run("stop", "1"));
+      expect(stopped.ok, stopped.steps.map((s) => s.error ?? "").join("\n")).toBe(true);
+      expect(await state()).toBe("dead");
+      expect(stepsOf(await stack.preview(run("stop", "1")))).toEqual(["same svc"]);
+      const started = await stack.preview(run("start", "1"));
+      expect(started.steps.find((s) => s.name === "svc")?.replaces).toEqual(["action"]);
+      // A new action is a new run: created before the old one is forgotten (its delete undoes nothing).
+      expect(stepsOf(await stack.up(run("start", "1")))).toContain("replace svc");
+      expect(await state()).toBe("running");
+      expect(stepsOf(await stack.up(run("restart", "2")))).toContain("replace svc");
+      const tasks = await stack.admin.get<Array<{ type: string; id: string }>>("/nodes/pve1/tasks", { limit: 1000 });
+      expect(tasks.filter((t) => t.id === "postfix").map((t) => t.type).sort()).toEqual(["srvrestart", "srvstart", "srvstop"]);
+      expect((await stack.destroy(run("restart", "2"))).ok).toBe(true);
+      expect(await state()).toBe("running");
+    } finally {
+      await stack.close();
+    }
+  }, 240_000);
+});
