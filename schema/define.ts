@@ -150,6 +150,11 @@ export interface KindSpec {
   readonly hooks?: string;
   /** Writes are staged by PVE and need an apply: see {@link CommitSpec}. */
   readonly commit?: CommitSpec;
+  /**
+   * Inputs people expect that PVE has no operation for (e.g. an apt upgrade), each with the reason
+   * `check` gives in preview instead of a bare "no such input".
+   */
+  readonly unsupported?: Readonly<Record<string, string>>;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
 }

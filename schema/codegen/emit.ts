@@ -72,10 +72,13 @@ export function emitKind(def: KindDefinition): string {
   const fields = def.fieldList;
   const objects = fields.map((f) => objectInterfaces(cls, f)).join("");
   const isAction = def.lifecycle === "action";
+  const unsupported = Object.entries(def.unsupported ?? {});
   const triggersDoc = docBlock(["Arbitrary values: when any of them changes, the action runs again."], "  ");
   const args = [
     ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
     ...(isAction ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
+    // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
+    ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
   ].join("\n");
   const outputs = Object.entries(def.outputs ?? {});
   const outDecls = [
@@ -90,6 +93,7 @@ export function emitKind(def: KindDefinition): string {
   const props = [
     ...fields.map((f) => (f.secret ? `      ${f.sdkName}: args?.${f.sdkName} === undefined ? undefined : pulumi.secret(args.${f.sdkName}),` : `      ${f.sdkName}: args?.${f.sdkName},`)),
     ...(isAction ? ["      triggers: args?.triggers,"] : []),
+    ...unsupported.map(([name]) => `      ${name}: args?.${name},`),
     ...outputs.map(([name]) => `      ${name}: undefined,`),
   ].join("\n");
   const checks = required

@@ -33,6 +33,16 @@ export interface AptUpdateArgs {
    * Arbitrary values: when any of them changes, the action runs again.
    */
   readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Not supported: PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi.
+   * @deprecated Refused in preview.
+   */
+  readonly upgrade?: pulumi.Input<boolean>;
+  /**
+   * Not supported: PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi.
+   * @deprecated Refused in preview.
+   */
+  readonly distUpgrade?: pulumi.Input<boolean>;
 }
 
 /**
@@ -87,6 +97,8 @@ export class AptUpdate extends pulumi.dynamic.Resource {
       notify: args?.notify,
       quiet: args?.quiet,
       triggers: args?.triggers,
+      upgrade: args?.upgrade,
+      distUpgrade: args?.distUpgrade,
       upid: undefined,
       exitStatus: undefined,
       warnings: undefined,

@@ -11,6 +11,13 @@ describe("node.AptUpdate through the local engine", () => {
       const rejected = await stack.preview([aptUpdate("apt", { node: "pve1", quiet: "loudly" })]);
       expect(rejected.ok).toBe(false);
       expect(rejected.steps.find((s) => s.name === "apt")?.failures?.map((f) => f.property)).toContain("quiet");
+      // PVE has no upgrade operation: asking for one fails in preview with the reason, not silently.
+      const upgrade = await stack.preview([aptUpdate("apt", { node: "pve1", upgrade: true })]);
+      expect(upgrade.ok).toBe(false);
+      expect(upgrade.steps.find((s) => s.name === "apt")?.failures).toContainEqual({
+        property: "upgrade",
+        reason: expect.stringMatching(/PVE's API has no apt upgrade operation/) as unknown,
+      });
 
       const run = (trigger: string) => [aptUpdate("apt", { node: "pve1", quiet: true, triggers: { week: trigger } })];
       expect(await stack.admin.get<unknown[]>("/nodes/pve1/apt/update")).toEqual([]);

@@ -14,6 +14,13 @@ export const aptUpdate = defineKind({
   lifecycle: "action",
   identity: ["node"],
   create: { method: "POST", path: "/nodes/{node}/apt/update" },
+  unsupported: Object.fromEntries(
+    ["upgrade", "distUpgrade"].map((name) => [
+      name,
+      "PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): " +
+        "node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi",
+    ]),
+  ),
   fields: {
     node: { doc: "The node." },
     notify: { doc: "Send a notification about new packages (through the node's notification targets)." },
