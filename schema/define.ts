@@ -91,6 +91,24 @@ export interface OutputSpec {
   readonly secret?: boolean;
 }
 
+/**
+ * A path segment chosen by an input (a service's `start`, `stop`, ...): the create path holds
+ * `{param}`, and each allowed value names one method of the schema. The input is a required
+ * enum field of the kind; it is never sent as a parameter.
+ */
+export interface PathChoice {
+  /** The placeholder in the create path and the field's PVE-style name, e.g. `action`. */
+  readonly param: string;
+  readonly doc: string;
+  /** The allowed values; `create.path` with `{param}` replaced by each must be a schema path. */
+  readonly values: readonly [string, ...string[]];
+}
+
+/** The call with its chosen segment filled in (the call itself when it has no choice). */
+export function chosenCall(call: ApiCall, choice: PathChoice | undefined, value: string): ApiCall {
+  return choice ? { ...call, path: call.path.replace(`{${choice.param}}`, value) } : call;
+}
+
 /** What a definition file writes. */
 export interface KindSpec {
   /** SDK namespace, mirroring PVE's tree: `access`, `cluster`, `firewall`, `sdn`, `node`, `storage`. */
@@ -132,6 +150,13 @@ export interface KindSpec {
   readonly hooks?: string;
   /** Writes are staged by PVE and need an apply: see {@link CommitSpec}. */
   readonly commit?: CommitSpec;
+  /**
+   * Inputs people expect that PVE has no operation for (e.g. an apt upgrade), each with the reason
+   * `check` gives in preview instead of a bare "no such input".
+   */
+  readonly unsupported?: Readonly<Record<string, string>>;
+  /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
+  readonly pathChoice?: PathChoice;
 }
 
 /** A kind as the engine and the SDK generator use it. */
@@ -182,7 +207,14 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
   if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
-  const createParams = paramsOf(spec.create);
+  const choice = spec.pathChoice;
+  if (choice && (spec.lifecycle !== "action" || !spec.identity.includes(choice.param))) {
+    throw new Error(`${spec.namespace}.${spec.name}: a path choice needs an action whose identity names '${choice.param}'`);
+  }
+  for (const value of choice?.values ?? []) requireApiMethod(spec.create.method, chosenCall(spec.create, choice, value).path);
+  const createParams = choice
+    ? { ...paramsOf(chosenCall(spec.create, choice, choice.values[0])), [choice.param]: { type: "string", enum: [...choice.values], description: choice.doc } as ApiParam }
+    : paramsOf(spec.create);
   const updateParams = paramsOf(spec.update);
   const excluded = new Set([...CONTROL_PARAMS, ...(spec.exclude ?? [])]);
   const names = [...new Set([...Object.keys(createParams), ...Object.keys(updateParams)])].filter(

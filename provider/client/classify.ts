@@ -7,8 +7,8 @@
 import type { PveErrorKind } from "./errors";
 
 /** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
-// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`).
-const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/];
+// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`); an IP set entry `no such IP/Network`.
+const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/, /^no such IP\/Network$/];
 
 /** Guest flocks, the config `lock:` property, and cfs-lock acquire timeouts: nothing was changed. */
 const LOCKED = [/can't lock file '[^']*' - got timeout/, /\b(?:VM|CT) is locked\b/, /got lock request timeout/];
@@ -44,6 +44,8 @@ export interface FailureFacts {
   message?: string;
   /** Node/got error code, when no response arrived. */
   code?: string;
+  /** PVE's per-parameter errors (`raise_param_exc`). */
+  errors?: Readonly<Record<string, string>>;
 }
 
 /** True for a lock or cfs-lock acquire timeout message. */
@@ -56,6 +58,12 @@ export function isUnreachableCode(code: string): boolean {
   return UNREACHABLE_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
 }
 
+/** True when every per-parameter error says the addressed item does not exist. */
+function isMissingItem(errors: FailureFacts["errors"]): boolean {
+  const messages = Object.values(errors ?? {});
+  return messages.length > 0 && messages.every((message) => NOT_FOUND.some((re) => re.test(message)));
+}
+
 /** Classifies one failure. Pure; table-tested. */
 export function classify(facts: FailureFacts): PveErrorKind {
   const { status, code } = facts;
@@ -64,6 +72,8 @@ export function classify(facts: FailureFacts): PveErrorKind {
     if (code === "ETIMEDOUT" || code === "ERR_ABORTED") return "timeout";
     return code !== undefined && isUnreachableCode(code) ? "unreachable" : "server";
   }
+  // An addressed item that is absent can be a parameter error (an IP set entry: `cidr: no such IP/Network`).
+  if (status === 400 && isMissingItem(facts.errors)) return "not-found";
   if (status === 400 || status === 501) return "validation";
   if (status === 401) return "auth";
   if (status === 404) return "not-found"; // only TFA's "No such tfa entry"

@@ -3,7 +3,7 @@
  * it runs the operation and waits for its task; its outputs record how the task ended. Pulumi
  * runs it again when an input or one of its `triggers` changes (the diff asks for a replacement).
  */
-import type { KindDefinition } from "../../schema/define";
+import { type KindDefinition, chosenCall } from "../../schema/define";
 import { type EngineApi, errorKind } from "./api";
 import { PartialCreateError } from "./partial";
 import { callParams } from "./calls";
@@ -16,7 +16,10 @@ export const TRIGGERS = "triggers";
 
 export async function runAction(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
   const identity = identityOf(def, inputs);
-  const result = await api.request(def.create.method, fillPath(def.create.path, identity), callParams(def.create, identity, fieldValues(def, inputs)));
+  // The path segment an input chooses (a service's `restart`) is filled like the identity; the chosen
+  // call names the schema method whose parameters go along.
+  const call = chosenCall(def.create, def.pathChoice, identity[def.pathChoice?.param ?? ""] ?? "");
+  const result = await api.request(call.method, fillPath(def.create.path, identity), callParams(call, identity, fieldValues(def, inputs)));
   if (typeof result !== "string" || !result.startsWith("UPID:")) {
     throw new Error(`${def.namespace}.${def.name}: PVE did not start a task (answer: ${JSON.stringify(result)})`);
   }

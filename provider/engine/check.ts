@@ -28,7 +28,7 @@ export function check(def: KindDefinition, news: Props): CheckResult {
       if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: "must be a map of values whose change reruns the action" });
       continue;
     }
-    failures.push({ property: key, reason: `${def.namespace}.${def.name} has no input '${key}'` });
+    failures.push({ property: key, reason: def.unsupported?.[key] ?? `${def.namespace}.${def.name} has no input '${key}'` });
   }
   for (const field of def.fieldList) {
     const value = news[field.sdkName];

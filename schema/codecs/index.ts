@@ -143,7 +143,23 @@ export function propertyStringCodec(keys: Record<string, ApiPropertyKey>): Codec
 }
 
 /** The codec for one official parameter. */
+/**
+ * A PEM certificate chain: PVE reports only the leaf of an uploaded chain (`certificates/info`),
+ * so two chains are the same when their first certificates are (text around the blocks ignored).
+ */
+export const pemChainCodec: Codec = {
+  encode: (value) => String(value),
+  decode: (wire) => (typeof wire === "string" ? wire : undefined),
+  equal: (a, b) => leafOf(String(a)) === leafOf(String(b)),
+};
+
+function leafOf(pem: string): string {
+  const block = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem);
+  return block?.[1] === undefined ? pem.trim() : block[1].replace(/\s+/g, "");
+}
+
 export function codecFor(param: ApiParam): Codec {
+  if (param.format === "pem-certificate-chain") return pemChainCodec;
   if (isPropertyString(param)) return propertyStringCodec(param.format);
   if (isListFormat(param) || param.type === "array") return listCodec;
   return scalarCodec(param.type);

@@ -1,5 +1,5 @@
 /** Emits TypeScript for the SDK from kind definitions and read specs (plain text, one job: printing). */
-import type { KindDefinition } from "../define";
+import { type KindDefinition, chosenCall } from "../define";
 import type { FieldDef, FieldType } from "../fields";
 import type { ApiParam } from "../pve-schema";
 import { requireApiMethod } from "../pve-schema";
@@ -46,7 +46,9 @@ function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   if (field.replaceOnChange) lines.push("Changing this replaces the resource.");
   if (field.secret) lines.push("A secret: stored encrypted in the state.");
   if (field.param.default !== undefined) lines.push(`@default ${JSON.stringify(field.param.default)} (PVE's default; not set unless given)`);
-  lines.push(`@see {@link ${VIEWER}${def.create.path} PVE API: \`${field.pveName}\`}`);
+  // A chosen path segment links to the first choice's method (the viewer has no `{action}` node).
+  const path = chosenCall(def.create, def.pathChoice, def.pathChoice?.values[0] ?? "").path;
+  lines.push(`@see {@link ${VIEWER}${path} PVE API: \`${field.pveName}\`}`);
   return lines;
 }
 
@@ -70,10 +72,13 @@ export function emitKind(def: KindDefinition): string {
   const fields = def.fieldList;
   const objects = fields.map((f) => objectInterfaces(cls, f)).join("");
   const isAction = def.lifecycle === "action";
+  const unsupported = Object.entries(def.unsupported ?? {});
   const triggersDoc = docBlock(["Arbitrary values: when any of them changes, the action runs again."], "  ");
   const args = [
     ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
     ...(isAction ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
+    // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
+    ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
   ].join("\n");
   const outputs = Object.entries(def.outputs ?? {});
   const outDecls = [
@@ -88,6 +93,7 @@ export function emitKind(def: KindDefinition): string {
   const props = [
     ...fields.map((f) => (f.secret ? `      ${f.sdkName}: args?.${f.sdkName} === undefined ? undefined : pulumi.secret(args.${f.sdkName}),` : `      ${f.sdkName}: args?.${f.sdkName},`)),
     ...(isAction ? ["      triggers: args?.triggers,"] : []),
+    ...unsupported.map(([name]) => `      ${name}: args?.${name},`),
     ...outputs.map(([name]) => `      ${name}: undefined,`),
   ].join("\n");
   const checks = required

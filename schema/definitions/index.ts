@@ -15,9 +15,12 @@ import { poolMembership } from "./cluster/pool-membership";
 import { replicationJob } from "./cluster/replication-job";
 import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-options";
 import { storage } from "./storage/storage";
-import { alias, ipSet, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
+import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { aptUpdate } from "./node/apt";
+import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
+import { serviceAction } from "./node/services";
 import { dns, hosts, nodeOptions, time } from "./node/system";
 import { controller } from "./sdn/controller";
 import { ipam } from "./sdn/ipam";
@@ -48,6 +51,7 @@ export const definitions: readonly KindDefinition[] = [
   ipam,
   alias,
   ipSet,
+  ipSetEntry,
   securityGroup,
   clusterRule,
   nodeRule,
@@ -58,6 +62,9 @@ export const definitions: readonly KindDefinition[] = [
   nodeOptions,
   time,
   networkInterface,
+  aptUpdate,
+  customCertificate,
+  serviceAction,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

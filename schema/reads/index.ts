@@ -220,6 +220,16 @@ export const reads: readonly ReadSpec[] = [
   },
   {
     namespace: "node",
+    name: "getCertificates",
+    description:
+      "Reads a node's certificates (`GET /nodes/{node}/certificates/info`): PVE's root CA, the node's own " +
+      "certificate and the custom or ACME one (`pveproxy-ssl.pem`) when set, with fingerprint, subject, " +
+      "issuer, validity and SANs. Private keys are never returned.",
+    path: "/nodes/{node}/certificates/info",
+    args: [{ pveName: "node", sdkName: "node", doc: "The node." }],
+  },
+  {
+    namespace: "node",
     name: "getFirewallLog",
     description: "Reads a node's firewall log (`GET /nodes/{node}/firewall/log`): numbered lines `{n, t}`.",
     path: "/nodes/{node}/firewall/log",

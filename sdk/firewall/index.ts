@@ -4,6 +4,7 @@ export * from "./cluster-options";
 export * from "./cluster-rule";
 export * from "./get-cluster-options";
 export * from "./ip-set";
+export * from "./ip-set-entry";
 export * from "./node-options";
 export * from "./node-rule";
 export * from "./security-group";

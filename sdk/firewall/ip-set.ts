@@ -23,7 +23,7 @@ export interface IpSetArgs {
 }
 
 /**
- * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`. Its entries are not managed yet. PVE has no update of an IP set: changing its comment replaces it.
+ * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; import id `<name>`.
  */

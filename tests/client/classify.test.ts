@@ -6,6 +6,8 @@ import type { PveErrorKind } from "../../index";
 describe("classify", () => {
   test.each<[FailureFacts, PveErrorKind]>([
     [{ status: 400, message: "Parameter verification failed." }, "validation"],
+    [{ status: 400, message: "Parameter verification failed.", errors: { cidr: "no such IP/Network" } }, "not-found"],
+    [{ status: 400, message: "Parameter verification failed.", errors: { cidr: "no such IP/Network", comment: "value too long" } }, "validation"],
     [{ status: 501, message: "Method 'GET /nodes/pve/foo' not implemented" }, "validation"],
     [{ status: 401, message: "No ticket" }, "auth"],
     [{ status: 401, message: "authentication failure" }, "auth"],

@@ -39,6 +39,12 @@ describe("encodePath", () => {
     expect(encodePath("/access/users/ci@pve/token/deploy")).toBe("access/users/ci%40pve/token/deploy");
   });
 
+  test("a CIDR path parameter keeps its '/': PVE unescapes, then rejoins the rest of an IP set path", () => {
+    // `%2F` would arrive as '/' too (pveproxy unescapes before splitting): both spell the same path.
+    expect(encodePath("/cluster/firewall/ipset/office/10.0.0.0/16")).toBe("cluster/firewall/ipset/office/10.0.0.0/16");
+    expect(encodePath("/cluster/firewall/ipset/office/fd00::/64")).toBe("cluster/firewall/ipset/office/fd00%3A%3A/64");
+  });
+
   test("rejects paths without a leading slash, with a query, or with '..'", () => {
     for (const bad of ["nodes", "/nodes?x=1", "/nodes/../access"]) {
       expect(() => encodePath(bad)).toThrow(PveApiError);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProxmoxClient } from "../../provider/client";
 import { check, create, diff, read, remove } from "../../provider/engine";
 import { emitKind } from "../../schema/codegen/emit";
+import { defineKind } from "../../schema/define";
 import { serviceRestart } from "./test-kinds";
 import { startSimulator, type Simulator } from "../sim";
 
@@ -57,5 +58,34 @@ describe("action lifecycle", () => {
     expect(text).toContain("readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;");
     expect(text).toContain("declare public readonly exitStatus: pulumi.Output<string>;");
     expect(text).toContain("import id the UPID of its run");
+  });
+});
+
+// An action whose path segment is an input: one kind for start/stop/restart/reload.
+describe("an action path chosen by an input", () => {
+  const serviceKind = (values: readonly [string, ...string[]]) =>
+    defineKind({
+      namespace: "test",
+      name: "ServiceAction",
+      description: "Starts, stops, restarts or reloads a node service.",
+      lifecycle: "action",
+      identity: ["node", "service", "action"],
+      create: { method: "POST", path: "/nodes/{node}/services/{service}/{action}" },
+      pathChoice: { param: "action", doc: "What to do.", values },
+    });
+  const chosen = serviceKind(["start", "stop", "restart", "reload"]);
+
+  it("is a required enum field, checked in preview, never sent as a parameter", async () => {
+    expect(chosen.fieldsBySdkName.get("action")).toMatchObject({ required: true, replaceOnChange: true });
+    expect(check(chosen, { node: "pve1", service: "pveproxy", action: "explode" }).failures.map((f) => f.property)).toEqual(["action"]);
+    expect(check(chosen, { node: "pve1", service: "pveproxy" }).failures.map((f) => f.property)).toEqual(["action"]);
+    const { id } = await create(chosen, client, { node: "pve1", service: "postfix", action: "stop" });
+    expect(id).toContain(":srvstop:postfix:");
+    expect((await client.get<{ state: string }>("/nodes/pve1/services/postfix/state")).state).toBe("dead");
+    expect(diff(chosen, { node: "pve1", service: "postfix", action: "stop" }, { node: "pve1", service: "postfix", action: "start" }).replaces).toEqual(["action"]);
+  });
+
+  it("refuses a choice the schema has no method for", () => {
+    expect(() => serviceKind(["explode"])).toThrow(/explode/);
   });
 });

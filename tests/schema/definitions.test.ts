@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { chosenCall } from "../../schema/define";
 import { definitions } from "../../schema/definitions";
 import { NAMED_PROPERTY_FORMATS } from "../../schema/formats";
 import { apiMethod, type ApiParam } from "../../schema/pve-schema";
@@ -22,7 +23,11 @@ function compatible(param: ApiParam, kind: string): boolean {
 }
 
 describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_key, def) => {
-  const calls = [def.create, def.update, def.remove].filter((c) => c !== undefined);
+  // A create path with a chosen segment stands for one schema method per choice.
+  const choice = def.pathChoice;
+  const creates = choice ? choice.values.map((value) => chosenCall(def.create, choice, value)) : [def.create];
+  const create = creates[0] ?? def.create;
+  const calls = [...creates, def.update, def.remove].filter((c) => c !== undefined);
 
   it("uses only API methods that PVE 9.2 has", () => {
     if (def.read) expect(apiMethod("GET", def.read.path), `GET ${def.read.path}`).toBeDefined();
@@ -32,7 +37,12 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
 
   it("maps every input to a real parameter of its create or update method, with a compatible type", () => {
     for (const field of def.fieldList) {
-      const inCreate = apiMethod(def.create.method, def.create.path)?.parameters[field.pveName];
+      // The chosen segment is an input of its own: an enum of the choices, never a parameter.
+      if (field.pveName === choice?.param) {
+        expect(field.param.enum).toEqual(choice.values);
+        continue;
+      }
+      const inCreate = apiMethod(create.method, create.path)?.parameters[field.pveName];
       const inUpdate = def.update ? apiMethod(def.update.method, def.update.path)?.parameters[field.pveName] : undefined;
       const param = inCreate ?? inUpdate;
       expect(param, `${field.sdkName} → ${field.pveName}`).toBeDefined();
@@ -41,8 +51,8 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
   });
 
   it("covers every required parameter of its create method", () => {
-    const create = apiMethod(def.create.method, def.create.path);
-    const required = Object.entries(create?.parameters ?? {}).filter(([, p]) => p.optional !== true).map(([name]) => name);
+    const method = apiMethod(create.method, create.path);
+    const required = Object.entries(method?.parameters ?? {}).filter(([, p]) => p.optional !== true).map(([name]) => name);
     for (const name of required) {
       // A constant the kind always sends (a subnet's `type=subnet`) covers it too.
       const covered = def.fieldsByPveName.get(name)?.required === true || def.create.extra?.[name] !== undefined;

@@ -73,6 +73,11 @@ describe("routing", () => {
       template: "/nodes/{node}/storage/{storage}/content/{volume}",
       pathParams: { node: "pve1", storage: "local", volume: "local:iso/x.iso" },
     });
+    // PVE mounts IP sets with `fragmentDelimiter => ''`: the entry's CIDR is the rest of the path.
+    expect(matchRoute("/cluster/firewall/ipset/office/10.0.0.0/16")).toEqual({
+      template: "/cluster/firewall/ipset/{name}/{cidr}",
+      pathParams: { name: "office", cidr: "10.0.0.0/16" },
+    });
   });
 
   it("unescapes the path before routing, so %2F separates segments", async () => {

@@ -7,6 +7,7 @@ import type { FieldDef } from "../../../schema/fields";
 import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
+import { customCertificateHooks } from "./custom-certificate";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
@@ -43,6 +44,7 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "sdn-controller": sdnControllerHooks,
   "sdn-ipam": sdnIpamHooks,
   "sdn-subnet": sdnSubnetHooks,
+  "custom-certificate": customCertificateHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

@@ -1,4 +1,4 @@
-/** Firewall objects of the datacenter: aliases, IP sets with their entries, security groups; node options. */
+/** Firewall objects of the datacenter: aliases, IP sets and their entries, security groups; node options. */
 import { configCalls, defineKind, restCalls } from "../../define";
 
 /** `firewall.Alias`. */
@@ -24,8 +24,8 @@ export const ipSet = defineKind({
   namespace: "firewall",
   name: "IpSet",
   description:
-    "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`. Its entries are not " +
-    "managed yet. PVE has no update of an IP set: changing its comment replaces it.",
+    "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are " +
+    "`firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.",
   lifecycle: "collection",
   identity: ["name"],
   create: { method: "POST", path: "/cluster/firewall/ipset" },
@@ -68,4 +68,27 @@ export const nodeOptions = defineKind({
   identity: ["node"],
   ...configCalls("/nodes/{node}/firewall/options"),
   fields: { node: { doc: "The node." } },
+});
+
+/** `firewall.IpSetEntry`. */
+export const ipSetEntry = defineKind({
+  namespace: "firewall",
+  name: "IpSetEntry",
+  description:
+    "An entry of a datacenter IP set (`/cluster/firewall/ipset/{name}/{cidr}`): an address, network or alias. " +
+    "The id is `<ipSet>/<cidr>` (the CIDR keeps its '/': PVE routes the rest of an IP set path as the entry). " +
+    "Changing the CIDR replaces the entry; its comment and `nomatch` change in place.",
+  lifecycle: "collection",
+  identity: ["name", "cidr"],
+  create: { method: "POST", path: "/cluster/firewall/ipset/{name}" },
+  read: { path: "/cluster/firewall/ipset/{name}/{cidr}" },
+  // PVE rewrites the entry's comment and nomatch from the call: one left out would be dropped.
+  update: { method: "PUT", path: "/cluster/firewall/ipset/{name}/{cidr}", whole: true },
+  remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}/{cidr}" },
+  fields: {
+    name: { sdkName: "ipSet", doc: "The IP set the entry belongs to." },
+    cidr: { doc: "The IP address, network (CIDR) or alias name of the entry." },
+    nomatch: { doc: "Exclude this address or network from the set instead of including it." },
+    comment: { doc: "A free-form comment." },
+  },
 });

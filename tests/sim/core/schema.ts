@@ -46,8 +46,16 @@ interface SchemaFile {
 /** The root index `GET /` is served by PVE but absent from the API viewer schema. */
 const ROOT_INDEX: SchemaMethod = { name: "index", parameters: {}, permissions: { user: "all" } };
 
-/** Templates whose last parameter takes the rest of the path, slashes included. */
-const REST_OF_PATH = new Set(["/nodes/{node}/storage/{storage}/content/{volume}"]);
+/**
+ * Templates whose last parameter takes the rest of the (unescaped) path, as PVE's subclasses mounted
+ * with `fragmentDelimiter => ''` do: volume ids and IP set entries (a CIDR) contain '/'.
+ */
+const REST_OF_PATH = new Set([
+  "/nodes/{node}/storage/{storage}/content/{volume}",
+  "/cluster/firewall/ipset/{name}/{cidr}",
+  "/nodes/{node}/qemu/{vmid}/firewall/ipset/{name}/{cidr}",
+  "/nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}",
+]);
 
 let cached: SchemaFile | undefined;
 

@@ -7,6 +7,7 @@ import { assertDigest, configParams, pveDie, sha1, type ConfigRecord } from "./c
 import type { Register } from "./generic-store";
 import { RuleList, registerRules } from "./firewall-rules";
 import { parametersOf } from "./schema";
+import { paramError } from "./param-error";
 import { SectionStore } from "./section-store";
 
 const LOCK = "firewall-cluster";
@@ -75,7 +76,7 @@ export function installIpSets(register: Register, ctx: SimContext): void {
   };
   const entry = (set: IpSet, cidr: string): ConfigRecord => {
     const found = set.entries.get(cidr);
-    if (!found) throw pveDie(`no such IP/Network '${cidr}'`);
+    if (!found) throw paramError({ cidr: "no such IP/Network" });
     return found;
   };
   const entryFields = (req: SimRequest, method: "POST" | "PUT", template: string): ConfigRecord =>

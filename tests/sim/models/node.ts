@@ -1,5 +1,7 @@
-/** Per-node state: DNS, hosts, node config, time, services and the staged network config. */
+/** Per-node state: DNS, hosts, node config, time, services, the staged network config, apt and certificates. */
 import type { SimModel } from "../types";
+import { installApt } from "./apt";
+import { installCertificates } from "./certificates";
 import { installNodeConfig } from "./node-config";
 import { installNodeNetwork } from "./node-network";
 import { installNodeServices } from "./node-services";
@@ -12,6 +14,8 @@ export function nodeModel(): SimModel {
       installNodeConfig(register, ctx);
       installNodeNetwork(register, ctx);
       installNodeServices(register, ctx);
+      installApt(register, ctx);
+      installCertificates(register, ctx);
     },
   };
 }
