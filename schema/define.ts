@@ -44,7 +44,7 @@ export interface Variants {
   readonly field: string;
   /** Per type value: the type-specific fields it accepts (PVE names). */
   readonly accepts: Readonly<Record<string, readonly string[]>>;
-  /** Per type value: the fields it requires (PVE names). */
+  /** Per type value: the fields it requires (PVE names); `a|b` means either. */
   readonly requires?: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -225,7 +225,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
   }
   const named = [
     ...(spec.oneOf ?? []).flatMap((group) => group.fields),
-    ...(spec.variants ? [spec.variants.field, ...Object.values(spec.variants.accepts).flat(), ...Object.values(spec.variants.requires ?? {}).flat()] : []),
+    ...(spec.variants ? [spec.variants.field, ...Object.values(spec.variants.accepts).flat(), ...Object.values(spec.variants.requires ?? {}).flat().flatMap((r) => r.split("|"))] : []),
   ];
   for (const name of named) {
     if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: rule names unknown field '${name}'`);

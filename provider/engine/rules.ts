@@ -39,9 +39,11 @@ function checkVariants(def: KindDefinition, variants: Variants, news: Props): Ch
       .map(([t]) => `'${t}'`);
     failures.push({ property: field.sdkName, reason: `is not an option of ${typeName} '${type}' (only of ${either(users)})` });
   }
-  for (const pveName of variants.requires?.[type] ?? []) {
-    const name = sdkNameOf(def, pveName);
-    if (!isSet(news[name])) failures.push({ property: name, reason: `is required for ${typeName} '${type}'` });
+  for (const requirement of variants.requires?.[type] ?? []) {
+    const names = requirement.split("|").map((pveName) => sdkNameOf(def, pveName));
+    if (names.some((name) => isSet(news[name]))) continue;
+    const what = names.length === 1 ? "is" : `(or ${either(names.slice(1))}) is`;
+    failures.push({ property: names[0] ?? requirement, reason: `${what} required for ${typeName} '${type}'` });
   }
   return failures;
 }

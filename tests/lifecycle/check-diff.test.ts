@@ -97,3 +97,12 @@ describe("diff", () => {
     expect(diff(options, olds, { nextId: { lower: 200 } }).changed).toEqual(["nextId"]);
   });
 });
+
+describe("type variants", () => {
+  const zone = definitionOf("sdn:Zone");
+  it("require one of alternative options, and refuse options of other types", () => {
+    expect(check(zone, { zone: "vx1", type: "vxlan" }).failures).toEqual([{ property: "peers", reason: "(or fabric) is required for type 'vxlan'" }]);
+    expect(check(zone, { zone: "vx1", type: "vxlan", fabric: "f1" }).failures).toEqual([]);
+    expect(check(zone, { zone: "vx1", type: "vxlan", peers: ["10.0.0.1"], bridge: "vmbr0" }).failures.map((f) => f.property)).toEqual(["bridge"]);
+  });
+});

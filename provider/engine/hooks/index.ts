@@ -11,7 +11,6 @@ import { customCertificateHooks } from "./custom-certificate";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
-import { sdnControllerHooks, sdnIpamHooks, sdnZoneHooks } from "./type-options";
 import { userPasswordHooks } from "./user-password";
 
 /** A per-field failure, as Pulumi's `check` reports it. */
@@ -40,9 +39,6 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "role-privileges": rolePrivilegesHooks,
   "tfa-entry": tfaEntryHooks,
   "user-password": userPasswordHooks,
-  "sdn-zone": sdnZoneHooks,
-  "sdn-controller": sdnControllerHooks,
-  "sdn-ipam": sdnIpamHooks,
   "sdn-subnet": sdnSubnetHooks,
   "custom-certificate": customCertificateHooks,
 };

@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { defineKind, restCalls } from "../../define";
 
 /** `access.Tfa`: a second factor of a user (`/access/tfa/{userid}`). */
 export const tfa = defineKind({
@@ -14,10 +14,7 @@ export const tfa = defineKind({
   lifecycle: "collection",
   identity: ["userid", "id"],
   idSeparator: "/",
-  create: { method: "POST", path: "/access/tfa/{userid}" },
-  read: { path: "/access/tfa/{userid}/{id}" },
-  update: { method: "PUT", path: "/access/tfa/{userid}/{id}" },
-  remove: { method: "DELETE", path: "/access/tfa/{userid}/{id}" },
+  ...restCalls("/access/tfa/{userid}", "/access/tfa/{userid}/{id}"),
   // `id` is assigned by PVE (the output `entryId`); `challenge` belongs to browser registrations.
   exclude: ["challenge", "id"],
   hooks: "tfa-entry",

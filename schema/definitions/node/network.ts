@@ -1,4 +1,4 @@
-import { defineKind } from "../../define";
+import { defineKind, restCalls } from "../../define";
 
 /** `node.NetworkInterface`. */
 export const networkInterface = defineKind({
@@ -11,10 +11,7 @@ export const networkInterface = defineKind({
     "with staged changes of yours. Changing `type` replaces the interface.",
   lifecycle: "collection",
   identity: ["node", "iface"],
-  create: { method: "POST", path: "/nodes/{node}/network" },
-  read: { path: "/nodes/{node}/network/{iface}" },
-  update: { method: "PUT", path: "/nodes/{node}/network/{iface}" },
-  remove: { method: "DELETE", path: "/nodes/{node}/network/{iface}" },
+  ...restCalls("/nodes/{node}/network", "/nodes/{node}/network/{iface}"),
   commit: { call: { method: "PUT", path: "/nodes/{node}/network" } },
   fields: {
     node: { doc: "The node." },

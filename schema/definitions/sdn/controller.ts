@@ -12,7 +12,19 @@ export const controller = defineKind({
   lifecycle: "collection",
   identity: ["controller"],
   ...restCalls("/cluster/sdn/controllers", "/cluster/sdn/controllers/{controller}"),
-  hooks: "sdn-controller",
+  // Which options each type takes and needs (pve-network's *Plugin.pm `options()`; the schema lists them flat).
+  variants: {
+    field: "type",
+    accepts: {
+      isis: ["isis-domain", "isis-ifaces", "isis-net"],
+      bgp: ["ebgp", "ebgp-multihop", "bgp-multipath-as-path-relax", "loopback"],
+    },
+    requires: {
+      evpn: ["asn|fabric"],
+      bgp: ["asn", "node", "peers"],
+      isis: ["isis-domain", "isis-ifaces", "isis-net", "node"],
+    },
+  },
   commit: SDN_COMMIT,
   fields: {
     controller: { doc: "The controller id." },

@@ -12,7 +12,18 @@ export const ipam = defineKind({
   lifecycle: "collection",
   identity: ["ipam"],
   ...restCalls("/cluster/sdn/ipams", "/cluster/sdn/ipams/{ipam}"),
-  hooks: "sdn-ipam",
+  // Which options each type takes and needs (pve-network's *Plugin.pm `options()`; the schema lists them flat).
+  variants: {
+    field: "type",
+    accepts: {
+      netbox: ["url", "token", "fingerprint"],
+      phpipam: ["url", "token", "section", "fingerprint"],
+    },
+    requires: {
+      netbox: ["url", "token"],
+      phpipam: ["url", "token", "section"],
+    },
+  },
   commit: SDN_COMMIT,
   fields: {
     ipam: { doc: "The IPAM id." },

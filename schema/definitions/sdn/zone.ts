@@ -14,7 +14,23 @@ export const zone = defineKind({
   lifecycle: "collection",
   identity: ["zone"],
   ...restCalls("/cluster/sdn/zones", "/cluster/sdn/zones/{zone}"),
-  hooks: "sdn-zone",
+  // Which options each type takes and needs (pve-network's *Plugin.pm `options()`; the schema lists them flat).
+  variants: {
+    field: "type",
+    accepts: {
+      vlan: ["bridge"],
+      qinq: ["bridge", "tag", "vlan-protocol"],
+      vxlan: ["peers", "fabric", "vxlan-port"],
+      evpn: ["fabric", "vxlan-port", "controller", "vrf-vxlan", "exitnodes", "exitnodes-local-routing", "exitnodes-primary", "advertise-subnets", "disable-arp-nd-suppression", "rt-import", "mac", "secondary-controllers"],
+      faucet: ["dp-id"],
+    },
+    requires: {
+      vlan: ["bridge"],
+      qinq: ["bridge", "tag"],
+      vxlan: ["peers|fabric"],
+      evpn: ["controller", "vrf-vxlan"],
+    },
+  },
   commit: SDN_COMMIT,
   fields: {
     zone: { doc: "The zone id (letters and digits, at most 8 characters)." },
