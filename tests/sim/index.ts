@@ -15,7 +15,7 @@ import { createClock } from "./core/clock";
 import type { FaultRule } from "./core/faults";
 import { FaultInjector, loadFaultFile } from "./core/faults";
 import { setPrivilegeCheck } from "./core/formats";
-import type { LockTimeouts } from "./core/locks";
+import type { LockTimeouts, LockUsage } from "./core/locks";
 import { LockManager } from "./core/locks";
 import { PermissionEngine } from "./core/permissions";
 import { createPrng } from "./core/prng";
@@ -32,6 +32,7 @@ import { models as stateModels } from "./models";
 export type { FaultAction, FaultRule } from "./core/faults";
 export type { SimClock } from "./core/clock";
 export type { WorkerUsage } from "./core/workers";
+export type { LockUsage } from "./core/locks";
 export { PRIVILEGES, BUILTIN_ROLES, isPrivilege } from "./access/privileges";
 export { totpCode } from "./core/tickets";
 
@@ -57,7 +58,10 @@ export interface SimulatorOptions {
   taskDurationMs?: number;
   /** Duration of one task (ms) when its model sets none; undefined falls back to `taskDurationMs`. */
   taskDuration?: (task: { node: string; type: string; id: string }) => number | undefined;
-  /** How long every request holds its worker before its handler runs, in ms (default 0). */
+  /**
+   * Handler time of every request in ms (default 0), spent holding its worker and, when the
+   * handler takes a lock (a write to a cluster file or guest), holding that lock as on PVE.
+   */
   serviceMs?: number;
   /** Workers per node and daemon (pveproxy/pvedaemon; default 3). */
   workersPerNode?: number;
@@ -89,6 +93,8 @@ export interface Simulator {
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
   /** How long each worker pool has been busy so far: the server-side work, for benchmarks. */
   workerUsage(): WorkerUsage[];
+  /** How long each lock was held so far: writes under one lock are one chain, for benchmarks. */
+  lockUsage(): LockUsage[];
   /** When a task stopped (`performance.now()` of this process), undefined while it runs. */
   taskEndedAt(upid: string): number | undefined;
   close(): Promise<void>;
@@ -178,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
     requests,
     workerUsage: () => workers.usage(),
+    lockUsage: () => locks.usage(),
     taskEndedAt: (upid) => tasks.get(upid)?.endedAtMs,
     close: () =>
       new Promise<void>((resolve) => {

@@ -62,6 +62,28 @@ describe("capacity", () => {
   });
 });
 
+describe("handler time", () => {
+  it("is spent holding the handler's cluster-file lock, so writes to one file run one at a time as on PVE", async () => {
+    const serviceMs = 40;
+    const timed = await startSimulator({ apiToken: TEST_TOKEN, authFailureDelayMs: 0, serviceMs });
+    try {
+      const auth = { token: TEST_TOKEN };
+      await raw(timed, "GET", "/version", { auth });
+      expect(timed.lockUsage()).toEqual([]); // a read takes no lock
+      const replies = await Promise.all(["ga", "gb"].map((groupid) => raw(timed, "POST", "/access/groups", { auth, form: { groupid } })));
+      expect(replies.map((r) => r.status)).toEqual([200, 200]);
+      const [userCfg, ...others] = timed.lockUsage();
+      expect(others).toEqual([]);
+      expect(userCfg).toMatchObject({ lockId: "file-user_cfg", acquired: 2 });
+      // Both handlers' time was spent under the lock, one after the other (timers never fire
+      // more than a millisecond early; no upper bound is asserted).
+      expect(userCfg?.heldMs).toBeGreaterThanOrEqual(2 * serviceMs - 2);
+    } finally {
+      await timed.close();
+    }
+  });
+});
+
 describe("faults", () => {
   it("injects a proxy status with an empty body", async () => {
     sim().faults.add({ path: "/version", times: 1, action: { type: "status", status: 595, message: "No route to host" } });

@@ -3,7 +3,7 @@
  * `file-user_cfg`, `domain-sdn`) and guest flocks (`lock-100.conf`, `pve-config-100.lock`).
  */
 import { SimError } from "../types";
-import { takeFault } from "./request-scope";
+import { spendServiceTime, takeFault } from "./request-scope";
 
 /** Lock acquisition timeouts in ms (PVE: 10 s for both). */
 export interface LockTimeouts {
@@ -29,9 +29,17 @@ export function lockTimeoutMessage(lockId: string): string {
   return isCfsLock(lockId) ? `cfs-lock '${lockId}' error: got lock request timeout` : `can't lock file '${flockPath(lockId)}' - got timeout`;
 }
 
+/** How long one lock was held in all: writes under one lock run one at a time on PVE too. */
+export interface LockUsage {
+  lockId: string;
+  acquired: number;
+  heldMs: number;
+}
+
 /** FIFO mutexes keyed by lock id. */
 export class LockManager {
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly held = new Map<string, LockUsage>();
 
   constructor(private readonly timeouts: LockTimeouts) {}
 
@@ -56,11 +64,22 @@ export class LockManager {
       void previous.then(release);
       throw new SimError(500, lockTimeoutMessage(lockId));
     }
+    const since = performance.now();
     try {
+      await spendServiceTime(); // the handler's work happens under its lock
       return await fn();
     } finally {
+      const usage = this.held.get(lockId) ?? { lockId, acquired: 0, heldMs: 0 };
+      usage.acquired++;
+      usage.heldMs += performance.now() - since;
+      this.held.set(lockId, usage);
       release();
       if (this.tails.get(lockId) === tail) this.tails.delete(lockId);
     }
+  }
+
+  /** How long each lock was held so far (the server's own serialization, for benchmarks). */
+  usage(): LockUsage[] {
+    return [...this.held.values()].map((u) => ({ ...u }));
   }
 }

@@ -1,14 +1,18 @@
 /**
  * Per-request state that must reach code the handler calls (task start, locks) without
- * threading it through the model contract: the faults that hit this request.
+ * threading it through the model contract: the faults that hit this request, and the handler
+ * time it has yet to spend.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { sleep } from "./clock";
 import type { FaultAction } from "./faults";
 
 /** What the current request carries down into the core's services. */
 export interface RequestScope {
   /** Faults not yet consumed; services remove the ones they apply. */
   readonly faults: FaultAction[];
+  /** Handler time (ms) not yet spent: see {@link spendServiceTime}. */
+  serviceMs: number;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -26,4 +30,17 @@ export function takeFault<K extends FaultAction["type"]>(type: K): Extract<Fault
   if (i < 0) return undefined;
   const [hit] = faults.splice(i, 1);
   return hit as Extract<FaultAction, { type: K }>;
+}
+
+/**
+ * Spends the current request's handler time, once. PVE's handlers do their real work (read,
+ * change and write a cluster file through pmxcfs) inside the file's lock, so a handler that takes
+ * a lock spends it there, holding the lock; one that takes none spends it after its work.
+ */
+export async function spendServiceTime(): Promise<void> {
+  const scope = storage.getStore();
+  if (!scope || scope.serviceMs <= 0) return;
+  const ms = scope.serviceMs;
+  scope.serviceMs = 0;
+  await sleep(ms);
 }

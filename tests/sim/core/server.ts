@@ -15,7 +15,7 @@ import { collectParams } from "./params";
 import type { PermissionEngine } from "./permissions";
 import { permissionDenied } from "./permissions";
 import type { HandlerRegistry } from "./registry";
-import { runInScope } from "./request-scope";
+import { runInScope, spendServiceTime } from "./request-scope";
 import { send, sendData, sendEarlyError, sendError } from "./respond";
 import { matchRoute, schemaMethod } from "./schema";
 import type { TicketSigner } from "./tickets";
@@ -162,9 +162,12 @@ async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
   const release = await deps.workers.acquire(node, Boolean(def.protected));
   const run = async (): Promise<unknown> => {
     try {
-      if (deps.serviceMs > 0) await sleep(deps.serviceMs);
       const params = validateParams(def.parameters ?? {}, raw, Boolean(def.additionalParameters));
-      return await runInScope({ faults: input.faults }, () => handler({ method, template: match.template, path: relPath, params, auth }, deps.ctx));
+      return await runInScope({ faults: input.faults, serviceMs: deps.serviceMs }, async () => {
+        const result = await handler({ method, template: match.template, path: relPath, params, auth }, deps.ctx);
+        await spendServiceTime(); // unless a lock already spent it
+        return result;
+      });
     } finally {
       release();
     }
