@@ -8,13 +8,13 @@
  */
 import buildPackage from "../tests/setup/build-package";
 import { newStack, type Declared } from "../tests/e2e/harness";
-import type { LockUsage, SimulatorOptions, WorkerUsage } from "../tests/sim";
+import type { LockUsage, WorkerUsage } from "../tests/sim";
 import type { BenchArgs } from "./args";
 import { verdict, type Report } from "./report";
+import { PVE_LIKE } from "./sim";
 import { elapsed, fmt, ratio } from "./stats";
 
-/** A LAN round trip outside the worker, and PVE's handler time inside it. */
-const SIM: SimulatorOptions = { nodes: 3, latencyMs: 2, serviceMs: 25, workersPerNode: 3 };
+const SIM = PVE_LIKE;
 
 /** `n` resources: users, pools, ACLs and firewall aliases in turn (the issue's mix). */
 export function stackOf(n: number): Declared[] {
