@@ -8,7 +8,7 @@ import { parseVersion, probeParams, probeResult, type PveVersion } from "./capab
 import { encodePath, type PveParams } from "./encode";
 import { PveApiError, type HttpMethod } from "./errors";
 import { toPveError, Transport } from "./http";
-import { lockKeyFor, nodeOf } from "./lock-keys";
+import { lockKeyFor, nodeOf, runsInDaemon } from "./lock-keys";
 import { normalizeOptions, type NormalizedOptions, type ProxmoxClientOptions } from "./options";
 import { Scheduler } from "./queues";
 import { createRedactor, type Redactor } from "./redact";
@@ -113,7 +113,7 @@ export class ProxmoxClient {
     try {
       return await this.#scheduler.run(
         nodeOf(path),
-        method !== "GET",
+        runsInDaemon(method, path),
         lockKey,
         () => this.#authenticated<T>(method, path, params, options),
         options.signal,

@@ -8,4 +8,4 @@ export type { PveParams, PveParamValue } from "./encode";
 export { parseUpid, isUpid, type Upid } from "./upid";
 export type { TaskResult, WaitForTaskOptions } from "./tasks";
 export type { PveVersion } from "./capabilities";
-export { lockKeyFor, nodeOf } from "./lock-keys";
+export { lockKeyFor, nodeOf, runsInDaemon } from "./lock-keys";

@@ -1,10 +1,12 @@
 /**
- * Which node queue a path belongs to, and which lock key a write takes.
+ * Which node queue a path belongs to, which of the node's daemons serves it, and which lock key
+ * a write takes.
  * Writes with the same key never run in parallel: they would fight over one guest config or one
  * cluster file (digest conflicts and `cfs-lock` timeouts otherwise).
  */
 import type { HttpMethod } from "./errors";
 import type { PveParams } from "./encode";
+import { DAEMON_READ_TEMPLATES } from "./daemon-reads";
 
 /** The queue name for cluster-level paths (everything not under `/nodes/{node}`). */
 export const CLUSTER_QUEUE = "cluster";
@@ -17,6 +19,24 @@ function segments(path: string): string[] {
 export function nodeOf(path: string): string {
   const s = segments(path);
   return s[0] === "nodes" && s[1] !== undefined ? s[1] : CLUSTER_QUEUE;
+}
+
+// Daemon-served GET templates by segment count; null stands for a `{param}` segment.
+const daemonReads = new Map<number, (string | null)[][]>();
+for (const template of DAEMON_READ_TEMPLATES) {
+  const parts = segments(template).map((s) => (s.startsWith("{") ? null : s));
+  daemonReads.set(parts.length, [...(daemonReads.get(parts.length) ?? []), parts]);
+}
+
+/**
+ * Whether pvedaemon (3 workers per node, shared with every write and the GUI) serves the call
+ * rather than pveproxy: every write, and the GETs the schema marks `protected` (task status and
+ * log, guest status, storage content, /access/users, ...). Such reads take the node's write slots.
+ */
+export function runsInDaemon(method: HttpMethod, path: string): boolean {
+  if (method !== "GET") return true;
+  const s = segments(path);
+  return daemonReads.get(s.length)?.some((t) => t.every((part, i) => part === null || part === s[i])) ?? false;
 }
 
 // Cluster-level prefixes and the config file (or lock domain) their writes change.

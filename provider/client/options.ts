@@ -28,9 +28,12 @@ export interface ProxmoxClientOptions {
   timeoutMs?: number;
   /** Global cap on requests in flight. Default 16. */
   maxConcurrency?: number;
-  /** Per-node cap on writes in flight (PVE has 3 pvedaemon workers per node). Default 2. */
+  /**
+   * Per-node cap on calls pvedaemon serves (writes, and the reads PVE marks protected such as task
+   * status) in flight: PVE has 3 pvedaemon workers per node, and one stays free for others. Default 2.
+   */
   nodeWriteConcurrency?: number;
-  /** Per-node cap on reads in flight. Default 6. */
+  /** Per-node cap on the other reads (served by pveproxy) in flight. Default 6. */
   nodeReadConcurrency?: number;
   /** How often a failed request is repeated, only where that is safe. Default 3. */
   retries?: number;

@@ -1,6 +1,7 @@
 /**
- * Concurrency that PVE survives: a global cap, per-node read and write caps (3 pvedaemon workers
- * per node), and a keyed lock for writes to the same guest or cluster file. The caps are
+ * Concurrency that PVE survives: a global cap, per-node caps for the calls pveproxy serves and for
+ * those pvedaemon serves (3 workers per node: writes and protected reads), and a keyed lock for
+ * writes to the same guest or cluster file. The caps are
  * p-queues; the keyed lock is a FIFO mutex per key (below). Order of acquisition is always
  * lock → node → global, so no request waits for a lock while holding a slot that the lock holder
  * needs.
@@ -16,8 +17,10 @@ export interface SchedulerLimits {
 }
 
 interface NodeQueues {
-  read: PQueue;
-  write: PQueue;
+  /** Calls pveproxy serves itself. */
+  proxy: PQueue;
+  /** Calls pvedaemon serves: writes and protected reads. */
+  daemon: PQueue;
 }
 
 function abortError(signal: AbortSignal): Error {
@@ -95,8 +98,8 @@ export class Scheduler {
     let queues = this.#nodes.get(node);
     if (!queues) {
       queues = {
-        read: new PQueue({ concurrency: this.#limits.nodeReadConcurrency }),
-        write: new PQueue({ concurrency: this.#limits.nodeWriteConcurrency }),
+        proxy: new PQueue({ concurrency: this.#limits.nodeReadConcurrency }),
+        daemon: new PQueue({ concurrency: this.#limits.nodeWriteConcurrency }),
       };
       this.#nodes.set(node, queues);
     }
@@ -115,11 +118,11 @@ export class Scheduler {
     }
   }
 
-  /** Runs one request: under `lockKey` (if any), then a node read/write slot, then a global slot. */
-  run<T>(node: string, write: boolean, lockKey: string | null, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** Runs one request: under `lockKey` (if any), then a node proxy/daemon slot, then a global slot. */
+  run<T>(node: string, daemon: boolean, lockKey: string | null, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const options = signal ? { signal } : {};
     const queues = this.#node(node);
-    const slot = (): Promise<T> => (write ? queues.write : queues.read).add(() => this.#global.add(fn, options), options);
+    const slot = (): Promise<T> => (daemon ? queues.daemon : queues.proxy).add(() => this.#global.add(fn, options), options);
     if (lockKey === null || this.#held.getStore()?.has(lockKey)) return slot();
     // A single request issues no nested requests (a login bypasses the scheduler), so it needs
     // no async-context entry for its key: the mutex alone keeps same-key writes apart.

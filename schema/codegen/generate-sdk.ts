@@ -6,12 +6,16 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync
 import { dirname, join, relative } from "node:path";
 import { definitions } from "../definitions";
 import { reads } from "../reads";
+import { emitDaemonReads } from "./emit-daemon-reads";
 import { BANNER, emitKind, emitRead } from "./emit";
 
 /** File name for a class or function: `ApiToken` → `api-token`. */
 function fileName(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
+
+/** The generated file outside `sdk/`: the client's facts from the schema. */
+const DAEMON_READS = "provider/client/daemon-reads.ts";
 
 /** Every generated file, by path relative to the package root. */
 export function generateSdk(): Map<string, string> {
@@ -34,6 +38,7 @@ export function generateSdk(): Map<string, string> {
     } else rootExports.push(...lines);
   }
   files.set("sdk/index.ts", `${BANNER}${rootExports.join("\n")}\n`);
+  files.set(DAEMON_READS, emitDaemonReads());
   return files;
 }
 

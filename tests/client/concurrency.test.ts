@@ -133,6 +133,33 @@ describe("concurrency limits", () => {
   });
 });
 
+describe("daemon slots", () => {
+  test("reads PVE marks protected (task status and log) share the node's daemon slots with writes; other reads do not", async () => {
+    const daemonGroup = (req: Seen): string[] => {
+      const daemon = req.method !== "GET" || /\/tasks\/[^/]+\/(status|log)$/.test(pathOf(req));
+      return [daemon ? "pve1:daemon" : "pve1:proxy"];
+    };
+    const gate = await startGate(daemonGroup);
+    try {
+      const client = clientFor(gate.server, { nodeWriteConcurrency: 2, nodeReadConcurrency: 6 });
+      const upid = "UPID:pve1:000A1B2C:0153F0E1:66F1A2B3:aptupdate::root@pam:";
+      const jobs = [
+        ...Array.from({ length: 3 }, () => client.get(`/nodes/pve1/tasks/${upid}/status`)),
+        ...Array.from({ length: 2 }, () => client.get(`/nodes/pve1/tasks/${upid}/log`)),
+        client.post("/nodes/pve1/apt/update"),
+        ...Array.from({ length: 4 }, () => client.get("/nodes/pve1/status")),
+      ];
+      await vi.waitFor(() => expect([gate.max.get("pve1:daemon"), gate.max.get("pve1:proxy")]).toEqual([2, 4]), { timeout: 10_000, interval: 5 });
+      gate.open();
+      await Promise.all(jobs);
+      expect(gate.max.get("pve1:daemon")).toBe(2);
+      expect(gate.server.requests).toHaveLength(10);
+    } finally {
+      await gate.server.close();
+    }
+  });
+});
+
 describe("withLock", () => {
   test("holds the key across several requests; requests inside take it re-entrantly", async () => {
     const server = await startServer((_req, res) => reply(res, 200, { data: { digest: "d1" } }));

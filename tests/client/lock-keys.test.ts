@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { lockKeyFor, nodeOf } from "../../provider/client";
+import { lockKeyFor, nodeOf, runsInDaemon } from "../../provider/client";
 
 describe("nodeOf", () => {
   test.each([
@@ -48,4 +48,20 @@ describe("lockKeyFor", () => {
     expect(lockKeyFor("POST", "/nodes/pve1/qemu", { vmid: 105, name: "web" })).toBe("guest:105");
     expect(lockKeyFor("POST", "/nodes/pve1/lxc", { vmid: "106" })).toBe("guest:106");
   });
+});
+
+describe("runsInDaemon", () => {
+  test.each<[string, string, boolean]>([
+    ["GET", "/nodes/pve2/tasks/UPID:pve2:0001:0002:66F1A2B3:qmstart:100:root@pam:/status", true],
+    ["GET", "/nodes/pve2/tasks/UPID:pve2:0001:0002:66F1A2B3:qmstart:100:root@pam:/log", true],
+    ["GET", "/nodes/pve1/qemu/100/status/current", true],
+    ["GET", "/access/users", true],
+    ["GET", "/nodes/pve1/hosts", true],
+    ["GET", "/nodes/pve1/qemu/100/config", false],
+    ["GET", "/access/users/root@pam", false],
+    ["GET", "/version", false],
+    ["GET", "/nodes/pve1/tasks", false],
+    ["POST", "/access/users", true],
+    ["DELETE", "/pools/dev", true],
+  ])("%s %s → %s", (method, path, daemon) => expect(runsInDaemon(method as "GET", path)).toBe(daemon));
 });
