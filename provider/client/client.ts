@@ -161,6 +161,7 @@ export class ProxmoxClient {
         pollIntervalMs: this.#options.taskPollIntervalMs,
         maxPollIntervalMs: this.#options.taskPollMaxIntervalMs,
         durations: this.#taskDurations,
+        redact: this.#redact,
       },
       upid,
       options,

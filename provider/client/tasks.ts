@@ -6,6 +6,7 @@ import { z } from "zod";
 import { PveApiError } from "./errors";
 import type { PveParams } from "./encode";
 import { nextPollDelay } from "./poll-schedule";
+import { withExtraSecrets, type Redactor } from "./redact";
 import { parseUpid } from "./upid";
 
 /** The outcome of a successful task (`OK` or `WARNINGS: n`). */
@@ -33,6 +34,11 @@ export interface WaitForTaskOptions {
    * and frequent around it. Default: how long the last task of the same type took on this client.
    */
   expectedMs?: number;
+  /**
+   * Values the log must not show, e.g. the secret parameters of the call that started the task:
+   * lines, the error and `taskLog` carry them redacted. The client's own credentials always are.
+   */
+  secrets?: readonly string[];
 }
 
 /** What waitForTask needs from the client. */
@@ -42,6 +48,8 @@ export interface TaskDeps {
   maxPollIntervalMs: number;
   /** Remembered durations per task type (so the next task of that type is expected to take as long). */
   durations?: Map<string, number>;
+  /** The client's redactor: log lines pass through it before anyone sees them. */
+  redact: Redactor;
 }
 
 const TaskStatus = z.looseObject({ status: z.string(), exitstatus: z.string().optional() });
@@ -82,6 +90,7 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
   const { signal, onLog } = options;
   const log: string[] = [];
   const what = `task ${type}${id ? ` ${id}` : ""} on ${node}`;
+  const redact = withExtraSecrets(deps.redact, options.secrets ?? []);
 
   const readLog = async (): Promise<void> => {
     // limit=0 means "all lines from start"; `n` is 1-based, `start` 0-based.
@@ -90,8 +99,9 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     if (lines.length === 1 && lines[0]?.n === 1 && /^(no content|unable to open file)/.test(lines[0].t)) return;
     for (const { n, t } of lines) {
       if (n !== log.length + 1) continue; // overlap or gap: keep the count equal to the line number
-      log.push(t);
-      onLog?.(t);
+      const line = redact(t);
+      log.push(line);
+      onLog?.(line);
     }
   };
 
@@ -108,7 +118,7 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
     if (onLog || status.status !== "running") await readLog();
     if (status.status !== "running") {
-      const exitstatus = status.exitstatus ?? "unexpected status";
+      const exitstatus = redact(status.exitstatus ?? "unexpected status");
       const warnings = successWarnings(exitstatus);
       if (warnings !== null) {
         // Only successful runs teach the expected duration: a failure often ends early.

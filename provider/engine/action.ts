@@ -4,7 +4,7 @@
  * runs it again when an input or one of its `triggers` changes (the diff asks for a replacement).
  */
 import { type KindDefinition, chosenCall } from "../../schema/define";
-import { type EngineApi, errorKind } from "./api";
+import { type EngineApi, errorKind, taskWaitOptions } from "./api";
 import { PartialCreateError } from "./partial";
 import { callParams } from "./calls";
 import { fillPath, identityOf } from "./identity";
@@ -19,12 +19,13 @@ export async function runAction(def: KindDefinition, api: EngineApi, inputs: Pro
   // The path segment an input chooses (a service's `restart`) is filled like the identity; the chosen
   // call names the schema method whose parameters go along.
   const call = chosenCall(def.create, def.pathChoice, identity[def.pathChoice?.param ?? ""] ?? "");
-  const result = await api.request(call.method, fillPath(def.create.path, identity), callParams(call, identity, fieldValues(def, inputs)));
+  const params = callParams(call, identity, fieldValues(def, inputs));
+  const result = await api.request(call.method, fillPath(def.create.path, identity), params);
   if (typeof result !== "string" || !result.startsWith("UPID:")) {
     throw new Error(`${def.namespace}.${def.name}: PVE did not start a task (answer: ${JSON.stringify(result)})`);
   }
   try {
-    const task = await api.waitForTask(result, options.onLog ? { onLog: options.onLog } : {});
+    const task = await api.waitForTask(result, taskWaitOptions(params, options.onLog));
     return { id: result, outs: { ...inputs, upid: result, exitStatus: task.exitstatus, warnings: task.warnings } };
   } catch (error) {
     // A task that failed did its damage and ended: the error stands. One we stopped watching

@@ -1,10 +1,24 @@
 /** The slice of the REST client that the lifecycle engine needs (so tests can drive it with anything). */
+import { secretParamValues } from "../client/redact";
+
 export type PveMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type WireParams = Record<string, string | number>;
 
 export interface EngineApi {
   request<T = unknown>(method: PveMethod, path: string, params?: WireParams): Promise<T>;
-  waitForTask(upid: string, options?: { onLog?: (line: string) => void }): Promise<{ exitstatus: string; warnings: number }>;
+  waitForTask(upid: string, options?: TaskWaitOptions): Promise<{ exitstatus: string; warnings: number }>;
+}
+
+/** What the engine tells a wait: where log lines go, and which values they must not show. */
+export interface TaskWaitOptions {
+  onLog?: (line: string) => void;
+  secrets?: readonly string[];
+}
+
+/** Wait options for the task a call with `params` started: its secret parameters stay out of the log. */
+export function taskWaitOptions(params: WireParams, onLog?: (line: string) => void): TaskWaitOptions {
+  const secrets = secretParamValues(params);
+  return { ...(onLog ? { onLog } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
 /** PVE errors the engine branches on; anything with a `kind` (the client's PveApiError) qualifies. */
@@ -26,7 +40,7 @@ export async function writeAndWait(
 ): Promise<unknown> {
   const result = await api.request(method, path, params);
   if (typeof result === "string" && result.startsWith("UPID:")) {
-    await api.waitForTask(result, onLog ? { onLog } : {});
+    await api.waitForTask(result, taskWaitOptions(params, onLog));
   }
   return result;
 }

@@ -12,7 +12,7 @@
  * client can slip an edit between our writes and our apply.
  */
 import type { CommitSpec } from "../../schema/define";
-import { type EngineApi, type WireParams } from "./api";
+import { type EngineApi, type WireParams, taskWaitOptions } from "./api";
 import { type Identity, fillPath } from "./identity";
 
 /** Counts per target, for tests and for the bound on reloads. */
@@ -123,7 +123,7 @@ export class CommitCoordinator {
       if (token !== undefined && spec.lock) params[spec.lock.tokenParam] = token;
       counts.commits += 1;
       const result = await api.request(spec.call.method, batch.target, params);
-      if (typeof result === "string" && result.startsWith("UPID:")) await api.waitForTask(result, onLog ? { onLog } : {});
+      if (typeof result === "string" && result.startsWith("UPID:")) await api.waitForTask(result, taskWaitOptions(params, onLog));
       batch.resolve();
     } catch (error) {
       batch.reject(new Error(`applying the staged changes (${spec.call.method} ${batch.target}) failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { describe, expect, test } from "vitest";
 import type { PveApiError } from "../../index";
-import { API, ORIGIN, rejection, tokenClient } from "./helpers";
+import { API, ORIGIN, TOKEN_SECRET, rejection, tokenClient } from "./helpers";
 import { useNock } from "./nock";
 
 useNock();
@@ -48,6 +48,20 @@ describe("waitForTask", () => {
     expect(error.taskLog?.at(-1)).toBe("TASK ERROR: interrupted by signal");
     expect(error.taskLog?.[0]).toBe("line 7");
     expect(error.message).toMatch(/^task vzdump 110 on pve2 failed: interrupted by signal\n/);
+  });
+
+  test("log lines, the exit status and the error carry neither the client's credentials nor the secrets it was given", async () => {
+    const passed = "s3cr3t-plugin-data";
+    nock(ORIGIN).get(`${BASE}/status`).reply(200, running).get(`${BASE}/status`).reply(200, stopped(`login with ${passed} failed`));
+    nock(ORIGIN)
+      .get(`${BASE}/log`).query({ start: "0", limit: "0" }).reply(200, lines(1, [`using token ${TOKEN_SECRET}`]))
+      .get(`${BASE}/log`).query({ start: "1", limit: "0" }).reply(200, lines(2, [`TASK ERROR: login with ${passed} failed`]));
+    const seen: string[] = [];
+    const error = (await rejection(tokenClient().waitForTask(UPID, { onLog: (l) => seen.push(l), secrets: [passed] }))) as PveApiError;
+    expect(seen).toEqual(["using token [redacted]", "TASK ERROR: login with [redacted] failed"]);
+    expect(error.taskLog).toEqual(seen);
+    expect(error.pveMessage).toBe("login with [redacted] failed");
+    expect(JSON.stringify({ message: error.message, error })).not.toMatch(new RegExp(`${passed}|${TOKEN_SECRET}`));
   });
 
   test("times out with kind timeout while the task keeps running", async () => {

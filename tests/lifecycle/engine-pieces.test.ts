@@ -1,6 +1,7 @@
 /** The general engine pieces kinds declare instead of hooks: rules, named formats, remote checks, deferred removal, assigned ids. */
 import { describe, expect, it } from "vitest";
 import { check, checkRemote, create, formatId, parseId, remove, type EngineApi, type PveMethod } from "../../provider/engine";
+import { taskWaitOptions } from "../../provider/engine/api";
 import { defineKind } from "../../schema/define";
 import { isCalendarEvent, resolveNamedFormat } from "../../schema/formats";
 import { unknownPrivileges } from "../../schema/facts/privileges";
@@ -134,5 +135,13 @@ describe("identity assigned by PVE", () => {
     expect(outs).toMatchObject({ userId: "alice@pve", entryId: "recovery", recoveryKeys: ["a-b", "c-d"] });
     expect(parseId(tfa, id)).toEqual({ userid: "alice@pve", id: "recovery" });
     expect(formatId(tfa, { userid: "alice@pve", id: "recovery" })).toBe(id);
+  });
+});
+
+describe("taskWaitOptions", () => {
+  it("keeps the secret parameters of the call that started a task out of its log, and passes the log sink", () => {
+    const onLog = (): void => undefined;
+    expect(taskWaitOptions({ node: "pve1", password: "hunter2-long", "eab-hmac-key": "k3y-value" }, onLog)).toEqual({ onLog, secrets: ["hunter2-long", "k3y-value"] });
+    expect(taskWaitOptions({ node: "pve1", force: 1 })).toEqual({});
   });
 });
