@@ -19,12 +19,12 @@ describe("nextPollDelay", () => {
     expect([undefined, 50, 75, 800, 1000].map((p) => nextPollDelay(plan, 0, p))).toEqual([50, 75, 113, 1000, 1000]);
   });
 
-  test("with an expected duration of 10 s: few polls before 8.8 s, every 250 ms around the end", () => {
+  test("with an expected duration of 10 s: few polls before 8.8 s, every 500 ms (5 %) around the end", () => {
     const times = pollTimes({ firstMs: 50, maxMs: 1000, expectedMs: 10_000, streaming: false }, 11_000);
     const before = times.filter((t) => t < 8800);
     const around = times.filter((t) => t >= 8800 && t <= 11_000);
     expect(before.length).toBeLessThanOrEqual(5);
-    expect(around.slice(1).map((t, i) => t - (around[i] ?? 0))).toEqual(around.slice(1).map(() => 250));
+    expect(around.slice(1).map((t, i) => t - (around[i] ?? 0))).toEqual(around.slice(1).map(() => 500));
   });
 
   test("streaming log lines keeps the gaps at most the maximum interval", () => {
@@ -32,10 +32,14 @@ describe("nextPollDelay", () => {
     expect(Math.max(...times.slice(1).map((t, i) => t - (times[i] ?? 0)))).toBeLessThanOrEqual(1000);
   });
 
-  test("overdue past the window: grows again from the dense interval up to the maximum", () => {
+  test("overdue past the window: grows ×1.5 from the dense interval up to a fifth of the time waited, at most 5× the maximum", () => {
     const plan = { firstMs: 50, maxMs: 1000, expectedMs: 1000, streaming: false };
     expect(nextPollDelay(plan, 5000, 50)).toBe(75);
-    expect(nextPollDelay(plan, 9000, 900)).toBe(1000);
+    expect(nextPollDelay(plan, 4000, 900)).toBe(1000); // a fifth of 4 s is below the maximum: the maximum
+    expect(nextPollDelay(plan, 9000, 900)).toBe(1350);
+    expect(nextPollDelay(plan, 9000, 1500)).toBe(1800);
+    expect(nextPollDelay(plan, 600_000, 4000)).toBe(5000);
+    expect(nextPollDelay({ ...plan, streaming: true }, 9000, 900)).toBe(1000); // log lines keep arriving in time
   });
 
   test("short expected tasks poll at the first interval", () => {
