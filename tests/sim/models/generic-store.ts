@@ -52,6 +52,8 @@ export interface CollectionSpec {
   readonly lockId: string;
   /** POST goes to the item template (metric servers, ACME plugins do this). */
   readonly createOnItem?: boolean;
+  /** DELETE of an id that does not exist succeeds silently (ACME plugins: PVE deletes without looking). */
+  readonly deleteMissingOk?: boolean;
   /** PVE's wording for a missing id on read/update/delete and a duplicate on create. */
   readonly messages: {
     readonly notFound: (id: string) => string | SimError;
@@ -147,6 +149,7 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       hooks.guard?.(req);
       const id = idOf(req);
       const record = store.get(id);
+      if (!record && spec.deleteMissingOk) return null;
       if (!record) throw asError((spec.messages.deleteNotFound ?? spec.messages.notFound)(id));
       if (hooks.remove?.(id, record, req) !== "keep") store.delete(id);
       hooks.written?.(req);

@@ -11,8 +11,8 @@ const hostsFile = (node: string): string =>
 /** Offsets (minutes east of UTC) for the few zones the simulator knows by name; others count as UTC. */
 const OFFSETS: Readonly<Record<string, number>> = { UTC: 0, "Europe/Vienna": 60, "Europe/Berlin": 60, "America/New_York": -300 };
 
-/** Registers the node singleton configs. */
-export function installNodeConfig(register: Register, ctx: SimContext): void {
+/** Registers the node singleton configs; returns each node's `/nodes/{node}/config` (for the ACME model). */
+export function installNodeConfig(register: Register, ctx: SimContext): (node: unknown) => FlatConfig {
   const dns = perNode(() => new FlatConfig({ search: "example.lan", dns1: "192.168.1.1" }));
   const options = perNode(() => new FlatConfig());
   const hosts = perNode((node) => ({ text: hostsFile(node) }));
@@ -46,4 +46,5 @@ export function installNodeConfig(register: Register, ctx: SimContext): void {
     timezone(req.params.node).zone = String(req.params.timezone);
     return null;
   });
+  return options;
 }

@@ -1,5 +1,10 @@
-/** Per-node state: DNS, hosts, node config, time, services, the staged network config, apt and certificates. */
+/**
+ * Per-node state: DNS, hosts, node config, time, services, the staged network config, apt and
+ * certificates; and ACME (`/cluster/acme` with it, since a node's order reads its accounts and plugins).
+ */
 import type { SimModel } from "../types";
+import { installAcme } from "./acme";
+import { installAcmeCertificates } from "./acme-certificates";
 import { installApt } from "./apt";
 import { installCertificates } from "./certificates";
 import { installNodeConfig } from "./node-config";
@@ -11,11 +16,12 @@ export function nodeModel(): SimModel {
   return {
     name: "node",
     install(register, ctx) {
-      installNodeConfig(register, ctx);
+      const nodeConfig = installNodeConfig(register, ctx);
       installNodeNetwork(register, ctx);
       installNodeServices(register, ctx);
       installApt(register, ctx);
-      installCertificates(register, ctx);
+      const certs = installCertificates(register, ctx);
+      installAcmeCertificates(register, ctx, { acme: installAcme(register, ctx), nodeConfig, certs });
     },
   };
 }
