@@ -64,6 +64,12 @@ export interface ReadCall {
    * looks before it creates and refuses a duplicate, so the identity stays unique.
    */
   readonly unique?: boolean;
+  /**
+   * The output (SDK name) that tells the object this resource made from another one at the same
+   * identity (a node's certificate is always `pveproxy-ssl.pem`; its names tell whose it is).
+   * A refresh that finds another value reports the object gone: it was replaced out of band.
+   */
+  readonly pin?: string;
 }
 
 /**
@@ -102,6 +108,11 @@ export interface PathChoice {
   readonly doc: string;
   /** The allowed values; `create.path` with `{param}` replaced by each must be a schema path. */
   readonly values: readonly [string, ...string[]];
+}
+
+/** Kinds that take `triggers`: actions (rerun) and collections whose update is an operation (rerun the update). */
+export function hasTriggers(spec: Pick<KindSpec, "lifecycle" | "updateOnTriggers">): boolean {
+  return spec.lifecycle === "action" || spec.updateOnTriggers === true;
 }
 
 /** The call with its chosen segment filled in (the call itself when it has no choice). */
@@ -155,6 +166,11 @@ export interface KindSpec {
    * `check` gives in preview instead of a bare "no such input".
    */
   readonly unsupported?: Readonly<Record<string, string>>;
+  /**
+   * A collection whose update call is an operation worth running again (an ACME certificate's
+   * renewal): the kind takes `triggers`, and a change of them runs the update call.
+   */
+  readonly updateOnTriggers?: boolean;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
 }
@@ -207,6 +223,10 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
   if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
+  if (spec.updateOnTriggers && (spec.lifecycle !== "collection" || !spec.update)) {
+    throw new Error(`${spec.namespace}.${spec.name}: updateOnTriggers needs a collection with an update call`);
+  }
+  if (spec.read?.pin && !spec.outputs?.[spec.read.pin]) throw new Error(`${spec.namespace}.${spec.name}: read.pin names no output '${spec.read.pin}'`);
   const choice = spec.pathChoice;
   if (choice && (spec.lifecycle !== "action" || !spec.identity.includes(choice.param))) {
     throw new Error(`${spec.namespace}.${spec.name}: a path choice needs an action whose identity names '${choice.param}'`);

@@ -7,8 +7,9 @@
 import type { PveErrorKind } from "./errors";
 
 /** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
-// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`); an IP set entry `no such IP/Network`.
-const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/, /^no such IP\/Network$/];
+// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`); an IP set entry `no such IP/Network`;
+// an ACME plugin `ACME plugin 'x' not defined` (ACMEPlugin.pm).
+const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/, /^no such IP\/Network$/, /^ACME plugin '[^']*' not defined/];
 
 /** Guest flocks, the config `lock:` property, and cfs-lock acquire timeouts: nothing was changed. */
 const LOCKED = [/can't lock file '[^']*' - got timeout/, /\b(?:VM|CT) is locked\b/, /got lock request timeout/];

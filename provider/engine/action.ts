@@ -14,6 +14,8 @@ import { type Props, fieldValues } from "./values";
 /** The input of every action that reruns it when its value changes. */
 export const TRIGGERS = "triggers";
 
+export { hasTriggers } from "../../schema/define";
+
 export async function runAction(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
   const identity = identityOf(def, inputs);
   // The path segment an input chooses (a service's `restart`) is filled like the identity; the chosen

@@ -1,6 +1,6 @@
 /** `check`: validates inputs against the kind's fields (from the official schema), per field. */
 import type { KindDefinition } from "../../schema/define";
-import { TRIGGERS } from "./action";
+import { TRIGGERS, hasTriggers } from "./action";
 import type { CheckFailure } from "./hooks";
 import { hooksOf } from "./hooks";
 import type { EngineApi } from "./api";
@@ -19,13 +19,13 @@ function issuePath(base: string, path: readonly PropertyKey[]): string {
 /** Validates known values; unknown values (preview) pass, since they are checked again at apply. */
 export function check(def: KindDefinition, news: Props): CheckResult {
   const failures: CheckFailure[] = [];
-  const isAction = def.lifecycle === "action";
+  const takesTriggers = hasTriggers(def);
   for (const key of Object.keys(news)) {
     if (key === PROVIDER_KEY || def.fieldsBySdkName.has(key)) continue;
-    if (isAction && key === TRIGGERS) {
+    if (takesTriggers && key === TRIGGERS) {
       const triggers = news[key];
       const valid = typeof triggers === "object" && triggers !== null && !Array.isArray(triggers);
-      if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: "must be a map of values whose change reruns the action" });
+      if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: def.lifecycle === "action" ? "must be a map of values whose change reruns the action" : "must be a map of values whose change runs the update again" });
       continue;
     }
     failures.push({ property: key, reason: def.unsupported?.[key] ?? `${def.namespace}.${def.name} has no input '${key}'` });

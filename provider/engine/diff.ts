@@ -5,7 +5,7 @@
 import type { SdkValue } from "../../schema/codecs";
 import type { KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
-import { TRIGGERS } from "./action";
+import { TRIGGERS, hasTriggers } from "./action";
 import { type Props, containsUnknown, isSet } from "./values";
 
 export interface DiffResult {
@@ -60,9 +60,9 @@ export function changedFields(def: KindDefinition, olds: Props, news: Props): Fi
   });
 }
 
-/** An action's `triggers` changed: run it again. */
-function triggersChanged(def: KindDefinition, olds: Props, news: Props): boolean {
-  if (def.lifecycle !== "action") return false;
+/** The `triggers` changed: an action runs again, a collection with {@link KindDefinition.updateOnTriggers} runs its update. */
+export function triggersChanged(def: KindDefinition, olds: Props, news: Props): boolean {
+  if (!hasTriggers(def)) return false;
   const desired = news[TRIGGERS];
   return containsUnknown(desired) || JSON.stringify(desired ?? null) !== JSON.stringify(olds[TRIGGERS] ?? null);
 }
@@ -70,14 +70,15 @@ function triggersChanged(def: KindDefinition, olds: Props, news: Props): boolean
 export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult {
   const changed = changedFields(def, olds, news);
   const replaces = changed.filter((field) => field.replaceOnChange).map((field) => field.sdkName);
-  if (triggersChanged(def, olds, news)) replaces.push(TRIGGERS);
+  const triggered = triggersChanged(def, olds, news);
+  if (triggered && def.lifecycle === "action") replaces.push(TRIGGERS);
   replaces.sort();
   // When the identity stays, the old object must go before the new one can take its name.
   const identityChanges = changed.some((field) => field.identity);
   return {
-    changes: changed.length > 0 || replaces.length > 0,
+    changes: changed.length > 0 || replaces.length > 0 || triggered,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && !identityChanges,
-    changed: [...changed.map((field) => field.sdkName), ...(replaces.includes(TRIGGERS) ? [TRIGGERS] : [])],
+    changed: [...changed.map((field) => field.sdkName), ...(triggered ? [TRIGGERS] : [])],
   };
 }

@@ -5,13 +5,13 @@
 import type { ApiCall, KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { runAction } from "./action";
+import { TRIGGERS, hasTriggers, runAction } from "./action";
 import { PartialCreateError } from "./partial";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
 import { type CommitCoordinator, commits } from "./commit";
 import { serialized } from "./serial";
-import { changedFields } from "./diff";
+import { changedFields, triggersChanged } from "./diff";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityFor, identityOf, identityProps } from "./identity";
 import type { SdkValue } from "../../schema/codecs";
@@ -109,6 +109,7 @@ function outputsFrom(def: KindDefinition, identity: Identity, raw: Record<string
   for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {
     if (output.fromCreate && isSet(managed[sdkName])) outs[sdkName] = managed[sdkName];
   }
+  if (hasTriggers(def) && isSet(managed[TRIGGERS])) outs[TRIGGERS] = managed[TRIGGERS];
   return outs;
 }
 
@@ -203,6 +204,11 @@ async function adoptIfCreated(def: KindDefinition, api: EngineApi, identity: Ide
   return new PartialCreateError(`${label(def, id)} was created, but PVE's answer was lost: ${String(error)}`, id, inputs, [String(error)]);
 }
 
+/** A pinned output's value as comparable text (a list's order does not matter). */
+function pinText(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).sort().join(",") : String(value);
+}
+
 /**
  * Reads the object for refresh or import. `props` are the recorded outputs (refresh) or the
  * program's inputs (import): their fields are the ones this resource manages. Gone → empty id.
@@ -214,6 +220,10 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
   const identity = identityFor(def, id, props);
   const raw = await readRaw(def, api, identity);
   if (!raw) return { id: "", props: {} };
+  // Another object took this one's place (a certificate replaced by hand): the one this resource made is gone.
+  const pin = def.read?.pin;
+  const pinned = pin ? def.outputs?.[pin] : undefined;
+  if (pin && pinned && isSet(props[pin]) && pinText(raw[pinned.pveName]) !== pinText(props[pin])) return { id: "", props: {} };
   // Importing by id alone (no recorded state, no program inputs): adopt every field PVE reports.
   const byIdAlone =
     def.lifecycle === "singleton" ? !def.fieldList.some((field) => isSet(props[field.sdkName])) : Object.keys(recorded).length === 0;
@@ -254,6 +264,7 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
   }
   const values = fieldValues(def, news);
   const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
+  const triggered = triggersChanged(def, olds, news);
   // Changes the update call cannot carry go first, so that if PVE refuses them nothing else changed.
   const hooks = hooksOf(def);
   if (hooks.beforeUpdate) await hooks.beforeUpdate(api, identity, changed, news);
@@ -263,7 +274,7 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
     // and an update that replaces the whole object (a firewall alias) carries every managed field.
     const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
     const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
-    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra) {
+    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra || triggered) {
       await addressed(def, identity, async () => {
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);

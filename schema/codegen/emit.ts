@@ -1,5 +1,5 @@
 /** Emits TypeScript for the SDK from kind definitions and read specs (plain text, one job: printing). */
-import { type KindDefinition, chosenCall } from "../define";
+import { type KindDefinition, chosenCall, hasTriggers } from "../define";
 import type { FieldDef, FieldType } from "../fields";
 import type { ApiParam } from "../pve-schema";
 import { requireApiMethod } from "../pve-schema";
@@ -73,10 +73,11 @@ export function emitKind(def: KindDefinition): string {
   const objects = fields.map((f) => objectInterfaces(cls, f)).join("");
   const isAction = def.lifecycle === "action";
   const unsupported = Object.entries(def.unsupported ?? {});
-  const triggersDoc = docBlock(["Arbitrary values: when any of them changes, the action runs again."], "  ");
+  const takesTriggers = hasTriggers(def);
+  const triggersDoc = docBlock([isAction ? "Arbitrary values: when any of them changes, the action runs again." : "Arbitrary values: when any of them changes, the update runs again (see the description)."], "  ");
   const args = [
     ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
-    ...(isAction ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
+    ...(takesTriggers ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
     // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
     ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
   ].join("\n");
@@ -92,7 +93,7 @@ export function emitKind(def: KindDefinition): string {
   const secrets = [...fields.filter((f) => f.secret).map((f) => f.sdkName), ...outputs.filter(([, o]) => o.secret).map(([n]) => n)];
   const props = [
     ...fields.map((f) => (f.secret ? `      ${f.sdkName}: args?.${f.sdkName} === undefined ? undefined : pulumi.secret(args.${f.sdkName}),` : `      ${f.sdkName}: args?.${f.sdkName},`)),
-    ...(isAction ? ["      triggers: args?.triggers,"] : []),
+    ...(takesTriggers ? ["      triggers: args?.triggers,"] : []),
     ...unsupported.map(([name]) => `      ${name}: args?.${name},`),
     ...outputs.map(([name]) => `      ${name}: undefined,`),
   ].join("\n");

@@ -8,6 +8,7 @@ import { realm } from "./access/realm";
 import { realmSync } from "./access/realm-sync";
 import { tfa } from "./access/tfa";
 import { user } from "./access/user";
+import { acmeAccount, acmePlugin } from "./cluster/acme";
 import { backupJob } from "./cluster/backup-job";
 import { options } from "./cluster/options";
 import { pool } from "./cluster/pool";
@@ -17,6 +18,7 @@ import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-opt
 import { storage } from "./storage/storage";
 import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
+import { acmeCertificate } from "./node/acme";
 import { aptUpdate } from "./node/apt";
 import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
@@ -42,6 +44,8 @@ export const definitions: readonly KindDefinition[] = [
   options,
   backupJob,
   replicationJob,
+  acmeAccount,
+  acmePlugin,
   firewallClusterOptions,
   storage,
   zone,
@@ -64,6 +68,7 @@ export const definitions: readonly KindDefinition[] = [
   networkInterface,
   aptUpdate,
   customCertificate,
+  acmeCertificate,
   serviceAction,
 ];
 

@@ -240,6 +240,36 @@ export const reads: readonly ReadSpec[] = [
     ],
   },
   {
+    namespace: "cluster",
+    name: "getAcmeDirectories",
+    description: "The ACME directories PVE knows by name (`GET /cluster/acme/directories`): Let's Encrypt V2 and its staging.",
+    path: "/cluster/acme/directories",
+    args: [],
+  },
+  {
+    namespace: "cluster",
+    name: "getAcmeMeta",
+    description:
+      "An ACME directory's metadata (`GET /cluster/acme/meta`): its Terms of Service URL (the value " +
+      "`cluster.AcmeAccount`'s `tosUrl` accepts), website, CAA identities and whether it requires External Account Binding.",
+    path: "/cluster/acme/meta",
+    args: [{ pveName: "directory", sdkName: "directory", doc: "The directory URL (PVE's default: Let's Encrypt V2).", optional: true }],
+  },
+  {
+    namespace: "cluster",
+    name: "getAcmeAccounts",
+    description: "Lists the cluster's ACME accounts by name (`GET /cluster/acme/account`).",
+    path: "/cluster/acme/account",
+    args: [],
+  },
+  {
+    namespace: "cluster",
+    name: "getAcmeChallengeSchema",
+    description: "The DNS challenge plugin APIs PVE supports, with the fields each one's `data` takes (`GET /cluster/acme/challenge-schema`).",
+    path: "/cluster/acme/challenge-schema",
+    args: [],
+  },
+  {
     namespace: "",
     name: "getVersion",
     description: "The connected Proxmox VE's version (`GET /version`).",

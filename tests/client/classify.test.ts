@@ -15,6 +15,7 @@ describe("classify", () => {
     [{ status: 500, message: "Configuration file 'nodes/pve/qemu-server/999.conf' does not exist" }, "not-found"],
     [{ status: 500, message: "storage 'x' does not exist" }, "not-found"],
     [{ status: 500, message: "sdn 'zonea' zone not defined" }, "not-found"],
+    [{ status: 500, message: "ACME plugin 'cf1' not defined\n" }, "not-found"],
     [{ status: 500, message: "no such task" }, "not-found"],
     [{ status: 404, message: "No such tfa entry 'x'" }, "not-found"],
     [{ status: 500, message: "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout" }, "locked"],

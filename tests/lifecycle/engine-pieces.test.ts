@@ -1,6 +1,6 @@
 /** The general engine pieces kinds declare instead of hooks: rules, named formats, remote checks, deferred removal, assigned ids. */
 import { describe, expect, it } from "vitest";
-import { check, checkRemote, create, formatId, parseId, remove, type EngineApi, type PveMethod } from "../../provider/engine";
+import { check, checkRemote, create, diff, formatId, parseId, read, remove, update, type EngineApi, type PveMethod } from "../../provider/engine";
 import { taskWaitOptions } from "../../provider/engine/api";
 import { defineKind } from "../../schema/define";
 import { isCalendarEvent, resolveNamedFormat } from "../../schema/formats";
@@ -143,5 +143,37 @@ describe("taskWaitOptions", () => {
     const onLog = (): void => undefined;
     expect(taskWaitOptions({ node: "pve1", password: "hunter2-long", "eab-hmac-key": "k3y-value" }, onLog)).toEqual({ onLog, secrets: ["hunter2-long", "k3y-value"] });
     expect(taskWaitOptions({ node: "pve1", force: 1 })).toEqual({});
+  });
+});
+
+describe("triggers that run a collection's update again (updateOnTriggers)", () => {
+  const cert = definitionOf("node:AcmeCertificate");
+  const info = { filename: "pveproxy-ssl.pem", fingerprint: "AA", san: ["a.example.com"], notafter: 1 };
+
+  it("accepts triggers, and a change of them is an update (not a replacement) that runs the update call with every managed field", async () => {
+    expect(check(cert, { node: "pve1", triggers: { month: "1" } }).failures).toEqual([]);
+    expect(check(cert, { node: "pve1", triggers: "x" }).failures).toEqual([{ property: "triggers", reason: "must be a map of values whose change runs the update again" }]);
+    const olds = { node: "pve1", force: true, triggers: { month: "1" }, fingerprint: "AA", san: ["a.example.com"] };
+    const news = { node: "pve1", force: true, triggers: { month: "2" } };
+    expect(diff(cert, olds, news)).toMatchObject({ changes: true, replaces: [], changed: ["triggers"] });
+    expect(diff(cert, olds, { ...news, triggers: { month: "1" } })).toMatchObject({ changes: false });
+    const sent: string[] = [];
+    const api = fakeApi((method, _path, params) => {
+      if (method !== "GET") sent.push(`${method} ${JSON.stringify(params)}`);
+      return method === "GET" ? [{ ...info, fingerprint: "BB" }] : "UPID:pve1:0:0:0:acmerenew::root@pam:";
+    });
+    const { outs } = await update(cert, api, olds, news);
+    expect(sent).toEqual([`PUT ${JSON.stringify({ force: 1 })}`]);
+    expect(outs).toMatchObject({ fingerprint: "BB", triggers: { month: "2" } });
+  });
+
+  it("pins the certificate by its names: a renewal is adopted, another certificate means this one is gone", async () => {
+    const recorded = { node: "pve1", san: ["a.example.com"], fingerprint: "AA" };
+    const renewed = fakeApi(() => [{ ...info, fingerprint: "BB" }]);
+    expect((await read(cert, renewed, "pve1", recorded)).props).toMatchObject({ fingerprint: "BB" });
+    const replaced = fakeApi(() => [{ ...info, fingerprint: "CC", san: ["other.example.com"] }]);
+    expect(await read(cert, replaced, "pve1", recorded)).toEqual({ id: "", props: {} });
+    // Importing (nothing recorded) adopts whatever certificate the node has.
+    expect((await read(cert, replaced, "pve1", { node: "pve1" })).id).toBe("pve1");
   });
 });
