@@ -100,7 +100,8 @@ async function write(def: KindDefinition, api: EngineApi, call: ApiCall, identit
  * write-only values as desired (PVE never returns them), and outputs only a create returns.
  */
 function outputsFrom(def: KindDefinition, identity: Identity, raw: Record<string, unknown>, managed: Props): Props {
-  const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly);
+  // An identity field the read-back leaves out (an ACME account's name) is the one addressed, not the schema's default.
+  const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly && !(field.identity && !isSet(raw[field.pveName])));
   // A managed field PVE leaves out of its read-back has PVE's default (e.g. a TFA entry's `enable`).
   const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields, { defaults: true }) };
   for (const field of def.fieldList) {

@@ -53,7 +53,7 @@ export interface AcmeAccountArgs {
 }
 
 /**
- * An account at an ACME CA (`/cluster/acme/account`), used by nodes to order certificates. Creating it registers the account in an `acmeregister` task; a contact change is an `acmeupdate` task; deleting it deactivates the account at the CA (`acmedeactivate`). The name, directory, `tosUrl` and External Account Binding cannot change in place: a change registers a new account. In preview, the directory's metadata is checked: a CA with Terms of Service needs `tosUrl` (setting it is the agreement), one that requires External Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns.
+ * An account at an ACME CA (`/cluster/acme/account`), used by nodes to order certificates. Creating it registers the account in an `acmeregister` task; a contact change is an `acmeupdate` task; deleting it deactivates the account at the CA (`acmedeactivate`). The name, directory, `tosUrl` and External Account Binding cannot change in place: a change registers a new account. In preview, the directory's metadata is checked: a CA with Terms of Service needs `tosUrl` (setting it is the agreement), one that requires External Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns. PVE lets only `root@pam` manage ACME accounts, with its password: API tokens, even root's, are refused.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmeAccount`; import id `<name>`.
  */

@@ -177,3 +177,12 @@ describe("triggers that run a collection's update again (updateOnTriggers)", () 
     expect((await read(cert, replaced, "pve1", { node: "pve1" })).id).toBe("pve1");
   });
 });
+
+describe("an identity the read-back leaves out", () => {
+  it("keeps the addressed identity instead of the schema's default (an ACME account's name)", async () => {
+    const account = definitionOf("cluster:AcmeAccount");
+    const api = fakeApi(() => ({ directory: "https://acme-v02.api.letsencrypt.org/directory", account: { status: "valid", contact: ["mailto:a@example.com"] } }));
+    const { props } = await read(account, api, "main", { accountName: "main", contact: ["a@example.com"] });
+    expect(props).toMatchObject({ accountName: "main", contact: ["a@example.com"], status: "valid" });
+  });
+});

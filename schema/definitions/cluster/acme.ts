@@ -11,7 +11,8 @@ export const acmeAccount = defineKind({
     "deactivates the account at the CA (`acmedeactivate`). The name, directory, `tosUrl` and External Account " +
     "Binding cannot change in place: a change registers a new account. In preview, the directory's metadata is " +
     "checked: a CA with Terms of Service needs `tosUrl` (setting it is the agreement), one that requires External " +
-    "Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns.",
+    "Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns. PVE lets only " +
+    "`root@pam` manage ACME accounts, with its password: API tokens, even root's, are refused.",
   lifecycle: "collection",
   identity: ["name"],
   ...restCalls("/cluster/acme/account", "/cluster/acme/account/{name}"),
