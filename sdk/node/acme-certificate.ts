@@ -50,15 +50,15 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
    */
   declare public readonly node: pulumi.Output<string>;
   /**
-   * SHA-256 fingerprint of the certificate.
+   * SHA-256 fingerprint of the leaf certificate.
    */
   declare public readonly fingerprint: pulumi.Output<string>;
   /**
-   * The certificate's subject (`/CN=...`).
+   * The leaf certificate's subject (`/CN=.../O=...`).
    */
   declare public readonly subject: pulumi.Output<string>;
   /**
-   * The issuing CA.
+   * The leaf certificate's issuer.
    */
   declare public readonly issuer: pulumi.Output<string>;
   /**
@@ -70,7 +70,7 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
    */
   declare public readonly notAfter: pulumi.Output<number>;
   /**
-   * The subject alternative names: the ordered domains.
+   * The subject alternative names.
    */
   declare public readonly san: pulumi.Output<string[]>;
 

@@ -1,5 +1,6 @@
 /** A node's ACME certificate (`/nodes/{node}/certificates/acme/certificate`). */
 import { defineKind } from "../../define";
+import { CERTIFICATE_OUTPUTS, PROXY_CERTIFICATE } from "./certificates";
 
 const CERTIFICATE = "/nodes/{node}/certificates/acme/certificate";
 
@@ -21,7 +22,8 @@ export const acmeCertificate = defineKind({
   lifecycle: "collection",
   identity: ["node"],
   create: { method: "POST", path: CERTIFICATE },
-  read: { path: "/nodes/{node}/certificates/info", select: (item) => item["filename"] === "pveproxy-ssl.pem", pin: "san" },
+  // The names tell the certificate this resource ordered (or PVE renewed) from one set by hand.
+  read: { ...PROXY_CERTIFICATE, pin: "san" },
   // Renewal carries `force` whenever it is set: a renewal asked for by `triggers` must not be refused as not due.
   update: { method: "PUT", path: CERTIFICATE, whole: true },
   remove: { method: "DELETE", path: CERTIFICATE },
@@ -33,12 +35,5 @@ export const acmeCertificate = defineKind({
       doc: "Order over an existing custom certificate, and renew even when expiry is more than 30 days away.",
     },
   },
-  outputs: {
-    fingerprint: { pveName: "fingerprint", type: "string", doc: "SHA-256 fingerprint of the certificate." },
-    subject: { pveName: "subject", type: "string", doc: "The certificate's subject (`/CN=...`)." },
-    issuer: { pveName: "issuer", type: "string", doc: "The issuing CA." },
-    notBefore: { pveName: "notbefore", type: "number", doc: "Start of validity (Unix time)." },
-    notAfter: { pveName: "notafter", type: "number", doc: "End of validity (Unix time)." },
-    san: { pveName: "san", type: "list", doc: "The subject alternative names: the ordered domains." },
-  },
+  outputs: CERTIFICATE_OUTPUTS,
 });

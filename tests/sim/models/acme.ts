@@ -30,6 +30,9 @@ export const ACME_DIRECTORIES: readonly AcmeDirectory[] = [
 
 const DEFAULT_DIRECTORY = ACME_DIRECTORIES[0]?.url ?? "";
 
+/** The CA's URL prefix of a directory URL (`https://acme-v02.api.letsencrypt.org`). */
+const caBase = (url: string): string => url.replace(/\/directory$|\/[^/]*$/, "");
+
 /** The simulated CA behind a directory URL; an unknown one cannot be reached (no network here). */
 export function directoryOf(url: string): AcmeDirectory {
   const found = ACME_DIRECTORIES.find((d) => d.url === url);
@@ -180,7 +183,7 @@ function installAccounts(register: Register, ctx: SimContext, accounts: Map<stri
           log("Registering ACME account..");
           const registration = (): string => {
             const directory = directoryOf(url);
-            const newAccount = `${url.replace(/\/directory$|\/[^/]*$/, "")}/acme/new-acct`;
+            const newAccount = `${caBase(url)}/acme/new-acct`;
             // The CA's own refusals (RFC 8555 errors), as PVE's `fatal` reports them.
             if (directory.meta.termsOfService && !tos) return `POST to '${newAccount}' failed - Must agree to terms of service`;
             if (directory.meta.externalAccountRequired && typeof kid !== "string") return `POST to '${newAccount}' failed - External Account Binding is required`;
@@ -193,7 +196,7 @@ function installAccounts(register: Register, ctx: SimContext, accounts: Map<stri
             failure = error instanceof Error ? error.message.trim() : String(error);
           }
           if (failure) throw new Error(`Registration failed: ${failure}`);
-          const location = `${url.replace(/\/directory$|\/[^/]*$/, "")}/acme/acct/${randomInt(100_000_000, 999_999_999)}`;
+          const location = `${caBase(url)}/acme/acct/${randomInt(100_000_000, 999_999_999)}`;
           accounts.set(name, {
             directory: url,
             location,
