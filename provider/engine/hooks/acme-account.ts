@@ -25,8 +25,9 @@ export const acmeAccountHooks: KindHooks = {
     let meta: DirectoryMeta;
     try {
       meta = (await api.request<DirectoryMeta | null>("GET", "/cluster/acme/meta", { directory })) ?? {};
-    } catch (error) {
-      return [{ property: "directory", reason: `PVE cannot read the directory '${directory}': ${String(error)}` }];
+    } catch {
+      // PVE fetches the meta from the CA: when it cannot reach it now, the registration task reports it.
+      return [];
     }
     const failures = [];
     if (meta.termsOfService && !isSet(news["tosUrl"])) {
