@@ -3,7 +3,7 @@
  * that the official schema gives for its create and update methods. `defineKind` derives the
  * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
  */
-import { codecFor as codecForField, stringCodec } from "./codecs";
+import { base64KeyValueCodec, codecFor as codecForField, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
 import { describeParam, fieldSchema, fieldType } from "./fields";
 import { resolveNamedFormat } from "./formats";
@@ -264,7 +264,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       sdkName: override?.sdkName ?? toCamel(pveName),
       param,
       type,
-      codec: override?.single ? stringCodec : codecForField(param),
+      codec: override?.single ? stringCodec : override?.encoding === "base64-key-value" ? base64KeyValueCodec : codecForField(param),
       schema: fieldSchema(param, type),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,

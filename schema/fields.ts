@@ -25,6 +25,11 @@ export interface FieldOverride {
   single?: boolean;
   /** The field is required by this kind even though PVE marks it optional. */
   required?: boolean;
+  /**
+   * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
+   * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK.
+   */
+  encoding?: "base64-key-value";
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */
@@ -33,6 +38,7 @@ export type FieldType =
   | { kind: "number" }
   | { kind: "boolean" }
   | { kind: "list" }
+  | { kind: "map" }
   | { kind: "object"; keys: Readonly<Record<string, { type: FieldType; optional: boolean; pveName: string }>> };
 
 /** One field of a kind. */
@@ -65,6 +71,7 @@ function propertyKeyType(key: ApiPropertyKey): FieldType {
 
 /** The SDK type of an official parameter. */
 export function fieldType(param: ApiParam, override?: FieldOverride): FieldType {
+  if (override?.encoding === "base64-key-value") return { kind: "map" };
   if (isPropertyString(param)) {
     const keys: Record<string, { type: FieldType; optional: boolean; pveName: string }> = {};
     for (const [pveName, key] of Object.entries(param.format)) {
@@ -134,6 +141,12 @@ export function fieldSchema(param: ApiParam, type: FieldType): z.ZodType {
     return z.strictObject(shape);
   }
   if (type.kind === "list") return z.array(z.string().min(1));
+  if (type.kind === "map") {
+    return z.record(
+      z.string().regex(/^[^=\s]+$/, "a key must be a word without '=' or white space"),
+      z.string().regex(/^[^\n]*$/, "a value must be one line"),
+    );
+  }
   return scalarSchema(param);
 }
 

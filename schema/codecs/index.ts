@@ -158,6 +158,31 @@ function leafOf(pem: string): string {
   return block?.[1] === undefined ? pem.trim() : block[1].replace(/\s+/g, "");
 }
 
+/** `KEY=value` lines, base64-encoded on the wire (an ACME DNS plugin's `data`); a map of strings in the SDK. */
+export const base64KeyValueCodec: Codec = {
+  encode(value) {
+    const entries = typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
+    return Buffer.from(entries.map(([key, v]) => `${key}=${String(v)}\n`).join("")).toString("base64");
+  },
+  decode(wire) {
+    if (typeof wire === "object" && wire !== null && !Array.isArray(wire)) return wire as { [key: string]: SdkValue };
+    if (typeof wire !== "string" || wire === "") return undefined;
+    const map: { [key: string]: SdkValue } = {};
+    for (const line of Buffer.from(wire, "base64").toString("utf8").split("\n")) {
+      const eq = line.indexOf("=");
+      if (eq > 0) map[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    }
+    return map;
+  },
+  equal(a, b) {
+    const left = base64KeyValueCodec.decode(a) as Record<string, SdkValue> | undefined;
+    const right = base64KeyValueCodec.decode(b) as Record<string, SdkValue> | undefined;
+    if (!left || !right) return left === right;
+    const keys = Object.keys(left);
+    return keys.length === Object.keys(right).length && keys.every((key) => String(left[key]) === String(right[key]));
+  },
+};
+
 export function codecFor(param: ApiParam): Codec {
   if (param.format === "pem-certificate-chain") return pemChainCodec;
   if (isPropertyString(param)) return propertyStringCodec(param.format);

@@ -30,6 +30,8 @@ function plainType(type: FieldType, objectName: string): string {
       return "boolean";
     case "list":
       return "string[]";
+    case "map":
+      return "Record<string, string>";
     case "object":
       return objectName;
   }
@@ -38,6 +40,7 @@ function plainType(type: FieldType, objectName: string): string {
 function inputType(type: FieldType, objectName: string): string {
   if (type.kind === "list") return "pulumi.Input<pulumi.Input<string>[]>";
   if (type.kind === "object") return `pulumi.Input<${objectName}Args>`;
+  if (type.kind === "map") return "pulumi.Input<Record<string, pulumi.Input<string>>>";
   return `pulumi.Input<${plainType(type, objectName)}>`;
 }
 

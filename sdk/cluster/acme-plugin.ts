@@ -13,12 +13,12 @@ export interface AcmePluginArgs {
    */
   readonly api?: pulumi.Input<"1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi">;
   /**
-   * `dns`: the provider's settings, base64 of `KEY=value` lines (e.g. `CF_Token=...`). A secret.
+   * `dns`: the provider's settings, e.g. `{ CF_Token: "..." }` (the keys of `cluster.getAcmeChallengeSchema`). A secret.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `data`}
    */
-  readonly data?: pulumi.Input<string>;
+  readonly data?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Disable the plugin.
    *
@@ -55,7 +55,7 @@ export interface AcmePluginArgs {
 }
 
 /**
- * An ACME challenge plugin (`/cluster/acme/plugins`): `dns` plugins answer DNS-01 challenges through a DNS provider's API (`api`, e.g. `cf`, `ovh`, `pdns`; `cluster.getAcmeChallengeSchema` lists them with their fields); the built-in `standalone` plugin (HTTP-01 on port 80) always exists, so declaring it adopts it. `data` holds the provider's credentials as PVE wants them: the base64 encoding of `KEY=value` lines, e.g. `Buffer.from("CF_Token=...\nCF_Account_ID=...\n").toString("base64")`. PVE returns it on read, so it is a secret kept encrypted in the state, and a change made by hand shows as drift. Options of the other plugin type are rejected in preview.
+ * An ACME challenge plugin (`/cluster/acme/plugins`): `dns` plugins answer DNS-01 challenges through a DNS provider's API (`api`, e.g. `cf`, `ovh`, `pdns`; `cluster.getAcmeChallengeSchema` lists them with their fields); the built-in `standalone` plugin (HTTP-01 on port 80) always exists, so declaring it adopts it. `data` holds the provider's settings as a map (`{ CF_Token: "...", CF_Account_ID: "..." }`), sent to PVE as the base64 of `KEY=value` lines it stores. PVE returns it on read, so it is a secret kept encrypted in the state, and a change made by hand shows as drift. Options of the other plugin type are rejected in preview.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmePlugin`; import id `<id>`.
  */
@@ -70,12 +70,12 @@ export class AcmePlugin extends pulumi.dynamic.Resource {
    */
   declare public readonly api: pulumi.Output<"1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi" | undefined>;
   /**
-   * `dns`: the provider's settings, base64 of `KEY=value` lines (e.g. `CF_Token=...`). A secret.
+   * `dns`: the provider's settings, e.g. `{ CF_Token: "..." }` (the keys of `cluster.getAcmeChallengeSchema`). A secret.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `data`}
    */
-  declare public readonly data: pulumi.Output<string | undefined>;
+  declare public readonly data: pulumi.Output<Record<string, string> | undefined>;
   /**
    * Disable the plugin.
    *

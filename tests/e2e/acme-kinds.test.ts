@@ -50,8 +50,9 @@ const accountScenario: KindScenario = {
   auth: "ticket",
 };
 
-const TOKENS = ["CF_Token=first-secret-token-1a2b", "CF_Token=second-secret-token-3c4d", "OVH_AS=adopted-secret-5e6f"];
-const pluginData = (i: number): { $secret: string } => ({ $secret: b64(`${TOKENS[i]}\n`) });
+const TOKENS = ["first-secret-token-1a2b", "second-secret-token-3c4d", "adopted-secret-5e6f"];
+/** The plugin's settings as the SDK takes them: a map, sent to PVE as base64 of `KEY=value` lines. */
+const pluginData = (i: number): { $secret: Record<string, string> } => ({ $secret: i === 2 ? { OVH_AS: TOKENS[2] ?? "" } : { CF_Token: TOKENS[i] ?? "", CF_Account_ID: "acct-1" } });
 
 const pluginScenario: KindScenario = {
   namespace: "cluster",
@@ -62,12 +63,16 @@ const pluginScenario: KindScenario = {
   // A standalone (HTTP-01) plugin has no DNS API.
   invalid: { args: { pluginId: "web", type: "standalone", api: "cf" }, property: "api" },
   exists: (admin, a) => found(() => admin.get(`/cluster/acme/plugins/${String(a["pluginId"])}`)),
-  drift: { edit: (admin, a) => admin.put(`/cluster/acme/plugins/${String(a["pluginId"])}`, { "validation-delay": 5 }), keys: ["validationDelay"] },
+  // A token changed by hand is drift too (PVE returns the data), and stays secret.
+  drift: {
+    edit: (admin, a) => admin.put(`/cluster/acme/plugins/${String(a["pluginId"])}`, { "validation-delay": 5, data: b64("CF_Token=by-hand-secret-7a8b\n") }),
+    keys: ["data", "validationDelay"],
+  },
   existing: async (admin) => {
-    await admin.post("/cluster/acme/plugins", { id: "adopted", type: "dns", api: "ovh", data: b64(`${TOKENS[2]}\n`) });
+    await admin.post("/cluster/acme/plugins", { id: "adopted", type: "dns", api: "ovh", data: b64(`OVH_AS=${TOKENS[2]}\n`) });
     return { importId: "adopted", args: { pluginId: "adopted", type: "dns", api: "ovh", data: pluginData(2) } };
   },
-  secrets: [...TOKENS, ...TOKENS.map((t) => b64(`${t}\n`))],
+  secrets: [...TOKENS, b64(`OVH_AS=${TOKENS[2]}\n`), "by-hand-secret-7a8b"],
 };
 
 describe("cluster.AcmeAccount through the local engine", () => {

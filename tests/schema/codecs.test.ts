@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { booleanCodec, listCodec, numberCodec, propertyStringCodec, splitList } from "../../schema/codecs";
+import { base64KeyValueCodec, booleanCodec, listCodec, numberCodec, propertyStringCodec, splitList } from "../../schema/codecs";
+import { definitionOf } from "../../schema/definitions";
 import { apiMethod, isPropertyString } from "../../schema/pve-schema";
 
 describe("booleanCodec", () => {
@@ -60,5 +61,26 @@ describe("propertyStringCodec", () => {
     const tags = propertyStringCodec(tagStyle.format);
     expect(tags.decode("case-sensitive=1,shape=circle")).toEqual({ caseSensitive: true, shape: "circle" });
     expect(tags.encode({ caseSensitive: false, shape: "full" })).toBe("case-sensitive=0,shape=full");
+  });
+});
+
+describe("base64KeyValueCodec (an ACME DNS plugin's data)", () => {
+  const wire = Buffer.from("CF_Token=abc=def\nCF_Account_ID=42\n").toString("base64");
+  it("sends a map as base64 of KEY=value lines and reads it back as the map", () => {
+    expect(base64KeyValueCodec.encode({ CF_Token: "abc=def", CF_Account_ID: "42" })).toBe(wire);
+    expect(base64KeyValueCodec.decode(wire)).toEqual({ CF_Token: "abc=def", CF_Account_ID: "42" });
+    expect(base64KeyValueCodec.decode(Buffer.from("A=1\n\nB=2").toString("base64"))).toEqual({ A: "1", B: "2" });
+    expect(base64KeyValueCodec.decode("")).toBeUndefined();
+  });
+  it("compares maps, not their encoding (key order does not matter)", () => {
+    expect(base64KeyValueCodec.equal({ CF_Account_ID: "42", CF_Token: "abc=def" }, wire)).toBe(true);
+    expect(base64KeyValueCodec.equal({ CF_Token: "other" }, wire)).toBe(false);
+  });
+  it("is the typed map of cluster.AcmePlugin's data, checked key by key", () => {
+    const data = definitionOf("cluster:AcmePlugin").fieldsByPveName.get("data");
+    expect(data?.type).toEqual({ kind: "map" });
+    expect(data?.schema.safeParse({ CF_Token: "x" }).success).toBe(true);
+    expect(data?.schema.safeParse({ "CF Token": "x" }).success).toBe(false);
+    expect(data?.schema.safeParse({ CF_Token: "two\nlines" }).success).toBe(false);
   });
 });
