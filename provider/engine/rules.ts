@@ -1,7 +1,8 @@
 /**
- * Declarative cross-field rules of a kind (`oneOf`, `variants`), checked on known values. They
- * say in data what a hook would otherwise say in code: "exactly one of user, group or token",
- * "`path` is a field of directory storages only".
+ * Declarative cross-field rules of a kind (`oneOf`, `variants`, and the schema's `requires`),
+ * checked on known values. They say in data what a hook would otherwise say in code: "exactly one
+ * of user, group or token", "`path` is a field of directory storages only", "an EAB key id needs
+ * its HMAC key".
  */
 import type { KindDefinition, OneOf, Variants } from "../../schema/define";
 import type { CheckFailure } from "./hooks";
@@ -48,7 +49,22 @@ function checkVariants(def: KindDefinition, variants: Variants, news: Props): Ch
   return failures;
 }
 
+/** The schema's `requires`: a given field needs another one (PVE's validator refuses it alone). */
+function checkRequires(def: KindDefinition, news: Props): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const field of def.fieldList) {
+    const needed = field.param.requires ? def.fieldsByPveName.get(field.param.requires) : undefined;
+    if (!needed || !isSet(news[field.sdkName]) || isSet(news[needed.sdkName])) continue;
+    failures.push({ property: needed.sdkName, reason: `is required with ${field.sdkName}` });
+  }
+  return failures;
+}
+
 /** The failures of a kind's declarative rules. */
 export function checkRules(def: KindDefinition, news: Props): CheckFailure[] {
-  return [...(def.oneOf ?? []).flatMap((group) => checkOneOf(def, group, news)), ...(def.variants ? checkVariants(def, def.variants, news) : [])];
+  return [
+    ...(def.oneOf ?? []).flatMap((group) => checkOneOf(def, group, news)),
+    ...(def.variants ? checkVariants(def, def.variants, news) : []),
+    ...checkRequires(def, news),
+  ];
 }

@@ -186,3 +186,13 @@ describe("an identity the read-back leaves out", () => {
     expect(props).toMatchObject({ accountName: "main", contact: ["a@example.com"], status: "valid" });
   });
 });
+
+describe("the schema's requires", () => {
+  it("names the missing partner of a field that needs one (an EAB key id without its HMAC key)", () => {
+    const account = definitionOf("cluster:AcmeAccount");
+    const base = { accountName: "a", contact: ["a@example.com"], tosUrl: "https://ca.example/tos" };
+    expect(check(account, { ...base, eabKid: "kid" }).failures).toEqual([{ property: "eabHmacKey", reason: "is required with eabKid" }]);
+    expect(check(account, { ...base, eabHmacKey: "k" }).failures).toEqual([{ property: "eabKid", reason: "is required with eabHmacKey" }]);
+    expect(check(account, { ...base, eabKid: "kid", eabHmacKey: "k" }).failures).toEqual([]);
+  });
+});

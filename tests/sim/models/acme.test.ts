@@ -1,5 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { schemaMethod } from "../core/schema";
+import { validateParams } from "../core/validate";
 import { fakeSim, type FakeSim } from "./fake-context";
 import { nodeModel } from "./node";
 
@@ -210,5 +212,22 @@ describe("a node's ACME certificate", () => {
     expect(lastTask(s)).toMatchObject({ type: "acmerevoke", status: "OK" });
     expect(await proxyCert(s, "pve2")).toBeUndefined();
     await expect(s.call("DELETE", "/nodes/{node}/certificates/acme/certificate", { node: "pve2" })).rejects.toThrow(/No such file or directory/);
+  });
+});
+
+describe("EAB parameters through the simulator's schema validation", () => {
+  it("takes the EAB key id and HMAC key both or neither (the schema's `requires`)", () => {
+    const def = schemaMethod("POST", "/cluster/acme/account");
+    const errorsOf = (params: Record<string, unknown>): unknown => {
+      try {
+        validateParams(def?.parameters ?? {}, params, false);
+        return {};
+      } catch (error) {
+        return (error as { errors?: unknown }).errors;
+      }
+    };
+    expect(errorsOf({ contact: "a@example.com", "eab-kid": "kid" })).toEqual({ "eab-hmac-key": "missing property required by 'eab-kid'" });
+    expect(errorsOf({ contact: "a@example.com", "eab-hmac-key": "k" })).toEqual({ "eab-kid": "missing property required by 'eab-hmac-key'" });
+    expect(errorsOf({ contact: "a@example.com", "eab-kid": "kid", "eab-hmac-key": "k" })).toEqual({});
   });
 });
