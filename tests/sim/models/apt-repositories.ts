@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { SimContext, SimRequest } from "../types";
-import { pveDie } from "./config-text";
+import { assertDigest, pveDie } from "./config-text";
 import type { Register } from "./generic-store";
 import { perNode } from "./per-node";
 
@@ -142,13 +142,6 @@ function origin(r: Repository): string | undefined {
   return undefined;
 }
 
-/** `PVE::Tools::assert_if_modified` as proxmox-apt words it. */
-function assertDigest(files: readonly RepoFile[], given: unknown): void {
-  if (typeof given === "string" && given !== "" && given !== commonDigest(files)) {
-    throw pveDie("detected modified configuration - file changed by other user? Try again.");
-  }
-}
-
 const truthy = (value: unknown): boolean => value === true || value === 1 || value === "1" || value === "true";
 
 /** Registers GET/POST/PUT of `/nodes/{node}/apt/repositories`. */
@@ -178,10 +171,19 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
     };
   });
 
-  register("POST", template, (req) =>
+  /** A write under the node's lock, after proxmox-apt's digest check. */
+  const write = (change: (files: RepoFile[], req: SimRequest) => null) => (req: SimRequest) =>
     ctx.withLock(lockId(req), () => {
       const files = filesOf(req.params.node);
-      assertDigest(files, req.params.digest);
+      // proxmox-apt words a stale digest like PVE::Tools::assert_if_modified.
+      assertDigest(commonDigest(files), req.params.digest);
+      return change(files, req);
+    });
+
+  register(
+    "POST",
+    template,
+    write((files, req) => {
       const path = String(req.params.path);
       const file = files.find((f) => f.path === path);
       if (!file) throw pveDie(`invalid path - ${path}`);
@@ -193,10 +195,10 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
     }),
   );
 
-  register("PUT", template, (req) =>
-    ctx.withLock(lockId(req), () => {
-      const files = filesOf(req.params.node);
-      assertDigest(files, req.params.digest);
+  register(
+    "PUT",
+    template,
+    write((files, req) => {
       const handle = String(req.params.handle);
       const standard = STANDARD.find((s) => s.handle === handle);
       if (!standard) throw pveDie(`unknown repository handle '${handle}'`);
