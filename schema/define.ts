@@ -52,8 +52,9 @@ export interface Variants {
 /**
  * Where a list sits inside the object a read returns: the keys that lead to it, through nested
  * lists. `["standard-repos"]` is that key's list; `["files", "repositories"]` is every file's
- * repositories, each carrying its file's plain values (`path`) and, under `position`, its index in
- * its file (PVE addresses a repository by path + index).
+ * repositories. Each item carries the plain values of the objects above it (the response's
+ * `digest`, its file's `path`, which `address` can use) and, under `position`, its index in its
+ * file (PVE addresses a repository by path + index). `select` picks the kind's item.
  */
 export interface ListWithin {
   readonly keys: readonly [string, ...string[]];
@@ -227,6 +228,7 @@ export const ACTION_OUTPUTS: Readonly<Record<string, OutputSpec>> = {
 export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read) requireApiMethod("GET", spec.read.path);
   else if (spec.lifecycle !== "action") throw new Error(`${spec.namespace}.${spec.name}: a ${spec.lifecycle} kind needs a read call`);
+  if (spec.read?.within && !spec.read.select) throw new Error(`${spec.namespace}.${spec.name}: read.within needs a select`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
   if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);

@@ -12,19 +12,21 @@ function plainValues(item: Item): Item {
 
 /**
  * The items of the list `within` names in `response`, innermost level flattened: each item
- * carries its parents' plain values and, under `within.position`, its index in its own list.
+ * carries the plain values of every object above it (the response's `digest`, its file's `path`)
+ * and, under `within.position`, its index in its own list.
  * A missing key is an empty list.
  */
 export function itemsWithin(response: unknown, within: ListWithin): Item[] {
-  let level: Item[] = isItem(response) ? [{ ...response }] : [];
+  // Each object with the plain values of the objects above it (a nearer one's value wins).
+  let level: { item: Item; above: Item }[] = isItem(response) ? [{ item: response, above: {} }] : [];
   within.keys.forEach((key, depth) => {
     const innermost = depth === within.keys.length - 1;
-    level = level.flatMap((parent) => {
+    level = level.flatMap(({ item: parent, above }) => {
       const list = parent[key];
       if (!Array.isArray(list)) return [];
-      const inherited = depth === 0 ? {} : plainValues(parent);
-      return list.filter(isItem).map((item, i) => ({ ...inherited, ...item, ...(innermost && within.position ? { [within.position]: i } : {}) }));
+      const inherited = { ...above, ...plainValues(parent) };
+      return list.filter(isItem).map((item, i) => ({ item: innermost && within.position ? { ...item, [within.position]: i } : item, above: inherited }));
     });
   });
-  return level;
+  return level.map(({ item, above }) => ({ ...above, ...item }));
 }

@@ -36,7 +36,7 @@ export interface AptRepositoryArgs {
 }
 
 /**
- * Whether one configured APT repository of a node is enabled: the entry at `index` (from 0) of the file `path` (e.g. `/etc/apt/sources.list.d/pve-enterprise.sources`), as `GET /nodes/{node}/apt/repositories` lists them; PVE's `POST /nodes/{node}/apt/repositories` changes it. The entry must exist (add standard ones with `node.AptStandardRepository`); its types, URIs, suites and components are outputs. PVE has no call that removes a repository: deleting the resource disables the entry. Import id `<node>:<path>:<index>`.
+ * Whether one configured APT repository of a node is enabled: the entry at `index` (from 0) of the file `path` (e.g. `/etc/apt/sources.list.d/pve-enterprise.sources`), as `GET /nodes/{node}/apt/repositories` lists them; PVE's `POST /nodes/{node}/apt/repositories` changes it. The entry must exist (add standard ones with `node.AptStandardRepository`); its types, URIs, suites and components are outputs. PVE has no call that removes a repository: deleting the resource disables the entry. Writes carry the digest of the files as just read, so PVE refuses one if the files changed in between. Import id `<node>:<path>:<index>`.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:AptRepository`; import id `<node>:<path>:<index>`.
  */

@@ -217,11 +217,11 @@ describe("lists inside a read's object (`read.within`)", () => {
 
   it("flatten nested lists: items carry their parents' plain values and their position", () => {
     expect(itemsWithin(listing, { keys: ["files", "repositories"], position: "index" })).toEqual([
-      { path: "/a.sources", "file-type": "sources", URIs: ["u1"], index: 0 },
-      { path: "/a.sources", "file-type": "sources", URIs: ["u2"], index: 1 },
-      { path: "/b.sources", "file-type": "sources", URIs: ["u3"], index: 0 },
+      { digest: "abc", path: "/a.sources", "file-type": "sources", URIs: ["u1"], index: 0 },
+      { digest: "abc", path: "/a.sources", "file-type": "sources", URIs: ["u2"], index: 1 },
+      { digest: "abc", path: "/b.sources", "file-type": "sources", URIs: ["u3"], index: 0 },
     ]);
-    expect(itemsWithin(listing, { keys: ["standard-repos"] })).toEqual(listing["standard-repos"]);
+    expect(itemsWithin(listing, { keys: ["standard-repos"] })).toEqual(listing["standard-repos"].map((repo) => ({ digest: "abc", ...repo })));
     expect(itemsWithin(listing, { keys: ["nothing"] })).toEqual([]);
     expect(itemsWithin([listing], { keys: ["files"] })).toEqual([]);
   });
@@ -233,6 +233,21 @@ describe("lists inside a read's object (`read.within`)", () => {
     expect(found.id).toBe("pve1:/a.sources:1");
     expect(found.props).toMatchObject({ node: "pve1", path: "/a.sources", index: 1, enabled: false, uris: ["u2"] });
     expect((await read(repo, api, "pve1:/a.sources:2", {})).id).toBe("");
+  });
+
+  it("address writes with a value of the enclosing object (the listing's digest)", async () => {
+    const repo = definitionOf("node:AptRepository");
+    const writes: Record<string, string | number>[] = [];
+    const api = fakeApi((method, _path, params) => {
+      if (method === "POST") writes.push(params);
+      return { ...listing, files: [{ ...listing.files[0], repositories: [{ URIs: ["u1"], Enabled: true }] }] };
+    });
+    await update(repo, api, { node: "pve1", path: "/a.sources", index: 0, enabled: true }, { node: "pve1", path: "/a.sources", index: 0, enabled: false });
+    await remove(repo, api, "pve1:/a.sources:0", { node: "pve1", path: "/a.sources", index: 0, enabled: false });
+    expect(writes).toEqual([
+      { path: "/a.sources", index: 0, enabled: 0, digest: "abc" },
+      { path: "/a.sources", index: "0", digest: "abc", enabled: 0 },
+    ]);
   });
 
   it("forget an object PVE cannot remove (`forgetOnDelete`): delete writes nothing", async () => {

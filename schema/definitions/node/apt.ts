@@ -73,7 +73,8 @@ export const aptRepository = defineKind({
     "`path` (e.g. `/etc/apt/sources.list.d/pve-enterprise.sources`), as `GET /nodes/{node}/apt/repositories` " +
     "lists them; PVE's `POST /nodes/{node}/apt/repositories` changes it. The entry must exist (add standard " +
     "ones with `node.AptStandardRepository`); its types, URIs, suites and components are outputs. PVE has no " +
-    "call that removes a repository: deleting the resource disables the entry. Import id `<node>:<path>:<index>`.",
+    "call that removes a repository: deleting the resource disables the entry. Writes carry the digest of the " +
+    "files as just read, so PVE refuses one if the files changed in between. Import id `<node>:<path>:<index>`.",
   lifecycle: "collection",
   identity: ["node", "path", "index"],
   idSeparator: ":",
@@ -82,6 +83,8 @@ export const aptRepository = defineKind({
     path: REPOSITORIES,
     within: { keys: ["files", "repositories"], position: "index" },
     select: (item, id) => item["path"] === id["path"] && String(item["index"]) === id["index"],
+    // Every write carries the digest of the files as just read: PVE refuses it if they changed in between.
+    address: { digest: "digest" },
   },
   update: { method: "POST", path: REPOSITORIES },
   remove: { method: "POST", path: REPOSITORIES, extra: { enabled: 0 } },
