@@ -69,7 +69,7 @@ function objectInterfaces(className: string, field: FieldDef): string {
   const name = `${className}${pascal(field.pveName)}`;
   const entries = Object.entries(field.type.keys);
   const args = entries
-    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}?: pulumi.Input<${plainType(sub.type, "")}>;`)
+    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}${sub.optional ? "?" : ""}: pulumi.Input<${plainType(sub.type, "")}>;`)
     .join("\n");
   const outs = entries.map(([key, sub]) => `  readonly ${key}?: ${plainType(sub.type, "")};`).join("\n");
   return (

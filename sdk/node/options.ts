@@ -35,7 +35,7 @@ export interface OptionsAcmedomainArgs {
   /**
    * `domain` of the `acmedomain[n]` property string.
    */
-  readonly domain?: pulumi.Input<string>;
+  readonly domain: pulumi.Input<string>;
   /**
    * `plugin` of the `acmedomain[n]` property string.
    */
@@ -58,11 +58,11 @@ export interface OptionsLocationArgs {
   /**
    * `latitude` of the `location` property string.
    */
-  readonly latitude?: pulumi.Input<number>;
+  readonly latitude: pulumi.Input<number>;
   /**
    * `longitude` of the `location` property string.
    */
-  readonly longitude?: pulumi.Input<number>;
+  readonly longitude: pulumi.Input<number>;
   /**
    * `name` of the `location` property string.
    */
@@ -93,7 +93,7 @@ export interface OptionsWakeonlanArgs {
   /**
    * `mac` of the `wakeonlan` property string.
    */
-  readonly mac?: pulumi.Input<string>;
+  readonly mac: pulumi.Input<string>;
 }
 
 /**
