@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { check, checkRemote, create, diff, formatId, parseId, read, remove, update, type EngineApi, type PveMethod } from "../../provider/engine";
 import { itemsWithin } from "../../provider/engine/within";
+import { indexedParam } from "../../schema/indexed";
 import { defineKind } from "../../schema/define";
 import { isCalendarEvent, resolveNamedFormat } from "../../schema/formats";
 import { unknownPrivileges } from "../../schema/facts/privileges";
@@ -159,6 +160,9 @@ describe("indexed parameters (`acmedomain[n]`)", () => {
     expect(field?.pveName).toBe("acmedomain[n]");
     expect(field?.indexed).toEqual({ base: "acmedomain", limit: 6 });
     expect(field?.type.kind).toBe("object");
+    // Without a list of numbered keys in the schema (a guest's `net[n]`), PVE is left to say how many.
+    expect(indexedParam("net[n]", {})).toEqual({ base: "net" });
+    expect(indexedParam("description")).toBeUndefined();
   });
 
   it("are checked entry by entry, naming the entry and its key, and against the limit", () => {
