@@ -32,7 +32,7 @@ describe("node network applies", () => {
 });
 
 describe("APT repositories by hand", () => {
-  it("a standard repository disabled by hand is gone on refresh, and the next up enables it again", async () => {
+  it("a standard repository disabled by hand is gone on refresh, the next up enables it again; a new handle replaces it", async () => {
     const stack = await newStack("node");
     try {
       const declared = [{ namespace: "node", kind: "AptStandardRepository", name: "nosub", args: { node: "pve1", handle: "no-subscription" } }];
@@ -46,6 +46,14 @@ describe("APT repositories by hand", () => {
       expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(true);
       // Enabling it again reused the entry instead of adding a second one.
       expect(await aptEntry(stack.admin, { node: "pve1", path, index: 1 })).toBeUndefined();
+      // Another handle replaces the resource; PVE cannot remove the old repository, so it stays.
+      const other = [{ ...declared[0]!, args: { node: "pve1", handle: "test" } }];
+      const planned = await stack.preview(other);
+      expect(stepsOf(planned)).toEqual(["replace nosub"]);
+      expect(planned.steps.find((s) => s.name === "nosub")?.replaces).toEqual(["handle"]);
+      expect((await stack.up(other)).ok).toBe(true);
+      expect(await standardStatus(stack.admin, { node: "pve1", handle: "test" })).toBe(true);
+      expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(true);
       expect(stack.stateText()).not.toContain(stack.sim.rootPassword);
     } finally {
       await stack.close();
