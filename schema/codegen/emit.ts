@@ -41,6 +41,18 @@ function inputType(type: FieldType, objectName: string): string {
   return `pulumi.Input<${plainType(type, objectName)}>`;
 }
 
+/** A field's input type; an indexed field (`acmedomain[n]`) is an array of its entries. */
+function fieldInputType(field: FieldDef, objectName: string): string {
+  const entry = inputType(field.type, objectName);
+  return field.indexed ? `pulumi.Input<${entry}[]>` : entry;
+}
+
+/** A field's output type. */
+function fieldOutputType(field: FieldDef, objectName: string): string {
+  const entry = plainType(field.type, objectName);
+  return field.indexed ? `${entry}[]` : entry;
+}
+
 function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   const lines = [field.doc, ""];
   if (field.replaceOnChange) lines.push("Changing this replaces the resource.");
@@ -57,7 +69,7 @@ function objectInterfaces(className: string, field: FieldDef): string {
   const name = `${className}${pascal(field.pveName)}`;
   const entries = Object.entries(field.type.keys);
   const args = entries
-    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}?: pulumi.Input<${plainType(sub.type, "")}>;`)
+    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}${sub.optional ? "?" : ""}: pulumi.Input<${plainType(sub.type, "")}>;`)
     .join("\n");
   const outs = entries.map(([key, sub]) => `  readonly ${key}?: ${plainType(sub.type, "")};`).join("\n");
   return (
@@ -75,7 +87,7 @@ export function emitKind(def: KindDefinition): string {
   const unsupported = Object.entries(def.unsupported ?? {});
   const triggersDoc = docBlock(["Arbitrary values: when any of them changes, the action runs again."], "  ");
   const args = [
-    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
+    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${fieldInputType(f, `${cls}${pascal(f.pveName)}`)};`),
     ...(isAction ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
     // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
     ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
@@ -84,7 +96,7 @@ export function emitKind(def: KindDefinition): string {
   const outDecls = [
     ...fields.map(
       (f) =>
-        `${docBlock(fieldDoc(def, f), "  ")}  declare public readonly ${f.sdkName}: pulumi.Output<${plainType(f.type, `${cls}${pascal(f.pveName)}`)}${f.required ? "" : " | undefined"}>;`,
+        `${docBlock(fieldDoc(def, f), "  ")}  declare public readonly ${f.sdkName}: pulumi.Output<${fieldOutputType(f, `${cls}${pascal(f.pveName)}`)}${f.required ? "" : " | undefined"}>;`,
     ),
     ...outputs.map(([name, o]) => `${docBlock([o.doc, ...(o.secret ? ["A secret output."] : [])], "  ")}  declare public readonly ${name}: pulumi.Output<${o.type === "list" ? "string[]" : o.type}>;`),
   ].join("\n");

@@ -17,7 +17,7 @@ import { clusterOptions as firewallClusterOptions } from "./firewall/cluster-opt
 import { storage } from "./storage/storage";
 import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
-import { aptUpdate } from "./node/apt";
+import { aptRepository, aptStandardRepository, aptUpdate } from "./node/apt";
 import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
 import { serviceAction } from "./node/services";
@@ -63,6 +63,8 @@ export const definitions: readonly KindDefinition[] = [
   time,
   networkInterface,
   aptUpdate,
+  aptStandardRepository,
+  aptRepository,
   customCertificate,
   serviceAction,
 ];

@@ -7,6 +7,7 @@ import type { FieldDef } from "../../../schema/fields";
 import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
+import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositories";
 import { customCertificateHooks } from "./custom-certificate";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
@@ -41,6 +42,8 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "user-password": userPasswordHooks,
   "sdn-subnet": sdnSubnetHooks,
   "custom-certificate": customCertificateHooks,
+  "apt-repository": aptRepositoryHooks,
+  "apt-standard-repository": aptStandardRepositoryHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

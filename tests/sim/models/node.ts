@@ -1,6 +1,7 @@
 /** Per-node state: DNS, hosts, node config, time, services, the staged network config, apt and certificates. */
 import type { SimModel } from "../types";
 import { installApt } from "./apt";
+import { installAptRepositories } from "./apt-repositories";
 import { installCertificates } from "./certificates";
 import { installNodeConfig } from "./node-config";
 import { installNodeNetwork } from "./node-network";
@@ -15,6 +16,7 @@ export function nodeModel(): SimModel {
       installNodeNetwork(register, ctx);
       installNodeServices(register, ctx);
       installApt(register, ctx);
+      installAptRepositories(register, ctx);
       installCertificates(register, ctx);
     },
   };
