@@ -112,8 +112,8 @@ export function emitKind(def: KindDefinition): string {
     .map((f) => `    if (!opts?.id && args?.${f.sdkName} === undefined) throw new Error("Missing required property '${f.sdkName}'");`)
     .join("\n");
   const idDoc =
-    def.lifecycle === "singleton"
-      ? `always \`${def.singletonId}\``
+    def.lifecycle === "singleton" && def.identity.length === 0
+      ? `always \`${def.singletonId ?? def.key}\``
       : isAction
         ? "the UPID of its run"
         : `\`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/")}\``;
