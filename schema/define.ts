@@ -7,6 +7,7 @@ import { base64KeyValueCodec, codecFor as codecForField, stringCodec } from "./c
 import type { FieldDef, FieldOverride } from "./fields";
 import { describeParam, fieldSchema, fieldType } from "./fields";
 import { resolveNamedFormat } from "./formats";
+import { indexedParam } from "./indexed";
 import { kindKey, toCamel } from "./naming";
 import type { ApiHttpMethod, ApiParam } from "./pve-schema";
 import { requireApiMethod } from "./pve-schema";
@@ -48,11 +49,29 @@ export interface Variants {
   readonly requires?: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * Where a list sits inside the object a read returns: the keys that lead to it, through nested
+ * lists. `["standard-repos"]` is that key's list; `["files", "repositories"]` is every file's
+ * repositories. Each item carries the plain values of the objects above it (the response's
+ * `digest`, its file's `path`, which `address` can use) and, under `position`, its index in its
+ * file (PVE addresses a repository by path + index). `select` picks the kind's item.
+ */
+export interface ListWithin {
+  readonly keys: readonly [string, ...string[]];
+  /** The key under which an item of the innermost list records its index in that list. */
+  readonly position?: string;
+}
+
 /** How a kind reads its object back. */
 export interface ReadCall {
   readonly path: string;
   /** When the read returns a list, picks this kind's object from it. */
   readonly select?: (item: Readonly<Record<string, unknown>>, identity: Readonly<Record<string, string>>) => boolean;
+  /**
+   * The read returns an object that holds the list `select` picks from (APT repositories): see
+   * {@link ListWithin}.
+   */
+  readonly within?: ListWithin;
   /**
    * Path parameters of update and delete that PVE derives and the read-back reveals, as
    * `{pathParam: keyOfTheSelectedItem}`: a subnet's zone-prefixed id, a firewall rule's current
@@ -171,6 +190,11 @@ export interface KindSpec {
    * renewal): the kind takes `triggers`, and a change of them runs the update call.
    */
   readonly updateOnTriggers?: boolean;
+  /**
+   * PVE has no call that removes the object (a standard APT repository): deleting the resource
+   * only forgets it and PVE keeps it as it is. The kind's description says what to do instead.
+   */
+  readonly forgetOnDelete?: boolean;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
 }
@@ -220,6 +244,7 @@ export const ACTION_OUTPUTS: Readonly<Record<string, OutputSpec>> = {
 export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read) requireApiMethod("GET", spec.read.path);
   else if (spec.lifecycle !== "action") throw new Error(`${spec.namespace}.${spec.name}: a ${spec.lifecycle} kind needs a read call`);
+  if (spec.read?.within && !spec.read.select) throw new Error(`${spec.namespace}.${spec.name}: read.within needs a select`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
   if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
@@ -236,6 +261,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
     ? { ...paramsOf(chosenCall(spec.create, choice, choice.values[0])), [choice.param]: { type: "string", enum: [...choice.values], description: choice.doc } as ApiParam }
     : paramsOf(spec.create);
   const updateParams = paramsOf(spec.update);
+  const readParams = spec.read ? requireApiMethod("GET", spec.read.path).parameters : {};
   const excluded = new Set([...CONTROL_PARAMS, ...(spec.exclude ?? [])]);
   const names = [...new Set([...Object.keys(createParams), ...Object.keys(updateParams)])].filter(
     (name) => !excluded.has(name),
@@ -259,13 +285,14 @@ export function defineKind(spec: KindSpec): KindDefinition {
     const inUpdate = updateParams[pveName] !== undefined && !updateParams[pveName]?.pathParam;
     const identity = spec.identity.includes(pveName);
     const type = fieldType(param, override);
+    const indexed = indexedParam(pveName, readParams);
     return {
       pveName,
       sdkName: override?.sdkName ?? toCamel(pveName),
       param,
       type,
       codec: override?.single ? stringCodec : override?.encoding === "base64-key-value" ? base64KeyValueCodec : codecForField(param),
-      schema: fieldSchema(param, type),
+      schema: fieldSchema(param, type, indexed),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
       inUpdate,
@@ -275,6 +302,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       writeOnly: override?.writeOnly ?? false,
       identity,
       doc: override?.doc ?? describeParam(pveName, param),
+      ...(indexed ? { indexed } : {}),
     };
   });
   return {

@@ -57,6 +57,19 @@ export interface FieldDef {
   readonly writeOnly: boolean;
   readonly identity: boolean;
   readonly doc: string;
+  /**
+   * An indexed parameter (`acmedomain[n]`, `net[n]`): the SDK value is an array whose entry `i`
+   * travels as `<base><i>`; `type`, `codec` and the entry checks describe one entry.
+   */
+  readonly indexed?: IndexedParam;
+}
+
+/** How an indexed parameter (`name[n]`) maps to numbered wire keys. */
+export interface IndexedParam {
+  /** The name without `[n]`, e.g. `acmedomain`: entry `i` is `acmedomain<i>`. */
+  readonly base: string;
+  /** How many entries PVE allows (`acmedomain0..5` → 6), when the schema says. */
+  readonly limit?: number;
 }
 
 function scalarType(fact: Pick<ApiParam, "type" | "enum">): FieldType {
@@ -128,8 +141,12 @@ function scalarSchema(fact: {
   return schema;
 }
 
-/** The zod schema that `check` validates a field's SDK value with. */
-export function fieldSchema(param: ApiParam, type: FieldType): z.ZodType {
+/** The zod schema that `check` validates a field's SDK value with (an array of entries when indexed). */
+export function fieldSchema(param: ApiParam, type: FieldType, indexed?: IndexedParam): z.ZodType {
+  if (indexed) {
+    const entries = z.array(fieldSchema(param, type));
+    return indexed.limit === undefined ? entries : entries.max(indexed.limit, `PVE allows at most ${indexed.limit} entries (${indexed.base}0..${indexed.base}${indexed.limit - 1})`);
+  }
   if (type.kind === "object" && isPropertyString(param)) {
     const shape: Record<string, z.ZodType> = {};
     for (const [sdkKey, key] of Object.entries(type.keys)) {

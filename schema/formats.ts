@@ -107,8 +107,15 @@ export function isCalendarEvent(text: string): boolean {
   return i === tokens.length;
 }
 
+/** A domain as PVE's node config takes it for ACME: dot-separated labels, at least two. */
+const ACME_DOMAIN = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)+$/i;
+/** A DNS alias for ACME validation: labels may also start with `_` (`_acme-challenge.example.com`). */
+const ACME_ALIAS = /^[a-z0-9_][a-z0-9_-]*(?:\.[a-z0-9_][a-z0-9_-]*)+$/i;
+
 /** Checks of named string formats: a message when the value is not of the format. */
 export const FORMAT_CHECKS: Readonly<Record<string, { check: (value: string) => boolean; message: string }>> = {
+  "pve-acme-domain": { check: (v) => ACME_DOMAIN.test(v), message: "does not look like a valid domain name (at least two dot-separated labels)" },
+  "pve-acme-alias": { check: (v) => ACME_ALIAS.test(v), message: "does not look like a valid domain alias (at least two dot-separated labels)" },
   "pve-calendar-event": {
     check: isCalendarEvent,
     message: "must be a PVE calendar event, e.g. `daily`, `*/15`, `mon..fri 02:30` or `sat 12:00` (see `man 7 systemd.time`)",

@@ -26,6 +26,17 @@ function subText(kind: string | undefined, value: SdkValue): string {
  * set is a difference (a removed setting, or drift), unless it is PVE's own default.
  */
 function sameValue(field: FieldDef, desired: unknown, recorded: unknown): boolean {
+  if (field.indexed) {
+    // Entry by entry, in order: the index is part of what PVE stores.
+    const want = Array.isArray(desired) ? desired : [desired];
+    const have = Array.isArray(recorded) ? recorded : [recorded];
+    return want.length === have.length && want.every((entry, i) => sameEntry(field, entry, have[i]));
+  }
+  return sameEntry(field, desired, recorded);
+}
+
+/** One value (one entry of an indexed field). */
+function sameEntry(field: FieldDef, desired: unknown, recorded: unknown): boolean {
   const type = field.type;
   if (type.kind === "object" && typeof desired === "object" && typeof recorded === "object" && desired && recorded) {
     const want = desired as Record<string, SdkValue>;

@@ -12,9 +12,11 @@ import { callParams } from "./calls";
 import { type CommitCoordinator, commits } from "./commit";
 import { serialized } from "./serial";
 import { changedFields, triggersChanged } from "./diff";
+import { itemsWithin } from "./within";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityFor, identityOf, identityProps } from "./identity";
 import type { SdkValue } from "../../schema/codecs";
+import { presentKeys, staleKeys } from "../../schema/indexed";
 import { type Props, fieldValues, fromWire, isSet } from "./values";
 
 /** Options for one lifecycle call. */
@@ -41,9 +43,8 @@ async function findRaw(def: KindDefinition, api: EngineApi, identity: Identity):
   const readCall: ApiCall = { method: "GET", path: spec.path };
   try {
     const raw = await api.request("GET", fillPath(spec.path, identity), callParams(readCall, identity, []));
-    const item = spec.select
-      ? (Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []).find((entry) => spec.select?.(entry, identity))
-      : (raw as Record<string, unknown> | null);
+    const list = spec.within ? itemsWithin(raw, spec.within) : Array.isArray(raw) ? (raw as Record<string, unknown>[]) : [];
+    const item = spec.select ? list.find((entry) => spec.select?.(entry, identity)) : (raw as Record<string, unknown> | null);
     return item ?? undefined;
   } catch (error) {
     if (isMissing(error)) return undefined;
@@ -138,6 +139,11 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
     const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
     const hooks = hooksOf(def);
     const params = callParams(def.create, given, values);
+    // Adopting a singleton: numbered keys beyond the given entries of an indexed field go.
+    if (def.lifecycle === "singleton") {
+      const stale = await staleIndexedKeys(def, api, given, values.map(([field]) => field), all);
+      Object.assign(params, removalParams(def, def.create, [], stale));
+    }
     if (def.read?.unique && (await findRaw(def, api, given))) {
       const id = formatId(def, given);
       throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
@@ -187,7 +193,11 @@ async function resetManaged(def: KindDefinition, api: EngineApi, identity: Ident
   if (!def.update || managed.length === 0) return;
   if (!("delete" in requireApiMethod(def.update.method, def.update.path).parameters)) return;
   const params = callParams(def.update, identity, []);
-  params["delete"] = managed.map((field) => field.pveName).join(",");
+  // An indexed field is the numbered keys PVE holds now.
+  const raw = managed.some((field) => field.indexed) ? ((await findRaw(def, api, identity)) ?? {}) : {};
+  const keys = managed.flatMap((field) => (field.indexed ? presentKeys(field, raw) : [field.pveName]));
+  if (keys.length === 0) return;
+  params["delete"] = keys.join(",");
   await write(def, api, def.update, identity, params, options);
 }
 
@@ -237,10 +247,11 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
  * (`pve-configid-list`); otherwise the schema default, or an empty string or list. A field PVE
  * cannot unset is an error that says so, rather than a silent no-op.
  */
-function removalParams(def: KindDefinition, call: ApiCall, removed: readonly FieldDef[]): WireParams {
-  if (removed.length === 0) return {};
+function removalParams(def: KindDefinition, call: ApiCall, removed: readonly FieldDef[], stale: readonly string[] = []): WireParams {
+  if (removed.length === 0 && stale.length === 0) return {};
   const deleteParam = requireApiMethod(call.method, call.path).parameters["delete"];
-  if (deleteParam?.format === "pve-configid-list") return { delete: removed.map((field) => field.pveName).join(",") };
+  if (deleteParam?.format === "pve-configid-list") return { delete: [...removed.map((field) => field.pveName), ...stale].join(",") };
+  if (stale.length > 0) throw new Error(`${def.namespace}.${def.name}: PVE cannot remove '${stale.join("', '")}' through this call`);
   const params: WireParams = {};
   for (const field of removed) {
     const fallback = field.param.default;
@@ -251,6 +262,20 @@ function removalParams(def: KindDefinition, call: ApiCall, removed: readonly Fie
     }
   }
   return params;
+}
+
+/**
+ * The numbered keys of changed indexed fields (`acmedomain3`) that PVE holds beyond the entries
+ * about to be written: they are deleted, so that a shorter array leaves nothing behind.
+ */
+async function staleIndexedKeys(def: KindDefinition, api: EngineApi, identity: Identity, changed: readonly FieldDef[], values: ReadonlyMap<FieldDef, SdkValue>): Promise<string[]> {
+  const indexed = changed.filter((field) => field.indexed && field.inUpdate);
+  if (indexed.length === 0) return [];
+  const raw = (await findRaw(def, api, identity)) ?? {};
+  return indexed.flatMap((field) => {
+    const value = values.get(field);
+    return staleKeys(field, raw, value === undefined ? 0 : Array.isArray(value) ? value.length : 1);
+  });
 }
 
 /** Applies the changed fields; removed fields are unset the way the call allows. */
@@ -279,7 +304,9 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
       await addressed(def, identity, async () => {
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
-        await write(def, api, call, located, { ...callParams(call, located, set), ...removalParams(def, call, removed) }, options);
+        const stale = await staleIndexedKeys(def, api, identity, [...changed], values);
+        const plain = removed.filter((field) => !field.indexed);
+        await write(def, api, call, located, { ...callParams(call, located, set), ...removalParams(def, call, plain, stale) }, options);
       });
     }
   }
@@ -292,8 +319,8 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
 
 /** Deletes the object; one that is already gone counts as deleted. A singleton resets what it managed. */
 export async function remove(def: KindDefinition, api: EngineApi, id: string, olds: Props, options: LifecycleOptions = {}): Promise<void> {
-  // Deleting an action forgets it: what it did is not undone.
-  if (def.lifecycle === "action") return;
+  // Deleting an action forgets it: what it did is not undone; so does an object PVE cannot remove.
+  if (def.lifecycle === "action" || def.forgetOnDelete) return;
   const identity = identityFor(def, id, olds);
   if (def.lifecycle === "singleton" || isBuiltin(def, identity)) return resetManaged(def, api, identity, olds, options);
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);

@@ -5,6 +5,7 @@
 import type { SdkValue } from "../../schema/codecs";
 import type { KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
+import { decodeIndexed, encodeIndexed } from "../../schema/indexed";
 import type { WireParams } from "./api";
 
 /** The value Pulumi sends for an input that is not known yet (preview). */
@@ -43,7 +44,8 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
   const params: WireParams = {};
   for (const [field, value] of values) {
     if (!accepts(field.pveName)) continue;
-    params[field.pveName] = field.codec.encode(value);
+    if (field.indexed) Object.assign(params, encodeIndexed(field, value));
+    else params[field.pveName] = field.codec.encode(value);
   }
   return params;
 }
@@ -55,6 +57,12 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
 export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean } = {}): Props {
   const out: Props = {};
   for (const field of fields) {
+    if (field.indexed) {
+      // An indexed field is the numbered keys PVE holds; none is an empty array when managed.
+      const entries = decodeIndexed(field, raw);
+      if (entries.length > 0 || options.defaults) out[field.sdkName] = entries;
+      continue;
+    }
     const given = raw[field.pveName];
     // Reading what the user manages, an absent value is PVE's default (or an empty list); adopting
     // everything PVE reports (import by id), an absent value is not part of the object.

@@ -8,7 +8,12 @@ import { isListFormat, isPropertyString } from "../pve-schema";
 import { toCamel } from "../naming";
 
 /** A typed SDK value: what users write and what outputs hold. */
-export type SdkValue = string | number | boolean | string[] | { [key: string]: SdkValue };
+export type SdkValue = string | number | boolean | string[] | SdkObject | SdkObject[];
+
+/** A property string as a typed object. */
+export interface SdkObject {
+  [key: string]: SdkValue;
+}
 
 /** Converts one parameter between its SDK value and PVE's wire form. */
 export interface Codec {

@@ -44,6 +44,18 @@ function inputType(type: FieldType, objectName: string): string {
   return `pulumi.Input<${plainType(type, objectName)}>`;
 }
 
+/** A field's input type; an indexed field (`acmedomain[n]`) is an array of its entries. */
+function fieldInputType(field: FieldDef, objectName: string): string {
+  const entry = inputType(field.type, objectName);
+  return field.indexed ? `pulumi.Input<${entry}[]>` : entry;
+}
+
+/** A field's output type. */
+function fieldOutputType(field: FieldDef, objectName: string): string {
+  const entry = plainType(field.type, objectName);
+  return field.indexed ? `${entry}[]` : entry;
+}
+
 function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   const lines = [field.doc, ""];
   if (field.replaceOnChange) lines.push("Changing this replaces the resource.");
@@ -60,7 +72,7 @@ function objectInterfaces(className: string, field: FieldDef): string {
   const name = `${className}${pascal(field.pveName)}`;
   const entries = Object.entries(field.type.keys);
   const args = entries
-    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}?: pulumi.Input<${plainType(sub.type, "")}>;`)
+    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}${sub.optional ? "?" : ""}: pulumi.Input<${plainType(sub.type, "")}>;`)
     .join("\n");
   const outs = entries.map(([key, sub]) => `  readonly ${key}?: ${plainType(sub.type, "")};`).join("\n");
   return (
@@ -79,8 +91,8 @@ export function emitKind(def: KindDefinition): string {
   const takesTriggers = hasTriggers(def);
   const triggersDoc = docBlock([isAction ? "Arbitrary values: when any of them changes, the action runs again." : "Arbitrary values: when any of them changes, the update runs again (see the description)."], "  ");
   const args = [
-    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${inputType(f.type, `${cls}${pascal(f.pveName)}`)};`),
     ...(takesTriggers ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
+    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${fieldInputType(f, `${cls}${pascal(f.pveName)}`)};`),
     // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
     ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
   ].join("\n");
@@ -88,7 +100,7 @@ export function emitKind(def: KindDefinition): string {
   const outDecls = [
     ...fields.map(
       (f) =>
-        `${docBlock(fieldDoc(def, f), "  ")}  declare public readonly ${f.sdkName}: pulumi.Output<${plainType(f.type, `${cls}${pascal(f.pveName)}`)}${f.required ? "" : " | undefined"}>;`,
+        `${docBlock(fieldDoc(def, f), "  ")}  declare public readonly ${f.sdkName}: pulumi.Output<${fieldOutputType(f, `${cls}${pascal(f.pveName)}`)}${f.required ? "" : " | undefined"}>;`,
     ),
     ...outputs.map(([name, o]) => `${docBlock([o.doc, ...(o.secret ? ["A secret output."] : [])], "  ")}  declare public readonly ${name}: pulumi.Output<${o.type === "list" ? "string[]" : o.type}>;`),
   ].join("\n");
@@ -104,8 +116,8 @@ export function emitKind(def: KindDefinition): string {
     .map((f) => `    if (!opts?.id && args?.${f.sdkName} === undefined) throw new Error("Missing required property '${f.sdkName}'");`)
     .join("\n");
   const idDoc =
-    def.lifecycle === "singleton"
-      ? `always \`${def.singletonId}\``
+    def.lifecycle === "singleton" && def.identity.length === 0
+      ? `always \`${def.singletonId ?? def.key}\``
       : isAction
         ? "the UPID of its run"
         : `\`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/")}\``;

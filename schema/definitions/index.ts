@@ -19,7 +19,7 @@ import { storage } from "./storage/storage";
 import { alias, ipSet, ipSetEntry, nodeOptions as firewallNodeOptions, securityGroup } from "./firewall/objects";
 import { clusterRule, nodeRule, securityGroupRule } from "./firewall/rules";
 import { acmeCertificate } from "./node/acme";
-import { aptUpdate } from "./node/apt";
+import { aptRepository, aptStandardRepository, aptUpdate } from "./node/apt";
 import { customCertificate } from "./node/certificates";
 import { networkInterface } from "./node/network";
 import { serviceAction } from "./node/services";
@@ -67,6 +67,8 @@ export const definitions: readonly KindDefinition[] = [
   time,
   networkInterface,
   aptUpdate,
+  aptStandardRepository,
+  aptRepository,
   customCertificate,
   acmeCertificate,
   serviceAction,

@@ -230,6 +230,16 @@ export const reads: readonly ReadSpec[] = [
   },
   {
     namespace: "node",
+    name: "getAptRepositories",
+    description:
+      "Reads a node's APT repositories (`GET /nodes/{node}/apt/repositories`): the parsed files with their " +
+      "entries (types, URIs, suites, components, options, enabled), parse errors, PVE's notes (`infos`), the " +
+      "standard repositories with their status (absent: not configured) and the digest of all files.",
+    path: "/nodes/{node}/apt/repositories",
+    args: [{ pveName: "node", sdkName: "node", doc: "The node." }],
+  },
+  {
+    namespace: "node",
     name: "getFirewallLog",
     description: "Reads a node's firewall log (`GET /nodes/{node}/firewall/log`): numbered lines `{n, t}`.",
     path: "/nodes/{node}/firewall/log",

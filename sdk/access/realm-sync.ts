@@ -7,6 +7,10 @@ import { providerFor } from "../../provider/shim";
  */
 export interface RealmSyncArgs {
   /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
    * Only report what would change (the task log shows it).
    *
    * Changing this replaces the resource.
@@ -58,10 +62,6 @@ export interface RealmSyncArgs {
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `scope`}
    */
   readonly scope?: pulumi.Input<"users" | "groups" | "both">;
-  /**
-   * Arbitrary values: when any of them changes, the action runs again.
-   */
-  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

@@ -46,7 +46,7 @@ export interface RealmTfaArgs {
   /**
    * `type` of the `tfa` property string.
    */
-  readonly type?: pulumi.Input<"oath" | "yubico">;
+  readonly type: pulumi.Input<"oath" | "yubico">;
   /**
    * `id` of the `tfa` property string.
    */

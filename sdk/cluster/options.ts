@@ -93,7 +93,7 @@ export interface OptionsHaArgs {
   /**
    * `shutdown_policy` of the `ha` property string.
    */
-  readonly shutdownPolicy?: pulumi.Input<"freeze" | "failover" | "conditional" | "migrate">;
+  readonly shutdownPolicy: pulumi.Input<"freeze" | "failover" | "conditional" | "migrate">;
 }
 
 /**
@@ -110,11 +110,11 @@ export interface OptionsLocationArgs {
   /**
    * `latitude` of the `location` property string.
    */
-  readonly latitude?: pulumi.Input<number>;
+  readonly latitude: pulumi.Input<number>;
   /**
    * `longitude` of the `location` property string.
    */
-  readonly longitude?: pulumi.Input<number>;
+  readonly longitude: pulumi.Input<number>;
   /**
    * `name` of the `location` property string.
    */
@@ -141,7 +141,7 @@ export interface OptionsMigrationArgs {
   /**
    * `type` of the `migration` property string.
    */
-  readonly type?: pulumi.Input<"secure" | "insecure">;
+  readonly type: pulumi.Input<"secure" | "insecure">;
 }
 
 /**
@@ -227,7 +227,7 @@ export interface OptionsReplicationArgs {
   /**
    * `type` of the `replication` property string.
    */
-  readonly type?: pulumi.Input<"secure" | "insecure">;
+  readonly type: pulumi.Input<"secure" | "insecure">;
 }
 
 /**

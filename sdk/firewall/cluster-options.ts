@@ -13,7 +13,7 @@ export interface ClusterOptionsLogRatelimitArgs {
   /**
    * `enable` of the `log_ratelimit` property string.
    */
-  readonly enable?: pulumi.Input<boolean>;
+  readonly enable: pulumi.Input<boolean>;
   /**
    * `rate` of the `log_ratelimit` property string.
    */

@@ -7,6 +7,10 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AcmeCertificateArgs {
   /**
+   * Arbitrary values: when any of them changes, the update runs again (see the description).
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
    * Order over an existing custom certificate, and renew even when expiry is more than 30 days away.
    *
    * @default 0 (PVE's default; not set unless given)
@@ -20,10 +24,6 @@ export interface AcmeCertificateArgs {
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/acme/certificate PVE API: `node`}
    */
   readonly node: pulumi.Input<string>;
-  /**
-   * Arbitrary values: when any of them changes, the update runs again (see the description).
-   */
-  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

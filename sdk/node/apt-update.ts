@@ -7,6 +7,10 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AptUpdateArgs {
   /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
    * The node.
    *
    * Changing this replaces the resource.
@@ -29,10 +33,6 @@ export interface AptUpdateArgs {
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/update PVE API: `quiet`}
    */
   readonly quiet?: pulumi.Input<boolean>;
-  /**
-   * Arbitrary values: when any of them changes, the action runs again.
-   */
-  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Not supported: PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi.
    * @deprecated Refused in preview.

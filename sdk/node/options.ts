@@ -25,17 +25,44 @@ export interface OptionsAcme {
 }
 
 /**
+ * The `acmedomain[n]` property string of {@link Options}, as a typed object.
+ */
+export interface OptionsAcmedomainArgs {
+  /**
+   * `alias` of the `acmedomain[n]` property string.
+   */
+  readonly alias?: pulumi.Input<string>;
+  /**
+   * `domain` of the `acmedomain[n]` property string.
+   */
+  readonly domain: pulumi.Input<string>;
+  /**
+   * `plugin` of the `acmedomain[n]` property string.
+   */
+  readonly plugin?: pulumi.Input<string>;
+}
+
+/**
+ * The `acmedomain[n]` property string of {@link Options}, as PVE reports it.
+ */
+export interface OptionsAcmedomain {
+  readonly alias?: string;
+  readonly domain?: string;
+  readonly plugin?: string;
+}
+
+/**
  * The `location` property string of {@link Options}, as a typed object.
  */
 export interface OptionsLocationArgs {
   /**
    * `latitude` of the `location` property string.
    */
-  readonly latitude?: pulumi.Input<number>;
+  readonly latitude: pulumi.Input<number>;
   /**
    * `longitude` of the `location` property string.
    */
-  readonly longitude?: pulumi.Input<number>;
+  readonly longitude: pulumi.Input<number>;
   /**
    * `name` of the `location` property string.
    */
@@ -66,7 +93,7 @@ export interface OptionsWakeonlanArgs {
   /**
    * `mac` of the `wakeonlan` property string.
    */
-  readonly mac?: pulumi.Input<string>;
+  readonly mac: pulumi.Input<string>;
 }
 
 /**
@@ -83,11 +110,17 @@ export interface OptionsWakeonlan {
  */
 export interface OptionsArgs {
   /**
-   * PVE parameter `acme`.
+   * The ACME account (`account`) this node orders its certificate with, and the legacy `domains` list (`;`-separated).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acme`}
    */
   readonly acme?: pulumi.Input<OptionsAcmeArgs>;
+  /**
+   * The domains of this node's ACME certificate, each with the plugin that validates it (`standalone` when not given) and an optional DNS alias. Entry `i` is PVE's `acmedomain<i>`; removing trailing entries deletes their keys.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acmedomain[n]`}
+   */
+  readonly acmeDomains?: pulumi.Input<pulumi.Input<OptionsAcmedomainArgs>[]>;
   /**
    * PVE parameter `ballooning-target` range 0..100.
    *
@@ -130,20 +163,26 @@ export interface OptionsArgs {
 }
 
 /**
- * A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning target and the ACME account. Deleting the resource resets the options it managed.
+ * A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning target, the ACME account and the ACME domains. Deleting the resource resets the options it managed.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:Options`; import id always `undefined`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:Options`; import id `<node>`.
  */
 export class Options extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:Options";
 
   /**
-   * PVE parameter `acme`.
+   * The ACME account (`account`) this node orders its certificate with, and the legacy `domains` list (`;`-separated).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acme`}
    */
   declare public readonly acme: pulumi.Output<OptionsAcme | undefined>;
+  /**
+   * The domains of this node's ACME certificate, each with the plugin that validates it (`standalone` when not given) and an optional DNS alias. Entry `i` is PVE's `acmedomain<i>`; removing trailing entries deletes their keys.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acmedomain[n]`}
+   */
+  declare public readonly acmeDomains: pulumi.Output<OptionsAcmedomain[] | undefined>;
   /**
    * PVE parameter `ballooning-target` range 0..100.
    *
@@ -188,6 +227,7 @@ export class Options extends pulumi.dynamic.Resource {
     if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
     const props = {
       acme: args?.acme,
+      acmeDomains: args?.acmeDomains,
       ballooningTarget: args?.ballooningTarget,
       description: args?.description,
       location: args?.location,

@@ -7,6 +7,10 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ServiceActionArgs {
   /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
    * What to do: `start`, `stop`, `restart` or `reload`. Changing it runs the action again.
    *
    * Changing this replaces the resource.
@@ -27,10 +31,6 @@ export interface ServiceActionArgs {
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/services/{service}/start PVE API: `service`}
    */
   readonly service: pulumi.Input<"chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd">;
-  /**
-   * Arbitrary values: when any of them changes, the action runs again.
-   */
-  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

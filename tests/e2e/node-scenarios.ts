@@ -9,6 +9,27 @@ type Item = Record<string, unknown>;
 
 const get = (admin: ProxmoxClient, path: string): Promise<Item> => admin.get<Item>(path);
 
+const SOURCES = "/etc/apt/sources.list.d";
+
+interface AptListing {
+  files: { path: string; repositories: { Enabled: boolean }[] }[];
+  "standard-repos": { handle: string; status?: boolean }[];
+}
+
+const aptListing = (admin: ProxmoxClient, node: unknown): Promise<AptListing> => admin.get<AptListing>(`/nodes/${String(node)}/apt/repositories`);
+
+/** The repository entry at args' path + index. */
+export async function aptEntry(admin: ProxmoxClient, a: Record<string, unknown>): Promise<{ Enabled: boolean } | undefined> {
+  const listing = await aptListing(admin, a["node"]);
+  return listing.files.find((f) => f.path === a["path"])?.repositories[Number(a["index"])];
+}
+
+/** The status PVE reports for args' standard repository (undefined: not configured). */
+export async function standardStatus(admin: ProxmoxClient, a: Record<string, unknown>): Promise<boolean | undefined> {
+  const listing = await aptListing(admin, a["node"]);
+  return listing["standard-repos"].find((r) => r.handle === a["handle"])?.status;
+}
+
 /** No node has staged-but-unapplied network changes: PVE's `changes` extra is absent. */
 export async function nothingStaged(sim: Simulator): Promise<void> {
   for (const node of ["pve1", "pve2"]) {
@@ -63,15 +84,57 @@ export const nodeScenarios: KindScenario[] = [
   {
     namespace: "node",
     kind: "Options",
-    initial: { node: "pve1", description: "rack 1" },
-    updated: { args: { node: "pve1", description: "rack 2" }, diffs: ["description"] },
-    invalid: { args: { node: "pve1", startallOnbootDelay: -1 }, property: "startallOnbootDelay" },
-    exists: async (admin, a) => (await get(admin, `/nodes/${String(a["node"])}/config`))["description"] === a["description"],
-    drift: { edit: (admin) => admin.put("/nodes/pve1/config", { description: "by hand" }), keys: ["description"] },
-    existing: async (admin) => {
-      await admin.put("/nodes/pve2/config", { description: "made by hand" });
-      return { importId: "pve2", args: { node: "pve2", description: "made by hand" } };
+    initial: { node: "pve1", description: "rack 1", acmeDomains: [{ domain: "pve1.example.com" }, { domain: "pve1.example.net", plugin: "dns1", alias: "_acme-challenge.example.org" }] },
+    // Dropping the trailing entry deletes acmedomain1; changing the first rewrites acmedomain0.
+    updated: { args: { node: "pve1", description: "rack 2", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1" }] }, diffs: ["acmeDomains", "description"] },
+    invalid: { args: { node: "pve1", acmeDomains: [{ domain: "pve1" }] }, property: "acmeDomains.0.domain" },
+    exists: async (admin, a) => {
+      const config = await get(admin, `/nodes/${String(a["node"])}/config`);
+      const domains = Object.keys(config).filter((key) => /^acmedomain\d+$/.test(key)).length;
+      return config["description"] === a["description"] && domains === (a["acmeDomains"] as unknown[]).length;
     },
+    drift: { edit: (admin) => admin.put("/nodes/pve1/config", { acmedomain3: "domain=by-hand.example.com" }), keys: ["acmeDomains"] },
+    existing: async (admin) => {
+      await admin.put("/nodes/pve2/config", { description: "made by hand", acmedomain0: "domain=pve2.example.com,plugin=standalone" });
+      return { importId: "pve2", args: { node: "pve2", description: "made by hand", acmeDomains: [{ domain: "pve2.example.com" }] } };
+    },
+  },
+  {
+    namespace: "node",
+    kind: "AptRepository",
+    // The no-subscription repository, added and disabled by hand: the resource enables it.
+    setup: async (admin) => {
+      await admin.put("/nodes/pve1/apt/repositories", { handle: "no-subscription" });
+      await admin.post("/nodes/pve1/apt/repositories", { path: `${SOURCES}/proxmox.sources`, index: 0, enabled: 0 });
+    },
+    initial: { node: "pve1", path: `${SOURCES}/proxmox.sources`, index: 0, enabled: true },
+    updated: { args: { node: "pve1", path: `${SOURCES}/proxmox.sources`, index: 0, enabled: false }, diffs: ["enabled"] },
+    replaced: { args: { node: "pve1", path: `${SOURCES}/pve-enterprise.sources`, index: 0, enabled: true }, replaces: ["path"] },
+    invalid: { args: { node: "pve1", path: `${SOURCES}/proxmox.sources`, index: 0, enabled: "yes" }, property: "enabled" },
+    exists: async (admin, a) => (await aptEntry(admin, a))?.Enabled === true,
+    drift: {
+      edit: (admin, a) => admin.post(`/nodes/${String(a["node"])}/apt/repositories`, { path: String(a["path"]), index: Number(a["index"]), enabled: 0 }),
+      keys: ["enabled"],
+    },
+    existing: async () => ({
+      importId: `pve2:${SOURCES}/debian.sources:1`,
+      args: { node: "pve2", path: `${SOURCES}/debian.sources`, index: 1, enabled: true },
+    }),
+  },
+  {
+    namespace: "node",
+    kind: "AptStandardRepository",
+    initial: { node: "pve1", handle: "no-subscription" },
+    invalid: { args: { node: "pve1", handle: "ceph-quincy-enterprise" }, property: "handle" },
+    exists: async (admin, a) => (await standardStatus(admin, a)) === true,
+    // Adding another repository by hand is nothing this resource manages.
+    drift: { edit: (admin) => admin.put("/nodes/pve1/apt/repositories", { handle: "test" }), keys: [] },
+    existing: async (admin) => {
+      await admin.put("/nodes/pve2/apt/repositories", { handle: "ceph-squid-no-subscription" });
+      return { importId: "pve2/ceph-squid-no-subscription", args: { node: "pve2", handle: "ceph-squid-no-subscription" } };
+    },
+    // PVE cannot remove a repository: deleting the resource leaves it configured.
+    destroyKeeps: true,
   },
   {
     namespace: "node",

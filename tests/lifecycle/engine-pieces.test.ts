@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { check, checkRemote, create, diff, formatId, parseId, read, remove, update, type EngineApi, type PveMethod } from "../../provider/engine";
 import { taskWaitOptions } from "../../provider/engine/api";
+import { itemsWithin } from "../../provider/engine/within";
+import { indexedParam } from "../../schema/indexed";
 import { defineKind } from "../../schema/define";
 import { isCalendarEvent, resolveNamedFormat } from "../../schema/formats";
 import { unknownPrivileges } from "../../schema/facts/privileges";
@@ -194,5 +196,128 @@ describe("the schema's requires", () => {
     expect(check(account, { ...base, eabKid: "kid" }).failures).toEqual([{ property: "eabHmacKey", reason: "is required with eabKid" }]);
     expect(check(account, { ...base, eabHmacKey: "k" }).failures).toEqual([{ property: "eabKid", reason: "is required with eabHmacKey" }]);
     expect(check(account, { ...base, eabKid: "kid", eabHmacKey: "k" }).failures).toEqual([]);
+  });
+});
+
+describe("indexed parameters (`acmedomain[n]`)", () => {
+  const options = definitionOf("node:Options");
+  const field = options.fieldsBySdkName.get("acmeDomains");
+  /** A node config that records writes the way PVE applies them (set, then `delete`). */
+  function nodeConfig(initial: Record<string, string | number>) {
+    const config: Record<string, string | number> = { ...initial };
+    const writes: Record<string, string | number>[] = [];
+    const api = fakeApi((method, _path, params) => {
+      if (method === "GET") return { ...config, digest: "d" };
+      writes.push(params);
+      for (const [key, value] of Object.entries(params)) if (key !== "delete") config[key] = value;
+      for (const key of String(params["delete"] ?? "").split(",").filter(Boolean)) delete config[key];
+      return null;
+    });
+    return { config, writes, api };
+  }
+
+  it("become one array field named by the definition, with the entry limit the read method lists", () => {
+    expect(field?.pveName).toBe("acmedomain[n]");
+    expect(field?.indexed).toEqual({ base: "acmedomain", limit: 6 });
+    expect(field?.type.kind).toBe("object");
+    // Without a list of numbered keys in the schema (a guest's `net[n]`), PVE is left to say how many.
+    expect(indexedParam("net[n]", {})).toEqual({ base: "net" });
+    expect(indexedParam("description")).toBeUndefined();
+  });
+
+  it("are checked entry by entry, naming the entry and its key, and against the limit", () => {
+    expect(check(options, { node: "pve1", acmeDomains: [{ domain: "pve1.example.com" }, { domain: "not_a domain" }] }).failures).toEqual([
+      { property: "acmeDomains.1.domain", reason: "does not look like a valid domain name (at least two dot-separated labels)" },
+    ]);
+    const seven = Array.from({ length: 7 }, (_, i) => ({ domain: `d${i}.example.com` }));
+    expect(check(options, { node: "pve1", acmeDomains: seven }).failures.map((f) => f.property)).toEqual(["acmeDomains"]);
+    expect(check(options, { node: "pve1", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1", alias: "_acme-challenge.example.net" }] }).failures).toEqual([]);
+  });
+
+  it("are sent as numbered keys and read back in index order", async () => {
+    const { config, api } = nodeConfig({});
+    const { outs } = await create(options, api, { node: "pve1", acmeDomains: [{ domain: "a.example.com" }, { domain: "b.example.com", plugin: "dns1" }] });
+    expect(config).toEqual({ acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com,plugin=dns1" });
+    expect(outs["acmeDomains"]).toEqual([{ domain: "a.example.com" }, { domain: "b.example.com", plugin: "dns1" }]);
+  });
+
+  it("delete the keys of removed trailing entries (and stray ones) on update", async () => {
+    const { config, writes, api } = nodeConfig({ acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com", acmedomain4: "domain=c.example.com" });
+    const olds = (await read(options, api, "pve1", { node: "pve1", acmeDomains: [] })).props;
+    expect(olds["acmeDomains"]).toEqual([{ domain: "a.example.com" }, { domain: "b.example.com" }, { domain: "c.example.com" }]);
+    const news = { node: "pve1", acmeDomains: [{ domain: "a.example.com", plugin: "dns1" }] };
+    expect(diff(options, olds, news).changed).toEqual(["acmeDomains"]);
+    await update(options, api, olds, news);
+    expect(writes.at(-1)).toEqual({ acmedomain0: "domain=a.example.com,plugin=dns1", delete: "acmedomain1,acmedomain4" });
+    expect(config).toEqual({ acmedomain0: "domain=a.example.com,plugin=dns1" });
+  });
+
+  it("compare entry by entry: PVE's default plugin and the order of keys are no change", () => {
+    const olds = { node: "pve1", acmeDomains: [{ domain: "a.example.com", plugin: "standalone" }] };
+    expect(diff(options, olds, { node: "pve1", acmeDomains: [{ domain: "a.example.com" }] }).changes).toBe(false);
+    expect(diff(options, olds, { node: "pve1", acmeDomains: [{ domain: "a.example.com" }, { domain: "b.example.com" }] }).changed).toEqual(["acmeDomains"]);
+  });
+
+  it("are all deleted when the resource goes, and the `acme` property string still round-trips", async () => {
+    const { config, api } = nodeConfig({});
+    const inputs = { node: "pve1", acme: { account: "prod", domains: "a.example.com;b.example.com" }, acmeDomains: [{ domain: "a.example.com" }] };
+    const { outs } = await create(options, api, inputs);
+    expect(config["acme"]).toBe("account=prod,domains=a.example.com;b.example.com");
+    expect(outs["acme"]).toEqual({ account: "prod", domains: "a.example.com;b.example.com" });
+    await remove(options, api, "pve1", outs);
+    expect(config).toEqual({});
+  });
+});
+
+describe("lists inside a read's object (`read.within`)", () => {
+  const listing = {
+    digest: "abc",
+    files: [
+      { path: "/a.sources", "file-type": "sources", digest: [1, 2], repositories: [{ URIs: ["u1"] }, { URIs: ["u2"] }] },
+      { path: "/b.sources", "file-type": "sources", digest: [3], repositories: [{ URIs: ["u3"] }] },
+    ],
+    "standard-repos": [{ handle: "test", status: true }, { handle: "enterprise" }],
+  };
+
+  it("flatten nested lists: items carry their parents' plain values and their position", () => {
+    expect(itemsWithin(listing, { keys: ["files", "repositories"], position: "index" })).toEqual([
+      { digest: "abc", path: "/a.sources", "file-type": "sources", URIs: ["u1"], index: 0 },
+      { digest: "abc", path: "/a.sources", "file-type": "sources", URIs: ["u2"], index: 1 },
+      { digest: "abc", path: "/b.sources", "file-type": "sources", URIs: ["u3"], index: 0 },
+    ]);
+    expect(itemsWithin(listing, { keys: ["standard-repos"] })).toEqual(listing["standard-repos"].map((repo) => ({ digest: "abc", ...repo })));
+    expect(itemsWithin(listing, { keys: ["nothing"] })).toEqual([]);
+    expect(itemsWithin([listing], { keys: ["files"] })).toEqual([]);
+  });
+
+  it("let a kind read one item by its identity; a missing item is gone", async () => {
+    const repo = definitionOf("node:AptRepository");
+    const api = fakeApi(() => ({ ...listing, files: [{ ...listing.files[0], repositories: [{ URIs: ["u1"], Enabled: true }, { URIs: ["u2"], Enabled: false }] }] }));
+    const found = await read(repo, api, "pve1:/a.sources:1", {});
+    expect(found.id).toBe("pve1:/a.sources:1");
+    expect(found.props).toMatchObject({ node: "pve1", path: "/a.sources", index: 1, enabled: false, uris: ["u2"] });
+    expect((await read(repo, api, "pve1:/a.sources:2", {})).id).toBe("");
+  });
+
+  it("address writes with a value of the enclosing object (the listing's digest)", async () => {
+    const repo = definitionOf("node:AptRepository");
+    const writes: Record<string, string | number>[] = [];
+    const api = fakeApi((method, _path, params) => {
+      if (method === "POST") writes.push(params);
+      return { ...listing, files: [{ ...listing.files[0], repositories: [{ URIs: ["u1"], Enabled: true }] }] };
+    });
+    await update(repo, api, { node: "pve1", path: "/a.sources", index: 0, enabled: true }, { node: "pve1", path: "/a.sources", index: 0, enabled: false });
+    await remove(repo, api, "pve1:/a.sources:0", { node: "pve1", path: "/a.sources", index: 0, enabled: false });
+    expect(writes).toEqual([
+      { path: "/a.sources", index: 0, enabled: 0, digest: "abc" },
+      { path: "/a.sources", index: "0", digest: "abc", enabled: 0 },
+    ]);
+  });
+
+  it("forget an object PVE cannot remove (`forgetOnDelete`): delete writes nothing", async () => {
+    const standard = definitionOf("node:AptStandardRepository");
+    const api = fakeApi(() => listing);
+    await remove(standard, api, "pve1/test", { node: "pve1", handle: "test" });
+    expect(api.calls).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
 import { acmeAccountHooks } from "./acme-account";
+import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositories";
 import { customCertificateHooks } from "./custom-certificate";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
@@ -43,6 +44,8 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "sdn-subnet": sdnSubnetHooks,
   "custom-certificate": customCertificateHooks,
   "acme-account": acmeAccountHooks,
+  "apt-repository": aptRepositoryHooks,
+  "apt-standard-repository": aptStandardRepositoryHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

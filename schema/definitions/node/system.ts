@@ -46,13 +46,20 @@ export const nodeOptions = defineKind({
   name: "Options",
   description:
     "A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning " +
-    "target and the ACME account. Deleting the resource resets the options it managed.",
+    "target, the ACME account and the ACME domains. Deleting the resource resets the options it managed.",
   lifecycle: "singleton",
   identity: ["node"],
   ...configCalls("/nodes/{node}/config"),
-  exclude: ["acmedomain[n]"],
   fields: {
     node: { doc: "The node." },
+    acme: { doc: "The ACME account (`account`) this node orders its certificate with, and the legacy `domains` list (`;`-separated)." },
+    "acmedomain[n]": {
+      sdkName: "acmeDomains",
+      doc:
+        "The domains of this node's ACME certificate, each with the plugin that validates it (`standalone` " +
+        "when not given) and an optional DNS alias. Entry `i` is PVE's `acmedomain<i>`; removing trailing " +
+        "entries deletes their keys.",
+    },
     description: { doc: "The node's description (shown in the GUI's notes)." },
     "startall-onboot-delay": { doc: "Seconds to wait before starting the guests marked start-on-boot." },
   },

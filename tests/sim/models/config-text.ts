@@ -61,7 +61,8 @@ export function applyUpdate(
 ): void {
   const toDelete = splitList(deleteList);
   for (const key of toDelete) {
-    const option = schema[key];
+    // `acmedomain3` is an option through the schema's indexed `acmedomain[n]`.
+    const option = schema[key] ?? schema[key.replace(/\d+$/, "[n]")];
     if (!option || key === "delete" || key === "digest" || option.pathParam) throw pveDie(`no such option '${key}'`);
     if (!option.optional) throw pveDie(`unable to delete required option '${key}'`);
     if (key in set) throw pveDie(`cannot set and delete property '${key}' at the same time!`);

@@ -77,6 +77,17 @@ describe("node configs", () => {
     expect(await s.call("GET", "/nodes/{node}/config", { node: "pve1" })).not.toHaveProperty("description");
   });
 
+  it("node config stores indexed acmedomainN keys, returns them and deletes them one by one", async () => {
+    const s = sim();
+    await s.call("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com,plugin=dns1" });
+    expect(await s.call("GET", "/nodes/{node}/config", { node: "pve1" })).toMatchObject({ acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com,plugin=dns1" });
+    await s.call("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "domain=c.example.com", delete: "acmedomain1" });
+    const config = await s.call("GET", "/nodes/{node}/config", { node: "pve1" });
+    expect(config).toMatchObject({ acmedomain0: "domain=c.example.com" });
+    expect(config).not.toHaveProperty("acmedomain1");
+    await expect(s.call("PUT", "/nodes/{node}/config", { node: "pve1", delete: "nosuch1" })).rejects.toMatchObject({ status: 500, message: "no such option 'nosuch1'\n" });
+  });
+
   it("time reports the clock and timezone", async () => {
     const s = sim();
     await s.call("PUT", "/nodes/{node}/time", { node: "pve1", timezone: "Europe/Vienna" });

@@ -6,6 +6,7 @@ import type { SimModel } from "../types";
 import { installAcme } from "./acme";
 import { installAcmeCertificates } from "./acme-certificates";
 import { installApt } from "./apt";
+import { installAptRepositories } from "./apt-repositories";
 import { installCertificates } from "./certificates";
 import { installNodeConfig } from "./node-config";
 import { installNodeNetwork } from "./node-network";
@@ -20,6 +21,7 @@ export function nodeModel(): SimModel {
       installNodeNetwork(register, ctx);
       installNodeServices(register, ctx);
       installApt(register, ctx);
+      installAptRepositories(register, ctx);
       const certs = installCertificates(register, ctx);
       installAcmeCertificates(register, ctx, { acme: installAcme(register, ctx), nodeConfig, certs });
     },
