@@ -168,7 +168,7 @@ describe("a node's ACME certificate", () => {
     await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toThrow(
       "duplicate domain 'a.example.com' in ACME config properties 'acmedomain0' and 'acme'",
     );
-    await withDomains(s, "pve1", { acmedomain0: "domain=b.example.com" });
+    await s.call("PUT", "/nodes/{node}/config", { node: "pve1", delete: "acmedomain0" });
     await s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" });
     await s.settle();
     expect(lastTask(s)?.status).toBe("ACME account config file 'missing' does not exist.");
