@@ -45,7 +45,7 @@ async function timeOn(
 ): Promise<Timing> {
   const { sim, target } = await benchSimulator(server);
   const c = opts.concurrency;
-  const contenders: Contender[] = [fromDriver("ours", ours(target), c), fromDriver("bare", bareHttps(target), c)];
+  const contenders: Contender[] = [fromDriver("ours", ours(target), c), fromDriver("bare", bareHttps(target), c), fromDriver("unlocked", ours(target, true), c)];
   if (withPeers) {
     contenders.push(fromDriver("papi", proxmoxApiDriver(target), c), fromDriver("cv4pve", cv4pveDriver(target), c));
     if (opts.python) contenders.push(pythonContender(target, c));
@@ -88,17 +88,18 @@ export async function benchClients(args: BenchArgs, report: Report, log: (line: 
     rows: [
       [name("bare"), fmt(free.rps("bare")), ratio(1), fmt(like.rps("bare")), ratio(1)],
       [name("ours"), fmt(free.rps("ours")), ratio(freeRatio), fmt(like.rps("ours")), ratio(likeRatio)],
+      [name("unlocked"), fmt(free.rps("unlocked")), ratio(free.ms("unlocked") / free.ms("bare")), fmt(like.rps("unlocked")), ratio(like.ms("unlocked") / like.ms("bare"))],
     ],
     notes: [
       `Units of POST group, GET group, GET /version, DELETE group with ${c} units in flight; ${args.requests} requests per client and round without server cost, ${likeRequests} on the PVE-like server (${PVE_LIKE.latencyMs} ms latency, ${PVE_LIKE.serviceMs} ms handler time, in user.cfg's lock for the writes, ${PVE_LIKE.workersPerNode}+${PVE_LIKE.workersPerNode} workers per node); ${args.rounds} round(s), median round.`,
       "Without server cost the simulator answers in tens of microseconds in the benchmark's own process, so the ratio is the client's CPU per request: got's own per-request cost (options, request stream, hooks) is the floor of any got-based client here.",
-      "Both writes of a unit change user.cfg: bare HTTP and the peers send them concurrently and PVE serializes them under its cfs lock; ours keeps issue 2's keyed lock and sends one user.cfg write at a time, so each waits for the previous one's round trip.",
+      "Both writes of a unit change user.cfg: bare HTTP and the peers send them concurrently and PVE serializes them under its cfs lock; ours keeps issue 2's keyed lock and sends one user.cfg write at a time, so each waits for the previous one's round trip. The third row is the same client with that lock turned off per request (`lockKey: null`): the difference is what the lock costs.",
       verdict(freeRatio <= 1.15, `without server cost our client takes ${ratio(freeRatio)} the time of bare HTTP (goal ≤ 1.15x)`),
       verdict(likeRatio <= 1.15, `against the PVE-like server our client takes ${ratio(likeRatio)} the time of bare HTTP (goal ≤ 1.15x)`),
     ],
   });
   if (!withPeers) return;
-  const peers = [...free.names.keys()].filter((k) => k !== "ours" && k !== "bare");
+  const peers = [...free.names.keys()].filter((k) => !["ours", "bare", "unlocked"].includes(k));
   const freeSlower = peers.map((p) => free.ms(p) / free.ms("ours"));
   const likeSlower = peers.map((p) => like.ms(p) / like.ms("ours"));
   report.add({

@@ -22,14 +22,19 @@ export interface Target {
   apiToken: string;
 }
 
-export function ours(target: Target): Driver {
+/**
+ * Our client. `withoutKeyedLock` sends the writes with `lockKey: null` (a caller's opt-out of
+ * issue 2's keyed lock), to show what that lock costs next to PVE's own cfs lock.
+ */
+export function ours(target: Target, withoutKeyedLock = false): Driver {
   const client = new ProxmoxClient({ endpoint: target.endpoint, apiToken: target.apiToken, fingerprint: target.fingerprint });
+  const write = withoutKeyedLock ? { lockKey: null } : {};
   return {
-    name: "ProxmoxClient (ours)",
-    createGroup: async (id) => void (await client.post("/access/groups", { groupid: id, comment: "bench" })),
+    name: withoutKeyedLock ? "ProxmoxClient (ours), keyed lock off" : "ProxmoxClient (ours)",
+    createGroup: async (id) => void (await client.post("/access/groups", { groupid: id, comment: "bench" }, write)),
     readGroup: async (id) => void (await client.get(`/access/groups/${id}`)),
     version: async () => void (await client.get("/version")),
-    deleteGroup: async (id) => void (await client.delete(`/access/groups/${id}`)),
+    deleteGroup: async (id) => void (await client.delete(`/access/groups/${id}`, undefined, write)),
     close: () => client.close(),
   };
 }
