@@ -43,6 +43,7 @@ export function nextPollDelay(plan: PollPlan, elapsedMs: number, previousMs: num
     const sparse = plan.streaming ? plan.maxMs : Math.min(expected / 4, plan.maxMs * 10);
     return Math.max(dense, Math.min(sparse, windowStart - elapsedMs));
   }
+  // A fixed margin past the window: short tasks vary by more than ±15 % (fixed start-up costs).
   if (elapsedMs < expected * WINDOW_END + DENSE_MS) return dense;
   // Overdue: the estimate was wrong; grow again from the dense interval, relative to the time waited.
   const grown = previousMs === undefined ? dense : Math.round(Math.max(previousMs, dense) * 1.5);
