@@ -25,7 +25,9 @@ export function nodeOf(path: string): string {
 const daemonReads = new Map<number, (string | null)[][]>();
 for (const template of DAEMON_READ_TEMPLATES) {
   const parts = segments(template).map((s) => (s.startsWith("{") ? null : s));
-  daemonReads.set(parts.length, [...(daemonReads.get(parts.length) ?? []), parts]);
+  const sameLength = daemonReads.get(parts.length) ?? [];
+  sameLength.push(parts);
+  daemonReads.set(parts.length, sameLength);
 }
 
 /**

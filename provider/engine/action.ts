@@ -11,10 +11,8 @@ import { fillPath, identityOf } from "./identity";
 import type { LifecycleOptions } from "./lifecycle";
 import { type Props, fieldValues } from "./values";
 
-/** The input of every action that reruns it when its value changes. */
+/** The input whose change reruns an action, or the update of a kind with `updateOnTriggers`. */
 export const TRIGGERS = "triggers";
-
-export { hasTriggers } from "../../schema/define";
 
 export async function runAction(def: KindDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions = {}): Promise<{ id: string; outs: Props }> {
   const identity = identityOf(def, inputs);

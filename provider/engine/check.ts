@@ -1,6 +1,6 @@
 /** `check`: validates inputs against the kind's fields (from the official schema), per field. */
-import type { KindDefinition } from "../../schema/define";
-import { TRIGGERS, hasTriggers } from "./action";
+import { type KindDefinition, hasTriggers } from "../../schema/define";
+import { TRIGGERS } from "./action";
 import type { CheckFailure } from "./hooks";
 import { hooksOf } from "./hooks";
 import type { EngineApi } from "./api";

@@ -3,9 +3,9 @@
  * field's codec, so that PVE's normalizations (0/1, "2048", list order) are never a change.
  */
 import type { SdkValue } from "../../schema/codecs";
-import type { KindDefinition } from "../../schema/define";
+import { type KindDefinition, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
-import { TRIGGERS, hasTriggers } from "./action";
+import { TRIGGERS } from "./action";
 import { type Props, containsUnknown, isSet } from "./values";
 
 export interface DiffResult {

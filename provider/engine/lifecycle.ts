@@ -2,10 +2,10 @@
  * The generic lifecycle: create, read, update and delete of a kind, driven by its definition.
  * Every write reads the object back, because PVE normalizes values and fills in defaults.
  */
-import type { ApiCall, KindDefinition } from "../../schema/define";
+import { type ApiCall, type KindDefinition, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { TRIGGERS, hasTriggers, runAction } from "./action";
+import { TRIGGERS, runAction } from "./action";
 import { PartialCreateError } from "./partial";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
