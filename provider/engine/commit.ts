@@ -15,6 +15,21 @@ import type { CommitSpec } from "../../schema/define";
 import { type EngineApi, type WireParams, taskWaitOptions } from "./api";
 import { type Identity, fillPath } from "./identity";
 
+/**
+ * The apply that covers a staged write failed after PVE had accepted the write itself: the
+ * object may exist (committed, or still pending), so a create must not forget it.
+ */
+export class StagedApplyError extends Error {
+  override readonly name = "StagedApplyError";
+  constructor(
+    message: string,
+    /** The apply's own failure. */
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** Counts per target, for tests and for the bound on reloads. */
 export interface CommitStats {
   commits: number;
@@ -126,7 +141,7 @@ export class CommitCoordinator {
       if (typeof result === "string" && result.startsWith("UPID:")) await api.waitForTask(result, taskWaitOptions(params, onLog));
       batch.resolve();
     } catch (error) {
-      batch.reject(new Error(`applying the staged changes (${spec.call.method} ${batch.target}) failed: ${error instanceof Error ? error.message : String(error)}`));
+      batch.reject(new StagedApplyError(`applying the staged changes (${spec.call.method} ${batch.target}) failed: ${error instanceof Error ? error.message : String(error)}`, error));
     }
   }
 }
