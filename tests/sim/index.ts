@@ -135,7 +135,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     nodes,
     now: () => clock.now(),
     startTask: (o) => tasks.start(o),
-    withLock: (lockId, fn) => locks.withLock(lockId, fn),
+    withLock: (lockId, fn, lockOptions) => locks.withLock(lockId, fn, lockOptions),
+    taskDurationMs: (task) => tasks.durationFor(task),
     checkPermission: (auth, path, priv) => void perms.check(subject(auth), path, [priv], false),
   };
   const cert = await makeCertificate(host);

@@ -58,9 +58,12 @@ export interface SimContext {
   }): string;
   /**
    * Runs `fn` holding the named lock (e.g. `file-user_cfg`, `domain-sdn`, `lock-100.conf`).
-   * A lock that stays busy past its timeout throws PVE's own timeout message.
+   * A lock that stays busy past its timeout throws PVE's own timeout message. `options` give
+   * the caller's own timeout and take a flock shared, as `lock_file_full` can.
    */
-  withLock<T>(lockId: string, fn: () => Promise<T> | T): Promise<T>;
+  withLock<T>(lockId: string, fn: () => Promise<T> | T, options?: { readonly timeoutMs?: number; readonly shared?: boolean }): Promise<T>;
+  /** How long a task of this node, type and id runs when its model sets no duration (ms). */
+  taskDurationMs(task: { readonly node: string; readonly type: string; readonly id: string }): number;
   /**
    * Throws 403 `Permission check failed (path, priv)` unless the caller has `priv` on `path`
    * (ACLs with propagation, groups, roles, token privilege separation, root@pam shortcut).

@@ -90,9 +90,14 @@ export class TaskManager {
     const hang = takeFault("task-hang");
     const timer = hang
       ? undefined
-      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.durationOf?.({ node: options.node, type: options.type, id }) ?? this.defaultDurationMs);
+      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.durationFor({ node: options.node, type: options.type, id }));
     task.interrupt = () => clearTimeout(timer);
     return upid;
+  }
+
+  /** The duration a task gets when its model sets none: the per-task function's, else the default. */
+  durationFor(task: { node: string; type: string; id: string }): number {
+    return this.durationOf?.(task) ?? this.defaultDurationMs;
   }
 
   private async run(task: TaskRecord, work: StartTaskOptions["work"]): Promise<void> {

@@ -66,6 +66,7 @@ export function fakeSim(models: readonly SimModel[], nodes: readonly string[] = 
       return await fn();
     },
     checkPermission() {},
+    taskDurationMs: () => 0,
   };
 
   for (const model of models) {

@@ -1,11 +1,12 @@
 /**
  * PVE property strings (`type=secure,network=10.0.0.0/24`): parsing into objects the way
- * `parse_property_string` does, for APIs that return them parsed (datacenter.cfg options).
+ * `parse_property_string` does, for APIs that return them parsed (datacenter.cfg options), and
+ * the strict parse and canonical print (`print_property_string`) guest configs are rewritten with.
  */
 import type { ParamSchema } from "./schema";
 
 /** The sub-key facts of a property-string format (as schema.json records them). */
-type SubKeys = Readonly<Record<string, ParamSchema & { readonly default_key?: number }>>;
+export type SubKeys = Readonly<Record<string, ParamSchema>>;
 
 const TRUE = /^(1|on|yes|true)$/i;
 
@@ -28,4 +29,113 @@ export function parsePropertyString(value: string, format: SubKeys): Record<stri
     out[key] = type === "boolean" ? (TRUE.test(raw) ? 1 : 0) : type === "integer" || type === "number" ? Number(raw) : raw;
   }
   return out;
+}
+
+/** A parsed property string: sub-key → value (booleans 0/1, the rest as written). */
+export type PropertyValues = Record<string, string | number>;
+
+/**
+ * `PVE::JSONSchema::parse_property_string` with its own messages: aliases (`volume=` for `file=`),
+ * key aliases (`virtio=BC:24:...` sets `model` and `macaddr`), the default key, booleans through
+ * `parse_boolean`, `skip`ped keys dropped. Throws an Error with PVE's text on malformed input;
+ * sub-key types and ranges are the core validator's job (it has run before handlers).
+ */
+export function parsePropertyStringStrict(value: string, format: SubKeys, skip: readonly string[] = []): PropertyValues {
+  const res: PropertyValues = {};
+  let defaultKey: string | undefined;
+  for (const part of value.split(",")) {
+    if (/^\s*$/.test(part)) continue;
+    const kv = /^([^=]+)=(.+)$/.exec(part);
+    if (kv?.[1] !== undefined && kv[2] !== undefined) {
+      let key = kv[1];
+      if (skip.includes(key)) continue;
+      if (res[key] !== undefined) throw new Error(`duplicate key in comma-separated list property: ${key}\n`);
+      let schema = format[key];
+      if (schema?.alias) {
+        if (schema.keyAlias) {
+          if (res[schema.keyAlias] !== undefined) throw new Error(`key alias '${schema.keyAlias}' is already defined\n`);
+          res[schema.keyAlias] = key;
+        }
+        key = schema.alias;
+        schema = format[key];
+        if (res[key] !== undefined) throw new Error(`key '${key}' is already defined (via alias)\n`);
+      }
+      if (!schema) throw new Error(`invalid key in comma-separated list property: ${key}\n`);
+      res[key] = schema.type === "boolean" ? (parseLooseBoolean(kv[2]) ?? kv[2]) : kv[2];
+    } else if (!part.includes("=")) {
+      if (defaultKey) throw new Error(`duplicate key in comma-separated list property: ${defaultKey}\n`);
+      defaultKey = Object.keys(format).find((k) => format[k]?.default_key);
+      if (!defaultKey) throw new Error("value without key, but schema does not define a default key\n");
+      if (res[defaultKey]) throw new Error(`duplicate key in comma-separated list property: ${defaultKey}\n`);
+      res[defaultKey] = format[defaultKey]?.type === "boolean" ? (parseLooseBoolean(part) ?? part) : part;
+    } else {
+      throw new Error("missing key in comma-separated list property\n");
+    }
+  }
+  return res;
+}
+
+function parseLooseBoolean(raw: string): 0 | 1 | undefined {
+  if (/^(1|on|yes|true)$/i.test(raw)) return 1;
+  if (/^(0|off|no|false)$/i.test(raw)) return 0;
+  return undefined;
+}
+
+/** `PVE::JSONSchema::format_size`: bytes as the largest exact unit (`32G`, `528K`, `4194305`). */
+export function formatSize(bytes: number): string {
+  const size = Math.trunc(bytes);
+  const units = ["K", "M", "G", "T"];
+  let value = size;
+  let unit = "";
+  for (const next of units) {
+    if (value % 1024 !== 0) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${value}${unit}`;
+}
+
+/** `PVE::JSONSchema::parse_size`: `32G`, `512M`, `1.5T`, `10GiB` or bytes; undefined if not a size. */
+export function parseSize(value: string): number | undefined {
+  const m = /^(\d+(\.\d+)?)([KMGT](?:iB)?)?$/.exec(value);
+  if (!m?.[1]) return undefined;
+  const shift = { K: 1, M: 2, G: 3, T: 4 }[(m[3] ?? "").charAt(0) as "K" | "M" | "G" | "T"] ?? 0;
+  return Math.trunc(Number(m[1]) * 1024 ** shift);
+}
+
+/**
+ * `PVE::JSONSchema::print_property_string`: the default key first (combined with its key alias,
+ * `virtio=BC:24:...`), then required keys, then the rest, each group sorted; `disk-size` values
+ * printed with {@link formatSize}; `skip`ped keys left out.
+ */
+export function printPropertyString(data: Readonly<PropertyValues>, format: SubKeys, skip: readonly string[] = []): string {
+  const defaultKey = Object.keys(format).find((k) => format[k]?.default_key);
+  const keyAliases = new Map<string, string>();
+  for (const sub of Object.values(format)) if (sub?.alias && sub.keyAlias) keyAliases.set(sub.keyAlias, sub.alias);
+  const done = new Set(skip);
+  const parts: string[] = [];
+  const render = (key: string, value: string | number): string => {
+    const schema = format[key];
+    if (schema?.format === "disk-size") return formatSize(Number(value));
+    if (String(value).includes(",")) throw new Error(`illegal value with commas for ${key}\n`);
+    return String(value);
+  };
+  const add = (key: string, isDefault: boolean): void => {
+    if (done.has(key)) return;
+    done.add(key);
+    const value = data[key];
+    if (value === undefined) return;
+    const combine = keyAliases.get(key);
+    if (combine !== undefined && data[combine] !== undefined) {
+      parts.push(`${render(key, value)}=${render(combine, data[combine])}`);
+      done.add(combine);
+      return;
+    }
+    parts.push(isDefault ? render(key, value) : `${key}=${render(key, value)}`);
+  };
+  if (defaultKey) add(defaultKey, true);
+  const keys = Object.keys(data).sort();
+  for (const key of keys) if (format[key] && !format[key]?.optional) add(key, false);
+  for (const key of keys) add(key, false);
+  return parts.join(",");
 }

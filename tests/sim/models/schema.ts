@@ -14,6 +14,10 @@ export interface ParamSchema {
   readonly enum?: readonly (string | number)[];
   readonly format?: string | Readonly<Record<string, unknown>>;
   readonly default?: unknown;
+  /** Property-string sub-keys: the key written without `name=`, and key aliases (`virtio=MAC`). */
+  readonly default_key?: number | boolean;
+  readonly alias?: string;
+  readonly keyAlias?: string;
 }
 
 interface MethodSchema {

@@ -1,12 +1,15 @@
 /**
  * Storage: `/storage` (storage.cfg under `file-storage_cfg`) and the per-node views
- * `/nodes/{node}/storage` and `.../status` with schema-shaped numbers.
+ * `/nodes/{node}/storage` and `.../status` with schema-shaped numbers; the space guest volumes
+ * take (`./guests/volumes`) counts as used.
  */
 import { randomBytes } from "node:crypto";
 import type { SimContext, SimModel, SimRequest } from "../types";
 import { pveDie, splitList, type ConfigRecord } from "./config-text";
 import { registerCollection, type Register } from "./generic-store";
+import { allocatedBytes } from "./guests/volumes";
 import { SectionStore } from "./section-store";
+import { simService } from "./services";
 import { STORAGE_SECRETS, STORAGE_TYPES, canonicalContent } from "./storage-types";
 
 const GiB = 1024 ** 3;
@@ -33,23 +36,29 @@ function completeNew(record: ConfigRecord, hasSecret: (key: string) => boolean):
   if (type.shared) record.shared = 1;
 }
 
-/** Deterministic usage numbers per storage, stable across calls. */
-function usage(id: string): { total: number; used: number; avail: number } {
+/** Deterministic usage numbers per storage, stable across calls, plus the guest volumes on it. */
+function usage(id: string, allocated: number): { total: number; used: number; avail: number } {
   const total = (64 + (id.length % 8) * 32) * GiB;
-  const used = Math.floor(total / (3 + (id.length % 3)));
+  const used = Math.min(total, Math.floor(total / (3 + (id.length % 3))) + allocated);
   return { total, used, avail: total - used };
 }
 
-/** The storage model, seeded with `local` and `local-lvm` as a fresh PVE install has them. */
+/** storage.cfg of one simulator, seeded with `local` and `local-lvm` as a fresh PVE install has them. */
+export const storageConfigOf = simService<SectionStore>("storage.cfg", () => {
+  const store = new SectionStore();
+  store.set("local", { type: "dir", path: "/var/lib/vz", content: "backup,iso,vztmpl" });
+  store.set("local-lvm", { type: "lvmthin", thinpool: "data", vgname: "pve", content: "images,rootdir" });
+  return store;
+});
+
+/** The storage model. */
 export function storageModel(): SimModel {
   return {
     name: "storage",
     install(register, ctx) {
-      const store = new SectionStore();
-      store.set("local", { type: "dir", path: "/var/lib/vz", content: "backup,iso,vztmpl" });
-      store.set("local-lvm", { type: "lvmthin", thinpool: "data", vgname: "pve", content: "images,rootdir" });
+      const store = storageConfigOf(ctx);
       installConfig(register, ctx, store);
-      installNodeViews(register, store);
+      installNodeViews(register, ctx, store);
     },
   };
 }
@@ -95,10 +104,10 @@ function installConfig(register: Register, ctx: SimContext, store: SectionStore)
   });
 }
 
-function nodeStatus(id: string, record: ConfigRecord, node: string): Record<string, unknown> {
+function nodeStatus(ctx: SimContext, id: string, record: ConfigRecord, node: string): Record<string, unknown> {
   const enabled = record.disable ? 0 : 1;
   const onNode = record.nodes === undefined || String(record.nodes).split(",").includes(node);
-  const numbers = enabled && onNode ? usage(id) : { total: 0, used: 0, avail: 0 };
+  const numbers = enabled && onNode ? usage(id, allocatedBytes(ctx, id, Boolean(record.shared), node)) : { total: 0, used: 0, avail: 0 };
   return {
     storage: id,
     type: record.type,
@@ -111,7 +120,7 @@ function nodeStatus(id: string, record: ConfigRecord, node: string): Record<stri
   };
 }
 
-function installNodeViews(register: Register, store: SectionStore): void {
+function installNodeViews(register: Register, ctx: SimContext, store: SectionStore): void {
   const visible = (node: string, record: ConfigRecord): boolean =>
     record.nodes === undefined || String(record.nodes).split(",").includes(node);
 
@@ -123,7 +132,7 @@ function installNodeViews(register: Register, store: SectionStore): void {
       .filter(([id, r]) => visible(node, r) && (req.params.storage === undefined || req.params.storage === id))
       .filter(([, r]) => !req.params.enabled || !r.disable)
       .filter(([, r]) => wanted.length === 0 || wanted.some((c) => String(r.content).split(",").includes(c)))
-      .map(([id, r]) => nodeStatus(id, r, node));
+      .map(([id, r]) => nodeStatus(ctx, id, r, node));
   });
 
   register("GET", "/nodes/{node}/storage/{storage}/status", (req) => {
@@ -132,7 +141,7 @@ function installNodeViews(register: Register, store: SectionStore): void {
     const record = store.get(id);
     if (!record) throw pveDie(`storage '${id}' does not exist`);
     if (!visible(node, record)) throw pveDie(`storage '${id}' is not available on node '${node}'`);
-    const { storage: _storage, used_fraction: _fraction, ...status } = nodeStatus(id, record, node);
+    const { storage: _storage, used_fraction: _fraction, ...status } = nodeStatus(ctx, id, record, node);
     return status;
   });
 }
