@@ -28,6 +28,9 @@ import { TicketSigner } from "./core/tickets";
 import { makeCertificate } from "./core/tls";
 import { WorkerPools, type WorkerUsage } from "./core/workers";
 import { models as stateModels } from "./models";
+import { accessStoreOf } from "./models/guests/access";
+import { nextIdRange } from "./models/guests/datacenter";
+import { vmlistOf } from "./models/guests/vmlist";
 
 export type { FaultAction, FaultRule } from "./core/faults";
 export type { SimClock } from "./core/clock";
@@ -139,10 +142,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     taskDurationMs: (task) => tasks.durationFor(task),
     checkPermission: (auth, path, priv) => void perms.check(subject(auth), path, [priv], false),
   };
+  accessStoreOf.provide(ctx, store);
   const cert = await makeCertificate(host);
   const registry = new HandlerRegistry();
   const installed: SimModel[] = [
-    systemModel({ fingerprint: cert.fingerprint }),
+    systemModel({ fingerprint: cert.fingerprint, usedVmids: () => vmlistOf(ctx).vmids(), nextIdRange: () => nextIdRange(ctx) }),
     tasksModel(tasks),
     accessModel({ store, signer, perms, clock }),
     ...(options.models ?? stateModels),

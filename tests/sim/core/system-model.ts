@@ -9,8 +9,15 @@ import { SimError } from "../types";
 /** The PVE release the simulator claims to be. */
 export const SIM_VERSION = { version: "9.2.11", release: "9.2" } as const;
 
-/** Builds the system model; `usedVmids` lets `nextid` skip ids the guest models use. */
-export function systemModel(options: { fingerprint: string; usedVmids?: () => Iterable<number> }): SimModel {
+/**
+ * Builds the system model; `usedVmids` lets `nextid` skip ids the guest models use and
+ * `nextIdRange` is datacenter.cfg's `next-id` (pve-manager `API2/Cluster.pm` `nextid`).
+ */
+export function systemModel(options: {
+  fingerprint: string;
+  usedVmids?: () => Iterable<number>;
+  nextIdRange?: () => { lower: number; upper: number };
+}): SimModel {
   const repoid = randomBytes(8).toString("hex");
   return {
     name: "system",
@@ -64,10 +71,12 @@ export function systemModel(options: { fingerprint: string; usedVmids?: () => It
           if (used.has(wanted)) throw new SimError(400, "Parameter verification failed.\n", { vmid: `VM ${wanted} already exists` });
           return String(wanted);
         }
-        let id = 100;
-        while (used.has(id)) id++;
-        // PVE's nextid prints the number as a JSON string ("100").
-        return String(id);
+        const { lower, upper } = options.nextIdRange?.() ?? { lower: 100, upper: 1_000_000 };
+        for (let id = lower; id < upper; id++) {
+          // PVE's nextid prints the number as a JSON string ("100").
+          if (!used.has(id)) return String(id);
+        }
+        throw new SimError(500, `unable to get any free VMID in range [${lower}, ${upper}]\n`);
       });
     },
   };

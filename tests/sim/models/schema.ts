@@ -22,6 +22,7 @@ export interface ParamSchema {
 
 interface MethodSchema {
   readonly parameters?: Readonly<Record<string, ParamSchema>>;
+  readonly returns?: { readonly properties?: Readonly<Record<string, ParamSchema>> };
 }
 
 interface SchemaFile {
@@ -46,4 +47,11 @@ export function parametersOf(method: HttpMethod, template: string): Readonly<Rec
 /** The enum of one parameter, as strings. */
 export function enumOf(method: HttpMethod, template: string, param: string): string[] {
   return (parametersOf(method, template)[param]?.enum ?? []).map(String);
+}
+
+/** The properties of the object `method template` returns (empty when it returns no object). */
+export function returnPropertiesOf(method: HttpMethod, template: string): Readonly<Record<string, ParamSchema>> {
+  const entry = schemaFile().paths[template]?.[method];
+  if (!entry) throw new Error(`schema has no ${method} ${template}`);
+  return entry.returns?.properties ?? {};
 }

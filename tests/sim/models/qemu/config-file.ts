@@ -1,0 +1,46 @@
+/**
+ * The text of a VM config file as qemu-server writes it (`src/PVE/QemuServer.pm`
+ * `write_vm_config`): the description as `#` comment lines on top, the keys sorted, then
+ * `[PENDING]`, `[special:cloudinit]` (only while a cloud-init drive exists) and the snapshot
+ * sections. Its SHA1 is the `digest` GET config returns (`parse_vm_config`), so a pending or
+ * snapshot change alters the digest too.
+ */
+import { sha1 } from "../config-text";
+import type { ConfigSection, GuestConf } from "../guests/config";
+
+function sectionText(section: ConfigSection, pending: boolean): string {
+  let raw = "";
+  const descr = section.description;
+  if (descr !== undefined) {
+    const text = String(descr);
+    if (text) for (const line of text.split("\n")) raw += `#${line}\n`;
+    else if (pending) raw += "#\n";
+  }
+  for (const key of Object.keys(section).sort()) {
+    if (key === "description") continue;
+    raw += `${key}: ${section[key]}\n`;
+  }
+  return raw;
+}
+
+/** Whether a section holds a cloud-init drive (`has_cloudinit`). */
+export function hasCloudinit(section: ConfigSection): boolean {
+  return Object.entries(section).some(([key, value]) => /^(ide|scsi|virtio|sata)\d+$/.test(key) && /[:/](?:vm-\d+-)?cloudinit/.test(String(value)));
+}
+
+/** The whole file. */
+export function vmConfigText(conf: GuestConf): string {
+  let raw = sectionText(conf.main, false);
+  if (Object.keys(conf.pending).length) raw += `\n[PENDING]\n${sectionText(conf.pending, true)}`;
+  for (const name of [...conf.special.keys()].sort()) {
+    if (name === "cloudinit" && !hasCloudinit(conf.main)) continue;
+    raw += `\n[special:${name}]\n${sectionText(conf.special.get(name) ?? {}, false)}`;
+  }
+  for (const name of [...conf.snapshots.keys()].sort()) raw += `\n[${name}]\n${sectionText(conf.snapshots.get(name) ?? {}, false)}`;
+  return raw;
+}
+
+/** `digest`: SHA1 of the file text. */
+export function vmConfigDigest(conf: GuestConf): string {
+  return sha1(vmConfigText(conf));
+}
