@@ -140,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     startTask: (o) => tasks.start(o),
     withLock: (lockId, fn, lockOptions) => locks.withLock(lockId, fn, lockOptions),
     taskDurationMs: (task) => tasks.durationFor(task),
+    taskExitStatus: (upid) => tasks.get(upid)?.exitstatus,
     checkPermission: (auth, path, priv) => void perms.check(subject(auth), path, [priv], false),
   };
   accessStoreOf.provide(ctx, store);

@@ -62,6 +62,8 @@ export interface SimContext {
    * the caller's own timeout and take a flock shared, as `lock_file_full` can.
    */
   withLock<T>(lockId: string, fn: () => Promise<T> | T, options?: { readonly timeoutMs?: number; readonly shared?: boolean }): Promise<T>;
+  /** A task's exit status once it stopped (`OK`, `WARNINGS: n`, the error); undefined while it runs. */
+  taskExitStatus(upid: string): string | undefined;
   /** How long a task of this node, type and id runs when its model sets no duration (ms). */
   taskDurationMs(task: { readonly node: string; readonly type: string; readonly id: string }): number;
   /**

@@ -67,6 +67,7 @@ export function fakeSim(models: readonly SimModel[], nodes: readonly string[] = 
     },
     checkPermission() {},
     taskDurationMs: () => 0,
+    taskExitStatus: (upid) => tasks.find((t) => t.upid === upid)?.status,
   };
 
   for (const model of models) {

@@ -1,9 +1,11 @@
 import type { SimModel } from "../types";
 import { clusterModel } from "./cluster";
 import { firewallModel } from "./firewall";
+import { guestsModel } from "./guests";
 import { nodeModel } from "./node";
+import { qemuModel } from "./qemu";
 import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel(), nodeModel()];
+export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel(), nodeModel(), guestsModel(), qemuModel()];

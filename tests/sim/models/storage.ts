@@ -104,10 +104,17 @@ function installConfig(register: Register, ctx: SimContext, store: SectionStore)
   });
 }
 
+/** The size numbers of storage `id` on `node` (zero where it is disabled or not available). */
+export function storageNumbers(ctx: SimContext, id: string, record: ConfigRecord, node: string): { total: number; used: number; avail: number } {
+  const enabled = !record.disable;
+  const onNode = record.nodes === undefined || String(record.nodes).split(",").includes(node);
+  return enabled && onNode ? usage(id, allocatedBytes(ctx, id, Boolean(record.shared), node)) : { total: 0, used: 0, avail: 0 };
+}
+
 function nodeStatus(ctx: SimContext, id: string, record: ConfigRecord, node: string): Record<string, unknown> {
   const enabled = record.disable ? 0 : 1;
   const onNode = record.nodes === undefined || String(record.nodes).split(",").includes(node);
-  const numbers = enabled && onNode ? usage(id, allocatedBytes(ctx, id, Boolean(record.shared), node)) : { total: 0, used: 0, avail: 0 };
+  const numbers = storageNumbers(ctx, id, record, node);
   return {
     storage: id,
     type: record.type,

@@ -47,14 +47,16 @@ export class VmConfigStore {
     this.configs.set(vmid, cloneConf(conf));
   }
 
-  /** Writes a new file on `node`; `refusal` is the message when another node has the id (pmxcfs's EEXIST). */
+  /**
+   * Writes a new file on `node`. Without `refusal` the id must be unused (`check_vmid_unused`);
+   * with it, a file of this node is overwritten and another node's id is refused with `refusal`
+   * (pmxcfs's EEXIST on rename, which `file_set_contents` reports).
+   */
   create(vmid: number, node: string, conf: GuestConf, refusal?: string): void {
     const entry = this.vmlist.get(vmid);
-    if (entry && !(entry.type === "qemu" && entry.node === node)) {
-      if (refusal) throw pveDie(refusal);
-      this.vmlist.assertUnused(vmid);
-    }
-    if (!entry) this.vmlist.add(vmid, "qemu", node);
+    if (refusal === undefined) this.vmlist.assertUnused(vmid);
+    else if (entry && !(entry.type === "qemu" && entry.node === node)) throw pveDie(refusal);
+    if (!this.vmlist.get(vmid)) this.vmlist.add(vmid, "qemu", node);
     this.configs.set(vmid, cloneConf(conf));
   }
 

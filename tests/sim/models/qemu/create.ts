@@ -1,0 +1,148 @@
+/**
+ * `POST /nodes/{node}/qemu` (qemu-server `src/PVE/API2/Qemu.pm` `create_vm`; pve-guest-common
+ * `AbstractConfig::create_and_lock_config`). Before the worker: the caller's rights
+ * (`VM.Allocate` on the VM or its pool, `Datastore.AllocateSpace`, `Sys.Console` for
+ * `ha-managed`, `VM.PowerMgmt` for `start`, root-only keys), drive and NIC normalisation, and the
+ * VMID itself: `create_and_lock_config` writes `lock: create` under a 5 s flock, so an id in use
+ * is refused synchronously (`unable to create VM 100 - VM 100 already exists on node 'pve1'`).
+ * The `qmcreate` worker allocates the disks under a 1 s flock, writes the config (meta, smbios1
+ * uuid, vmgenid, default boot order, normalised tags), adds the VM to its pool, registers it with
+ * HA and starts it; a failed start only `warn`s. A failure removes the config file again.
+ */
+import { randomUUID } from "node:crypto";
+import type { SimRequest } from "../../types";
+import { SimError } from "../../types";
+import { permissionDenied } from "../../core/permissions";
+import { pveDie } from "../config-text";
+import { emptyConf, type ConfigSection } from "../guests/config";
+import { addVmToPool } from "../guests/access";
+import { addHaResource, sidOf } from "../guests/ha";
+import { checkPoolExists, checkPrivs, checkVmPerm, hasPriv } from "../guests/permissions";
+import { vdiskFree } from "../guests/storage-ops";
+import { assertTagPermissions, uniqueTags } from "../guests/tags";
+import { assertIndexRanges, DRIVE_NAMES, typedValue } from "./confdesc";
+import type { QemuDeps } from "./deps";
+import { checkDriveParams, createDisks, newDiskCount } from "./disks";
+import { driveIsCdrom, parseDrive } from "./drive";
+import { addRandomMacs } from "./net";
+import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, checkStorageAccess } from "./permissions";
+import { startVm } from "./power";
+import { clampCpuUnits, printBootorder, validateSshKeys } from "./update";
+import { forkWorker, lockConfig } from "./worker";
+
+/** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
+const EXTRACTED = ["node", "vmid", "archive", "bwlimit", "force", "pool", "start", "ha-managed", "storage", "unique", "live-restore", "import-working-storage"];
+
+/** `get_default_bootdevices`: the first disk, the first CD-ROM, the first NIC. */
+function defaultBootDevices(conf: ConfigSection): string[] {
+  const out: string[] = [];
+  const first = (cdrom: boolean): string | undefined =>
+    DRIVE_NAMES.filter((k) => k !== "efidisk0" && k !== "tpmstate0").find((key) => {
+      if (conf[key] === undefined) return false;
+      const drive = parseDrive(key, String(conf[key]));
+      return drive !== undefined && driveIsCdrom(drive) === cdrom;
+    });
+  const disk = first(false);
+  if (disk) out.push(disk);
+  const cdrom = first(true);
+  if (cdrom) out.push(cdrom);
+  for (let i = 0; i < 32; i++) {
+    if (conf[`net${i}`] !== undefined) {
+      out.push(`net${i}`);
+      break;
+    }
+  }
+  return out;
+}
+
+type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
+
+/** Registers `create_vm`. */
+export function installCreate(register: Register, deps: QemuDeps): void {
+  const { ctx, configs } = deps;
+  register("POST", "/nodes/{node}/qemu", async (req) => {
+    const p = req.params;
+    const node = String(p.node);
+    const vmid = Number(p.vmid);
+    const auth = req.auth;
+    assertIndexRanges(p);
+    if (p.archive !== undefined) throw new SimError(501, "restore from a backup archive is not modelled by the simulator (POST /nodes/{node}/qemu with 'archive')");
+    const pool = p.pool === undefined ? undefined : String(p.pool);
+    const storage = p.storage === undefined ? undefined : String(p.storage);
+    const params: Record<string, string | number> = {};
+    for (const [key, value] of Object.entries(p)) if (!EXTRACTED.includes(key) && (typeof value === "string" || typeof value === "number")) params[key] = value;
+    if (typeof params.sshkeys === "string") validateSshKeys(params.sshkeys);
+    clampCpuUnits(params);
+    if (pool !== undefined) checkPoolExists(ctx, pool);
+    if (storage !== undefined) checkPrivs(ctx, auth, `/storage/${storage}`, ["Datastore.AllocateSpace"]);
+    if (p["ha-managed"]) checkPrivs(ctx, auth, "/", ["Sys.Console"]);
+    if (p.start) checkVmPerm(ctx, auth, vmid, pool, ["VM.PowerMgmt"]);
+    if (!hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Allocate") && !(pool !== undefined && hasPriv(ctx, auth, `/pool/${pool}`, "VM.Allocate"))) throw permissionDenied();
+    if (Object.keys(params).length > 0) {
+      if (params.cdrom !== undefined) {
+        const value = String(params.cdrom);
+        params.ide2 = /media=/.test(value) ? value : `${value},media=cdrom`;
+        delete params.cdrom;
+      }
+      checkStorageAccess(ctx, auth, vmid, params, storage);
+      checkModifyConfigPerm(ctx, auth, vmid, pool, Object.keys(params));
+      checkCreateDevicePerms(ctx, auth, vmid, pool, params);
+      checkBridgeAccess(ctx, auth, params);
+      checkDriveParams(ctx, params);
+      addRandomMacs(ctx, params);
+    }
+    const emsg = `unable to create VM ${vmid} -`;
+    try {
+      await lockConfig(ctx, node, vmid, () => configs.create(vmid, node, emptyConf({ lock: "create" })), { timeoutMs: 5000 });
+    } catch (err) {
+      throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
+    }
+
+    return forkWorker(ctx, auth, { node, type: "qmcreate", id: String(vmid) }, async (worker) => {
+      const env = { ctx, node };
+      try {
+        await lockConfig(ctx, node, vmid, async () => {
+          const conf = emptyConf();
+          for (const [key, value] of Object.entries(params)) conf.main[key] = typedValue(key, value);
+          conf.main.meta = `creation-qemu=10.0.2,ctime=${Math.floor(ctx.now() / 1000)}`;
+          const disks = newDiskCount(params);
+          let vollist: string[] = [];
+          try {
+            const result = await createDisks({ env, auth, vmid, conf, settings: params, ...(storage ? { defaultStorage: storage } : {}), isTemplate: Boolean(conf.main.template), log: worker.log, allocMs: disks ? worker.durationMs / disks : 0 });
+            vollist = result.vollist;
+            Object.assign(conf.main, result.created);
+            if (!disks) await worker.spend(1);
+            if (conf.main.boot === undefined) conf.main.boot = printBootorder(defaultBootDevices(conf.main));
+            if (conf.main.smbios1 === undefined) conf.main.smbios1 = `uuid=${randomUUID()}`;
+            if ((conf.main.vmgenid === undefined || String(conf.main.vmgenid) === "1") && conf.main.arch !== "aarch64") conf.main.vmgenid = randomUUID();
+            if (conf.main.tags !== undefined) {
+              assertTagPermissions(ctx, auth, vmid, undefined, String(conf.main.tags));
+              conf.main.tags = uniqueTags(ctx, String(conf.main.tags));
+            }
+            configs.write(vmid, conf);
+          } catch (err) {
+            for (const volid of vollist) await vdiskFree(env, volid).catch(() => undefined);
+            throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
+          }
+          if (pool !== undefined) await addVmToPool(ctx, vmid, pool);
+        }, { timeoutMs: 1000 });
+        if (p["ha-managed"]) {
+          worker.log("Add as HA resource");
+          await addHaResource(ctx, sidOf("qemu", vmid), { type: "vm", state: p.start ? "started" : "stopped" }, ctx.taskDurationMs({ node, type: "hastart", id: String(vmid) }));
+        }
+      } catch (err) {
+        configs.remove(vmid);
+        throw err;
+      }
+      if (p.start) {
+        worker.log("Execute autostart");
+        if (p["ha-managed"]) return;
+        try {
+          await startVm(deps, auth, node, vmid, worker);
+        } catch (err) {
+          worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err));
+        }
+      }
+    });
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * `POST /nodes/{node}/qemu/{vmid}/migrate` (qemu-server `src/PVE/API2/Qemu.pm` `migrate_vm`,
+ * `check_storage_availability`; `src/PVE/QemuMigrate.pm` `prepare`, `phase1`,
+ * `scan_local_volumes`; pve-guest-common `AbstractMigrate::migrate`,
+ * `GuestHelpers::guest_migration_lock`). Refused before the worker: the local node as target,
+ * root-only options, a locked VM, a running VM without `online`, a storage missing on the target.
+ * An HA-managed VM gets a `hamigrate` task that only queues the request. Otherwise the
+ * `qmigrate` worker takes the migration lock and the config flock, sets `lock: migrate`, copies
+ * local disks (a running VM needs `with-local-disks`), moves the config and the running QEMU to
+ * the target; any failure ends `migration aborted`.
+ */
+import type { SimAuth, SimRequest } from "../../types";
+import { pveDie, splitList } from "../config-text";
+import { paramError } from "../param-error";
+import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
+import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
+import { contentOf, findVolume, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, type StorageEnv } from "../guests/storage-ops";
+import { parsePropertyStringStrict } from "../property-string";
+import { isDriveName, subKeys } from "./confdesc";
+import { checkLock, checkRunning, type QemuDeps } from "./deps";
+import { driveIsCdrom, parseDrive, printDrive } from "./drive";
+import { HOSTPCI_FORMAT } from "./formats";
+import { forkWorker, lockConfig, migrationLock, type Worker } from "./worker";
+import type { GuestConf } from "../guests/config";
+
+/** `parse_idmap` of `targetstorage`: `x` maps everything to `x`, `a:b,c:d` per storage, `1` is identity. */
+function parseStorageMap(value: string): { identity: boolean; entries: Map<string, string>; default?: string } {
+  const entries = new Map<string, string>();
+  let def: string | undefined;
+  for (const part of splitList(value)) {
+    if (part === "1") return { identity: true, entries };
+    const [from, to] = part.split(":");
+    if (to === undefined) def = from;
+    else if (from !== undefined) entries.set(from, to);
+  }
+  return { identity: false, entries, ...(def !== undefined ? { default: def } : {}) };
+}
+
+/** The volumes a config references (drives and `unusedN`), CD-ROM images included. */
+function referencedVolumes(conf: GuestConf): { key: string; volid: string; cdrom: boolean }[] {
+  const out: { key: string; volid: string; cdrom: boolean }[] = [];
+  for (const [key, value] of Object.entries(conf.main)) {
+    if (isDriveName(key)) {
+      const drive = parseDrive(key, String(value));
+      if (drive && parseVolumeId(drive.file, true)) out.push({ key, volid: drive.file, cdrom: driveIsCdrom(drive, true) });
+    } else if (/^unused\d+$/.test(key)) {
+      out.push({ key, volid: String(value), cdrom: false });
+    }
+  }
+  return out;
+}
+
+/** `check_local_resources`: devices that tie the VM to its node. */
+function localResources(conf: GuestConf): string[] {
+  const res: string[] = [];
+  if (conf.main.ivshmem !== undefined) res.push("ivshmem");
+  for (const [key, value] of Object.entries(conf.main)) {
+    if (/^usb\d+$/.test(key)) {
+      const usb = parsePropertyStringStrict(String(value), subKeys("usb0") ?? {});
+      if (usb.host !== undefined && !/^spice$/i.test(String(usb.host))) res.push(key);
+    } else if (/^hostpci\d+$/.test(key)) {
+      if (parsePropertyStringStrict(String(value), HOSTPCI_FORMAT).host !== undefined) res.push(key);
+    } else if (/^serial\d+$/.test(key) && String(value) !== "socket") {
+      res.push(key);
+    }
+  }
+  return res.sort();
+}
+
+/** `check_storage_availability`: each volume's storage is enabled here and on the target, with its content type. */
+function checkStorageAvailability(deps: QemuDeps, conf: GuestConf, node: string, target: string): void {
+  for (const { volid } of referencedVolumes(conf)) {
+    const [sid] = parseVolumeId(volid);
+    const scfg = storageCheckEnabled(deps.ctx, sid, node);
+    storageCheckEnabled(deps.ctx, sid, target);
+    const { vtype } = parseVolname(deps.ctx, volid);
+    if (!contentOf(scfg).has(vtype)) throw pveDie(`${volid}: content type '${vtype}' is not available on storage '${sid}'`);
+  }
+}
+
+type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
+
+/** Registers `migrate_vm`. */
+export function installMigrate(register: Register, deps: QemuDeps): void {
+  const { ctx, configs } = deps;
+  register("POST", "/nodes/{node}/qemu/{vmid}/migrate", (req) => {
+    const p = req.params;
+    const node = String(p.node);
+    const vmid = Number(p.vmid);
+    const target = String(p.target);
+    if (target === node) throw paramError({ target: "target is local node." });
+    if (!ctx.nodes.includes(target)) throw pveDie(`no such cluster node '${target}'`);
+    for (const name of ["force", "migration_type", "migration_network"]) if (p[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
+    const conf = configs.load(vmid, node);
+    checkLock(conf);
+    let online = Boolean(p.online);
+    if (checkRunning(deps, vmid, node)) {
+      if (!online) throw pveDie("can't migrate running VM without --online");
+    } else {
+      online = false;
+    }
+    let storageMap: ReturnType<typeof parseStorageMap> | undefined;
+    if (typeof p.targetstorage === "string") {
+      storageMap = parseStorageMap(p.targetstorage);
+      if (!storageMap.identity) checkVmPerm(ctx, req.auth, vmid, undefined, ["VM.Config.Disk"]);
+      for (const sid of [...storageMap.entries.values(), ...(storageMap.default ? [storageMap.default] : [])]) {
+        storageCheckEnabled(ctx, sid, target);
+        checkPrivs(ctx, req.auth, `/storage/${sid}`, ["Datastore.AllocateSpace"]);
+        if (!contentOf(storageConfig(ctx, sid)).has("images")) throw pveDie(`storage '${sid}' does not support vm images`);
+      }
+      if (storageMap.identity) checkStorageAvailability(deps, conf, node, target);
+    } else {
+      checkStorageAvailability(deps, conf, node, target);
+    }
+    if (isHaManaged(ctx, "qemu", vmid)) {
+      return forkWorker(ctx, req.auth, { node, type: "hamigrate", id: String(vmid) }, async (worker) => {
+        worker.log(`Requesting HA migration for VM ${vmid} to node ${target}`);
+        await queueHaRequest(ctx, sidOf("qemu", vmid), { kind: "migrate", target }, ctx.taskDurationMs({ node, type: "hamigrate", id: String(vmid) }));
+      });
+    }
+    const options = { online, withLocalDisks: Boolean(p["with-local-disks"]), force: Boolean(p.force), ...(storageMap ? { storageMap } : {}) };
+    return forkWorker(ctx, req.auth, { node, type: "qmigrate", id: String(vmid) }, (worker) => migrateVm(deps, req.auth, node, vmid, target, options, worker));
+  });
+}
+
+/** What a migration was asked to do. */
+export interface MigrateOptions {
+  readonly online: boolean;
+  readonly withLocalDisks: boolean;
+  readonly force?: boolean;
+  readonly storageMap?: ReturnType<typeof parseStorageMap>;
+}
+
+/** `PVE::QemuMigrate->migrate` under `guest_migration_lock` (also what the HA manager runs). */
+export async function migrateVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, target: string, options: MigrateOptions, worker: Worker): Promise<void> {
+  const { ctx, configs } = deps;
+  const stamp = (): string => new Date(ctx.now()).toISOString().replace("T", " ").slice(0, 19);
+  const info = (msg: string): void => worker.log(`${stamp()} ${msg}`);
+  const started = ctx.now();
+  void auth;
+  try {
+    await migrationLock(ctx, node, vmid, () =>
+      lockConfig(ctx, node, vmid, async () => {
+        const conf = configs.load(vmid, node);
+        checkLock(conf);
+        const running = deps.runtime.isRunning(vmid);
+        if (running && !options.online) throw pveDie("can't migrate running VM without --online");
+        const blocking = localResources(conf);
+        if (blocking.length && (running || !options.force)) throw pveDie(`can't migrate VM which uses local devices: ${blocking.join(", ")}`);
+        const volumes = referencedVolumes(conf);
+        for (const { volid } of volumes) {
+          const [sid] = parseVolumeId(volid);
+          const scfg = storageCheckEnabled(ctx, sid, node);
+          const targetSid = !scfg.shared ? mapStorage(options.storageMap, sid) : sid;
+          storageCheckEnabled(ctx, targetSid, target);
+        }
+        info(`starting migration of VM ${vmid} to node '${target}' (127.0.0.${ctx.nodes.indexOf(target) + 1})`);
+        conf.main.lock = "migrate";
+        configs.write(vmid, conf);
+        const local = volumes.filter(({ volid }) => !storageConfig(ctx, parseVolumeId(volid)[0]).shared && !/^(iso|vztmpl)\//.test(parseVolumeId(volid)[1]));
+        try {
+          for (const { volid, key } of local) {
+            const attached = isDriveName(key);
+            if (attached && running && !options.withLocalDisks) {
+              info(`ERROR: can't live migrate attached local disks without with-local-disks option`);
+              throw pveDie("can't migrate VM - check log");
+            }
+            info(`found local disk '${volid}' (${attached ? "attached" : "unused"})`);
+          }
+          await worker.spend(1);
+          for (const { volid, key } of local) {
+            const [sid] = parseVolumeId(volid);
+            const targetSid = mapStorage(options.storageMap, sid);
+            const moved = targetSid === sid ? (relocateVolume(ctx, volid, node, target), volid) : await copyToStorage({ ctx, node }, volid, targetSid, target, vmid);
+            if (moved !== volid) {
+              if (isDriveName(key)) {
+                const drive = parseDrive(key, String(conf.main[key]));
+                if (drive) conf.main[key] = printDrive(key, { ...drive, file: moved });
+              } else {
+                conf.main[key] = moved;
+              }
+            }
+          }
+        } catch (err) {
+          delete conf.main.lock;
+          configs.write(vmid, conf);
+          throw err;
+        }
+        if (running) info(`starting online/live migration on unix:/run/qemu-server/${vmid}.migrate`);
+        delete conf.main.lock;
+        configs.write(vmid, conf);
+        configs.moveTo(vmid, target);
+        if (running) {
+          const proc = deps.runtime.process(vmid);
+          deps.runtime.stop(vmid);
+          const moved = deps.runtime.start(vmid, proc?.startedAt ?? ctx.now());
+          moved.paused = proc?.paused ?? false;
+        }
+      }),
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message.replace(/\n$/, "") : String(err);
+    worker.log(`${stamp()} ERROR: migration aborted (duration ${duration(ctx.now() - started)}): ${message}`);
+    throw pveDie("migration aborted");
+  }
+  info(`migration finished successfully (duration ${duration(ctx.now() - started)})`);
+}
+
+function mapStorage(map: MigrateOptions["storageMap"], sid: string): string {
+  if (!map || map.identity) return sid;
+  return map.entries.get(sid) ?? map.default ?? sid;
+}
+
+/** A local volume copied to another storage of the target node (`storage_migrate` with a target storage). */
+async function copyToStorage(env: StorageEnv, volid: string, storage: string, target: string, vmid: number): Promise<string> {
+  const volume = findVolume(env, volid);
+  const size = volume?.size ?? 0;
+  const newVolid = await vdiskAlloc({ ctx: env.ctx, node: target }, { storage, vmid, sizeKiB: Math.ceil(size / 1024) });
+  await vdiskFree(env, volid);
+  return newVolid;
+}
+
+function duration(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
+}
