@@ -117,9 +117,12 @@ export function planUpdate(deps: QemuDeps, req: SimRequest): UpdatePlan {
   for (const [key, value] of Object.entries(p)) {
     if (!CONTROL.has(key) && (typeof value === "string" || typeof value === "number")) set[key] = value;
   }
-  const logLine = Object.keys(set)
+  // `@paramarr` is built before `skiplock`, `delete`, `revert` and `force` are taken out.
+  const logged: Record<string, unknown> = { ...set };
+  for (const key of ["skiplock", "delete", "revert", "force"]) if (p[key] !== undefined) logged[key] = p[key];
+  const logLine = Object.keys(logged)
     .sort()
-    .map((key) => `-${key} ${key === "cipassword" ? "<hidden>" : String(set[key])}`)
+    .map((key) => `-${key} ${key === "cipassword" ? "<hidden>" : String(logged[key])}`)
     .join(" ");
   const skiplock = Boolean(p.skiplock);
   if (skiplock && !isRoot(auth)) throw paramError({ skiplock: "Only root may use this option." });
