@@ -8,6 +8,19 @@
  */
 import { sleep } from "../../core/clock";
 import type { SimAuth, SimContext } from "../../types";
+import { SimError } from "../../types";
+
+/**
+ * What a worker's `die` leaves as its exit status: `PVE::Exception::stringify` puts the code in
+ * front of raised exceptions (`400 Parameter verification failed.`, `403 Permission check
+ * failed ...`) and appends each `errors` entry as `key: message` lines; a plain `die` is its text.
+ */
+export function workerError(err: unknown): Error {
+  if (!(err instanceof SimError) || (err.status === 500 && !err.errors)) return err instanceof Error ? err : new Error(String(err));
+  const head = err.message.endsWith("\n") ? err.message : `${err.message}\n`;
+  const lines = Object.entries(err.errors ?? {}).map(([key, msg]) => `${key}: ${msg}\n`).join("");
+  return new Error(`${err.status === 500 ? "" : `${err.status} `}${head}${lines}`);
+}
 
 /** A running worker: log, count warnings (`log_warn`), spend parts of its duration. */
 export interface Worker {
@@ -48,7 +61,11 @@ export function forkWorker(
           if (ms > 0) await sleep(ms);
         },
       };
-      await body(worker);
+      try {
+        await body(worker);
+      } catch (err) {
+        throw workerError(err);
+      }
       return { warnings };
     },
   });
