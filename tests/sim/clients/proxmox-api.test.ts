@@ -1,12 +1,12 @@
-/** The npm proxmox-api client (not written here) against the simulator: ticket and token auth, CRUD, tasks. */
+/** The npm proxmox-api client (not written here) against the simulator: ticket and token auth, CRUD, tasks, a VM's life cycle. */
 import proxmoxApi from "proxmox-api";
 import type { Proxmox, ProxmoxEngineOptions } from "proxmox-api";
 import { Agent, fetch as undiciFetch } from "undici";
 import { describe, expect, it } from "vitest";
+import { useGuestSimulator } from "../testkit/guests";
 import { TEST_TOKEN } from "../testkit/raw";
-import { useSimulator } from "../testkit/sim";
 
-const sim = useSimulator();
+const sim = useGuestSimulator();
 
 type FetchInterface = NonNullable<ProxmoxEngineOptions["fetch"]>;
 
@@ -54,5 +54,27 @@ describe("proxmox-api", () => {
     expect(upid).toMatch(/:auth-realm-sync-test:jsldap2:root@pam!test:$/);
     expect(await waitTask(api, upid)).toBe("OK");
     await api.access.groups.$("jsgroup").$delete();
+  });
+
+  it("creates, starts, stops and destroys a VM (qemu model)", async () => {
+    const s = sim();
+    const [tokenID = "", tokenSecret = ""] = TEST_TOKEN.split("=");
+    const api = proxmoxApi({ host: "127.0.0.1", port: s.port, tokenID, tokenSecret, fetch: trustingFetch(s.caCert) });
+    const vmid = Number(await api.cluster.nextid.$get());
+    expect(vmid).toBe(100);
+    const node = api.nodes.$("pve2");
+    const created = await node.qemu.$post({ vmid, name: "from-proxmox-api", memory: "1024", cores: 2, scsi0: "local-lvm:2", net0: "virtio,bridge=vmbr0", tags: "Js;demo" });
+    expect(created).toMatch(/:qmcreate:100:root@pam!test:$/);
+    expect(await waitTask(api, created)).toBe("OK");
+    const config = await node.qemu.$(vmid).config.$get();
+    expect(config).toMatchObject({ name: "from-proxmox-api", cores: 2, tags: "demo;js", scsi0: "local-lvm:vm-100-disk-0,size=2G" });
+    expect(await waitTask(api, await node.qemu.$(vmid).status.start.$post())).toBe("OK");
+    expect(await node.qemu.$(vmid).status.current.$get()).toMatchObject({ status: "running", name: "from-proxmox-api" });
+    const resources = await api.cluster.resources.$get({ type: "vm" });
+    expect(resources).toContainEqual(expect.objectContaining({ id: "qemu/100", node: "pve2", status: "running" }));
+    expect(await waitTask(api, await node.qemu.$(vmid).status.stop.$post())).toBe("OK");
+    expect(await waitTask(api, await node.qemu.$(vmid).$delete({ purge: true, "destroy-unreferenced-disks": true }))).toBe("OK");
+    await expect(node.qemu.$(vmid).config.$get()).rejects.toThrow(/does not exist/);
+    expect(await node.storage.$("local-lvm").content.$get({ vmid })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-"""Drives the simulator with the Python proxmoxer client (Debian's python3-proxmoxer).
+"""Drives the simulator with the Python proxmoxer client (Debian's python3-proxmoxer), a VM included.
 
 Usage: proxmoxer_scenario.py HOST PORT CAFILE ROOT_PASSWORD TOKEN_USER TOKEN_NAME TOKEN_VALUE
 Prints one JSON object with what each step saw; the vitest test checks it.
@@ -42,6 +42,25 @@ out["ticket_task"] = wait(api, upid)
 api.pools("pypool").delete()
 api.access.users("py@pve").delete()
 out["users_after_delete"] = [u["userid"] for u in api.access.users.get()]
+
+# A VM's life cycle (the qemu model), still with the ticket.
+vmid = int(api.cluster.nextid.get())
+out["vmid"] = vmid
+node = api.nodes("pve1")
+out["vm_create"] = wait(api, node.qemu.post(vmid=vmid, name="from-proxmoxer", memory=512, scsi0="local-lvm:1", net0="virtio,bridge=vmbr0"))
+out["vm_config"] = node.qemu(vmid).config.get()
+out["vm_start"] = wait(api, node.qemu(vmid).status.start.post())
+out["vm_running"] = node.qemu(vmid).status.current.get()["status"]
+out["vm_update"] = wait(api, node.qemu(vmid).config.post(cores=2))
+out["vm_pending"] = node.qemu(vmid).pending.get()
+out["vm_stop"] = wait(api, node.qemu(vmid).status.stop.post())
+out["vm_stopped"] = node.qemu(vmid).status.current.get()["status"]
+out["vm_destroy"] = wait(api, node.qemu(vmid).delete(purge=1))
+try:
+    node.qemu(vmid).config.get()
+    out["vm_gone"] = None
+except Exception as err:  # proxmoxer raises ResourceException with status and reason
+    out["vm_gone"] = str(err)
 
 # API token auth.
 tok = ProxmoxAPI(host, port=int(port), user=token_user, token_name=token_name, token_value=token_value, verify_ssl=cafile)

@@ -14,46 +14,24 @@ import type { SimRequest } from "../../types";
 import { SimError } from "../../types";
 import { permissionDenied } from "../../core/permissions";
 import { pveDie } from "../config-text";
-import { emptyConf, type ConfigSection } from "../guests/config";
+import { emptyConf } from "../guests/config";
 import { addVmToPool } from "../guests/access";
 import { addHaResource, sidOf } from "../guests/ha";
 import { checkPoolExists, checkPrivs, checkVmPerm, hasPriv } from "../guests/permissions";
 import { vdiskFree } from "../guests/storage-ops";
 import { assertTagPermissions, uniqueTags } from "../guests/tags";
-import { assertIndexRanges, DRIVE_NAMES, typedValue } from "./confdesc";
+import { assertIndexRanges, typedValue } from "./confdesc";
 import type { QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, newDiskCount } from "./disks";
-import { driveIsCdrom, parseDrive } from "./drive";
 import { addRandomMacs } from "./net";
 import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, checkStorageAccess } from "./permissions";
 import { startVm } from "./power";
-import { clampCpuUnits, printBootorder, validateSshKeys } from "./update";
+import { defaultBootDevices, printBootorder } from "./boot";
+import { prepareParams } from "./params";
 import { forkWorker, lockConfig } from "./worker";
 
 /** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
 const EXTRACTED = ["node", "vmid", "archive", "bwlimit", "force", "pool", "start", "ha-managed", "storage", "unique", "live-restore", "import-working-storage"];
-
-/** `get_default_bootdevices`: the first disk, the first CD-ROM, the first NIC. */
-function defaultBootDevices(conf: ConfigSection): string[] {
-  const out: string[] = [];
-  const first = (cdrom: boolean): string | undefined =>
-    DRIVE_NAMES.filter((k) => k !== "efidisk0" && k !== "tpmstate0").find((key) => {
-      if (conf[key] === undefined) return false;
-      const drive = parseDrive(key, String(conf[key]));
-      return drive !== undefined && driveIsCdrom(drive) === cdrom;
-    });
-  const disk = first(false);
-  if (disk) out.push(disk);
-  const cdrom = first(true);
-  if (cdrom) out.push(cdrom);
-  for (let i = 0; i < 32; i++) {
-    if (conf[`net${i}`] !== undefined) {
-      out.push(`net${i}`);
-      break;
-    }
-  }
-  return out;
-}
 
 type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
 
@@ -71,19 +49,13 @@ export function installCreate(register: Register, deps: QemuDeps): void {
     const storage = p.storage === undefined ? undefined : String(p.storage);
     const params: Record<string, string | number> = {};
     for (const [key, value] of Object.entries(p)) if (!EXTRACTED.includes(key) && (typeof value === "string" || typeof value === "number")) params[key] = value;
-    if (typeof params.sshkeys === "string") validateSshKeys(params.sshkeys);
-    clampCpuUnits(params);
+    prepareParams(params);
     if (pool !== undefined) checkPoolExists(ctx, pool);
     if (storage !== undefined) checkPrivs(ctx, auth, `/storage/${storage}`, ["Datastore.AllocateSpace"]);
     if (p["ha-managed"]) checkPrivs(ctx, auth, "/", ["Sys.Console"]);
     if (p.start) checkVmPerm(ctx, auth, vmid, pool, ["VM.PowerMgmt"]);
     if (!hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Allocate") && !(pool !== undefined && hasPriv(ctx, auth, `/pool/${pool}`, "VM.Allocate"))) throw permissionDenied();
     if (Object.keys(params).length > 0) {
-      if (params.cdrom !== undefined) {
-        const value = String(params.cdrom);
-        params.ide2 = /media=/.test(value) ? value : `${value},media=cdrom`;
-        delete params.cdrom;
-      }
       checkStorageAccess(ctx, auth, vmid, params, storage);
       checkModifyConfigPerm(ctx, auth, vmid, pool, Object.keys(params));
       checkCreateDevicePerms(ctx, auth, vmid, pool, params);

@@ -16,7 +16,7 @@ import { isDriveName, subKeys } from "./confdesc";
 import { applyCloudinitConfig, cloudinitHasChanges, isCloudinitKey, recordCloudinitChange } from "./cloudinit";
 import { registerUnusedDrive, tryDeallocateDrive } from "./disks";
 import { driveIsCdrom, driveIsCloudinit, parseDrive } from "./drive";
-import { BOOT_FORMAT } from "./formats";
+import { bootDisks, currentMemoryMiB } from "./boot";
 import { parseNet } from "./net";
 
 /** `$fast_plug_option`: applied at once on a running VM (cloud-init keys included). */
@@ -34,18 +34,9 @@ export function hotplugFeatures(value: ConfigValue | undefined): Set<string> {
 /** A step that cannot go live: it stays pending (`die "skip\n"`). */
 class Skip extends Error {}
 
-/** `get_bootdisks`: the drives of `boot: order=...` (or the legacy `bootdisk`). */
-function bootDisks(conf: GuestConf): string[] {
-  const boot = conf.main.boot;
-  if (boot === undefined) return conf.main.bootdisk !== undefined ? [String(conf.main.bootdisk)] : [];
-  const parsed = parsePropertyStringStrict(String(boot), BOOT_FORMAT);
-  if (parsed.legacy !== undefined) return conf.main.bootdisk !== undefined ? [String(conf.main.bootdisk)] : [];
-  return splitList(parsed.order === undefined ? undefined : String(parsed.order)).filter(isDriveName);
-}
-
 /** `vm_deviceunplug`'s refusal for a boot disk. */
 function unplug(conf: GuestConf, key: string): void {
-  if (bootDisks(conf).includes(key)) throw new Error(`can't unplug bootdisk '${key}'\n`);
+  if (bootDisks(conf.main).includes(key)) throw new Error(`can't unplug bootdisk '${key}'\n`);
 }
 
 function windowsVersion(ostype: ConfigValue | undefined): number {
@@ -53,12 +44,6 @@ function windowsVersion(ostype: ConfigValue | undefined): number {
   if (["wxp", "w2k3", "w2k"].includes(os)) return 5;
   if (["w2k8", "wvista"].includes(os)) return 6;
   return Number(/^win(\d+)$/.exec(os)?.[1] ?? 0);
-}
-
-/** The current memory of a `memory` value (`[current=]<MiB>`, default 512). */
-function memoryMiB(value: ConfigValue | undefined): number {
-  if (value === undefined) return 512;
-  return Number(String(value).replace(/^current=/, "").split(",")[0]);
 }
 
 /** Hot-plugs or hot-unplugs what can go live; returns the per-key errors (`hotplug problem - ...`). */
@@ -77,6 +62,12 @@ export async function hotplugPending(env: StorageEnv, auth: SimAuth, vmid: numbe
 
   const features = hotplugFeatures(conf.main.hotplug);
   const usbSupported = features.has("usb") && conf.main.ostype !== undefined && (conf.main.ostype === "l26" || windowsVersion(conf.main.ostype) > 7);
+  /** The tablet and USB devices need `usb` hot-plug (USB also a guest that supports it), vCPUs `cpu`. */
+  const deviceSkip = (key: string): void => {
+    if (key === "tablet" && !features.has("usb")) throw new Skip();
+    if (/^usb\d+$/.test(key) && !usbSupported) throw new Skip();
+    if (key === "vcpus" && !features.has("cpu")) throw new Skip();
+  };
   const attempt = async (key: string, step: () => Promise<void> | void): Promise<boolean> => {
     try {
       await step();
@@ -92,14 +83,11 @@ export async function hotplugPending(env: StorageEnv, auth: SimAuth, vmid: numbe
     if (selection && !selection.has(key)) continue;
     const force = deletes.get(key) ?? false;
     const ok = await attempt(key, async () => {
+      deviceSkip(key);
       if (key === "hotplug") {
         if (/(cpu|memory)/.test(String(conf.main.hotplug ?? ""))) throw new Skip();
-      } else if (key === "tablet") {
-        if (!features.has("usb")) throw new Skip();
-      } else if (/^usb\d+$/.test(key)) {
-        if (!usbSupported) throw new Skip();
-      } else if (key === "vcpus") {
-        if (!features.has("cpu")) throw new Skip();
+      } else if (key === "tablet" || /^usb\d+$/.test(key) || key === "vcpus") {
+        // device-dependent: handled by deviceSkip
       } else if (key === "balloon") {
         if (conf.main.balloon !== undefined && Number(conf.main.balloon) === 0) throw new Skip();
       } else if (isFastPlug(key)) {
@@ -133,14 +121,12 @@ export async function hotplugPending(env: StorageEnv, auth: SimAuth, vmid: numbe
     if (key === "delete" || (selection && !selection.has(key))) continue;
     const value = conf.pending[key] as ConfigValue;
     const ok = await attempt(key, async () => {
+      deviceSkip(key);
       if (key === "hotplug") {
         if (/memory|cpu/.test(String(value)) || /memory|cpu/.test(String(conf.main.hotplug ?? ""))) throw new Skip();
-      } else if (key === "tablet") {
-        if (!features.has("usb")) throw new Skip();
-      } else if (/^usb\d+$/.test(key)) {
-        if (!usbSupported) throw new Skip();
+      } else if (key === "tablet" || /^usb\d+$/.test(key)) {
+        // device-dependent: handled by deviceSkip
       } else if (key === "vcpus") {
-        if (!features.has("cpu")) throw new Skip();
         const maxcpus = Number(conf.main.sockets ?? 1) * Number(conf.main.cores ?? 1);
         if (Number(value) > maxcpus) throw new Error("you can't add more vcpus than maxcpus\n");
       } else if (key === "balloon") {
@@ -159,8 +145,8 @@ export async function hotplugPending(env: StorageEnv, auth: SimAuth, vmid: numbe
         await updateDisk(env, vmid, conf, features.has("disk"), key, String(value));
       } else if (key === "memory") {
         if (!features.has("memory")) throw new Skip();
-        const next = memoryMiB(value);
-        if (next !== memoryMiB(conf.main.memory) && next < 1024) {
+        const next = currentMemoryMiB(value);
+        if (next !== currentMemoryMiB(conf.main.memory) && next < 1024) {
           throw new Error("memory can't be lower than 1024 MB at /usr/share/perl5/PVE/QemuServer/Memory.pm line 219.\n");
         }
       } else if (key === "agent") {

@@ -4,32 +4,17 @@
  * `/cluster/resources` report for each VM. `cpus` is sockets × cores (at most the node's 8 CPUs,
  * `vcpus` when set), `maxmem` the current memory, `maxdisk` the first boot disk's size.
  */
-import type { SimContext } from "../../types";
-import { splitList } from "../config-text";
 import type { ConfigSection, GuestConf } from "../guests/config";
-import { parsePropertyStringStrict } from "../property-string";
-import { isDriveName, subKeys } from "./confdesc";
+import { bootDisks, currentMemoryMiB } from "./boot";
 import { driveIsCdrom, parseDrive } from "./drive";
-import { BOOT_FORMAT } from "./formats";
 import type { QemuDeps } from "./deps";
 import { uptimeOf } from "./runtime";
 
 const NODE_CPUS = 8;
 
-/** `get_current_memory`: MiB of `memory` (`[current=]<MiB>`, default 512). */
-export function currentMemoryMiB(value: ConfigSection[string] | undefined): number {
-  if (value === undefined) return 512;
-  const parsed = parsePropertyStringStrict(String(value), subKeys("memory") ?? {});
-  return Number(parsed.current ?? 512);
-}
-
 /** `bootdisk_size`: the size of the first boot disk that is not a CD-ROM. */
 export function bootdiskSize(conf: Readonly<ConfigSection>): number | undefined {
-  let disks: string[];
-  const boot = conf.boot === undefined ? undefined : parsePropertyStringStrict(String(conf.boot), BOOT_FORMAT);
-  if (!boot || boot.legacy !== undefined) disks = conf.bootdisk !== undefined ? [String(conf.bootdisk)] : [];
-  else disks = splitList(boot.order === undefined ? undefined : String(boot.order)).filter(isDriveName);
-  for (const key of disks) {
+  for (const key of bootDisks(conf)) {
     if (conf[key] === undefined) continue;
     const drive = parseDrive(key, String(conf[key]));
     if (!drive || driveIsCdrom(drive) || !drive.file) continue;
@@ -93,13 +78,7 @@ export function vmStatus(deps: QemuDeps, vmid: number, conf: GuestConf, full: bo
   return d;
 }
 
-/** The simulated guest's boot time is always the process start. */
+/** `vm_is_paused`. */
 export function isPaused(deps: QemuDeps, vmid: number): boolean {
   return deps.runtime.process(vmid)?.paused ?? false;
-}
-
-/** Simulator time since the VM started, in ms (undefined when stopped). */
-export function runningForMs(ctx: SimContext, deps: QemuDeps, vmid: number): number | undefined {
-  const proc = deps.runtime.process(vmid);
-  return proc ? ctx.now() - proc.startedAt : undefined;
 }

@@ -17,13 +17,15 @@ import { paramError } from "../param-error";
 import { addToPendingDelete, cleanupPending, removeFromPendingDelete, type ConfigValue, type GuestConf } from "../guests/config";
 import { checkVmPerm, isRoot } from "../guests/permissions";
 import { assertTagPermissions, uniqueTags } from "../guests/tags";
-import { parsePropertyStringStrict, printPropertyString } from "../property-string";
+import { parsePropertyStringStrict } from "../property-string";
 import { parseVolname, type StorageEnv } from "../guests/storage-ops";
 import { assertIndexRanges, isDriveName, optionExists, typedValue } from "./confdesc";
 import { checkLock, checkProtection, type QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, registerUnusedDrive, tryDeallocateDrive } from "./disks";
 import { driveIsCdrom, driveIsCloudinit, parseDrive } from "./drive";
 import { BOOT_FORMAT } from "./formats";
+import { bootorder, currentMemoryMiB, printBootorder } from "./boot";
+import { prepareParams } from "./params";
 import { applyPending, hotplugPending } from "./hotplug";
 import { parseNet, printNet } from "./net";
 import {
@@ -40,38 +42,10 @@ import { forkWorker, lockConfig } from "./worker";
 /** Parameters of the config calls that are not config keys. */
 const CONTROL = new Set(["node", "vmid", "digest", "background_delay", "skip_cloud_init", "import-working-storage", "skiplock", "delete", "revert", "force"]);
 
-const SSH_KEY = /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]{16,}={0,3}(\s|$)/;
-
-/** `validate_ssh_public_keys` (PVE runs `ssh-keygen -l` on each line). */
-export function validateSshKeys(value: string): void {
-  const keys = decodeURIComponent(value);
-  for (const line of keys.split("\n")) {
-    if (/^\s*$/.test(line)) continue;
-    if (!SSH_KEY.test(line)) throw pveDie("SSH public key validation error");
-  }
-}
-
-/** `clamp_cpu_shares` on cgroup v2: at most 10000. */
-export function clampCpuUnits(params: Record<string, string | number>): void {
-  if (params.cpuunits !== undefined && Number(params.cpuunits) >= 10000) params.cpuunits = 10000;
-}
-
 /** `encrypt_pw` (a `$5$` crypt-shaped hash; cloud-init only needs it hashed). */
 function encryptPassword(password: string): string {
   const salt = randomBytes(6).toString("base64").replace(/\+/g, "X");
   return `$5$${salt}$${createHash("sha256").update(salt + password).digest("base64").replace(/=+$/, "")}`;
-}
-
-/** `print_bootorder`. */
-export function printBootorder(devices: readonly string[]): string {
-  return devices.length ? printPropertyString({ order: devices.join(";") }, BOOT_FORMAT) : "";
-}
-
-function bootorder(conf: GuestConf): string[] {
-  const boot = conf.main.boot;
-  if (boot === undefined) return [];
-  const parsed = parsePropertyStringStrict(String(boot), BOOT_FORMAT);
-  return splitList(parsed.order === undefined ? undefined : String(parsed.order));
 }
 
 /** The checks of `$check_drive_perms`: cloud-init, CD-ROM or disk privileges. */
@@ -126,16 +100,10 @@ export function planUpdate(deps: QemuDeps, req: SimRequest): UpdatePlan {
     .join(" ");
   const skiplock = Boolean(p.skiplock);
   if (skiplock && !isRoot(auth)) throw paramError({ skiplock: "Only root may use this option." });
-  if (typeof set.sshkeys === "string") validateSshKeys(set.sshkeys);
-  clampCpuUnits(set);
+  prepareParams(set);
   const deleteStr = p.delete === undefined ? "" : String(p.delete);
   const revertStr = p.revert === undefined ? "" : String(p.revert);
   if (!deleteStr && !revertStr && Object.keys(set).length === 0) throw pveDie("no options specified");
-  if (set.cdrom !== undefined) {
-    const value = String(set.cdrom);
-    set.ide2 = /media=/.test(value) ? value : `${value},media=cdrom`;
-    delete set.cdrom;
-  }
   const revert = new Set<string>();
   for (const key of splitList(revertStr)) {
     if (!optionExists(key)) throw paramError({ revert: `unknown option '${key}'` });
@@ -195,9 +163,9 @@ function loadAndCheck(deps: QemuDeps, plan: UpdatePlan, updateDelete: boolean): 
     else if (conf.pending[key] !== undefined && updateDelete) plan.deletes.push(key);
   }
   if (plan.set.memory !== undefined || plan.set.balloon !== undefined) {
-    const memory = String(plan.set.memory ?? conf.pending.memory ?? conf.main.memory ?? "512").replace(/^current=/, "");
+    const memory = currentMemoryMiB(plan.set.memory ?? conf.pending.memory ?? conf.main.memory);
     const balloon = plan.set.balloon !== undefined ? Number(plan.set.balloon) : Number(conf.pending.balloon ?? conf.main.balloon ?? 0);
-    if (balloon && balloon > Number(memory.split(",")[0])) throw pveDie("balloon value too large (must be smaller than assigned memory)");
+    if (balloon && balloon > memory) throw pveDie("balloon value too large (must be smaller than assigned memory)");
   }
   return conf;
 }
@@ -210,8 +178,7 @@ async function updatefn(deps: QemuDeps, plan: UpdatePlan, log: (line: string) =>
   let conf = loadAndCheck(deps, plan, true);
   log(`update VM ${vmid}: ${plan.logLine}`);
   const modified = new Set<string>();
-  const bootOrder = bootorder(conf);
-  let order = [...bootOrder];
+  let order = bootorder(conf.main);
   const bootorderDeleted = plan.deletes.includes("bootorder");
   const write = (): void => configs.write(vmid, conf);
 
