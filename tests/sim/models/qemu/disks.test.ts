@@ -145,9 +145,13 @@ describe("move_disk", () => {
 });
 
 describe("migrate", () => {
-  it("migrates a stopped VM with its local disks and refuses a running one without online", async () => {
+  it("reports the preconditions, migrates a stopped VM with its local disks and refuses a running one without online", async () => {
     const s = sim();
     await createVm(s, 650, { scsi0: "local-lvm:1" });
+    expect(await data(api(s, "GET", "/nodes/pve1/qemu/650/migrate"))).toEqual({
+      running: 0, allowed_nodes: ["pve2", "pve3"], not_allowed_nodes: {}, local_resources: [], "mapped-resources": [], "mapped-resource-info": {}, "has-dbus-vmstate": 1,
+      local_disks: [{ volid: "local-lvm:vm-650-disk-0", size: 1024 ** 3, cdrom: 0, is_unused: 0 }],
+    });
     const moved = await run(s, "POST", "/nodes/pve1/qemu/650/migrate", { target: "pve2" });
     expect(moved.upid).toMatch(/:qmigrate:650:/);
     expect(moved.log.some((l) => /starting migration of VM 650 to node 'pve2'/.test(l))).toBe(true);

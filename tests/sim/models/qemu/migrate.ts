@@ -2,7 +2,8 @@
  * `POST /nodes/{node}/qemu/{vmid}/migrate` (qemu-server `src/PVE/API2/Qemu.pm` `migrate_vm`,
  * `check_storage_availability`; `src/PVE/QemuMigrate.pm` `prepare`, `phase1`,
  * `scan_local_volumes`; pve-guest-common `AbstractMigrate::migrate`,
- * `GuestHelpers::guest_migration_lock`). Refused before the worker: the local node as target,
+ * `GuestHelpers::guest_migration_lock`), and `GET .../migrate` (`migrate_vm_precondition`,
+ * `check_local_storage_availability`, `$check_vm_disks_local`). Refused before the worker: the local node as target,
  * root-only options, a locked VM, a running VM without `online`, a storage missing on the target.
  * An HA-managed VM gets a `hamigrate` task that only queues the request. Otherwise the
  * `qmigrate` worker takes the migration lock and the config flock, sets `lock: migrate`, copies
@@ -78,11 +79,47 @@ function checkStorageAvailability(deps: QemuDeps, conf: GuestConf, node: string,
   }
 }
 
-type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
+type Register = (method: "GET" | "POST", template: string, handler: (req: SimRequest) => unknown) => void;
 
-/** Registers `migrate_vm`. */
+/** `migrate_vm_precondition`: where the VM may go, its local disks and local devices. */
+function precondition(deps: QemuDeps, node: string, vmid: number): Record<string, unknown> {
+  const conf = deps.configs.load(vmid, node);
+  checkLock(conf);
+  const running = checkRunning(deps, vmid, node);
+  const volumes = referencedVolumes(conf);
+  const allowed: string[] = [];
+  const notAllowed: Record<string, unknown> = {};
+  for (const other of deps.ctx.nodes) {
+    if (other === node) continue;
+    const unavailable = new Set<string>();
+    for (const { volid } of volumes) {
+      const [sid] = parseVolumeId(volid);
+      const scfg = storageConfig(deps.ctx, sid);
+      if (scfg.disable || (scfg.nodes !== undefined && !String(scfg.nodes).split(",").includes(other))) unavailable.add(sid);
+    }
+    if (unavailable.size) notAllowed[other] = { unavailable_storages: [...unavailable].sort() };
+    else allowed.push(other);
+  }
+  const localDisks = volumes
+    .filter(({ volid }) => !storageConfig(deps.ctx, parseVolumeId(volid)[0]).shared)
+    .map(({ key, volid, cdrom }) => ({ volid, size: findVolume({ ctx: deps.ctx, node }, volid)?.size ?? 0, cdrom: cdrom ? 1 : 0, is_unused: /^unused\d+$/.test(key) ? 1 : 0 }));
+  return {
+    running: running ? 1 : 0,
+    allowed_nodes: allowed,
+    not_allowed_nodes: notAllowed,
+    local_disks: localDisks,
+    local_resources: localResources(conf),
+    "mapped-resources": [],
+    "mapped-resource-info": {},
+    "has-dbus-vmstate": 1,
+  };
+}
+
+/** Registers `migrate_vm` and `migrate_vm_precondition`. */
 export function installMigrate(register: Register, deps: QemuDeps): void {
   const { ctx, configs } = deps;
+  register("GET", "/nodes/{node}/qemu/{vmid}/migrate", (req) => precondition(deps, String(req.params.node), Number(req.params.vmid)));
+
   register("POST", "/nodes/{node}/qemu/{vmid}/migrate", (req) => {
     const p = req.params;
     const node = String(p.node);
