@@ -30,6 +30,14 @@ describe("realm options per type", () => {
     expect(check.reason).toBe("update auth server failed: 'check-connection' parameter can only be set for realms of type 'ldap' or 'ad'");
   });
 
+  it("needs something to update, and keeps one default realm", async () => {
+    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "d1", ...LDAP, default: 1 } });
+    expect((await raw(sim(), "PUT", "/access/domains/d1", { auth, form: { "check-connection": 0 } })).reason).toBe("update auth server failed: no options specified");
+    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "d2", ...LDAP, default: 1 } });
+    const defaults = ((await raw(sim(), "GET", "/access/domains")).json?.data as Record<string, unknown>[]).filter((r) => r["default"]).map((r) => r["realm"]);
+    expect(defaults).toEqual(["d2"]);
+  });
+
   it("lists the realm's TFA type, not its property string, and `default` only when set", async () => {
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "otp", ...LDAP, tfa: "type=oath,digits=8", default: 0 } });
     const list = (await raw(sim(), "GET", "/access/domains")).json?.data as Record<string, unknown>[];
@@ -71,6 +79,13 @@ describe("built-in realms", () => {
 });
 
 describe("realm sync", () => {
+  it("syncs only existing LDAP and AD realms", async () => {
+    const missing = await raw(sim(), "POST", "/access/domains/ghost/sync", { auth, form: { scope: "users" } });
+    expect([missing.status, missing.json?.errors]).toEqual([400, { realm: "Realm does not exist." }]);
+    const pve = await raw(sim(), "POST", "/access/domains/pve/sync", { auth, form: { scope: "users" } });
+    expect([pve.status, pve.reason]).toEqual([500, "Cannot sync realm type 'pve'! Only LDAP/AD realms can be synced."]);
+  });
+
   it("needs a scope, from the call or the realm's sync defaults", async () => {
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "nos", ...LDAP } });
     const r = await raw(sim(), "POST", "/access/domains/nos/sync", { auth });

@@ -41,6 +41,12 @@ describe("roles", () => {
     expect(acl.filter((e) => e["roleid"] === "Gone")).toEqual([]);
   });
 
+  it("refuses privileges PVE 9 does not have", async () => {
+    const r = await raw(sim(), "POST", "/access/roles", { auth, form: { roleid: "Old", privs: "VM.Audit,VM.Monitor" } });
+    expect(r.status).toBe(400);
+    expect(r.json?.errors?.["privs"]).toMatch(/invalid privilege 'VM.Monitor'/);
+  });
+
   it("refuses to touch built-in roles or the PVE namespace", async () => {
     expect((await raw(sim(), "PUT", "/access/roles/PVEAdmin", { auth, form: { privs: "VM.Audit" } })).reason).toBe("auto-generated role 'PVEAdmin' cannot be modified");
     expect((await raw(sim(), "DELETE", "/access/roles/NoAccess", { auth })).reason).toBe("auto-generated role 'NoAccess' cannot be deleted");
@@ -94,6 +100,21 @@ describe("ACL", () => {
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/access", users: "seer@pve", roles: "PVEAuditor" } });
     const all = (await raw(sim(), "GET", "/access/acl", { auth: t })).json?.data as Record<string, unknown>[];
     expect(all.map((e) => e["path"])).toContain("/storage");
+  });
+
+  it("lets a user without Permissions.Modify grant only privileges it holds itself, propagated", async () => {
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "vmadmin@pve", password: "vmadmin-pw" } });
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "helper@pve" } });
+    await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/vms/100", users: "vmadmin@pve", roles: "PVEVMAdmin" } });
+    const t = await login(sim(), "vmadmin@pve", "vmadmin-pw");
+    // VM.Allocate on /vms/100 is check_perm_modify's privilege there.
+    const ok = await raw(sim(), "PUT", "/access/acl", { auth: t, form: { path: "/vms/100", users: "helper@pve", roles: "PVEVMUser" } });
+    expect(ok.status, ok.reason).toBe(200);
+    const more = await raw(sim(), "PUT", "/access/acl", { auth: t, form: { path: "/vms/100", users: "helper@pve", roles: "PVEAdmin" } });
+    expect([more.status, more.reason]).toEqual([500, "ACL update failed: 400 Parameter verification failed."]);
+    expect(more.json?.message).toContain("role: Cannot add role 'PVEAdmin' - requires 'Permissions.Modify' or superset of privileges.");
+    const none = await raw(sim(), "PUT", "/access/acl", { auth: t, form: { path: "/vms/100", users: "helper@pve", roles: "NoAccess" } });
+    expect(none.json?.message).toContain("role: Cannot add role 'NoAccess' - requires 'Permissions.Modify'");
   });
 
   it("keeps nothing of an update that dies halfway", async () => {

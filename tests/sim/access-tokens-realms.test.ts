@@ -49,6 +49,16 @@ describe("API token read-back", () => {
     expect(ok.json?.data).toEqual({ privsep: 0, expire: 4_000_000_000 });
   });
 
+  it("hands out a new secret once on regenerate, and the old one stops working", async () => {
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "regen@pve" } });
+    const first = ((await raw(sim(), "POST", "/access/users/regen@pve/token/tt", { auth, form: { privsep: 0 } })).json?.data as { value: string }).value;
+    const again = (await raw(sim(), "PUT", "/access/users/regen@pve/token/tt", { auth, form: { regenerate: 1 } })).json?.data as Record<string, unknown>;
+    expect(again).toMatchObject({ privsep: 0, expire: 0, "full-tokenid": "regen@pve!tt" });
+    expect(again["value"]).not.toBe(first);
+    expect((await raw(sim(), "GET", "/version", { auth: { token: `regen@pve!tt=${first}` } })).status).toBe(401);
+    expect((await raw(sim(), "GET", "/version", { auth: { token: `regen@pve!tt=${String(again["value"])}` } })).status).toBe(200);
+  });
+
   it("looks the token up before the lock: a missing one is a plain 'no such token'", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "nt@pve" } });
     for (const method of ["PUT", "DELETE"]) {

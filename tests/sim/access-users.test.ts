@@ -28,6 +28,40 @@ describe("users and groups", () => {
     expect([gone.status, gone.reason]).toEqual([500, "no such user ('u1@pve')"]);
   });
 
+  it("lists only the users the caller may audit: itself, and members of groups it holds User.Modify or Sys.Audit on", async () => {
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "peek@pve", password: "peek-pass" } });
+    await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "peekable" } });
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "member@pve", groups: "peekable" } });
+    const t = await login(sim(), "peek@pve", "peek-pass");
+    const ids = async (): Promise<string[]> => ((await raw(sim(), "GET", "/access/users", { auth: t })).json?.data as { userid: string }[]).map((u) => u.userid);
+    expect(await ids()).toEqual(["peek@pve"]);
+    await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/access/groups/peekable", users: "peek@pve", roles: "PVEAuditor" } });
+    expect(await ids()).toEqual(["member@pve", "peek@pve"]);
+    // A token is not its owner: the owner is not listed for it by default.
+    const mk = await raw(sim(), "POST", "/access/users/peek@pve/token/own", { auth, form: {} });
+    const token = { token: `peek@pve!own=${(mk.json?.data as { value: string }).value}` };
+    expect(((await raw(sim(), "GET", "/access/users", { auth: token })).json?.data as { userid: string }[]).map((u) => u.userid)).toEqual([]);
+  });
+
+  it("takes a deleted user out of its groups and the ACL, its tokens' entries included", async () => {
+    await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "leavers" } });
+    await raw(sim(), "POST", "/access/users", { auth, form: { userid: "bye@pve", groups: "leavers" } });
+    await raw(sim(), "POST", "/access/users/bye@pve/token/tk", { auth, form: {} });
+    await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/vms", users: "bye@pve", tokens: "bye@pve!tk", roles: "PVEAuditor" } });
+    await raw(sim(), "DELETE", "/access/users/bye@pve", { auth });
+    expect((await raw(sim(), "GET", "/access/groups/leavers", { auth })).json?.data).toEqual({ members: [] });
+    const acl = (await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[];
+    expect(acl.filter((e) => String(e["ugid"]).startsWith("bye@pve"))).toEqual([]);
+  });
+
+  it("takes a deleted group out of the ACL", async () => {
+    await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "gone" } });
+    await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/vms", groups: "gone", roles: "PVEAuditor" } });
+    await raw(sim(), "DELETE", "/access/groups/gone", { auth });
+    const acl = (await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[];
+    expect(acl.filter((e) => e["ugid"] === "gone")).toEqual([]);
+  });
+
   it("filters the list by enabled", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "off@pve", enable: 0 } });
     const r = await raw(sim(), "GET", "/access/users", { auth, query: { enabled: 1 } });
