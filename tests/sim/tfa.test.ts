@@ -200,6 +200,27 @@ describe("TFA at login", () => {
     expect((await raw(sim(), "POST", "/access/ticket", { form: { username: "plain@pve", password: "password-4" } })).status).toBe(200);
   });
 
+  it("asks every user of a Yubico realm for a Yubico OTP, and checks it against the user's key ids", async () => {
+    await raw(sim(), "PUT", "/access/domains/pve", { auth: root, form: { tfa: "type=yubico,id=42,key=c2VjcmV0" } });
+    try {
+      await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "yk@pve", password: "password-6" } });
+      const first = (await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as { ticket: string; NeedTFA: number };
+      expect(first.NeedTFA).toBe(1);
+      expect(first.ticket).toContain('!tfa!{"yubico"%3Atrue}:');
+      const admin = await login(sim(), "root@pam", "rootpw-123");
+      const otp = "cccccckdvfjehgrnbnucitgkevjclnjnbllklcdgkt";
+      expect((await raw(sim(), "POST", "/access/tfa/yk@pve", { auth: admin, form: { type: "yubico", description: "key", value: "cccccc" } })).reason).toBe("yubico: wrong OTP length");
+      expect((await raw(sim(), "POST", "/access/tfa/yk@pve", { auth: admin, form: { type: "yubico", description: "key", value: otp } })).status).toBe(200);
+      const half = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as { ticket: string }).ticket;
+      const totp = await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "totp:123456", "tfa-challenge": half } });
+      expect(totp.status).toBe(401);
+      const yubico = await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: `yubico:${otp.slice(0, 12)}otherotpcharacters00000000`, "tfa-challenge": half } });
+      expect(yubico.status).toBe(200);
+    } finally {
+      await raw(sim(), "PUT", "/access/domains/pve", { auth: root, form: { delete: "tfa" } });
+    }
+  });
+
   it("verifies an `otp` sent with the password, and still hands out the challenge", async () => {
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "early@pve", password: "password-5" } });
     const noTfa = await raw(sim(), "POST", "/access/ticket", { form: { username: "early@pve", password: "password-5", otp: "totp:123456" } });

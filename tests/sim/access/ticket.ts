@@ -26,7 +26,8 @@ const authFailure = (): SimError => new SimError(401, "authentication failure\n"
 function firstFactorChallenge(deps: AccessDeps, userid: string, otp: string | undefined): string | undefined {
   const { store, clock } = deps;
   const enforced = realmTfa(store, userid);
-  if (enforced === "yubico" && otp === undefined) {
+  // A Yubico realm answers the first step with its challenge, whatever came along.
+  if (enforced === "yubico") {
     const recovery = tfaChallenge(store, userid)?.["recovery"];
     return JSON.stringify({ yubico: true, ...(recovery !== undefined ? { recovery } : {}) });
   }
