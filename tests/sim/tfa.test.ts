@@ -144,11 +144,14 @@ describe("TFA", () => {
     const wrong = await raw(sim(), "POST", "/access/tfa/me@pve", { auth: t, form: { type: "recovery", password: "not-mine" } });
     expect([wrong.status, wrong.reason]).toEqual([500, "invalid credentials"]);
     expect((await raw(sim(), "POST", "/access/tfa/me@pve", { auth: t, form: { type: "recovery", password: "my-pass-1" } })).status).toBe(200);
+    const unconfirmed = await raw(sim(), "DELETE", "/access/tfa/me@pve/recovery", { auth: t });
+    expect(unconfirmed.json?.errors).toEqual({ password: "password is required to modify user" });
     // The full list shows an unprivileged user only their own factors.
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "other@pve" } });
     await raw(sim(), "POST", "/access/tfa/other@pve", { auth: await login(sim(), "root@pam", "rootpw-123"), form: { type: "recovery" } });
     const mine = (await raw(sim(), "GET", "/access/tfa", { auth: t })).json?.data as { userid: string }[];
     expect(mine.map((u) => u.userid)).toEqual(["me@pve"]);
+    expect((await raw(sim(), "DELETE", "/access/tfa/me@pve/recovery", { auth: t, query: { password: "my-pass-1" } })).status).toBe(200);
   });
 
   it("refuses Yubico entries without the realm's Yubico settings", async () => {
