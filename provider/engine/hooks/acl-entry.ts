@@ -1,4 +1,4 @@
-import type { KindHooks } from ".";
+import type { CheckFailure, KindHooks } from ".";
 import { aclPathProblem } from "../../../schema/facts/acl-paths";
 
 /**
@@ -8,7 +8,7 @@ import { aclPathProblem } from "../../../schema/facts/acl-paths";
  */
 export const aclEntryHooks: KindHooks = {
   check(news) {
-    const failures = [];
+    const failures: CheckFailure[] = [];
     const path = news["path"];
     const problem = typeof path === "string" ? aclPathProblem(path) : undefined;
     if (problem) failures.push({ property: "path", reason: problem });
