@@ -28,7 +28,7 @@ export const tfa = defineKind({
     userid: { sdkName: "userId", doc: "The user (`name@realm`)." },
     type: { doc: "`totp`, `yubico` or `recovery` (`webauthn` and `u2f` need a browser and are rejected in preview)." },
     description: { doc: "A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`." },
-    enable: { doc: "Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true." },
+    enable: { unset: 1, doc: "Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true." },
     totp: {
       secret: true,
       writeOnly: true,
