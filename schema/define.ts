@@ -302,6 +302,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       writeOnly: override?.writeOnly ?? false,
       identity,
       doc: override?.doc ?? describeParam(pveName, param),
+      ...(override?.unset !== undefined ? { unset: override.unset } : {}),
       ...(indexed ? { indexed } : {}),
     };
   });

@@ -30,6 +30,11 @@ export interface FieldOverride {
    * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK.
    */
   encoding?: "base64-key-value";
+  /**
+   * PVE's `delete` cannot remove this field (the update refuses it, e.g. a token's `privsep`):
+   * unsetting it writes this wire value instead, which PVE reads as "not set".
+   */
+  unset?: string | number;
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */
@@ -57,6 +62,8 @@ export interface FieldDef {
   readonly writeOnly: boolean;
   readonly identity: boolean;
   readonly doc: string;
+  /** The wire value that unsets the field where `delete` cannot (see {@link FieldOverride.unset}). */
+  readonly unset?: string | number;
   /**
    * An indexed parameter (`acmedomain[n]`, `net[n]`): the SDK value is an array whose entry `i`
    * travels as `<base><i>`; `type`, `codec` and the entry checks describe one entry.

@@ -243,17 +243,21 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
 }
 
 /**
- * How to unset fields the program no longer sets: PVE's `delete` list where the call has one
- * (`pve-configid-list`); otherwise the schema default, or an empty string or list. A field PVE
- * cannot unset is an error that says so, rather than a silent no-op.
+ * How to unset fields the program no longer sets: a field's own `unset` value where PVE's
+ * `delete` refuses it; PVE's `delete` list where the call has one (`pve-configid-list`);
+ * otherwise the schema default, or an empty string or list. A field PVE cannot unset is an error
+ * that says so, rather than a silent no-op.
  */
 function removalParams(def: KindDefinition, call: ApiCall, removed: readonly FieldDef[], stale: readonly string[] = []): WireParams {
-  if (removed.length === 0 && stale.length === 0) return {};
-  const deleteParam = requireApiMethod(call.method, call.path).parameters["delete"];
-  if (deleteParam?.format === "pve-configid-list") return { delete: [...removed.map((field) => field.pveName), ...stale].join(",") };
-  if (stale.length > 0) throw new Error(`${def.namespace}.${def.name}: PVE cannot remove '${stale.join("', '")}' through this call`);
+  // Fields whose "not set" is a value (a token's privsep) are written, never deleted.
   const params: WireParams = {};
-  for (const field of removed) {
+  for (const field of removed) if (field.unset !== undefined) params[field.pveName] = field.unset;
+  const deletable = removed.filter((field) => field.unset === undefined);
+  if (deletable.length === 0 && stale.length === 0) return params;
+  const deleteParam = requireApiMethod(call.method, call.path).parameters["delete"];
+  if (deleteParam?.format === "pve-configid-list") return { ...params, delete: [...deletable.map((field) => field.pveName), ...stale].join(",") };
+  if (stale.length > 0) throw new Error(`${def.namespace}.${def.name}: PVE cannot remove '${stale.join("', '")}' through this call`);
+  for (const field of deletable) {
     const fallback = field.param.default;
     if (typeof fallback === "string" || typeof fallback === "number") params[field.pveName] = fallback;
     else if (field.type.kind === "string" || field.type.kind === "list") params[field.pveName] = "";

@@ -107,7 +107,7 @@ export const reads: readonly ReadSpec[] = [
   {
     namespace: "access",
     name: "getTfa",
-    description: "Lists a user's second factors (`GET /access/tfa/{userid}`; PVE requires a ticket, not an API token).",
+    description: "Lists a user's second factors (`GET /access/tfa/{userid}`; reading them works with an API token, changing them needs a ticket).",
     path: "/access/tfa/{userid}",
     args: [{ pveName: "userid", sdkName: "userId", doc: "The user id `name@realm`." }],
   },

@@ -51,7 +51,7 @@ export interface AclArgs {
 }
 
 /**
- * One entry of the Proxmox VE access control list: a role granted on a path to exactly one user, group or API token. Its identity is (path, role, subject), so removing one entry never touches the others.
+ * One entry of the Proxmox VE access control list: a role granted on a path to exactly one user, group or API token. Its identity is (path, role, subject), so removing one entry never touches the others. The path is written as PVE stores it (no trailing '/'); `root@pam` needs no entries (PVE stores none for it).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Acl`; import id `<path>|<roles>|<users>|<groups>|<tokens>`.
  */

@@ -13,7 +13,7 @@ export interface ApiTokenArgs {
    */
   readonly comment?: pulumi.Input<string>;
   /**
-   * Expiry as seconds since the epoch; 0 means never.
+   * Expiry as seconds since the epoch; 0 (the default) means the token has no expiry of its own (the user's still applies).
    *
    * @default "same as user" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `expire`}
@@ -58,7 +58,7 @@ export class ApiToken extends pulumi.dynamic.Resource {
    */
   declare public readonly comment: pulumi.Output<string | undefined>;
   /**
-   * Expiry as seconds since the epoch; 0 means never.
+   * Expiry as seconds since the epoch; 0 (the default) means the token has no expiry of its own (the user's still applies).
    *
    * @default "same as user" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `expire`}

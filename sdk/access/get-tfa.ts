@@ -23,7 +23,7 @@ export type GetTfaResult = Array<{
 }>;
 
 /**
- * Lists a user's second factors (`GET /access/tfa/{userid}`; PVE requires a ticket, not an API token).
+ * Lists a user's second factors (`GET /access/tfa/{userid}`; reading them works with an API token, changing them needs a ticket).
  *
  * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API}
  */

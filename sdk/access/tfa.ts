@@ -7,13 +7,13 @@ import { providerFor } from "../../provider/shim";
  */
 export interface TfaArgs {
   /**
-   * A description shown in the TFA list.
+   * A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `description`}
    */
   readonly description?: pulumi.Input<string>;
   /**
-   * Whether the entry may be used. PVE's default is true.
+   * Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `enable`}
    */
@@ -26,7 +26,7 @@ export interface TfaArgs {
    */
   readonly password?: pulumi.Input<string>;
   /**
-   * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI. A secret; PVE never returns it.
+   * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI; PVE takes `digits`, `period`, `algorithm` and `issuer` besides the secret. A secret; PVE never returns it.
    *
    * Changing this replaces the resource.
    * A secret: stored encrypted in the state.
@@ -67,13 +67,13 @@ export class Tfa extends pulumi.dynamic.Resource {
   static readonly __pveKind = "access:Tfa";
 
   /**
-   * A description shown in the TFA list.
+   * A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `description`}
    */
   declare public readonly description: pulumi.Output<string | undefined>;
   /**
-   * Whether the entry may be used. PVE's default is true.
+   * Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `enable`}
    */
@@ -86,7 +86,7 @@ export class Tfa extends pulumi.dynamic.Resource {
    */
   declare public readonly password: pulumi.Output<string | undefined>;
   /**
-   * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI. A secret; PVE never returns it.
+   * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI; PVE takes `digits`, `period`, `algorithm` and `issuer` besides the secret. A secret; PVE never returns it.
    *
    * Changing this replaces the resource.
    * A secret: stored encrypted in the state.

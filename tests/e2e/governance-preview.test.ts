@@ -25,6 +25,8 @@ describe("preview rejects invalid inputs, naming the field", () => {
     ["a retention below PVE's minimum", res("cluster", "BackupJob", "b", { jobId: "j", schedule: "daily", all: true, retention: { keepLast: 0 } }), "retention.keepLast", /too small|>=/],
     ["an LDAP option on an OpenID realm", res("access", "Realm", "rl", { realm: "o", type: "openid", issuerUrl: "https://id", clientId: "c", bindDn: "cn=x" }), "bindDn", /not an option of type 'openid'/],
     ["a WebAuthn entry", res("access", "Tfa", "t", { userId: "root@pam", type: "webauthn" }), "type", /needs a browser/],
+    ["a TOTP URI PVE cannot read", res("access", "Tfa", "t", { userId: "root@pam", type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&step=30" }), "totp", /unrecognized otpauth uri parameter: step/],
+    ["an ACL entry for root@pam", res("access", "Acl", "a", { path: "/vms", roleId: "PVEAuditor", userId: "root@pam" }), "userId", /stores no ACL entries for root@pam/],
     ["a replication job id that is not <vmid>-<n>", res("cluster", "ReplicationJob", "rj", { jobId: "web", type: "local", target: "pve2" }), "jobId", /pattern/],
   ])("%s", async (_what, declared, property, reason) => {
     const result = await stack.preview([declared]);
@@ -50,7 +52,17 @@ describe("built-in realms and realm sync", () => {
     expect(destroyed.ok).toBe(true);
     const after = await stack.admin.get<Record<string, unknown>>("/access/domains/pve");
     expect(after["type"]).toBe("pve");
-    expect(after["comment"]).toBeUndefined();
+    // The managed comment is gone: PVE shows its built-in one again.
+    expect(after["comment"]).toBe("Proxmox VE authentication server");
+    expect(after["default"]).toBeUndefined();
+  });
+
+  it("asks in preview for a sync scope the realm does not default", async () => {
+    await stack.admin.post("/access/domains", { realm: "noscope", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example", user_attr: "uid" });
+    const result = await stack.preview([res("access", "RealmSync", "s", { realm: "noscope" })]);
+    expect(result.ok).toBe(false);
+    const failures = result.steps.find((s) => s.name === "s")?.failures ?? [];
+    expect(failures.find((f) => f.property === "scope")?.reason).toMatch(/realm 'noscope' has no default scope/);
   });
 
   it("runs a realm sync as an awaited task, reruns it on a trigger change, and forgets it on destroy", async () => {

@@ -80,10 +80,12 @@ export const accessGovernanceScenarios: KindScenario[] = [
       keys: ["description"],
     },
     existing: async (admin) => {
-      await admin.post("/access/tfa/alice@pve", { type: "recovery", description: "paper" });
-      return { importId: "alice@pve/recovery", args: { userId: "alice@pve", type: "recovery", description: "paper" } };
+      // A recovery entry has no description of its own: PVE drops one.
+      await admin.post("/access/tfa/alice@pve", { type: "recovery" });
+      return { importId: "alice@pve/recovery", args: { userId: "alice@pve", type: "recovery" } };
     },
     secrets: ["JBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLU"],
+    invalid: { args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A } }, property: "description" },
   },
 ];
 

@@ -92,9 +92,11 @@ export const accessScenarios: KindScenario[] = [
   {
     namespace: "access",
     kind: "Acl",
-    initial: { path: "/vms", roleId: "PVEAuditor", userId: "root@pam", propagate: true },
-    updated: { args: { path: "/vms", roleId: "PVEAuditor", userId: "root@pam", propagate: false }, diffs: ["propagate"] },
-    replaced: { args: { path: "/storage", roleId: "PVEAuditor", userId: "root@pam", propagate: false }, replaces: ["path"] },
+    // PVE stores no ACL entries for root@pam: the grants go to a user of their own.
+    setup: (admin) => admin.post("/access/users", { userid: "auditor@pve" }),
+    initial: { path: "/vms", roleId: "PVEAuditor", userId: "auditor@pve", propagate: true },
+    updated: { args: { path: "/vms", roleId: "PVEAuditor", userId: "auditor@pve", propagate: false }, diffs: ["propagate"] },
+    replaced: { args: { path: "/storage", roleId: "PVEAuditor", userId: "auditor@pve", propagate: false }, replaces: ["path"] },
     exists: async (admin, a) => {
       const acl = await admin.get<Array<{ path: string; roleid: string; ugid: string }>>("/access/acl");
       return acl.some((e) => e.path === a["path"] && e.roleid === a["roleId"] && e.ugid === a["userId"]);
@@ -104,9 +106,10 @@ export const accessScenarios: KindScenario[] = [
       keys: ["propagate"],
     },
     existing: async (admin) => {
-      await admin.put("/access/acl", { path: "/nodes", roles: "PVEAuditor", users: "root@pam" });
-      return { importId: "/nodes|PVEAuditor|users=root@pam", args: { path: "/nodes", roleId: "PVEAuditor", userId: "root@pam" } };
+      await admin.put("/access/acl", { path: "/nodes", roles: "PVEAuditor", users: "auditor@pve" });
+      return { importId: "/nodes|PVEAuditor|users=auditor@pve", args: { path: "/nodes", roleId: "PVEAuditor", userId: "auditor@pve" } };
     },
+    invalid: { args: { path: "/storage/local/", roleId: "PVEAuditor", userId: "auditor@pve" }, property: "path" },
   },
 ];
 

@@ -70,6 +70,16 @@ describe("collection lifecycle against the simulator", () => {
     await remove(def, client, id, updated.outs);
   });
 
+  it("unsets a token's privilege separation and expiry by writing PVE's defaults: its delete takes only the comment", async () => {
+    const def = definitionOf("access:ApiToken");
+    await client.post("/access/users", { userid: "dan@pve" });
+    const inputs = { userId: "dan@pve", tokenId: "deploy", comment: "ci", privilegeSeparation: false, expire: 4_000_000_000 };
+    const { outs } = await create(def, client, inputs);
+    const updated = await update(def, client, outs, { userId: "dan@pve", tokenId: "deploy" });
+    expect(updated.outs["comment"]).toBeUndefined();
+    expect(await client.get("/access/users/dan@pve/token/deploy")).toEqual({ privsep: 1, expire: 0 });
+  });
+
   it("grants and revokes one ACL entry without touching a neighbour", async () => {
     const def = definitionOf("access:Acl");
     await client.post("/access/users", { userid: "carol@pve" });

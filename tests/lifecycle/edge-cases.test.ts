@@ -4,7 +4,7 @@ import { PROVIDER_KEY, PartialCreateError, create, diff, update } from "../../pr
 import type { EngineApi } from "../../provider/engine";
 import * as runtime from "../../provider/runtime";
 import { definitionOf } from "../../schema/definitions";
-import { serviceRestart } from "./test-kinds";
+import { plainUser, serviceRestart } from "./test-kinds";
 import { startSimulator, type Simulator } from "../sim";
 
 let sim: Simulator;
@@ -27,10 +27,11 @@ afterAll(async () => {
 describe("removing a field the program no longer sets", () => {
   it("re-grants an ACL with PVE's default when propagate is removed (PUT /access/acl's delete is a boolean)", async () => {
     const def = definitionOf("access:Acl");
-    const { outs } = await create(def, token, { path: "/storage", roleId: "PVEAuditor", userId: "root@pam", propagate: false });
-    const updated = await update(def, token, outs, { path: "/storage", roleId: "PVEAuditor", userId: "root@pam" });
+    await token.post("/access/users", { userid: "grantee@pve" });
+    const { outs } = await create(def, token, { path: "/storage", roleId: "PVEAuditor", userId: "grantee@pve", propagate: false });
+    const updated = await update(def, token, outs, { path: "/storage", roleId: "PVEAuditor", userId: "grantee@pve" });
     const acl = await token.get<Array<{ path: string; ugid: string; propagate: number | string }>>("/access/acl");
-    expect(Number(acl.find((e) => e.path === "/storage" && e.ugid === "root@pam")?.propagate)).toBe(1);
+    expect(Number(acl.find((e) => e.path === "/storage" && e.ugid === "grantee@pve")?.propagate)).toBe(1);
     expect(updated.outs["propagate"]).toBeUndefined();
   });
 
@@ -48,9 +49,15 @@ describe("removing a field the program no longer sets", () => {
   });
 
   it("refuses to silently keep a value PVE cannot unset", async () => {
+    const u = await create(plainUser, token, { userid: "expiring@pve", expire: 4102444800 });
+    await expect(update(plainUser, token, u.outs, { userid: "expiring@pve" })).rejects.toThrow(/PVE cannot unset 'expire'/);
+  });
+
+  it("unsets a user's expiry by writing 0, PVE's 'never'", async () => {
     const user = definitionOf("access:User");
-    const u = await create(user, token, { userId: "expiring@pve", expire: 4102444800 });
-    await expect(update(user, token, u.outs, { userId: "expiring@pve" })).rejects.toThrow(/PVE cannot unset 'expire'/);
+    const u = await create(user, token, { userId: "expires@pve", expire: 4102444800 });
+    await update(user, token, u.outs, { userId: "expires@pve" });
+    expect(await token.get("/access/users/expires@pve")).toMatchObject({ expire: 0 });
   });
 });
 

@@ -1,5 +1,7 @@
 /** Authentication as auth_handler does it: tickets, CSRF, API tokens, 401s with empty bodies. */
 import { describe, expect, it } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
+import { TicketSigner } from "./core/tickets";
 import { login, raw, TEST_TOKEN } from "./testkit/raw";
 import { useSimulator } from "./testkit/sim";
 
@@ -23,7 +25,8 @@ describe("authentication", () => {
     const r = await raw(sim(), "POST", "/access/ticket", { form: { username: "root@pam", password: "rootpw-123" } });
     const data = r.json?.data as { ticket: string; CSRFPreventionToken: string; username: string; cap: Record<string, unknown> };
     expect(data.username).toBe("root@pam");
-    expect(data.ticket).toMatch(/^PVE:root@pam:[0-9A-F]{8}::[A-Za-z0-9+/=]+$/);
+    // An RSA-2048 signature, base64: 344 characters.
+    expect(data.ticket).toMatch(/^PVE:root@pam:[0-9A-F]{8}::[A-Za-z0-9+/]{342}==$/);
     expect(data.CSRFPreventionToken).toMatch(/^[0-9A-F]{8}:\S+$/);
     expect(Object.keys(data.cap).sort()).toEqual(["access", "dc", "mapping", "nodes", "sdn", "storage", "vms"]);
   });
@@ -95,5 +98,48 @@ describe("authentication", () => {
     expect((await raw(sim(), "GET", "/version", { auth: token })).reason).toBe("Authentication failed!");
     await raw(sim(), "PUT", "/access/users/dis@pve", { auth: root, form: { expire: past } });
     expect((await raw(sim(), "GET", "/version", { auth: t })).reason).toBe("Authentication failed!");
+  });
+});
+
+describe("tickets", () => {
+  const key = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+
+  it("accepts a ticket while -5 min < age < 2 h, both bounds excluded", () => {
+    const signer = new TicketSigner(key);
+    const t0 = 1_700_000_000;
+    const ticket = signer.ticketFor("root@pam", t0);
+    expect(signer.verifyLogin(ticket, t0 + 7199)).toBe("root@pam");
+    expect(signer.verifyLogin(ticket, t0 + 7200)).toBeUndefined();
+    expect(signer.verifyLogin(ticket, t0 - 299)).toBe("root@pam");
+    expect(signer.verifyLogin(ticket, t0 - 300)).toBeUndefined();
+    const csrf = signer.csrfFor("root@pam", t0);
+    expect(signer.verifyCsrf(csrf, "root@pam", t0 + 7199)).toBe(true);
+    expect(signer.verifyCsrf(csrf, "root@pam", t0 + 7200)).toBe(false);
+  });
+
+  it("escapes ':' in the ticket data and binds half tickets to their additional data", () => {
+    const signer = new TicketSigner(key);
+    const t0 = 1_700_000_000;
+    const half = signer.assemble('!tfa!{"totp":true}', t0, "alice@pve");
+    expect(half.startsWith('PVE:!tfa!{"totp"%3Atrue}:')).toBe(true);
+    expect(signer.verify(half, t0, "alice@pve")).toBe('!tfa!{"totp":true}');
+    expect(signer.verify(half, t0, "mallory@pve")).toBeUndefined();
+    expect(signer.verify(half, t0)).toBeUndefined();
+  });
+});
+
+describe("the access index and path checks at login", () => {
+  it("lists the access subdirectories in PVE's order", async () => {
+    const r = await raw(sim(), "GET", "/access", { auth: root });
+    expect((r.json?.data as { subdir: string }[]).map((d) => d.subdir)).toEqual(["users", "groups", "roles", "acl", "domains", "openid", "tfa", "ticket", "password"]);
+  });
+
+  it("answers a login with path and privs like a ticket login: with cap, without a ticket", async () => {
+    const r = await raw(sim(), "POST", "/access/ticket", { form: { username: "root@pam", password: "rootpw-123", path: "/vms/100", privs: "VM.Console" } });
+    expect(r.status, r.reason).toBe(200);
+    const data = r.json?.data as Record<string, unknown>;
+    expect(data["username"]).toBe("root@pam");
+    expect(data).not.toHaveProperty("ticket");
+    expect(Object.keys(data["cap"] as object).sort()).toEqual(["access", "dc", "mapping", "nodes", "sdn", "storage", "vms"]);
   });
 });

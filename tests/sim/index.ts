@@ -125,7 +125,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const store = new AccessStore(rootPassword);
   if (options.apiToken) seedToken(store, options.apiToken);
   setPrivilegeCheck(isPrivilege);
-  const signer = new TicketSigner();
+  const cert = await makeCertificate(host);
+  const signer = new TicketSigner(cert.key);
   const perms = new PermissionEngine(store);
   const tasks = new TaskManager(clock, rng, nodes, options.taskDurationMs ?? 200, options.taskDuration);
   const locks = new LockManager({ cfsMs: 10_000, flockMs: 10_000, ...options.lockTimeouts });
@@ -144,7 +145,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     checkPermission: (auth, path, priv) => void perms.check(subject(auth), path, [priv], false),
   };
   accessStoreOf.provide(ctx, store);
-  const cert = await makeCertificate(host);
   const registry = new HandlerRegistry();
   const installed: SimModel[] = [
     systemModel({ fingerprint: cert.fingerprint, usedVmids: () => vmlistOf(ctx).vmids(), nextIdRange: () => nextIdRange(ctx) }),

@@ -79,6 +79,59 @@ describe("permission checks", () => {
     await setup({ path: "/pool/team", users: "erin@pve", roles: "PVEVMUser" });
     const t = await login(sim(), "erin@pve", "erin-pass");
     const r = await raw(sim(), "GET", "/access/permissions", { auth: t, query: { path: "/vms/105" } });
-    expect(r.json?.data).toEqual({ "/vms/105": expect.objectContaining({ "VM.PowerMgmt": 1 }) });
+    // Roles that come from a pool never propagate.
+    expect(r.json?.data).toEqual({ "/vms/105": expect.objectContaining({ "VM.PowerMgmt": 0 }) });
+  });
+
+  it("lets a pool's NoAccess trump the member's own ACL, but not the other way round", async () => {
+    await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "fay@pve" } });
+    await raw(sim(), "POST", "/pools", { auth: root, form: { poolid: "locked" } });
+    await raw(sim(), "PUT", "/pools", { auth: root, form: { poolid: "locked", vms: "106" } });
+    await setup({ path: "/vms/106", users: "fay@pve", roles: "PVEVMUser" });
+    await setup({ path: "/pool/locked", users: "fay@pve", roles: "NoAccess" });
+    const r = await raw(sim(), "GET", "/access/permissions", { auth: root, query: { userid: "fay@pve", path: "/vms/106" } });
+    expect(r.json?.data).toEqual({ "/vms/106": {} });
+  });
+
+  it("propagates a privsep token's privilege only where both the token's and the user's propagate", async () => {
+    await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "gus@pve" } });
+    const mk = await raw(sim(), "POST", "/access/users/gus@pve/token/ci", { auth: root, form: {} });
+    expect(mk.status).toBe(200);
+    await setup({ path: "/storage", users: "gus@pve", roles: "PVEDatastoreUser", propagate: 0 });
+    await setup({ path: "/storage", tokens: "gus@pve!ci", roles: "PVEDatastoreUser" });
+    const r = await raw(sim(), "GET", "/access/permissions", { auth: root, query: { userid: "gus@pve!ci", path: "/storage" } });
+    expect(r.json?.data).toEqual({ "/storage": { "Datastore.AllocateSpace": 0, "Datastore.Audit": 0 } });
+  });
+
+  it("dumps effective permissions for the top-level paths, ACL paths and pool members, keyed by the path as given", async () => {
+    await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "hal@pve" } });
+    await raw(sim(), "POST", "/pools", { auth: root, form: { poolid: "halpool" } });
+    await raw(sim(), "PUT", "/pools", { auth: root, form: { poolid: "halpool", vms: "107" } });
+    await setup({ path: "/pool/halpool", users: "hal@pve", roles: "PVEVMAdmin" });
+    await setup({ path: "/mapping", users: "hal@pve", roles: "PVEMappingUser" });
+    const all = (await raw(sim(), "GET", "/access/permissions", { auth: root, query: { userid: "hal@pve" } })).json?.data as Record<string, unknown>;
+    expect(Object.keys(all).sort()).toEqual(["/mapping", "/pool/halpool", "/vms/107"]);
+    const raw_ = await raw(sim(), "GET", "/access/permissions", { auth: root, query: { userid: "hal@pve", path: "/vms/107/" } });
+    expect(Object.keys(raw_.json?.data as object)).toEqual(["/vms/107/"]);
+  });
+
+  it("lets a token dump its own permissions but not its siblings' without Sys.Audit", async () => {
+    await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "ivy@pve" } });
+    const a = await raw(sim(), "POST", "/access/users/ivy@pve/token/ta", { auth: root, form: {} });
+    await raw(sim(), "POST", "/access/users/ivy@pve/token/tb", { auth: root, form: {} });
+    const token = { token: `ivy@pve!ta=${(a.json?.data as { value: string }).value}` };
+    expect((await raw(sim(), "GET", "/access/permissions", { auth: token })).status).toBe(200);
+    const sibling = await raw(sim(), "GET", "/access/permissions", { auth: token, query: { userid: "ivy@pve!tb" } });
+    expect([sibling.status, sibling.reason]).toEqual([403, "Permission check failed (/access, Sys.Audit)"]);
+  });
+
+  it("computes a login's cap from the pool paths too: a pool lends VM privileges to 'vms'", async () => {
+    await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "jo@pve", password: "jo-passwd" } });
+    await raw(sim(), "POST", "/pools", { auth: root, form: { poolid: "jopool" } });
+    await setup({ path: "/pool/jopool", users: "jo@pve", roles: "PVEVMUser" });
+    const r = await raw(sim(), "POST", "/access/ticket", { form: { username: "jo@pve", password: "jo-passwd" } });
+    const cap = (r.json?.data as { cap: Record<string, Record<string, number>> }).cap;
+    expect(cap["vms"]).toMatchObject({ "VM.PowerMgmt": 1, "VM.Console": 1 });
+    expect(cap["dc"]).toEqual({});
   });
 });

@@ -7,9 +7,11 @@ import type { FieldDef } from "../../../schema/fields";
 import type { EngineApi, WireParams } from "../api";
 import type { Identity } from "../identity";
 import type { Props } from "../values";
+import { aclEntryHooks } from "./acl-entry";
 import { acmeAccountHooks } from "./acme-account";
 import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositories";
 import { customCertificateHooks } from "./custom-certificate";
+import { realmSyncHooks } from "./realm-sync";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
@@ -38,6 +40,8 @@ export interface KindHooks {
 }
 
 const hookSets: Readonly<Record<string, KindHooks>> = {
+  "acl-entry": aclEntryHooks,
+  "realm-sync": realmSyncHooks,
   "role-privileges": rolePrivilegesHooks,
   "tfa-entry": tfaEntryHooks,
   "user-password": userPasswordHooks,

@@ -1,5 +1,5 @@
 import type { KindHooks } from ".";
-import { totp } from "../../client/totp";
+import { parseOtpauthTotp, totp } from "../../client/totp";
 
 /** Types whose registration is a challenge-response with a browser's authenticator. */
 const BROWSER_ONLY: Readonly<Record<string, string>> = {
@@ -7,18 +7,19 @@ const BROWSER_ONLY: Readonly<Record<string, string>> = {
   u2f: "U2F",
 };
 
-/** The base32 secret of an `otpauth://totp/...?secret=...` URI. */
-function secretOf(uri: string): string | undefined {
+/** The factor an `otpauth://totp/` URI describes, or PVE's reason for refusing it. */
+function readUri(uri: string): ReturnType<typeof parseOtpauthTotp> | string {
   try {
-    return new URL(uri).searchParams.get("secret") ?? undefined;
-  } catch {
-    return undefined;
+    return parseOtpauthTotp(uri);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
 /**
- * TFA entries: WebAuthn and U2F cannot be registered through the API; a TOTP entry is confirmed
- * with a current code, which the provider computes from the secret at apply time.
+ * TFA entries: WebAuthn and U2F cannot be registered through the API; a TOTP entry's URI is
+ * checked as PVE reads it, and the entry is confirmed with a current code, which the provider
+ * computes from the URI's secret, digits, period and algorithm at apply time.
  */
 export const tfaEntryHooks: KindHooks = {
   check(news) {
@@ -33,14 +34,16 @@ export const tfaEntryHooks: KindHooks = {
       ];
     }
     const uri = news["totp"];
-    if (type === "totp" && typeof uri === "string" && !secretOf(uri)?.match(/^[A-Z2-7]+=*$/i)) {
-      return [{ property: "totp", reason: "must be an otpauth://totp/<label>?secret=<BASE32> URI with a base32 secret" }];
+    if (type === "totp" && typeof uri === "string") {
+      const factor = readUri(uri);
+      if (typeof factor === "string") return [{ property: "totp", reason: `must be an otpauth://totp/<label>?secret=<BASE32> URI as PVE reads it: ${factor}` }];
     }
     return [];
   },
   beforeCreate(params, news) {
     if (news["type"] !== "totp" || params["value"] !== undefined || typeof news["totp"] !== "string") return params;
-    const secret = secretOf(news["totp"]);
-    return secret ? { ...params, value: totp(secret) } : params;
+    const factor = readUri(news["totp"]);
+    if (typeof factor === "string") return params;
+    return { ...params, value: totp(factor.secret, Date.now(), factor.period, factor.digits, factor.algorithm) };
   },
 };

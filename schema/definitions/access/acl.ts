@@ -8,7 +8,8 @@ export const acl = defineKind({
   name: "Acl",
   description:
     "One entry of the Proxmox VE access control list: a role granted on a path to exactly one user, group or " +
-    "API token. Its identity is (path, role, subject), so removing one entry never touches the others.",
+    "API token. Its identity is (path, role, subject), so removing one entry never touches the others. " +
+    "The path is written as PVE stores it (no trailing '/'); `root@pam` needs no entries (PVE stores none for it).",
   lifecycle: "collection",
   identity: ["path", "roles", "users", "groups", "tokens"],
   idSeparator: "|",
@@ -29,6 +30,7 @@ export const acl = defineKind({
   update: { method: "PUT", path: "/access/acl" },
   remove: { method: "PUT", path: "/access/acl", extra: { delete: 1 } },
   oneOf: [{ fields: ["users", "groups", "tokens"], required: true }],
+  hooks: "acl-entry",
   fields: {
     path: { doc: "The ACL path, e.g. `/`, `/vms/100`, `/pool/dev`, `/sdn/zones/zone1`." },
     roles: { sdkName: "roleId", single: true, doc: "The role granted." },

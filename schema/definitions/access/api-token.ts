@@ -17,8 +17,9 @@ export const apiToken = defineKind({
     userid: { sdkName: "userId", doc: "The owning user (`name@realm`)." },
     tokenid: { sdkName: "tokenId", doc: "The token name." },
     comment: { doc: "A free-form comment." },
-    expire: { doc: "Expiry as seconds since the epoch; 0 means never." },
-    privsep: { sdkName: "privilegeSeparation", doc: "Restrict the token to its own ACLs. PVE's default is true." },
+    // PVE's token update deletes only `comment`: the others are unset by writing PVE's "not set".
+    expire: { unset: 0, doc: "Expiry as seconds since the epoch; 0 (the default) means the token has no expiry of its own (the user's still applies)." },
+    privsep: { sdkName: "privilegeSeparation", unset: 1, doc: "Restrict the token to its own ACLs. PVE's default is true." },
   },
   outputs: {
     fullTokenId: { pveName: "full-tokenid", type: "string", doc: "The full token id `user@realm!token`.", fromCreate: true },

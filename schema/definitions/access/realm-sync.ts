@@ -7,10 +7,11 @@ export const realmSync = defineKind({
   description:
     "Synchronizes the users and groups of an LDAP or AD realm (`POST /access/domains/{realm}/sync`) and waits for " +
     "the sync task. An action: it runs when created, and again when an input or one of its `triggers` changes; " +
-    "deleting it undoes nothing. Unset options use the realm's `syncDefaults`.",
+    "deleting it undoes nothing. Unset options use the realm's `syncDefaults`; PVE needs a `scope` from one or the other.",
   lifecycle: "action",
   identity: ["realm"],
   create: { method: "POST", path: "/access/domains/{realm}/sync" },
+  hooks: "realm-sync",
   fields: {
     realm: { doc: "The LDAP or AD realm to sync (PVE refuses other types)." },
     scope: { doc: "What to sync: `users`, `groups` or `both`." },

@@ -18,13 +18,22 @@ export const tfa = defineKind({
   // `id` is assigned by PVE (the output `entryId`); `challenge` belongs to browser registrations.
   exclude: ["challenge", "id"],
   hooks: "tfa-entry",
-  variants: { field: "type", accepts: { totp: ["totp", "value"], yubico: ["value"] }, requires: { totp: ["totp"], yubico: ["value"] } },
+  // A recovery entry has no description of its own (PVE drops one) and cannot be changed.
+  variants: {
+    field: "type",
+    accepts: { totp: ["totp", "value", "description", "enable"], yubico: ["value", "description", "enable"] },
+    requires: { totp: ["totp", "description"], yubico: ["value", "description"] },
+  },
   fields: {
     userid: { sdkName: "userId", doc: "The user (`name@realm`)." },
     type: { doc: "`totp`, `yubico` or `recovery` (`webauthn` and `u2f` need a browser and are rejected in preview)." },
-    description: { doc: "A description shown in the TFA list." },
-    enable: { doc: "Whether the entry may be used. PVE's default is true." },
-    totp: { secret: true, writeOnly: true, doc: "TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI. A secret; PVE never returns it." },
+    description: { doc: "A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`." },
+    enable: { unset: 1, doc: "Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true." },
+    totp: {
+      secret: true,
+      writeOnly: true,
+      doc: "TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI; PVE takes `digits`, `period`, `algorithm` and `issuer` besides the secret. A secret; PVE never returns it.",
+    },
     value: {
       secret: true,
       writeOnly: true,

@@ -23,7 +23,7 @@ export const user = defineKind({
     comment: { doc: "A free-form comment." },
     email: { doc: "The user's e-mail address." },
     enable: { doc: "Whether the user may log in. PVE's default is enabled." },
-    expire: { doc: "Account expiry as seconds since the epoch; 0 means never." },
+    expire: { unset: 0, doc: "Account expiry as seconds since the epoch; 0 means never." },
     firstname: { sdkName: "firstName", doc: "First name." },
     lastname: { sdkName: "lastName", doc: "Last name." },
     keys: { doc: "Keys for two-factor auth (Yubico)." },

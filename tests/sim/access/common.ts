@@ -1,4 +1,9 @@
-/** Helpers shared by the access endpoints. */
+/**
+ * Helpers shared by the access endpoints: PVE's error shapes (`die`, `raise_param_exc`,
+ * `lock_user_config`'s `"$errmsg: $err"`), and how values survive the round trip through
+ * user.cfg (`write_user_config` / `parse_user_config` in pve-access-control
+ * `src/PVE/AccessControl.pm`): Perl truthiness and trimmed fields.
+ */
 import type { HttpMethod, SimContext, SimHandler } from "../types";
 import { SimError } from "../types";
 import type { SimClock } from "../core/clock";
@@ -32,14 +37,14 @@ export function paramError(errors: Record<string, string>): SimError {
 
 /**
  * `cfs_lock_file` + `$errmsg ? die "$errmsg: $err" : die $err`: runs under the cfs lock
- * `lockId`; any error is re-thrown as a plain 500 prefixed with `$errmsg: ` (exceptions are
- * stringified, status code first, as Perl does).
+ * `lockId`; with an `errmsg`, any error is re-thrown as a plain 500 prefixed with `$errmsg: `
+ * (exceptions are stringified, status code first, as Perl does); without one it passes unchanged.
  */
-export async function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string, fn: () => T): Promise<T> {
+export async function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string | undefined, fn: () => Promise<T> | T): Promise<T> {
   try {
     return await ctx.withLock(lockId, fn);
   } catch (err) {
-    if (!(err instanceof SimError)) throw err;
+    if (!(err instanceof SimError) || !errmsg) throw err;
     const stringified = err.status !== 500 ? `${err.status} ${err.message}` : err.message;
     const lines = Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v}\n`).join("");
     const body = stringified.endsWith("\n") ? stringified : `${stringified}\n`;
@@ -48,7 +53,7 @@ export async function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: str
 }
 
 /** `lock_user_config($code, $errmsg)`: {@link lockConfig} on `file-user_cfg`. */
-export function lockUserConfig<T>(ctx: SimContext, errmsg: string, fn: () => T): Promise<T> {
+export function lockUserConfig<T>(ctx: SimContext, errmsg: string | undefined, fn: () => Promise<T> | T): Promise<T> {
   return lockConfig(ctx, "file-user_cfg", errmsg, fn);
 }
 
@@ -70,3 +75,20 @@ export function assignStrings<T extends object>(target: T, params: Readonly<Reco
     if (v !== undefined) (target as Record<string, unknown>)[name] = v;
   }
 }
+
+/** Perl's truthiness of a scalar: `undef`, `""` and `"0"` (and 0) are false. */
+export function perlTrue(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== "" && value !== "0" && value !== 0;
+}
+
+/**
+ * A text field as it reads back from user.cfg: `write_user_config` writes it only when true
+ * (`$d->{comment} ? encode_text(...) : ''`) and `parse_user_config` trims every field and keeps
+ * it only when true. `undefined` means the key is absent on read.
+ */
+export function storedText(value: string | undefined): string | undefined {
+  if (!perlTrue(value)) return undefined;
+  const trimmed = String(value).trim();
+  return perlTrue(trimmed) ? trimmed : undefined;
+}
+

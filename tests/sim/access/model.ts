@@ -1,4 +1,9 @@
-/** The access-control model: everything PVE keeps in user.cfg, domains.cfg and tfa.cfg. */
+/**
+ * The access-control model: everything PVE keeps in user.cfg, domains.cfg and tfa.cfg, served as
+ * pve-access-control's `src/PVE/API2/AccessControl.pm` mounts its subclasses (User, Group, Role,
+ * ACL, Domains, TFA) and pve-manager's `PVE/API2/Pool.pm` serves pools. Each installer's file
+ * names the handlers it follows.
+ */
 import type { SimModel } from "../types";
 import type { AccessDeps } from "./common";
 import { installAcl } from "./acl";

@@ -1,7 +1,7 @@
 /**
- * PVE 9's privileges and built-in roles, as pve-access-control 9.1 (`$privgroups`,
- * `create_roles`) defines them: PVE 9 dropped `VM.Monitor` and added `VM.Replicate` and the
- * `VM.GuestAgent.*` privileges.
+ * PVE 9's privileges and built-in roles, as pve-access-control 9.1 `src/PVE/AccessControl.pm`
+ * (`$privgroups`, `$special_roles`, `create_roles`) defines them: PVE 9 dropped `VM.Monitor` and
+ * added `VM.Replicate` and the `VM.GuestAgent.*` privileges.
  */
 
 interface PrivGroup {

@@ -1,4 +1,9 @@
-/** `/access/roles` (`PVE::API2::Role`); built-in roles cannot be changed. */
+/**
+ * `/access/roles` as pve-access-control `src/PVE/API2/Role.pm` serves it (`index`, `create_role`,
+ * `update_role`, `read_role`, `delete_role`) with `PVE::AccessControl::add_role_privs` and
+ * `role_is_special`: built-in roles cannot be changed; ACL entries naming a deleted role are
+ * dropped when user.cfg is parsed again (`parse_user_config`: "ignore invalid acl role").
+ */
 import { splitList } from "../core/formats";
 import { BUILTIN_ROLES, isPrivilege } from "./privileges";
 import type { AccessInstaller } from "./common";
@@ -14,7 +19,7 @@ function parsePrivs(privs: string | undefined): string[] {
 /** Registers the role endpoints. */
 export const installRoles: AccessInstaller = (register, ctx, { store }) => {
   register("GET", "/access/roles", () =>
-    [...store.roles].map(([roleid, privs]) => ({ roleid, privs: [...privs].sort().join(","), ...(roleid in BUILTIN_ROLES ? { special: 1 } : {}) })),
+    [...store.roles].map(([roleid, privs]) => ({ roleid, privs: [...privs].sort().join(","), special: roleid in BUILTIN_ROLES ? 1 : 0 })),
   );
 
   register("POST", "/access/roles", (req) => {
@@ -53,8 +58,10 @@ export const installRoles: AccessInstaller = (register, ctx, { store }) => {
     if (roleid in BUILTIN_ROLES) throw die(`auto-generated role '${roleid}' cannot be deleted`);
     return lockUserConfig(ctx, "delete role failed", () => {
       if (!store.roles.has(roleid)) throw die(`role '${roleid}' does not exist`);
-      // Like PVE ("fixme: delete role from acl?"), ACL entries naming the role stay.
+      // PVE leaves the ACL tree alone ("fixme: delete role from acl?"), but the next parse of
+      // user.cfg drops every entry naming a role that does not exist.
       store.roles.delete(roleid);
+      store.settleAcl();
       return null;
     });
   });

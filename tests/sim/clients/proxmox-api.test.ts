@@ -36,7 +36,7 @@ describe("proxmox-api", () => {
     await api.pools.$post({ poolid: "jspool", comment: "js" });
     expect((await api.pools.$get()).map((p) => p.poolid)).toContain("jspool");
     await api.access.domains.$post({ realm: "jsldap", type: "ldap", base_dn: "dc=x", user_attr: "uid", server1: "ldap.x" });
-    const upid = await api.access.domains.$("jsldap").sync.$post();
+    const upid = await api.access.domains.$("jsldap").sync.$post({ scope: "users" });
     expect(await waitTask(api, upid)).toBe("OK");
     await api.pools.$delete({ poolid: "jspool" });
     await api.access.users.$("js@pve").$delete();
@@ -50,7 +50,7 @@ describe("proxmox-api", () => {
     await api.access.groups.$post({ groupid: "jsgroup", comment: "token-made" });
     expect(await api.access.groups.$("jsgroup").$get()).toEqual({ comment: "token-made", members: [] });
     await api.access.domains.$post({ realm: "jsldap2", type: "ldap", base_dn: "dc=x", user_attr: "uid", server1: "ldap.x" });
-    const upid = await api.access.domains.$("jsldap2").sync.$post({ "dry-run": true });
+    const upid = await api.access.domains.$("jsldap2").sync.$post({ scope: "both", "dry-run": true });
     expect(upid).toMatch(/:auth-realm-sync-test:jsldap2:root@pam!test:$/);
     expect(await waitTask(api, upid)).toBe("OK");
     await api.access.groups.$("jsgroup").$delete();

@@ -27,7 +27,7 @@ describe("proxmoxer", () => {
     const out = JSON.parse(stdout) as Record<string, unknown>;
     expect(out["version"]).toBe("9.2.11");
     expect(out["user"]).toMatchObject({ comment: "from proxmoxer", email: "py@example.com", enable: 1 });
-    expect(out["pool"]).toEqual({ comment: "made by proxmoxer", members: [] });
+    expect(out["pool"]).toEqual({ poolid: "pypool", comment: "made by proxmoxer", members: [] });
     expect(out["ticket_task"]).toBe("OK");
     expect(out["users_after_delete"]).not.toContain("py@pve");
     expect(out["token_pools"]).toContain("tokpool");

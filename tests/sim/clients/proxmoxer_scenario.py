@@ -37,7 +37,7 @@ out["user"] = api.access.users("py@pve").get()
 api.pools.post(poolid="pypool", comment="made by proxmoxer")
 out["pool"] = api.pools("pypool").get()
 api.access.domains.post(realm="pyldap", type="ldap", base_dn="dc=example", user_attr="uid", server1="ldap.example")
-upid = api.access.domains("pyldap").sync.post()
+upid = api.access.domains("pyldap").sync.post(scope="users")
 out["ticket_task"] = wait(api, upid)
 api.pools("pypool").delete()
 api.access.users("py@pve").delete()
@@ -66,7 +66,7 @@ except Exception as err:  # proxmoxer raises ResourceException with status and r
 tok = ProxmoxAPI(host, port=int(port), user=token_user, token_name=token_name, token_value=token_value, verify_ssl=cafile)
 tok.pools.post(poolid="tokpool")
 out["token_pools"] = [p["poolid"] for p in tok.pools.get()]
-upid = tok.access.domains("pyldap").sync.post(**{"dry-run": 1})
+upid = tok.access.domains("pyldap").sync.post(**{"dry-run": 1, "scope": "both"})
 out["token_task"] = wait(tok, upid)
 out["token_upid"] = upid
 tok.pools("tokpool").delete()

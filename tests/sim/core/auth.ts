@@ -1,6 +1,9 @@
 /**
- * Credential extraction and checking as `HTTPServer.pm::auth_handler` does it, before
- * routing: ticket (cookie or Authorization), else API token; CSRF on non-GET with tickets.
+ * Credential extraction and checking before routing, as pve-http-server
+ * `src/PVE/APIServer/AnyEvent.pm` (cookie, then `Authorization` ticket, then API token) and
+ * `Formatter.pm` `extract_auth_value`, pve-manager `PVE/HTTPServer.pm` `auth_handler` (the paths
+ * served without login, CSRF on non-GET with tickets) and pve-access-control
+ * `src/PVE/AccessControl.pm` `verify_ticket`, `verify_token`, `check_user_enabled` do it.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { SimAuth } from "../types";

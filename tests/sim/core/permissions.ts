@@ -1,7 +1,9 @@
 /**
- * PVE's permission model (`PVE::AccessControl::roles`, `RPCEnvironment::permissions`,
- * `check`, `check_any`, `exec_api2_perm_check`): ACLs on paths with propagation, the most
- * specific path winning, users over groups, tokens with privilege separation, pool
+ * PVE's permission model, from pve-access-control: `src/PVE/AccessControl.pm` (`roles`,
+ * `normalize_path`) and `src/PVE/RPCEnvironment.pm` (`permissions`, `$compile_acl_path`,
+ * `check`, `check_any`, `check_perm_modify`, `exec_api2_perm_check`, `check_api2_permissions`,
+ * `get_effective_permissions`, `compute_api_permission`): ACLs on paths with propagation, the
+ * most specific path winning, users over groups, tokens with privilege separation, pool
  * membership, `NoAccess`, and the `root@pam` shortcut.
  */
 import { SimError } from "../types";
@@ -17,11 +19,16 @@ export function permissionDenied(what?: string): SimError {
   return new SimError(403, `Permission check failed${what ? ` (${what})` : ""}\n`);
 }
 
-/** `normalize_path`: one leading slash, no doubled or trailing slashes; undefined if unusable. */
+/**
+ * `normalize_path`: doubled slashes collapsed, one trailing slash dropped, a leading slash added;
+ * undefined for an empty path or one with characters other than letters, digits, `.`, `-`, `_`, `/`.
+ */
 export function normalizeAclPath(path: string): string | undefined {
-  const p = `/${path}`.replace(/\/+/g, "/");
-  const trimmed = p.length > 1 ? p.replace(/\/$/, "") : p;
-  return /^\/[-\w.:/@!]*$/.test(trimmed) ? trimmed : undefined;
+  if (path === "" || path === "0") return undefined;
+  let p = path.replace(/\/+/g, "/").replace(/\/$/, "");
+  if (p === "") p = "/";
+  if (!p.startsWith("/")) p = `/${p}`;
+  return /^[A-Za-z0-9._/-]+$/.test(p) ? p : undefined;
 }
 
 /** `PVE::Tools::template_replace`: `{name}` → parameter value. */
@@ -84,31 +91,100 @@ export class PermissionEngine {
       if (!info) return new Map();
       const userPerms = this.permissions(userid, path);
       if (!info.privsep) return userPerms;
+      // privsep tokens: their own privileges, limited to what the user has; a privilege
+      // propagates only where it does for both.
       const own = this.compile(subject, path);
-      // privsep tokens: their own privileges, limited to what the user has.
-      return new Map([...own].filter(([p]) => userPerms.has(p)));
+      const both: PrivMap = new Map();
+      for (const [p, propagate] of own) {
+        const mine = userPerms.get(p);
+        if (mine !== undefined) both.set(p, mine && propagate ? 1 : 0);
+      }
+      return both;
     }
     return this.compile(userid, path);
   }
 
-  /** Roles on the path plus pool-inherited roles, flattened to privileges. */
+  /**
+   * Roles on the path plus the roles of the pools it is a member of (`$compile_acl_path`): a
+   * pool's roles never propagate, a pool's `NoAccess` trumps the path's own roles, and the path's
+   * own `NoAccess` trumps the pool's.
+   */
   private compile(subject: string, path: string): PrivMap {
-    const roles = this.roles(subject, path);
-    if (!roles.has("NoAccess")) {
-      const member = /^\/(vms|storage)\/([^/]+)$/.exec(path);
-      if (member) {
-        for (const [poolid, pool] of this.store.pools) {
-          const inPool = member[1] === "vms" ? pool.vms.has(Number(member[2])) : pool.storage.has(member[2] ?? "");
-          if (!inPool) continue;
-          for (const role of this.roles(subject, `/pool/${poolid}`).keys()) if (!roles.has(role)) roles.set(role, 1);
-        }
+    let roles = this.roles(subject, path);
+    const member = /^\/(vms|storage)\/([^/]+)$/.exec(path);
+    const poolRoles = new Set<string>();
+    if (member) {
+      for (const [poolid, pool] of this.store.pools) {
+        const inPool = member[1] === "vms" ? pool.vms.has(Number(member[2])) : pool.storage.has(member[2] ?? "");
+        if (inPool) for (const role of this.roles(subject, `/pool/${poolid}`).keys()) poolRoles.add(role);
       }
+    }
+    if (poolRoles.size && !roles.has("NoAccess")) {
+      if (poolRoles.has("NoAccess")) roles = new Map([["NoAccess", 0]]);
+      else for (const role of poolRoles) if (!roles.has(role)) roles.set(role, 0);
     }
     const privs: PrivMap = new Map();
     for (const [role, propagate] of roles) {
       for (const priv of this.store.roles.get(role) ?? []) privs.set(priv, (privs.get(priv) ?? 0) || propagate);
     }
     return privs;
+  }
+
+  /**
+   * `get_effective_permissions`: privileges per path, for the top-level paths, every ACL path and
+   * every pool member path; paths without privileges are left out.
+   */
+  effectivePermissions(subject: string): Record<string, Record<string, number>> {
+    const paths = new Set(["/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms", ...this.store.acl.keys()]);
+    for (const pool of this.store.pools.values()) {
+      for (const vmid of pool.vms) paths.add(`/vms/${vmid}`);
+      for (const storage of pool.storage) paths.add(`/storage/${storage}`);
+    }
+    const out: Record<string, Record<string, number>> = {};
+    for (const path of [...paths].sort()) {
+      const privs = this.permissions(subject, path);
+      if (privs.size) out[path] = Object.fromEntries([...privs].sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+    return out;
+  }
+
+  /**
+   * `compute_api_permission`: a login's `cap`, the privileges per GUI area. Each checked path
+   * counts for the area of its first segment (`/` is `dc`); a pool path lends its `VM.*` to `vms`,
+   * its `Datastore.*` to `storage`, and `Permissions.Modify` to both.
+   */
+  apiCapabilities(subject: string): Record<string, Record<string, number>> {
+    const areas: Record<string, RegExp> = {
+      vms: /^(VM\.|Permissions\.Modify)/,
+      access: /^((User|Group)\.|Permissions\.Modify)/,
+      storage: /^(Datastore\.|Permissions\.Modify)/,
+      nodes: /^(Sys\.|Permissions\.Modify)/,
+      sdn: /^(SDN\.|Permissions\.Modify)/,
+      dc: /^(Sys\.Audit|Sys\.Modify|SDN\.)/,
+      mapping: /^(Mapping\.|Permissions.Modify)/,
+    };
+    const cap: Record<string, Record<string, number>> = Object.fromEntries(Object.keys(areas).map((area) => [area, {}]));
+    const paths = new Set(["/", "/nodes", "/access/groups", "/vms", "/storage", "/sdn", "/mapping", ...this.store.acl.keys()]);
+    for (const path of paths) {
+      const privs = [...this.permissions(subject, path).keys()];
+      const top = /^\/(\w+)/.exec(path)?.[1] ?? "dc";
+      if (top === "pool") {
+        for (const priv of privs) {
+          if (/^VM\./.test(priv)) (cap["vms"] as Record<string, number>)[priv] = 1;
+          else if (/^Datastore\./.test(priv)) (cap["storage"] as Record<string, number>)[priv] = 1;
+          else if (priv === "Permissions.Modify") {
+            (cap["storage"] as Record<string, number>)[priv] = 1;
+            (cap["vms"] as Record<string, number>)[priv] = 1;
+          }
+        }
+        continue;
+      }
+      const re = areas[top];
+      const area = cap[top];
+      if (!re || !area) continue;
+      for (const priv of privs) if (re.test(priv)) area[priv] = 1;
+    }
+    return cap;
   }
 
   /** `check`/`check_any`: true, or false with `noerr`, or throws PVE's 403. */
@@ -166,7 +242,12 @@ export class PermissionEngine {
           if (noerr) return false;
           throw permissionDenied();
         }
-        const path = normalizeAclPath(templateReplace(tmpl, params)) ?? "/";
+        const path = normalizeAclPath(templateReplace(tmpl, params));
+        // A path `normalize_path` refuses has no privileges at all (`permissions` on an undefined path).
+        if (path === undefined) {
+          if (noerr) return false;
+          throw permissionDenied(`, ${options.get("any") ? privs.join("|") : (privs[0] ?? "")}`);
+        }
         return this.check(subject, path, privs, Boolean(options.get("any")), noerr);
       }
       case "userid-group":

@@ -1,9 +1,14 @@
 /**
- * Tickets and CSRF tokens in PVE's formats (`PVE::Ticket`), signed with an HMAC key of our
- * own instead of the cluster's RSA authkey: `PVE:<userid>:<8 HEX ts>::<base64 signature>`,
- * valid 2 h, with 5 min of grace for clocks ahead. Plus RFC 6238 TOTP for the TFA step.
+ * Tickets and CSRF tokens in PVE's formats, as pve-common `src/PVE/Ticket.pm`
+ * (`assemble_rsa_ticket`, `verify_rsa_ticket`, `assemble_csrf_prevention_token`,
+ * `verify_csrf_prevention_token`) and pve-access-control `src/PVE/AccessControl.pm`
+ * (`assemble_ticket`, `verify_ticket`, `$ticket_lifetime`, `$auth_graceperiod`) make them:
+ * `PVE:<data>:<8 HEX ts>::<base64 RSA signature>` with `:` in the data escaped as `%3A`, the
+ * signature covering `<plain>:<aad>` when there is additional data; valid while
+ * -5 min < age < 2 h. The signing key is the simulator's TLS key (PVE has its own authkey.key).
+ * Plus RFC 6238 TOTP for the TFA step.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
 
 /** `$ticket_lifetime`: 2 h. */
 export const TICKET_LIFETIME_S = 7200;
@@ -14,29 +19,43 @@ const hex8 = (n: number): string => n.toString(16).toUpperCase().padStart(8, "0"
 
 /** Signs and verifies tickets and CSRF tokens. */
 export class TicketSigner {
-  private readonly ticketKey = randomBytes(32);
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
   private readonly csrfKey = randomBytes(32);
 
-  private sign(data: string, aad = ""): string {
-    return createHmac("sha256", this.ticketKey).update(`${data}\u0000${aad}`).digest("base64");
+  /** `privateKeyPem`: an RSA key (PVE signs with the cluster's authkey). */
+  constructor(privateKeyPem: string) {
+    this.privateKey = createPrivateKey(privateKeyPem);
+    this.publicKey = createPublicKey(this.privateKey);
   }
 
   /** `assemble_rsa_ticket`: `PVE:<data>:<ts>::<sig>`; `aad` is signed but not included. */
-  assemble(data: string, nowSec: number, aad = ""): string {
-    const plain = `PVE:${data}:${hex8(nowSec)}`;
-    return `${plain}::${this.sign(plain, aad)}`;
+  assemble(data: string, nowSec: number, aad?: string): string {
+    const plain = `PVE:${data.replace(/:/g, "%3A")}:${hex8(nowSec)}`;
+    const full = aad === undefined ? plain : `${plain}:${aad}`;
+    return `${plain}::${sign("sha256", Buffer.from(full), this.privateKey).toString("base64")}`;
   }
 
-  /** `verify_rsa_ticket`: the data part when the signature and age are right, else undefined. */
-  verify(ticket: string, nowSec: number, aad = ""): string | undefined {
-    const m = /^(PVE:(.+):([0-9A-F]{8}))::(.+)$/.exec(ticket);
-    if (!m?.[1] || m[2] === undefined || !m[3] || !m[4]) return undefined;
-    const expected = Buffer.from(this.sign(m[1], aad));
-    const given = Buffer.from(m[4]);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    const age = nowSec - parseInt(m[3], 16);
-    if (age < -GRACE_S || age > TICKET_LIFETIME_S) return undefined;
-    return m[2];
+  /** `verify_rsa_ticket`: the (unescaped) data when the signature and age are right, else undefined. */
+  verify(ticket: string, nowSec: number, aad?: string): string | undefined {
+    const m = /^(PVE:\S+)::([^:\s]+)$/.exec(ticket);
+    if (!m?.[1] || !m[2]) return undefined;
+    const full = aad === undefined ? m[1] : `${m[1]}:${aad}`;
+    if (!verify("sha256", Buffer.from(full), this.publicKey, Buffer.from(m[2], "base64"))) return undefined;
+    const parts = /^PVE:(?:(\S+):)?([A-Z0-9]{8})$/.exec(m[1]);
+    if (!parts?.[1] || !parts[2]) return undefined;
+    const age = nowSec - parseInt(parts[2], 16);
+    if (!(age > -GRACE_S && age < TICKET_LIFETIME_S)) return undefined;
+    return this.unescapeData(parts[1]);
+  }
+
+  /** `uri_unescape` of a ticket's data part. */
+  unescapeData(data: string): string {
+    try {
+      return decodeURIComponent(data);
+    } catch {
+      return data;
+    }
   }
 
   /** A login ticket for `userid`. */
@@ -50,19 +69,19 @@ export class TicketSigner {
     return data !== undefined && !data.startsWith("!") ? data : undefined;
   }
 
-  /** `assemble_csrf_prevention_token`: `<8 HEX ts>:<base64 HMAC of "ts:user">`. */
+  /** `assemble_csrf_prevention_token`: `<8 HEX ts>:<base64 HMAC-SHA256 of "ts:user">` (no padding). */
   csrfFor(userid: string, nowSec: number): string {
     const ts = hex8(nowSec);
     const sig = createHmac("sha256", this.csrfKey).update(`${ts}:${userid}`).digest("base64").replace(/=+$/, "");
     return `${ts}:${sig}`;
   }
 
-  /** `verify_csrf_prevention_token` with the ticket's 2 h window. */
+  /** `verify_csrf_prevention_token` with the ticket's window (-5 min < age < 2 h). */
   verifyCsrf(token: string, userid: string, nowSec: number): boolean {
-    const m = /^([0-9A-F]{8}):/.exec(token);
+    const m = /^([A-Z0-9]{8}):(\S+)$/.exec(token);
     if (!m?.[1]) return false;
     const age = nowSec - parseInt(m[1], 16);
-    return token === this.csrfFor(userid, parseInt(m[1], 16)) && age >= -GRACE_S && age <= TICKET_LIFETIME_S;
+    return token === this.csrfFor(userid, parseInt(m[1], 16)) && age > -GRACE_S && age < TICKET_LIFETIME_S;
   }
 }
 
@@ -104,18 +123,26 @@ export function newTotpSecret(): string {
   return out;
 }
 
-/** The RFC 6238 code (SHA-1, 30 s, 6 digits) of `secret` at `nowMs`. */
-export function totpCode(secret: string, nowMs: number, stepOffset = 0): string {
-  const counter = Math.floor(nowMs / 30000) + stepOffset;
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac("sha1", base32Decode(secret)).update(msg).digest();
-  const offset = (mac[mac.length - 1] ?? 0) & 0xf;
-  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return bin.toString().padStart(6, "0");
+/** The parameters of a TOTP factor (an `otpauth://totp/` URI's `digits`, `period`, `algorithm`). */
+export interface TotpOptions {
+  readonly digits?: number;
+  readonly period?: number;
+  readonly algorithm?: "SHA1" | "SHA256" | "SHA512";
 }
 
-/** Accepts the code of the current 30 s step or one step either side. */
-export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
-  return [-1, 0, 1].some((d) => totpCode(secret, nowMs, d) === code);
+/** The RFC 6238 code of `secret` at `nowMs` (default SHA-1, 30 s, 6 digits). */
+export function totpCode(secret: string, nowMs: number, stepOffset = 0, options: TotpOptions = {}): string {
+  const digits = options.digits ?? 6;
+  const counter = Math.floor(nowMs / 1000 / (options.period ?? 30)) + stepOffset;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac((options.algorithm ?? "SHA1").toLowerCase(), base32Decode(secret)).update(msg).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0xf;
+  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
+  return bin.toString().padStart(digits, "0");
+}
+
+/** Accepts the code of the current step or one step either side (`verify(..., -1..=1)`), exactly `digits` long. */
+export function verifyTotp(secret: string, code: string, nowMs: number, options: TotpOptions = {}): boolean {
+  return [-1, 0, 1].some((d) => totpCode(secret, nowMs, d, options) === code);
 }

@@ -176,7 +176,7 @@ describe("destroy", () => {
     expect(destroyed.upid).toMatch(/:qmdestroy:580:/);
     expect(destroyed.status).toBe("OK");
     expect(await data<unknown[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 580 }))).toEqual([]);
-    expect(await data(api(s, "GET", "/pools/gone"))).toEqual({ members: [] });
+    expect(await data(api(s, "GET", "/pools/gone"))).toEqual({ poolid: "gone", members: [] });
     expect(await data<{ path: string }[]>(api(s, "GET", "/access/acl"))).not.toContainEqual(expect.objectContaining({ path: "/vms/580" }));
     expect((await api(s, "GET", "/nodes/pve1/qemu/580/config")).status).toBe(500);
   });
