@@ -65,13 +65,13 @@ export interface PluginConnection {
   close(): void;
 }
 
-/** The command that starts the provider from this work tree's sources. */
-export function sourceCommand(): { command: string; args: string[] } {
-  return { command: process.execPath, args: ["--import", "tsx", join(__dirname, "..", "..", "provider", "terraform", "main.ts")] };
+/** The command that starts the compiled provider of this work tree (vitest's global setup builds `dist/`). */
+export function pluginCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: [join(__dirname, "..", "..", "dist", "provider", "terraform", "main.js")] };
 }
 
 /** Starts the plugin with `env` (on top of this process's) and reads its handshake line. */
-export async function startPlugin(env: NodeJS.ProcessEnv, command = sourceCommand()): Promise<{ process: ChildProcess; line: Promise<string>; stderr: () => string; exited: Promise<number | null> }> {
+export async function startPlugin(env: NodeJS.ProcessEnv, command = pluginCommand()): Promise<{ process: ChildProcess; line: Promise<string>; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(command.command, command.args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
