@@ -43,8 +43,11 @@ export function targetPlatform(platform: string = process.platform, arch: string
 export function launcherScript(nodePath: string, root: string): string {
   const main = join(root, "dist", "provider", "terraform", "main.js");
   const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+  // The CLIs start the plugin several times per command: Node's compile cache (22.1+) makes a warm start about 3x faster.
   return `#!/bin/sh
 # The @naas/pulumi-proxmox provider for OpenTofu and Terraform, written by \`naas-proxmox terraform-install\`.
+: "\${NODE_COMPILE_CACHE:=\${TMPDIR:-/tmp}/naas-proxmox-node-cache-$(id -u)}"
+export NODE_COMPILE_CACHE
 exec ${quote(nodePath)} ${quote(main)} "$@"
 `;
 }

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { ExtData, encode } from "@msgpack/msgpack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProxmoxClient } from "../../provider/client";
 import { type CtyObject, UNKNOWN, fromMsgpack, toMsgpack } from "../../provider/terraform/cty";
 import { MAGIC_COOKIE_KEY } from "../../provider/terraform/handshake";
 import { SCHEMA_VERSION, resourceTypes } from "../../provider/terraform/schema";
@@ -155,8 +156,7 @@ describe("the provider plugin at the protocol level", () => {
       const created = decodeState(name, applied["new_state"]);
       expect(created).toEqual(object(name, { id: "proto", group_id: "proto", comment: "one" }));
 
-      const admin = (await import("../../provider/client")).ProxmoxClient;
-      const client = new admin({ endpoint: sim.endpoint, apiToken: TOKEN, fingerprint: sim.fingerprint });
+      const client = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: TOKEN, fingerprint: sim.fingerprint });
       await client.put("/access/groups/proto", { comment: "by hand" });
       const refreshed = await plugin.call("ReadResource", { type_name: name, current_state: applied["new_state"], private: applied["private"] });
       expect(decodeState(name, refreshed["new_state"])?.["comment"]).toBe("by hand");
