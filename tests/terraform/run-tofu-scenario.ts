@@ -90,6 +90,17 @@ function writeOnlySecrets(rt: ResourceType, ...argSets: Array<Record<string, unk
   return values;
 }
 
+/**
+ * Terraform converts a number given for a string attribute (`cidr = 10` is `"10"`): the Pulumi
+ * scenarios' "wrong type" cases are written as a list there, which Terraform's own type check refuses.
+ */
+function typeMismatch(rt: ResourceType, args: Record<string, unknown>, property: string): Record<string, unknown> {
+  const field = rt.def.fieldsBySdkName.get(property);
+  const value = args[property];
+  if (field?.type.kind !== "string" || (typeof value !== "number" && typeof value !== "boolean")) return args;
+  return { ...args, [property]: [value] };
+}
+
 function config(rt: ResourceType, resources: Record<string, Record<string, unknown>>): unknown {
   return { terraform: REQUIRED_PROVIDERS, provider: { proxmox: {} }, resource: { [rt.typeName]: resources } };
 }
@@ -130,7 +141,7 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
     await w.tofu(["init", "-input=false"]);
 
     if (s.invalid) {
-      declare(s.invalid.args);
+      declare(typeMismatch(rt, s.invalid.args, s.invalid.property));
       const rejected = await w.tofu(["plan", "-input=false"], { allowFailure: true });
       expect(rejected.code, "invalid inputs fail the plan").not.toBe(0);
       expect(rejected.output).toContain(`attribute "${t.attribute(s.invalid.property.split(".")[0] ?? "")}`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { definitions } from "../../schema/definitions";
 import { reads } from "../../schema/reads";
 import { toSnake } from "../../schema/naming";
-import { type CtyType, UNKNOWN, fromMsgpack, readDynamic, toMsgpack } from "../../provider/terraform/cty";
+import { type CtyType, type CtyValue, UNKNOWN, fromMsgpack, readDynamic, toMsgpack } from "../../provider/terraform/cty";
 import { dataSourceTypes, isWriteOnlySecret, resourceTypes } from "../../provider/terraform/schema";
 import { providersSchemaJson } from "../../provider/terraform/schema-json";
 
@@ -65,7 +65,7 @@ describe("cty values on the wire", () => {
   const type: CtyType = ["object", { name: "string", size: "number", tags: ["set", "string"], meta: ["map", "string"], any: "dynamic", nested: ["object", { on: "bool" }] }];
 
   it("round-trips through msgpack with every attribute present and unknowns as extension 0", () => {
-    const value = { name: "a", size: 1.5, tags: ["x"], meta: { k: "v" }, any: { deep: [1, "two"] }, nested: UNKNOWN };
+    const value: CtyValue = { name: "a", size: 1.5, tags: ["x"], meta: { k: "v" }, any: { deep: [1, "two"] }, nested: UNKNOWN };
     const bytes = toMsgpack(value, type);
     const raw = decode(bytes) as Record<string, unknown>;
     expect(raw["nested"]).toBeInstanceOf(ExtData);
