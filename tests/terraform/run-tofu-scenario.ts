@@ -150,6 +150,12 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
     declare(s.initial);
     const planned = await w.plan();
     expect(actionsOf(planned.json, address)).toEqual(["create"]);
+    // Sensitive and write-only settings are shown as such, never as their value.
+    for (const name of Object.keys(t.body(s.initial))) {
+      const attribute = rt.schema.attributes.find((a) => a.name === name);
+      if (attribute?.writeOnly) expect(planned.run.output).toMatch(new RegExp(`\\+ ${name} +=  ?\\(write-only attribute\\)`));
+      else if (attribute?.sensitive) expect(planned.run.output).toMatch(new RegExp(`\\+ ${name} += \\(sensitive value\\)`));
+    }
     expect(await s.exists(admin, s.initial), "a plan writes nothing").toBe(false);
     const created = await w.applyPlan();
     expect(created.output).toContain("Apply complete! Resources: 1 added");
