@@ -156,6 +156,8 @@ export async function plan(rt: ResourceType, connection: Connection, prior: CtyO
   const versionsChanged = rt.bound.filter((b) => b.source.kind === "version" && versionChanged(b, prior, desired));
   for (const b of versionsChanged) if (b.source.kind === "version" && b.source.field.replaceOnChange) requiresReplace.push([{ attribute_name: b.attribute.name }]);
   for (const b of rt.bound) {
+    // A write-only secret is never in plan or state: its version attribute carries the replacement.
+    if (b.source.kind === "field" && isWriteOnlySecret(b.source.field)) continue;
     const key = b.source.kind === "field" ? b.source.field.sdkName : b.source.kind === "triggers" ? "triggers" : undefined;
     if (key !== undefined && replaces.has(key)) requiresReplace.push([{ attribute_name: b.attribute.name }]);
   }
