@@ -24,12 +24,15 @@ export function resourceTypeOf(s: Pick<KindScenario, "namespace" | "kind">): Res
   return found;
 }
 
-/** A scenario's value in Terraform's shape: `{ $secret: v }` unwrapped, object keys in snake_case. */
-function tfValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(tfValue);
+/**
+ * A scenario's value in Terraform's shape: `{ $secret: v }` unwrapped, a property string's keys in
+ * snake_case (they are attributes); a map's keys (`CF_Token`) are data and stay.
+ */
+function tfValue(value: unknown, keys: "attributes" | "data" = "attributes"): unknown {
+  if (Array.isArray(value)) return value.map((item) => tfValue(item, keys));
   if (typeof value === "object" && value !== null) {
-    if ("$secret" in value) return tfValue((value as { $secret: unknown }).$secret);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [toSnake(k), tfValue(v)]));
+    if ("$secret" in value) return tfValue((value as { $secret: unknown }).$secret, keys);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [keys === "attributes" ? toSnake(k) : k, tfValue(v, keys)]));
   }
   return value;
 }
@@ -47,7 +50,7 @@ export class ArgsTranslator {
     for (const [key, value] of Object.entries(args)) {
       const field = this.rt.def.fieldsBySdkName.get(key);
       const name = field ? toSnake(field.sdkName) : toSnake(key);
-      body[name] = tfValue(value);
+      body[name] = tfValue(value, field?.type.kind === "map" || key === "triggers" ? "data" : "attributes");
       if (field && isWriteOnlySecret(field)) {
         const seen = this.versions.get(name) ?? new Map<string, string>();
         const text = JSON.stringify(tfValue(value));
@@ -127,6 +130,8 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
   const address = `${rt.typeName}.res`;
   const t = new ArgsTranslator(rt);
   const names = inputs(rt);
+  // Drift shows on outputs too (a certificate's fingerprint), as in the Pulumi scenarios.
+  const everything = new Set(rt.schema.attributes.map((a) => a.name).filter((n) => n !== "id"));
   try {
     await s.setup?.(admin);
     ws = await workspace(env);
@@ -198,7 +203,7 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
     await s.drift.edit(admin, current);
     const refreshed = await w.plan(["-refresh-only"]);
     const drift = refreshed.json.resource_drift?.find((c) => c.address === address);
-    expect(changedAttributes(drift, names), "refresh shows the drift").toEqual(s.drift.keys.map((k) => t.attribute(k)).sort());
+    expect(changedAttributes(drift, everything), "refresh shows the drift").toEqual(s.drift.keys.map((k) => t.attribute(k)).sort());
     const converge = await w.plan();
     const expected = s.drift.keys.length === 0 ? ["no-op"] : s.drift.step === "replace" ? ["delete", "create"] : ["update"];
     expect(actionsOf(converge.json, address).length === 0 ? ["no-op"] : actionsOf(converge.json, address)).toEqual(expected);
