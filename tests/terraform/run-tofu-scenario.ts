@@ -45,13 +45,14 @@ export class ArgsTranslator {
   private readonly versions = new Map<string, Map<string, string>>();
   constructor(private readonly rt: ResourceType) {}
 
-  body(args: Record<string, unknown>): Record<string, unknown> {
+  /** The resource body; `versions: false` leaves the versions out (an imported object's secrets were never sent by us). */
+  body(args: Record<string, unknown>, { versions = true }: { versions?: boolean } = {}): Record<string, unknown> {
     const body: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(args)) {
       const field = this.rt.def.fieldsBySdkName.get(key);
       const name = field ? toSnake(field.sdkName) : toSnake(key);
       body[name] = tfValue(value, field?.type.kind === "map" || key === "triggers" ? "data" : "attributes");
-      if (field && isWriteOnlySecret(field)) {
+      if (field && isWriteOnlySecret(field) && versions) {
         const seen = this.versions.get(name) ?? new Map<string, string>();
         const text = JSON.stringify(tfValue(value));
         if (!seen.has(text)) seen.set(text, String(seen.size + 1));
@@ -63,14 +64,15 @@ export class ArgsTranslator {
   }
 
   /**
-   * The args without write-only secrets: what a user imports with. PVE keeps the secret it has; setting
-   * one in the configuration (with its version) would rightly plan sending it.
+   * What a user imports with: optional write-only secrets left out (PVE keeps the one it has; setting
+   * one would rightly plan sending it), required ones given without a version, so nothing is sent.
    */
-  withoutWriteOnly(args: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(args).filter(([key]) => {
+  forImport(args: Record<string, unknown>): Record<string, unknown> {
+    const kept = Object.entries(args).filter(([key]) => {
       const field = this.rt.def.fieldsBySdkName.get(key);
-      return !(field && isWriteOnlySecret(field));
-    }));
+      return !(field && isWriteOnlySecret(field) && !field.required);
+    });
+    return this.body(Object.fromEntries(kept), { versions: false });
   }
 
   /** Terraform's attribute for an SDK name (a write-only secret's change shows on its version). */
@@ -210,7 +212,7 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
     await w.applyPlan();
 
     const existing = await s.existing(admin);
-    declare(current, { adopted: t.body(t.withoutWriteOnly(existing.args)) });
+    declare(current, { adopted: t.forImport(existing.args) });
     await w.tofu(["import", "-input=false", `${rt.typeName}.adopted`, existing.importId]);
     const afterImport = await w.tofu(["plan", "-input=false", "-detailed-exitcode"], { allowFailure: true });
     expect(afterImport.code, `no diff after import:\n${afterImport.output}`).toBe(0);
