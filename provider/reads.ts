@@ -10,6 +10,7 @@ import type { ApiParam } from "../schema/pve-schema";
 import { requireApiMethod } from "../schema/pve-schema";
 import { readOf } from "../schema/reads";
 import { ProxmoxClient } from "./client";
+import { fetchRead } from "./read-call";
 import { CONNECTION_SETTINGS, resolveConnection } from "./runtime/credentials";
 
 type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
@@ -63,18 +64,7 @@ async function programClient(): Promise<ProxmoxClient> {
 /** Runs the read function `qualifiedName` (e.g. `access.getUser`) with SDK-named arguments. */
 export async function invokeRead<T>(qualifiedName: string, args: Readonly<Record<string, unknown>>): Promise<T> {
   const spec = readOf(qualifiedName);
-  const params: Record<string, string | number | boolean> = { ...(spec.query ?? {}) };
-  let path = spec.path;
-  for (const arg of spec.args) {
-    const value = args[arg.sdkName];
-    if (value === undefined || value === null) {
-      if (!arg.optional) throw new Error(`${qualifiedName}: argument '${arg.sdkName}' is required`);
-      continue;
-    }
-    if (path.includes(`{${arg.pveName}}`)) path = path.replace(`{${arg.pveName}}`, String(value));
-    else params[arg.pveName] = value as string | number | boolean;
-  }
-  const raw = await (await programClient()).get(path, params);
+  const raw = await fetchRead(await programClient(), qualifiedName, spec, args);
   const decoded = decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw);
   if (!spec.firstItem) return decoded as T;
   const first = Array.isArray(decoded) ? decoded[0] : undefined;

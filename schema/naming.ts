@@ -9,3 +9,8 @@ export function toCamel(pveName: string): string {
 export function kindKey(namespace: string, name: string): string {
   return `${namespace}:${name}`;
 }
+
+/** `userId` → `user_id`, `dns1` → `dns1`, `ApiToken` → `api_token`: Terraform's names for SDK names. */
+export function toSnake(sdkName: string): string {
+  return sdkName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-\s]+/g, "_").toLowerCase();
+}

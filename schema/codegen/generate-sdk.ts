@@ -7,6 +7,7 @@ import { dirname, join, relative } from "node:path";
 import { definitions } from "../definitions";
 import { reads } from "../reads";
 import { emitDaemonReads } from "./emit-daemon-reads";
+import { generateCdktf } from "./generate-cdktf";
 import { BANNER, emitKind, emitRead } from "./emit";
 
 /** File name for a class or function: `ApiToken` → `api-token`. */
@@ -49,8 +50,14 @@ function listFiles(dir: string): string[] {
   );
 }
 
+/** The Pulumi SDK and the CDKTF-style bindings (`sdk/cdktf/`). */
+export async function generateAll(): Promise<Map<string, string>> {
+  return new Map([...generateSdk(), ...(await generateCdktf())]);
+}
+
 /** Differences between the generated files and those on disk under `root`. */
-export function staleFiles(root: string, files = generateSdk()): string[] {
+export async function staleFiles(root: string, generated?: Map<string, string>): Promise<string[]> {
+  const files = generated ?? (await generateAll());
   const stale: string[] = [];
   for (const [path, text] of files) {
     const full = join(root, path);
@@ -63,11 +70,11 @@ export function staleFiles(root: string, files = generateSdk()): string[] {
   return stale.sort();
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = join(__dirname, "..", "..");
-  const files = generateSdk();
+  const files = await generateAll();
   if (process.argv.includes("--check")) {
-    const stale = staleFiles(root, files);
+    const stale = await staleFiles(root, files);
     if (stale.length > 0) {
       console.error(`sdk/ is stale; run \`npm run gen\`:\n  ${stale.join("\n  ")}`);
       process.exit(1);
@@ -83,4 +90,9 @@ function main(): void {
   console.log(`generated ${files.size} files in sdk/`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,41 @@
+/** Data sources: the read functions of `schema/reads`, run through the same GET as the Pulumi side. */
+import { fetchRead } from "../read-call";
+import { type CtyObject, type CtyType, type CtyValue, conform } from "./cty";
+import type { Connection } from "./connection";
+import { type DataSourceType, resultKey } from "./schema";
+
+/** PVE's JSON in the result's type: object keys renamed as the schema names them. */
+function resultValue(raw: unknown, type: CtyType): CtyValue {
+  if (raw === null || raw === undefined) return null;
+  if (typeof type === "string") return type === "dynamic" ? renamed(raw) : conform(raw, type);
+  const [kind, inner] = type;
+  if (kind === "list" || kind === "set") return (Array.isArray(raw) ? raw : []).map((item) => resultValue(item, inner));
+  if (kind === "object" && typeof raw === "object") {
+    const byName = new Map(Object.entries(raw as Record<string, unknown>).map(([key, value]) => [resultKey(key), value]));
+    return Object.fromEntries(Object.entries(inner).map(([name, t]) => [name, resultValue(byName.get(name), t)]));
+  }
+  return conform(raw, type);
+}
+
+/** A free-form part of a result, with the same key renaming. */
+function renamed(raw: unknown): CtyValue {
+  if (raw === null || raw === undefined) return null;
+  if (Array.isArray(raw)) return raw.map(renamed);
+  if (typeof raw === "object") return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([key, value]) => [resultKey(key), renamed(value)]));
+  return raw as CtyValue;
+}
+
+/** ReadDataSource: the arguments from the configuration, the result from PVE. */
+export async function readData(ds: DataSourceType, connection: Connection, config: CtyObject): Promise<CtyObject> {
+  const args: Record<string, unknown> = {};
+  for (const [name, arg] of ds.args) {
+    const value = config[name] ?? null;
+    if (value !== null) args[arg.sdkName] = value;
+  }
+  const qualified = ds.spec.namespace ? `${ds.spec.namespace}.${ds.spec.name}` : ds.spec.name;
+  const raw = await fetchRead(connection.require(), qualified, ds.spec, args);
+  const resultType = ds.type[0] === "object" ? (ds.type[1] as Record<string, CtyType>)["result"] ?? "dynamic" : "dynamic";
+  const picked = ds.spec.firstItem ? (Array.isArray(raw) ? raw[0] : undefined) : raw;
+  if (ds.spec.firstItem && picked === undefined) throw new Error(`${ds.typeName}: nothing found for ${JSON.stringify(args)}`);
+  return { ...config, result: resultValue(picked, resultType) };
+}
