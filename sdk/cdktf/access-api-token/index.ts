@@ -15,7 +15,7 @@ export interface AccessApiTokenConfig extends cdktn.TerraformMetaArguments {
   */
   readonly comment?: string;
   /**
-  * Expiry as seconds since the epoch; 0 means never.
+  * Expiry as seconds since the epoch; 0 (the default) means the token has no expiry of its own (the user's still applies).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_api_token#expire AccessApiToken#expire}
   */

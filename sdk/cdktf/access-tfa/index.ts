@@ -9,13 +9,13 @@ import * as cdktn from 'cdktn';
 
 export interface AccessTfaConfig extends cdktn.TerraformMetaArguments {
   /**
-  * A description shown in the TFA list.
+  * A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_tfa#description AccessTfa#description}
   */
   readonly description?: string;
   /**
-  * Whether the entry may be used. PVE's default is true.
+  * Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_tfa#enable AccessTfa#enable}
   */
@@ -33,7 +33,7 @@ export interface AccessTfaConfig extends cdktn.TerraformMetaArguments {
   */
   readonly passwordVersion?: string;
   /**
-  * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI. A secret; PVE never returns it. Changing it replaces the resource. Write-only: never stored in state; change `totp_version` to send a new value.
+  * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI; PVE takes `digits`, `period`, `algorithm` and `issuer` besides the secret. A secret; PVE never returns it. Changing it replaces the resource. Write-only: never stored in state; change `totp_version` to send a new value.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_tfa#totp AccessTfa#totp}
   */
