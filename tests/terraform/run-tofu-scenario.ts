@@ -151,7 +151,8 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
       declare(typeMismatch(rt, s.invalid.args, s.invalid.property));
       const rejected = await w.tofu(["plan", "-input=false"], { allowFailure: true });
       expect(rejected.code, "invalid inputs fail the plan").not.toBe(0);
-      expect(rejected.output).toContain(`attribute "${t.attribute(s.invalid.property.split(".")[0] ?? "")}`);
+      // The error is about the value, so it names the attribute itself (never a secret's `_version`).
+      expect(rejected.output).toContain(`attribute "${toSnake(s.invalid.property.split(".")[0] ?? "")}`);
     }
 
     declare(s.initial);
