@@ -27,9 +27,11 @@ export interface FieldOverride {
   required?: boolean;
   /**
    * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
-   * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK.
+   * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK;
+   * `comment-lines` is a description PVE keeps as `#` comment lines of its config file and reads
+   * back with a newline after each line (datacenter.cfg, a node's config).
    */
-  encoding?: "base64-key-value";
+  encoding?: "base64-key-value" | "comment-lines";
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */
