@@ -1,6 +1,8 @@
 /**
- * Named locks with PVE's timeout messages: cluster-filesystem locks (`cfs_lock`, ids like
- * `file-user_cfg`, `domain-sdn`) and guest flocks (`lock-100.conf`, `pve-config-100.lock`).
+ * Named locks with PVE's timeout messages: cluster-filesystem locks (pve-cluster
+ * `PVE/Cluster.pm::$cfs_lock`, ids like `file-user_cfg`, `domain-sdn`), guest flocks
+ * (`lock-100.conf`, `pve-config-100.lock`) and a node's own lock files (`pve1:/var/lock/x.lck`,
+ * pve-common `PVE/Tools.pm::lock_file_full`).
  */
 import { SimError } from "../types";
 import { spendServiceTime, takeFault } from "./request-scope";
@@ -17,8 +19,10 @@ function isCfsLock(lockId: string): boolean {
   return CFS_PREFIXES.some((p) => lockId.startsWith(p));
 }
 
-/** The file PVE's flock error names for a lock id. */
+/** The file PVE's flock error names for a lock id (`node:/path` is a node's own lock file). */
 function flockPath(lockId: string): string {
+  const local = /^[^/:]+:(\/.*)$/.exec(lockId)?.[1];
+  if (local) return local;
   if (lockId.startsWith("/")) return lockId;
   if (lockId.startsWith("pve-config-")) return `/run/lock/lxc/${lockId}`;
   return `/var/lock/qemu-server/${lockId}`;

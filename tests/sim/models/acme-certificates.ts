@@ -17,7 +17,7 @@ import { SimError } from "../types";
 import { type AcmeState, directoryOf } from "./acme";
 import { pveDie, type ConfigRecord } from "./config-text";
 import type { NodeCerts } from "./certificates";
-import type { FlatConfig } from "./flat-config";
+import type { NodeConfigFile } from "./node-config";
 import type { Register } from "./generic-store";
 import { paramError } from "./param-error";
 import { parsePropertyString, subKeysOf } from "./property-string";
@@ -67,7 +67,7 @@ export function acmeNodeConfig(config: ConfigRecord, plugins: AcmeState["plugins
 /** What the node certificate model needs from the others. */
 export interface AcmeCertificateDeps {
   readonly acme: AcmeState;
-  readonly nodeConfig: (node: unknown) => FlatConfig;
+  readonly nodeConfig: (node: unknown) => NodeConfigFile;
   readonly certs: (node: unknown) => NodeCerts;
 }
 
@@ -90,10 +90,14 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     return ca;
   };
 
-  /** The node's ACME config, or PVE's 400 when it names no domain. */
+  /**
+   * The node's ACME config, or PVE's refusal when it names no domain. API2/ACME.pm raises it with
+   * `raise($msg, 400)`, which sets no `code` (an odd key/value list): it is a 500, and the message
+   * has no newline.
+   */
   const domainsOf = (node: string): AcmeNodeConfig => {
     const conf = acmeNodeConfig(deps.nodeConfig(node).record(), deps.acme.plugins);
-    if (conf.domains.size === 0) throw new SimError(400, "ACME domain list in node configuration is missing!");
+    if (conf.domains.size === 0) throw new SimError(500, "ACME domain list in node configuration is missing!");
     return conf;
   };
 

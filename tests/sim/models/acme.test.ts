@@ -157,18 +157,18 @@ describe("a node's ACME certificate", () => {
   it("refuses without domains, without force over an existing certificate, with a missing plugin or account", async () => {
     const s = sim();
     await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toMatchObject({
-      status: 400,
+      status: 500,
       message: "ACME domain list in node configuration is missing!",
     });
-    await withDomains(s, "pve1", { acmedomain0: "domain=a.example.com,plugin=gone" });
-    await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toThrow(
-      "plugin 'gone' for domain 'a.example.com' not found!",
-    );
-    await withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com", acmedomain0: "domain=A.example.com" });
-    await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toThrow(
-      "duplicate domain 'a.example.com' in ACME config properties 'acmedomain0' and 'acme'",
-    );
-    await s.call("PUT", "/nodes/{node}/config", { node: "pve1", delete: "acmedomain0" });
+    // verify_conf refuses these when the node config is written.
+    await expect(withDomains(s, "pve1", { acmedomain0: "domain=a.example.com,plugin=gone" })).rejects.toMatchObject({
+      status: 500,
+      message: "plugin 'gone' for domain 'a.example.com' not found!\n",
+    });
+    await expect(withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com", acmedomain0: "domain=A.example.com" })).rejects.toMatchObject({
+      message: "duplicate domain 'a.example.com' in ACME config properties 'acmedomain0' and 'acme'\n",
+    });
+    await withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com" });
     await s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" });
     await s.settle();
     expect(lastTask(s)?.status).toBe("ACME account config file 'missing' does not exist.");
