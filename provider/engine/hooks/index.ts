@@ -12,6 +12,7 @@ import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositori
 import { customCertificateHooks } from "./custom-certificate";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
+import { serviceActionHooks } from "./service-action";
 import { tfaEntryHooks } from "./tfa-entry";
 import { userPasswordHooks } from "./user-password";
 
@@ -46,6 +47,7 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "acme-account": acmeAccountHooks,
   "apt-repository": aptRepositoryHooks,
   "apt-standard-repository": aptStandardRepositoryHooks,
+  "service-action": serviceActionHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */
