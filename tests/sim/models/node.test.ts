@@ -4,32 +4,44 @@ import { nodeModel } from "./node";
 import { SimResult } from "../types";
 
 const sim = () => fakeSim([nodeModel()]);
-type Iface = { iface: string; type: string; active: number; bridge_ports?: string };
+type Iface = { iface: string; type: string; active?: number; bridge_ports?: string; mtu?: unknown };
 
 describe("node network (staged)", () => {
-  it("is seeded with lo, eno1 and vmbr0", async () => {
-    const list = (await sim().call("GET", "/nodes/{node}/network", { node: "pve1" })) as Iface[];
-    expect(list.map((i) => [i.iface, i.type, i.active])).toEqual([["eno1", "eth", 1], ["lo", "loopback", 1], ["vmbr0", "bridge", 1]]);
+  const list = async (s: ReturnType<typeof sim>, node = "pve1"): Promise<Iface[]> => {
+    const r = await s.call("GET", "/nodes/{node}/network", { node });
+    return (r instanceof SimResult ? r.data : r) as Iface[];
+  };
+  const byName = (ifaces: Iface[]): Record<string, Iface> => Object.fromEntries(ifaces.map((i) => [i.iface, i]));
+
+  it("is seeded as the installer leaves a node: vmbr0 on eno1 up, a spare eno2 that exists but is down, no lo in the list", async () => {
+    const ifaces = byName(await list(sim()));
+    expect(Object.keys(ifaces).sort()).toEqual(["eno1", "eno2", "vmbr0"]);
+    expect(ifaces["vmbr0"]).toMatchObject({ type: "bridge", active: 1, autostart: 1, cidr: "192.168.1.10/24", address: "192.168.1.10", netmask: "24", method: "static", bridge_ports: "eno1" });
+    expect(ifaces["eno1"]).toMatchObject({ type: "eth", active: 1, exists: 1, method: "manual", families: ["inet"] });
+    expect(ifaces["eno2"]).toMatchObject({ type: "eth", exists: 1, method: "manual", method6: "manual", families: ["inet"] });
+    expect(ifaces["eno2"]).not.toHaveProperty("active");
   });
 
-  it("stages changes until apply runs its srvreload/networking task", async () => {
+  it("stages changes until apply runs its srvreload/networking task; auto interfaces are up afterwards", async () => {
     const s = sim();
-    await s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", bridge_ports: "none", autostart: 1 });
-    const staged = (await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr1" })) as Iface;
-    expect(staged).toMatchObject({ iface: "vmbr1", type: "bridge", active: 0 });
+    await s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", autostart: 1 });
+    const staged = (await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr1" })) as Record<string, unknown>;
+    expect(staged).toMatchObject({ type: "bridge", autostart: 1, bridge_stp: "off", bridge_fd: "0", method: "manual", families: ["inet"] });
+    expect(staged).not.toHaveProperty("active");
+    expect(staged).not.toHaveProperty("iface");
     const upid = (await s.call("PUT", "/nodes/{node}/network", { node: "pve1" })) as string;
     expect(upid).toMatch(/^UPID:pve1:.*:srvreload:networking:root@pam:$/);
     await s.settle();
     expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr1" })).toMatchObject({ active: 1 });
   });
 
-  it("lists with PVE's `changes` extra (a diff) only while something is staged", async () => {
+  it("lists with PVE's `changes` extra (a unified diff) only while something is staged", async () => {
     const s = sim();
     expect(await s.call("GET", "/nodes/{node}/network", { node: "pve1" })).toBeInstanceOf(Array);
     await s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr7", type: "bridge", autostart: 1 });
     const staged = await s.call("GET", "/nodes/{node}/network", { node: "pve1" });
     expect(staged).toBeInstanceOf(SimResult);
-    expect((staged as SimResult).extras.changes).toMatch(/\+\+\+ \/etc\/network\/interfaces\.new[\s\S]*\+.*vmbr7/);
+    expect((staged as SimResult).extras.changes).toMatch(/^--- \/etc\/network\/interfaces\n\+\+\+ \/etc\/network\/interfaces\.new\n@@[\s\S]*\n\+auto vmbr7\n\+iface vmbr7 inet manual\n/);
     await s.call("PUT", "/nodes/{node}/network", { node: "pve1" });
     await s.settle();
     expect(await s.call("GET", "/nodes/{node}/network", { node: "pve1" })).toBeInstanceOf(Array);
@@ -46,9 +58,57 @@ describe("node network (staged)", () => {
       errors: { iface: "interface already exists" },
     });
     await s.call("DELETE", "/nodes/{node}/network", { node: "pve1" });
-    const list = (await s.call("GET", "/nodes/{node}/network", { node: "pve1" })) as (Iface & { mtu?: number })[];
-    expect(list.map((i) => i.iface)).toEqual(["eno1", "lo", "vmbr0"]);
-    expect(list.find((i) => i.iface === "eno1")?.mtu).toBeUndefined();
+    const ifaces = byName(await list(s));
+    expect(Object.keys(ifaces).sort()).toEqual(["eno1", "eno2", "vmbr0"]);
+    expect(ifaces["eno1"]?.mtu).toBeUndefined();
+  });
+
+  it("reads an interface back as the file holds it: cidr split into address and netmask bits, comments with newlines, VLAN lists space-separated", async () => {
+    const s = sim();
+    await s.call("POST", "/nodes/{node}/network", {
+      node: "pve2", iface: "vmbr1", type: "bridge", autostart: 1, cidr: "10.0.0.2/24", comments: "one\ntwo", bridge_vlan_aware: 1, bridge_vids: "2,4;100-200",
+    });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr1" })).toMatchObject({
+      type: "bridge", cidr: "10.0.0.2/24", address: "10.0.0.2", netmask: "24", method: "static", method6: "manual", families: ["inet"],
+      comments: "one\ntwo\n", bridge_vlan_aware: 1, bridge_vids: "2 4 100-200", bridge_stp: "off", bridge_fd: "0",
+    });
+    await s.call("POST", "/nodes/{node}/network", { node: "pve2", iface: "vmbr0.20", type: "vlan" });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr0.20" })).toMatchObject({ type: "vlan", "vlan-raw-device": "vmbr0", "vlan-id": "20" });
+    // A bridge's VLAN awareness is written whenever the key is there, even as 0.
+    await s.call("POST", "/nodes/{node}/network", { node: "pve2", iface: "vmbr3", type: "bridge", bridge_vlan_aware: 0 });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr3" })).toMatchObject({ bridge_vlan_aware: 1, bridge_vids: "2-4094" });
+  });
+
+  it("recomputes the method from what an update sends: an update without the address leaves it, but as manual", async () => {
+    const s = sim();
+    await s.call("PUT", "/nodes/{node}/network/{iface}", { node: "pve3", iface: "vmbr0", type: "bridge", comments: "uplink" });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve3", iface: "vmbr0" })).toMatchObject({ method: "manual", cidr: "192.168.1.10/24", comments: "uplink\n" });
+  });
+
+  it("refuses what could not come up: a missing bridge port, a port used twice, an address on a bridge port, a VLAN without parent, Open vSwitch", async () => {
+    const s = sim();
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", bridge_ports: "eno9" })).rejects.toMatchObject({
+      status: 500, message: "bridge 'vmbr1' - unable to find bridge port 'eno9'\n",
+    });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", bridge_ports: "eno1" })).rejects.toMatchObject({
+      status: 400, errors: { bridge_ports: "eno1 is already used on interface 'vmbr0'." },
+    });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", gateway: "10.0.0.1" })).rejects.toMatchObject({
+      status: 400, errors: { gateway: "Default gateway already exists on interface 'vmbr0'." },
+    });
+    await expect(s.call("PUT", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "eno1", type: "eth", cidr: "10.9.9.9/24" })).rejects.toMatchObject({
+      status: 500, message: "iface eno1 - ip address can't be set on interface if bridged in vmbr0\n",
+    });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "eth9.5", type: "vlan" })).rejects.toMatchObject({
+      status: 500, message: "vlan 'eth9.5' - unable to find parent 'eth9'\n",
+    });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr5", type: "OVSBridge" })).rejects.toMatchObject({
+      status: 500, message: "Open VSwitch is not installed (need package 'openvswitch-switch')\n",
+    });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "bond0", type: "bond", slaves: "eno7" })).rejects.toMatchObject({
+      status: 500, message: "bond 'bond0' - unable to find slave 'eno7'\n",
+    });
+    expect(s.locks).toContain("pve1:/etc/network/.pve-interfaces.lock");
   });
 });
 
