@@ -306,6 +306,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       replaceOnChange: override?.replaceOnChange ?? (identity || !inUpdate),
       secret: override?.secret ?? false,
       writeOnly: override?.writeOnly ?? false,
+      presence: override?.presence ?? false,
       identity,
       doc: override?.doc ?? describeParam(pveName, param),
       ...(indexed ? { indexed } : {}),

@@ -26,6 +26,12 @@ export interface FieldOverride {
   /** The field is required by this kind even though PVE marks it optional. */
   required?: boolean;
   /**
+   * A boolean PVE takes as on whenever the option is there, whatever its value (it tests
+   * `defined`: a bridge's `bridge_vlan_aware`): `false` is sent as the option's absence (not on
+   * create, deleted on update) and reads back as no value.
+   */
+  presence?: boolean;
+  /**
    * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
    * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK;
    * `comment-lines` is a description PVE keeps as `#` comment lines of its config file and reads
@@ -57,6 +63,8 @@ export interface FieldDef {
   readonly replaceOnChange: boolean;
   readonly secret: boolean;
   readonly writeOnly: boolean;
+  /** See {@link FieldOverride.presence}. */
+  readonly presence: boolean;
   readonly identity: boolean;
   readonly doc: string;
   /**
