@@ -234,3 +234,20 @@ describe("node services", () => {
     expect(await s.call("GET", "/nodes/{node}/services/{service}/state", { node: "pve2", service: "chrony" })).toMatchObject({ state: "running" });
   });
 });
+
+describe("node apt", () => {
+  it("logs the start of apt-get update unless quiet, and marks packages as notified with notify", async () => {
+    const s = sim();
+    await s.call("POST", "/nodes/{node}/apt/update", { node: "pve1" });
+    await s.settle();
+    expect(s.tasks.at(-1)?.log[0]).toBe("starting apt-get update");
+    const listed = (await s.call("GET", "/nodes/{node}/apt/update", { node: "pve1" })) as Record<string, unknown>[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((p) => !("NotifyStatus" in p))).toBe(true);
+    await s.call("POST", "/nodes/{node}/apt/update", { node: "pve1", quiet: 1, notify: 1 });
+    await s.settle();
+    expect(s.tasks.at(-1)?.log).toEqual([]);
+    const notified = (await s.call("GET", "/nodes/{node}/apt/update", { node: "pve1" })) as { Version: string; NotifyStatus?: string }[];
+    expect(notified.every((p) => p.NotifyStatus === p.Version)).toBe(true);
+  });
+});
