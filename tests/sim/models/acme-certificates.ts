@@ -128,16 +128,20 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     return { chain: `${pems.cert.trim()}\n${ca.cert.trim()}\n`, key: pems.private };
   };
 
-  const install = (node: string, log: (line: string) => void, issued: { chain: string; key: string }): void => {
-    log("Setting pveproxy certificate and key");
-    const state = deps.certs(node);
-    state.custom = issued;
-    log("Restarting pveproxy");
-    state.restarts += 1;
-  };
+  /** `cert_lock`: the node's own lock file, held only while the files change. */
+  const certLock = <T>(node: string, fn: () => T): Promise<T> => ctx.withLock(`${node}:/var/lock/pve-certs.lock`, fn);
+
+  const install = (node: string, log: (line: string) => void, issued: { chain: string; key: string }): Promise<void> =>
+    certLock(node, () => {
+      log("Setting pveproxy certificate and key");
+      const state = deps.certs(node);
+      state.custom = issued;
+      log("Restarting pveproxy");
+      state.restarts += 1;
+    });
 
   const task = (req: SimRequest, type: string, work: (log: (line: string) => void) => Promise<void>): string =>
-    ctx.startTask({ node: String(req.params.node), type, auth: req.auth, work: (log) => ctx.withLock("pve-certs", () => work(log)) });
+    ctx.startTask({ node: String(req.params.node), type, auth: req.auth, work });
 
   register("GET", "/nodes/{node}/certificates/acme", () => [{ name: "certificate" }]);
 
@@ -158,7 +162,7 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     }
     const conf = domainsOf(node);
     return task(req, "acmerenew", async (log) => {
-      install(node, log, await order(conf, log));
+      await install(node, log, await order(conf, log));
       log("Revoking old certificate");
     });
   });
@@ -171,12 +175,13 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
       if (!deps.acme.accounts.has(conf.account)) throw new Error(`ACME account config file '${conf.account}' does not exist.`);
       log("Loading ACME account details");
       log("Revoking old certificate");
-      const state = deps.certs(node);
-      log("Deleting certificate files");
-      delete state.custom;
-      log("Restarting pveproxy to revert to self-signed certificates");
-      state.restarts += 1;
-      await Promise.resolve();
+      await certLock(node, () => {
+        const state = deps.certs(node);
+        log("Deleting certificate files");
+        delete state.custom;
+        log("Restarting pveproxy to revert to self-signed certificates");
+        state.restarts += 1;
+      });
     });
   });
 }
