@@ -120,6 +120,9 @@ describe("storage.cfg", () => {
       message: "update storage failed: unable to delete fixed option 'base'\n",
     });
     expect(await s.call("PUT", "/storage/{storage}", { storage: "vg", content: "rootdir" })).toEqual({ storage: "vg", type: "lvm" });
+    await expect(s.call("DELETE", "/storage/{storage}", { storage: "local" })).rejects.toMatchObject({
+      message: "delete storage failed: can't remove storage - storage is used as base of another storage\n",
+    });
   });
 
   it("says 'does not exist' and enforces digest on update", async () => {
