@@ -3,7 +3,7 @@
  * that the official schema gives for its create and update methods. `defineKind` derives the
  * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
  */
-import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, stringCodec } from "./codecs";
+import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, spaceListCodec, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
 import { describeParam, fieldSchema, fieldType } from "./fields";
 import { resolveNamedFormat } from "./formats";
@@ -297,7 +297,9 @@ export function defineKind(spec: KindSpec): KindDefinition {
           ? base64KeyValueCodec
           : override?.encoding === "comment-lines"
             ? commentLinesCodec
-            : codecForField(param),
+            : override?.encoding === "space-list"
+              ? spaceListCodec
+              : codecForField(param),
       schema: fieldSchema(param, type, indexed),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,

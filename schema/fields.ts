@@ -35,9 +35,11 @@ export interface FieldOverride {
    * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
    * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK;
    * `comment-lines` is a description PVE keeps as `#` comment lines of its config file and reads
-   * back with a newline after each line (datacenter.cfg, a node's config).
+   * back with a newline after each line (datacenter.cfg, a node's config); `space-list` is a
+   * list PVE writes into a config line as it is sent, so it must be space-separated (a bridge's
+   * `bridge_vids`).
    */
-  encoding?: "base64-key-value" | "comment-lines";
+  encoding?: "base64-key-value" | "comment-lines" | "space-list";
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */

@@ -188,6 +188,9 @@ export const base64KeyValueCodec: Codec = {
   },
 };
 
+/** A list PVE copies into a config line as sent (a bridge's `bridge_vids`): joined with spaces, which every reader splits. */
+export const spaceListCodec: Codec = { ...listCodec, encode: (value) => (Array.isArray(value) ? value.join(" ") : String(value)) };
+
 /** The text of comment lines as PVE's config parsers read it: trailing blanks of each line and trailing empty lines go. */
 function commentText(text: string): string {
   return text.replace(/[ \t]+$/gm, "").replace(/\n+$/, "");

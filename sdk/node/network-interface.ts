@@ -49,7 +49,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly bridgePorts?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `bridge_vids` (format `pve-vlan-id-or-range-list`).
+   * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vids`}
    */
@@ -237,7 +237,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly bridgePorts: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `bridge_vids` (format `pve-vlan-id-or-range-list`).
+   * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vids`}
    */

@@ -48,9 +48,14 @@ describe("update parameters", () => {
   it("a network interface's update sends every managed field, so that PVE keeps a static address static", async () => {
     const api = recorder(() => [{ iface: "vmbr1", type: "bridge", cidr: "10.0.0.2/24", comments: "one\n", autostart: 1 }]);
     const iface = definitionOf("node:NetworkInterface");
-    const olds = { node: "pve1", iface: "vmbr1", type: "bridge", cidr: "10.0.0.2/24", comments: "one", autostart: true };
+    const olds = { node: "pve1", iface: "vmbr1", type: "bridge", cidr: "10.0.0.2/24", comments: "one", autostart: true, bridgeVlanAware: true, bridgeVids: ["2", "100-200"] };
     await update(iface, api, olds, { ...olds, comments: "two" });
-    expect(api.writes[0]).toEqual({ method: "PUT", path: "/nodes/pve1/network/vmbr1", params: { type: "bridge", cidr: "10.0.0.2/24", comments: "two", autostart: 1 } });
+    // PVE copies an update's bridge_vids into the file as sent: the list goes space-separated.
+    expect(api.writes[0]).toEqual({
+      method: "PUT",
+      path: "/nodes/pve1/network/vmbr1",
+      params: { type: "bridge", cidr: "10.0.0.2/24", comments: "two", autostart: 1, bridge_vlan_aware: 1, bridge_vids: "2 100-200" },
+    });
   });
 
   it("a presence flag's false is the option's absence: deleted on update, no change against an absent value", async () => {
