@@ -24,7 +24,7 @@ function percentDecode(text: string): Buffer {
 }
 
 /** Perl's `split(/re/, $s)`: trailing empty fields are dropped (leading ones kept). */
-function perlSplit(text: string, separator: RegExp): string[] {
+export function perlSplit(text: string, separator: RegExp): string[] {
   const parts = text.split(separator);
   while (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
   return parts;

@@ -8,6 +8,7 @@
 import type { SimAuth, SimModel } from "../types";
 import { SimDownload, SimError, SimResult } from "../types";
 import { splitList } from "./formats";
+import { hasAny } from "./may";
 import type { TaskManager, TaskRecord } from "./tasks";
 import { decodeUpid } from "./tasks";
 
@@ -64,14 +65,7 @@ export function tasksModel(tasks: TaskManager): SimModel {
   return {
     name: "tasks",
     install(register, ctx) {
-      const canAudit = (auth: SimAuth, path: string): boolean => {
-        try {
-          ctx.checkPermission(auth, path, "Sys.Audit");
-          return true;
-        } catch {
-          return false;
-        }
-      };
+      const canAudit = (auth: SimAuth, path: string): boolean => hasAny(ctx, auth, path, ["Sys.Audit"]);
 
       /** The task file on `node`, if this node ran that UPID (another node's UPID has no file here). */
       const local = (node: string, upid: string): TaskRecord | undefined => {

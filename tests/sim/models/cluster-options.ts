@@ -11,8 +11,10 @@
  * read-modify-write of that parsed view: parameters set keys, then `delete` removes keys without
  * any check, then the writer prints the parsed values back (tag lists sorted) and drops defaults.
  */
+import { hasAny } from "../core/may";
 import type { SimContext, SimRequest } from "../types";
-import { pveDie, splitList } from "./config-text";
+import { perlSplit } from "../core/params";
+import { decodeText, encodeText, pveDie, splitList } from "./config-text";
 import type { Register } from "./generic-store";
 import { parsePropertyString, printPropertyString, subKeysOf, type SubKeys } from "./property-string";
 import { parametersOf } from "./schema";
@@ -26,23 +28,6 @@ const PARSED = ["crs", "migration", "replication", "next-id", "ha", "notify", "u
 const PUBLIC = ["console", "tag-style"];
 
 type Parsed = Record<string, unknown>;
-
-/** `PVE::Tools::encode_text` (ParseUtils): control and high-bit characters, ':' and '%' are escaped. */
-function encodeText(line: string): string {
-  return [...Buffer.from(line, "utf8")].map((b) => (b < 0x20 || b > 0x7e || b === 0x25 || b === 0x3a ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b))).join("");
-}
-
-/** `decode_text`: URI-unescaping, then UTF-8. */
-function decodeText(text: string): string {
-  return Buffer.from(text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
-}
-
-/** Perl's `split(/\n/, $s)`: trailing empty lines dropped. */
-function lines(text: string): string[] {
-  const out = text.split("\n");
-  while (out.length > 0 && out[out.length - 1] === "") out.pop();
-  return out;
-}
 
 /** Registers GET/PUT `/cluster/options` over one datacenter.cfg (no digest: PVE's PUT has none). */
 export function installClusterOptions(register: Register, ctx: SimContext): void {
@@ -109,7 +94,7 @@ export function installClusterOptions(register: Register, ctx: SimContext): void
     for (const [key, value] of Object.entries(cfg)) {
       if (value !== null && typeof value === "object" && !Array.isArray(value)) cfg[key] = printPropertyString(value as Parsed, format(key));
     }
-    const comment = lines(String(cfg["description"] ?? "")).map((line) => `#${encodeText(line)}\n`).join("");
+    const comment = perlSplit(String(cfg["description"] ?? ""), /\n/).map((line) => `#${encodeText(line)}\n`).join("");
     delete cfg["description"];
     const dump = Object.keys(cfg)
       .sort()
@@ -120,7 +105,7 @@ export function installClusterOptions(register: Register, ctx: SimContext): void
 
   /** `get_allowed_tags` without guests: registered tags for the privileged, the user allow-list unless `none`. */
   const allowedTags = (cfg: Parsed, req: SimRequest): string[] => {
-    const privileged = canDo(req, "/", "Sys.Modify");
+    const privileged = hasAny(ctx, req.auth, "/", ["Sys.Modify"]);
     const access = (cfg["user-tag-access"] ?? {}) as Parsed;
     const allow = String(access["user-allow"] ?? "free");
     const tags = new Set<string>();
@@ -133,19 +118,10 @@ export function installClusterOptions(register: Register, ctx: SimContext): void
     return [...tags].sort();
   };
 
-  const canDo = (req: SimRequest, path: string, priv: string): boolean => {
-    try {
-      ctx.checkPermission(req.auth, path, priv);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   register("GET", TEMPLATE, (req) => {
     const cfg = parse(file);
     const res: Parsed = {};
-    if (canDo(req, "/", "Sys.Audit")) Object.assign(res, cfg);
+    if (hasAny(ctx, req.auth, "/", ["Sys.Audit"])) Object.assign(res, cfg);
     else for (const key of PUBLIC) if (key in cfg) res[key] = cfg[key];
     res["allowed-tags"] = allowedTags(cfg, req);
     return res;

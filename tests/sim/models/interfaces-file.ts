@@ -9,6 +9,7 @@
  * PVE node has no Open vSwitch, and the API refuses OVS types there.
  */
 import { isIP } from "node:net";
+import { perlSplit } from "../core/params";
 import { pveDie, splitList } from "./config-text";
 
 /** One interface as the parser returns it (PVE's `$ifaces->{$name}`). */
@@ -191,30 +192,20 @@ export function readInterfaces(text: string, host: HostLinks): NetConfig {
     } else if (d["link-type"] === "dummy") {
       d.type = "dummy";
     }
-    const addr = d.address;
-    if (typeof addr === "string" && addr !== "") {
+    // Map address and netmask (address6 and netmask6) to cidr (cidr6).
+    for (const [suffix, host] of [["", 32], ["6", 128]] as const) {
+      const addr = d[`address${suffix}`];
+      if (typeof addr !== "string" || addr === "") continue;
       if (/\/\d+$/.test(addr)) {
-        d.cidr = addr;
         const [base, bits] = addr.split("/");
-        d.address = base;
-        d.netmask = bits;
+        d[`cidr${suffix}`] = addr;
+        d[`address${suffix}`] = base;
+        d[`netmask${suffix}`] = bits;
       } else {
-        const cidr = getCidr(addr, d.netmask);
-        if (cidr) {
-          d.cidr = cidr;
-          d.netmask = cidr.split("/")[1];
-        } else d.cidr = `${addr}/32`;
-      }
-    }
-    const addr6 = d.address6;
-    if (typeof addr6 === "string" && addr6 !== "") {
-      if (/\/\d+$/.test(addr6)) {
-        d.cidr6 = addr6;
-        const [base, bits] = addr6.split("/");
-        d.address6 = base;
-        d.netmask6 = bits;
-      } else {
-        d.cidr6 = getCidr(addr6, d.netmask6) ?? `${addr6}/128`;
+        const cidr = getCidr(addr, d[`netmask${suffix}`]);
+        // PVE rewrites an IPv4 netmask to its bits, an IPv6 one stays as written.
+        if (cidr && suffix === "") d.netmask = cidr.split("/")[1];
+        d[`cidr${suffix}`] = cidr ?? `${addr}/${host}`;
       }
     }
     d.method ??= "manual";
@@ -299,9 +290,7 @@ function interfaceToString(name: string, d: Iface, family: string | undefined, f
   }
   const addOptionsComments = (s: string): void => {
     for (const option of (d[`options${s}`] as string[] | undefined) ?? []) raw += `\t${option}\n`;
-    const comments = String(d[`comments${s}`] ?? "").split("\n");
-    while (comments.length > 0 && comments[comments.length - 1] === "") comments.pop();
-    for (const line of comments) raw += `#${line}\n`;
+    for (const line of perlSplit(String(d[`comments${s}`] ?? ""), /\n/)) raw += `#${line}\n`;
   };
   if (family !== undefined) addOptionsComments(suffix ?? "");
   else {

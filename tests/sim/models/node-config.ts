@@ -11,7 +11,8 @@
  */
 import { isIP } from "node:net";
 import type { SimContext, SimRequest } from "../types";
-import { assertDigest, pveDie, sha1, splitList, type ConfigRecord } from "./config-text";
+import { perlSplit } from "../core/params";
+import { assertDigest, decodeText, encodeText, pveDie, sha1, splitList, type ConfigRecord } from "./config-text";
 import { FlatConfig } from "./flat-config";
 import { registerSingleton, type Register } from "./generic-store";
 import { paramError } from "./param-error";
@@ -25,19 +26,12 @@ const hostsFile = (node: string): string =>
 const IPV4 = /^(?:(?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])\.){3}(?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])$/;
 const isIpRe = (text: string): boolean => IPV4.test(text) || isIP(text) === 6;
 
-/** Perl's `split(/\s+/, $line)`: a leading empty field stays, trailing ones go. */
-function perlSplitSpace(line: string): string[] {
-  const parts = line.split(/\s+/);
-  while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
-  return parts;
-}
-
 /** `write_etc_hosts`'s check of each line: the first field an IP, the others host names. */
 function checkHosts(data: string): void {
   for (const line of data.split("\n")) {
     if (/^\s*#/.test(line) || /^\s*$/.test(line)) continue;
     // An indented line's first field is empty, which is no IP.
-    const [ip = "", ...names] = perlSplitSpace(line);
+    const [ip = "", ...names] = perlSplit(line, /\s+/);
     if (!isIpRe(ip)) throw paramError({ data: `Invalid IP '${ip}'` });
     for (const name of names) if (!/^[.\-a-zA-Z0-9]+$/.test(name)) throw paramError({ data: `Invalid Hostname '${name}'` });
   }
@@ -81,14 +75,6 @@ function resolvView(record: ConfigRecord): Record<string, unknown> {
   return out;
 }
 
-/** `PVE::Tools::encode_text` (ParseUtils): control and high-bit characters, ':' and '%' escaped. */
-function encodeText(line: string): string {
-  return [...Buffer.from(line, "utf8")].map((b) => (b < 0x20 || b > 0x7e || b === 0x25 || b === 0x3a ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b))).join("");
-}
-
-const decodeText = (text: string): string =>
-  Buffer.from(text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
-
 /**
  * One node's `/etc/pve/nodes/<node>/config`: the file text as `write_node_config` makes it; the
  * parsed view as `load_config` returns it (`{}` for an empty file; else every key as its string,
@@ -131,9 +117,7 @@ export class NodeConfigFile {
   /** `write_node_config`. */
   write(conf: Readonly<Record<string, unknown>>): void {
     const description = typeof conf.description === "string" ? conf.description : "";
-    const lines = description.split("\n");
-    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-    let raw = lines.map((line) => `#${encodeText(line)}\n`).join("");
+    let raw = perlSplit(description, /\n/).map((line) => `#${encodeText(line)}\n`).join("");
     for (const key of Object.keys(conf).sort()) {
       if (key === "description" || key === "digest") continue;
       const value = String(conf[key]);

@@ -8,6 +8,7 @@
  * `/etc/network/.pve-interfaces.lock`. Applying runs `ifreload -a` in a `srvreload`/`networking`
  * task: afterwards the interfaces started at boot (and the ports and slaves under them) are up.
  */
+import { hasAny } from "../core/may";
 import type { SimContext, SimRequest } from "../types";
 import { SimResult } from "../types";
 import { pveDie, splitList } from "./config-text";
@@ -98,14 +99,7 @@ export function installNodeNetwork(register: Register, ctx: SimContext): void {
   const locked = <T>(req: SimRequest, fn: () => T): Promise<T> => ctx.withLock(`${String(req.params.node)}:/etc/network/.pve-interfaces.lock`, fn);
   const canSeeBridge = (req: SimRequest, bridge: string): boolean => {
     if (req.auth.userid === "root@pam" && !req.auth.tokenid) return true;
-    return ["SDN.Audit", "SDN.Use"].some((priv) => {
-      try {
-        ctx.checkPermission(req.auth, `/sdn/zones/localnetwork/${bridge}`, priv);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return hasAny(ctx, req.auth, `/sdn/zones/localnetwork/${bridge}`, ["SDN.Audit", "SDN.Use"]);
   };
 
   register("GET", "/nodes/{node}/network", (req) => {

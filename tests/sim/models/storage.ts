@@ -11,6 +11,7 @@
  * "create storage failed" prefix; what is checked under it carries the prefix.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { hasAny } from "../core/may";
 import type { SimContext, SimModel, SimRequest } from "../types";
 import type { SimError } from "../types";
 import { assertDigest, pveDie, splitList, type ConfigRecord } from "./config-text";
@@ -31,6 +32,9 @@ const DEFAULT_LOCAL: ConfigRecord = {
   "prune-backups": "keep-all=1",
   content: "backup,images,iso,rootdir,snippets,vztmpl",
 };
+
+/** Storage listings show a storage to who has `Datastore.Audit` or `Datastore.AllocateSpace` on it. */
+const mayList = (ctx: SimContext, req: SimRequest, id: string): boolean => hasAny(ctx, req.auth, `/storage/${id}`, ["Datastore.Audit", "Datastore.AllocateSpace"]);
 
 /** Deterministic usage numbers per storage, stable across calls. */
 function usage(id: string): { total: number; used: number; avail: number } {
@@ -157,20 +161,11 @@ function apiView(id: string, record: ConfigRecord, digest: string): Record<strin
 }
 
 function installConfig(register: Register, ctx: SimContext, store: SectionStore, read: () => Map<string, ConfigRecord>): void {
-  const canSee = (req: SimRequest, id: string): boolean =>
-    ["Datastore.Audit", "Datastore.AllocateSpace"].some((priv) => {
-      try {
-        ctx.checkPermission(req.auth, `/storage/${id}`, priv);
-        return true;
-      } catch {
-        return false;
-      }
-    });
   const missing = (id: string): SimError => pveDie(`storage '${id}' does not exist`);
 
   register("GET", "/storage", (req) =>
     [...read()]
-      .filter(([id]) => canSee(req, id))
+      .filter(([id]) => mayList(ctx, req, id))
       .filter(([, r]) => !req.params.type || r.type === req.params.type)
       .map(([id, r]) => apiView(id, r, store.digest())),
   );
@@ -274,15 +269,6 @@ function storageInfo(ids: ReadonlyMap<string, ConfigRecord>, node: string, conte
 }
 
 function installNodeViews(register: Register, ctx: SimContext, read: () => Map<string, ConfigRecord>): void {
-  const canSee = (req: SimRequest, id: string): boolean =>
-    ["Datastore.Audit", "Datastore.AllocateSpace"].some((priv) => {
-      try {
-        ctx.checkPermission(req.auth, `/storage/${id}`, priv);
-        return true;
-      } catch {
-        return false;
-      }
-    });
 
   register("GET", "/nodes/{node}/storage", (req) => {
     const node = String(req.params.node);
@@ -293,7 +279,7 @@ function installNodeViews(register: Register, ctx: SimContext, read: () => Map<s
     const target = typeof req.params.target === "string" && req.params.target !== node && req.params.target !== "localhost" ? req.params.target : undefined;
     const out: Record<string, unknown>[] = [];
     for (const [id, data] of info) {
-      if (!canSee(req, id)) continue;
+      if (!mayList(ctx, req, id)) continue;
       if (storage && storage !== id) continue;
       const r = ids.get(id) as ConfigRecord;
       if (req.params.enabled && r.disable) continue;
