@@ -108,6 +108,9 @@ describe("node network (staged)", () => {
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "bond0", type: "bond", slaves: "eno7" })).rejects.toMatchObject({
       status: 500, message: "bond 'bond0' - unable to find slave 'eno7'\n",
     });
+    await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr0.30", type: "vlan", mtu: 9000 })).rejects.toMatchObject({
+      status: 500, message: "interface 'vmbr0' - mtu 1500 is lower than 'vmbr0.30' - mtu 9000\n",
+    });
     expect(s.locks).toContain("pve1:/etc/network/.pve-interfaces.lock");
   });
 });
