@@ -315,7 +315,7 @@ export interface StorageArgs {
    */
   readonly password?: pulumi.Input<string>;
   /**
-   * The file system path (dir, btrfs; mount point of nfs, cifs, cephfs).
+   * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `path`}
@@ -713,7 +713,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly password: pulumi.Output<string | undefined>;
   /**
-   * The file system path (dir, btrfs; mount point of nfs, cifs, cephfs).
+   * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `path`}

@@ -32,15 +32,15 @@ const ACCEPTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The options each plugin requires (neither `optional` in its `options()`). ESXi also needs its
- * `password`: its `on_add_hook` refuses a storage without one.
+ * The options each plugin requires (neither `optional` in its `options()`). NFS, CIFS and CephFS
+ * fill a missing `path` with `/mnt/pve/<id>`; ESXi also needs its `password`: its `on_add_hook`
+ * refuses a storage without one.
  */
 const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   dir: ["path"],
   btrfs: ["path"],
-  nfs: ["path", "server", "export"],
-  cifs: ["path", "server", "share"],
-  cephfs: ["path"],
+  nfs: ["server", "export"],
+  cifs: ["server", "share"],
   iscsi: ["portal", "target"],
   iscsidirect: ["portal", "target"],
   lvm: ["vgname"],
@@ -84,7 +84,7 @@ export const storage = defineKind({
     },
     keyring: { secret: true, writeOnly: true, doc: "Ceph client keyring (external clusters). A secret; PVE never returns it." },
     "master-pubkey": { writeOnly: true, doc: "PBS: the base64 PEM public master key that encrypts each backup's key. PVE reports only that one is set." },
-    path: { doc: "The file system path (dir, btrfs; mount point of nfs, cifs, cephfs)." },
+    path: { doc: "The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset)." },
     server: { doc: "Server address (nfs, cifs, pbs, esxi)." },
     export: { doc: "NFS export path." },
     fingerprint: { doc: "PBS server certificate fingerprint (SHA-256)." },

@@ -1,6 +1,7 @@
 /**
  * Per-type facts of storage.cfg plugins, transcribed from pve-storage: each `*Plugin.pm`'s
- * `options()` (optional, fixed: an option that is neither optional is required), `plugindata()`
+ * `options()` (optional, fixed: an option that is neither optional is required), its
+ * `check_config` override (NFS/CIFS/CephFS default the path, Dir/BTRFS check it), `plugindata()`
  * (valid and default content, `sensitive-properties`) and `PVE/Storage/Plugin.pm`'s
  * `@SHARED_STORAGE` (types whose `shared` is forced to 1 on read).
  */
@@ -22,6 +23,10 @@ export interface StorageType {
   readonly sensitive: readonly string[];
   /** In `@SHARED_STORAGE`: read back with `shared 1` whatever the file says. */
   readonly shared: boolean;
+  /** The plugin's `check_config` fills a missing `path` with `/mnt/pve/<id>` on create (nfs, cifs, cephfs). */
+  readonly mountsUnderMntPve?: boolean;
+  /** The plugin's `check_config` (DirPlugin's) refuses a path with other characters and canonicalizes it on create (dir, btrfs). */
+  readonly directory?: boolean;
 }
 
 const opt: StorageOption = { optional: true, fixed: false };
@@ -86,7 +91,15 @@ const ALL_FILE_CONTENT = ["images", "rootdir", "vztmpl", "iso", "backup", "snipp
 const SHARED_STORAGE = new Set(["iscsi", "nfs", "cifs", "rbd", "cephfs", "iscsidirect", "zfs", "drbd", "pbs"]);
 
 function type(name: string, content: readonly string[], defaultContent: readonly string[], sensitive: readonly string[]): StorageType {
-  return { options: OPTIONS[name] ?? {}, content, defaultContent, sensitive, shared: SHARED_STORAGE.has(name) };
+  return {
+    options: OPTIONS[name] ?? {},
+    content,
+    defaultContent,
+    sensitive,
+    shared: SHARED_STORAGE.has(name),
+    ...(["nfs", "cifs", "cephfs"].includes(name) ? { mountsUnderMntPve: true } : {}),
+    ...(["dir", "btrfs"].includes(name) ? { directory: true } : {}),
+  };
 }
 
 /** The plugin table, keyed by the schema's `type` enum. */

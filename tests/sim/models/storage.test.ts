@@ -18,7 +18,8 @@ describe("storage.cfg", () => {
     for (const [name, t] of Object.entries(STORAGE_TYPES)) {
       const own = Object.keys(t.options).filter((key) => !["content", "nodes", "disable"].includes(key));
       expect([name, [...(variants?.accepts[name] ?? [])].sort()]).toEqual([name, own.sort()]);
-      const needed = Object.entries(t.options).filter(([, o]) => !o.optional).map(([key]) => key);
+      // NFS, CIFS and CephFS fill a missing path themselves.
+      const needed = Object.entries(t.options).filter(([key, o]) => !o.optional && !(key === "path" && t.mountsUnderMntPve)).map(([key]) => key);
       // ESXi's on_add_hook also refuses a storage without a password.
       if (name === "esxi") needed.push("password");
       expect([name, [...(variants?.requires?.[name] ?? [])].sort()]).toEqual([name, needed.sort()]);
@@ -37,9 +38,13 @@ describe("storage.cfg", () => {
 
   it("checks a new storage's options for its type before the lock: no prefix", async () => {
     const s = sim();
-    await expect(s.call("POST", "/storage", { storage: "n1", type: "nfs", server: "10.0.0.5", export: "/x" })).rejects.toMatchObject({
+    await expect(s.call("POST", "/storage", { storage: "n1", type: "nfs", server: "10.0.0.5" })).rejects.toMatchObject({
       status: 500,
-      message: "missing value for required option 'path'\n",
+      message: "missing value for required option 'export'\n",
+    });
+    await expect(s.call("POST", "/storage", { storage: "d1", type: "dir" })).rejects.toMatchObject({ message: "missing value for required option 'path'\n" });
+    await expect(s.call("POST", "/storage", { storage: "d1", type: "dir", path: "/srv/my dir" })).rejects.toMatchObject({
+      message: "illegal path for directory storage: /srv/my dir\n",
     });
     await expect(s.call("POST", "/storage", { storage: "l1", type: "lvm", vgname: "vg", preallocation: "full" })).rejects.toMatchObject({
       message: "unexpected property 'preallocation'\n",
@@ -57,9 +62,17 @@ describe("storage.cfg", () => {
     expect(s.locks).toContain("file-storage_cfg");
   });
 
+  it("mounts network file systems under /mnt/pve/<id> unless told, and canonicalizes a directory's path", async () => {
+    const s = sim();
+    await s.call("POST", "/storage", { storage: "nas", type: "nfs", server: "10.0.0.5", export: "/export" });
+    expect(await s.call("GET", "/storage/{storage}", { storage: "nas" })).toMatchObject({ path: "/mnt/pve/nas" });
+    await s.call("POST", "/storage", { storage: "d2", type: "dir", path: "/srv//data/" });
+    expect(await s.call("GET", "/storage/{storage}", { storage: "d2" })).toMatchObject({ path: "/srv/data" });
+  });
+
   it("fills the type's default content and forces shared for network types on read (cephfs: backup; lvm: images; esxi: not shared)", async () => {
     const s = sim();
-    await s.call("POST", "/storage", { storage: "cfs", type: "cephfs", path: "/mnt/pve/cfs" });
+    await s.call("POST", "/storage", { storage: "cfs", type: "cephfs" });
     await s.call("POST", "/storage", { storage: "vg", type: "lvm", vgname: "vg0" });
     await s.call("POST", "/storage", { storage: "esx", type: "esxi", server: "esx.lan", username: "root", password: "pw" });
     expect(await s.call("GET", "/storage/{storage}", { storage: "cfs" })).toMatchObject({ content: "backup", shared: 1 });

@@ -58,8 +58,17 @@ function decodeContent(t: StorageType, value: string): string {
   return [...set].join(",");
 }
 
-/** `SectionConfig::check_config` (without the schema check the API already did) + `decode_value`. */
-function checkConfig(t: StorageType, params: Readonly<Record<string, unknown>>, create: boolean): ConfigRecord {
+/** `File::Spec->canonpath`: no repeated or trailing slashes, no `/./`. */
+function canonpath(path: string): string {
+  return path.replace(/\/+/g, "/").replace(/(\/\.)+(\/|$)/g, "/").replace(/(.)\/$/, "$1");
+}
+
+/**
+ * The plugin's `check_config`: `SectionConfig::check_config` (without the schema check the API
+ * already did) + `decode_value`, with the NFS/CIFS/CephFS default path and DirPlugin's path rule.
+ */
+function checkConfig(t: StorageType, id: string, given: Readonly<Record<string, unknown>>, create: boolean): ConfigRecord {
+  const params = create && t.mountsUnderMntPve && !given.path ? { ...given, path: `/mnt/pve/${id}` } : given;
   const out: ConfigRecord = {};
   for (const [key, value] of Object.entries(params)) {
     const option = t.options[key];
@@ -74,6 +83,11 @@ function checkConfig(t: StorageType, params: Readonly<Record<string, unknown>>, 
   if (create) {
     for (const [key, option] of Object.entries(t.options)) {
       if (!option.optional && params[key] === undefined) throw pveDie(`missing value for required option '${key}'`);
+    }
+    if (t.directory) {
+      const path = String(out.path);
+      if (!/^\/[-/a-zA-Z0-9_.@]+$/.test(path)) throw pveDie(`illegal path for directory storage: ${path}`);
+      out.path = canonpath(path);
     }
   }
   return out;
@@ -190,7 +204,7 @@ function installConfig(register: Register, ctx: SimContext, store: SectionStore,
       if (params[key] !== undefined) sensitive[key] = String(params[key]);
       delete params[key];
     }
-    const record = { type: typeName, ...checkConfig(t, params, true) };
+    const record = { type: typeName, ...checkConfig(t, id, params, true) };
     return lockedWrite(ctx, LOCK, "create storage failed", () => {
       if (read().has(id)) throw pveDie(`storage ID '${id}' already defined`);
       const config = sensitiveHook(typeName, record, sensitive, true);
@@ -217,7 +231,7 @@ function installConfig(register: Register, ctx: SimContext, store: SectionStore,
         if (params[key] !== undefined) sensitive[key] = String(params[key]);
         delete params[key];
       }
-      const opts = checkConfig(t, params, false);
+      const opts = checkConfig(t, id, params, false);
       for (const key of deletes) {
         const option = t.options[key];
         if (!option) throw pveDie(`no such option '${key}'`);
