@@ -3,7 +3,7 @@
  * that the official schema gives for its create and update methods. `defineKind` derives the
  * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
  */
-import { base64KeyValueCodec, codecFor as codecForField, stringCodec } from "./codecs";
+import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, spaceListCodec, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
 import { describeParam, fieldSchema, fieldType } from "./fields";
 import { resolveNamedFormat } from "./formats";
@@ -291,7 +291,15 @@ export function defineKind(spec: KindSpec): KindDefinition {
       sdkName: override?.sdkName ?? toCamel(pveName),
       param,
       type,
-      codec: override?.single ? stringCodec : override?.encoding === "base64-key-value" ? base64KeyValueCodec : codecForField(param),
+      codec: override?.single
+        ? stringCodec
+        : override?.encoding === "base64-key-value"
+          ? base64KeyValueCodec
+          : override?.encoding === "comment-lines"
+            ? commentLinesCodec
+            : override?.encoding === "space-list"
+              ? spaceListCodec
+              : codecForField(param),
       schema: fieldSchema(param, type, indexed),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
@@ -300,6 +308,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       replaceOnChange: override?.replaceOnChange ?? (identity || !inUpdate),
       secret: override?.secret ?? false,
       writeOnly: override?.writeOnly ?? false,
+      presence: override?.presence ?? false,
       identity,
       doc: override?.doc ?? describeParam(pveName, param),
       ...(override?.unset !== undefined ? { unset: override.unset } : {}),

@@ -26,10 +26,20 @@ export interface FieldOverride {
   /** The field is required by this kind even though PVE marks it optional. */
   required?: boolean;
   /**
-   * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
-   * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK.
+   * A boolean PVE takes as on whenever the option is there, whatever its value (it tests
+   * `defined`: a bridge's `bridge_vlan_aware`): `false` is sent as the option's absence (not on
+   * create, deleted on update) and reads back as no value.
    */
-  encoding?: "base64-key-value";
+  presence?: boolean;
+  /**
+   * The string carries structured data that the SDK takes typed: `base64-key-value` is the base64
+   * encoding of `KEY=value` lines (an ACME DNS plugin's `data`), a map of strings in the SDK;
+   * `comment-lines` is a description PVE keeps as `#` comment lines of its config file and reads
+   * back with a newline after each line (datacenter.cfg, a node's config); `space-list` is a
+   * list PVE writes into a config line as it is sent, so it must be space-separated (a bridge's
+   * `bridge_vids`).
+   */
+  encoding?: "base64-key-value" | "comment-lines" | "space-list";
   /**
    * PVE's `delete` cannot remove this field (the update refuses it, e.g. a token's `privsep`):
    * unsetting it writes this wire value instead, which PVE reads as "not set".
@@ -60,6 +70,8 @@ export interface FieldDef {
   readonly replaceOnChange: boolean;
   readonly secret: boolean;
   readonly writeOnly: boolean;
+  /** See {@link FieldOverride.presence}. */
+  readonly presence: boolean;
   readonly identity: boolean;
   readonly doc: string;
   /** The wire value that unsets the field where `delete` cannot (see {@link FieldOverride.unset}). */

@@ -40,6 +40,18 @@ export function encodeParams(params: PveParams | undefined): [string, string][] 
   return pairs;
 }
 
+/**
+ * The body of a POST/PUT. A form, unless a value is empty: PVE's `decode_urlencoded` splits a
+ * pair with Perl's `split`, which drops the empty field, so `comment=` arrives as no value at all
+ * and the handler leaves the option as it was. Only a JSON body carries an empty string (how an
+ * `-opt` option such as a user's email is cleared). Values are the same strings either way.
+ */
+export function encodeBody(params: PveParams | undefined): { contentType: string; body: string } {
+  const pairs = encodeParams(params);
+  if (pairs.some(([, value]) => value === "")) return { contentType: "application/json", body: JSON.stringify(Object.fromEntries(pairs)) };
+  return { contentType: "application/x-www-form-urlencoded", body: formEncode(params) };
+}
+
 /** `a=1&b=x%2By`: used both for query strings (GET/DELETE) and form bodies (POST/PUT). */
 export function formEncode(params: PveParams | undefined): string {
   return encodeParams(params)

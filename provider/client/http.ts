@@ -6,7 +6,7 @@ import got, { type Got, HTTPError, RequestError } from "got";
 import { z } from "zod";
 import { classify } from "./classify";
 import { PveApiError, type HttpMethod } from "./errors";
-import { formEncode, type PveParams } from "./encode";
+import { encodeBody, formEncode, type PveParams } from "./encode";
 import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
 import type { PveAgent } from "./tls";
@@ -164,18 +164,19 @@ export class Transport {
     // Built on first use (an error or a log line): most requests never redact anything.
     let requestRedact: Redactor | undefined;
     const redact: Redactor = (text) => (requestRedact ??= withExtraSecrets(this.#settings.redact, secretParamValues(request.params)))(text);
-    const query = formEncode(request.params);
     const isBodyMethod = method === "POST" || method === "PUT";
+    const query = isBodyMethod ? "" : formEncode(request.params);
+    const payload = isBodyMethod ? encodeBody(request.params) : undefined;
     // GET/DELETE: parameters only in the query; a body there is a 501 on PVE.
-    const url = !isBodyMethod && query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
+    const url = query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
     const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST", redact };
     if (this.#settings.logging) this.#settings.log(redact(`${method} ${path}`));
     let text: string;
     try {
       const response = await this.#got(url, {
         method,
-        headers: isBodyMethod ? { ...request.headers, "content-type": "application/x-www-form-urlencoded" } : request.headers,
-        ...(isBodyMethod ? { body: query } : {}),
+        headers: payload ? { ...request.headers, "content-type": payload.contentType } : request.headers,
+        ...(payload ? { body: payload.body } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         context,
       });

@@ -55,8 +55,9 @@ function sameEntry(field: FieldDef, desired: unknown, recorded: unknown): boolea
   return field.codec.equal(desired as SdkValue, recorded as SdkValue);
 }
 
-/** PVE does not store empty strings: `comment: ""` and no comment are the same to it. */
+/** PVE does not store empty strings: `comment: ""` and no comment are the same to it; nor a presence flag's `false`. */
 function normalized(field: FieldDef, value: unknown): unknown {
+  if (field.presence && value === false) return undefined;
   return field.type.kind === "string" && value === "" ? undefined : value;
 }
 

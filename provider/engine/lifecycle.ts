@@ -243,10 +243,28 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
 }
 
 /**
+ * True when PVE's validator takes an empty string for `param`: no named format (or an `-opt` or
+ * `-list` one), no minimum length and no pattern that refuses it.
+ */
+function acceptsEmpty(param: FieldDef["param"]): boolean {
+  if (typeof param.format === "string" && !/-(opt|list)$/.test(param.format)) return false;
+  if ((param.minLength ?? 0) > 0) return false;
+  if (param.pattern === undefined) return true;
+  try {
+    return new RegExp(`^(?:${param.pattern})$`).test("");
+  } catch {
+    return false;
+  }
+}
+
+/**
  * How to unset fields the program no longer sets: a field's own `unset` value where PVE's
  * `delete` refuses it; PVE's `delete` list where the call has one (`pve-configid-list`);
- * otherwise the schema default, or an empty string or list. A field PVE cannot unset is an error
- * that says so, rather than a silent no-op.
+ * otherwise the schema default, or an empty string or list (the client sends those as JSON,
+ * since a form cannot carry an empty value to PVE). A parameter whose format
+ * refuses an empty value is left out: the calls that have such parameters without a `delete`
+ * list (node DNS) rewrite the whole set, so what is not sent is gone. A field PVE cannot unset
+ * is an error that says so, rather than a silent no-op.
  */
 function removalParams(def: KindDefinition, call: ApiCall, removed: readonly FieldDef[], stale: readonly string[] = []): WireParams {
   // Fields whose "not set" is a value (a token's privsep) are written, never deleted.
@@ -260,6 +278,7 @@ function removalParams(def: KindDefinition, call: ApiCall, removed: readonly Fie
   for (const field of deletable) {
     const fallback = field.param.default;
     if (typeof fallback === "string" || typeof fallback === "number") params[field.pveName] = fallback;
+    else if ((field.type.kind === "string" || field.type.kind === "list") && !acceptsEmpty(field.param)) continue;
     else if (field.type.kind === "string" || field.type.kind === "list") params[field.pveName] = "";
     else {
       throw new Error(`${def.namespace}.${def.name}: PVE cannot unset '${field.sdkName}'; set it to the value you want instead`);

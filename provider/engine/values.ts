@@ -34,6 +34,8 @@ export function fieldValues(def: KindDefinition, props: Props): Map<FieldDef, Sd
   const values = new Map<FieldDef, SdkValue>();
   for (const field of def.fieldList) {
     const value = props[field.sdkName];
+    // A presence flag's `false` is its absence: nothing to send, or something to delete.
+    if (field.presence && value === false) continue;
     if (isSet(value)) values.set(field, value as SdkValue);
   }
   return values;

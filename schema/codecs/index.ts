@@ -188,6 +188,26 @@ export const base64KeyValueCodec: Codec = {
   },
 };
 
+/** A list PVE copies into a config line as sent (a bridge's `bridge_vids`): joined with spaces, which every reader splits. */
+export const spaceListCodec: Codec = { ...listCodec, encode: (value) => (Array.isArray(value) ? value.join(" ") : String(value)) };
+
+/** The text of comment lines as PVE's config parsers read it: trailing blanks of each line and trailing empty lines go. */
+function commentText(text: string): string {
+  return text.replace(/[ \t]+$/gm, "").replace(/\n+$/, "");
+}
+
+/**
+ * A description kept as `#` comment lines of a config file (datacenter.cfg, a node's config): PVE
+ * writes each line as a comment and reads every comment line back with a newline, so `"rack 1"`
+ * reads as `"rack 1\n"` (node configs also lose trailing blanks). Decoded without that last
+ * newline; two texts are the same when they read back the same.
+ */
+export const commentLinesCodec: Codec = {
+  encode: (value) => String(value),
+  decode: (wire) => (wire === undefined || wire === null ? undefined : String(wire).replace(/\n$/, "")),
+  equal: (a, b) => commentText(String(a)) === commentText(String(b)),
+};
+
 export function codecFor(param: ApiParam): Codec {
   if (param.format === "pem-certificate-chain") return pemChainCodec;
   if (isPropertyString(param)) return propertyStringCodec(param.format);

@@ -375,7 +375,7 @@ export interface OptionsArgs {
    */
   readonly crs?: pulumi.Input<OptionsCrsArgs>;
   /**
-   * PVE parameter `description`.
+   * A note on the datacenter (kept as comment lines at the top of datacenter.cfg).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `description`}
    */
@@ -532,7 +532,7 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly crs: pulumi.Output<OptionsCrs | undefined>;
   /**
-   * PVE parameter `description`.
+   * A note on the datacenter (kept as comment lines at the top of datacenter.cfg).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `description`}
    */

@@ -49,13 +49,13 @@ export interface NetworkInterfaceArgs {
    */
   readonly bridgePorts?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `bridge_vids` (format `pve-vlan-id-or-range-list`).
+   * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vids`}
    */
   readonly bridgeVids?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * `bridge`: VLAN-aware bridge.
+   * `bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vlan_aware`}
    */
@@ -73,7 +73,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly cidr6?: pulumi.Input<string>;
   /**
-   * A comment on the interface.
+   * A comment on the interface (kept as comment lines of its stanza).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments`}
    */
@@ -237,13 +237,13 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly bridgePorts: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `bridge_vids` (format `pve-vlan-id-or-range-list`).
+   * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vids`}
    */
   declare public readonly bridgeVids: pulumi.Output<string[] | undefined>;
   /**
-   * `bridge`: VLAN-aware bridge.
+   * `bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vlan_aware`}
    */
@@ -261,7 +261,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly cidr6: pulumi.Output<string | undefined>;
   /**
-   * A comment on the interface.
+   * A comment on the interface (kept as comment lines of its stanza).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments`}
    */

@@ -129,7 +129,7 @@ export interface OptionsArgs {
    */
   readonly ballooningTarget?: pulumi.Input<number>;
   /**
-   * The node's description (shown in the GUI's notes).
+   * The node's description (shown in the GUI's notes; kept as comment lines of the node's config).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `description`}
    */
@@ -191,7 +191,7 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly ballooningTarget: pulumi.Output<number | undefined>;
   /**
-   * The node's description (shown in the GUI's notes).
+   * The node's description (shown in the GUI's notes; kept as comment lines of the node's config).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `description`}
    */

@@ -91,13 +91,6 @@ export interface StoragePruneBackups {
  */
 export interface StorageArgs {
   /**
-   * PVE parameter `authsupported`.
-   *
-   * Changing this replaces the resource.
-   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `authsupported`}
-   */
-  readonly authsupported?: pulumi.Input<string>;
-  /**
    * PVE parameter `base` (format `pve-volume-id`).
    *
    * Changing this replaces the resource.
@@ -180,7 +173,7 @@ export interface StorageArgs {
    */
   readonly domain?: pulumi.Input<string>;
   /**
-   * PBS client-side encryption key (the JSON key file's content). A secret; PVE never returns it.
+   * PBS client-side encryption key (the JSON key file's content, or `autogen`). A secret; PVE keeps it apart and reports only its fingerprint.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `encryption-key`}
@@ -252,7 +245,7 @@ export interface StorageArgs {
    */
   readonly lioTpg?: pulumi.Input<string>;
   /**
-   * PBS: PEM public master key that encrypts each backup's key. PVE never returns it.
+   * PBS: the base64 PEM public master key that encrypts each backup's key. PVE reports only that one is set.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `master-pubkey`}
    */
@@ -322,7 +315,7 @@ export interface StorageArgs {
    */
   readonly password?: pulumi.Input<string>;
   /**
-   * The file system path (dir, btrfs; mount point of nfs, cifs, cephfs).
+   * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `path`}
@@ -393,7 +386,7 @@ export interface StorageArgs {
    */
   readonly share?: pulumi.Input<string>;
   /**
-   * The same storage is reachable from every node (PVE sets it for network storages).
+   * dir, btrfs, lvm, esxi: the same storage is reachable from every node. PVE always reports network storages (nfs, cifs, cephfs, rbd, iscsi, zfs, pbs) as shared.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `shared`}
    */
@@ -487,7 +480,7 @@ export interface StorageArgs {
 }
 
 /**
- * A storage definition (`/storage`, storage.cfg) of any type PVE 9 knows: dir, btrfs, nfs, cifs, cephfs, rbd, iscsi, iscsidirect, lvm, lvmthin, zfspool, zfs (over iSCSI), pbs and esxi. Options of another type, and a type's missing required options, are rejected in preview. `content` and `nodes` are arrays. Options PVE cannot change after creation (type, path, export, vgname, ...) replace the storage. Passwords, the PBS encryption key and the Ceph keyring are secrets that PVE keeps out of storage.cfg and never returns: they are kept in state as secrets. Removing the definition never deletes data on the storage.
+ * A storage definition (`/storage`, storage.cfg) of any type PVE 9 knows: dir, btrfs, nfs, cifs, cephfs, rbd, iscsi, iscsidirect, lvm, lvmthin, zfspool, zfs (over iSCSI), pbs and esxi. Options of another type, and a type's missing required options, are rejected in preview. `content` and `nodes` are arrays. Options PVE cannot change after creation (type, path, export, vgname, ...) replace the storage. Passwords, the PBS encryption key and the Ceph keyring are secrets that PVE keeps out of storage.cfg and never returns (of the key, only its fingerprint): they are kept in state as secrets. Removing the definition never deletes data on the storage.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/storage:Storage`; import id `<storage>`.
  */
@@ -495,13 +488,6 @@ export class Storage extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "storage:Storage";
 
-  /**
-   * PVE parameter `authsupported`.
-   *
-   * Changing this replaces the resource.
-   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `authsupported`}
-   */
-  declare public readonly authsupported: pulumi.Output<string | undefined>;
   /**
    * PVE parameter `base` (format `pve-volume-id`).
    *
@@ -585,7 +571,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly domain: pulumi.Output<string | undefined>;
   /**
-   * PBS client-side encryption key (the JSON key file's content). A secret; PVE never returns it.
+   * PBS client-side encryption key (the JSON key file's content, or `autogen`). A secret; PVE keeps it apart and reports only its fingerprint.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `encryption-key`}
@@ -657,7 +643,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly lioTpg: pulumi.Output<string | undefined>;
   /**
-   * PBS: PEM public master key that encrypts each backup's key. PVE never returns it.
+   * PBS: the base64 PEM public master key that encrypts each backup's key. PVE reports only that one is set.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `master-pubkey`}
    */
@@ -727,7 +713,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly password: pulumi.Output<string | undefined>;
   /**
-   * The file system path (dir, btrfs; mount point of nfs, cifs, cephfs).
+   * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `path`}
@@ -798,7 +784,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly share: pulumi.Output<string | undefined>;
   /**
-   * The same storage is reachable from every node (PVE sets it for network storages).
+   * dir, btrfs, lvm, esxi: the same storage is reachable from every node. PVE always reports network storages (nfs, cifs, cephfs, rbd, iscsi, zfs, pbs) as shared.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `shared`}
    */
@@ -894,7 +880,6 @@ export class Storage extends pulumi.dynamic.Resource {
     if (!opts?.id && args?.storageId === undefined) throw new Error("Missing required property 'storageId'");
     if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      authsupported: args?.authsupported,
       base: args?.base,
       blocksize: args?.blocksize,
       bwlimit: args?.bwlimit,

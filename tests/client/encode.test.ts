@@ -82,6 +82,15 @@ describe("on the wire", () => {
     client.close();
   });
 
+  test("a body with an empty value goes as JSON: PVE's form decoding would drop it (Perl's split)", async () => {
+    const client = clientFor(server);
+    await client.put("/access/users/alice@pve", { comment: "", email: "", enable: true });
+    const put = server.requests.at(-1);
+    expect(put?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(put?.body ?? "")).toEqual({ comment: "", email: "", enable: "1" });
+    client.close();
+  });
+
   test("a bad path fails before anything is sent", async () => {
     const before = server.requests.length;
     const error = await rejection(clientFor(server).get("nodes/pve1"));

@@ -43,7 +43,7 @@ describe("APT repositories by hand", () => {
       expect(refreshed.steps.find((s) => s.name === "nosub")?.deleted).toBe(true);
       expect(stepsOf(await stack.preview(declared))).toEqual(["create nosub"]);
       expect((await stack.up(declared)).ok).toBe(true);
-      expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(true);
+      expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(1);
       // Enabling it again reused the entry instead of adding a second one.
       expect(await aptEntry(stack.admin, { node: "pve1", path, index: 1 })).toBeUndefined();
       // Another handle replaces the resource; PVE cannot remove the old repository, so it stays.
@@ -52,8 +52,8 @@ describe("APT repositories by hand", () => {
       expect(stepsOf(planned)).toEqual(["replace nosub"]);
       expect(planned.steps.find((s) => s.name === "nosub")?.replaces).toEqual(["handle"]);
       expect((await stack.up(other)).ok).toBe(true);
-      expect(await standardStatus(stack.admin, { node: "pve1", handle: "test" })).toBe(true);
-      expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(true);
+      expect(await standardStatus(stack.admin, { node: "pve1", handle: "test" })).toBe(1);
+      expect(await standardStatus(stack.admin, { node: "pve1", handle: "no-subscription" })).toBe(1);
       expect(stack.stateText()).not.toContain(stack.sim.rootPassword);
     } finally {
       await stack.close();

@@ -11,21 +11,22 @@ const get = (admin: ProxmoxClient, path: string): Promise<Item> => admin.get<Ite
 
 const SOURCES = "/etc/apt/sources.list.d";
 
+/** proxmox-apt's booleans reach the API through the Perl binding as 1/0. */
 interface AptListing {
-  files: { path: string; repositories: { Enabled: boolean }[] }[];
-  "standard-repos": { handle: string; status?: boolean }[];
+  files: { path: string; repositories: { Enabled: 0 | 1 }[] }[];
+  "standard-repos": { handle: string; status?: 0 | 1 }[];
 }
 
 const aptListing = (admin: ProxmoxClient, node: unknown): Promise<AptListing> => admin.get<AptListing>(`/nodes/${String(node)}/apt/repositories`);
 
 /** The repository entry at args' path + index. */
-export async function aptEntry(admin: ProxmoxClient, a: Record<string, unknown>): Promise<{ Enabled: boolean } | undefined> {
+export async function aptEntry(admin: ProxmoxClient, a: Record<string, unknown>): Promise<{ Enabled: 0 | 1 } | undefined> {
   const listing = await aptListing(admin, a["node"]);
   return listing.files.find((f) => f.path === a["path"])?.repositories[Number(a["index"])];
 }
 
 /** The status PVE reports for args' standard repository (undefined: not configured). */
-export async function standardStatus(admin: ProxmoxClient, a: Record<string, unknown>): Promise<boolean | undefined> {
+export async function standardStatus(admin: ProxmoxClient, a: Record<string, unknown>): Promise<0 | 1 | undefined> {
   const listing = await aptListing(admin, a["node"]);
   return listing["standard-repos"].find((r) => r.handle === a["handle"])?.status;
 }
@@ -84,6 +85,10 @@ export const nodeScenarios: KindScenario[] = [
   {
     namespace: "node",
     kind: "Options",
+    // PVE refuses a node config naming a plugin that does not exist (NodeConfig.pm::verify_conf).
+    setup: async (admin) => {
+      await admin.post("/cluster/acme/plugins", { id: "dns1", type: "dns", api: "cf" });
+    },
     initial: { node: "pve1", description: "rack 1", acmeDomains: [{ domain: "pve1.example.com" }, { domain: "pve1.example.net", plugin: "dns1", alias: "_acme-challenge.example.org" }] },
     // Dropping the trailing entry deletes acmedomain1; changing the first rewrites acmedomain0.
     updated: { args: { node: "pve1", description: "rack 2", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1" }] }, diffs: ["acmeDomains", "description"] },
@@ -91,7 +96,8 @@ export const nodeScenarios: KindScenario[] = [
     exists: async (admin, a) => {
       const config = await get(admin, `/nodes/${String(a["node"])}/config`);
       const domains = Object.keys(config).filter((key) => /^acmedomain\d+$/.test(key)).length;
-      return config["description"] === a["description"] && domains === (a["acmeDomains"] as unknown[]).length;
+      // PVE reads the description back with a newline after each line.
+      return config["description"] === `${String(a["description"])}\n` && domains === (a["acmeDomains"] as unknown[]).length;
     },
     drift: { edit: (admin) => admin.put("/nodes/pve1/config", { acmedomain3: "domain=by-hand.example.com" }), keys: ["acmeDomains"] },
     existing: async (admin) => {
@@ -111,7 +117,7 @@ export const nodeScenarios: KindScenario[] = [
     updated: { args: { node: "pve1", path: `${SOURCES}/proxmox.sources`, index: 0, enabled: false }, diffs: ["enabled"] },
     replaced: { args: { node: "pve1", path: `${SOURCES}/pve-enterprise.sources`, index: 0, enabled: true }, replaces: ["path"] },
     invalid: { args: { node: "pve1", path: `${SOURCES}/proxmox.sources`, index: 0, enabled: "yes" }, property: "enabled" },
-    exists: async (admin, a) => (await aptEntry(admin, a))?.Enabled === true,
+    exists: async (admin, a) => (await aptEntry(admin, a))?.Enabled === 1,
     drift: {
       edit: (admin, a) => admin.post(`/nodes/${String(a["node"])}/apt/repositories`, { path: String(a["path"]), index: Number(a["index"]), enabled: 0 }),
       keys: ["enabled"],
@@ -126,7 +132,7 @@ export const nodeScenarios: KindScenario[] = [
     kind: "AptStandardRepository",
     initial: { node: "pve1", handle: "no-subscription" },
     invalid: { args: { node: "pve1", handle: "ceph-quincy-enterprise" }, property: "handle" },
-    exists: async (admin, a) => (await standardStatus(admin, a)) === true,
+    exists: async (admin, a) => (await standardStatus(admin, a)) === 1,
     // Adding another repository by hand is nothing this resource manages.
     drift: { edit: (admin) => admin.put("/nodes/pve1/apt/repositories", { handle: "test" }), keys: [] },
     existing: async (admin) => {

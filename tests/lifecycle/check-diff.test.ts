@@ -30,6 +30,15 @@ describe("check", () => {
     expect(result.failures.map((f) => f.property).sort()).toEqual(["nextId.lower", "tagStyle.shape"]);
   });
 
+  it("refuses in preview to stop a service PVE will not stop (its essential services)", () => {
+    const serviceAction = definitionOf("node:ServiceAction");
+    expect(check(serviceAction, { node: "pve1", service: "pveproxy", action: "stop" }).failures).toEqual([
+      { property: "action", reason: "PVE refuses to stop its essential service 'pveproxy' (pveproxy, pvedaemon, pve-cluster); restart or reload it instead" },
+    ]);
+    expect(check(serviceAction, { node: "pve1", service: "pveproxy", action: "restart" }).failures).toEqual([]);
+    expect(check(serviceAction, { node: "pve1", service: "postfix", action: "stop" }).failures).toEqual([]);
+  });
+
   it("runs the kind's cross-field rule: an ACL grants to exactly one subject", () => {
     expect(check(acl, { path: "/", roleId: "PVEAuditor" }).failures[0]?.reason).toMatch(/exactly one of userId, groupId or tokenId/);
     expect(check(acl, { path: "/", roleId: "PVEAuditor", userId: "a@pve", groupId: "g" }).failures).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64KeyValueCodec, booleanCodec, listCodec, numberCodec, propertyStringCodec, splitList } from "../../schema/codecs";
+import { base64KeyValueCodec, booleanCodec, commentLinesCodec, listCodec, numberCodec, propertyStringCodec, splitList } from "../../schema/codecs";
 import { definitionOf } from "../../schema/definitions";
 import { apiMethod, isPropertyString } from "../../schema/pve-schema";
 
@@ -61,6 +61,23 @@ describe("propertyStringCodec", () => {
     const tags = propertyStringCodec(tagStyle.format);
     expect(tags.decode("case-sensitive=1,shape=circle")).toEqual({ caseSensitive: true, shape: "circle" });
     expect(tags.encode({ caseSensitive: false, shape: "full" })).toBe("case-sensitive=0,shape=full");
+  });
+});
+
+describe("commentLinesCodec (a description kept as comment lines)", () => {
+  it("reads PVE's newline after the last line away and compares texts as PVE reads them back", () => {
+    expect(commentLinesCodec.decode("rack 1\n")).toBe("rack 1");
+    expect(commentLinesCodec.equal("rack 1", "rack 1\n")).toBe(true);
+    expect(commentLinesCodec.equal("a\n\nb\n\n", "a\n\nb\n")).toBe(true);
+    expect(commentLinesCodec.equal("a  \nb", "a\nb\n")).toBe(true);
+    expect(commentLinesCodec.equal("rack 1", "rack 2\n")).toBe(false);
+  });
+
+  it("is the codec of the datacenter's and a node's description", () => {
+    for (const key of ["cluster:Options", "node:Options"]) {
+      const field = definitionOf(key).fieldList.find((f) => f.pveName === "description");
+      expect(field?.codec).toBe(commentLinesCodec);
+    }
   });
 });
 

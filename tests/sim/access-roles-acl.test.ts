@@ -134,7 +134,7 @@ describe("ACL", () => {
     // `normalize_path` takes letters, digits, `.`, `-`, `_` and `/` only; an empty path is none.
     const colon = await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/pool/a:b", users: "root@pam", roles: "PVEAuditor", delete: 1 } });
     expect(colon.json?.errors).toEqual({ path: "invalid ACL path '/pool/a:b'" });
-    const empty = await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "", users: "root@pam", roles: "PVEAuditor" } });
+    const empty = await raw(sim(), "PUT", "/access/acl", { auth, json: { path: "", users: "root@pam", roles: "PVEAuditor" } });
     expect(empty.json?.errors).toEqual({ path: "invalid ACL path ''" });
     // `check_path`: SDN DNS and IPAM ids are alphanumeric only.
     const ipam = await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/sdn/ipams/my-ipam", users: "root@pam", roles: "PVEAuditor" } });

@@ -122,7 +122,7 @@ describe("users and groups", () => {
   it("reads text fields back as user.cfg keeps them: trimmed, only when true, email empty before a comment", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "txt@pve", comment: "  spaced  ", firstname: "0" } });
     expect((await raw(sim(), "GET", "/access/users/txt@pve", { auth })).json?.data).toEqual({ enable: 1, expire: 0, email: "", comment: "spaced", groups: [], tokens: null });
-    await raw(sim(), "PUT", "/access/users/txt@pve", { auth, form: { comment: "" } });
+    await raw(sim(), "PUT", "/access/users/txt@pve", { auth, json: { comment: "" } });
     expect((await raw(sim(), "GET", "/access/users/txt@pve", { auth })).json?.data).toEqual({ enable: 1, expire: 0, groups: [], tokens: null });
   });
 

@@ -61,7 +61,7 @@ describe("TFA", () => {
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "list@pve", password: "password-1" } });
     const t = await login(sim(), "root@pam", "rootpw-123");
     const secret = newTotpSecret();
-    const totp = await raw(sim(), "POST", "/access/tfa/list@pve", { auth: t, form: { type: "totp", description: "", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) } });
+    const totp = await raw(sim(), "POST", "/access/tfa/list@pve", { auth: t, json: { type: "totp", description: "", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) } });
     const id = (totp.json?.data as { id: string }).id;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await raw(sim(), "POST", "/access/tfa/list@pve", { auth: t, form: { type: "recovery", description: "paper" } });

@@ -105,3 +105,15 @@ export class SimResult {
     readonly extras: { readonly total?: number; readonly changes?: string } = {},
   ) {}
 }
+
+/**
+ * Optional handler result for a file download (`{download => {...}}` of endpoints marked
+ * `download_allowed`, e.g. a task log with `download=1`): sent as the file, without an envelope.
+ */
+export class SimDownload {
+  constructor(
+    readonly content: string,
+    readonly contentType: string,
+    readonly options: { readonly disposition?: string; readonly gzip?: boolean } = {},
+  ) {}
+}

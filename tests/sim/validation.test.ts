@@ -85,4 +85,26 @@ describe("validation", () => {
     expect(validate("POST", "/pools", { poolid: "p", comment: 5 })).toEqual({});
     expect(validate("PUT", "/pools", { poolid: "p", delete: 1 })).toEqual({});
   });
+
+  it("checks the network, storage, certificate and ACME formats with PVE's texts", () => {
+    const net = (params: Record<string, unknown>): Record<string, string> => validate("POST", "/nodes/{node}/network", { node: "pve1", type: "bridge", ...params });
+    expect(net({ iface: "vmbr1", address: "10.0.0.2", netmask: "24" })).toEqual({ netmask: "invalid format - value does not look like a valid IP netmask\n" });
+    expect(net({ iface: "vmbr1", address: "10.0.0.2", netmask: "255.255.255.0" })).toEqual({});
+    expect(net({ iface: "1bad" })).toEqual({ iface: "invalid format - invalid network interface name '1bad'\n" });
+    expect(net({ iface: "vmbr1", bridge_vids: "2-4094 100-50" })).toEqual({ bridge_vids: "invalid format - VLAN range must go from lower to higher tag '100-50'\n" });
+    const store = (params: Record<string, unknown>): Record<string, string> => validate("POST", "/storage", { storage: "s1", type: "dir", ...params });
+    expect(store({ path: "relative/dir" })).toEqual({ path: "invalid format - value does not look like a valid absolute path\n" });
+    expect(store({ content: "images,floppy" })).toEqual({ content: "invalid format - invalid content type 'floppy'\n" });
+    expect(store({ blocksize: "3k" })).toEqual({
+      blocksize: "invalid format - value '3k' is not a valid ZFS blocksize. Must be a power of 2 between 512B and 16MiB (e.g., 4k, 8k, 16k, 64k, 1m).\n",
+    });
+    expect(store({ base: "nocolon" })).toEqual({ base: "invalid format - unable to parse volume ID 'nocolon'\n" });
+    expect(validate("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: "not a certificate" })).toEqual({
+      certificates: "invalid format - not a valid PEM-formatted string.\n",
+    });
+    expect(validate("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "localhost" })).toEqual({
+      acmedomain0: "invalid format - format error\nacmedomain0.domain: invalid format - value 'localhost' does not look like a valid domain name!\n\n",
+    });
+    expect(validate("PUT", "/cluster/options", { mac_prefix: "BD:24" })).toEqual({ mac_prefix: "invalid format - value is not a valid unicast MAC address prefix\n" });
+  });
 });

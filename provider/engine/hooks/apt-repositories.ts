@@ -8,7 +8,7 @@ export const aptRepositoryHooks: KindHooks = {
 
 /**
  * The standard repositories a node offers depend on its product and Debian release (PVE 9:
- * trixie, Ceph Squid and Tentacle), so a handle is checked in preview against the node's own list.
+ * trixie and Ceph Squid), so a handle is checked in preview against the node's own list.
  */
 export const aptStandardRepositoryHooks: KindHooks = {
   async checkRemote(api, news) {

@@ -14,6 +14,7 @@ import { customCertificateHooks } from "./custom-certificate";
 import { realmSyncHooks } from "./realm-sync";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
+import { serviceActionHooks } from "./service-action";
 import { tfaEntryHooks } from "./tfa-entry";
 import { userPasswordHooks } from "./user-password";
 
@@ -50,6 +51,7 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "acme-account": acmeAccountHooks,
   "apt-repository": aptRepositoryHooks,
   "apt-standard-repository": aptStandardRepositoryHooks,
+  "service-action": serviceActionHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

@@ -11,4 +11,7 @@ export const options = defineKind({
   singletonId: "cluster",
   identity: [],
   ...configCalls("/cluster/options"),
+  fields: {
+    description: { encoding: "comment-lines", doc: "A note on the datacenter (kept as comment lines at the top of datacenter.cfg)." },
+  },
 });

@@ -12,18 +12,22 @@ export const networkInterface = defineKind({
   lifecycle: "collection",
   identity: ["node", "iface"],
   ...restCalls("/nodes/{node}/network", "/nodes/{node}/network/{iface}"),
+  // PVE recomputes an interface's method from what the update sends (`static` only with its address):
+  // every managed field goes along, so that an update of the comments keeps a static address static.
+  update: { method: "PUT", path: "/nodes/{node}/network/{iface}", whole: true },
   commit: { call: { method: "PUT", path: "/nodes/{node}/network" } },
   fields: {
     node: { doc: "The node." },
     iface: { doc: "The interface name, e.g. `vmbr1`, `bond0`, `vmbr0.20`." },
     type: { replaceOnChange: true, doc: "The interface type." },
     bridge_ports: { sdkName: "bridgePorts", doc: "`bridge`: the ports of the bridge." },
-    bridge_vlan_aware: { sdkName: "bridgeVlanAware", doc: "`bridge`: VLAN-aware bridge." },
+    bridge_vlan_aware: { sdkName: "bridgeVlanAware", presence: true, doc: "`bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it)." },
+    bridge_vids: { sdkName: "bridgeVids", encoding: "space-list", doc: "`bridge`, VLAN-aware: the VLANs it carries, e.g. `[\"2-4094\"]` (PVE's default when unset)." },
     slaves: { doc: "`bond`: the bonded interfaces." },
     bond_mode: { sdkName: "bondMode", doc: "`bond`: the bonding mode." },
     cidr: { doc: "IPv4 address with prefix, e.g. `10.0.0.2/24`." },
     gateway: { doc: "The IPv4 default gateway." },
     autostart: { doc: "Bring the interface up at boot." },
-    comments: { doc: "A comment on the interface." },
+    comments: { encoding: "comment-lines", doc: "A comment on the interface (kept as comment lines of its stanza)." },
   },
 });

@@ -60,7 +60,7 @@ export const nodeOptions = defineKind({
         "when not given) and an optional DNS alias. Entry `i` is PVE's `acmedomain<i>`; removing trailing " +
         "entries deletes their keys.",
     },
-    description: { doc: "The node's description (shown in the GUI's notes)." },
+    description: { encoding: "comment-lines", doc: "The node's description (shown in the GUI's notes; kept as comment lines of the node's config)." },
     "startall-onboot-delay": { doc: "Seconds to wait before starting the guests marked start-on-boot." },
   },
 });

@@ -33,7 +33,7 @@ export interface ClusterOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly crs?: ClusterOptionsCrs;
   /**
-  * PVE parameter `description`.
+  * A note on the datacenter (kept as comment lines at the top of datacenter.cfg).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#description ClusterOptions#description}
   */

@@ -51,13 +51,13 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly bridgePorts?: string[];
   /**
-  * PVE parameter `bridge_vids` (format `pve-vlan-id-or-range-list`).
+  * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#bridge_vids NodeNetworkInterface#bridge_vids}
   */
   readonly bridgeVids?: string[];
   /**
-  * `bridge`: VLAN-aware bridge.
+  * `bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#bridge_vlan_aware NodeNetworkInterface#bridge_vlan_aware}
   */
@@ -75,7 +75,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly cidr6?: string;
   /**
-  * A comment on the interface.
+  * A comment on the interface (kept as comment lines of its stanza).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#comments NodeNetworkInterface#comments}
   */

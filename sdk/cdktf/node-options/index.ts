@@ -27,7 +27,7 @@ export interface NodeOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly ballooningTarget?: number;
   /**
-  * The node's description (shown in the GUI's notes).
+  * The node's description (shown in the GUI's notes; kept as comment lines of the node's config).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_options#description NodeOptions#description}
   */

@@ -9,12 +9,6 @@ import * as cdktn from 'cdktn';
 
 export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `authsupported`. Changing it replaces the resource.
-  *
-  * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#authsupported StorageStorage#authsupported}
-  */
-  readonly authsupported?: string;
-  /**
   * PVE parameter `base` (format `pve-volume-id`). Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#base StorageStorage#base}
@@ -93,7 +87,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly domain?: string;
   /**
-  * PBS client-side encryption key (the JSON key file's content). A secret; PVE never returns it. Write-only: never stored in state; change `encryption_key_version` to send a new value.
+  * PBS client-side encryption key (the JSON key file's content, or `autogen`). A secret; PVE keeps it apart and reports only its fingerprint. Write-only: never stored in state; change `encryption_key_version` to send a new value.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#encryption_key StorageStorage#encryption_key}
   */
@@ -171,7 +165,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly lioTpg?: string;
   /**
-  * PBS: PEM public master key that encrypts each backup's key. PVE never returns it.
+  * PBS: the base64 PEM public master key that encrypts each backup's key. PVE reports only that one is set.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#master_pubkey StorageStorage#master_pubkey}
   */
@@ -243,7 +237,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly passwordVersion?: string;
   /**
-  * The file system path (dir, btrfs; mount point of nfs, cifs, cephfs). Changing it replaces the resource.
+  * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset). Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#path StorageStorage#path}
   */
@@ -309,7 +303,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly share?: string;
   /**
-  * The same storage is reachable from every node (PVE sets it for network storages).
+  * dir, btrfs, lvm, esxi: the same storage is reachable from every node. PVE always reports network storages (nfs, cifs, cephfs, rbd, iscsi, zfs, pbs) as shared.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#shared StorageStorage#shared}
   */
@@ -985,7 +979,6 @@ export class StorageStorage extends cdktn.TerraformResource {
       connection: config.connection,
       forEach: config.forEach
     });
-    this._authsupported = config.authsupported;
     this._base = config.base;
     this._blocksize = config.blocksize;
     this._bwlimit.internalValue = config.bwlimit;
@@ -1058,22 +1051,6 @@ export class StorageStorage extends cdktn.TerraformResource {
   // id - computed: true, optional: false, required: false
   public get id() {
     return this.getStringAttribute('id');
-  }
-
-  // authsupported - computed: true, optional: true, required: false
-  private _authsupported?: string; 
-  public get authsupported() {
-    return this.getStringAttribute('authsupported');
-  }
-  public set authsupported(value: string) {
-    this._authsupported = value;
-  }
-  public resetAuthsupported() {
-    this._authsupported = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get authsupportedInput() {
-    return this._authsupported;
   }
 
   // base - computed: true, optional: true, required: false
@@ -2093,7 +2070,6 @@ export class StorageStorage extends cdktn.TerraformResource {
 
   protected override synthesizeAttributes(): { [name: string]: any } {
     return {
-      authsupported: cdktn.stringToTerraform(this._authsupported),
       base: cdktn.stringToTerraform(this._base),
       blocksize: cdktn.stringToTerraform(this._blocksize),
       bwlimit: storageStorageBwlimitToTerraform(this._bwlimit.internalValue),
@@ -2162,12 +2138,6 @@ export class StorageStorage extends cdktn.TerraformResource {
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      authsupported: {
-        value: cdktn.stringToHclTerraform(this._authsupported),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
       base: {
         value: cdktn.stringToHclTerraform(this._base),
         isBlock: false,

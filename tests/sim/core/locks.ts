@@ -1,9 +1,10 @@
 /**
- * Named locks with PVE's timeout messages: cluster-filesystem locks (`cfs_lock`, ids like
- * `file-user_cfg`, `domain-sdn`) and flocks (`lock-100.conf`, `pve-config-100.lock`,
- * `/var/lock/pve-manager/pve-storage-local`). Flocks can be taken shared, as
- * `PVE::Tools::lock_file_full($file, $timeout, $shared)` does (`LOCK_SH`): shared holders run
- * together and an exclusive request waits for all of them.
+ * Named locks with PVE's timeout messages: cluster-filesystem locks (pve-cluster
+ * `PVE/Cluster.pm::$cfs_lock`, ids like `file-user_cfg`, `domain-sdn`), guest flocks
+ * (`lock-100.conf`, `pve-config-100.lock`) and a node's own lock files (`pve1:/var/lock/x.lck`,
+ * pve-common `PVE/Tools.pm::lock_file_full`). Flocks can be taken shared, as `lock_file_full($file,
+ * $timeout, $shared)` does (`LOCK_SH`): shared holders run together and an exclusive request
+ * waits for all of them.
  */
 import { SimError } from "../types";
 import { spendServiceTime, takeFault } from "./request-scope";

@@ -1,22 +1,26 @@
 /**
- * The request pipeline of pveproxy/pvedaemon, in PVE's order: request parsing, credentials
- * (before routing), routing, duplicate path parameters, `allowtoken`, permissions, `proxyto`
- * node lookup, worker capacity, schema validation, the handler, the envelope.
+ * The request pipeline of pveproxy/pvedaemon in PVE's order (pve-http-server
+ * `PVE/APIServer/AnyEvent.pm`: `process_header`, `authenticate_and_handle_request`,
+ * `handle_api2_request`; pve-manager `PVE/HTTPServer.pm`: `auth_handler`, `rest_handler`):
+ * method and transfer encoding, the `/api2/<format>` split, credentials (before routing and before
+ * the body), the body's length and type, the formatter, parameter intake, routing, duplicate path
+ * parameters, `allowtoken`, permissions, `proxyto` node lookup, worker capacity, schema
+ * validation, the handler, the envelope.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HttpMethod, SimAuth, SimContext } from "../types";
-import { SimError, SimResult } from "../types";
+import { SimDownload, SimError, SimResult } from "../types";
 import type { AccessStore } from "../access/store";
 import { authenticate, isUnauthenticated } from "./auth";
 import type { SimClock } from "./clock";
 import { sleep } from "./clock";
 import type { FaultAction, FaultInjector } from "./faults";
-import { collectParams } from "./params";
+import { intakeParams, mediaType, mergePathParams } from "./params";
 import type { PermissionEngine } from "./permissions";
 import { permissionDenied } from "./permissions";
 import type { HandlerRegistry } from "./registry";
 import { runInScope, spendServiceTime } from "./request-scope";
-import { send, sendData, sendEarlyError, sendError } from "./respond";
+import { type ApiFormat, isApiFormat, send, sendDownload, sendEarlyError, sendResult } from "./respond";
 import { matchRoute, schemaMethod } from "./schema";
 import type { TicketSigner } from "./tickets";
 import { validateParams } from "./validate";
@@ -69,21 +73,17 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const url = new URL(req.url ?? "/", "https://sim.invalid");
   let relPath = "";
   res.on("finish", () => deps.record({ method, path: relPath, status: res.statusCode }));
-  if (!KNOWN_METHODS.has(method)) return sendEarlyError(res, 501, `method '${method}' not available`);
+  // process_header: an unknown method gets a bare response, no body.
+  if (!KNOWN_METHODS.has(method)) return send(res, 501, `method '${method}' not available`);
   const te = req.headers["transfer-encoding"];
-  if (te) return sendEarlyError(res, 501, /chunked/i.test(te) ? "chunked transfer encoding not supported" : `Unknown transfer encoding '${te}'`);
-  const split = /^\/api2\/+([a-z][a-z0-9]+)(\/.*)?$/.exec(url.pathname);
-  if (!split) return sendEarlyError(res, 501, "no such uri");
-  if (split[1] !== "json") return sendEarlyError(res, 501, `no formatter for uri ${url.pathname}`);
-  relPath = unescapePath(split[2] ?? "/").replace(/\/+$/, "") || "/";
-  const length = Number(req.headers["content-length"] ?? 0);
-  if ((method === "GET" || method === "DELETE") && length > 0) return sendEarlyError(res, 501, `Unexpected content for method '${method}'`);
-  if (length > MAX_BODY) return sendEarlyError(res, 501, "for data too large");
-  const contentType = req.headers["content-type"];
-  if (length > 0 && contentType && !/^application\/(x-www-form-urlencoded|json)\b/.test(contentType)) {
-    return sendEarlyError(res, 506, `upload 'Content-Type '${contentType}' not implemented`);
-  }
-  const body = await readBody(req);
+  if (te) return sendEarlyError(res, 501, te.toLowerCase() === "chunked" ? "chunked transfer encoding not supported" : `Unknown transfer encoding '${te}'`);
+  const path = unescapePath(url.pathname);
+  // Outside /api2 PVE serves only its GUI pages and files: anything else is "no such file".
+  if (!/^\/api2(\/|$)/.test(path)) return sendEarlyError(res, 500, `no such file '${path}'\n`);
+  const split = /^\/api2\/+([a-z][a-z0-9]+)(\/.*)?$/.exec(path);
+  if (!split?.[1]) return sendEarlyError(res, 501, "no such uri");
+  const format = split[1];
+  relPath = (split[2] ?? "/").replace(/\/+$/, "") || "/";
 
   const faults = deps.faults.decide(method, relPath);
   const latency = deps.latencyMs + faults.reduce((sum, f) => sum + (f.type === "latency" ? f.ms : 0), 0);
@@ -92,6 +92,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const early = faults.find((f): f is Extract<FaultAction, { type: "status" }> => f.type === "status" && !f.afterHandling);
   if (early) return send(res, early.status, early.message ?? defaultFaultMessage(early.status));
 
+  // auth_handler runs on the headers alone, before the body is even read.
   let auth: SimAuth = { userid: "", via: "none" };
   if (!isUnauthenticated(method, relPath)) {
     const result = authenticate({ method, headers: req.headers, nowMs: deps.clock.now(), forceTicketExpiry: faults.some((f) => f.type === "ticket-expiry") }, deps.store, deps.signer);
@@ -103,21 +104,42 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     auth = result.auth;
   }
 
+  const length = Number(req.headers["content-length"] ?? 0);
+  const contentType = req.headers["content-type"];
+  if (length > 0) {
+    if (method !== "PUT" && method !== "POST") return sendEarlyError(res, 501, `Unexpected content for method '${method}'`);
+    if (length > MAX_BODY) return sendEarlyError(res, 501, "for data too large");
+    const ct = mediaType(contentType);
+    if (ct && ct !== "application/x-www-form-urlencoded" && ct !== "application/json") {
+      return sendEarlyError(res, 506, `upload 'Content-Type '${contentType}' not implemented`);
+    }
+  }
+  const body = await readBody(req);
+  // PVE also registers `spiceconfig`, `png` and `html`; the simulator serves the API formats only.
+  if (!isApiFormat(format)) return sendEarlyError(res, 501, `no formatter for uri ${relPath}, ${format}`);
+  let params: Record<string, unknown>;
+  try {
+    params = intakeParams(method, url.search.slice(1), body, contentType);
+  } catch (err) {
+    return sendEarlyError(res, 500, err instanceof Error ? err.message : String(err));
+  }
+
   const late = faults.find((f): f is Extract<FaultAction, { type: "status" }> => f.type === "status" && Boolean(f.afterHandling));
   try {
-    const outcome = await route(deps, { method: method as HttpMethod, relPath, query: url.search.slice(1), body, contentType, auth, faults });
+    const outcome = await route(deps, { method: method as HttpMethod, relPath, params, auth, faults });
     if (late) return send(res, late.status, late.message ?? defaultFaultMessage(late.status));
     if (outcome === TIMED_OUT) return send(res, 596, "Connection timed out");
-    if (outcome instanceof SimResult) return sendData(res, outcome.data, outcome.extras);
-    return sendData(res, outcome);
+    if (outcome instanceof SimDownload) return sendDownload(res, { content: outcome.content, contentType: outcome.contentType, ...outcome.options });
+    if (outcome instanceof SimResult) return sendResult(res, format, { status: 200, data: outcome.data, ...outcome.extras });
+    return sendResult(res, format, { status: 200, data: outcome });
   } catch (err) {
     if (late) return send(res, late.status, late.message ?? defaultFaultMessage(late.status));
     if (err instanceof SimError) {
       if (err.status === 401) await sleep(deps.authFailureDelayMs);
-      return sendError(res, err.status, err.message, err.errors);
+      return sendResult(res, format, { status: err.status, message: err.message, ...(err.errors ? { errors: err.errors } : {}) });
     }
     const message = err instanceof Error ? err.message : String(err);
-    return sendError(res, 500, message);
+    return sendResult(res, format as ApiFormat, { status: 500, message });
   }
 }
 
@@ -130,9 +152,7 @@ const TIMED_OUT = Symbol("596");
 interface RouteInput {
   readonly method: HttpMethod;
   readonly relPath: string;
-  readonly query: string;
-  readonly body: string;
-  readonly contentType: string | undefined;
+  readonly params: Readonly<Record<string, unknown>>;
   readonly auth: SimAuth;
   readonly faults: FaultAction[];
 }
@@ -144,7 +164,7 @@ async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
   const def = match && schemaMethod(method, match.template);
   const handler = match && def && deps.registry.get(method, match.template);
   if (!match || !def || !handler) throw new SimError(501, `Method '${method} ${relPath}' not implemented`);
-  const raw = collectParams(method, input.query, input.body, input.contentType, match.pathParams);
+  const raw = mergePathParams(input.params, match.pathParams);
   if (auth.via === "token" && def.allowtoken === false) {
     throw permissionDenied(`URI '${relPath}' not available with API token, need proper ticket.`);
   }
@@ -152,10 +172,11 @@ async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
   let node = deps.nodes[0] ?? "localhost";
   if (def.proxyto) {
     const target = raw[def.proxyto];
-    if (target === undefined) throw new SimError(400, "Parameter verification failed.\n", { [def.proxyto]: "proxyto parameter does not exist" });
+    // resolve_proxyto: `if !$node`, so an empty value (or "0") counts as missing.
+    if (target === undefined || target === "" || target === "0") throw new SimError(400, "Parameter verification failed.\n", { [def.proxyto]: "proxyto parameter does not exist" });
     const name = String(target);
     if (name !== "localhost" && !deps.nodes.includes(name)) {
-      throw new SimError(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`);
+      throw new SimError(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known\n`);
     }
     if (name !== "localhost") node = name;
   }

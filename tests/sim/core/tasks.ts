@@ -1,6 +1,8 @@
 /**
- * Worker tasks as `RESTEnvironment::fork_worker` makes them: a UPID at once, a log that
- * grows while the task runs and ends with `TASK OK`, `TASK WARNINGS: n` or `TASK ERROR: msg`.
+ * Worker tasks as pve-common `PVE/RESTEnvironment.pm::fork_worker` makes them: a UPID
+ * (`PVE/UPID.pm::encode`) at once, a log that grows while the task runs and ends with `TASK OK`,
+ * `TASK WARNINGS: n` or `TASK ERROR: msg`, and `active_workers`' archive: a finished task is
+ * appended to the task index, which the task list reads backwards (most recently archived first).
  */
 import type { SimAuth } from "../types";
 import type { SimClock } from "./clock";
@@ -25,6 +27,8 @@ export interface TaskRecord {
   endtime?: number;
   /** `performance.now()` when the task stopped (endtime is whole seconds, like PVE's). */
   endedAtMs?: number;
+  /** Position in the node's task index once archived (higher = appended later). */
+  archivedSeq?: number;
   interrupt?: () => void;
 }
 
@@ -59,6 +63,7 @@ export class TaskManager {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly nextPid = new Map<string, number>();
   private readonly pstart = new Map<string, number>();
+  private archived = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -116,13 +121,14 @@ export class TaskManager {
   }
 
   private finish(task: TaskRecord, status: string, isError = false): void {
-    // fork_worker replaces newlines of the error by spaces and drops the trailing one.
-    const text = isError ? status.replace(/\n+$/, "").replace(/\n/g, " ") : status;
+    // fork_worker `chomp`s the error (one trailing newline) and turns the others into spaces.
+    const text = isError ? status.replace(/\n$/, "").replace(/\n/g, " ") : status;
     task.log.push(isError ? `TASK ERROR: ${text}` : `TASK ${text}`);
     task.exitstatus = text;
     task.endtime = Math.floor(this.clock.now() / 1000);
     task.endedAtMs = performance.now();
     task.running = false;
+    task.archivedSeq = ++this.archived;
   }
 
   /** Stops a running task like SIGTERM does: `TASK ERROR: received interrupt`. */
@@ -138,11 +144,14 @@ export class TaskManager {
     return this.tasks.get(upid);
   }
 
-  /** All tasks of `node`, newest first (by start time, then pid). */
-  list(node?: string): TaskRecord[] {
-    return [...this.tasks.values()]
-      .filter((t) => node === undefined || t.node === node)
-      .sort((a, b) => b.starttime - a.starttime || b.pid - a.pid);
+  /** The running tasks of `node` in the order they started (the active file's order). */
+  running(node: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => t.node === node && t.running);
+  }
+
+  /** The finished tasks of `node` as the task index reads backwards: most recently archived first. */
+  archive(node: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => t.node === node && !t.running).sort((a, b) => (b.archivedSeq ?? 0) - (a.archivedSeq ?? 0));
   }
 
   /** Stops every timer so the process can exit. */

@@ -1,7 +1,8 @@
 /**
- * Parameter validation with PVE's own messages (`PVE::JSONSchema::check_prop`,
- * `check_object`, `check_type`, `parse_property_string`). Produces the 400
- * `Parameter verification failed.` with a per-parameter `errors` map.
+ * Parameter validation with PVE's own messages: pve-common `PVE/JSONSchema.pm` (`validate`,
+ * `check_prop`, `check_object`, `check_type`, `parse_property_string`, `add_error`) after
+ * `PVE/RESTHandler.pm::handle`'s `$normalize_legacy_param_formats`. Produces the 400
+ * `Parameter verification failed.` (`PVE/Exception.pm::raise_param_exc`) with per-field `errors`.
  */
 import { SimError } from "../types";
 import { checkNamedFormat, parseLooseBoolean } from "./formats";
@@ -186,17 +187,20 @@ function checkObject(
       if (!schema.optional) addError(errors, path(k), "property is missing and it is not optional");
     }
   }
+  // Every key present counts, even one without a value (`k=` in a form is Perl's undef): an unknown
+  // key is an error and `requires` is checked; only the value checks need a value.
   for (const [k, v] of Object.entries(value)) {
-    if (v === undefined || v === null) continue;
     const schema = lookupParam(props, k);
     if (!schema) {
-      if (additional) out[k] = v;
-      else addError(errors, path(k), NOT_IN_SCHEMA);
+      if (additional) {
+        if (v !== undefined && v !== null) out[k] = v;
+      } else addError(errors, path(k), NOT_IN_SCHEMA);
       continue;
     }
     if (schema.requires !== undefined && (value[schema.requires] === undefined || value[schema.requires] === null)) {
       addError(errors, path(schema.requires), `missing property required by '${path(k)}'`);
     }
+    if (v === undefined || v === null) continue;
     const checked = checkProp(path(k), schema, v, errors);
     if (checked !== undefined) out[k] = checked;
   }
@@ -204,8 +208,9 @@ function checkObject(
 }
 
 /**
- * RESTHandler's `$normalize_legacy_param_formats` then `validate`: joins arrays for `-list`
- * formats, wraps scalars for array types, and checks every parameter. Throws PVE's 400.
+ * RESTHandler's `$normalize_legacy_param_formats` then `validate`: for a true value, joins an array
+ * for a string `-list` format and wraps a scalar for an array type; then checks every parameter.
+ * Throws PVE's 400. Keys without a value are left out of the result (handlers see them as absent).
  */
 export function validateParams(
   props: Readonly<Record<string, SchemaParam>>,
@@ -215,8 +220,10 @@ export function validateParams(
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     const schema = lookupParam(props, k);
-    if (schema && Array.isArray(v) && typeof schema.format === "string" && schema.format.endsWith("-list")) input[k] = v.join(",");
-    else if (schema?.type === "array" && !Array.isArray(v)) input[k] = [v];
+    // `if (my $value = $param->{$key})`: "", "0" and undef are left alone.
+    const truthy = v !== undefined && v !== null && v !== "" && v !== "0" && v !== 0 && v !== false;
+    if (truthy && schema && Array.isArray(v) && (schema.type ?? "string") === "string" && typeof schema.format === "string" && schema.format.endsWith("-list")) input[k] = v.join(",");
+    else if (truthy && schema?.type === "array" && !Array.isArray(v)) input[k] = [v];
     else input[k] = v;
   }
   const errors: Errors = {};

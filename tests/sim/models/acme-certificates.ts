@@ -17,7 +17,7 @@ import { SimError } from "../types";
 import { type AcmeState, directoryOf } from "./acme";
 import { pveDie, type ConfigRecord } from "./config-text";
 import type { NodeCerts } from "./certificates";
-import type { FlatConfig } from "./flat-config";
+import type { NodeConfigFile } from "./node-config";
 import type { Register } from "./generic-store";
 import { paramError } from "./param-error";
 import { parsePropertyString, subKeysOf } from "./property-string";
@@ -67,7 +67,7 @@ export function acmeNodeConfig(config: ConfigRecord, plugins: AcmeState["plugins
 /** What the node certificate model needs from the others. */
 export interface AcmeCertificateDeps {
   readonly acme: AcmeState;
-  readonly nodeConfig: (node: unknown) => FlatConfig;
+  readonly nodeConfig: (node: unknown) => NodeConfigFile;
   readonly certs: (node: unknown) => NodeCerts;
 }
 
@@ -90,10 +90,14 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     return ca;
   };
 
-  /** The node's ACME config, or PVE's 400 when it names no domain. */
+  /**
+   * The node's ACME config, or PVE's refusal when it names no domain. API2/ACME.pm raises it with
+   * `raise($msg, 400)`, which sets no `code` (an odd key/value list): it is a 500, and the message
+   * has no newline.
+   */
   const domainsOf = (node: string): AcmeNodeConfig => {
     const conf = acmeNodeConfig(deps.nodeConfig(node).record(), deps.acme.plugins);
-    if (conf.domains.size === 0) throw new SimError(400, "ACME domain list in node configuration is missing!");
+    if (conf.domains.size === 0) throw new SimError(500, "ACME domain list in node configuration is missing!");
     return conf;
   };
 
@@ -124,16 +128,20 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     return { chain: `${pems.cert.trim()}\n${ca.cert.trim()}\n`, key: pems.private };
   };
 
-  const install = (node: string, log: (line: string) => void, issued: { chain: string; key: string }): void => {
-    log("Setting pveproxy certificate and key");
-    const state = deps.certs(node);
-    state.custom = issued;
-    log("Restarting pveproxy");
-    state.restarts += 1;
-  };
+  /** `cert_lock`: the node's own lock file, held only while the files change. */
+  const certLock = <T>(node: string, fn: () => T): Promise<T> => ctx.withLock(`${node}:/var/lock/pve-certs.lock`, fn);
+
+  const install = (node: string, log: (line: string) => void, issued: { chain: string; key: string }): Promise<void> =>
+    certLock(node, () => {
+      log("Setting pveproxy certificate and key");
+      const state = deps.certs(node);
+      state.custom = issued;
+      log("Restarting pveproxy");
+      state.restarts += 1;
+    });
 
   const task = (req: SimRequest, type: string, work: (log: (line: string) => void) => Promise<void>): string =>
-    ctx.startTask({ node: String(req.params.node), type, auth: req.auth, work: (log) => ctx.withLock("pve-certs", () => work(log)) });
+    ctx.startTask({ node: String(req.params.node), type, auth: req.auth, work });
 
   register("GET", "/nodes/{node}/certificates/acme", () => [{ name: "certificate" }]);
 
@@ -154,7 +162,7 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     }
     const conf = domainsOf(node);
     return task(req, "acmerenew", async (log) => {
-      install(node, log, await order(conf, log));
+      await install(node, log, await order(conf, log));
       log("Revoking old certificate");
     });
   });
@@ -167,12 +175,13 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
       if (!deps.acme.accounts.has(conf.account)) throw new Error(`ACME account config file '${conf.account}' does not exist.`);
       log("Loading ACME account details");
       log("Revoking old certificate");
-      const state = deps.certs(node);
-      log("Deleting certificate files");
-      delete state.custom;
-      log("Restarting pveproxy to revert to self-signed certificates");
-      state.restarts += 1;
-      await Promise.resolve();
+      await certLock(node, () => {
+        const state = deps.certs(node);
+        log("Deleting certificate files");
+        delete state.custom;
+        log("Restarting pveproxy to revert to self-signed certificates");
+        state.restarts += 1;
+      });
     });
   });
 }

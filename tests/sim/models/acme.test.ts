@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { schemaMethod } from "../core/schema";
 import { validateParams } from "../core/validate";
+import { certFixture } from "./certificates";
 import { fakeSim, type FakeSim } from "./fake-context";
 import { nodeModel } from "./node";
 
@@ -95,10 +96,31 @@ describe("ACME accounts", () => {
     await s.settle();
     expect(lastTask(s)).toMatchObject({ type: "acmedeactivate", status: "OK" });
     expect(await s.call("GET", "/cluster/acme/account")).toEqual([]);
+    // A second deactivated account of the same name takes the next free slot.
+    await register(s, { tos_url: TOS });
+    await s.call("DELETE", "/cluster/acme/account/{name}", { name: "default" });
+    await s.settle();
+    expect(lastTask(s)?.log).toContain("Renaming account file from '/etc/pve/priv/acme/default' to '/etc/pve/priv/acme/_deactivated_default_1'");
     const missing = { status: 400, errors: { name: "ACME account config file 'default' does not exist." } };
     await expect(s.call("GET", "/cluster/acme/account/{name}", { name: "default" })).rejects.toMatchObject(missing);
     await expect(s.call("PUT", "/cluster/acme/account/{name}", { name: "default", contact: "x@example.com" })).rejects.toMatchObject(missing);
     await expect(s.call("DELETE", "/cluster/acme/account/{name}", { name: "default" })).rejects.toMatchObject(missing);
+  });
+});
+
+describe("a node's custom certificate (Certificates.pm, CertHelpers::set_cert_files)", () => {
+  it("ends its refusals with the extra newline of `die \"$@\\n\"`, and holds the node's pve-certs lock", async () => {
+    const s = sim();
+    await expect(s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-a.pem"), key: certFixture("custom-b.key") })).rejects.toMatchObject({
+      status: 500,
+      message: expect.stringMatching(/^Setting certificate files failed - \d+: key does not match the certificate \(chain\) \(\)\n\n\n$/),
+    });
+    await s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-a.pem"), key: certFixture("custom-a.key") });
+    await expect(s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-b.pem"), key: certFixture("custom-b.key") })).rejects.toMatchObject({
+      status: 500,
+      message: "Custom certificate file exists but force flag is not set.\n\n",
+    });
+    expect(s.locks).toContain("pve1:/var/lock/pve-certs.lock");
   });
 });
 
@@ -134,6 +156,15 @@ describe("ACME plugins", () => {
     await expect(s.call("POST", "/cluster/acme/plugins", { id: "sa", type: "standalone", api: "cf" })).rejects.toThrow("unexpected property 'api'");
     await expect(s.call("PUT", "/cluster/acme/plugins/{id}", { id: "standalone", api: "cf" })).rejects.toThrow("unexpected property 'api'");
   });
+
+  it("deletes before it sets, without refusing a key both set and deleted; the delete list is checked against the plugin's type", async () => {
+    const s = sim();
+    await s.call("POST", "/cluster/acme/plugins", { id: "cf1", type: "dns", api: "cf", "validation-delay": 30 });
+    await s.call("PUT", "/cluster/acme/plugins/{id}", { id: "cf1", "validation-delay": 60, delete: "validation-delay" });
+    expect(await s.call("GET", "/cluster/acme/plugins/{id}", { id: "cf1" })).toMatchObject({ "validation-delay": 60 });
+    await expect(s.call("PUT", "/cluster/acme/plugins/{id}", { id: "cf1", delete: "api" })).rejects.toThrow("unable to delete required option 'api'");
+    await expect(s.call("PUT", "/cluster/acme/plugins/{id}", { id: "standalone", delete: "api" })).rejects.toThrow("no such option 'api'");
+  });
 });
 
 describe("a node's ACME certificate", () => {
@@ -157,18 +188,18 @@ describe("a node's ACME certificate", () => {
   it("refuses without domains, without force over an existing certificate, with a missing plugin or account", async () => {
     const s = sim();
     await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toMatchObject({
-      status: 400,
+      status: 500,
       message: "ACME domain list in node configuration is missing!",
     });
-    await withDomains(s, "pve1", { acmedomain0: "domain=a.example.com,plugin=gone" });
-    await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toThrow(
-      "plugin 'gone' for domain 'a.example.com' not found!",
-    );
-    await withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com", acmedomain0: "domain=A.example.com" });
-    await expect(s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" })).rejects.toThrow(
-      "duplicate domain 'a.example.com' in ACME config properties 'acmedomain0' and 'acme'",
-    );
-    await s.call("PUT", "/nodes/{node}/config", { node: "pve1", delete: "acmedomain0" });
+    // verify_conf refuses these when the node config is written.
+    await expect(withDomains(s, "pve1", { acmedomain0: "domain=a.example.com,plugin=gone" })).rejects.toMatchObject({
+      status: 500,
+      message: "plugin 'gone' for domain 'a.example.com' not found!\n",
+    });
+    await expect(withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com", acmedomain0: "domain=A.example.com" })).rejects.toMatchObject({
+      message: "duplicate domain 'a.example.com' in ACME config properties 'acmedomain0' and 'acme'\n",
+    });
+    await withDomains(s, "pve1", { acme: "account=missing,domains=a.example.com" });
     await s.call("POST", "/nodes/{node}/certificates/acme/certificate", { node: "pve1" });
     await s.settle();
     expect(lastTask(s)?.status).toBe("ACME account config file 'missing' does not exist.");

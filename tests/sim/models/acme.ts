@@ -1,13 +1,18 @@
 /**
  * `/cluster/acme`: the known directories, their (simulated) CA metadata, ACME accounts and
- * challenge plugins, with PVE's semantics (pve-manager `API2/ACMEAccount.pm`, `API2/ACMEPlugin.pm`,
- * proxmox-acme `PVE/ACME/Challenge.pm`). No CA is contacted: each known directory answers like the
- * real one would (Terms of Service, External Account Binding), and accounts register at once
- * inside their worker task.
+ * challenge plugins, as pve-manager serves them: `PVE/API2/ACMEAccount.pm` (`index`,
+ * `account_index`, `register_account`, `$update_account`, `update_account`, `get_account`,
+ * `deactivate_account`, `get_tos`, `get_meta`, `get_directories`, `challengeschema`) and
+ * `PVE/API2/ACMEPlugin.pm` (`index`, `get_plugin_config`, `add_plugin`, `update_plugin`,
+ * `delete_plugin`, `load_config`), with `PVE/CertHelpers.pm::list_acme_accounts`. What lives only
+ * in proxmox-acme (not in /work/src: the CA protocol and its errors, `PVE/ACME/Challenge.pm`'s
+ * plugin options and the DNS plugin schema) is modelled from its documented behaviour: no CA is
+ * contacted; each known directory answers like the real one would (Terms of Service, External
+ * Account Binding), and accounts register at once inside their worker task.
  */
 import { randomInt } from "node:crypto";
 import type { SimContext, SimRequest } from "../types";
-import { type ConfigRecord, pveDie, splitList } from "./config-text";
+import { type ConfigRecord, configParams, pveDie, splitList } from "./config-text";
 import { registerCollection, type Register } from "./generic-store";
 import { paramError } from "./param-error";
 import { SectionStore } from "./section-store";
@@ -131,7 +136,22 @@ export function installAcme(register: Register, ctx: SimContext): AcmeState {
         return { ...record, plugin: id, digest: plugins.digest() };
       },
       create: (_id, record) => checkPluginConfig(String(record.type), record, true),
-      update: (_id, record, before) => checkPluginConfig(String(before.type), withoutType(record), false),
+      // update_plugin: the delete list first (each key an optional option of the plugin's type),
+      // then check_config of what is set, which then wins; no conflict check between the two.
+      merge(_id, before, req) {
+        const type = String(before.type);
+        const options = PLUGIN_OPTIONS[type] ?? {};
+        const record = { ...before };
+        for (const key of splitList(req.params.delete)) {
+          const option = options[key];
+          if (!option) throw pveDie(`no such option '${key}'`);
+          if (!option.optional) throw pveDie(`unable to delete required option '${key}'`);
+          delete record[key];
+        }
+        const set = configParams(req.params, {}, ["id"]);
+        checkPluginConfig(type, set, false);
+        return { ...record, ...set };
+      },
       remove(id) {
         if (id !== "standalone") return;
         plugins.set("standalone", { type: "standalone" });
@@ -142,10 +162,6 @@ export function installAcme(register: Register, ctx: SimContext): AcmeState {
   return { accounts, plugins };
 }
 
-function withoutType(record: ConfigRecord): ConfigRecord {
-  const { type: _type, ...rest } = record;
-  return rest;
-}
 
 /** `/cluster/acme/account`: register, read, update the contact, deactivate; every write is a worker task. */
 function installAccounts(register: Register, ctx: SimContext, accounts: Map<string, AcmeAccount>, directoryParam: (req: SimRequest) => string): void {
@@ -158,6 +174,7 @@ function installAccounts(register: Register, ctx: SimContext, accounts: Map<stri
   };
   // Tasks run on the node the request reached; the simulator's API is served by the first node.
   const node = ctx.nodes[0] ?? "pve1";
+  const deactivated = new Map<string, number>();
 
   register("GET", "/cluster/acme/account", () => [...accounts.keys()].sort().map((name) => ({ name })));
   register("GET", "/cluster/acme/account/{name}", (req) => {
@@ -226,7 +243,10 @@ function installAccounts(register: Register, ctx: SimContext, accounts: Map<stri
           if (!found) throw new Error(`ACME account config file '${name}' does not exist.`);
           change(found);
           if (found.account.status === "deactivated") {
-            log(`Renaming account file from '/etc/pve/priv/acme/${name}' to '/etc/pve/priv/acme/_deactivated_${name}_0'`);
+            // The first free `_deactivated_<name>_<i>` (0..100) takes the file.
+            const slot = deactivated.get(name) ?? 0;
+            deactivated.set(name, slot + 1);
+            log(`Renaming account file from '/etc/pve/priv/acme/${name}' to '/etc/pve/priv/acme/_deactivated_${name}_${slot}'`);
             accounts.delete(name);
           }
         }),

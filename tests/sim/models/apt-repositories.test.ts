@@ -7,17 +7,17 @@ const PATH = "/apt/repositories";
 const T = "/nodes/{node}/apt/repositories";
 const DIR = "/etc/apt/sources.list.d";
 
-interface Repo { Types: string[]; URIs: string[]; Suites: string[]; Components: string[]; Enabled: boolean; FileType: string; Options: { Key: string; Values: string[] }[] }
+interface Repo { Types: string[]; URIs: string[]; Suites: string[]; Components: string[]; Enabled: 0 | 1; FileType: string; Options: { Key: string; Values: string[] }[] }
 interface Listing {
   digest: string;
   files: { path: string; "file-type": string; digest: number[]; repositories: Repo[] }[];
   errors: unknown[];
   infos: { path: string; index: string; kind: string; message: string }[];
-  "standard-repos": { handle: string; name: string; status?: boolean }[];
+  "standard-repos": { handle: string; name: string; status?: 0 | 1; description?: string }[];
 }
 
 const list = async (s: ReturnType<typeof sim>, node = "pve1"): Promise<Listing> => (await s.call("GET", T, { node })) as Listing;
-const status = (l: Listing, handle: string): boolean | undefined => l["standard-repos"].find((r) => r.handle === handle)?.status;
+const status = (l: Listing, handle: string): 0 | 1 | undefined => l["standard-repos"].find((r) => r.handle === handle)?.status;
 
 describe(`GET ${PATH}`, () => {
   it("is seeded like a fresh PVE 9 node: deb822 debian, pve-enterprise and ceph sources", async () => {
@@ -28,7 +28,7 @@ describe(`GET ${PATH}`, () => {
       [`${DIR}/pve-enterprise.sources`, "sources", 1],
     ]);
     const enterprise = l.files[2]?.repositories[0];
-    expect(enterprise).toMatchObject({ Types: ["deb"], URIs: ["https://enterprise.proxmox.com/debian/pve"], Suites: ["trixie"], Components: ["pve-enterprise"], FileType: "sources", Enabled: true });
+    expect(enterprise).toMatchObject({ Types: ["deb"], URIs: ["https://enterprise.proxmox.com/debian/pve"], Suites: ["trixie"], Components: ["pve-enterprise"], FileType: "sources", Enabled: 1 });
     expect(enterprise?.Options).toEqual([{ Key: "Signed-By", Values: ["/usr/share/keyrings/proxmox-archive-keyring.gpg"] }]);
     expect(l.errors).toEqual([]);
     expect(l.infos).toContainEqual({ path: `${DIR}/debian.sources`, index: "1", kind: "origin", message: "Debian" });
@@ -48,10 +48,14 @@ describe(`GET ${PATH}`, () => {
     expect(l["standard-repos"].map((r) => r.handle)).toEqual([
       "enterprise", "no-subscription", "test",
       "ceph-squid-enterprise", "ceph-squid-no-subscription", "ceph-squid-test",
-      "ceph-tentacle-enterprise", "ceph-tentacle-no-subscription", "ceph-tentacle-test",
     ]);
-    expect(status(l, "enterprise")).toBe(true);
-    expect(status(l, "ceph-squid-enterprise")).toBe(true);
+    expect(status(l, "enterprise")).toBe(1);
+    expect(status(l, "ceph-squid-enterprise")).toBe(1);
+    expect(l["standard-repos"].find((r) => r.handle === "ceph-squid-test")).toEqual({
+      handle: "ceph-squid-test",
+      name: "Ceph Squid Test",
+      description: "This repository contains the Ceph Squid packages before they are moved to the main repository.",
+    });
     expect("status" in (l["standard-repos"].find((r) => r.handle === "no-subscription") ?? {})).toBe(false);
   });
 });
@@ -62,8 +66,8 @@ describe(`POST ${PATH} (change a repository)`, () => {
     const before = await list(s);
     await s.call("POST", T, { node: "pve1", path: `${DIR}/pve-enterprise.sources`, index: 0, enabled: 0, digest: before.digest });
     const after = await list(s);
-    expect(after.files[2]?.repositories[0]?.Enabled).toBe(false);
-    expect(status(after, "enterprise")).toBe(false);
+    expect(after.files[2]?.repositories[0]?.Enabled).toBe(0);
+    expect(status(after, "enterprise")).toBe(0);
     expect(after.digest).not.toBe(before.digest);
     await s.call("POST", T, { node: "pve1", path: `${DIR}/pve-enterprise.sources`, index: 0, enabled: 1 });
     expect((await list(s)).digest).toBe(before.digest);
@@ -90,7 +94,7 @@ describe(`POST ${PATH} (change a repository)`, () => {
   it("keeps nodes apart", async () => {
     const s = sim();
     await s.call("POST", T, { node: "pve1", path: `${DIR}/ceph.sources`, index: 0, enabled: 0 });
-    expect((await list(s, "pve2")).files[0]?.repositories[0]?.Enabled).toBe(true);
+    expect((await list(s, "pve2")).files[0]?.repositories[0]?.Enabled).toBe(1);
   });
 });
 
@@ -101,9 +105,9 @@ describe(`PUT ${PATH} (add a standard repository)`, () => {
     const l = await list(s);
     const file = l.files.find((f) => f.path === `${DIR}/proxmox.sources`);
     expect(file?.repositories).toEqual([
-      expect.objectContaining({ URIs: ["http://download.proxmox.com/debian/pve"], Suites: ["trixie"], Components: ["pve-no-subscription"], Enabled: true }),
+      expect.objectContaining({ URIs: ["http://download.proxmox.com/debian/pve"], Suites: ["trixie"], Components: ["pve-no-subscription"], Enabled: 1 }),
     ]);
-    expect(status(l, "no-subscription")).toBe(true);
+    expect(status(l, "no-subscription")).toBe(1);
     await s.call("PUT", T, { node: "pve1", handle: "test" });
     expect((await list(s)).files.find((f) => f.path === `${DIR}/proxmox.sources`)?.repositories.map((r) => r.Components)).toEqual([["pve-no-subscription"], ["pve-test"]]);
   });
@@ -114,7 +118,7 @@ describe(`PUT ${PATH} (add a standard repository)`, () => {
     await s.call("PUT", T, { node: "pve1", handle: "enterprise" });
     const l = await list(s);
     expect(l.files.find((f) => f.path === `${DIR}/pve-enterprise.sources`)?.repositories).toHaveLength(1);
-    expect(status(l, "enterprise")).toBe(true);
+    expect(status(l, "enterprise")).toBe(1);
   });
 
   it("leaves an enabled repository as it is (proxmox-apt returns without writing)", async () => {

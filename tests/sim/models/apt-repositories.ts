@@ -1,5 +1,9 @@
 /**
- * `/nodes/{node}/apt/repositories`, as the `proxmox-apt` crate answers it on PVE 9 (Debian trixie):
+ * `/nodes/{node}/apt/repositories`, as pve-manager `PVE/API2/APT.pm` (`repositories`,
+ * `add_repository`, `change_repository`) hands it to the `proxmox-apt` crate (proxmox-rs
+ * `proxmox-apt/src/api.rs`: `list_repositories`, `add_repository_handle`, `change_repository`;
+ * `repositories/standard.rs`: the handles' names, descriptions, paths and URIs; the Rust source is
+ * not in /work/src, it was read from the proxmox-rs repository) answers it on PVE 9 (Debian trixie):
  * the parsed repository files (deb822 `.sources`), each with its SHA-256 `digest` as a byte array,
  * a common hex `digest`, per-repository `infos`, and the standard repositories PVE offers with their
  * status (absent: not configured; true/false: enabled or not). POST changes whether the repository
@@ -21,7 +25,8 @@ interface Repository {
   Options: { Key: string; Values: string[] }[];
   Comment: string;
   FileType: "list" | "sources";
-  Enabled: boolean;
+  /** Rust's bool through the Perl binding: 1 or 0 on the wire (like `standard-repos`' `status`). */
+  Enabled: 0 | 1;
 }
 
 interface RepoFile {
@@ -50,38 +55,65 @@ interface Standard {
   readonly path: string;
 }
 
-const CHANNELS = [
-  { kebab: "enterprise", title: "Enterprise", domain: ENTERPRISE, host: "The default, stable and recommended repository, for subscription users." },
-  { kebab: "no-subscription", title: "No-Subscription", domain: DOWNLOAD, host: "For testing and non-production use; no subscription key needed." },
-  { kebab: "test", title: "Test", domain: DOWNLOAD, host: "The latest packages, for test labs and developers." },
-] as const;
-
-/** PVE's own channels, then Ceph Squid's and Tentacle's (the Ceph releases PVE 9 offers). */
+/** `APTRepositoryHandleImpl`: the PVE channels, then Ceph Squid's (the Ceph release PVE 9 offers). */
 const STANDARD: readonly Standard[] = [
-  ...CHANNELS.map((c) => ({
-    handle: c.kebab,
-    name: c.title,
-    description: c.host,
-    uri: `${c.domain}/pve`,
-    legacyUris: [c.domain],
-    component: `pve-${c.kebab}`,
-    ...(c.kebab === "test" ? { legacyComponents: ["pvetest"] } : {}),
-    path: c.kebab === "enterprise" ? `${DIR}/pve-enterprise.sources` : `${DIR}/proxmox.sources`,
-  })),
-  ...["Squid", "Tentacle"].flatMap((release) =>
-    CHANNELS.map((c) => ({
-      handle: `ceph-${release.toLowerCase()}-${c.kebab}`,
-      name: `Ceph ${release} ${c.title}`,
-      description: `Proxmox Ceph ${release} packages (${c.title.toLowerCase()} channel).`,
-      uri: `${c.domain}/ceph-${release.toLowerCase()}`,
-      component: c.kebab,
-      path: `${DIR}/ceph.sources`,
-    })),
-  ),
+  {
+    handle: "enterprise",
+    name: "Enterprise",
+    description: "This is the default, stable, and recommended repository, available for all Proxmox subscription users.",
+    uri: `${ENTERPRISE}/pve`,
+    legacyUris: [ENTERPRISE],
+    component: "pve-enterprise",
+    path: `${DIR}/pve-enterprise.sources`,
+  },
+  {
+    handle: "no-subscription",
+    name: "No-Subscription",
+    description:
+      "This is the recommended repository for testing and non-production use. Its packages are not as heavily tested and validated as the production ready enterprise repository. You don't need a subscription key to access this repository.",
+    uri: `${DOWNLOAD}/pve`,
+    legacyUris: [DOWNLOAD],
+    component: "pve-no-subscription",
+    path: `${DIR}/proxmox.sources`,
+  },
+  {
+    handle: "test",
+    name: "Test",
+    description: "This repository contains the latest packages and is primarily used for test labs and by developers to test new features.",
+    uri: `${DOWNLOAD}/pve`,
+    legacyUris: [DOWNLOAD],
+    component: "pve-test",
+    legacyComponents: ["pvetest"],
+    path: `${DIR}/proxmox.sources`,
+  },
+  {
+    handle: "ceph-squid-enterprise",
+    name: "Ceph Squid Enterprise",
+    description: "This repository holds the production-ready Proxmox Ceph Squid packages.",
+    uri: `${ENTERPRISE}/ceph-squid`,
+    component: "enterprise",
+    path: `${DIR}/ceph.sources`,
+  },
+  {
+    handle: "ceph-squid-no-subscription",
+    name: "Ceph Squid No-Subscription",
+    description: "This repository holds the Proxmox Ceph Squid packages intended for non-production use.",
+    uri: `${DOWNLOAD}/ceph-squid`,
+    component: "no-subscription",
+    path: `${DIR}/ceph.sources`,
+  },
+  {
+    handle: "ceph-squid-test",
+    name: "Ceph Squid Test",
+    description: "This repository contains the Ceph Squid packages before they are moved to the main repository.",
+    uri: `${DOWNLOAD}/ceph-squid`,
+    component: "test",
+    path: `${DIR}/ceph.sources`,
+  },
 ];
 
 function repo(uri: string, suites: string[], components: string[], key: string): Repository {
-  return { Types: ["deb"], URIs: [uri], Suites: suites, Components: components, Options: [{ Key: "Signed-By", Values: [key] }], Comment: "", FileType: "sources", Enabled: true };
+  return { Types: ["deb"], URIs: [uri], Suites: suites, Components: components, Options: [{ Key: "Signed-By", Values: [key] }], Comment: "", FileType: "sources", Enabled: 1 };
 }
 
 /** What a fresh PVE 9 installation ships. */
@@ -165,7 +197,8 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
       ),
       "standard-repos": STANDARD.map((s) => {
         const matches = all.filter((r) => isStandard(s, r));
-        const status = matches.length === 0 ? undefined : matches.some((r) => r.Enabled);
+        // `status` is Rust's Option<bool> through the Perl binding: absent, 1 or 0.
+        const status = matches.length === 0 ? undefined : matches.some((r) => r.Enabled) ? 1 : 0;
         return { handle: s.handle, name: s.name, description: s.description, ...(status === undefined ? {} : { status }) };
       }),
     };
@@ -190,7 +223,7 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
       const index = Number(req.params.index);
       const target = file.repositories[index];
       if (!target) throw pveDie(`invalid index - ${index}`);
-      if (req.params.enabled !== undefined) target.Enabled = truthy(req.params.enabled);
+      if (req.params.enabled !== undefined) target.Enabled = truthy(req.params.enabled) ? 1 : 0;
       return null;
     }),
   );
@@ -205,7 +238,7 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
       // Already configured: enabling it is all there is to do (an enabled one stays as it is).
       const configured = files.flatMap((f) => f.repositories).find((r) => isStandard(standard, r));
       if (configured) {
-        configured.Enabled = true;
+        configured.Enabled = 1;
         return null;
       }
       let file = files.find((f) => f.path === standard.path);

@@ -1,13 +1,16 @@
 /**
- * `/nodes/{node}/certificates`: the node's certificates as `info` reports them (PVE's root CA,
- * the node's `pve-ssl.pem`, and the custom `pveproxy-ssl.pem` when one is set), and the custom
- * certificate's upload and removal with PVE's checks (CertHelpers::set_cert_files). The private
- * key is stored but never returned.
+ * `/nodes/{node}/certificates` as pve-manager serves it: `PVE/API2/Certificates.pm` (`index`,
+ * `info`, `upload_custom_cert`, `remove_custom_cert`) over `PVE/CertHelpers.pm` (`set_cert_files`,
+ * `cert_lock` on the node's `/var/lock/pve-certs.lock`) and pve-common `PVE/Certificate.pm`
+ * (`get_certificate_info`, `strip_leading_text`). `info` lists PVE's root CA, the node's
+ * `pve-ssl.pem` and the custom `pveproxy-ssl.pem` when one is set. The private key is stored but
+ * never returned. The upload's errors pass through `die "$@\n"`: they end with an extra newline.
  */
 import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { SimContext, SimRequest } from "../types";
+import { SimError } from "../types";
 import { pveDie } from "./config-text";
 import type { Register } from "./generic-store";
 import { paramError } from "./param-error";
@@ -64,6 +67,7 @@ export function certificateInfo(filename: string, chain: string): Record<string,
 /** Registers `info` and `custom`; returns each node's certificate state (for the ACME model). */
 export function installCertificates(register: Register, ctx: SimContext): (node: unknown) => NodeCerts {
   const certs = perNode((): NodeCerts => ({ restarts: 0 }));
+  const certLock = (req: SimRequest): string => `${String(req.params.node)}:/var/lock/pve-certs.lock`;
   const rootCa = certFixture("pve-root-ca.pem");
   const nodeCert = certFixture("pve-ssl.pem");
 
@@ -78,28 +82,35 @@ export function installCertificates(register: Register, ctx: SimContext): (node:
   register("GET", "/nodes/{node}/certificates", () => [{ name: "acme" }, { name: "custom" }, { name: "info" }]);
   register("GET", "/nodes/{node}/certificates/info", (req) => info(req.params.node));
 
-  register("POST", "/nodes/{node}/certificates/custom", (req: SimRequest) =>
-    ctx.withLock("pve-certs", () => {
-      const state = certs(req.params.node);
-      const chain = stripLeadingText(String(req.params.certificates));
-      const key = req.params.key === undefined ? state.custom?.key : stripLeadingText(String(req.params.key));
-      if (key === undefined) throw paramError({ key: "Attempted to upload custom certificate without (existing) key." });
-      if (state.custom && !req.params.force) throw pveDie("Custom certificate file exists but force flag is not set.");
-      const leaf = chain.match(PEM_BLOCK)?.[0];
-      let matches = false;
+  register("POST", "/nodes/{node}/certificates/custom", (req: SimRequest) => {
+    const state = certs(req.params.node);
+    const chain = stripLeadingText(String(req.params.certificates));
+    const key = req.params.key === undefined ? state.custom?.key : stripLeadingText(String(req.params.key));
+    // Checked before the lock, as a parameter error.
+    if (key === undefined) throw paramError({ key: "Attempted to upload custom certificate without (existing) key." });
+    return ctx.withLock(certLock(req), () => {
       try {
-        matches = leaf !== undefined && new X509Certificate(leaf).checkPrivateKey(createPrivateKey(key));
-      } catch {
-        matches = false;
+        if (state.custom && !req.params.force) throw new Error("Custom certificate file exists but force flag is not set.\n");
+        const leaf = chain.match(PEM_BLOCK)?.[0];
+        let matches = false;
+        try {
+          matches = leaf !== undefined && new X509Certificate(leaf).checkPrivateKey(createPrivateKey(key));
+        } catch {
+          matches = false;
+        }
+        // Net::SSLeay::die_now prefixes the daemon's pid; OpenSSL leaves $! empty here.
+        if (!matches) throw new Error(`Setting certificate files failed - ${process.pid}: key does not match the certificate (chain) ()\n\n`);
+        state.custom = { chain, key };
+        if (req.params.restart) state.restarts += 1;
+        return certificateInfo("pveproxy-ssl.pem", chain);
+      } catch (err) {
+        // cert_lock(...); die "$@\n" if $@;
+        throw new SimError(500, `${err instanceof Error ? err.message : String(err)}\n`);
       }
-      if (!matches) throw pveDie("key does not match the certificate (chain)");
-      state.custom = { chain, key };
-      if (req.params.restart) state.restarts += 1;
-      return certificateInfo("pveproxy-ssl.pem", chain);
-    }),
-  );
+    });
+  });
   register("DELETE", "/nodes/{node}/certificates/custom", (req: SimRequest) =>
-    ctx.withLock("pve-certs", () => {
+    ctx.withLock(certLock(req), () => {
       const state = certs(req.params.node);
       delete state.custom;
       if (req.params.restart) state.restarts += 1;

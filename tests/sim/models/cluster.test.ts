@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { SimError } from "../types";
 import { clusterModel } from "./cluster";
 import { fakeSim } from "./fake-context";
 
@@ -63,10 +62,52 @@ describe("cluster options", () => {
     expect(s.locks).toContain("file-datacenter_cfg");
   });
 
-  it("rejects setting and deleting the same key with a 400", async () => {
-    const err = await sim().call("PUT", "/cluster/options", { console: "vv", delete: "console" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SimError);
-    expect(err).toMatchObject({ status: 400, errors: { delete: "you can't use '-console' and -delete console' at the same time" } });
+  it("sets, then deletes without any check: a key both set and deleted ends up deleted, an unset key is fine", async () => {
+    const s = sim();
+    await s.call("PUT", "/cluster/options", { console: "vv", delete: "console,language,max_workers" });
+    expect((await s.call("GET", "/cluster/options")) as Record<string, unknown>).not.toHaveProperty("console");
+  });
+
+  it("always returns a description (each comment line with its newline), the default MAC prefix and allowed-tags", async () => {
+    const s = sim();
+    expect(await s.call("GET", "/cluster/options")).toEqual({ keyboard: "en-us", description: "", mac_prefix: "BC:24:11", "allowed-tags": [] });
+    await s.call("PUT", "/cluster/options", { description: "rack A\n\nsecond line\n\n", mac_prefix: "bc:24:11" });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({ description: "rack A\n\nsecond line\n", mac_prefix: "BC:24:11" });
+  });
+
+  it("reads integers and property-string values back as the strings of the file, booleans as 0/1; writes migration_unsecure as migration", async () => {
+    const s = sim();
+    await s.call("PUT", "/cluster/options", { max_workers: 4, "next-id": "lower=500,upper=900", crs: "ha=static,ha-rebalance-on-start=yes", bwlimit: "default=100", migration_unsecure: 1 });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({
+      max_workers: "4",
+      "next-id": { lower: "500", upper: "900" },
+      crs: { ha: "static", "ha-rebalance-on-start": 1 },
+      bwlimit: "default=100",
+      migration: { type: "insecure" },
+    });
+    expect(await s.call("GET", "/cluster/options")).not.toHaveProperty("migration_unsecure");
+  });
+
+  it("splits tag lists, and sorts them when the file is written again", async () => {
+    const s = sim();
+    await s.call("PUT", "/cluster/options", { "registered-tags": "zeta;alpha", "user-tag-access": "user-allow=list,user-allow-list=web;db" });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({
+      "registered-tags": ["zeta", "alpha"],
+      "user-tag-access": { "user-allow": "list", "user-allow-list": ["web", "db"] },
+      "allowed-tags": ["alpha", "db", "web", "zeta"],
+    });
+    await s.call("PUT", "/cluster/options", { keyboard: "de" });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({ "registered-tags": ["alpha", "zeta"], "user-tag-access": { "user-allow-list": ["db", "web"] } });
+  });
+
+  it("maps the deprecated applet console to html5 and refuses a next-id range whose lower bound is above the upper", async () => {
+    const s = sim();
+    await s.call("PUT", "/cluster/options", { console: "applet" });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({ console: "html5" });
+    await expect(s.call("PUT", "/cluster/options", { "next-id": "lower=900,upper=500" })).rejects.toMatchObject({
+      status: 500,
+      message: "lower (900) <= upper (500) boundary rule broken\n",
+    });
   });
 });
 

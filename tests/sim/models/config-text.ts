@@ -28,6 +28,18 @@ export function assertDigest(current: string, given: unknown): void {
   }
 }
 
+/** pve-common `PVE/ParseUtils.pm::encode_text`: control and high-bit characters, ':' and '%' are escaped. */
+export function encodeText(line: string): string {
+  return [...Buffer.from(line, "utf8")]
+    .map((b) => (b < 0x20 || b > 0x7e || b === 0x25 || b === 0x3a ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b)))
+    .join("");
+}
+
+/** `PVE/ParseUtils.pm::decode_text`: URI-unescaping, then UTF-8. */
+export function decodeText(text: string): string {
+  return Buffer.from(text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+}
+
 /** `PVE::Tools::split_list`: `delete=` and similar lists split on `,`, `;` or whitespace. */
 export function splitList(value: unknown): string[] {
   if (typeof value !== "string") return [];

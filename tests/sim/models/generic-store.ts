@@ -29,6 +29,12 @@ export interface CollectionHooks {
   create?(id: string, record: ConfigRecord, req: SimRequest): void;
   /** Validates the updated record (already merged) before it is stored. */
   update?(id: string, record: ConfigRecord, before: ConfigRecord, req: SimRequest): void;
+  /**
+   * Builds the updated record itself, for handlers whose `delete` and set rules are their own
+   * (ACME plugins delete first and never refuse a key both set and deleted); replaces the
+   * generic `delete_from_config` merge.
+   */
+  merge?(id: string, before: ConfigRecord, req: SimRequest): ConfigRecord;
   /** Runs the removal; returning `"keep"` leaves the record (marked by the hook) in place. */
   remove?(id: string, record: ConfigRecord, req: SimRequest): "keep" | void;
   /** Replaces the GET list (e.g. SDN pending/running views). */
@@ -135,8 +141,9 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       assertDigest(store.digest(), req.params.digest);
       const before = store.get(id);
       if (!before) throw asError((spec.messages.updateNotFound ?? spec.messages.notFound)(id));
-      const record = { ...before };
-      applyUpdate(record, configParams(req.params, updateSchema, [idParam, ...(spec.transient ?? [])]), req.params.delete, updateSchema);
+      let record = { ...before };
+      if (hooks.merge) record = hooks.merge(id, before, req);
+      else applyUpdate(record, configParams(req.params, updateSchema, [idParam, ...(spec.transient ?? [])]), req.params.delete, updateSchema);
       hooks.update?.(id, record, before, req);
       store.set(id, record);
       hooks.written?.(req);

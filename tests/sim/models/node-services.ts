@@ -1,4 +1,10 @@
-/** `/nodes/{node}/services`: systemd units whose state changes when their `srv*` task ends. */
+/**
+ * `/nodes/{node}/services` as pve-manager `PVE/API2/Services.pm` serves it (`index`, `srvcmdidx`,
+ * `service_state`, `service_start/stop/restart/reload` and `$service_cmd`): systemd units whose
+ * state changes when their `srv*` task ends. The essential services (pveproxy, pvedaemon,
+ * pve-cluster) refuse to stop inside the task; reload is `systemctl try-reload-or-restart`, which
+ * leaves a stopped unit stopped. Every unit starts running and enabled (a real node's set varies).
+ */
 import type { SimContext, SimRequest } from "../types";
 import type { Register } from "./generic-store";
 import { perNode } from "./per-node";
@@ -6,6 +12,8 @@ import { enumOf } from "./schema";
 
 type Action = "start" | "stop" | "restart" | "reload";
 const ACTIONS: readonly Action[] = ["start", "stop", "restart", "reload"];
+/** `$essential_services`. */
+const ESSENTIAL = new Set(["pveproxy", "pvedaemon", "pve-cluster"]);
 
 /** Registers the service list, state and the four actions. */
 export function installNodeServices(register: Register, ctx: SimContext): void {
@@ -31,8 +39,11 @@ export function installNodeServices(register: Register, ctx: SimContext): void {
         id: service,
         auth: req.auth,
         work: () => {
-          if (action === "stop") running(req.params.node).delete(service);
-          else running(req.params.node).add(service);
+          const units = running(req.params.node);
+          if (action === "stop") {
+            if (ESSENTIAL.has(service)) throw new Error(`invalid service cmd '${service} stop': refusing to stop essential service!`);
+            units.delete(service);
+          } else if (action !== "reload" || units.has(service)) units.add(service);
         },
       });
     });

@@ -1,10 +1,12 @@
 /**
  * Per-node state: DNS, hosts, node config, time, services, the staged network config, apt and
- * certificates; and ACME (`/cluster/acme` with it, since a node's order reads its accounts and plugins).
+ * certificates; and ACME (`/cluster/acme` with it, since a node's order reads its accounts and
+ * plugins, and a node config's ACME domains are checked against the plugins: pve-manager
+ * `PVE/NodeConfig.pm::verify_conf`). Each part names its PVE sources in its own file.
  */
 import type { SimModel } from "../types";
 import { installAcme } from "./acme";
-import { installAcmeCertificates } from "./acme-certificates";
+import { acmeNodeConfig, installAcmeCertificates } from "./acme-certificates";
 import { installApt } from "./apt";
 import { installAptRepositories } from "./apt-repositories";
 import { installCertificates } from "./certificates";
@@ -17,13 +19,14 @@ export function nodeModel(): SimModel {
   return {
     name: "node",
     install(register, ctx) {
-      const nodeConfig = installNodeConfig(register, ctx);
+      const acme = installAcme(register, ctx);
+      const nodeConfig = installNodeConfig(register, ctx, (conf) => void acmeNodeConfig(conf, acme.plugins));
       installNodeNetwork(register, ctx);
       installNodeServices(register, ctx);
       installApt(register, ctx);
       installAptRepositories(register, ctx);
       const certs = installCertificates(register, ctx);
-      installAcmeCertificates(register, ctx, { acme: installAcme(register, ctx), nodeConfig, certs });
+      installAcmeCertificates(register, ctx, { acme, nodeConfig, certs });
     },
   };
 }

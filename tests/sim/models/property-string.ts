@@ -1,32 +1,39 @@
 /**
- * PVE property strings (`type=secure,network=10.0.0.0/24`): parsing into objects the way
- * `parse_property_string` does, for APIs that return them parsed (datacenter.cfg options), and
- * the strict parse and canonical print (`print_property_string`) guest configs are rewritten with.
+ * PVE property strings (`type=secure,network=10.0.0.0/24`) as pve-common `PVE/JSONSchema.pm`
+ * handles them: `parse_property_string` (values stay the strings they were, booleans go through
+ * `parse_boolean`, a value without key is the default key's), for APIs that return them parsed
+ * (datacenter.cfg options), its strict form with PVE's messages that guest configs are checked
+ * with, and `print_property_string` (the default key first, then required keys, then the rest,
+ * each group sorted).
  */
 import type { ParamSchema } from "./schema";
 
 /** The sub-key facts of a property-string format (as schema.json records them). */
-export type SubKeys = Readonly<Record<string, ParamSchema>>;
-
-const TRUE = /^(1|on|yes|true)$/i;
+export type SubKeys = Readonly<Record<string, ParamSchema & { readonly default_key?: number | boolean }>>;
 
 /** The format object of a parameter when it is a property string, else undefined. */
 export function subKeysOf(param: ParamSchema | undefined): SubKeys | undefined {
   return param && typeof param.format === "object" ? (param.format as SubKeys) : undefined;
 }
 
-/** Parses `value` with `format`, converting numbers and booleans (`1|on|yes|true` → 1). */
+/** `parse_boolean`. */
+function parseBoolean(value: string): 0 | 1 | undefined {
+  if (/^(1|on|yes|true)$/i.test(value)) return 1;
+  if (/^(0|off|no|false)$/i.test(value)) return 0;
+  return undefined;
+}
+
+/** Parses `value` with `format` like `parse_property_string` (without its validation). */
 export function parsePropertyString(value: string, format: SubKeys): Record<string, string | number> {
   const defaultKey = Object.keys(format).find((key) => format[key]?.default_key);
   const out: Record<string, string | number> = {};
   for (const part of value.split(",")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    const key = eq >= 0 ? part.slice(0, eq) : defaultKey;
+    if (/^\s*$/.test(part)) continue;
+    const kv = /^([^=]+)=(.+)$/.exec(part);
+    const key = kv ? kv[1] : part.includes("=") ? undefined : defaultKey;
     if (key === undefined) continue;
-    const raw = eq >= 0 ? part.slice(eq + 1) : part;
-    const type = format[key]?.type;
-    out[key] = type === "boolean" ? (TRUE.test(raw) ? 1 : 0) : type === "integer" || type === "number" ? Number(raw) : raw;
+    const raw = kv ? (kv[2] ?? "") : part;
+    out[key] = format[key]?.type === "boolean" ? (parseBoolean(raw) ?? raw) : raw;
   }
   return out;
 }
@@ -61,24 +68,18 @@ export function parsePropertyStringStrict(value: string, format: SubKeys, skip: 
         if (res[key] !== undefined) throw new Error(`key '${key}' is already defined (via alias)\n`);
       }
       if (!schema) throw new Error(`invalid key in comma-separated list property: ${key}\n`);
-      res[key] = schema.type === "boolean" ? (parseLooseBoolean(kv[2]) ?? kv[2]) : kv[2];
+      res[key] = schema.type === "boolean" ? (parseBoolean(kv[2]) ?? kv[2]) : kv[2];
     } else if (!part.includes("=")) {
       if (defaultKey) throw new Error(`duplicate key in comma-separated list property: ${defaultKey}\n`);
       defaultKey = Object.keys(format).find((k) => format[k]?.default_key);
       if (!defaultKey) throw new Error("value without key, but schema does not define a default key\n");
       if (res[defaultKey]) throw new Error(`duplicate key in comma-separated list property: ${defaultKey}\n`);
-      res[defaultKey] = format[defaultKey]?.type === "boolean" ? (parseLooseBoolean(part) ?? part) : part;
+      res[defaultKey] = format[defaultKey]?.type === "boolean" ? (parseBoolean(part) ?? part) : part;
     } else {
       throw new Error("missing key in comma-separated list property\n");
     }
   }
   return res;
-}
-
-function parseLooseBoolean(raw: string): 0 | 1 | undefined {
-  if (/^(1|on|yes|true)$/i.test(raw)) return 1;
-  if (/^(0|off|no|false)$/i.test(raw)) return 0;
-  return undefined;
 }
 
 /** `PVE::JSONSchema::format_size`: bytes as the largest exact unit (`32G`, `528K`, `4194305`). */
@@ -108,13 +109,13 @@ export function parseSize(value: string): number | undefined {
  * `virtio=BC:24:...`), then required keys, then the rest, each group sorted; `disk-size` values
  * printed with {@link formatSize}; `skip`ped keys left out.
  */
-export function printPropertyString(data: Readonly<PropertyValues>, format: SubKeys, skip: readonly string[] = []): string {
+export function printPropertyString(data: Readonly<Record<string, unknown>>, format: SubKeys, skip: readonly string[] = []): string {
   const defaultKey = Object.keys(format).find((k) => format[k]?.default_key);
   const keyAliases = new Map<string, string>();
   for (const sub of Object.values(format)) if (sub?.alias && sub.keyAlias) keyAliases.set(sub.keyAlias, sub.alias);
   const done = new Set(skip);
   const parts: string[] = [];
-  const render = (key: string, value: string | number): string => {
+  const render = (key: string, value: unknown): string => {
     const schema = format[key];
     if (schema?.format === "disk-size") return formatSize(Number(value));
     if (String(value).includes(",")) throw new Error(`illegal value with commas for ${key}\n`);
@@ -124,7 +125,7 @@ export function printPropertyString(data: Readonly<PropertyValues>, format: SubK
     if (done.has(key)) return;
     done.add(key);
     const value = data[key];
-    if (value === undefined) return;
+    if (value === undefined || value === null) return;
     const combine = keyAliases.get(key);
     if (combine !== undefined && data[combine] !== undefined) {
       parts.push(`${render(key, value)}=${render(combine, data[combine])}`);

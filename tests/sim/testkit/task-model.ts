@@ -12,6 +12,8 @@ export interface TestTaskPlan {
   pauseMs: number;
   warnings?: number;
   fail?: string;
+  /** Wait before the first line (ms), so the task runs for a while with an empty log. */
+  holdMs?: number;
 }
 
 /** Builds the test model; `plan` is read at each start; `slow.done` counts finished slow calls. */
@@ -19,13 +21,14 @@ export function testTaskModel(plan: { current: TestTaskPlan }, slow: { ms: numbe
   return {
     name: "test-tasks",
     install(register, ctx) {
-      register("POST", "/nodes/{node}/apt/update", (req) =>
-        ctx.startTask({
+      register("POST", "/nodes/{node}/apt/update", (req) => {
+        const p = plan.current;
+        return ctx.startTask({
           node: String(req.params["node"]),
           type: "aptupdate",
           auth: req.auth,
           work: async (log) => {
-            const p = plan.current;
+            if (p.holdMs) await new Promise((resolve) => setTimeout(resolve, p.holdMs));
             for (const line of p.lines) {
               log(line);
               await new Promise((resolve) => setTimeout(resolve, p.pauseMs));
@@ -33,8 +36,8 @@ export function testTaskModel(plan: { current: TestTaskPlan }, slow: { ms: numbe
             if (p.fail) throw new Error(p.fail);
             return { warnings: p.warnings ?? 0 };
           },
-        }),
-      );
+        });
+      });
       register("POST", "/nodes/{node}/apt/repositories", async () => {
         await new Promise((resolve) => setTimeout(resolve, slow.ms));
         slow.done++;

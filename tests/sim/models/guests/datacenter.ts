@@ -31,6 +31,7 @@ export function tagStyle(ctx: SimContext): { ordering: string; caseSensitive: bo
 /** `user-tag-access` and `registered-tags`. */
 export function tagAccess(ctx: SimContext): { userAllow: string; allowList: string[]; registered: string[] } {
   const access = datacenterOption(ctx, "user-tag-access") as Parsed;
-  const list = (v: unknown): string[] => (typeof v === "string" ? v.split(/[;,\s]+/).filter((t) => t !== "") : []);
+  // parse_datacenter_config splits both lists at ';' already.
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? v.split(/[;,\s]+/).filter((t) => t !== "") : []);
   return { userAllow: String(access?.["user-allow"] ?? "free"), allowList: list(access?.["user-allow-list"]), registered: list(datacenterOption(ctx, "registered-tags")) };
 }

@@ -64,7 +64,7 @@ function escape(text: string): string {
 }
 
 function storageEntries(ctx: SimContext): [string, ConfigSection][] {
-  return storageConfigOf(ctx).entries();
+  return [...storageConfigOf(ctx).entries()];
 }
 
 /**
