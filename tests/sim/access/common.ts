@@ -4,6 +4,7 @@ import { SimError } from "../types";
 import type { SimClock } from "../core/clock";
 import type { PermissionEngine } from "../core/permissions";
 import type { TicketSigner } from "../core/tickets";
+import { underCfsLock } from "../core/cfs-lock";
 import type { AccessStore } from "./store";
 
 /** What the access endpoints work on. */
@@ -35,16 +36,8 @@ export function paramError(errors: Record<string, string>): SimError {
  * `lockId`; any error is re-thrown as a plain 500 prefixed with `$errmsg: ` (exceptions are
  * stringified, status code first, as Perl does).
  */
-export async function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string, fn: () => T): Promise<T> {
-  try {
-    return await ctx.withLock(lockId, fn);
-  } catch (err) {
-    if (!(err instanceof SimError)) throw err;
-    const stringified = err.status !== 500 ? `${err.status} ${err.message}` : err.message;
-    const lines = Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v}\n`).join("");
-    const body = stringified.endsWith("\n") ? stringified : `${stringified}\n`;
-    throw new SimError(500, `${errmsg}: ${body}${lines}`);
-  }
+export function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string, fn: () => T): Promise<T> {
+  return underCfsLock(ctx, lockId, { prefix: errmsg }, fn);
 }
 
 /** `lock_user_config($code, $errmsg)`: {@link lockConfig} on `file-user_cfg`. */
