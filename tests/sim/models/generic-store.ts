@@ -22,7 +22,9 @@ export type Register = (method: HttpMethod, template: string, handler: SimHandle
 
 /** Hooks for a collection's real semantics; every hook runs inside the lock. */
 export interface CollectionHooks {
-  /** Runs before every write (e.g. SDN's lock token check). */
+  /** Runs before a write takes its lock: what PVE checks first (`check_config` on create, a parent's existence). */
+  before?(req: SimRequest, op: "create" | "update" | "delete"): void;
+  /** Runs before every write, inside the lock (e.g. SDN's lock token check). */
   guard?(req: SimRequest): void;
   /** The new object's id when it is not simply the id param (generated, or derived like SDN subnets). */
   createId?(req: SimRequest): string;
@@ -116,8 +118,9 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
 
   if (createTemplate) {
     const schema = parametersOf("POST", createTemplate);
-    register("POST", createTemplate, (req) =>
-      lockedWrite(ctx, spec.lockId, reraiseOf(spec, "create"), () => {
+    register("POST", createTemplate, (req) => {
+      hooks.before?.(req, "create");
+      return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "create"), () => {
         hooks.guard?.(req);
         const id = hooks.createId ? hooks.createId(req) : idOf(req);
         if (store.has(id)) throw pveDie(spec.messages.exists(id));
@@ -126,8 +129,8 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
         store.set(id, record);
         hooks.written?.(req);
         return hooks.result?.(id, record, req) ?? null;
-      }),
-    );
+      });
+    });
   }
 
   register("GET", spec.item, (req) => {
@@ -140,8 +143,9 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
   });
 
   const updateSchema = parametersOf("PUT", spec.item);
-  register("PUT", spec.item, (req) =>
-    lockedWrite(ctx, spec.lockId, reraiseOf(spec, "update"), () => {
+  register("PUT", spec.item, (req) => {
+    hooks.before?.(req, "update");
+    return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "update"), () => {
       hooks.guard?.(req);
       const id = idOf(req);
       assertDigest(store.digest(), req.params.digest);
@@ -153,11 +157,12 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       store.set(id, record);
       hooks.written?.(req);
       return hooks.result?.(id, record, req) ?? null;
-    }),
-  );
+    });
+  });
 
-  register("DELETE", spec.item, (req) =>
-    lockedWrite(ctx, spec.lockId, reraiseOf(spec, "delete"), () => {
+  register("DELETE", spec.item, (req) => {
+    hooks.before?.(req, "delete");
+    return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "delete"), () => {
       hooks.guard?.(req);
       const id = idOf(req);
       const record = store.get(id);
@@ -167,8 +172,8 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       if (hooks.remove?.(id, record, req) !== "keep") store.delete(id);
       hooks.written?.(req);
       return null;
-    }),
-  );
+    });
+  });
 }
 
 /** How one singleton config (datacenter.cfg, node config, firewall options, ...) is exposed. */
