@@ -10,6 +10,14 @@ import type { Props } from "../values";
 import { acmeAccountHooks } from "./acme-account";
 import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositories";
 import { customCertificateHooks } from "./custom-certificate";
+import {
+  firewallAliasHooks,
+  firewallIpSetEntryHooks,
+  firewallIpSetHooks,
+  firewallRuleHooks,
+  firewallSecurityGroupHooks,
+  firewallSecurityGroupRuleHooks,
+} from "./firewall";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
@@ -46,6 +54,12 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "acme-account": acmeAccountHooks,
   "apt-repository": aptRepositoryHooks,
   "apt-standard-repository": aptStandardRepositoryHooks,
+  "firewall-rule": firewallRuleHooks,
+  "firewall-security-group-rule": firewallSecurityGroupRuleHooks,
+  "firewall-alias": firewallAliasHooks,
+  "firewall-ip-set": firewallIpSetHooks,
+  "firewall-ip-set-entry": firewallIpSetEntryHooks,
+  "firewall-security-group": firewallSecurityGroupHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */
