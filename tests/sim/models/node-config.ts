@@ -1,8 +1,9 @@
-/** Node singletons: `/nodes/{node}/dns`, `/hosts` (whole-file text + digest), `/config`, `/time`. */
+/** Node singletons: `/nodes/{node}/dns` (`node-dns.ts`), `/hosts` (whole-file text + digest), `/config`, `/time`. */
 import type { SimContext } from "../types";
 import { assertDigest, sha1 } from "./config-text";
 import { FlatConfig } from "./flat-config";
 import { registerSingleton, type Register } from "./generic-store";
+import { installNodeDns } from "./node-dns";
 import { perNode } from "./per-node";
 
 const hostsFile = (node: string): string =>
@@ -13,12 +14,11 @@ const OFFSETS: Readonly<Record<string, number>> = { UTC: 0, "Europe/Vienna": 60,
 
 /** Registers the node singleton configs; returns each node's `/nodes/{node}/config` (for the ACME model). */
 export function installNodeConfig(register: Register, ctx: SimContext): (node: unknown) => FlatConfig {
-  const dns = perNode(() => new FlatConfig({ search: "example.lan", dns1: "192.168.1.1" }));
   const options = perNode(() => new FlatConfig());
   const hosts = perNode((node) => ({ text: hostsFile(node) }));
   const timezone = perNode(() => ({ zone: "UTC" }));
 
-  registerSingleton(register, ctx, { template: "/nodes/{node}/dns", config: (req) => dns(req.params.node) });
+  installNodeDns(register, ctx);
   registerSingleton(register, ctx, {
     template: "/nodes/{node}/config",
     config: (req) => options(req.params.node),
