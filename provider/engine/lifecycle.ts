@@ -305,7 +305,8 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
         const stale = await staleIndexedKeys(def, api, identity, [...changed], values);
-        const plain = removed.filter((field) => !field.indexed);
+        // A call that replaces the whole object drops what it does not carry: nothing to unset.
+        const plain = call.whole ? [] : removed.filter((field) => !field.indexed);
         await write(def, api, call, located, { ...callParams(call, located, set), ...removalParams(def, call, plain, stale) }, options);
       });
     }

@@ -18,6 +18,7 @@ import {
   firewallSecurityGroupHooks,
   firewallSecurityGroupRuleHooks,
 } from "./firewall";
+import { nodeDnsHooks } from "./node-dns";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
 import { tfaEntryHooks } from "./tfa-entry";
@@ -60,6 +61,7 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "firewall-ip-set": firewallIpSetHooks,
   "firewall-ip-set-entry": firewallIpSetEntryHooks,
   "firewall-security-group": firewallSecurityGroupHooks,
+  "node-dns": nodeDnsHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */
