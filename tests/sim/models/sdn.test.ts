@@ -197,6 +197,17 @@ describe("SDN objects: checks and texts", () => {
     });
   });
 
+  it("vxlan zones need exactly one of peers and fabric (a 500 carrying the 400)", async () => {
+    const { s } = setup();
+    const both = "create sdn zone object failed: 400 Parameter verification failed.\npeers: must have exactly one of peers / fabric defined\nfabric: must have exactly one of peers / fabric defined\n";
+    await expect(s.call("POST", "/cluster/sdn/zones", { zone: "vx", type: "vxlan" })).rejects.toMatchObject({ status: 500, message: both });
+    await s.call("POST", "/cluster/sdn/zones", { zone: "vx", type: "vxlan", peers: "10.0.0.1,10.0.0.2" });
+    await s.call("POST", "/cluster/sdn/vnets", { vnet: "vxn", zone: "vx", tag: 100 });
+    await expect(s.call("POST", "/cluster/sdn/vnets", { vnet: "vxm", zone: "vx", tag: 100 })).rejects.toMatchObject({
+      message: "create sdn vnet object failed: 400 Parameter verification failed.\ntag: vxlan tag 100 already exist in vnet vxn in zone vx \n",
+    });
+  });
+
   it("subnets: gateway inside, vnet kept while it has subnets, deleting a gone subnet succeeds", async () => {
     const { s } = setup();
     await s.call("POST", "/cluster/sdn/zones", { zone: "z", type: "simple" });
