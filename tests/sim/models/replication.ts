@@ -4,7 +4,8 @@
  * `PVE/ReplicationConfig.pm` (`parse_config` adds `guest`/`jobnum`/`id`, `write_config` allows one
  * job per guest and target, `lock` re-raises with `die $err`, so a 400 stays a 400). DELETE only
  * marks a job (`remove_job`); the replication runner removes it on its next run, modelled as
- * `runnerDelayMs` of simulated time. Without a guest model, a guest lives on the first node.
+ * `runnerDelayMs` of simulated time. Without a guest model, a guest is on the node `source` names, else
+ * on the first node.
  */
 import type { SimContext, SimRequest } from "../types";
 import { pveDie } from "./config-text";
@@ -79,9 +80,7 @@ export function installReplication(register: Register, ctx: SimContext, options:
         const [guest = "", jobnum = ""] = id.split("-");
         const target = String(job.target);
         if (!ctx.nodes.includes(target)) throw pveDie(`Target '${target}' does not exist.`);
-        if (job.source !== undefined && job.source !== guestNode) {
-          throw pveDie(`Source '${String(job.source)}' does not match current node of guest '${guest}' (${guestNode})`);
-        }
+        // Without a guest model, the guest is where `source` says (PVE checks it against the guest's node), else on the first node.
         job.source ??= guestNode;
         if (job.source === target) throw pveDie("Source and target must not be identical");
         job.guest = Number(guest);
