@@ -19,7 +19,11 @@ export interface ApiCall {
   readonly path: string;
   /** Constant parameters sent with the call (e.g. `delete: 1` for an ACL removal). */
   readonly extra?: Readonly<Record<string, string | number>>;
-  /** An update that replaces the whole object (a firewall alias): every managed field is sent, not only the changed ones. */
+  /**
+   * An update that sends every managed field, not only the changed ones (a firewall alias, whose
+   * PUT replaces the object; a network interface, whose method PVE recomputes from what is sent).
+   * Fields the program dropped are still deleted where the call has a `delete` list.
+   */
   readonly whole?: boolean;
   /**
    * PVE accepts the removal but deletes the object later (a replication job is removed by the
@@ -98,12 +102,22 @@ export interface ReadCall {
  */
 export interface CommitSpec {
   readonly call: ApiCall;
-  /** A global lock whose token the batch's writes and its apply carry (PVE 9 SDN); absent on older PVE (501). */
+  /**
+   * A global lock whose token the batch's writes and its apply carry (PVE 9 SDN); absent on older
+   * PVE (501). `POST path` takes it, `DELETE path` with the token gives it back.
+   */
   readonly lock?: {
     readonly path: string;
     readonly tokenParam: string;
-    readonly params?: Readonly<Record<string, string | number>>;
+    /** Takes the lock although changes are pending (the apply then takes them along). */
+    readonly allowPendingParam?: string;
+    /** How PVE refuses the lock while changes are pending: then someone else's changes are staged. */
+    readonly pendingRefusal?: RegExp;
+    /** Makes the apply (and the rollback) release the lock; PVE applies no default, so it is always sent. */
+    readonly releaseParam?: string;
   };
+  /** Discards every pending change: run when an apply fails and every pending change is the batch's own. */
+  readonly rollback?: ApiCall;
 }
 
 /** A computed output that PVE returns (from the read-back or the create response). */
@@ -195,6 +209,11 @@ export interface KindSpec {
    * only forgets it and PVE keeps it as it is. The kind's description says what to do instead.
    */
   readonly forgetOnDelete?: boolean;
+  /**
+   * PVE refuses a second object of the kind next to the first (one EVPN controller per cluster):
+   * a replacement deletes the old object before it creates the new one, even under a new identity.
+   */
+  readonly replaceDeletesFirst?: boolean;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
 }
@@ -247,7 +266,11 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read?.within && !spec.read.select) throw new Error(`${spec.namespace}.${spec.name}: read.within needs a select`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
-  if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
+  if (spec.commit?.lock) {
+    requireApiMethod("POST", spec.commit.lock.path);
+    requireApiMethod("DELETE", spec.commit.lock.path);
+  }
+  if (spec.commit?.rollback) requireApiMethod(spec.commit.rollback.method, spec.commit.rollback.path);
   if (spec.updateOnTriggers && (spec.lifecycle !== "collection" || !spec.update)) {
     throw new Error(`${spec.namespace}.${spec.name}: updateOnTriggers needs a collection with an update call`);
   }

@@ -5,6 +5,7 @@
  * (a loose match would turn transient errors into "gone").
  */
 import type { PveErrorKind } from "./errors";
+import { unwrapRethrown } from "./rethrown";
 
 /** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
 // SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`); an IP set entry `no such IP/Network`;
@@ -73,6 +74,9 @@ export function classify(facts: FailureFacts): PveErrorKind {
     if (code === "ETIMEDOUT" || code === "ERR_ABORTED") return "timeout";
     return code !== undefined && isUnreachableCode(code) ? "unreachable" : "server";
   }
+  // A 500 that carries an exception re-raised as text (see rethrown.ts) is what was raised.
+  const rethrown = status === 500 ? unwrapRethrown(message) : undefined;
+  if (rethrown) return classify(rethrown);
   // An addressed item that is absent can be a parameter error (an IP set entry: `cidr: no such IP/Network`).
   if (status === 400 && isMissingItem(facts.errors)) return "not-found";
   if (status === 400 || status === 501) return "validation";

@@ -5,6 +5,7 @@
 import got, { type Got, HTTPError, RequestError } from "got";
 import { z } from "zod";
 import { classify } from "./classify";
+import { unwrapRethrown } from "./rethrown";
 import { PveApiError, type HttpMethod } from "./errors";
 import { encodeBody, formEncode, type PveParams } from "./encode";
 import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
@@ -88,6 +89,10 @@ function factsOf(error: RequestError): Facts {
   const facts: Facts = { status: response.statusCode, message: message.trim() };
   if (envelope?.errors) {
     facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [k, String(v).trim()]));
+  } else if (facts.status === 500) {
+    // A parameter error re-raised as text under a cluster-file lock still says which fields failed.
+    const errors = unwrapRethrown(facts.message)?.errors;
+    if (errors) facts.errors = { ...errors };
   }
   return facts;
 }
@@ -103,7 +108,9 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
         : { message: error instanceof Error ? error.message : String(error) };
   const kind = classify(facts);
   const { method, path } = request;
-  let text = facts.message || `HTTP ${facts.status ?? "error"}`;
+  // Per-field errors recovered from the text are listed once, below its first line.
+  const recovered = facts.errors !== undefined && facts.status === 500;
+  let text = (recovered ? facts.message.split("\n")[0] : facts.message) || `HTTP ${facts.status ?? "error"}`;
   if (facts.status === 501) text = `the connected Proxmox VE does not implement ${method} ${path} (${text})`;
   if (kind === "timeout" && facts.code === "ERR_ABORTED") text = `aborted (${text})`;
   const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [k, redact(v)]));

@@ -90,7 +90,7 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   return {
     changes: changed.length > 0 || replaces.length > 0 || triggered,
     replaces,
-    deleteBeforeReplace: replaces.length > 0 && !identityChanges,
+    deleteBeforeReplace: replaces.length > 0 && (!identityChanges || def.replaceDeletesFirst === true),
     changed: [...changed.map((field) => field.sdkName), ...(triggered ? [TRIGGERS] : [])],
   };
 }

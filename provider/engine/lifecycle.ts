@@ -328,7 +328,10 @@ export async function update(def: KindDefinition, api: EngineApi, olds: Props, n
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
         const stale = await staleIndexedKeys(def, api, identity, [...changed], values);
-        const plain = removed.filter((field) => !field.indexed);
+        // A whole-object call without a `delete` list (a DNS set, an alias) drops what it does not
+        // carry: nothing to unset. One with a `delete` list (a network interface) still needs it.
+        const dropsUnsent = call.whole === true && updateParams["delete"] === undefined;
+        const plain = dropsUnsent ? [] : removed.filter((field) => !field.indexed);
         await write(def, api, call, located, { ...callParams(call, located, set), ...removalParams(def, call, plain, stale) }, options);
       });
     }

@@ -7,7 +7,7 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AliasArgs {
   /**
-   * The IP address or network (CIDR) the alias stands for.
+   * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `cidr`}
    */
@@ -37,7 +37,7 @@ export class Alias extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:Alias";
 
   /**
-   * The IP address or network (CIDR) the alias stands for.
+   * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `cidr`}
    */

@@ -7,7 +7,7 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ClusterRuleArgs {
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `action`}
    */
@@ -56,13 +56,13 @@ export interface ClusterRuleArgs {
    */
   readonly log?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `macro`}
    */
   readonly macro?: pulumi.Input<string>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `proto`}
    */
@@ -97,7 +97,7 @@ export class ClusterRule extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:ClusterRule";
 
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `action`}
    */
@@ -146,13 +146,13 @@ export class ClusterRule extends pulumi.dynamic.Resource {
    */
   declare public readonly log: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `macro`}
    */
   declare public readonly macro: pulumi.Output<string | undefined>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/rules PVE API: `proto`}
    */

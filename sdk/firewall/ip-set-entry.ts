@@ -7,7 +7,7 @@ import { providerFor } from "../../provider/shim";
  */
 export interface IpSetEntryArgs {
   /**
-   * The IP address, network (CIDR) or alias name of the entry.
+   * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `cidr`}
@@ -44,7 +44,7 @@ export class IpSetEntry extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:IpSetEntry";
 
   /**
-   * The IP address, network (CIDR) or alias name of the entry.
+   * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `cidr`}

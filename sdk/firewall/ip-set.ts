@@ -14,7 +14,7 @@ export interface IpSetArgs {
    */
   readonly comment?: pulumi.Input<string>;
   /**
-   * The IP set name.
+   * The IP set name, in lower case (PVE reads IP set names back lowercased).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `name`}
@@ -39,7 +39,7 @@ export class IpSet extends pulumi.dynamic.Resource {
    */
   declare public readonly comment: pulumi.Output<string | undefined>;
   /**
-   * The IP set name.
+   * The IP set name, in lower case (PVE reads IP set names back lowercased).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `name`}

@@ -7,7 +7,7 @@ import { providerFor } from "../../provider/shim";
  */
 export interface NodeRuleArgs {
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `action`}
    */
@@ -56,7 +56,7 @@ export interface NodeRuleArgs {
    */
   readonly log?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `macro`}
    */
@@ -69,7 +69,7 @@ export interface NodeRuleArgs {
    */
   readonly node: pulumi.Input<string>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `proto`}
    */
@@ -104,7 +104,7 @@ export class NodeRule extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:NodeRule";
 
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `action`}
    */
@@ -153,7 +153,7 @@ export class NodeRule extends pulumi.dynamic.Resource {
    */
   declare public readonly log: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `macro`}
    */
@@ -166,7 +166,7 @@ export class NodeRule extends pulumi.dynamic.Resource {
    */
   declare public readonly node: pulumi.Output<string>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `proto`}
    */

@@ -7,7 +7,7 @@ import { providerFor } from "../../provider/shim";
  */
 export interface SecurityGroupRuleArgs {
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `action`}
    */
@@ -63,13 +63,13 @@ export interface SecurityGroupRuleArgs {
    */
   readonly log?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `macro`}
    */
   readonly macro?: pulumi.Input<string>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `proto`}
    */
@@ -104,7 +104,7 @@ export class SecurityGroupRule extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:SecurityGroupRule";
 
   /**
-   * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `action`}
    */
@@ -160,13 +160,13 @@ export class SecurityGroupRule extends pulumi.dynamic.Resource {
    */
   declare public readonly log: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `macro`}
    */
   declare public readonly macro: pulumi.Output<string | undefined>;
   /**
-   * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `proto`}
    */

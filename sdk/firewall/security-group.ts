@@ -14,7 +14,7 @@ export interface SecurityGroupArgs {
    */
   readonly comment?: pulumi.Input<string>;
   /**
-   * The security group name.
+   * The security group name, in lower case (PVE reads group names back lowercased).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `group`}
@@ -39,7 +39,7 @@ export class SecurityGroup extends pulumi.dynamic.Resource {
    */
   declare public readonly comment: pulumi.Output<string | undefined>;
   /**
-   * The security group name.
+   * The security group name, in lower case (PVE reads group names back lowercased).
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `group`}

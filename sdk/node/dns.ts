@@ -13,13 +13,13 @@ export interface DnsArgs {
    */
   readonly dns1?: pulumi.Input<string>;
   /**
-   * The second name server.
+   * The second name server (needs `dns1`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns2`}
    */
   readonly dns2?: pulumi.Input<string>;
   /**
-   * The third name server.
+   * The third name server (needs `dns2`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns3`}
    */
@@ -40,7 +40,7 @@ export interface DnsArgs {
 }
 
 /**
- * A node's DNS resolver settings (`/nodes/{node}/dns`, /etc/resolv.conf). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
+ * A node's DNS resolver settings (`/nodes/{node}/dns`, /etc/resolv.conf). PVE rewrites the name servers from each write alone, so every write sends the whole set: the name servers this resource lists are the node's name servers, in order (`dns2` needs `dns1`, `dns3` needs `dns2`, no repeats). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:Dns`; import id `<node>`.
  */
@@ -55,13 +55,13 @@ export class Dns extends pulumi.dynamic.Resource {
    */
   declare public readonly dns1: pulumi.Output<string | undefined>;
   /**
-   * The second name server.
+   * The second name server (needs `dns1`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns2`}
    */
   declare public readonly dns2: pulumi.Output<string | undefined>;
   /**
-   * The third name server.
+   * The third name server (needs `dns2`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns3`}
    */

@@ -121,7 +121,7 @@ export interface ControllerArgs {
 }
 
 /**
- * An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` or `fabric`; EVPN zones need one), `bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or `faucet`. Staged and applied like every SDN change (see `sdn.Zone`).
+ * An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` and exactly one of `peers` or `fabric`; EVPN zones need one, and PVE allows only one per cluster, so a replacement removes the old controller first), `bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or `faucet`. Staged and applied like every SDN change (see `sdn.Zone`).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Controller`; import id `<controller>`.
  */

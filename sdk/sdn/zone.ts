@@ -175,7 +175,7 @@ export interface ZoneArgs {
 }
 
 /**
- * An SDN zone (`/cluster/sdn/zones`): `simple`, `vlan` (needs `bridge`), `qinq` (needs `bridge` and `tag`), `vxlan` (needs `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. Options that belong to another type are rejected at preview. SDN edits are staged by PVE: the provider applies them (`PUT /cluster/sdn`) once per batch of changes in a deployment, so after `pulumi up` nothing of yours is left pending; with PVE 9 the batch holds the SDN lock from its first write to the apply.
+ * An SDN zone (`/cluster/sdn/zones`): `simple`, `vlan` (needs `bridge`), `qinq` (needs `bridge` and `tag`), `vxlan` (needs exactly one of `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. Options that belong to another type are rejected at preview. SDN edits are staged by PVE: the provider applies them (`PUT /cluster/sdn`) once per batch of changes in a deployment, so after `pulumi up` nothing of yours is left pending; with PVE 9 the batch holds the SDN lock from its first write to the apply.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Zone`; import id `<zone>`.
  */

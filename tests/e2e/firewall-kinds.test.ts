@@ -9,6 +9,27 @@ describe.each(firewallScenarios.map((s) => [`${s.namespace}.${s.kind}`, s] as co
   }, 240_000);
 });
 
+describe("preview checks rules against PVE's verify_rule", () => {
+  it.each([
+    ["an action typo", { action: "ACCPET" }, "action", /unknown action 'ACCPET'.*did you mean 'ACCEPT'/],
+    ["a macro typo", { macro: "SHH" }, "macro", /unknown macro 'SHH' \(did you mean 'SSH'\?\)/],
+    ["a macro in another spelling", { macro: "ssh" }, "macro", /PVE stores this macro as 'SSH'/],
+    ["a protocol /etc/protocols does not list", { proto: "tpc", dport: "22" }, "proto", /unknown protocol 'tpc'.*did you mean 'tcp'/],
+    ["REJECT on a forward rule", { type: "forward", action: "REJECT" }, "action", /forward rules cannot REJECT/],
+  ])("refuses %s, naming the field; nothing is written", async (_what, args, property, reason) => {
+    const stack = await newStack("firewall");
+    try {
+      const result = await stack.preview([{ namespace: "firewall", kind: "ClusterRule", name: "r", args: { comment: "r", type: "in", action: "ACCEPT", ...args } }]);
+      expect(result.ok).toBe(false);
+      const failures = result.steps.find((s) => s.name === "r")?.failures ?? [];
+      expect(failures.find((f) => f.property === property)?.reason, JSON.stringify(failures)).toMatch(reason);
+      expect(await stack.admin.get<unknown[]>("/cluster/firewall/rules")).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  }, 120_000);
+});
+
 describe("firewall rules whose positions shift", () => {
   it("a rule inserted by hand above managed rules causes no drift, and updates and deletes hit the right rules", async () => {
     const stack = await newStack("firewall");
@@ -21,9 +42,10 @@ describe("firewall rules whose positions shift", () => {
       const managed = [rule("a", "managed-a", "ACCEPT", []), rule("b", "managed-b", "ACCEPT", ["a"]), rule("c", "managed-c", "ACCEPT", ["b"])];
       expect((await stack.up(managed)).ok).toBe(true);
 
-      // By hand: one rule on top, one between the managed ones.
-      await admin.post(list, { type: "in", action: "DROP", macro: "HTTP", comment: "by-hand-top", pos: 0 });
+      // By hand: one rule on top, one moved between the managed ones (PVE inserts at the top, whatever `pos` says).
+      await admin.post(list, { type: "in", action: "DROP", macro: "HTTP", comment: "by-hand-top" });
       await admin.post(list, { type: "in", action: "DROP", macro: "DNS", comment: "by-hand-middle", pos: 2 });
+      await admin.put(`${list}/0`, { moveto: 3 });
       const before = await admin.get<Array<Record<string, unknown>>>(list);
       expect(before.map((r) => r["comment"])).toEqual(["by-hand-top", "managed-c", "by-hand-middle", "managed-b", "managed-a"]);
 

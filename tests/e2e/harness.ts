@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
 import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult } from "../engine";
+import { ProviderHost } from "../engine/host";
+import { loadProgram } from "../engine/project";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";
@@ -32,6 +34,8 @@ export interface Stack {
   refresh(resources: Declared[]): Promise<EngineResult>;
   destroy(resources: Declared[]): Promise<EngineResult>;
   stateText(): string;
+  /** A provider host started as the engine starts it for `up` (to drive it call by call). */
+  host(onLine?: (line: string) => void): Promise<ProviderHost>;
   close(): Promise<void>;
 }
 
@@ -116,6 +120,15 @@ export async function newStack(
     refresh: (r) => refresh(options(r)),
     destroy: (r) => destroy(options(r)),
     stateText: () => readFileSync(stateFile, "utf8"),
+    host: (onLine = () => undefined) =>
+      ProviderHost.start({
+        program: loadProgram(dir),
+        stack: "dev",
+        dryRun: false,
+        env: { ...process.env, ...options([]).env },
+        config: {},
+        onLine: (_stream, line) => onLine(line),
+      }),
     async close() {
       admin.close();
       await sim.close();

@@ -11,8 +11,15 @@ export async function applySdn(admin: ProxmoxClient): Promise<void> {
   await admin.waitForTask(upid);
 }
 
-/** Nothing staged-but-unapplied in any SDN config. */
+/** PVE 9's global SDN lock is free: taking it (with whatever is pending) succeeds, and it is given back. */
+export async function lockFree(admin: ProxmoxClient): Promise<void> {
+  const token = await admin.post<string>("/cluster/sdn/lock", { "allow-pending": 1 });
+  await admin.delete("/cluster/sdn/lock", { "lock-token": token });
+}
+
+/** Nothing staged-but-unapplied in any SDN config, and the global lock free. */
 export async function nothingPending(admin: ProxmoxClient): Promise<void> {
+  await lockFree(admin);
   const pending: string[] = [];
   for (const kind of ["zones", "vnets", "controllers"]) {
     const items = await admin.get<Item[]>(`/cluster/sdn/${kind}`, { pending: 1 });
@@ -104,10 +111,11 @@ export const sdnScenarios: KindScenario[] = [
     invalid: { args: { controller: "evpn1", type: "evpn", ebgp: true }, property: "asn" },
     exists: (admin, a) => running(admin, `/cluster/sdn/controllers/${String(a["controller"])}`),
     drift: { edit: (admin, a) => admin.put(`/cluster/sdn/controllers/${String(a["controller"])}`, { asn: 64999 }), keys: ["asn"] },
+    // PVE allows one EVPN controller per cluster: the one made by hand is a node's BGP controller.
     existing: async (admin) => {
-      await admin.post("/cluster/sdn/controllers", { controller: "handmade", type: "evpn", asn: 65100 });
+      await admin.post("/cluster/sdn/controllers", { controller: "handmade", type: "bgp", asn: 65100, node: "pve1", peers: "10.0.0.9" });
       await applySdn(admin);
-      return { importId: "handmade", args: { controller: "handmade", type: "evpn", asn: 65100 } };
+      return { importId: "handmade", args: { controller: "handmade", type: "bgp", asn: 65100, node: "pve1", peers: ["10.0.0.9"] } };
     },
     settled: nothingPending,
   },

@@ -314,9 +314,16 @@ export class ProviderHost {
         await this.call("delete", (cb) => this.client.delete(req, cb));
     }
 
+    /**
+     * Stops the host as Pulumi's engine stops a plugin (sdk/go/common/resource/plugin/plugin.go
+     * `Plugin.Close`, `cmdutil.InterruptChildren`): close the connection, SIGINT, and SIGKILL if it
+     * has not exited within 5 s. The provider uses that time to apply or release what is open.
+     */
     async close(): Promise<void> {
         this.client.close();
-        this.child.kill();
+        this.child.kill("SIGINT");
+        const killer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
         await this.exited;
+        clearTimeout(killer);
     }
 }

@@ -3,11 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { EngineApi, PveMethod, WireParams } from "../../provider/engine";
 import { CommitCoordinator } from "../../provider/engine/commit";
 import type { CommitSpec } from "../../schema/define";
-
-const SDN: CommitSpec = {
-  call: { method: "PUT", path: "/cluster/sdn" },
-  lock: { path: "/cluster/sdn/lock", tokenParam: "lock-token", params: { "allow-pending": 1 } },
-};
+import { SDN_COMMIT as SDN } from "../../schema/definitions/sdn/commit";
 const NETWORK: CommitSpec = { call: { method: "PUT", path: "/nodes/{node}/network" } };
 
 interface Call {
@@ -57,7 +53,8 @@ describe("commit coordinator", () => {
     // One lock for the batch; every write and the commit carry its token.
     expect(api.calls.filter((c) => c.path === "/cluster/sdn/lock")).toHaveLength(1);
     for (const call of api.calls.filter((c) => c.path === "/cluster/sdn/zones")) expect(call.params["lock-token"]).toBe("token-1");
-    expect(commitsOf(api, "/cluster/sdn")[0]?.params["lock-token"]).toBe("token-1");
+    // PVE applies no default for release-lock: the apply must send it, or the lock stays held.
+    expect(commitsOf(api, "/cluster/sdn")[0]?.params).toEqual({ "lock-token": "token-1", "release-lock": 1 });
   });
 
   it("never resolves a write before the commit that covers it was sent", async () => {

@@ -26,12 +26,12 @@ describe("update parameters", () => {
     expect(api.writes).toEqual([{ method: "PUT", path: "/cluster/firewall/aliases/net1", params: { cidr: "10.0.0.0/24", comment: "keep me" } }]);
   });
 
-  it("a parameter the update call requires (a DNS search domain) goes along with a change of another", async () => {
+  it("a DNS update carries the required search domain and every name server (PVE drops one the write leaves out)", async () => {
     const api = recorder(() => ({ search: "corp.example", dns1: "10.0.0.53", dns2: "10.0.0.54" }));
     const dns = definitionOf("node:Dns");
     const olds = { node: "pve1", search: "corp.example", dns1: "10.0.0.53" };
     await update(dns, api, olds, { ...olds, dns2: "10.0.0.54" });
-    expect(api.writes).toEqual([{ method: "PUT", path: "/nodes/pve1/dns", params: { search: "corp.example", dns2: "10.0.0.54" } }]);
+    expect(api.writes).toEqual([{ method: "PUT", path: "/nodes/pve1/dns", params: { search: "corp.example", dns1: "10.0.0.53", dns2: "10.0.0.54" } }]);
   });
 
   it("a firewall rule is written at the position it has now, with the list's digest", async () => {

@@ -14,6 +14,8 @@ beforeAll(async () => {
   await admin.post("/access/domains", { realm: "corp", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example", user_attr: "uid", password: "bind-secret" });
   await admin.post("/cluster/backup", { id: "nightly", schedule: "daily", all: 1, storage: "local", "prune-backups": "keep-last=3" });
   await admin.post("/cluster/replication", { id: "100-0", type: "local", target: "pve2", rate: 5 });
+  // A fresh cluster.fw holds no options: the read shows what was set.
+  await admin.put("/cluster/firewall/options", { policy_in: "DROP" });
   await admin.post("/storage", { storage: "nfs1", type: "nfs", server: "10.0.0.5", export: "/pve", content: "iso,backup", nodes: "pve1" });
   admin.close();
 });

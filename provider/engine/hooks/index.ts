@@ -11,6 +11,15 @@ import { aclEntryHooks } from "./acl-entry";
 import { acmeAccountHooks } from "./acme-account";
 import { aptRepositoryHooks, aptStandardRepositoryHooks } from "./apt-repositories";
 import { customCertificateHooks } from "./custom-certificate";
+import {
+  firewallAliasHooks,
+  firewallIpSetEntryHooks,
+  firewallIpSetHooks,
+  firewallRuleHooks,
+  firewallSecurityGroupHooks,
+  firewallSecurityGroupRuleHooks,
+} from "./firewall";
+import { nodeDnsHooks } from "./node-dns";
 import { realmSyncHooks } from "./realm-sync";
 import { rolePrivilegesHooks } from "./role-privileges";
 import { sdnSubnetHooks } from "./sdn-subnet";
@@ -52,6 +61,13 @@ const hookSets: Readonly<Record<string, KindHooks>> = {
   "apt-repository": aptRepositoryHooks,
   "apt-standard-repository": aptStandardRepositoryHooks,
   "service-action": serviceActionHooks,
+  "firewall-rule": firewallRuleHooks,
+  "firewall-security-group-rule": firewallSecurityGroupRuleHooks,
+  "firewall-alias": firewallAliasHooks,
+  "firewall-ip-set": firewallIpSetHooks,
+  "firewall-ip-set-entry": firewallIpSetEntryHooks,
+  "firewall-security-group": firewallSecurityGroupHooks,
+  "node-dns": nodeDnsHooks,
 };
 
 /** The hooks of a kind (none when it names no set). */

@@ -12,9 +12,10 @@ export const alias = defineKind({
   // PVE rewrites the alias from the call's parameters: a comment left out would be dropped.
   update: { method: "PUT", path: "/cluster/firewall/aliases/{name}", whole: true },
   exclude: ["rename"],
+  hooks: "firewall-alias",
   fields: {
     name: { doc: "The alias name (PVE compares names case-insensitively; write it in lower case)." },
-    cidr: { doc: "The IP address or network (CIDR) the alias stands for." },
+    cidr: { doc: "The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it)." },
     comment: { doc: "A free-form comment." },
   },
 });
@@ -32,8 +33,9 @@ export const ipSet = defineKind({
   read: { path: "/cluster/firewall/ipset", select: (item, id) => item["name"] === id["name"] },
   remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}" },
   exclude: ["rename"],
+  hooks: "firewall-ip-set",
   fields: {
-    name: { doc: "The IP set name." },
+    name: { doc: "The IP set name, in lower case (PVE reads IP set names back lowercased)." },
     comment: { doc: "A free-form comment." },
   },
 });
@@ -51,8 +53,9 @@ export const securityGroup = defineKind({
   read: { path: "/cluster/firewall/groups", select: (item, id) => item["group"] === id["group"] },
   remove: { method: "DELETE", path: "/cluster/firewall/groups/{group}" },
   exclude: ["rename"],
+  hooks: "firewall-security-group",
   fields: {
-    group: { doc: "The security group name." },
+    group: { doc: "The security group name, in lower case (PVE reads group names back lowercased)." },
     comment: { doc: "A free-form comment." },
   },
 });
@@ -85,9 +88,10 @@ export const ipSetEntry = defineKind({
   // PVE rewrites the entry's comment and nomatch from the call: one left out would be dropped.
   update: { method: "PUT", path: "/cluster/firewall/ipset/{name}/{cidr}", whole: true },
   remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}/{cidr}" },
+  hooks: "firewall-ip-set-entry",
   fields: {
     name: { sdkName: "ipSet", doc: "The IP set the entry belongs to." },
-    cidr: { doc: "The IP address, network (CIDR) or alias name of the entry." },
+    cidr: { doc: "The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview)." },
     nomatch: { doc: "Exclude this address or network from the set instead of including it." },
     comment: { doc: "A free-form comment." },
   },

@@ -17,11 +17,11 @@ const RULE_DOC =
 const FIELDS: KindSpec["fields"] = {
   comment: { required: true, doc: "The rule's identity in its list (unique); changing it replaces the rule." },
   type: { doc: "`in`, `out`, `forward`, or `group` (then `action` names a security group)." },
-  action: { doc: "`ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`." },
-  macro: { doc: "A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports." },
+  action: { doc: "`ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview." },
+  macro: { doc: "A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list." },
   source: { doc: "Source addresses: IPs, CIDRs, ranges, an alias or `+ipset` (comma list)." },
   dest: { doc: "Destination addresses, like `source`." },
-  proto: { doc: "An IP protocol name or number (`tcp`, `udp`, `icmp`, ...)." },
+  proto: { doc: "An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview." },
   dport: { doc: "Destination ports or ranges (`22`, `80,443`, `8000:8100`)." },
   sport: { doc: "Source ports or ranges." },
   iface: { doc: "The network interface the rule applies to." },
@@ -29,7 +29,15 @@ const FIELDS: KindSpec["fields"] = {
   enable: { doc: "1 enables the rule, 0 disables it." },
 };
 
-function ruleKind(name: string, scope: string, list: string, item: string, scopeParams: readonly string[], extraFields: KindSpec["fields"]): KindDefinition {
+function ruleKind(
+  name: string,
+  scope: string,
+  list: string,
+  item: string,
+  scopeParams: readonly string[],
+  extraFields: KindSpec["fields"],
+  hooks: "firewall-rule" | "firewall-security-group-rule" = "firewall-rule",
+): KindDefinition {
   return defineKind({
     namespace: "firewall",
     name,
@@ -46,6 +54,7 @@ function ruleKind(name: string, scope: string, list: string, item: string, scope
     update: { method: "PUT", path: item },
     remove: { method: "DELETE", path: item },
     exclude: ["pos", "moveto"],
+    hooks,
     fields: { ...FIELDS, ...extraFields },
   });
 }
@@ -66,4 +75,5 @@ export const securityGroupRule = ruleKind(
   "/cluster/firewall/groups/{group}/{pos}",
   ["group"],
   { group: { doc: "The security group (`firewall.SecurityGroup`)." } },
+  "firewall-security-group-rule",
 );

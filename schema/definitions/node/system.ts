@@ -8,16 +8,22 @@ const KEEP =
 export const dns = defineKind({
   namespace: "node",
   name: "Dns",
-  description: `A node's DNS resolver settings (\`/nodes/{node}/dns\`, /etc/resolv.conf). ${KEEP}`,
+  description:
+    "A node's DNS resolver settings (`/nodes/{node}/dns`, /etc/resolv.conf). PVE rewrites the name servers from " +
+    "each write alone, so every write sends the whole set: the name servers this resource lists are the node's " +
+    `name servers, in order (\`dns2\` needs \`dns1\`, \`dns3\` needs \`dns2\`, no repeats). ${KEEP}`,
   lifecycle: "singleton",
   identity: ["node"],
   ...configCalls("/nodes/{node}/dns"),
+  // `update_etc_resolv_conf` writes only the dnsN of the call: one left out is removed.
+  update: { method: "PUT", path: "/nodes/{node}/dns", whole: true },
+  hooks: "node-dns",
   fields: {
     node: { doc: "The node." },
     search: { doc: "The search domain." },
     dns1: { doc: "The first name server." },
-    dns2: { doc: "The second name server." },
-    dns3: { doc: "The third name server." },
+    dns2: { doc: "The second name server (needs `dns1`)." },
+    dns3: { doc: "The third name server (needs `dns2`)." },
   },
 });
 

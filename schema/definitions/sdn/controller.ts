@@ -6,7 +6,8 @@ export const controller = defineKind({
   namespace: "sdn",
   name: "Controller",
   description:
-    "An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` or `fabric`; EVPN zones need one), " +
+    "An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` and exactly one of `peers` or `fabric`; " +
+    "EVPN zones need one, and PVE allows only one per cluster, so a replacement removes the old controller first), " +
     "`bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or " +
     "`faucet`. Staged and applied like every SDN change (see `sdn.Zone`).",
   lifecycle: "collection",
@@ -20,12 +21,13 @@ export const controller = defineKind({
       bgp: ["ebgp", "ebgp-multihop", "bgp-multipath-as-path-relax", "loopback"],
     },
     requires: {
-      evpn: ["asn|fabric"],
+      evpn: ["asn", "peers|fabric"],
       bgp: ["asn", "node", "peers"],
       isis: ["isis-domain", "isis-ifaces", "isis-net", "node"],
     },
   },
   commit: SDN_COMMIT,
+  replaceDeletesFirst: true,
   fields: {
     controller: { doc: "The controller id." },
     type: { doc: "The controller type; changing it replaces the controller." },

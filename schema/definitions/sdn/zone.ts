@@ -7,7 +7,7 @@ export const zone = defineKind({
   name: "Zone",
   description:
     "An SDN zone (`/cluster/sdn/zones`): `simple`, `vlan` (needs `bridge`), `qinq` (needs `bridge` and `tag`), " +
-    "`vxlan` (needs `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. " +
+    "`vxlan` (needs exactly one of `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. " +
     "Options that belong to another type are rejected at preview. SDN edits are staged by PVE: the provider " +
     "applies them (`PUT /cluster/sdn`) once per batch of changes in a deployment, so after `pulumi up` " +
     "nothing of yours is left pending; with PVE 9 the batch holds the SDN lock from its first write to the apply.",
@@ -22,13 +22,14 @@ export const zone = defineKind({
       qinq: ["bridge", "tag", "vlan-protocol"],
       vxlan: ["peers", "fabric", "vxlan-port"],
       evpn: ["fabric", "vxlan-port", "controller", "vrf-vxlan", "exitnodes", "exitnodes-local-routing", "exitnodes-primary", "advertise-subnets", "disable-arp-nd-suppression", "rt-import", "mac", "secondary-controllers"],
-      faucet: ["dp-id"],
+      faucet: ["dp-id", "controller"],
     },
     requires: {
       vlan: ["bridge"],
       qinq: ["bridge", "tag"],
       vxlan: ["peers|fabric"],
       evpn: ["controller", "vrf-vxlan"],
+      faucet: ["dp-id", "controller"],
     },
   },
   commit: SDN_COMMIT,

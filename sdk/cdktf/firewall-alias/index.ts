@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface FirewallAliasConfig extends cdktn.TerraformMetaArguments {
   /**
-  * The IP address or network (CIDR) the alias stands for.
+  * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_alias#cidr FirewallAlias#cidr}
   */

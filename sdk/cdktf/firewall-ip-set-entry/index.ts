@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface FirewallIpSetEntryConfig extends cdktn.TerraformMetaArguments {
   /**
-  * The IP address, network (CIDR) or alias name of the entry. Changing it replaces the resource.
+  * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview). Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_ip_set_entry#cidr FirewallIpSetEntry#cidr}
   */

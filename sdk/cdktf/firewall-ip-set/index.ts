@@ -15,7 +15,7 @@ export interface FirewallIpSetConfig extends cdktn.TerraformMetaArguments {
   */
   readonly comment?: string;
   /**
-  * The IP set name. Changing it replaces the resource.
+  * The IP set name, in lower case (PVE reads IP set names back lowercased). Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_ip_set#name FirewallIpSet#name}
   */

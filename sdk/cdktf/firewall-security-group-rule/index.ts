@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface FirewallSecurityGroupRuleConfig extends cdktn.TerraformMetaArguments {
   /**
-  * `ACCEPT`, `DROP`, `REJECT`, or a security group's name for `type: group`.
+  * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group_rule#action FirewallSecurityGroupRule#action}
   */
@@ -63,13 +63,13 @@ export interface FirewallSecurityGroupRuleConfig extends cdktn.TerraformMetaArgu
   */
   readonly log?: string;
   /**
-  * A predefined macro (e.g. `SSH`, `HTTPS`) instead of proto/ports.
+  * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group_rule#macro FirewallSecurityGroupRule#macro}
   */
   readonly macro?: string;
   /**
-  * An IP protocol name or number (`tcp`, `udp`, `icmp`, ...).
+  * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group_rule#proto FirewallSecurityGroupRule#proto}
   */

@@ -15,7 +15,7 @@ export interface FirewallSecurityGroupConfig extends cdktn.TerraformMetaArgument
   */
   readonly comment?: string;
   /**
-  * The security group name. Changing it replaces the resource.
+  * The security group name, in lower case (PVE reads group names back lowercased). Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group#group FirewallSecurityGroup#group}
   */

@@ -15,13 +15,13 @@ export interface NodeDnsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly dns1?: string;
   /**
-  * The second name server.
+  * The second name server (needs `dns1`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_dns#dns2 NodeDns#dns2}
   */
   readonly dns2?: string;
   /**
-  * The third name server.
+  * The third name server (needs `dns2`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_dns#dns3 NodeDns#dns3}
   */

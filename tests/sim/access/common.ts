@@ -9,6 +9,7 @@ import { SimError } from "../types";
 import type { SimClock } from "../core/clock";
 import type { PermissionEngine } from "../core/permissions";
 import type { TicketSigner } from "../core/tickets";
+import { underCfsLock } from "../core/cfs-lock";
 import type { AccessStore } from "./store";
 
 /** What the access endpoints work on. */
@@ -40,16 +41,8 @@ export function paramError(errors: Record<string, string>): SimError {
  * `lockId`; with an `errmsg`, any error is re-thrown as a plain 500 prefixed with `$errmsg: `
  * (exceptions are stringified, status code first, as Perl does); without one it passes unchanged.
  */
-export async function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string | undefined, fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await ctx.withLock(lockId, fn);
-  } catch (err) {
-    if (!(err instanceof SimError) || !errmsg) throw err;
-    const stringified = err.status !== 500 ? `${err.status} ${err.message}` : err.message;
-    const lines = Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v}\n`).join("");
-    const body = stringified.endsWith("\n") ? stringified : `${stringified}\n`;
-    throw new SimError(500, `${errmsg}: ${body}${lines}`);
-  }
+export function lockConfig<T>(ctx: SimContext, lockId: string, errmsg: string | undefined, fn: () => Promise<T> | T): Promise<T> {
+  return underCfsLock(ctx, lockId, errmsg === undefined ? undefined : { prefix: errmsg }, fn);
 }
 
 /** `lock_user_config($code, $errmsg)`: {@link lockConfig} on `file-user_cfg`. */

@@ -117,6 +117,8 @@ export function installAcme(register: Register, ctx: SimContext): AcmeState {
     item: "/cluster/acme/plugins/{id}",
     idParam: "id",
     lockId: "file-priv_acme_plugins_cfg",
+    // API2/ACMEPlugin.pm re-raises with `die "$@"`.
+    stringified: true,
     deleteMissingOk: true,
     messages: {
       notFound: (id) => `ACME plugin '${id}' not defined`,

@@ -16,6 +16,15 @@ export function pveDie(message: string): SimError {
   return new SimError(500, `${message}\n`);
 }
 
+/**
+ * Perl's `die "text"` without a trailing newline: Perl appends where it died, so PVE's message
+ * ends ` at /usr/share/perl5/<file> line <n>.` (`file` relative to perl5, e.g. `PVE/Network/SDN.pm`;
+ * the line is the one in the source version the model follows).
+ */
+export function perlDie(message: string, file: string, line: number): SimError {
+  return pveDie(`${message} at /usr/share/perl5/${file} line ${line}.`);
+}
+
 /** SHA1 hex of a config file's raw text, which is what PVE returns as `digest`. */
 export function sha1(text: string): string {
   return createHash("sha1").update(text).digest("hex");

@@ -69,9 +69,9 @@ afterAll(async () => {
 describe("SDN over HTTPS", () => {
   it("stages, shows pending, commits with a reloadnetworkall task", async () => {
     expect((await api("POST", "/cluster/sdn/zones", { zone: "e2e", type: "simple" })).status).toBe(200);
-    expect((await api("POST", "/cluster/sdn/vnets", { vnet: "vn1", zone: "e2e", tag: 5 })).status).toBe(200);
+    expect((await api("POST", "/cluster/sdn/vnets", { vnet: "vn1", zone: "e2e", alias: "one" })).status).toBe(200);
     const pending = await api("GET", "/cluster/sdn/vnets/vn1", { pending: 1 });
-    expect(pending.body.data).toMatchObject({ vnet: "vn1", type: "vnet", state: "new", pending: { zone: "e2e", tag: 5 } });
+    expect(pending.body.data).toMatchObject({ vnet: "vn1", type: "vnet", state: "new", pending: { zone: "e2e", alias: "one" } });
 
     const commit = await api("PUT", "/cluster/sdn");
     expect(commit.status).toBe(200);
@@ -89,7 +89,18 @@ describe("SDN over HTTPS", () => {
     expect(bad.body.errors).toHaveProperty("bogus");
     const missing = await api("GET", "/cluster/sdn/zones/nope");
     expect(missing.status).toBe(500);
-    expect(missing.body.message).toBe("sdn 'nope' zone not defined\n");
+    expect(missing.body.message).toBe("sdn 'nope' does not exist\n");
+  });
+
+  it("commits before the reload task starts: a failed reload leaves the change applied and the lock released as asked", async () => {
+    const token = (await api("POST", "/cluster/sdn/lock", { "allow-pending": 1 })).body.data as string;
+    expect((await api("POST", "/cluster/sdn/zones", { zone: "late", type: "simple", "lock-token": token })).status).toBe(200);
+    sim.faults.add({ method: "PUT", path: "/cluster/sdn", times: 1, action: { type: "task-fail", message: "vmbr9: reload failed" } });
+    const commit = await api("PUT", "/cluster/sdn", { "lock-token": token, "release-lock": 1 });
+    expect(commit.status).toBe(200);
+    expect(await waitTask(commit.body.data as string)).toBe("vmbr9: reload failed");
+    expect((await api("GET", "/cluster/sdn/zones/late", { pending: 1 })).body.data).not.toHaveProperty("state");
+    expect(sdn.locked()).toBe(false);
   });
 });
 

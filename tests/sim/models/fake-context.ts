@@ -25,6 +25,8 @@ export interface FakeSim {
   settle(): Promise<void>;
   /** Calls the handler registered for `method template` with the given params, as root@pam. */
   call(method: HttpMethod, template: string, params?: Record<string, unknown>, path?: string): Promise<unknown>;
+  /** The same calls made as `auth` (e.g. one of root's API tokens). */
+  as(auth: SimAuth): Pick<FakeSim, "call">;
 }
 
 const ROOT: SimAuth = { userid: "root@pam", via: "ticket" };
@@ -78,6 +80,12 @@ export function fakeSim(models: readonly SimModel[], nodes: readonly string[] = 
     }, ctx);
   }
 
+  const callAs = async (auth: SimAuth, method: HttpMethod, template: string, params: Record<string, unknown> = {}, path = template): Promise<unknown> => {
+    const handler = handlers.get(`${method} ${template}`);
+    if (!handler) throw new SimError(501, `Method '${method} ${path}' not implemented`);
+    return await handler({ method, template, path, params, auth }, ctx);
+  };
+
   return {
     ctx,
     tasks,
@@ -88,10 +96,7 @@ export function fakeSim(models: readonly SimModel[], nodes: readonly string[] = 
     async settle() {
       while (pending.length > 0) await pending.shift();
     },
-    async call(method, template, params = {}, path = template) {
-      const handler = handlers.get(`${method} ${template}`);
-      if (!handler) throw new SimError(501, `Method '${method} ${path}' not implemented`);
-      return await handler({ method, template, path, params, auth: ROOT }, ctx);
-    },
+    call: (method, template, params, path) => callAs(ROOT, method, template, params, path),
+    as: (auth) => ({ call: (method, template, params, path) => callAs(auth, method, template, params, path) }),
   };
 }

@@ -14,6 +14,7 @@ import {
 } from "./config-text";
 import { parametersOf } from "./schema";
 import type { SectionStore } from "./section-store";
+import { type Reraise, underCfsLock } from "../core/cfs-lock";
 import type { FlatConfig } from "./flat-config";
 
 /** The `register` function a model's `install` receives. */
@@ -21,7 +22,9 @@ export type Register = (method: HttpMethod, template: string, handler: SimHandle
 
 /** Hooks for a collection's real semantics; every hook runs inside the lock. */
 export interface CollectionHooks {
-  /** Runs before every write (e.g. SDN's lock token check). */
+  /** Runs before a write takes its lock: what PVE checks first (`check_config` on create, a parent's existence). */
+  before?(req: SimRequest, op: "create" | "update" | "delete"): void;
+  /** Runs before every write, inside the lock (e.g. SDN's lock token check). */
   guard?(req: SimRequest): void;
   /** The new object's id when it is not simply the id param (generated, or derived like SDN subnets). */
   createId?(req: SimRequest): string;
@@ -58,8 +61,8 @@ export interface CollectionSpec {
   readonly lockId: string;
   /** POST goes to the item template (metric servers, ACME plugins do this). */
   readonly createOnItem?: boolean;
-  /** DELETE of an id that does not exist succeeds silently (ACME plugins: PVE deletes without looking). */
-  readonly deleteMissingOk?: boolean;
+  /** DELETE of an id that does not exist succeeds silently (ACME plugins: PVE deletes without looking), or decides per request. */
+  readonly deleteMissingOk?: boolean | ((req: SimRequest) => boolean);
   /** PVE's wording for a missing id on read/update/delete and a duplicate on create. */
   readonly messages: {
     readonly notFound: (id: string) => string | SimError;
@@ -67,8 +70,13 @@ export interface CollectionSpec {
     readonly deleteNotFound?: (id: string) => string | SimError;
     readonly exists: (id: string) => string;
   };
-  /** Prefixes PVE adds when a write fails under the lock, e.g. `create storage failed`. */
+  /**
+   * The `$errmsg` of each write's `die "$errmsg: $err"` (e.g. `create storage failed`): any error
+   * raised under the lock, a 400 included, becomes a 500 with that prefix.
+   */
   readonly errorPrefix?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+  /** Writes without a prefix re-raise with `die "$@"` (pve-manager's jobs): errors become 500s as text. */
+  readonly stringified?: boolean;
   /** Keys never returned by GET (passwords, keys, tokens). */
   readonly hidden?: readonly string[];
   /** GET item includes the file digest (most section configs do). */
@@ -83,14 +91,20 @@ function asError(failure: string | SimError): SimError {
   return typeof failure === "string" ? pveDie(failure) : failure;
 }
 
-/** Runs `fn` under the lock and prefixes 500 errors like `lock_storage_config($code, $msg)`. */
-export async function lockedWrite<T>(ctx: SimContext, lockId: string, prefix: string | undefined, fn: () => T): Promise<T> {
-  try {
-    return await ctx.withLock(lockId, fn);
-  } catch (err) {
-    if (prefix && err instanceof SimError && err.status === 500) throw new SimError(500, `${prefix}: ${err.message}`);
-    throw err;
-  }
+/**
+ * Runs `fn` under the cfs lock and re-raises its error as the PVE handler does (see
+ * {@link Reraise}): a string is `$errmsg` of `die "$errmsg: $err"` (`lock_storage_config($code, $msg)`),
+ * so even a 400 raised inside becomes a 500 that carries it as text.
+ */
+export function lockedWrite<T>(ctx: SimContext, lockId: string, how: string | Reraise, fn: () => T): Promise<T> {
+  return underCfsLock(ctx, lockId, typeof how === "string" ? { prefix: how } : how, fn);
+}
+
+/** How one write of a collection re-raises errors from under its lock. */
+function reraiseOf(spec: CollectionSpec, op: "create" | "update" | "delete"): Reraise {
+  const prefix = spec.errorPrefix?.[op];
+  if (prefix) return { prefix };
+  return spec.stringified ? {} : undefined;
 }
 
 /** The public view of a stored record: secrets removed, id added under `idParam`. */
@@ -110,8 +124,9 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
 
   if (createTemplate) {
     const schema = parametersOf("POST", createTemplate);
-    register("POST", createTemplate, (req) =>
-      lockedWrite(ctx, spec.lockId, spec.errorPrefix?.create, () => {
+    register("POST", createTemplate, (req) => {
+      hooks.before?.(req, "create");
+      return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "create"), () => {
         hooks.guard?.(req);
         const id = hooks.createId ? hooks.createId(req) : idOf(req);
         if (store.has(id)) throw pveDie(spec.messages.exists(id));
@@ -120,8 +135,8 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
         store.set(id, record);
         hooks.written?.(req);
         return hooks.result?.(id, record, req) ?? null;
-      }),
-    );
+      });
+    });
   }
 
   register("GET", spec.item, (req) => {
@@ -134,8 +149,9 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
   });
 
   const updateSchema = parametersOf("PUT", spec.item);
-  register("PUT", spec.item, (req) =>
-    lockedWrite(ctx, spec.lockId, spec.errorPrefix?.update, () => {
+  register("PUT", spec.item, (req) => {
+    hooks.before?.(req, "update");
+    return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "update"), () => {
       hooks.guard?.(req);
       const id = idOf(req);
       assertDigest(store.digest(), req.params.digest);
@@ -148,21 +164,23 @@ export function registerCollection(register: Register, ctx: SimContext, spec: Co
       store.set(id, record);
       hooks.written?.(req);
       return hooks.result?.(id, record, req) ?? null;
-    }),
-  );
+    });
+  });
 
-  register("DELETE", spec.item, (req) =>
-    lockedWrite(ctx, spec.lockId, spec.errorPrefix?.delete, () => {
+  register("DELETE", spec.item, (req) => {
+    hooks.before?.(req, "delete");
+    return lockedWrite(ctx, spec.lockId, reraiseOf(spec, "delete"), () => {
       hooks.guard?.(req);
       const id = idOf(req);
       const record = store.get(id);
-      if (!record && spec.deleteMissingOk) return null;
+      const missingOk = typeof spec.deleteMissingOk === "function" ? spec.deleteMissingOk(req) : spec.deleteMissingOk;
+      if (!record && missingOk) return null;
       if (!record) throw asError((spec.messages.deleteNotFound ?? spec.messages.notFound)(id));
       if (hooks.remove?.(id, record, req) !== "keep") store.delete(id);
       hooks.written?.(req);
       return null;
-    }),
-  );
+    });
+  });
 }
 
 /** How one singleton config (datacenter.cfg, node config, firewall options, ...) is exposed. */

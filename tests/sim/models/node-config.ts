@@ -1,7 +1,6 @@
 /**
  * Node singletons as pve-manager serves them, each per node (the calls are proxied to it):
- * - `/dns`: `PVE/API2/Nodes.pm` (`dns`, `update_dns`) over pve-common `PVE/INotify.pm`
- *   (`read_etc_resolv_conf`, `update_etc_resolv_conf`);
+ * - `/dns`: in `./node-dns` (`update_etc_resolv_conf` rewrites the set from the request alone);
  * - `/hosts`: `Nodes.pm` (`get_etc_hosts`, `write_etc_hosts`) over `INotify.pm`
  *   (`read_etc_hosts`, `write_etc_hosts`), under `/var/lock/pve-etchosts.lck`;
  * - `/config`: `PVE/API2/NodeConfig.pm` (`get_config`, `set_options`) over `PVE/NodeConfig.pm`
@@ -13,8 +12,8 @@ import { isIP } from "node:net";
 import type { SimContext, SimRequest } from "../types";
 import { perlSplit } from "../core/params";
 import { assertDigest, decodeText, encodeText, pveDie, sha1, splitList, type ConfigRecord } from "./config-text";
-import { FlatConfig } from "./flat-config";
-import { registerSingleton, type Register } from "./generic-store";
+import type { Register } from "./generic-store";
+import { installNodeDns } from "./node-dns";
 import { paramError } from "./param-error";
 import { perNode } from "./per-node";
 import { parametersOf } from "./schema";
@@ -56,23 +55,6 @@ function localtime(epoch: number, zone: string): number {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone === "UTC" ? "UTC" : zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(epoch * 1000));
   const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second")) / 1000;
-}
-
-/**
- * resolv.conf as `update_etc_resolv_conf` writes it and `read_etc_resolv_conf` reads it back:
- * `search` only when set; each distinct name server once, in dnsN order, `0.0.0.0` left out; read
- * back as dns1.. in file order.
- */
-function resolvView(record: ConfigRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (record.search) out.search = record.search;
-  const written: string[] = [];
-  for (const key of ["dns1", "dns2", "dns3"]) {
-    const ns = record[key];
-    if (ns && ns !== "0.0.0.0" && !written.includes(String(ns))) written.push(String(ns));
-  }
-  written.slice(0, 3).forEach((ns, i) => (out[`dns${i + 1}`] = ns));
-  return out;
 }
 
 /**
@@ -133,7 +115,6 @@ export type NodeConfigCheck = (conf: ConfigRecord) => void;
 
 /** Registers the node singleton configs; returns each node's `/nodes/{node}/config` (for the ACME model). */
 export function installNodeConfig(register: Register, ctx: SimContext, verify: NodeConfigCheck = () => undefined): (node: unknown) => NodeConfigFile {
-  const dns = perNode(() => new FlatConfig({ search: "example.lan", dns1: "192.168.1.1" }));
   const configSchema = parametersOf("PUT", "/nodes/{node}/config");
   const options = perNode(() => new NodeConfigFile(configSchema));
   const hosts = perNode((node) => ({ text: hostsFile(node) }));
@@ -141,7 +122,7 @@ export function installNodeConfig(register: Register, ctx: SimContext, verify: N
   // Each node has its own /var/lock: the lock is the node's, not the cluster's.
   const localLock = (req: SimRequest, file: string): string => `${String(req.params.node)}:${file}`;
 
-  registerSingleton(register, ctx, { template: "/nodes/{node}/dns", config: (req) => dns(req.params.node), view: resolvView });
+  installNodeDns(register, ctx);
 
   register("GET", "/nodes/{node}/config", (req) => {
     const conf = options(req.params.node).load();

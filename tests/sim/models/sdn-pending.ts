@@ -1,5 +1,5 @@
 /**
- * SDN's staged/running views (`PVE::Network::SDN::pending_config`): what GET returns with
+ * SDN's staged/running views (pve-network `src/PVE/Network/SDN.pm` `pending_config`): what GET returns with
  * `pending=1` for new, changed and deleted objects.
  */
 import type { ConfigRecord } from "./config-text";

@@ -1,24 +1,24 @@
-/** Required options per SDN zone and controller type (pve-network `Zones/*Plugin.pm`, `Controllers/*`). */
+/**
+ * Required options per SDN zone and controller type: the options each plugin's `options()` marks
+ * `optional => 0` (pve-network `Zones/*Plugin.pm`, `Controllers/*Plugin.pm`), which
+ * `SectionConfig::check_config` demands on create. "Exactly one of peers / fabric" (VXLAN zones,
+ * EVPN controllers) is the plugins' `on_update_hook`, modelled in `sdn.ts`.
+ */
 
-/** Options a zone of each type cannot be created without; `|` means either will do. */
+/** Options a zone of each type cannot be created without. */
 export const ZONE_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   simple: [],
   vlan: ["bridge"],
   qinq: ["bridge", "tag"],
-  vxlan: ["peers|fabric"],
+  vxlan: [],
   evpn: ["controller", "vrf-vxlan"],
-  faucet: [],
+  faucet: ["dp-id", "controller"],
 };
 
 /** Options a controller of each type cannot be created without. */
 export const CONTROLLER_REQUIRED: Readonly<Record<string, readonly string[]>> = {
-  evpn: ["asn|fabric"],
-  bgp: ["asn", "node", "peers"],
-  isis: ["isis-domain", "isis-ifaces", "isis-net", "node"],
+  evpn: ["asn"],
+  bgp: ["node", "asn", "peers"],
+  isis: ["isis-domain", "isis-net", "isis-ifaces", "node"],
   faucet: [],
 };
-
-/** The first required option (alternatives joined by `|`) missing from `record`, if any. */
-export function missingRequired(required: readonly string[] | undefined, record: Readonly<Record<string, unknown>>): string | undefined {
-  return (required ?? []).find((option) => option.split("|").every((key) => record[key] === undefined));
-}

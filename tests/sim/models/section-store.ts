@@ -39,6 +39,11 @@ export class SectionStore {
     return this.ids().map((id) => [id, { ...this.items.get(id) }]);
   }
 
+  /** `[id, copy of record]` pairs in file order (`SectionConfig`'s `order`: new sections go last). */
+  inFileOrder(): [string, ConfigRecord][] {
+    return [...this.items].map(([id, record]) => [id, { ...record }]);
+  }
+
   /** A deep copy of all sections, e.g. to keep as SDN's running config. */
   snapshot(): Map<string, ConfigRecord> {
     return new Map([...this.items].map(([id, record]) => [id, { ...record }]));
