@@ -197,6 +197,12 @@ export interface KindSpec {
   readonly forgetOnDelete?: boolean;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
+  /**
+   * The call that makes PVE issue the object's one-time secrets again (an API token's
+   * `regenerate`), for a create whose answer, which carried them, was lost. A kind with such
+   * secrets and no `reissue` is deleted and created again instead.
+   */
+  readonly reissue?: ApiCall;
 }
 
 /** A kind as the engine and the SDK generator use it. */
@@ -247,6 +253,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read?.within && !spec.read.select) throw new Error(`${spec.namespace}.${spec.name}: read.within needs a select`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
+  if (spec.reissue) requireApiMethod(spec.reissue.method, spec.reissue.path);
   if (spec.commit?.lock) requireApiMethod("POST", spec.commit.lock.path);
   if (spec.updateOnTriggers && (spec.lifecycle !== "collection" || !spec.update)) {
     throw new Error(`${spec.namespace}.${spec.name}: updateOnTriggers needs a collection with an update call`);
