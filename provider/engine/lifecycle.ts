@@ -5,7 +5,7 @@
 import { type ApiCall, type KindDefinition, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { TRIGGERS, runAction } from "./action";
+import { TRIGGERS, runAction, updateAction } from "./action";
 import { PartialCreateError } from "./partial";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
@@ -376,6 +376,7 @@ async function staleIndexedKeys(def: KindDefinition, api: EngineApi, identity: I
 
 /** Applies the changed fields; removed fields are unset the way the call allows. */
 export async function update(def: KindDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions = {}): Promise<{ outs: Props }> {
+  if (def.lifecycle === "action") return updateAction(def, api, olds, news, options);
   // Parts PVE assigned (a TFA entry's id) are only in the recorded outputs.
   const identity = identityOf(def, { ...olds, ...news });
   const call = def.update;

@@ -87,13 +87,17 @@ export async function create(kind: string, inputs: Props): Promise<{ id: string;
   try {
     return await engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
   } catch (error) {
-    // The host stores a partial create's properties as they are: without `__provider`, the
-    // recorded resource could never be refreshed or deleted.
-    if (error instanceof engine.PartialCreateError) {
-      throw new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
-    }
-    throw error;
+    throw withProvider(error, inputs);
   }
+}
+
+/**
+ * The host stores a partial failure's properties as they are: without `__provider`, the recorded
+ * resource could never be refreshed or deleted.
+ */
+function withProvider(error: unknown, inputs: Props): unknown {
+  if (!(error instanceof engine.PartialCreateError)) return error;
+  return new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
 }
 
 export async function read(kind: string, id: string, props: Props): Promise<engine.ReadResult> {
@@ -101,7 +105,11 @@ export async function read(kind: string, id: string, props: Props): Promise<engi
 }
 
 export async function update(kind: string, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+  try {
+    return await engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+  } catch (error) {
+    throw withProvider(error, news);
+  }
 }
 
 /** `delete` in the provider contract; named `remove` because `delete` is a keyword. */
