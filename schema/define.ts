@@ -22,6 +22,11 @@ export interface ApiCall {
   /** An update that replaces the whole object (a firewall alias): every managed field is sent, not only the changed ones. */
   readonly whole?: boolean;
   /**
+   * Parameters that repeat an identity value under another name, as `{param: identityParam}`: PVE
+   * updates an IP set's or a security group's comment by renaming it to its own name (`rename`).
+   */
+  readonly sameAs?: Readonly<Record<string, string>>;
+  /**
    * PVE accepts the removal but deletes the object later (a replication job is removed by the
    * replication runner): the delete waits until a read no longer finds the object.
    */
