@@ -72,7 +72,7 @@ export class CommitCoordinator {
   /**
    * Runs a staged write in the open batch of its target and resolves (with the write's result)
    * once an apply that covers it has ended. `write` receives the parameters the batch adds
-   * (the lock token). A failed write rejects at once; the batch still applies the others.
+   * (the lock token). A failed write rejects once the batch's apply ran; the others are applied.
    */
   async staged<T>(api: EngineApi, spec: CommitSpec, identity: Identity, write: (extra: WireParams) => Promise<T>, onLog?: (line: string) => void): Promise<T> {
     const target = fillPath(spec.call.path, identity);
@@ -80,16 +80,23 @@ export class CommitCoordinator {
     batch.inFlight += 1;
     batch.writes += 1;
     clearTimeout(batch.timer);
-    let result: T;
+    let result!: T;
+    let failure: { error: unknown } | undefined;
     try {
       batch.token ??= this.takeLock(api, spec);
       const token = await batch.token;
       result = await write(token !== undefined && spec.lock ? { [spec.lock.tokenParam]: token } : {});
+    } catch (error) {
+      failure = { error };
     } finally {
       batch.inFlight -= 1;
       if (batch.inFlight === 0) batch.timer = setTimeout(() => void this.apply(api, spec, batch, onLog), this.quietMs);
     }
-    await batch.applied;
+    // PVE may have staged a write whose answer was lost: it fails only once the batch's apply ran.
+    await batch.applied.catch((error: unknown) => {
+      if (!failure) throw error;
+    });
+    if (failure) throw failure.error;
     return result;
   }
 
