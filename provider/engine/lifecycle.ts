@@ -431,7 +431,7 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   } catch (error) {
     // A delete that failed may have happened anyway: its answer was lost, the client's retry found
     // the object gone, or the apply covering it failed after PVE had taken the removal. Gone is deleted.
-    if (!(await isGone(def, api, identity))) throw error;
+    if (!(await isRemoved(def, api, identity, call))) throw error;
     return;
   }
   if (def.remove.awaitGone) await awaitGone(def, api, id, identity, options);
@@ -442,13 +442,23 @@ function confirmValues(def: KindDefinition, props: Props): Array<[FieldDef, SdkV
   return [...fieldValues(def, props)].filter(([field]) => field.writeOnly);
 }
 
-/** True when a read says the object does not exist; a read that fails proves nothing. */
-async function isGone(def: KindDefinition, api: EngineApi, identity: Identity): Promise<boolean> {
+/**
+ * True when a read shows the removal done: the object is gone or, for a removal that only sets
+ * fields (an APT entry's `enabled: 0`), it has the values the removal sets. A read that fails proves nothing.
+ */
+async function isRemoved(def: KindDefinition, api: EngineApi, identity: Identity, call: ApiCall): Promise<boolean> {
+  let raw: Record<string, unknown> | undefined;
   try {
-    return (await findRaw(def, api, identity)) === undefined;
+    raw = await readRaw(def, api, identity);
   } catch {
     return false;
   }
+  if (!raw) return true;
+  const sets = Object.entries(call.extra ?? {}).flatMap(([name, value]) => {
+    const field = def.fieldsByPveName.get(name);
+    return field ? [[field, value] as const] : [];
+  });
+  return sets.length > 0 && sets.every(([field, value]) => fieldUnchanged(field, field.codec.decode(value), field.codec.decode(raw[field.pveName])));
 }
 
 /** Polls until PVE no longer returns the object (its deferred removal happened). */
