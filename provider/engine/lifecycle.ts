@@ -239,7 +239,7 @@ async function afterFailedWrite(def: KindDefinition, api: EngineApi, inputs: Pro
     return new PartialCreateError(
       `${label(def, id)} was created, but ${why}, and its one-time ${secrets.join(", ")} could not be issued again (${reason(reissueError)}): the next update replaces it`,
       id,
-      outputsFrom(def, identity, raw, { ...inputs, ...lostSecrets }),
+      { ...outputsFrom(def, identity, raw, inputs), ...lostSecrets },
       [why],
     );
   }
