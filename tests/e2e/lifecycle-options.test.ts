@@ -11,7 +11,7 @@ const step = (r: EngineResult, name: string) => r.steps.find((s) => s.name === n
 
 describe("resource options on PVE objects", () => {
   it("protect refuses to delete a pool, retainOnDelete drops one from the state and leaves it, replaceOnChanges replaces a group on a comment change", async () => {
-    const stack = await newStack("lifecycle");
+    const stack = await newStack("lifecycle-options");
     const { admin } = stack;
     const pool = (id: string) => found(() => admin.get("/pools", { poolid: id }));
     const guarded = (protect: boolean): Declared => ({ namespace: "cluster", kind: "Pool", name: "guarded", args: { poolId: "guarded" }, options: { protect } });

@@ -21,7 +21,7 @@ const plain = (v: unknown): unknown => (typeof v === "object" && v !== null && "
 
 /** A stack whose provider logs in as root@pam (PVE refuses API tokens on /access/tfa), with user alice. */
 async function tfaStack(): Promise<Stack> {
-  const stack = await newStack("lifecycle", "environment", { auth: "ticket" });
+  const stack = await newStack("lifecycle-partial", "environment", { auth: "ticket" });
   await stack.admin.post("/access/users", { userid: "alice@pve", password: "alice-Passw0rd" });
   return stack;
 }
@@ -103,7 +103,7 @@ describe("a one-time secret whose create answer was lost", () => {
 
 describe("an action whose task answer was lost", () => {
   it("is awaited on its recorded task by the next up, not read back and not run again", async () => {
-    const stack = await newStack("lifecycle");
+    const stack = await newStack("lifecycle-partial");
     try {
       const program: Declared[] = [{ namespace: "node", kind: "ServiceAction", name: "restart", args: { node: "pve1", service: "cron", action: "restart" } }];
       // Every poll of the task's status loses its answer (the client retries 3 times, then gives up).

@@ -12,7 +12,7 @@ const step = (r: EngineResult, name: string) => r.steps.find((s) => s.name === n
 
 describe("a refresh that found drift", () => {
   it("records the inputs as read back: ignoreChanges keeps the hand-made change, other drift is listed and undone", async () => {
-    const stack = await newStack("lifecycle");
+    const stack = await newStack("lifecycle-refresh");
     const { admin } = stack;
     try {
       const program: Declared[] = [
@@ -45,7 +45,7 @@ describe("a refresh that found drift", () => {
 
 describe("deletes", () => {
   it("succeed when PVE's answer was lost after it deleted (IP sets, SDN zones, pool members); a refresh finds an entry of a removed set gone", async () => {
-    const stack = await newStack("lifecycle");
+    const stack = await newStack("lifecycle-refresh");
     const { admin } = stack;
     try {
       await admin.post("/pools", { poolid: "pm" });
