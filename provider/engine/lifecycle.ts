@@ -136,7 +136,8 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
   if (isBuiltin(def, given) && def.update) {
     // A built-in object exists already: adopting it is writing the given settings.
     await write(def, api, def.update, given, callParams(def.update, given, all), options);
-    return completeCreate(def, api, inputs, all, options);
+    // The update call carried every field: nothing is left for a follow-up write.
+    return completeCreate(def, api, inputs, new Map(), options);
   }
   const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
   const hooks = hooksOf(def);
