@@ -26,6 +26,11 @@ export interface ApiCall {
    */
   readonly whole?: boolean;
   /**
+   * Parameters that repeat an identity value under another name, as `{param: identityParam}`: PVE
+   * updates an IP set's or a security group's comment by renaming it to its own name (`rename`).
+   */
+  readonly sameAs?: Readonly<Record<string, string>>;
+  /**
    * PVE accepts the removal but deletes the object later (a replication job is removed by the
    * replication runner): the delete waits until a read no longer finds the object.
    */
@@ -216,6 +221,12 @@ export interface KindSpec {
   readonly replaceDeletesFirst?: boolean;
   /** The create path has a segment chosen by an input (actions only): see {@link PathChoice}. */
   readonly pathChoice?: PathChoice;
+  /**
+   * The call that makes PVE issue the object's one-time secrets again (an API token's
+   * `regenerate`), for a create whose answer, which carried them, was lost. A kind with such
+   * secrets and no `reissue` is deleted and created again instead.
+   */
+  readonly reissue?: ApiCall;
 }
 
 /** A kind as the engine and the SDK generator use it. */
@@ -266,6 +277,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
   if (spec.read?.within && !spec.read.select) throw new Error(`${spec.namespace}.${spec.name}: read.within needs a select`);
   if (spec.remove) requireApiMethod(spec.remove.method, spec.remove.path);
   if (spec.commit) requireApiMethod(spec.commit.call.method, spec.commit.call.path);
+  if (spec.reissue) requireApiMethod(spec.reissue.method, spec.reissue.path);
   if (spec.commit?.lock) {
     requireApiMethod("POST", spec.commit.lock.path);
     requireApiMethod("DELETE", spec.commit.lock.path);

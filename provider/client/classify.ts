@@ -1,16 +1,28 @@
 /**
  * Turns what PVE (or the network) said into a {@link PveErrorKind}.
  * PVE has no 404/409/429: "does not exist", lock timeouts and digest mismatches all come as
- * HTTP 500 with a message, so the message decides. Matching is case-exact on PVE's own phrasings
- * (a loose match would turn transient errors into "gone").
+ * HTTP 500 with a message, so the message decides. This is the one place that decides "not
+ * found" (callers branch on the kind); locks and conflicts are recognised first, so a lock
+ * timeout is never taken for "gone".
  */
 import type { PveErrorKind } from "./errors";
 import { unwrapRethrown } from "./rethrown";
 
-/** PVE's "not found" phrasings (AbstractConfig::load_config, storage, snapshots, users, ...). */
-// SDN says `sdn 'x' zone not defined` (pve-network `sdn_*_config`); an IP set entry `no such IP/Network`;
-// an ACME plugin `ACME plugin 'x' not defined` (ACMEPlugin.pm).
-const NOT_FOUND = [/ does not exist/, /\bno such [a-z]/, /^No such /, /^sdn '[^']*' [a-z]+ not defined/, /^no such IP\/Network$/, /^ACME plugin '[^']*' not defined/];
+/**
+ * PVE's "not found" phrasings, matched anywhere in the message and in any case: handlers wrap
+ * them (`delete sdn zone object failed: sdn 'x' does not exist`), and their case varies.
+ * - `<what> '<id>' does not exist`: users' groups, roles, pools, realms, storages, SDN objects,
+ *   ACME accounts, guest configs (pve-access-control, pve-manager, pve-storage, pve-network);
+ * - `no such <what>`: users, tokens, aliases, IP sets and entries, security groups, backup and
+ *   replication jobs, tasks (`No such job`, `no such IPSet 'x'`, `cidr: no such IP/Network`);
+ *   but not `no such option` (a bad `delete` list) nor `No such file or directory` (a file PVE
+ *   could not open, which can be transient);
+ * - `'<id>' not defined`: ACME plugins (`ACME plugin 'x' not defined`, ACMEPlugin.pm) and the
+ *   simulator's SDN wording (`sdn 'x' zone not defined`);
+ * - `is not a pool member`: removing a pool member that is no longer there (pve-manager
+ *   API2/Pool.pm, `VM 100 is not a pool member`, `Storage 'x' is not a pool member`).
+ */
+const NOT_FOUND = [/\bdoes not exist\b/i, /\bno such (?!option\b|file or directory\b)/i, /'[^']*' (?:[a-z]+ )?not defined\b/i, /\bis not a pool member\b/i];
 
 /** Guest flocks, the config `lock:` property, and cfs-lock acquire timeouts: nothing was changed. */
 const LOCKED = [/can't lock file '[^']*' - got timeout/, /\b(?:VM|CT) is locked\b/, /got lock request timeout/];

@@ -45,13 +45,7 @@ export async function writeAndWait(
   return result;
 }
 
-/**
- * True when PVE says the object does not exist. Besides the client's `not-found`, some reads
- * answer a missing id with a parameter error (`GET /cluster/backup/{id}`: `id: No such job`).
- */
+/** True when PVE says the object does not exist (the client's classification decides: `provider/client/classify.ts`). */
 export function isMissing(error: unknown): boolean {
-  if (errorKind(error) === "not-found") return true;
-  if (errorKind(error) !== "validation" || typeof error !== "object" || error === null || !("errors" in error)) return false;
-  const errors = Object.values((error as { errors?: Record<string, unknown> }).errors ?? {});
-  return errors.length > 0 && errors.every((e) => /^no such /i.test(String(e)));
+  return errorKind(error) === "not-found";
 }

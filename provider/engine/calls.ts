@@ -13,5 +13,9 @@ export function callParams(call: ApiCall, identity: Identity, values: Iterable<[
   const accepts = (name: string): boolean => name in parameters && parameters[name]?.pathParam !== true;
   const params: WireParams = {};
   for (const [name, value] of Object.entries(identity)) if (accepts(name)) params[name] = value;
+  for (const [name, from] of Object.entries(call.sameAs ?? {})) {
+    const value = identity[from];
+    if (value !== undefined) params[name] = value;
+  }
   return { ...params, ...toWire(values, accepts), ...(call.extra ?? {}) };
 }

@@ -122,7 +122,8 @@ export class CommitCoordinator {
   /**
    * Runs a staged write in the open batch of its target and resolves (with the write's result)
    * once an apply that covers it has ended. `write` receives the parameters the batch adds
-   * (the lock token). A failed write rejects at once; the batch still applies the others.
+   * (the lock token). A failed write rejects once its batch has settled (applied, or the lock given
+   * back), so that its error never leaves our lock held; the others are applied.
    */
   async staged<T>(api: EngineApi, spec: CommitSpec, identity: Identity, write: (extra: WireParams) => Promise<T>, onLog?: (line: string) => void): Promise<T> {
     const target = fillPath(spec.call.path, identity);
@@ -130,17 +131,22 @@ export class CommitCoordinator {
     batch.inFlight += 1;
     batch.writes += 1;
     clearTimeout(batch.timer);
-    let result: T;
+    let result!: T;
+    let failure: { error: unknown } | undefined;
     try {
       batch.lock ??= this.takeLock(api, spec);
       const held = await batch.lock;
       try {
         result = await write(held && spec.lock ? { [spec.lock.tokenParam]: held.token } : {});
+        batch.staged += 1;
       } catch (error) {
+        // PVE may have staged it although the answer was lost: the batch applies it too.
         if (mayHaveHappened(error)) batch.staged += 1;
         throw error;
       }
-      batch.staged += 1;
+    } catch (error) {
+      // Reported once the batch has settled, so that no error leaves our lock held behind it.
+      failure = { error };
     } finally {
       batch.inFlight -= 1;
       if (batch.inFlight === 0) {
@@ -148,7 +154,10 @@ export class CommitCoordinator {
         batch.idle?.();
       }
     }
-    await batch.applied;
+    await batch.applied.catch((error: unknown) => {
+      if (!failure) throw error;
+    });
+    if (failure) throw failure.error;
     return result;
   }
 

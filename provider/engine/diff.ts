@@ -6,14 +6,32 @@ import type { SdkValue } from "../../schema/codecs";
 import { type KindDefinition, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { TRIGGERS } from "./action";
+import { hooksOf } from "./hooks";
+import { identityOf } from "./identity";
 import { type Props, containsUnknown, isSet } from "./values";
+
+/** How one property differs, in Pulumi's terms (`pulumirpc.PropertyDiff.Kind`). */
+export type PropertyDiffKind = "ADD" | "ADD_REPLACE" | "DELETE" | "DELETE_REPLACE" | "UPDATE" | "UPDATE_REPLACE";
+
+export interface PropertyDiff {
+  kind: PropertyDiffKind;
+  /** True when the difference is between old and new inputs; ours compare new inputs with PVE's read-back (false). */
+  inputDiff: boolean;
+}
 
 export interface DiffResult {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
-  /** The SDK names of the fields that differ. */
+  /** The SDK names of the properties that differ. */
   changed: string[];
+  /** Per property: added, deleted or updated, and whether that replaces the object. */
+  detailedDiff: Record<string, PropertyDiff>;
+  /**
+   * Properties that differ although the inputs may not show it (a one-time secret known to be
+   * lost is an output only): an engine that diffs the inputs itself would miss them.
+   */
+  outputsOnly: string[];
 }
 
 /** A property-string sub-key's value as text, so that 1, "1" and true compare equal. */
@@ -61,15 +79,18 @@ function normalized(field: FieldDef, value: unknown): unknown {
   return field.type.kind === "string" && value === "" ? undefined : value;
 }
 
+/** True when PVE holds the desired value of a field (through its codec; unknowns differ). */
+export function fieldUnchanged(field: FieldDef, desired: unknown, recorded: unknown): boolean {
+  const want = normalized(field, desired);
+  const have = normalized(field, recorded);
+  if (containsUnknown(want)) return false;
+  if (!isSet(want) || !isSet(have)) return isSet(want) === isSet(have);
+  return sameValue(field, want, have);
+}
+
 /** The fields whose desired value differs from the recorded one (unknowns count as changes). */
 export function changedFields(def: KindDefinition, olds: Props, news: Props): FieldDef[] {
-  return def.fieldList.filter((field) => {
-    const desired = normalized(field, news[field.sdkName]);
-    const recorded = normalized(field, olds[field.sdkName]);
-    if (containsUnknown(desired)) return true;
-    if (!isSet(desired) || !isSet(recorded)) return isSet(desired) !== isSet(recorded);
-    return !sameValue(field, desired, recorded);
-  });
+  return def.fieldList.filter((field) => !fieldUnchanged(field, news[field.sdkName], olds[field.sdkName]));
 }
 
 /** The `triggers` changed: an action runs again, a collection with {@link KindDefinition.updateOnTriggers} runs its update. */
@@ -79,18 +100,58 @@ export function triggersChanged(def: KindDefinition, olds: Props, news: Props): 
   return containsUnknown(desired) || JSON.stringify(desired ?? null) !== JSON.stringify(olds[TRIGGERS] ?? null);
 }
 
+/** One property's diff kind: added, deleted or updated, replacing or not. */
+function diffKind(desired: unknown, recorded: unknown, replace: boolean): PropertyDiffKind {
+  const kind = !isSet(recorded) ? "ADD" : !isSet(desired) ? "DELETE" : "UPDATE";
+  return replace ? `${kind}_REPLACE` : kind;
+}
+
+/** The one-time secret outputs (a token's value) a partial create recorded as lost (null): only a new object has them. */
+function lostSecrets(def: KindDefinition, olds: Props): string[] {
+  return Object.entries(def.outputs ?? {})
+    .filter(([sdkName, output]) => output.fromCreate && output.secret && olds[sdkName] === null)
+    .map(([sdkName]) => sdkName);
+}
+
 export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult {
   const changed = changedFields(def, olds, news);
-  const replaces = changed.filter((field) => field.replaceOnChange).map((field) => field.sdkName);
   const triggered = triggersChanged(def, olds, news);
-  if (triggered && def.lifecycle === "action") replaces.push(TRIGGERS);
-  replaces.sort();
-  // When the identity stays, the old object must go before the new one can take its name.
-  const identityChanges = changed.some((field) => field.identity);
+  const lost = lostSecrets(def, olds);
+  const detailedDiff: Record<string, PropertyDiff> = {};
+  for (const field of changed) {
+    const desired = normalized(field, news[field.sdkName]);
+    detailedDiff[field.sdkName] = { kind: diffKind(desired, normalized(field, olds[field.sdkName]), field.replaceOnChange), inputDiff: false };
+  }
+  // An action runs again on a trigger change; a collection with `updateOnTriggers` runs its update.
+  if (triggered) detailedDiff[TRIGGERS] = { kind: diffKind(news[TRIGGERS], olds[TRIGGERS], def.lifecycle === "action"), inputDiff: false };
+  for (const name of lost) detailedDiff[name] = { kind: "UPDATE_REPLACE", inputDiff: false };
+  const replaces = Object.entries(detailedDiff)
+    .filter(([, property]) => property.kind.endsWith("_REPLACE"))
+    .map(([name]) => name)
+    .sort();
   return {
-    changes: changed.length > 0 || replaces.length > 0 || triggered,
+    changes: replaces.length > 0 || Object.keys(detailedDiff).length > 0,
     replaces,
-    deleteBeforeReplace: replaces.length > 0 && (!identityChanges || def.replaceDeletesFirst === true),
-    changed: [...changed.map((field) => field.sdkName), ...(triggered ? [TRIGGERS] : [])],
+    // A kind PVE allows once per cluster (an EVPN controller) must go first even under a new identity.
+    deleteBeforeReplace: replaces.length > 0 && (keepsIdentity(def, olds, news) || def.replaceDeletesFirst === true),
+    changed: Object.keys(detailedDiff),
+    detailedDiff,
+    outputsOnly: lost,
   };
+}
+
+/**
+ * True when the new object would have the old one's identity: then the old one must go before the
+ * new one can take its name. A part PVE assigns at creation (a TFA entry's id) is a new identity
+ * unless the inputs fix it (recovery keys): the new object comes first, so that a user keeps a
+ * working second factor if the create fails. Unknown values (preview) count as a change.
+ */
+function keepsIdentity(def: KindDefinition, olds: Props, news: Props): boolean {
+  const before = identityOf(def, olds);
+  const after = { ...identityOf(def, news), ...hooksOf(def).assignedIdentity?.(news) };
+  return def.identity.every((pveName) => {
+    const assigned = !def.fieldsByPveName.has(pveName);
+    if (assigned && after[pveName] === undefined) return false;
+    return after[pveName] === before[pveName];
+  });
 }

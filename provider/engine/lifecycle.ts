@@ -5,13 +5,13 @@
 import { type ApiCall, type KindDefinition, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { TRIGGERS, runAction } from "./action";
+import { TRIGGERS, runAction, updateAction } from "./action";
 import { PartialCreateError } from "./partial";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
-import { type CommitCoordinator, commits } from "./commit";
+import { type CommitCoordinator, StagedApplyError, commits } from "./commit";
 import { serialized } from "./serial";
-import { changedFields, triggersChanged } from "./diff";
+import { changedFields, fieldUnchanged, triggersChanged } from "./diff";
 import { itemsWithin } from "./within";
 import { hooksOf } from "./hooks";
 import { type Identity, fillPath, formatId, identityFor, identityOf, identityProps } from "./identity";
@@ -105,6 +105,9 @@ function outputsFrom(def: KindDefinition, identity: Identity, raw: Record<string
   const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly && !(field.identity && !isSet(raw[field.pveName])));
   // A managed field PVE leaves out of its read-back has PVE's default (e.g. a TFA entry's `enable`).
   const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields, { defaults: true }) };
+  // A value PVE holds as given keeps the given form (list order, `1` for true), so that the inputs a
+  // refresh reads back differ from the program's only where PVE's values do.
+  for (const field of fields) if (fieldUnchanged(field, managed[field.sdkName], outs[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
   for (const field of def.fieldList) {
     if (field.writeOnly && isSet(managed[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
   }
@@ -130,46 +133,136 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
   if (def.lifecycle === "action") return runAction(def, api, inputs, options);
   const given = identityOf(def, inputs);
   const all = fieldValues(def, inputs);
-  let managed: Props;
   if (isBuiltin(def, given) && def.update) {
     // A built-in object exists already: adopting it is writing the given settings.
     await write(def, api, def.update, given, callParams(def.update, given, all), options);
-    managed = inputs;
-  } else {
-    const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
-    const hooks = hooksOf(def);
-    const params = callParams(def.create, given, values);
-    // Adopting a singleton: numbered keys beyond the given entries of an indexed field go.
-    if (def.lifecycle === "singleton") {
-      const stale = await staleIndexedKeys(def, api, given, values.map(([field]) => field), all);
-      Object.assign(params, removalParams(def, def.create, [], stale));
-    }
-    if (def.read?.unique && (await findRaw(def, api, given))) {
-      const id = formatId(def, given);
-      throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
-    }
-    let response: unknown;
-    try {
-      response = await write(def, api, def.create, given, hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params, options);
-    } catch (error) {
-      throw await adoptIfCreated(def, api, given, inputs, error);
-    }
-    managed = { ...inputs, ...createOutputs(def, response) };
-    await applyUpdateOnly(def, api, identityOf(def, managed), all, options);
+    // The update call carried every field: nothing is left for a follow-up write.
+    return completeCreate(def, api, inputs, new Map(), options);
   }
+  const values = [...all].filter(([field]) => field.inCreate || def.lifecycle === "singleton");
+  const hooks = hooksOf(def);
+  const params = callParams(def.create, given, values);
+  // Adopting a singleton: numbered keys beyond the given entries of an indexed field go.
+  if (def.lifecycle === "singleton") {
+    const stale = await staleIndexedKeys(def, api, given, values.map(([field]) => field), all);
+    Object.assign(params, removalParams(def, def.create, [], stale));
+  }
+  if (def.read?.unique && (await findRaw(def, api, given))) {
+    const id = formatId(def, given);
+    throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
+  }
+  const createParams = hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params;
+  let response: unknown;
+  try {
+    response = await write(def, api, def.create, given, createParams, options);
+  } catch (error) {
+    throw await afterFailedWrite(def, api, inputs, createParams, error, options);
+  }
+  return completeCreate(def, api, { ...inputs, ...createOutputs(def, response) }, all, options);
+}
+
+/**
+ * The rest of a create whose first write PVE took: the fields only the update call carries, then
+ * the read-back. From here on the object exists, so a failure keeps it (see {@link keepCreated}).
+ */
+async function completeCreate(def: KindDefinition, api: EngineApi, managed: Props, all: ReadonlyMap<FieldDef, SdkValue>, options: LifecycleOptions): Promise<{ id: string; outs: Props }> {
   // Parts of the identity PVE assigns (a TFA entry's id) come with the create response.
   const identity = identityOf(def, managed);
   const id = formatId(def, identity);
   let raw: Record<string, unknown> | undefined;
   try {
+    await applyUpdateOnly(def, api, identity, all, options);
     raw = await readRaw(def, api, identity);
   } catch (error) {
-    throw new PartialCreateError(`${label(def, id)} was created, but reading it back failed: ${String(error)}`, id, managed, [String(error)]);
+    throw await keepCreated(def, api, identity, managed, error);
   }
-  if (!raw) {
-    throw new PartialCreateError(`${label(def, id)} was created, but PVE does not return it`, id, managed, ["not found after create"]);
-  }
+  if (!raw) throw new Error(`${label(def, id)} was created, but PVE does not return it`);
   return { id, outs: outputsFrom(def, identity, raw, managed) };
+}
+
+/**
+ * A create failed after PVE had taken its first write (a follow-up write, an apply, the read-back):
+ * the object is read again. There: a partial create, so that Pulumi keeps it with its id and the
+ * next `up` converges it. Gone (a staged edit rolled back): the error stands. Unreadable: PVE took
+ * the create, so the object is kept; a refresh will tell.
+ */
+async function keepCreated(def: KindDefinition, api: EngineApi, identity: Identity, managed: Props, error: unknown): Promise<unknown> {
+  const id = formatId(def, identity);
+  let raw: Record<string, unknown> | undefined;
+  try {
+    raw = await readRaw(def, api, identity);
+  } catch (readError) {
+    return new PartialCreateError(`${label(def, id)} was created, but ${reason(error)}; reading it back failed: ${reason(readError)}`, id, managed, [String(error)]);
+  }
+  if (!raw) return error;
+  return new PartialCreateError(`${label(def, id)} was created, but ${reason(error)}`, id, outputsFrom(def, identity, raw, managed), [String(error)]);
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The create's answer was lost (596, a reset connection, a timeout): pveproxy often carries on without the client. */
+function answerLost(error: unknown): boolean {
+  const kind = errorKind(error);
+  return kind === "unreachable" || kind === "timeout";
+}
+
+/** Outputs PVE shows only in the create's answer and that are secret (a token's value, recovery keys). */
+function oneTimeSecrets(def: KindDefinition): string[] {
+  return Object.entries(def.outputs ?? {})
+    .filter(([, output]) => output.fromCreate && output.secret)
+    .map(([sdkName]) => sdkName);
+}
+
+/**
+ * The first write of a create failed. If PVE may have taken it anyway (its answer was lost, or
+ * the apply that covers a staged write failed after PVE accepted it), the object is read again:
+ * there, it is kept (a partial create) and its lost one-time secrets are issued again; gone, the
+ * error stands.
+ */
+async function afterFailedWrite(def: KindDefinition, api: EngineApi, inputs: Props, params: WireParams, error: unknown, options: LifecycleOptions): Promise<unknown> {
+  const lost = answerLost(error);
+  if (def.lifecycle !== "collection" || !(lost || error instanceof StagedApplyError)) return error;
+  const identity = { ...identityOf(def, inputs), ...hooksOf(def).assignedIdentity?.(inputs) };
+  const raw = await readRaw(def, api, identity).catch(() => undefined);
+  if (!raw) return error;
+  const id = formatId(def, identity);
+  const why = lost ? `PVE's answer was lost (${reason(error)})` : reason(error);
+  const secrets = oneTimeSecrets(def);
+  if (!lost || secrets.length === 0) return keepCreated(def, api, identity, inputs, new Error(why));
+  try {
+    const issued = await reissueSecrets(def, api, identity, inputs, params, options);
+    return keepCreated(def, api, identity, { ...inputs, ...issued }, new Error(why));
+  } catch (reissueError) {
+    // Null marks a secret that is known to be lost (an import never had it): the next diff replaces the object.
+    const lostSecrets = Object.fromEntries(secrets.map((name) => [name, null]));
+    return new PartialCreateError(
+      `${label(def, id)} was created, but ${why}, and its one-time ${secrets.join(", ")} could not be issued again (${reason(reissueError)}): the next update replaces it`,
+      id,
+      { ...outputsFrom(def, identity, raw, inputs), ...lostSecrets },
+      [why],
+    );
+  }
+}
+
+/**
+ * Issues again the one-time secrets a lost create answer carried: with the kind's `reissue` call
+ * (a token's `regenerate`), or by deleting the object and creating it again. Says so in the log:
+ * whoever held the lost secret (nobody, normally) can no longer use it.
+ */
+async function reissueSecrets(def: KindDefinition, api: EngineApi, identity: Identity, inputs: Props, params: WireParams, options: LifecycleOptions): Promise<Props> {
+  const secrets = oneTimeSecrets(def).join(", ");
+  if (def.reissue) {
+    const response = await write(def, api, def.reissue, identity, callParams(def.reissue, identity, []), options);
+    options.onLog?.(`PVE's answer to the create was lost, and with it the ${secrets} it shows only once: issued a new one (the lost one no longer works)`);
+    return createOutputs(def, response);
+  }
+  if (!def.remove) throw new Error(`${def.key} cannot be deleted to create it again`);
+  await write(def, api, def.remove, identity, callParams(def.remove, identity, confirmValues(def, inputs)), options);
+  const response = await write(def, api, def.create, identity, params, options);
+  options.onLog?.(`PVE's answer to the create was lost, and with it the ${secrets} it shows only once: deleted the new object and created it again`);
+  return createOutputs(def, response);
 }
 
 function isBuiltin(def: KindDefinition, identity: Identity): boolean {
@@ -201,32 +294,35 @@ async function resetManaged(def: KindDefinition, api: EngineApi, identity: Ident
   await write(def, api, def.update, identity, params, options);
 }
 
-/**
- * A create whose answer was lost (596, a reset connection, a timeout) has often happened anyway:
- * pveproxy carries on without the client. If the object is there now, report a partial create so
- * that Pulumi keeps its id; otherwise the original error stands.
- */
-async function adoptIfCreated(def: KindDefinition, api: EngineApi, identity: Identity, inputs: Props, error: unknown): Promise<unknown> {
-  const kind = errorKind(error);
-  if (def.lifecycle !== "collection" || (kind !== "unreachable" && kind !== "timeout")) return error;
-  const raw = await readRaw(def, api, identity).catch(() => undefined);
-  if (!raw) return error;
-  const id = formatId(def, identity);
-  return new PartialCreateError(`${label(def, id)} was created, but PVE's answer was lost: ${String(error)}`, id, inputs, [String(error)]);
-}
-
 /** A pinned output's value as comparable text (a list's order does not matter). */
 function pinText(value: unknown): string {
   return Array.isArray(value) ? value.map(String).sort().join(",") : String(value);
+}
+
+/** What a refresh or import reads: the id (empty when gone), the outputs, and the inputs as read back. */
+export interface ReadResult {
+  id: string;
+  props: Props;
+  /**
+   * The managed inputs as PVE has them now (write-only values and `triggers` as recorded): a
+   * refresh records them, so that a hand-made change kept by `ignoreChanges` is not written
+   * back, and an import takes them as the resource's inputs.
+   */
+  inputs?: Props;
+}
+
+/** The inputs among a resource's properties: its fields and `triggers`, not its outputs. */
+function inputsOf(def: KindDefinition, props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => def.fieldsBySdkName.has(key) || (key === TRIGGERS && hasTriggers(def))));
 }
 
 /**
  * Reads the object for refresh or import. `props` are the recorded outputs (refresh) or the
  * program's inputs (import): their fields are the ones this resource manages. Gone → empty id.
  */
-export async function read(def: KindDefinition, api: EngineApi, id: string, props: Props): Promise<{ id: string; props: Props }> {
+export async function read(def: KindDefinition, api: EngineApi, id: string, props: Props): Promise<ReadResult> {
   // An action happened once; there is nothing on PVE to compare it with.
-  if (def.lifecycle === "action") return { id, props };
+  if (def.lifecycle === "action") return { id, props, inputs: inputsOf(def, props) };
   const recorded = identityOf(def, props);
   const identity = identityFor(def, id, props);
   const raw = await readRaw(def, api, identity);
@@ -239,7 +335,8 @@ export async function read(def: KindDefinition, api: EngineApi, id: string, prop
   const byIdAlone =
     def.lifecycle === "singleton" ? !def.fieldList.some((field) => isSet(props[field.sdkName])) : Object.keys(recorded).length === 0;
   const managed = byIdAlone ? { ...props, ...fromWire(def, raw, def.fieldList) } : props;
-  return { id: formatId(def, identity), props: outputsFrom(def, identity, raw, managed) };
+  const outs = outputsFrom(def, identity, raw, managed);
+  return { id: formatId(def, identity), props: outs, inputs: inputsOf(def, outs) };
 }
 
 /**
@@ -303,6 +400,7 @@ async function staleIndexedKeys(def: KindDefinition, api: EngineApi, identity: I
 
 /** Applies the changed fields; removed fields are unset the way the call allows. */
 export async function update(def: KindDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions = {}): Promise<{ outs: Props }> {
+  if (def.lifecycle === "action") return updateAction(def, api, olds, news, options);
   // Parts PVE assigned (a TFA entry's id) are only in the recorded outputs.
   const identity = identityOf(def, { ...olds, ...news });
   const call = def.update;
@@ -350,8 +448,7 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
   const identity = identityFor(def, id, olds);
   if (def.lifecycle === "singleton" || isBuiltin(def, identity)) return resetManaged(def, api, identity, olds, options);
   if (!def.remove) throw new Error(`${label(def, id)} cannot be deleted through the API`);
-  // Write-only values the removal accepts (a confirming password) go along.
-  const confirm = [...fieldValues(def, olds)].filter(([field]) => field.writeOnly);
+  const confirm = confirmValues(def, olds);
   const call = def.remove;
   try {
     await addressed(def, identity, async () => {
@@ -359,10 +456,36 @@ export async function remove(def: KindDefinition, api: EngineApi, id: string, ol
       if (located) await write(def, api, call, located, callParams(call, located, confirm), options);
     });
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    // A delete that failed may have happened anyway: its answer was lost, the client's retry found
+    // the object gone, or the apply covering it failed after PVE had taken the removal. Gone is deleted.
+    if (!(await isRemoved(def, api, identity, call))) throw error;
     return;
   }
   if (def.remove.awaitGone) await awaitGone(def, api, id, identity, options);
+}
+
+/** Write-only values a removal may need (a confirming password); the call takes those it accepts. */
+function confirmValues(def: KindDefinition, props: Props): Array<[FieldDef, SdkValue]> {
+  return [...fieldValues(def, props)].filter(([field]) => field.writeOnly);
+}
+
+/**
+ * True when a read shows the removal done: the object is gone or, for a removal that only sets
+ * fields (an APT entry's `enabled: 0`), it has the values the removal sets. A read that fails proves nothing.
+ */
+async function isRemoved(def: KindDefinition, api: EngineApi, identity: Identity, call: ApiCall): Promise<boolean> {
+  let raw: Record<string, unknown> | undefined;
+  try {
+    raw = await readRaw(def, api, identity);
+  } catch {
+    return false;
+  }
+  if (!raw) return true;
+  const sets = Object.entries(call.extra ?? {}).flatMap(([name, value]) => {
+    const field = def.fieldsByPveName.get(name);
+    return field ? [[field, value] as const] : [];
+  });
+  return sets.length > 0 && sets.every(([field, value]) => fieldUnchanged(field, field.codec.decode(value), field.codec.decode(raw[field.pveName])));
 }
 
 /** Polls until PVE no longer returns the object (its deferred removal happened). */

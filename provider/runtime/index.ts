@@ -54,9 +54,30 @@ async function remoteFailures(def: ReturnType<typeof definitionOf>, inputs: Prop
   }
 }
 
-export async function diff(kind: string, _id: string, olds: Props, news: Props): Promise<Omit<engine.DiffResult, "changed">> {
-  const { changed: _changed, ...result } = engine.diff(definitionOf(kind), withoutProvider(olds), withoutProvider(news));
-  return result;
+/** What `diff` answers Pulumi's dynamic-provider host. */
+export interface DiffAnswer {
+  /** true: changes; false: none; undefined: changes the engine should find by diffing the inputs. */
+  changes: boolean | undefined;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** The changed properties and how each differs (for hosts that forward them). */
+  diffs: string[];
+  detailedDiff: Record<string, engine.PropertyDiff>;
+}
+
+/**
+ * The host forwards only `changes`, `replaces` and `deleteBeforeReplace` (cmd/dynamic-provider
+ * `diff`); it drops the per-property diffs, so with `changes: true` the engine would know no
+ * changed key: `replaceOnChanges` would be ignored and refresh and preview would list no fields.
+ * So when the inputs show every change, `changes` is left unknown and the engine diffs the old and
+ * new inputs itself, per property, as it does for a provider without a diff (step_generator.go
+ * `diffResource`); our replaces still count. Only a change the inputs cannot show (a one-time
+ * secret known to be lost) answers `true`.
+ */
+export async function diff(kind: string, _id: string, olds: Props, news: Props): Promise<DiffAnswer> {
+  const result = engine.diff(definitionOf(kind), withoutProvider(olds), withoutProvider(news));
+  const changes = !result.changes ? false : result.outputsOnly.length > 0 ? true : undefined;
+  return { changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace, diffs: result.changed, detailedDiff: result.detailedDiff };
 }
 
 export async function create(kind: string, inputs: Props): Promise<{ id: string; outs: Props }> {
@@ -66,21 +87,29 @@ export async function create(kind: string, inputs: Props): Promise<{ id: string;
   try {
     return await engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
   } catch (error) {
-    // The host stores a partial create's properties as they are: without `__provider`, the
-    // recorded resource could never be refreshed or deleted.
-    if (error instanceof engine.PartialCreateError) {
-      throw new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
-    }
-    throw error;
+    throw withProvider(error, inputs);
   }
 }
 
-export async function read(kind: string, id: string, props: Props): Promise<{ id: string; props: Props }> {
+/**
+ * The host stores a partial failure's properties as they are: without `__provider`, the recorded
+ * resource could never be refreshed or deleted.
+ */
+function withProvider(error: unknown, inputs: Props): unknown {
+  if (!(error instanceof engine.PartialCreateError)) return error;
+  return new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
+}
+
+export async function read(kind: string, id: string, props: Props): Promise<engine.ReadResult> {
   return engine.read(definitionOf(kind), currentClient(), id, withoutProvider(props));
 }
 
 export async function update(kind: string, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+  try {
+    return await engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+  } catch (error) {
+    throw withProvider(error, news);
+  }
 }
 
 /** `delete` in the provider contract; named `remove` because `delete` is a keyword. */

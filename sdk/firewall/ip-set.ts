@@ -9,7 +9,6 @@ export interface IpSetArgs {
   /**
    * A free-form comment.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `comment`}
    */
   readonly comment?: pulumi.Input<string>;
@@ -23,7 +22,7 @@ export interface IpSetArgs {
 }
 
 /**
- * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.
+ * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. Its comment changes in place (the entries stay); a new name replaces it.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; import id `<name>`.
  */
@@ -34,7 +33,6 @@ export class IpSet extends pulumi.dynamic.Resource {
   /**
    * A free-form comment.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `comment`}
    */
   declare public readonly comment: pulumi.Output<string | undefined>;

@@ -9,7 +9,6 @@ export interface SecurityGroupArgs {
   /**
    * A free-form comment.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `comment`}
    */
   readonly comment?: pulumi.Input<string>;
@@ -23,7 +22,7 @@ export interface SecurityGroupArgs {
 }
 
 /**
- * A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that other rules include with `type: group`. PVE has no update of a group: changing its comment replaces it.
+ * A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that other rules include with `type: group`. Its comment changes in place (the rules stay); a new name replaces it.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:SecurityGroup`; import id `<group>`.
  */
@@ -34,7 +33,6 @@ export class SecurityGroup extends pulumi.dynamic.Resource {
   /**
    * A free-form comment.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `comment`}
    */
   declare public readonly comment: pulumi.Output<string | undefined>;

@@ -36,7 +36,27 @@ describe("classify", () => {
     [{ code: "ETIMEDOUT", message: "Timeout awaiting 'request' for 30000ms" }, "timeout"],
     [{ status: 500, message: "cfs-lock 'file-user_cfg' error: no quorum!" }, "server"],
     [{ status: 500, message: "hostname lookup 'pve9' failed - failed to get address info for: pve9: Name or service not known" }, "server"],
-    [{ status: 500, message: "Does Not Exist" }, "server"], // case-exact: not PVE's phrasing
+    // Not-found phrasings from PVE's sources, in any case and wrapped by the handler (issue 12).
+    [{ status: 500, message: "no such IPSet 'office'\n" }, "not-found"],
+    [{ status: 500, message: "no such security group 'web'\n" }, "not-found"],
+    [{ status: 500, message: "delete sdn zone object failed: sdn 'zonea' does not exist\n" }, "not-found"],
+    [{ status: 500, message: "delete sdn zone object failed: sdn 'zonea' zone not defined\n" }, "not-found"],
+    [{ status: 500, message: "delete sdn vnet object failed: sdn vnet 'vnet1' does not exist\n" }, "not-found"],
+    [{ status: 500, message: "update pools failed: VM 100 is not a pool member\n" }, "not-found"],
+    [{ status: 500, message: "Storage 'local' is not a pool member\n" }, "not-found"],
+    [{ status: 500, message: "no such user ('gone@pve')\n" }, "not-found"],
+    [{ status: 500, message: "no such token 't1' for user 'root@pam'\n" }, "not-found"],
+    [{ status: 500, message: "no such replication job '100-0'\n" }, "not-found"],
+    [{ status: 500, message: "ACME account config file 'main' does not exist.\n" }, "not-found"],
+    [{ status: 400, message: "Parameter verification failed.", errors: { id: "No such job 'nightly'" } }, "not-found"],
+    [{ status: 400, message: "Parameter verification failed.", errors: { iface: "interface does not exist" } }, "not-found"],
+    [{ status: 500, message: "Does Not Exist" }, "not-found"],
+    // ... but a bad `delete` list, a file PVE could not open (transient) and a lock timeout are not "gone".
+    [{ status: 400, message: "Parameter verification failed.", errors: { delete: "no such option 'foo'" } }, "validation"],
+    [{ status: 500, message: "no such option 'foo'\n" }, "server"],
+    [{ status: 500, message: "unable to open file '/etc/pve/user.cfg.tmp.1234' - No such file or directory\n" }, "server"],
+    [{ status: 500, message: "delete sdn zone object failed: can't lock file '/var/lock/pve-manager/pve-sdn.lck' - got timeout\n" }, "locked"],
+    [{ status: 500, message: "pool 'team' is not empty (contains VM 100)\n" }, "server"],
   ])("%o → %s", (facts, kind) => {
     expect(classify(facts)).toBe(kind);
   });

@@ -51,13 +51,14 @@ export const firewallScenarios: KindScenario[] = [
     namespace: "firewall",
     kind: "IpSet",
     initial: { name: "set1", comment: "one" },
-    replaced: { args: { name: "set1", comment: "two" }, replaces: ["comment"] },
+    // PVE updates the comment in place (a rename to the same name): no replacement, the entries stay.
+    updated: { args: { name: "set1", comment: "two" }, diffs: ["comment"] },
+    replaced: { args: { name: "set2", comment: "two" }, replaces: ["name"] },
     invalid: { args: { name: 5, comment: "bad name" }, property: "name" },
     exists: async (admin, a) => (await admin.get<Array<{ name: string; comment?: string }>>("/cluster/firewall/ipset")).some((s) => s.name === a["name"] && s.comment === a["comment"]),
     drift: {
       edit: (admin, a) => admin.post("/cluster/firewall/ipset", { name: String(a["name"]), rename: String(a["name"]), comment: "by hand" }),
       keys: ["comment"],
-      step: "replace",
     },
     existing: async (admin) => {
       await admin.post("/cluster/firewall/ipset", { name: "handmade", comment: "made by hand" });
@@ -68,13 +69,13 @@ export const firewallScenarios: KindScenario[] = [
     namespace: "firewall",
     kind: "SecurityGroup",
     initial: { group: "webservers", comment: "one" },
-    replaced: { args: { group: "webservers2", comment: "one" }, replaces: ["group"] },
+    updated: { args: { group: "webservers", comment: "two" }, diffs: ["comment"] },
+    replaced: { args: { group: "webservers2", comment: "two" }, replaces: ["group"] },
     invalid: { args: { group: "webservers", comment: 5 }, property: "comment" },
     exists: async (admin, a) => (await admin.get<Array<{ group: string }>>("/cluster/firewall/groups")).some((g) => g.group === a["group"]),
     drift: {
       edit: (admin, a) => admin.post("/cluster/firewall/groups", { group: String(a["group"]), rename: String(a["group"]), comment: "by hand" }),
       keys: ["comment"],
-      step: "replace",
     },
     existing: async (admin) => {
       await admin.post("/cluster/firewall/groups", { group: "handmade", comment: "made by hand" });

@@ -6,9 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
-import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult } from "../engine";
+import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult, type StateFile } from "../engine";
 import { ProviderHost } from "../engine/host";
 import { loadProgram } from "../engine/project";
+import { loadState } from "../engine/state";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";
@@ -24,6 +25,17 @@ export interface Declared {
   importId?: string;
   /** Names of declared resources this one waits for. */
   dependsOn?: string[];
+  /** Resource options the engine enforces. */
+  options?: DeclaredOptions;
+}
+
+/** The resource options a declared resource may set (Pulumi's names). */
+export interface DeclaredOptions {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  deleteBeforeReplace?: boolean;
 }
 
 export interface Stack {
@@ -36,6 +48,8 @@ export interface Stack {
   stateText(): string;
   /** A provider host started as the engine starts it for `up` (to drive it call by call). */
   host(onLine?: (line: string) => void): Promise<ProviderHost>;
+  /** The state with its secrets decrypted (as the engine loads it). */
+  state(): StateFile;
   close(): Promise<void>;
 }
 
@@ -129,6 +143,10 @@ export async function newStack(
         config: {},
         onLine: (_stream, line) => onLine(line),
       }),
+    state: () => {
+      const { stack, project } = JSON.parse(readFileSync(stateFile, "utf8")) as { stack: string; project: string };
+      return loadState(stateFile, stack, project, PASSPHRASE);
+    },
     async close() {
       admin.close();
       await sim.close();

@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type { DiffResult, PropertyDiffKind } from "./diff";
 import type { ProgramInfo } from "./project";
 import { annotateSecrets, stripMap } from "./secrets";
 import { makeSecret, type PropertyMap } from "./values";
@@ -72,11 +73,6 @@ export interface CheckFailure {
     reason: string;
 }
 
-export interface DiffResult {
-    changes: "none" | "some" | "unknown";
-    replaces: string[];
-    deleteBeforeReplace: boolean;
-}
 
 export interface ReadResult {
     id: string;
@@ -275,7 +271,20 @@ export class ProviderHost {
         const res = await this.call<ProvPb.DiffResponse>("diff", (cb) => this.client.diff(req, cb));
         const C = this.p.prov.DiffResponse.DiffChanges;
         const changes = res.getChanges() === C.DIFF_SOME ? "some" : res.getChanges() === C.DIFF_NONE ? "none" : "unknown";
-        return { changes, replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+        // As `decodeDetailedDiff`: only when the provider says it has one (the dynamic host never does).
+        const K = this.p.prov.PropertyDiff.Kind;
+        const names: Record<number, PropertyDiffKind> = { [K.ADD]: "ADD", [K.ADD_REPLACE]: "ADD_REPLACE", [K.DELETE]: "DELETE", [K.DELETE_REPLACE]: "DELETE_REPLACE", [K.UPDATE]: "UPDATE", [K.UPDATE_REPLACE]: "UPDATE_REPLACE" };
+        const detailed: Record<string, PropertyDiffKind> = {};
+        res.getDetaileddiffMap().forEach((d, path) => {
+            detailed[path] = names[d.getKind()] ?? "UPDATE";
+        });
+        return {
+            changes,
+            replaces: res.getReplacesList(),
+            deleteBeforeReplace: res.getDeletebeforereplace(),
+            diffs: res.getDiffsList(),
+            ...(res.getHasdetaileddiff() ? { detailedDiff: detailed } : {}),
+        };
     }
 
     async create(r: ResourceRef, props: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {

@@ -25,6 +25,10 @@ export interface RegisterMessage {
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     deleteBeforeReplace?: boolean;
+    /** Resource options the engine enforces: no delete or replace; drop instead of delete; replace on these paths. */
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    replaceOnChanges: string[];
 }
 
 /** A `Resource.get`-style read of an existing resource (ReadResource RPC). */

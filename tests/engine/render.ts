@@ -15,12 +15,25 @@ export function stepLines(step: StepRecord, dryRun: boolean): string[] {
     const label = step.error ? `**${DOING[step.op]} failed**` : dryRun ? step.op : PAST[step.op];
     let detail = "";
     if (step.replaces?.length) detail += ` [replace: ${step.replaces.join(", ")}]`;
-    if (step.diffs?.length) detail += ` [diff: ~${step.diffs.join(", ~")}]`;
+    if (step.diffs?.length) detail += ` [diff: ${fieldList(step)}]`;
     if (step.drift?.length) detail += ` [drift: ~${step.drift.join(", ~")}]`;
     if (step.deleted) detail += " [gone: removed from the state]";
     const lines = [` ${SYMBOL[step.op].padEnd(2)} ${step.type} ${step.name} ${label}${detail}`];
     if (step.error) lines.push(`    error: ${step.error}`);
     return lines;
+}
+
+/** The changed keys as the CLI lists them: `+` added, `-` deleted, `~` updated (from the detailed diff when there is one). */
+function fieldList(step: StepRecord): string {
+    const kinds = Object.entries(step.detailedDiff ?? {});
+    return (step.diffs ?? [])
+        .map((key) => {
+            const own = kinds.filter(([path]) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)).map(([, kind]) => kind);
+            const whole = own.length === 1 && kinds.some(([path]) => path === key);
+            const sign = whole && own[0]?.startsWith("ADD") ? "+" : whole && own[0]?.startsWith("DELETE") ? "-" : "~";
+            return `${sign}${key}`;
+        })
+        .join(", ");
 }
 
 /** Summary counters: one per step kind, plus "failed". */

@@ -73,6 +73,9 @@ class EngineMonitor extends mocks.MockMonitor {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            protect: req.hasProtect() ? req.getProtect() : undefined,
+            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+            replaceOnChanges: req.getReplaceonchangesList(),
         });
         if (reply.error !== undefined) return callback(new Error(reply.error));
         const res = new resourcePb.RegisterResourceResponse();

@@ -25,6 +25,12 @@ export interface ResourceState {
     additionalSecretOutputs?: string[];
     /** The provider created the resource but it failed to initialize (a partial failure). */
     initErrors?: string[];
+    /** The `protect` option: the engine refuses to delete or replace the resource. */
+    protect?: boolean;
+    /** The `retainOnDelete` option: deleting drops the resource from the state and leaves it in place. */
+    retainOnDelete?: boolean;
+    /** The `ignoreChanges` option, which a refresh's diff also honours. */
+    ignoreChanges?: string[];
 }
 
 export interface StateFile {

@@ -9,7 +9,8 @@ import type { Registration } from "./program";
 import { annotateSecrets, markSecretOutputs, stripMap } from "./secrets";
 import { makeUrn, type ResourceState, type StateFile } from "./state";
 import type { StepRecord } from "./types";
-import { changedKeys, containsUnknowns, type PropertyMap } from "./values";
+import { applyReplaceOnChanges, type DiffResult, isReplace, resolveUnknown } from "./diff";
+import { changedKeys, type PropertyMap } from "./values";
 
 /** A step that failed; its message goes back to the program as the registration's error. */
 export class StepError extends Error {
@@ -110,6 +111,9 @@ export class Deployment {
             dependencies: deps,
             ...(msg.parent ? { parent: msg.parent } : {}),
             ...(msg.additionalSecretOutputs.length ? { additionalSecretOutputs: msg.additionalSecretOutputs } : {}),
+            ...(msg.protect ? { protect: true } : {}),
+            ...(msg.retainOnDelete ? { retainOnDelete: true } : {}),
+            ...(msg.ignoreChanges.length ? { ignoreChanges: msg.ignoreChanges } : {}),
         };
         const waitFor = msg.parent ? [...deps, msg.parent] : deps;
         if (!msg.custom) return this.schedule(urn, waitFor, async () => this.component(base));
@@ -154,20 +158,22 @@ export class Deployment {
                 return { urn, id: created.id, outputs: created.outputs };
             }
             const oldId = old.id ?? "";
-            const diff = await this.ctx.host.diff(base, { id: oldId, olds: old.outputs, news: inputs, oldInputs: old.inputs, ignoreChanges: msg.ignoreChanges });
-            const diffs = inputDiff(old.inputs, inputs);
-            // No `diff` method: the engine compares the inputs itself (unknowns count as changes).
-            const changed = diff.changes === "some" || (diff.changes === "unknown" && (diffs.length > 0 || containsUnknowns(inputs)));
-            if (diff.replaces.length > 0) {
+            const diff = await this.diff(base, old, inputs, msg);
+            // The CLI's field list: the diff's changed keys, else the inputs that differ (display `getDiffInfo`).
+            const diffs = diff.diffs.length > 0 ? diff.diffs : inputDiff(old.inputs, inputs);
+            const detail = diff.detailedDiff ? { detailedDiff: diff.detailedDiff } : {};
+            if (diff.changes === "some" && isReplace(diff)) {
                 op = "replace";
-                const deleteFirst = msg.deleteBeforeReplace === true || diff.deleteBeforeReplace;
-                const extra = { diffs, replaces: diff.replaces };
+                // As the Go engine: a resource protected now and before is not replaced (unprotecting and replacing in one run is allowed).
+                if (msg.protect && old.protect) throw new StepError(replaceProtectedMessage(urn));
+                const deleteFirst = msg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
+                const extra = { diffs, replaces: diff.replaces, ...detail };
                 if (this.ctx.dryRun) {
                     this.step(stepOf("replace", extra));
                     return { urn, outputs: inputs };
                 }
                 if (deleteFirst) {
-                    await this.ctx.host.delete(base, oldId, old.outputs, old.inputs);
+                    await this.deleteProvided(old);
                     this.remove(old);
                 } else {
                     // Create-before-delete: the old copy is deleted once the deployment is done.
@@ -182,14 +188,15 @@ export class Deployment {
                 this.step(stepOf("replace", { ...extra, id: created.id }));
                 return { urn, id: created.id, outputs: created.outputs };
             }
+            const changed = diff.changes === "some";
             // A resource whose creation half-failed is updated until it initializes.
             if (changed || old.initErrors) {
                 if (this.ctx.dryRun) {
-                    this.step(stepOf("update", { id: oldId, diffs }));
+                    this.step(stepOf("update", { id: oldId, diffs, ...detail }));
                     return { urn, id: oldId, outputs: inputs };
                 }
                 const outputs = await this.update(base, old, inputs, msg);
-                this.step(stepOf("update", { id: oldId, diffs }));
+                this.step(stepOf("update", { id: oldId, diffs, ...detail }));
                 return { urn, id: oldId, outputs };
             }
             if (!this.ctx.dryRun) this.upsert({ ...base, id: old.id, inputs, outputs: old.outputs });
@@ -200,6 +207,22 @@ export class Deployment {
             this.step(stepOf(op, { error: errorText(e), ...(failures ? { failures } : {}) }));
             throw e;
         }
+    }
+
+    /**
+     * The provider's diff as the Go engine takes it (`diffResource`, `applyReplaceOnChanges`): an
+     * unknown answer becomes the engine's diff of the inputs, and `replaceOnChanges` (or a failed
+     * initialization named as `#initerror`) turns changes into a replacement.
+     */
+    private async diff(base: ResourceState, old: ResourceState, inputs: PropertyMap, msg: RegisterMessage): Promise<DiffResult> {
+        const answer = await this.ctx.host.diff(base, { id: old.id ?? "", olds: old.outputs, news: inputs, oldInputs: old.inputs, ignoreChanges: msg.ignoreChanges });
+        return applyReplaceOnChanges(resolveUnknown(answer, old.inputs, inputs), msg.replaceOnChanges, (old.initErrors ?? []).length > 0);
+    }
+
+    /** The provider's delete, unless the resource is retained on delete (then it only leaves the state). */
+    private async deleteProvided(r: ResourceState): Promise<void> {
+        if (r.retainOnDelete) return;
+        await this.ctx.host.delete(r, r.id ?? "", r.outputs, r.inputs);
     }
 
     private async check(base: ResourceState, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap> {
@@ -308,10 +331,10 @@ export class Deployment {
     private async deleteOne(r: ResourceState): Promise<boolean> {
         const step: StepRecord = { op: "delete", urn: r.urn, type: r.type, name: r.name, ...(r.id ? { id: r.id } : {}) };
         try {
-            // Components and external (read) resources only leave the state.
-            if (r.custom && !r.external && !this.ctx.dryRun) {
-                await this.ctx.host.delete(r, r.id ?? "", r.outputs, r.inputs);
-            }
+            // The old copy of a replacement was checked when the replacement was planned (DeleteStep `replacing`).
+            if (r.protect && !r.pendingDelete) throw new Error(deleteProtectedMessage(r.urn));
+            // Components and external (read) resources only leave the state; so do retained ones.
+            if (r.custom && !r.external && !this.ctx.dryRun) await this.deleteProvided(r);
             if (!this.ctx.dryRun) this.remove(r);
             this.step(step);
             return true;
@@ -336,6 +359,19 @@ export class Deployment {
         await Promise.all(targets.map((r) => this.ctx.limiter.run(() => this.refreshOne(r))));
     }
 
+    /**
+     * The keys a refresh changed, as the CLI lists them (RefreshStep.Apply): the diff a no-change
+     * `up` would see right after it, with the refreshed state as old and the old inputs as new,
+     * resolved like any diff (an unknown answer diffs the inputs).
+     */
+    private async refreshDiff(r: ResourceState, id: string, outputs: PropertyMap, inputs: PropertyMap): Promise<string[]> {
+        const ignoreChanges = r.ignoreChanges ?? [];
+        const answer = await this.ctx.host.diff(r, { id, olds: outputs, news: r.inputs, oldInputs: inputs, ignoreChanges });
+        const diff = resolveUnknown(answer, inputs, applyIgnoreChanges(r.inputs, inputs, ignoreChanges));
+        if (diff.changes !== "some") return [];
+        return diff.diffs.length > 0 ? diff.diffs : inputDiff(inputs, r.inputs);
+    }
+
     private async refreshOne(r: ResourceState): Promise<void> {
         const base = { op: "refresh" as const, urn: r.urn, type: r.type, name: r.name, ...(r.id ? { id: r.id } : {}) };
         try {
@@ -347,13 +383,31 @@ export class Deployment {
             }
             const outputs = markSecretOutputs(read.properties, r.additionalSecretOutputs ?? []);
             const drift = changedKeys(stripMap(r.outputs), stripMap(outputs));
-            Object.assign(r, { id: read.id, outputs, inputs: read.inputs ?? r.inputs });
+            const inputs = read.inputs ?? r.inputs;
+            const diffs = r.external ? drift : await this.refreshDiff(r, read.id, outputs, inputs);
+            Object.assign(r, { id: read.id, outputs, inputs });
             this.ctx.persist();
-            this.step({ ...base, id: read.id, drift });
+            this.step({ ...base, id: read.id, drift, ...(diffs.length > 0 ? { diffs } : {}) });
         } catch (e) {
             this.step({ ...base, error: errorText(e) });
         }
     }
+}
+
+/** The Go engine's refusal to delete a protected resource (step.go `deleteProtectedError`). */
+function deleteProtectedMessage(urn: string): string {
+    return (
+        `resource "${urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag ` +
+        `from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${urn}'\``
+    );
+}
+
+/** The Go engine's refusal to replace a protected resource (step_generator.go `continueStepsFromDiff`). */
+function replaceProtectedMessage(urn: string): string {
+    return (
+        `unable to replace resource "${urn}"\nas it is currently marked for protection. To unprotect the resource, remove the ` +
+        "`protect` flag from the resource in your Pulumi program and run `pulumi up`"
+    );
 }
 
 /** ignoreChanges (top-level keys): keep the old input values for those keys. */

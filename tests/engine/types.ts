@@ -11,8 +11,10 @@ export interface StepRecord {
     type: string;
     name: string;
     id?: string;
-    /** Input keys that changed (update / replace). */
+    /** Input keys that changed (update / replace); after a refresh, the keys the drift changed. */
     diffs?: string[];
+    /** Per property path, how it differs (`UPDATE`, `ADD_REPLACE`, ...), when the diff had one. */
+    detailedDiff?: Record<string, string>;
     /** Input keys that force the replacement. */
     replaces?: string[];
     /** Output keys that changed outside the program (refresh). */

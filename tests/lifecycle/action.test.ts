@@ -49,7 +49,7 @@ describe("action lifecycle", () => {
     sim.faults.add({ path: "/nodes/pve1/services/*/restart", times: 1, action: { type: "task-fail", message: "restart failed: unit not found" } });
     await expect(create(restart, client, { node: "pve1", service: "pvedaemon" })).rejects.toMatchObject({ kind: "task-failed" });
     const props = { node: "pve1", service: "pvedaemon", upid: "UPID:recorded" };
-    expect(await read(restart, client, "UPID:recorded", props)).toEqual({ id: "UPID:recorded", props });
+    expect(await read(restart, client, "UPID:recorded", props)).toEqual({ id: "UPID:recorded", props, inputs: { node: "pve1", service: "pvedaemon" } });
     await expect(remove(restart, client, "UPID:recorded", props)).resolves.toBeUndefined();
   });
 

@@ -53,8 +53,10 @@ describe("SDN commit coordinator against pve-network's semantics", () => {
   it("a batch whose only write is refused applies nothing and gives the lock back", async () => {
     const coordinator = new CommitCoordinator(60_000);
     const reloads = sdn.reloads();
-    await expect(write(coordinator, "/cluster/sdn/zones", { zone: "zv", type: "vlan" })).rejects.toMatchObject({ kind: "server" });
+    // The refusal is reported once the batch settled: the flush settles it without the quiet period.
+    const refused = expect(write(coordinator, "/cluster/sdn/zones", { zone: "zv", type: "vlan" })).rejects.toMatchObject({ kind: "server" });
     await coordinator.flush();
+    await refused;
     expect(sdn.locked()).toBe(false);
     expect(sdn.reloads()).toBe(reloads);
   });

@@ -96,7 +96,15 @@ describe("commit coordinator", () => {
     expect(commitsOf(api, "/cluster/sdn")[0]?.params).toEqual({});
   });
 
-  it("a failed write rejects at once; the other writes of its batch are still applied", async () => {
+  it("a failed write rejects only once its batch's apply ran: PVE may have staged it although its answer was lost", async () => {
+    const api = fakeApi();
+    const coordinator = new CommitCoordinator(5);
+    const lost = Object.assign(new Error("Connection timed out"), { kind: "unreachable" });
+    await expect(coordinator.staged(api, SDN, {}, () => Promise.reject(lost))).rejects.toBe(lost);
+    expect(commitsOf(api, "/cluster/sdn"), "the apply ran before the failure was reported").toHaveLength(1);
+  });
+
+  it("a failed write rejects; the other writes of its batch are still applied", async () => {
     const api = fakeApi();
     const coordinator = new CommitCoordinator(5);
     const results = await Promise.allSettled([

@@ -1,6 +1,6 @@
 /** The general engine pieces kinds declare instead of hooks: rules, named formats, remote checks, deferred removal, assigned ids. */
 import { describe, expect, it } from "vitest";
-import { check, checkRemote, create, diff, formatId, parseId, read, remove, update, type EngineApi, type PveMethod } from "../../provider/engine";
+import { check, checkRemote, create, diff, formatId, parseId, read, remove, update } from "../../provider/engine";
 import { taskWaitOptions } from "../../provider/engine/api";
 import { itemsWithin } from "../../provider/engine/within";
 import { indexedParam } from "../../schema/indexed";
@@ -8,21 +8,7 @@ import { defineKind } from "../../schema/define";
 import { isCalendarEvent, resolveNamedFormat } from "../../schema/formats";
 import { unknownPrivileges } from "../../schema/facts/privileges";
 import { definitionOf } from "../../schema/definitions";
-
-/** An EngineApi over a handler, recording calls. */
-function fakeApi(handler: (method: PveMethod, path: string, params: Record<string, string | number>) => unknown): EngineApi & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    async request<T>(method: PveMethod, path: string, params: Record<string, string | number> = {}): Promise<T> {
-      calls.push(`${method} ${path}`);
-      return handler(method, path, params) as T;
-    },
-    async waitForTask() {
-      return { exitstatus: "OK", warnings: 0 };
-    },
-  };
-}
+import { fakeApi } from "./fake-api";
 
 const notFound = (): never => {
   throw Object.assign(new Error("does not exist"), { kind: "not-found" });

@@ -41,6 +41,11 @@ export interface KindHooks {
    * (so in preview) after the local checks passed, with values that may still be unknown.
    */
   checkRemote?(api: EngineApi, news: Props): Promise<CheckFailure[]>;
+  /**
+   * Identity parts PVE assigns that follow from the inputs (a TFA recovery entry is always
+   * `recovery`): they let a create whose answer was lost find the object it made.
+   */
+  assignedIdentity?(news: Props): Identity;
   /** Completes the create call's parameters with values derived at apply time (e.g. a TOTP code). */
   beforeCreate?(params: WireParams, news: Props): WireParams;
   /** Reshapes PVE's read-back before decoding (e.g. a role's privileges come back as keys). */

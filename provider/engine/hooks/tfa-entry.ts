@@ -1,5 +1,6 @@
 import type { KindHooks } from ".";
 import { parseOtpauthTotp, totp } from "../../client/totp";
+import type { Identity } from "../identity";
 
 /** Types whose registration is a challenge-response with a browser's authenticator. */
 const BROWSER_ONLY: Readonly<Record<string, string>> = {
@@ -40,6 +41,8 @@ export const tfaEntryHooks: KindHooks = {
     }
     return [];
   },
+  // proxmox-tfa keeps a user's recovery keys in one fixed entry (`TfaInfo::recovery`): its id is `recovery`.
+  assignedIdentity: (news): Identity => (news["type"] === "recovery" ? { id: "recovery" } : {}),
   beforeCreate(params, news) {
     if (news["type"] !== "totp" || params["value"] !== undefined || typeof news["totp"] !== "string") return params;
     const factor = readUri(news["totp"]);

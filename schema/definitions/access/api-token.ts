@@ -12,6 +12,8 @@ export const apiToken = defineKind({
   identity: ["userid", "tokenid"],
   idSeparator: "!",
   ...restCalls(null, "/access/users/{userid}/token/{tokenid}"),
+  // A lost create answer lost the secret with it: PVE issues a new one (the old one stops working).
+  reissue: { method: "PUT", path: "/access/users/{userid}/token/{tokenid}", extra: { regenerate: 1 } },
   exclude: ["regenerate"],
   fields: {
     userid: { sdkName: "userId", doc: "The owning user (`name@realm`)." },

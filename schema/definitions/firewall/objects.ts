@@ -26,11 +26,13 @@ export const ipSet = defineKind({
   name: "IpSet",
   description:
     "A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are " +
-    "`firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.",
+    "`firewall.IpSetEntry` resources. Its comment changes in place (the entries stay); a new name replaces it.",
   lifecycle: "collection",
   identity: ["name"],
   create: { method: "POST", path: "/cluster/firewall/ipset" },
   read: { path: "/cluster/firewall/ipset", select: (item, id) => item["name"] === id["name"] },
+  // PVE's only update of an IP set: "rename" it to its own name with the new comment (IPSet.pm `create_ipset`).
+  update: { method: "POST", path: "/cluster/firewall/ipset", sameAs: { rename: "name" } },
   remove: { method: "DELETE", path: "/cluster/firewall/ipset/{name}" },
   exclude: ["rename"],
   hooks: "firewall-ip-set",
@@ -46,11 +48,13 @@ export const securityGroup = defineKind({
   name: "SecurityGroup",
   description:
     "A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that " +
-    "other rules include with `type: group`. PVE has no update of a group: changing its comment replaces it.",
+    "other rules include with `type: group`. Its comment changes in place (the rules stay); a new name replaces it.",
   lifecycle: "collection",
   identity: ["group"],
   create: { method: "POST", path: "/cluster/firewall/groups" },
   read: { path: "/cluster/firewall/groups", select: (item, id) => item["group"] === id["group"] },
+  // PVE's only update of a group: "rename" it to its own name with the new comment (Groups.pm `create_security_group`).
+  update: { method: "POST", path: "/cluster/firewall/groups", sameAs: { rename: "group" } },
   remove: { method: "DELETE", path: "/cluster/firewall/groups/{group}" },
   exclude: ["rename"],
   hooks: "firewall-security-group",

@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface FirewallSecurityGroupConfig extends cdktn.TerraformMetaArguments {
   /**
-  * A free-form comment. Changing it replaces the resource.
+  * A free-form comment.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group#comment FirewallSecurityGroup#comment}
   */

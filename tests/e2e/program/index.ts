@@ -15,6 +15,8 @@ interface Declared {
   importId?: string;
   /** Names of declared resources this one waits for. */
   dependsOn?: string[];
+  /** Resource options, by Pulumi's names. */
+  options?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete" | "ignoreChanges" | "replaceOnChanges" | "deleteBeforeReplace">;
 }
 
 type Constructor = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -43,6 +45,6 @@ for (const item of declared) {
     if (!resource) throw new Error(`${item.name} depends on '${name}', which is not declared before it`);
     return resource;
   });
-  const opts: pulumi.CustomResourceOptions = { ...(item.importId ? { import: item.importId } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
+  const opts: pulumi.CustomResourceOptions = { ...item.options, ...(item.importId ? { import: item.importId } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
   made.set(item.name, new Kind(item.name, withSecrets(item.args) as Record<string, unknown>, opts));
 }
