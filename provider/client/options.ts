@@ -18,7 +18,7 @@ export interface ProxmoxClientOptions {
   otp?: string;
   /** Base32 TOTP secret: the client computes a fresh code at each login. */
   totpSecret?: string;
-  /** Skip TLS certificate verification. Only when asked for; prefer `caCert` or `fingerprint`. */
+  /** Skip TLS certificate verification. Only when asked for; prefer `caCert` or `fingerprint` (both refuse it). */
   insecure?: boolean;
   /** PEM bundle of extra CAs to trust (e.g. the cluster's `pve-root-ca.pem`). */
   caCert?: string;
@@ -135,6 +135,8 @@ function credentials(options: ProxmoxClientOptions): Credentials {
 /** Validates options and applies defaults. @throws PveApiError (`validation`) naming the bad option. */
 export function normalizeOptions(options: ProxmoxClientOptions): NormalizedOptions {
   if (options.insecure && options.fingerprint) fail("insecure", "and 'fingerprint' exclude each other: pinning is verification");
+  // A CA bundle asks for verification against it; `insecure` would silently switch that off.
+  if (options.insecure && options.caCert !== undefined) fail("insecure", "and 'caCert' exclude each other: a CA bundle is verification");
   const tls: NormalizedOptions["tls"] = { insecure: options.insecure === true };
   if (options.caCert !== undefined) {
     if (!options.caCert.includes("-----BEGIN CERTIFICATE-----")) fail("caCert", "must be a PEM bundle");
