@@ -76,6 +76,7 @@ export class ProxmoxClient {
       redact: this.#redact,
       log: this.#log,
       logging: logger !== undefined,
+      maxResponseBytes: normalized.maxResponseBytes,
     });
     this.#scheduler = new Scheduler(normalized);
   }
@@ -162,6 +163,7 @@ export class ProxmoxClient {
         maxPollIntervalMs: this.#options.taskPollMaxIntervalMs,
         durations: this.#taskDurations,
         redact: this.#redact,
+        maxLogLines: this.#options.maxTaskLogLines,
       },
       upid,
       options,

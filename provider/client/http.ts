@@ -9,6 +9,7 @@ import { PveApiError, type HttpMethod } from "./errors";
 import { formEncode, type PveParams } from "./encode";
 import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
+import { cleanServerText } from "./sanitize";
 import type { PveAgent } from "./tls";
 
 /**
@@ -50,6 +51,8 @@ export interface TransportSettings {
   log: (line: string) => void;
   /** Whether `log` goes anywhere: when not, lines are not even built (redaction is not free). */
   logging: boolean;
+  /** A response body (after decompression) past this many bytes is aborted while it streams. */
+  maxResponseBytes: number;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -75,19 +78,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** What a got error tells about the failure: status, PVE's message, per-field errors, or a code. */
+/**
+ * What a got error tells about the failure: status, PVE's message, per-field errors, or a code.
+ * Every text in it may come from the server (even a TLS error quotes the certificate's names), so
+ * it is cleaned here, once, before anything prints it.
+ */
 function factsOf(error: RequestError): Facts {
   // A response that broke while being read is a network failure, not an HTTP status.
-  if (!(error instanceof HTTPError)) return { code: error.code, message: error.message };
+  if (!(error instanceof HTTPError)) return { code: error.code, message: cleanServerText(error.message) };
   const response = error.response;
   const text = typeof response.body === "string" ? response.body : "";
   const parsed = ErrorEnvelope.safeParse(parseJson(text));
   const envelope = parsed.success ? parsed.data : undefined;
   // PVE ≥ 8.3 puts the message in JSON; older PVE only in the reason phrase; pre-routing errors as text.
   const message = envelope?.message ?? response.statusMessage ?? (envelope ? "" : text);
-  const facts: Facts = { status: response.statusCode, message: message.trim() };
+  const facts: Facts = { status: response.statusCode, message: cleanServerText(message).trim() };
   if (envelope?.errors) {
-    facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [k, String(v).trim()]));
+    facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [cleanServerText(k), cleanServerText(String(v)).trim()]));
   }
   return facts;
 }
@@ -100,7 +107,7 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
       ? factsOf(error)
       : error instanceof Error && error.name === "AbortError" // p-queue rejects a queued task with the signal's reason
         ? { code: "ERR_ABORTED", message: error.message }
-        : { message: error instanceof Error ? error.message : String(error) };
+        : { message: cleanServerText(error instanceof Error ? error.message : String(error)) };
   const kind = classify(facts);
   const { method, path } = request;
   let text = facts.message || `HTTP ${facts.status ?? "error"}`;
@@ -108,7 +115,7 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
   if (kind === "timeout" && facts.code === "ERR_ABORTED") text = `aborted (${text})`;
   const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [k, redact(v)]));
   const fieldLines = Object.entries(errors ?? {}).map(([k, v]) => `\n  ${k}: ${v}`);
-  const cause = Object.assign(new Error(redact(error instanceof Error ? error.message : String(error))), {
+  const cause = Object.assign(new Error(redact(cleanServerText(error instanceof Error ? error.message : String(error)))), {
     code: facts.code,
   });
   return new PveApiError({
@@ -170,18 +177,27 @@ export class Transport {
     const url = !isBodyMethod && query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
     const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST", redact };
     if (this.#settings.logging) this.#settings.log(redact(`${method} ${path}`));
+    const limit = this.#settings.maxResponseBytes;
+    // Aborts the download once the body outgrows the limit (or announces that it will).
+    const guard = new AbortController();
     let text: string;
     try {
-      const response = await this.#got(url, {
+      const pending = this.#got(url, {
         method,
         headers: isBodyMethod ? { ...request.headers, "content-type": "application/x-www-form-urlencoded" } : request.headers,
         ...(isBodyMethod ? { body: query } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
+        signal: request.signal ? AbortSignal.any([request.signal, guard.signal]) : guard.signal,
         context,
       });
-      text = response.body;
+      // `on` returns the same request promise, awaited just below.
+      void pending.on("downloadProgress", ({ transferred, total }) => {
+        if (transferred > limit || (total !== undefined && total > limit)) guard.abort();
+      });
+      text = (await pending).body;
     } catch (error) {
-      const pveError = toPveError(error, request, redact);
+      const pveError = guard.signal.aborted
+        ? new PveApiError({ kind: "server", method, path, message: `${method} ${path}: the response is larger than ${limit} bytes (maxResponseBytes); aborted while reading it` })
+        : toPveError(error, request, redact);
       if (this.#settings.logging) this.#settings.log(pveError.message);
       throw pveError;
     }
