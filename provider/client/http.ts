@@ -37,6 +37,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   idempotent: boolean;
   signal?: AbortSignal | undefined;
+  /** More values this request's errors and log lines must not show (with their derived forms). */
+  secrets?: readonly string[] | undefined;
 }
 
 /** Settings of a {@link Transport}. */
@@ -170,7 +172,8 @@ export class Transport {
     const { method, path } = request;
     // Built on first use (an error or a log line): most requests never redact anything.
     let requestRedact: Redactor | undefined;
-    const redact: Redactor = (text) => (requestRedact ??= withExtraSecrets(this.#settings.redact, secretParamValues(request.params)))(text);
+    const redact: Redactor = (text) =>
+      (requestRedact ??= withExtraSecrets(this.#settings.redact, [...secretParamValues(request.params, path), ...(request.secrets ?? [])]))(text);
     const query = formEncode(request.params);
     const isBodyMethod = method === "POST" || method === "PUT";
     // GET/DELETE: parameters only in the query; a body there is a 501 on PVE.
