@@ -1,7 +1,10 @@
 /**
  * `/access/domains` (`PVE::API2::Domains`): realms of type pam, pve, ldap, ad, openid. The
- * config is stored as given; secrets (bind `password`, OpenID `client-key`) are kept apart
- * and never returned.
+ * config is stored as given, as domains.cfg holds it, and `GET /access/domains/{realm}` returns
+ * all of it: also the OpenID `client-key` and the `tfa` property string with a Yubico API `key`
+ * (PVE::Auth::OpenId declares `client-key` a plain option). Only the LDAP/AD bind `password` is
+ * kept apart (PVE::Auth::LDAP's on_add_hook writes `/etc/pve/priv/realm/<realm>.pw`) and never
+ * returned. The index shows of `tfa` only its type (Domains.pm `index`: `parse_tfa_config`).
  */
 import { SimError } from "../types";
 import { splitList } from "../core/formats";
@@ -10,9 +13,12 @@ import { die, lockConfig, paramError } from "./common";
 
 /** Parameters that are not realm config. */
 const NOT_CONFIG = new Set(["realm", "digest", "delete", "check-connection", "password"]);
-/** Secret config keys, kept but never shown. */
-const SECRET_KEYS = new Set(["client-key"]);
 const LOCK = "file-domains_cfg";
+
+/** The `type` of a `pve-tfa-config` property string (`type=yubico,id=...,key=...`). */
+function tfaType(tfa: string): string | undefined {
+  return tfa.split(",").find((part) => part.startsWith("type="))?.slice("type=".length);
+}
 
 /** Registers the realm endpoints. */
 export const installDomains: AccessInstaller = (register, ctx, { store }) => {
@@ -20,9 +26,7 @@ export const installDomains: AccessInstaller = (register, ctx, { store }) => {
     const cfg = store.realms.get(realm) ?? {};
     if (params["default"]) for (const other of store.realms.values()) delete other["default"];
     for (const [k, v] of Object.entries(params)) {
-      if (NOT_CONFIG.has(k)) continue;
-      if (SECRET_KEYS.has(k)) store.realmSecrets.set(`${realm}/${k}`, String(v));
-      else cfg[k] = typeof v === "number" ? v : String(v);
+      if (!NOT_CONFIG.has(k)) cfg[k] = typeof v === "number" ? v : String(v);
     }
     if (params["password"] !== undefined) store.realmSecrets.set(`${realm}/password`, String(params["password"]));
     store.realms.set(realm, cfg);
@@ -33,7 +37,7 @@ export const installDomains: AccessInstaller = (register, ctx, { store }) => {
       realm,
       type: cfg["type"],
       ...(cfg["comment"] !== undefined ? { comment: cfg["comment"] } : {}),
-      ...(cfg["tfa"] !== undefined ? { tfa: cfg["tfa"] } : {}),
+      ...(cfg["tfa"] !== undefined && tfaType(String(cfg["tfa"])) ? { tfa: tfaType(String(cfg["tfa"])) } : {}),
       ...(cfg["default"] ? { default: 1 } : {}),
     })),
   );
