@@ -5,7 +5,7 @@
  */
 import { base64KeyValueCodec, codecFor as codecForField, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
-import { describeParam, fieldSchema, fieldType } from "./fields";
+import { describeParam, fieldSchema, fieldType, refusingUrlPasswords } from "./fields";
 import { resolveNamedFormat } from "./formats";
 import { indexedParam } from "./indexed";
 import { kindKey, toCamel } from "./naming";
@@ -292,7 +292,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
       param,
       type,
       codec: override?.single ? stringCodec : override?.encoding === "base64-key-value" ? base64KeyValueCodec : codecForField(param),
-      schema: fieldSchema(param, type, indexed),
+      schema: override?.secret ? fieldSchema(param, type, indexed) : refusingUrlPasswords(fieldSchema(param, type, indexed)),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
       inUpdate,

@@ -11,4 +11,10 @@ export const options = defineKind({
   singletonId: "cluster",
   identity: [],
   ...configCalls("/cluster/options"),
+  fields: {
+    http_proxy: {
+      secret: true,
+      doc: "The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read.",
+    },
+  },
 });
