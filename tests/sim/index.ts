@@ -44,6 +44,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Number of nodes `pve1..pveN` (default 3). */
   nodes?: number;
+  /** The cluster's name in `/cluster/status` (default `sim`). */
+  clusterName?: string;
   /** root@pam's password (random when absent). */
   rootPassword?: string;
   /** `user@realm!id=SECRET`: seeded with privsep off; the user is created (with Administrator on `/`) if missing. */
@@ -131,17 +133,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const rule of rules) faults.add(rule);
   const subject = (auth: SimAuth): string => (auth.tokenid ? `${auth.userid}!${auth.tokenid}` : auth.userid);
 
+  const cert = await makeCertificate(host);
   const ctx: SimContext = {
     nodes,
+    // The served certificate is self-signed with the CA flag: it is this cluster's root CA.
+    rootCa: cert.cert,
     now: () => clock.now(),
     startTask: (o) => tasks.start(o),
     withLock: (lockId, fn) => locks.withLock(lockId, fn),
     checkPermission: (auth, path, priv) => void perms.check(subject(auth), path, [priv], false),
   };
-  const cert = await makeCertificate(host);
   const registry = new HandlerRegistry();
   const installed: SimModel[] = [
-    systemModel({ fingerprint: cert.fingerprint }),
+    systemModel({ fingerprint: cert.fingerprint, clusterName: options.clusterName ?? "sim" }),
     tasksModel(tasks),
     accessModel({ store, signer, perms, clock }),
     ...(options.models ?? stateModels),

@@ -64,7 +64,7 @@ export function certificateInfo(filename: string, chain: string): Record<string,
 /** Registers `info` and `custom`; returns each node's certificate state (for the ACME model). */
 export function installCertificates(register: Register, ctx: SimContext): (node: unknown) => NodeCerts {
   const certs = perNode((): NodeCerts => ({ restarts: 0 }));
-  const rootCa = certFixture("pve-root-ca.pem");
+  const rootCa = ctx.rootCa ?? certFixture("pve-root-ca.pem");
   const nodeCert = certFixture("pve-ssl.pem");
 
   const info = (node: unknown): Record<string, unknown>[] => {
