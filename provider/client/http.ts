@@ -9,7 +9,7 @@ import { PveApiError, type HttpMethod } from "./errors";
 import { formEncode, type PveParams } from "./encode";
 import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
-import { cleanServerText } from "./sanitize";
+import { safeServerText } from "./sanitize";
 import type { PveAgent } from "./tls";
 
 /**
@@ -82,21 +82,21 @@ function parseJson(text: string): unknown {
 
 /**
  * What a got error tells about the failure: status, PVE's message, per-field errors, or a code.
- * Every text in it may come from the server (even a TLS error quotes the certificate's names), so
- * it is cleaned here, once, before anything prints it.
+ * The texts are the server's, raw (even a TLS error quotes the certificate's names): whoever
+ * shows them passes them through `safeServerText`.
  */
 function factsOf(error: RequestError): Facts {
   // A response that broke while being read is a network failure, not an HTTP status.
-  if (!(error instanceof HTTPError)) return { code: error.code, message: cleanServerText(error.message) };
+  if (!(error instanceof HTTPError)) return { code: error.code, message: error.message };
   const response = error.response;
   const text = typeof response.body === "string" ? response.body : "";
   const parsed = ErrorEnvelope.safeParse(parseJson(text));
   const envelope = parsed.success ? parsed.data : undefined;
   // PVE ≥ 8.3 puts the message in JSON; older PVE only in the reason phrase; pre-routing errors as text.
   const message = envelope?.message ?? response.statusMessage ?? (envelope ? "" : text);
-  const facts: Facts = { status: response.statusCode, message: cleanServerText(message).trim() };
+  const facts: Facts = { status: response.statusCode, message: message.trim() };
   if (envelope?.errors) {
-    facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [cleanServerText(k), cleanServerText(String(v)).trim()]));
+    facts.errors = Object.fromEntries(Object.entries(envelope.errors).map(([k, v]) => [k, String(v).trim()]));
   }
   return facts;
 }
@@ -109,15 +109,16 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
       ? factsOf(error)
       : error instanceof Error && error.name === "AbortError" // p-queue rejects a queued task with the signal's reason
         ? { code: "ERR_ABORTED", message: error.message }
-        : { message: cleanServerText(error instanceof Error ? error.message : String(error)) };
+        : { message: error instanceof Error ? error.message : String(error) };
   const kind = classify(facts);
   const { method, path } = request;
-  let text = facts.message || `HTTP ${facts.status ?? "error"}`;
+  const safe = (text: string): string => safeServerText(text, redact).trim();
+  let text = safe(facts.message) || `HTTP ${facts.status ?? "error"}`;
   if (facts.status === 501) text = `the connected Proxmox VE does not implement ${method} ${path} (${text})`;
   if (kind === "timeout" && facts.code === "ERR_ABORTED") text = `aborted (${text})`;
-  const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [k, redact(v)]));
+  const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [safe(k), safe(v)]));
   const fieldLines = Object.entries(errors ?? {}).map(([k, v]) => `\n  ${k}: ${v}`);
-  const cause = Object.assign(new Error(redact(cleanServerText(error instanceof Error ? error.message : String(error)))), {
+  const cause = Object.assign(new Error(safe(error instanceof Error ? error.message : String(error))), {
     code: facts.code,
   });
   return new PveApiError({
@@ -127,7 +128,7 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
     path,
     ...(facts.status !== undefined ? { status: facts.status } : {}),
     ...(errors ? { errors } : {}),
-    ...(facts.message ? { pveMessage: redact(facts.message) } : {}),
+    ...(facts.message ? { pveMessage: safe(facts.message) } : {}),
     retryable: shouldRetry({ method, kind, status: facts.status, code: facts.code, idempotent: false }),
     cause,
   });
@@ -160,7 +161,7 @@ export class Transport {
           const kind = classify(facts);
           if (!shouldRetry({ ...context, kind, status: facts.status, code: facts.code })) return 0;
           const delay = retryDelay(attemptCount, settings.retryBaseDelayMs, settings.retryMaxDelayMs);
-          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${facts.message}`));
+          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${safeServerText(facts.message, context.redact)}`));
           return delay;
         },
       },

@@ -48,10 +48,12 @@ function parts(value: string): string[] {
       if (!PEM_ARMOR.test(trimmed)) found.push(trimmed);
     }
   }
-  // `key=value` pairs: property strings (`type=yubico,key=...`), keyring lines (`key = AQ...`).
+  // Items of a list (`key1,key2`) and `key=value` pairs: property strings (`type=yubico,key=...`),
+  // keyring lines (`key = AQ...`).
   for (const pair of value.split(/[,;\r\n]/)) {
     const eq = pair.indexOf("=");
-    if (eq > 0) found.push(pair.slice(eq + 1).trim());
+    const item = eq > 0 ? pair.slice(eq + 1).trim() : pair.trim();
+    if (!PEM_ARMOR.test(item)) found.push(item);
   }
   // A URL: its userinfo and query values (the base32 `secret` of an `otpauth://totp/...` URI).
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {

@@ -19,8 +19,16 @@ export function cleanServerText(text: string): string {
 /** Longest task log line kept, in characters: a task's output is for people, not a data channel. */
 export const MAX_LINE_CHARS = 4096;
 
-/** A server's line, cleaned and cut to {@link MAX_LINE_CHARS}. */
-export function cleanServerLine(text: string): string {
-  const clean = cleanServerText(text);
-  return clean.length > MAX_LINE_CHARS ? `${clean.slice(0, MAX_LINE_CHARS)} [${clean.length - MAX_LINE_CHARS} more characters]` : clean;
+/** A line cut to {@link MAX_LINE_CHARS}. Cut only redacted text: a cut could split a secret's form. */
+export function cutLine(text: string): string {
+  return text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} [${text.length - MAX_LINE_CHARS} more characters]` : text;
+}
+
+/**
+ * Server text as a user may see it: redacted, cleaned, and redacted again. The first pass
+ * removes secrets in their raw form (a PEM key's line breaks intact); the second the ones the
+ * cleaning joined (a secret a server broke up with control characters).
+ */
+export function safeServerText(text: string, redact: (text: string) => string): string {
+  return redact(cleanServerText(redact(text)));
 }

@@ -7,7 +7,7 @@ import { PveApiError } from "./errors";
 import type { PveParams } from "./encode";
 import { nextPollDelay } from "./poll-schedule";
 import { withExtraSecrets, type Redactor } from "./redact";
-import { cleanServerLine, cleanServerText } from "./sanitize";
+import { cleanServerText, cutLine, safeServerText } from "./sanitize";
 import { parseUpid } from "./upid";
 
 /** The outcome of a successful task (`OK` or `WARNINGS: n`). */
@@ -114,7 +114,7 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
       for (const { n, t } of lines) {
         if (n !== seen + 1) continue; // overlap or gap: keep the count equal to the line number
         seen = n;
-        const line = redact(cleanServerLine(t));
+        const line = cutLine(safeServerText(t, redact));
         log.push(line);
         // Trimmed in batches, so that a long log costs no shift per line.
         if (log.length >= 2 * deps.maxLogLines) log.splice(0, log.length - deps.maxLogLines);
@@ -137,7 +137,7 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
     if (onLog || status.status !== "running") await readLog();
     if (status.status !== "running") {
-      const exitstatus = redact(cleanServerLine(status.exitstatus ?? "unexpected status"));
+      const exitstatus = cutLine(safeServerText(status.exitstatus ?? "unexpected status", redact));
       const warnings = successWarnings(exitstatus);
       if (warnings !== null) {
         // Only successful runs teach the expected duration: a failure often ends early.

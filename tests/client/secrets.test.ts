@@ -125,6 +125,13 @@ describe("a secret in the forms a server echoes it in", () => {
     expect(redact("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----")("expected -----BEGIN PRIVATE KEY-----")).toBe("expected -----BEGIN PRIVATE KEY-----");
   });
 
+  test("a secret stays redacted whether a server echoes it with its line breaks, or broken up by control characters", async () => {
+    const { safeServerText } = await import("../../provider/client/sanitize");
+    const pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\nAwEHBG0wawIBAQQg3bd2mLpLm1yE9e4v\n-----END PRIVATE KEY-----";
+    expect(safeServerText(`bad key:\n${pem}\n`, redact(pem))).toBe(`bad key: ${REDACTED} `);
+    expect(safeServerText("pw hunter2-\u0007s3cret!", redact("hunter2-s3cret!"))).toBe(`pw ${REDACTED}`);
+  });
+
   test("a URL's password is redacted even when the client was never told about it", () => {
     expect(createRedactor(() => [])("proxy http://u:s3cret@host:3128 failed")).toBe(`proxy http://u:${REDACTED}@host:3128 failed`);
     expect(createRedactor(() => [])("see https://pve1:8006/#v1 and ssh://root@pve1")).toBe("see https://pve1:8006/#v1 and ssh://root@pve1");
