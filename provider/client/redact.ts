@@ -30,12 +30,13 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 // eslint-disable-next-line no-control-regex -- printable means no control characters but line breaks and tabs
 const PRINTABLE = /^[^\u0000-\u0008\u000e-\u001f\u007f\ufffd]*$/;
 
-/** How a server may write a value into a URL query or a form body: `encodeURIComponent`, or `+` for spaces. */
+/** How a server may write a value: in a URL query or a form body (`%20`, `+`), in JSON, as base64. */
 function encodings(value: string): string[] {
   const percent = encodeURIComponent(value);
   const form = new URLSearchParams([["", value]]).toString().slice(1);
   const json = JSON.stringify(value).slice(1, -1);
-  return [percent, form, json].filter((form) => form !== value);
+  const base64 = Buffer.from(value).toString("base64");
+  return [percent, form, json, base64].filter((form) => form !== value);
 }
 
 /** Parts of a structured value that are secret with it, each a value in its own right. */
@@ -94,8 +95,8 @@ const formsCache = new Map<string, readonly string[]>();
 const CACHE_LIMIT = 512;
 
 /**
- * Every form of `secret` a server may echo: the value, its percent and form (`+`) encodings, its
- * base64, and, for structured values, their parts (lines of a PEM or keyring, values of a
+ * Every form of `secret` a server may echo: the value, its percent, form (`+`), JSON and base64
+ * encodings, and, for structured values, their parts (lines of a PEM or keyring, values of a
  * property string, the password of a URL's userinfo, the base32 of a TOTP URI, the text of a
  * base64 value, the strings of a JSON document), each with its own encodings. Longest first, so
  * that a part never leaves the rest of a longer form behind.
@@ -110,10 +111,7 @@ export function secretForms(secret: string): readonly string[] {
     for (const encoded of encodings(value)) forms.add(encoded);
     if (depth < 3) for (const part of parts(value)) add(part, MIN_PART, depth + 1);
   };
-  if (secret.length >= MIN_SECRET) {
-    add(secret, MIN_SECRET, 0);
-    forms.add(Buffer.from(secret).toString("base64"));
-  }
+  if (secret.length >= MIN_SECRET) add(secret, MIN_SECRET, 0);
   const result = [...forms].sort((a, b) => b.length - a.length);
   if (formsCache.size >= CACHE_LIMIT) formsCache.clear();
   formsCache.set(secret, result);

@@ -5,6 +5,8 @@
  * `secretForms`), whatever the parameter is called.
  */
 import type { ProxmoxClient } from "../client";
+import { isUpid } from "../client";
+import { secretParamValues } from "../client/redact";
 import type { KindDefinition } from "../../schema/define";
 import type { EngineApi, Props } from "../engine";
 import { isSet, toWire } from "../engine/values";
@@ -40,11 +42,19 @@ export function secretValues(def: KindDefinition, ...props: ReadonlyArray<Props 
   return [...found];
 }
 
-/** The client as the engine sees it, with `secrets` redacted from every request's errors and every task's log. */
+/**
+ * The client as the engine sees it, with `secrets` redacted from every request's errors and
+ * every task's log. A task's log is also redacted of the secret parameters of the call that
+ * started it, as the client recognizes them by name and path (TFA's computed one-time `value`).
+ */
 export function redactingApi(client: ProxmoxClient, secrets: readonly string[]): EngineApi {
-  if (secrets.length === 0) return client;
+  const started = new Map<string, string[]>();
   return {
-    request: (method, path, params) => client.request(method, path, params, { secrets }),
-    waitForTask: (upid, options) => client.waitForTask(upid, { ...options, secrets: [...(options?.secrets ?? []), ...secrets] }),
+    async request(method, path, params) {
+      const result = await client.request(method, path, params, { secrets });
+      if (isUpid(result)) started.set(result, secretParamValues(params, path));
+      return result as never;
+    },
+    waitForTask: (upid, options) => client.waitForTask(upid, { ...options, secrets: [...(options?.secrets ?? []), ...secrets, ...(started.get(upid) ?? [])] }),
   };
 }
