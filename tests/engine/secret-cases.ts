@@ -97,7 +97,8 @@ const b64 = (text: string): string => Buffer.from(text).toString("base64");
 const formEncoded = (text: string): string => new URLSearchParams([["", text]]).toString().slice(1);
 
 const USER_PASSWORD = "Us3r pass+word/é";
-const OATH_KEYS = ["JBSWY3DPEHPK3PXPJBSWY3DP", "KRSXG5CTMVRXEZLUKN2XAZLS"];
+// PVE's pattern `[0-9a-zA-Z!=]{0,4096}`: one key (a base32 OATH secret here).
+const OATH_KEY = "JBSWY3DPEHPK3PXPJBSWY3DP";
 const CLIENT_KEY = "oidc-Cl13nt-s3cret-K3y";
 const YUBICO_KEY = "yUb1c0ApiK3yS3cret0123==";
 const BIND_PASSWORD = "b1nd P4ss+w0rd!";
@@ -127,9 +128,9 @@ export const SECRET_CASES: readonly SecretCase[] = [
     name: "user",
     namespace: "access",
     kind: "User",
-    args: { userId: "sec-user@pve", password: USER_PASSWORD, keys: OATH_KEYS.join(",") },
+    args: { userId: "sec-user@pve", password: USER_PASSWORD, keys: OATH_KEY },
     secrets: ["password", "keys"],
-    hidden: [USER_PASSWORD, encodeURIComponent(USER_PASSWORD), formEncoded(USER_PASSWORD), b64(USER_PASSWORD), ...OATH_KEYS],
+    hidden: [USER_PASSWORD, encodeURIComponent(USER_PASSWORD), formEncoded(USER_PASSWORD), b64(USER_PASSWORD), OATH_KEY, b64(OATH_KEY)],
     e2e: true,
   },
   {
@@ -254,7 +255,7 @@ export const SECRET_CASES: readonly SecretCase[] = [
     name: "ipam",
     namespace: "sdn",
     kind: "Ipam",
-    args: { ipam: "sec-nb", type: "netbox", url: "https://netbox.example/api", token: IPAM_TOKEN },
+    args: { ipam: "secnb", type: "netbox", url: "https://netbox.example/api", token: IPAM_TOKEN },
     secrets: ["token"],
     hidden: [IPAM_TOKEN, b64(IPAM_TOKEN)],
     e2e: true,
