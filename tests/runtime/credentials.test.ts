@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProxmoxClient } from "../../provider/client";
+import { invokeRead } from "../../provider/reads";
 import { ALLOW_CLUSTER_CHANGE, CONNECTION_SETTINGS, allowsClusterChange, connectionSource, resolveConnection } from "../../provider/runtime/credentials";
 import { rejection } from "../client/helpers";
 import { reply, startServer, type TestServer } from "../client/server";
@@ -78,7 +80,12 @@ describe("resolveConnection", () => {
 describe("credentials and TLS settings on the wire", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer((_req, res) => reply(res, 200, { data: { version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" } }));
+    server = await startServer((req, res) => {
+      if (req.url.endsWith("/access/ticket")) {
+        return reply(res, 200, { data: { username: "root@pam", ticket: "PVE:root@pam:66F1A2B3::c2lnbmF0dXJl", CSRFPreventionToken: "66F1A2B3:Y3NyZnRva2VuLXNpZ25hdHVyZQ" } });
+      }
+      reply(res, 200, { data: { version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" } });
+    });
   });
   afterAll(() => server.close());
 
@@ -106,6 +113,26 @@ describe("credentials and TLS settings on the wire", () => {
     expect(await rejection(client.get("/version"))).toMatchObject({ kind: "unreachable" });
     client.close();
     expect(server.requests.length).toBe(before);
+  });
+
+  it("read functions resolve the same way: a program's stack config with a password never sends the shell's token", async () => {
+    const saved = { ...process.env };
+    process.env["PROXMOX_VE_ENDPOINT"] = "https://cluster-a.invalid:8006";
+    process.env["PROXMOX_VE_API_TOKEN"] = "deploy@pve!a=eeeeeeee-1111-2222-3333-444444444444";
+    pulumi.runtime.setAllConfig(
+      { "proxmox:endpoint": server.origin, "proxmox:username": "root@pam", "proxmox:password": "b-root-Passw0rd", "proxmox:fingerprint": server.fingerprint },
+      ["proxmox:password"],
+    );
+    try {
+      const before = server.requests.length;
+      expect(await invokeRead("getVersion", {})).toMatchObject({ release: "9.2" });
+      const seen = server.requests.slice(before);
+      expect(seen.map((r) => r.url)).toContain("/api2/json/access/ticket");
+      expect(seen.map((r) => String(r.headers.authorization ?? "")).join("\n")).not.toContain("eeeeeeee-1111");
+    } finally {
+      pulumi.runtime.setAllConfig({});
+      process.env = saved;
+    }
   });
 
   it("insecure with a CA bundle from one source is refused, naming both", () => {
