@@ -15,6 +15,7 @@
  */
 import type { ProxmoxClient } from "../client";
 import { isPveApiError } from "../client";
+import { cleanServerText } from "../client/sanitize";
 
 /** The property under which each resource's state records its cluster (hidden by Pulumi's display: it starts with `__`). */
 export const CLUSTER_KEY = "__pveCluster";
@@ -111,11 +112,11 @@ export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
   return a.nodes.some((node) => b.nodes.includes(node));
 }
 
-/** `cluster 'dc1' (nodes pve1, pve2; root CA AA:BB:…)`. */
+/** `cluster 'dc1' (nodes pve1, pve2; root CA AA:BB:…)`; the names are the server's text, so they are cleaned. */
 export function describeCluster(identity: ClusterIdentity): string {
   const what = identity.name ? `cluster '${identity.name}'` : identity.nodes.length === 1 ? "standalone node" : "cluster";
   const facts = [`node${identity.nodes.length === 1 ? "" : "s"} ${identity.nodes.join(", ") || "unknown"}`, ...(identity.ca ? [`root CA ${identity.ca}`] : [])];
-  return `${what} (${facts.join("; ")})`;
+  return cleanServerText(`${what} (${facts.join("; ")})`);
 }
 
 /** Refuses `what` (refresh, update, delete) of a resource recorded on another cluster, unless a move is allowed. */

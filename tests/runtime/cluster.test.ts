@@ -136,5 +136,7 @@ describe("the cluster identity", () => {
     expect(sameCluster({ name: "dc", nodes: ["pve1"] }, { name: "lab", nodes: ["pve1"] })).toBe(false);
     expect(sameCluster({ nodes: ["pve"] }, { nodes: ["pve"] })).toBe(true);
     expect(describeCluster({ ca: "AA", nodes: ["pve"] })).toBe("standalone node (node pve; root CA AA)");
+    // The names are the server's: a hostile one cannot forge lines or drive the terminal with them.
+    expect(describeCluster({ name: "dc\u001b[2J\nforged", nodes: ["pve1"] })).toBe("cluster 'dc[2J forged' (node pve1)");
   });
 });
