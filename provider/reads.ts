@@ -1,6 +1,7 @@
 /**
  * Read functions run inside the Pulumi program (dynamic providers have no invokes). They use the
- * same connection settings as resources: stack config `proxmox:*`, then `PROXMOX_VE_*`.
+ * same connection settings as resources: the stack config `proxmox:*` when it sets any of them,
+ * else `PROXMOX_VE_*`. Values of secret fields come back as secret outputs.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +9,8 @@ import { booleanCodec, numberCodec } from "../schema/codecs";
 import { toCamel } from "../schema/naming";
 import type { ApiParam } from "../schema/pve-schema";
 import { requireApiMethod } from "../schema/pve-schema";
-import { readOf } from "../schema/reads";
+import type { FieldDef } from "../schema/fields";
+import { readOf, secretFieldsOf } from "../schema/reads";
 import { ProxmoxClient } from "./client";
 import { fetchRead } from "./read-call";
 import { CONNECTION_SETTINGS, resolveConnection } from "./runtime/credentials";
@@ -29,6 +31,21 @@ export function decodeReturn(schema: ReturnSchema | undefined, raw: unknown): un
   if (schema?.type === "boolean") return booleanCodec.decode(raw);
   if (schema?.type === "integer" || schema?.type === "number") return numberCodec.decode(raw);
   return raw;
+}
+
+/** The result keys (camelCase, as {@link decodeReturn} names them) that hold a secret field's value. */
+function isSecretKey(key: string, fields: readonly FieldDef[]): boolean {
+  return fields.some((field) => {
+    const name = toCamel(field.indexed ? field.indexed.base : field.pveName);
+    return key === name || (field.indexed !== undefined && new RegExp(`^${name}\\d+$`).test(key));
+  });
+}
+
+/** Wraps the secret fields' values of an object, or of each object of a list, as secret outputs. */
+function markSecrets(value: unknown, fields: readonly FieldDef[]): unknown {
+  if (fields.length === 0 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => markSecrets(item, fields));
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, v !== undefined && isSecretKey(key, fields) ? pulumi.secret(v) : v]));
 }
 
 let client: { key: string; client: ProxmoxClient } | undefined;
@@ -65,7 +82,7 @@ async function programClient(): Promise<ProxmoxClient> {
 export async function invokeRead<T>(qualifiedName: string, args: Readonly<Record<string, unknown>>): Promise<T> {
   const spec = readOf(qualifiedName);
   const raw = await fetchRead(await programClient(), qualifiedName, spec, args);
-  const decoded = decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw);
+  const decoded = markSecrets(decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw), secretFieldsOf(spec));
   if (!spec.firstItem) return decoded as T;
   const first = Array.isArray(decoded) ? decoded[0] : undefined;
   if (first === undefined) throw new Error(`${qualifiedName}: nothing found for ${JSON.stringify(args)}`);

@@ -5,7 +5,7 @@
  */
 import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, spaceListCodec, stringCodec } from "./codecs";
 import type { FieldDef, FieldOverride } from "./fields";
-import { describeParam, fieldSchema, fieldType } from "./fields";
+import { describeParam, fieldSchema, fieldType, refusingUrlPasswords } from "./fields";
 import { resolveNamedFormat } from "./formats";
 import { indexedParam } from "./indexed";
 import { kindKey, toCamel } from "./naming";
@@ -335,7 +335,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
             : override?.encoding === "space-list"
               ? spaceListCodec
               : codecForField(param),
-      schema: fieldSchema(param, type, indexed),
+      schema: override?.secret ? fieldSchema(param, type, indexed) : refusingUrlPasswords(fieldSchema(param, type, indexed)),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
       inUpdate,

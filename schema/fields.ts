@@ -186,6 +186,27 @@ export function fieldSchema(param: ApiParam, type: FieldType, indexed?: IndexedP
   return scalarSchema(param);
 }
 
+/** `scheme://user:password@`: a URL whose userinfo carries a password. */
+const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:[^\s@/]+@/i;
+
+function holdsUrlPassword(value: unknown): boolean {
+  if (typeof value === "string") return URL_WITH_PASSWORD.test(value);
+  if (Array.isArray(value)) return value.some(holdsUrlPassword);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(holdsUrlPassword);
+  return false;
+}
+
+/**
+ * The schema of a field that is not a secret: it also refuses a URL with a password in its
+ * userinfo (`https://user:password@host`), anywhere in the value, which would otherwise be stored
+ * and shown in plain text. A secret field (`http_proxy`) takes one.
+ */
+export function refusingUrlPasswords(schema: z.ZodType): z.ZodType {
+  return schema.refine((value) => !holdsUrlPassword(value), {
+    message: "holds a password in a URL (`user:password@`), which would be stored in plain text: this field is not a secret; give the credentials where the kind takes them as one",
+  });
+}
+
 /** Describes a field from its facts when the definition gives no prose. */
 export function describeParam(pveName: string, param: ApiParam): string {
   const parts = [`PVE parameter \`${pveName}\``];

@@ -11,7 +11,7 @@ import { toPveError, Transport } from "./http";
 import { lockKeyFor, nodeOf, runsInDaemon } from "./lock-keys";
 import { normalizeOptions, type NormalizedOptions, type ProxmoxClientOptions } from "./options";
 import { Scheduler } from "./queues";
-import { createRedactor, type Redactor } from "./redact";
+import { createRedactor, withExtraSecrets, type Redactor } from "./redact";
 import { waitForTask, type TaskResult, type WaitForTaskOptions } from "./tasks";
 import { PveAgent } from "./tls";
 
@@ -26,6 +26,12 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Aborts the request (also while it waits in a queue). */
   signal?: AbortSignal;
+  /**
+   * Values this request's errors and log lines must not show, besides the client's credentials
+   * and the parameters whose names say they are secret: removed in every form a server may echo
+   * them in (encoded, base64, lines, sub-keys, ...).
+   */
+  secrets?: readonly string[];
 }
 
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "DELETE"];
@@ -76,6 +82,7 @@ export class ProxmoxClient {
       redact: this.#redact,
       log: this.#log,
       logging: logger !== undefined,
+      maxResponseBytes: normalized.maxResponseBytes,
     });
     this.#scheduler = new Scheduler(normalized);
   }
@@ -119,7 +126,7 @@ export class ProxmoxClient {
         options.signal,
       );
     } catch (error) {
-      throw toPveError(error, { method, path }, this.#redact);
+      throw toPveError(error, { method, path }, withExtraSecrets(this.#redact, options.secrets ?? []));
     }
   }
 
@@ -144,6 +151,7 @@ export class ProxmoxClient {
       headers,
       idempotent: options.idempotent === true,
       signal: options.signal,
+      secrets: options.secrets,
     });
   }
 
@@ -162,6 +170,7 @@ export class ProxmoxClient {
         maxPollIntervalMs: this.#options.taskPollMaxIntervalMs,
         durations: this.#taskDurations,
         redact: this.#redact,
+        maxLogLines: this.#options.maxTaskLogLines,
       },
       upid,
       options,

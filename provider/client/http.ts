@@ -10,6 +10,7 @@ import { PveApiError, type HttpMethod } from "./errors";
 import { encodeBody, formEncode, type PveParams } from "./encode";
 import { secretParamValues, withExtraSecrets, type Redactor } from "./redact";
 import { retryDelay, shouldRetry } from "./retry";
+import { safeServerText } from "./sanitize";
 import type { PveAgent } from "./tls";
 
 /**
@@ -37,6 +38,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   idempotent: boolean;
   signal?: AbortSignal | undefined;
+  /** More values this request's errors and log lines must not show (with their derived forms). */
+  secrets?: readonly string[] | undefined;
 }
 
 /** Settings of a {@link Transport}. */
@@ -51,6 +54,8 @@ export interface TransportSettings {
   log: (line: string) => void;
   /** Whether `log` goes anywhere: when not, lines are not even built (redaction is not free). */
   logging: boolean;
+  /** A response body (after decompression) past this many bytes is aborted while it streams. */
+  maxResponseBytes: number;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -76,7 +81,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** What a got error tells about the failure: status, PVE's message, per-field errors, or a code. */
+/**
+ * What a got error tells about the failure: status, PVE's message, per-field errors, or a code.
+ * The texts are the server's, raw (even a TLS error quotes the certificate's names): whoever
+ * shows them passes them through `safeServerText`.
+ */
 function factsOf(error: RequestError): Facts {
   // A response that broke while being read is a network failure, not an HTTP status.
   if (!(error instanceof HTTPError)) return { code: error.code, message: error.message };
@@ -108,14 +117,15 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
         : { message: error instanceof Error ? error.message : String(error) };
   const kind = classify(facts);
   const { method, path } = request;
+  const safe = (text: string): string => safeServerText(text, redact).trim();
   // Per-field errors recovered from the text are listed once, below its first line.
   const recovered = facts.errors !== undefined && facts.status === 500;
-  let text = (recovered ? facts.message.split("\n")[0] : facts.message) || `HTTP ${facts.status ?? "error"}`;
+  let text = safe(recovered ? (facts.message.split("\n")[0] ?? "") : facts.message) || `HTTP ${facts.status ?? "error"}`;
   if (facts.status === 501) text = `the connected Proxmox VE does not implement ${method} ${path} (${text})`;
   if (kind === "timeout" && facts.code === "ERR_ABORTED") text = `aborted (${text})`;
-  const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [k, redact(v)]));
+  const errors = facts.errors && Object.fromEntries(Object.entries(facts.errors).map(([k, v]) => [safe(k), safe(v)]));
   const fieldLines = Object.entries(errors ?? {}).map(([k, v]) => `\n  ${k}: ${v}`);
-  const cause = Object.assign(new Error(redact(error instanceof Error ? error.message : String(error))), {
+  const cause = Object.assign(new Error(safe(error instanceof Error ? error.message : String(error))), {
     code: facts.code,
   });
   return new PveApiError({
@@ -125,7 +135,7 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
     path,
     ...(facts.status !== undefined ? { status: facts.status } : {}),
     ...(errors ? { errors } : {}),
-    ...(facts.message ? { pveMessage: redact(facts.message) } : {}),
+    ...(facts.message ? { pveMessage: safe(facts.message) } : {}),
     retryable: shouldRetry({ method, kind, status: facts.status, code: facts.code, idempotent: false }),
     cause,
   });
@@ -158,7 +168,7 @@ export class Transport {
           const kind = classify(facts);
           if (!shouldRetry({ ...context, kind, status: facts.status, code: facts.code })) return 0;
           const delay = retryDelay(attemptCount, settings.retryBaseDelayMs, settings.retryMaxDelayMs);
-          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${facts.message}`));
+          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${safeServerText(facts.message, context.redact)}`));
           return delay;
         },
       },
@@ -170,7 +180,8 @@ export class Transport {
     const { method, path } = request;
     // Built on first use (an error or a log line): most requests never redact anything.
     let requestRedact: Redactor | undefined;
-    const redact: Redactor = (text) => (requestRedact ??= withExtraSecrets(this.#settings.redact, secretParamValues(request.params)))(text);
+    const redact: Redactor = (text) =>
+      (requestRedact ??= withExtraSecrets(this.#settings.redact, [...secretParamValues(request.params, path), ...(request.secrets ?? [])]))(text);
     const isBodyMethod = method === "POST" || method === "PUT";
     const query = isBodyMethod ? "" : formEncode(request.params);
     const payload = isBodyMethod ? encodeBody(request.params) : undefined;
@@ -178,18 +189,27 @@ export class Transport {
     const url = query !== "" ? `${request.encodedPath}?${query}` : request.encodedPath;
     const context: RequestContext = { method, path, idempotent: request.idempotent || method !== "POST", redact };
     if (this.#settings.logging) this.#settings.log(redact(`${method} ${path}`));
+    const limit = this.#settings.maxResponseBytes;
+    // Aborts the download once the body outgrows the limit (or announces that it will).
+    const guard = new AbortController();
     let text: string;
     try {
-      const response = await this.#got(url, {
+      const pending = this.#got(url, {
         method,
         headers: payload ? { ...request.headers, "content-type": payload.contentType } : request.headers,
         ...(payload ? { body: payload.body } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
+        signal: request.signal ? AbortSignal.any([request.signal, guard.signal]) : guard.signal,
         context,
       });
-      text = response.body;
+      // `on` returns the same request promise, awaited just below.
+      void pending.on("downloadProgress", ({ transferred, total }) => {
+        if (transferred > limit || (total !== undefined && total > limit)) guard.abort();
+      });
+      text = (await pending).body;
     } catch (error) {
-      const pveError = toPveError(error, request, redact);
+      const pveError = guard.signal.aborted
+        ? new PveApiError({ kind: "server", method, path, message: `${method} ${path}: the response is larger than ${limit} bytes (maxResponseBytes); aborted while reading it` })
+        : toPveError(error, request, redact);
       if (this.#settings.logging) this.#settings.log(pveError.message);
       throw pveError;
     }

@@ -18,7 +18,7 @@ export interface ProxmoxClientOptions {
   otp?: string;
   /** Base32 TOTP secret: the client computes a fresh code at each login. */
   totpSecret?: string;
-  /** Skip TLS certificate verification. Only when asked for; prefer `caCert` or `fingerprint`. */
+  /** Skip TLS certificate verification. Only when asked for; prefer `caCert` or `fingerprint` (both refuse it). */
   insecure?: boolean;
   /** PEM bundle of extra CAs to trust (e.g. the cluster's `pve-root-ca.pem`). */
   caCert?: string;
@@ -51,6 +51,14 @@ export interface ProxmoxClientOptions {
   taskPollMaxIntervalMs?: number;
   /** Renew the login ticket when it is older than this (ms). Default 3600000 (tickets live 2 h). */
   ticketRenewAfterMs?: number;
+  /**
+   * Largest response body accepted, in bytes after decompression: a bigger one is aborted while
+   * it streams (kind `server`), so a broken or hostile endpoint cannot exhaust memory. Default
+   * 16777216 (16 MiB; PVE's largest answers, `/cluster/resources` of thousands of guests, are a few MiB).
+   */
+  maxResponseBytes?: number;
+  /** How many task log lines a wait keeps (the newest; older ones only stream to `onLog`). Default 1000. */
+  maxTaskLogLines?: number;
 }
 
 /** The credentials, in one of the two forms PVE accepts. */
@@ -75,6 +83,8 @@ export interface NormalizedOptions {
   taskPollIntervalMs: number;
   taskPollMaxIntervalMs: number;
   ticketRenewAfterMs: number;
+  maxResponseBytes: number;
+  maxTaskLogLines: number;
 }
 
 function fail(option: string, problem: string): never {
@@ -135,6 +145,8 @@ function credentials(options: ProxmoxClientOptions): Credentials {
 /** Validates options and applies defaults. @throws PveApiError (`validation`) naming the bad option. */
 export function normalizeOptions(options: ProxmoxClientOptions): NormalizedOptions {
   if (options.insecure && options.fingerprint) fail("insecure", "and 'fingerprint' exclude each other: pinning is verification");
+  // A CA bundle asks for verification against it; `insecure` would silently switch that off.
+  if (options.insecure && options.caCert !== undefined) fail("insecure", "and 'caCert' exclude each other: a CA bundle is verification");
   const tls: NormalizedOptions["tls"] = { insecure: options.insecure === true };
   if (options.caCert !== undefined) {
     if (!options.caCert.includes("-----BEGIN CERTIFICATE-----")) fail("caCert", "must be a PEM bundle");
@@ -156,6 +168,8 @@ export function normalizeOptions(options: ProxmoxClientOptions): NormalizedOptio
     taskPollIntervalMs: count(options, "taskPollIntervalMs", 50, 1),
     taskPollMaxIntervalMs: count(options, "taskPollMaxIntervalMs", 1000, 1),
     ticketRenewAfterMs: count(options, "ticketRenewAfterMs", 3_600_000, 1),
+    maxResponseBytes: count(options, "maxResponseBytes", 16 * 2 ** 20, 1024),
+    maxTaskLogLines: count(options, "maxTaskLogLines", 1000, 1),
   };
   if (options.logger !== undefined) normalized.logger = options.logger;
   return normalized;

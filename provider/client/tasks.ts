@@ -7,6 +7,7 @@ import { PveApiError } from "./errors";
 import type { PveParams } from "./encode";
 import { nextPollDelay } from "./poll-schedule";
 import { withExtraSecrets, type Redactor } from "./redact";
+import { cleanServerText, cutLine, safeServerText } from "./sanitize";
 import { parseUpid } from "./upid";
 
 /** The outcome of a successful task (`OK` or `WARNINGS: n`). */
@@ -17,8 +18,14 @@ export interface TaskResult {
   exitstatus: string;
   /** The number of warnings (0 for `OK`). */
   warnings: number;
-  /** Every log line of the task, in order. */
+  /**
+   * The task's last log lines, in order: at most the client's `maxTaskLogLines` (default 1000);
+   * every line streamed to `onLog`. Lines are redacted, cleaned of control characters and cut
+   * at 4096 characters.
+   */
   log: string[];
+  /** How many lines the task logged in all (more than `log.length` when older ones were dropped). */
+  logLines: number;
 }
 
 /** Options of one wait. */
@@ -50,12 +57,16 @@ export interface TaskDeps {
   durations?: Map<string, number>;
   /** The client's redactor: log lines pass through it before anyone sees them. */
   redact: Redactor;
+  /** How many log lines to keep (the newest). */
+  maxLogLines: number;
 }
 
 const TaskStatus = z.looseObject({ status: z.string(), exitstatus: z.string().optional() });
 const LogLines = z.array(z.looseObject({ n: z.coerce.number(), t: z.string() }));
 
 const TAIL = 20;
+/** Lines asked for per log read: a task that logs a lot is read in pages, never in one unbounded answer. */
+const LOG_PAGE = 500;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
@@ -88,20 +99,28 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
   const base = `/nodes/${node}/tasks/${upid}`;
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   const { signal, onLog } = options;
+  // The newest lines only: a task that logs without end must not grow the client's memory with it.
   const log: string[] = [];
-  const what = `task ${type}${id ? ` ${id}` : ""} on ${node}`;
+  let seen = 0;
+  const what = cleanServerText(`task ${type}${id ? ` ${id}` : ""} on ${node}`);
   const redact = withExtraSecrets(deps.redact, options.secrets ?? []);
 
   const readLog = async (): Promise<void> => {
-    // limit=0 means "all lines from start"; `n` is 1-based, `start` 0-based.
-    const lines = parse(LogLines, await deps.get(`${base}/log`, { start: log.length, limit: 0 }, signal), `GET ${base}/log`);
-    // An empty or not yet existing log reads as one pseudo line 1; do not count it.
-    if (lines.length === 1 && lines[0]?.n === 1 && /^(no content|unable to open file)/.test(lines[0].t)) return;
-    for (const { n, t } of lines) {
-      if (n !== log.length + 1) continue; // overlap or gap: keep the count equal to the line number
-      const line = redact(t);
-      log.push(line);
-      onLog?.(line);
+    for (;;) {
+      // `n` is 1-based, `start` 0-based; a full page means there may be more.
+      const lines = parse(LogLines, await deps.get(`${base}/log`, { start: seen, limit: LOG_PAGE }, signal), `GET ${base}/log`);
+      // An empty or not yet existing log reads as one pseudo line 1; do not count it.
+      if (lines.length === 1 && lines[0]?.n === 1 && /^(no content|unable to open file)/.test(lines[0].t)) return;
+      for (const { n, t } of lines) {
+        if (n !== seen + 1) continue; // overlap or gap: keep the count equal to the line number
+        seen = n;
+        const line = cutLine(safeServerText(t, redact));
+        log.push(line);
+        // Trimmed in batches, so that a long log costs no shift per line.
+        if (log.length >= 2 * deps.maxLogLines) log.splice(0, log.length - deps.maxLogLines);
+        onLog?.(line);
+      }
+      if (lines.length < LOG_PAGE) return;
     }
   };
 
@@ -118,12 +137,12 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
     if (onLog || status.status !== "running") await readLog();
     if (status.status !== "running") {
-      const exitstatus = redact(status.exitstatus ?? "unexpected status");
+      const exitstatus = cutLine(safeServerText(status.exitstatus ?? "unexpected status", redact));
       const warnings = successWarnings(exitstatus);
       if (warnings !== null) {
         // Only successful runs teach the expected duration: a failure often ends early.
         deps.durations?.set(type, Date.now() - started);
-        return { upid, node, exitstatus, warnings, log };
+        return { upid, node, exitstatus, warnings, log: log.slice(-deps.maxLogLines), logLines: seen };
       }
       const tail = log.slice(-TAIL);
       throw new PveApiError({

@@ -2,6 +2,7 @@
  * UPIDs ("unique process ids") name PVE worker tasks and, importantly, the node that runs them.
  */
 import { PveApiError } from "./errors";
+import { cleanServerText } from "./sanitize";
 
 /** A decoded UPID. Numbers are decoded from hex, as `PVE::UPID::decode` does. */
 export interface Upid {
@@ -37,7 +38,7 @@ export function isUpid(value: unknown): value is string {
  */
 export function parseUpid(upid: string): Upid {
   const m = UPID_RE.exec(upid);
-  if (!m) throw new PveApiError({ kind: "validation", message: `not a valid UPID: '${upid}'` });
+  if (!m) throw new PveApiError({ kind: "validation", message: `not a valid UPID: '${cleanServerText(upid)}'` });
   const [, node = "", , pid = "", pstart = "", starttime = "", type = "", id = "", fullUser = ""] = m;
   const bang = fullUser.indexOf("!");
   const result: Upid = {

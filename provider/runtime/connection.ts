@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { ProxmoxClient } from "../client";
-import { type ConfigSource, resolveConnection } from "./credentials";
+import { type ConfigSource, allowsClusterChange, resolveConnection } from "./credentials";
 
 let configured: ConfigSource | undefined;
 let cached: { key: string; client: ProxmoxClient } | undefined;
@@ -24,4 +24,9 @@ export function currentClient(): ProxmoxClient {
     cached = { key, client: new ProxmoxClient(options) };
   }
   return cached.client;
+}
+
+/** Whether the stack config lets this run refresh, update and delete resources recorded on another cluster. */
+export function clusterChangeAllowed(): boolean {
+  return allowsClusterChange(configured);
 }

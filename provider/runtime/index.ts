@@ -4,22 +4,47 @@
  * rename or remove an export here, and keep accepting every argument shape old shims pass.
  */
 import { definitionOf } from "../../schema/definitions";
+import type { KindDefinition } from "../../schema/define";
+import { cleanServerText } from "../client/sanitize";
 import * as engine from "../engine";
 import type { Props } from "../engine";
+import { CLUSTER_KEY, type ClusterIdentity, assertSameCluster, clusterIdentity, recordedCluster } from "./cluster";
 import type { ConfigSource } from "./credentials";
-import { currentClient, setConfig } from "./connection";
+import { clusterChangeAllowed, currentClient, setConfig } from "./connection";
+import { redactingApi, secretValues } from "./kind-secrets";
 
 /** Runtime contract version, bumped only with a compatible shim for old states. */
 export const RUNTIME_VERSION = 1;
 
-function withoutProvider(props: Props | undefined): Props {
-  const { [engine.PROVIDER_KEY]: _provider, ...rest } = props ?? {};
+/** The resource's own properties: without Pulumi's `__provider` and the recorded cluster. */
+function ownProps(props: Props | undefined): Props {
+  const { [engine.PROVIDER_KEY]: _provider, [CLUSTER_KEY]: _cluster, ...rest } = props ?? {};
   return rest;
 }
 
 function progress(kind: string, id: string): (line: string) => void {
   // Plugin stdout is what the Pulumi CLI shows while a step runs.
   return (line) => console.log(`[${kind} ${id}] ${line}`);
+}
+
+function label(def: KindDefinition, id: string): string {
+  return `${def.namespace}.${def.name} '${id}'`;
+}
+
+/**
+ * The client for one operation, as the engine sees it (redacting the kind's secrets found in
+ * `props`), and the identity of the cluster it talks to. The identity is asked before anything
+ * is written, so that a failure to learn it changes nothing.
+ */
+async function connect(def: KindDefinition, ...props: Props[]): Promise<{ api: engine.EngineApi; cluster: ClusterIdentity }> {
+  const client = currentClient();
+  const cluster = await clusterIdentity(client);
+  return { api: redactingApi(client, secretValues(def, ...props)), cluster };
+}
+
+/** Refuses to touch a resource that its state records on another cluster (see `./cluster`). */
+function guard(def: KindDefinition, id: string, recorded: Props | undefined, current: ClusterIdentity, what: string): void {
+  assertSameCluster(recordedCluster(recorded), current, { what, resource: label(def, id), allowChange: clusterChangeAllowed() });
 }
 
 /** Called once per provider by the host with the stack config (`proxmox:*`). */
@@ -29,7 +54,7 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
 
 export async function check(kind: string, _olds: Props, news: Props): Promise<engine.CheckResult> {
   const def = definitionOf(kind);
-  const clean = withoutProvider(news);
+  const clean = ownProps(news);
   const result = engine.check(def, clean);
   if (result.failures.length === 0 && engine.hasRemoteCheck(def)) result.failures.push(...(await remoteFailures(def, clean)));
   return { inputs: { ...news, ...result.inputs }, failures: result.failures };
@@ -39,7 +64,7 @@ export async function check(kind: string, _olds: Props, news: Props): Promise<en
  * Checks against the connected PVE. Without a connection (no credentials in a preview, PVE
  * unreachable) they cannot conclude and are skipped: the apply reports what PVE says.
  */
-async function remoteFailures(def: ReturnType<typeof definitionOf>, inputs: Props): Promise<engine.CheckFailure[]> {
+async function remoteFailures(def: KindDefinition, inputs: Props): Promise<engine.CheckFailure[]> {
   let client: ReturnType<typeof currentClient>;
   try {
     client = currentClient();
@@ -47,7 +72,9 @@ async function remoteFailures(def: ReturnType<typeof definitionOf>, inputs: Prop
     return [];
   }
   try {
-    return await engine.checkRemote(def, client, inputs);
+    const failures = await engine.checkRemote(def, redactingApi(client, secretValues(def, inputs)), inputs);
+    // Their reasons quote what PVE answered (a CA's terms URL, a node's repositories).
+    return failures.map((failure) => ({ ...failure, reason: cleanServerText(failure.reason) }));
   } catch (error) {
     if (engine.errorKind(error) === "unreachable") return [];
     throw error;
@@ -75,44 +102,67 @@ export interface DiffAnswer {
  * secret known to be lost) answers `true`.
  */
 export async function diff(kind: string, _id: string, olds: Props, news: Props): Promise<DiffAnswer> {
-  const result = engine.diff(definitionOf(kind), withoutProvider(olds), withoutProvider(news));
+  const result = engine.diff(definitionOf(kind), ownProps(olds), ownProps(news));
   const changes = !result.changes ? false : result.outputsOnly.length > 0 ? true : undefined;
   return { changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace, diffs: result.changed, detailedDiff: result.detailedDiff };
 }
 
 export async function create(kind: string, inputs: Props): Promise<{ id: string; outs: Props }> {
   const def = definitionOf(kind);
-  const clean = withoutProvider(inputs);
+  const clean = ownProps(inputs);
   const id = engine.formatId(def, engine.identityOf(def, clean));
+  const { api, cluster } = await connect(def, clean);
   try {
-    return await engine.create(def, currentClient(), clean, { onLog: progress(kind, id) });
+    const created = await engine.create(def, api, clean, { onLog: progress(kind, id) });
+    return { id: created.id, outs: { ...created.outs, [CLUSTER_KEY]: cluster } };
   } catch (error) {
-    throw withProvider(error, inputs);
+    throw withProvider(error, inputs, cluster);
   }
 }
 
 /**
  * The host stores a partial failure's properties as they are: without `__provider`, the recorded
- * resource could never be refreshed or deleted.
+ * resource could never be refreshed or deleted; without the cluster, never guarded.
  */
-function withProvider(error: unknown, inputs: Props): unknown {
+function withProvider(error: unknown, inputs: Props, cluster: ClusterIdentity): unknown {
   if (!(error instanceof engine.PartialCreateError)) return error;
-  return new engine.PartialCreateError(error.message, error.id, { ...error.properties, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] }, error.reasons);
+  return new engine.PartialCreateError(
+    error.message,
+    error.id,
+    { ...error.properties, [CLUSTER_KEY]: cluster, [engine.PROVIDER_KEY]: inputs[engine.PROVIDER_KEY] },
+    error.reasons,
+  );
 }
 
+/** Refresh (`props` are the recorded outputs) or import (`props` are the program's inputs). */
 export async function read(kind: string, id: string, props: Props): Promise<engine.ReadResult> {
-  return engine.read(definitionOf(kind), currentClient(), id, withoutProvider(props));
+  const def = definitionOf(kind);
+  const clean = ownProps(props);
+  const { api, cluster } = await connect(def, clean);
+  guard(def, id, props, cluster, "refresh");
+  const found = await engine.read(def, api, id, clean);
+  // A state without a recorded cluster (written by an older version) adopts the connected one.
+  return found.id === "" ? found : { ...found, props: { ...found.props, [CLUSTER_KEY]: cluster } };
 }
 
 export async function update(kind: string, id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  const def = definitionOf(kind);
+  const [oldProps, newProps] = [ownProps(olds), ownProps(news)];
+  const { api, cluster } = await connect(def, oldProps, newProps);
+  guard(def, id, olds, cluster, "update");
   try {
-    return await engine.update(definitionOf(kind), currentClient(), withoutProvider(olds), withoutProvider(news), { onLog: progress(kind, id) });
+    const updated = await engine.update(def, api, oldProps, newProps, { onLog: progress(kind, id) });
+    return { outs: { ...updated.outs, [CLUSTER_KEY]: cluster } };
   } catch (error) {
-    throw withProvider(error, news);
+    throw withProvider(error, news, cluster);
   }
 }
 
 /** `delete` in the provider contract; named `remove` because `delete` is a keyword. */
 export async function remove(kind: string, id: string, props: Props): Promise<void> {
-  await engine.remove(definitionOf(kind), currentClient(), id, withoutProvider(props), { onLog: progress(kind, id) });
+  const def = definitionOf(kind);
+  const clean = ownProps(props);
+  const { api, cluster } = await connect(def, clean);
+  guard(def, id, props, cluster, "delete");
+  await engine.remove(def, api, id, clean, { onLog: progress(kind, id) });
 }

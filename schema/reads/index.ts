@@ -2,6 +2,8 @@
  * Read functions (data sources): a GET of the API whose result is typed from the official
  * schema's `returns`. They run in the Pulumi program itself, with the same connection settings.
  */
+import { definitionOf } from "../definitions";
+import type { FieldDef } from "../fields";
 export interface ReadArg {
   /** The PVE parameter (path or query) the argument fills. */
   readonly pveName: string;
@@ -22,23 +24,31 @@ export interface ReadSpec {
   readonly query?: Readonly<Record<string, string | number>>;
   /** The result is the first item of the returned list (PVE answers some single reads with a list). */
   readonly firstItem?: boolean;
+  /**
+   * The result (or each item of a returned list) is this kind's object as PVE returns it, by kind
+   * key (`access:Realm`): the values of the kind's secret fields are secret outputs in it, so that
+   * a program cannot put them in plain text into its stack outputs or state.
+   */
+  readonly objectOf?: string;
 }
 
 export const reads: readonly ReadSpec[] = [
   {
     namespace: "access",
     name: "getUser",
-    description: "Reads one user (`GET /access/users/{userid}`).",
+    description: "Reads one user (`GET /access/users/{userid}`); `keys` (Yubico ids or OATH secrets) is a secret output.",
     path: "/access/users/{userid}",
     args: [{ pveName: "userid", sdkName: "userId", doc: "The user id `name@realm`." }],
+    objectOf: "access:User",
   },
   {
     namespace: "access",
     name: "getUsers",
-    description: "Lists users with their tokens (`GET /access/users?full=1`).",
+    description: "Lists users with their tokens (`GET /access/users?full=1`); each user's `keys` is a secret output.",
     path: "/access/users",
     args: [{ pveName: "enabled", sdkName: "enabled", doc: "Only enabled (true) or disabled (false) users.", optional: true }],
     query: { full: 1 },
+    objectOf: "access:User",
   },
   {
     namespace: "cluster",
@@ -65,9 +75,12 @@ export const reads: readonly ReadSpec[] = [
   {
     namespace: "access",
     name: "getRealm",
-    description: "Reads one realm's configuration (`GET /access/domains/{realm}`); PVE never returns bind passwords or client keys.",
+    description:
+      "Reads one realm's configuration (`GET /access/domains/{realm}`). PVE never returns the bind password; it does return " +
+      "the OpenID `clientKey` and the `tfa` settings (with a Yubico API key): they are secret outputs.",
     path: "/access/domains/{realm}",
     args: [{ pveName: "realm", sdkName: "realm", doc: "The realm id." }],
+    objectOf: "access:Realm",
   },
   {
     namespace: "access",
@@ -121,9 +134,10 @@ export const reads: readonly ReadSpec[] = [
   {
     namespace: "cluster",
     name: "getOptions",
-    description: "Reads the datacenter options (`GET /cluster/options`).",
+    description: "Reads the datacenter options (`GET /cluster/options`); `httpProxy` (its userinfo may hold a password) is a secret output.",
     path: "/cluster/options",
     args: [],
+    objectOf: "cluster:Options",
   },
   {
     namespace: "cluster",
@@ -166,6 +180,7 @@ export const reads: readonly ReadSpec[] = [
     description: "Lists the storage definitions (`GET /storage`), optionally of one type.",
     path: "/storage",
     args: [{ pveName: "type", sdkName: "type", doc: "Only storages of this type.", optional: true }],
+    objectOf: "storage:Storage",
   },
   {
     namespace: "storage",
@@ -173,6 +188,7 @@ export const reads: readonly ReadSpec[] = [
     description: "Reads one storage definition (`GET /storage/{storage}`); PVE never returns its secrets.",
     path: "/storage/{storage}",
     args: [{ pveName: "storage", sdkName: "storageId", doc: "The storage id." }],
+    objectOf: "storage:Storage",
   },
   {
     namespace: "storage",
@@ -287,6 +303,11 @@ export const reads: readonly ReadSpec[] = [
     args: [],
   },
 ];
+
+/** The fields whose values are secret in a read's result: the secret fields of the kind it returns (see `objectOf`). */
+export function secretFieldsOf(spec: ReadSpec): readonly FieldDef[] {
+  return spec.objectOf ? definitionOf(spec.objectOf).fieldList.filter((field) => field.secret) : [];
+}
 
 /** A read function by its qualified name (`access.getUser`, `getVersion`). */
 export function readOf(qualifiedName: string): ReadSpec {

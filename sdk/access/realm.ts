@@ -156,7 +156,7 @@ export interface RealmArgs {
    */
   readonly clientId?: pulumi.Input<string>;
   /**
-   * OpenID client secret. A secret; PVE never returns it.
+   * OpenID client secret. A secret: PVE returns it on read, so it is read back as one.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-key`}
@@ -321,8 +321,9 @@ export interface RealmArgs {
    */
   readonly syncAttributes?: pulumi.Input<string>;
   /**
-   * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`.
+   * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `tfa`}
    */
   readonly tfa?: pulumi.Input<RealmTfaArgs>;
@@ -363,7 +364,7 @@ export interface RealmArgs {
 }
 
 /**
- * An authentication realm (`/access/domains`): `ldap`, `ad` (Active Directory) or `openid`; the built-in `pam` and `pve` realms always exist, so declaring them adopts them (their settings are updated, and deleting the resource resets what it managed instead of removing the realm). Options of another realm type are rejected in preview. PVE never returns the LDAP bind `password` or the OpenID `clientKey`: they are kept in state as secrets, and a change is sent again.
+ * An authentication realm (`/access/domains`): `ldap`, `ad` (Active Directory) or `openid`; the built-in `pam` and `pve` realms always exist, so declaring them adopts them (their settings are updated, and deleting the resource resets what it managed instead of removing the realm). Options of another realm type are rejected in preview. PVE never returns the LDAP bind `password`: it is kept in state as a secret, and a change is sent again. The OpenID `clientKey` and the `tfa` settings (a Yubico API key) are secrets PVE returns on read: they are read back, and stored, as secrets.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Realm`; import id `<realm>`.
  */
@@ -442,7 +443,7 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly clientId: pulumi.Output<string | undefined>;
   /**
-   * OpenID client secret. A secret; PVE never returns it.
+   * OpenID client secret. A secret: PVE returns it on read, so it is read back as one.
    *
    * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-key`}
@@ -607,8 +608,9 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly syncAttributes: pulumi.Output<string | undefined>;
   /**
-   * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`.
+   * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `tfa`}
    */
   declare public readonly tfa: pulumi.Output<RealmTfa | undefined>;
@@ -688,14 +690,14 @@ export class Realm extends pulumi.dynamic.Resource {
       sslversion: args?.sslversion,
       syncDefaults: args?.syncDefaults,
       syncAttributes: args?.syncAttributes,
-      tfa: args?.tfa,
+      tfa: args?.tfa === undefined ? undefined : pulumi.secret(args.tfa),
       type: args?.type,
       userAttr: args?.userAttr,
       userClasses: args?.userClasses,
       usernameClaim: args?.usernameClaim,
       verify: args?.verify,
     };
-    super(providerFor("access:Realm"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientKey","password"] }), "proxmox/access", "Realm");
+    super(providerFor("access:Realm"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientKey","password","tfa"] }), "proxmox/access", "Realm");
   }
 
   /** Looks up an existing Realm by its id and adopts its current state (without managing it). */

@@ -44,8 +44,9 @@ export interface UserArgs {
    */
   readonly groups?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Keys for two-factor auth (Yubico).
+   * Keys of the legacy realm second factor: Yubico key ids, or OATH secrets (base32). A secret; PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `keys`}
    */
   readonly keys?: pulumi.Input<string>;
@@ -118,8 +119,9 @@ export class User extends pulumi.dynamic.Resource {
    */
   declare public readonly groups: pulumi.Output<string[] | undefined>;
   /**
-   * Keys for two-factor auth (Yubico).
+   * Keys of the legacy realm second factor: Yubico key ids, or OATH secrets (base32). A secret; PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `keys`}
    */
   declare public readonly keys: pulumi.Output<string | undefined>;
@@ -153,12 +155,12 @@ export class User extends pulumi.dynamic.Resource {
       expire: args?.expire,
       firstName: args?.firstName,
       groups: args?.groups,
-      keys: args?.keys,
+      keys: args?.keys === undefined ? undefined : pulumi.secret(args.keys),
       lastName: args?.lastName,
       password: args?.password === undefined ? undefined : pulumi.secret(args.password),
       userId: args?.userId,
     };
-    super(providerFor("access:User"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "proxmox/access", "User");
+    super(providerFor("access:User"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["keys","password"] }), "proxmox/access", "User");
   }
 
   /** Looks up an existing User by its id and adopts its current state (without managing it). */

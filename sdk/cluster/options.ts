@@ -400,8 +400,9 @@ export interface OptionsArgs {
    */
   readonly ha?: pulumi.Input<OptionsHaArgs>;
   /**
-   * PVE parameter `http_proxy`.
+   * The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `http_proxy`}
    */
   readonly httpProxy?: pulumi.Input<string>;
@@ -557,8 +558,9 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly ha: pulumi.Output<OptionsHa | undefined>;
   /**
-   * PVE parameter `http_proxy`.
+   * The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read.
    *
+   * A secret: stored encrypted in the state.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `http_proxy`}
    */
   declare public readonly httpProxy: pulumi.Output<string | undefined>;
@@ -665,7 +667,7 @@ export class Options extends pulumi.dynamic.Resource {
       emailFrom: args?.emailFrom,
       fencing: args?.fencing,
       ha: args?.ha,
-      httpProxy: args?.httpProxy,
+      httpProxy: args?.httpProxy === undefined ? undefined : pulumi.secret(args.httpProxy),
       keyboard: args?.keyboard,
       language: args?.language,
       location: args?.location,
@@ -682,7 +684,7 @@ export class Options extends pulumi.dynamic.Resource {
       userTagAccess: args?.userTagAccess,
       webauthn: args?.webauthn,
     };
-    super(providerFor("cluster:Options"), name, props, opts, "proxmox/cluster", "Options");
+    super(providerFor("cluster:Options"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["httpProxy"] }), "proxmox/cluster", "Options");
   }
 
   /** Looks up an existing Options by its id and adopts its current state (without managing it). */

@@ -49,6 +49,7 @@ describe("options", () => {
     [{ apiToken: undefined, username: "root", password: "x" }, "'username'"],
     [{ fingerprint: "AA:BB" }, "'fingerprint'"],
     [{ insecure: true, fingerprint: "ab".repeat(32) }, "'insecure'"],
+    [{ insecure: true, caCert: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" }, "'caCert'"],
     [{ caCert: "hello" }, "'caCert'"],
     [{ timeoutMs: -1 }, "'timeoutMs'"],
     [{ maxConcurrency: 0 }, "'maxConcurrency'"],

@@ -38,13 +38,19 @@ export interface DeclaredOptions {
   deleteBeforeReplace?: boolean;
 }
 
+/** Stack config and environment of one run on top of the stack's own (e.g. pointing at another cluster). */
+export interface RunOverrides {
+  config?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
 export interface Stack {
   sim: Simulator;
   admin: ProxmoxClient;
-  preview(resources: Declared[]): Promise<EngineResult>;
-  up(resources: Declared[]): Promise<EngineResult>;
-  refresh(resources: Declared[]): Promise<EngineResult>;
-  destroy(resources: Declared[]): Promise<EngineResult>;
+  preview(resources: Declared[], overrides?: RunOverrides): Promise<EngineResult>;
+  up(resources: Declared[], overrides?: RunOverrides): Promise<EngineResult>;
+  refresh(resources: Declared[], overrides?: RunOverrides): Promise<EngineResult>;
+  destroy(resources: Declared[], overrides?: RunOverrides): Promise<EngineResult>;
   stateText(): string;
   /** A provider host started as the engine starts it for `up` (to drive it call by call). */
   host(onLine?: (line: string) => void): Promise<ProviderHost>;
@@ -106,7 +112,7 @@ export async function newStack(
     writeFileSync(file, text);
     return { resourcesFile: file };
   };
-  const options = (resources: Declared[]): EngineOptions => ({
+  const options = (resources: Declared[], overrides: RunOverrides = {}): EngineOptions => ({
     ...engine,
     programDir: dir,
     stateFile,
@@ -114,6 +120,7 @@ export async function newStack(
       ...resourceConfig(resources),
       ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
       ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
+      ...overrides.config,
     },
     secretConfig: viaConfig ? (ticket ? { "proxmox:password": sim.rootPassword } : { "proxmox:apiToken": token }) : {},
     env: {
@@ -124,15 +131,16 @@ export async function newStack(
       PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
       PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      ...overrides.env,
     },
   });
   return {
     sim,
     admin,
-    preview: (r) => preview(options(r)),
-    up: (r) => up(options(r)),
-    refresh: (r) => refresh(options(r)),
-    destroy: (r) => destroy(options(r)),
+    preview: (r, o) => preview(options(r, o)),
+    up: (r, o) => up(options(r, o)),
+    refresh: (r, o) => refresh(options(r, o)),
+    destroy: (r, o) => destroy(options(r, o)),
     stateText: () => readFileSync(stateFile, "utf8"),
     host: (onLine = () => undefined) =>
       ProviderHost.start({

@@ -1,48 +1,27 @@
 // npm run engine -- <preview|up|refresh|destroy> <program-dir> --state <file>
-//   [--config key=value]... [--config-secret key=value]... [--parallel N] [--stack name] [--verbose]
-// Credentials reach the provider host through the environment (PROXMOX_VE_*), which it inherits;
-// PULUMI_CONFIG_PASSPHRASE encrypts the secrets in the state file.
-import { parseArgs } from "node:util";
+//   [--config key=value]... [--config-secret-file key=path]... [--config-secret-stdin key]
+//   [--config-secret key=value]... [--parallel N] [--stack name] [--verbose]
+// Credentials reach the provider host through the environment (PROXMOX_VE_*), which it inherits,
+// or through the stack config (proxmox:*); PULUMI_CONFIG_PASSPHRASE encrypts the state's secrets.
+import { readFileSync } from "node:fs";
+import { USAGE, parseCli } from "./cli-args";
 import { run } from "./engine";
-import type { Operation } from "./types";
-
-const OPS: readonly Operation[] = ["preview", "up", "refresh", "destroy"];
-
-function pairs(list: string[] | undefined, flag: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const item of list ?? []) {
-        const eq = item.indexOf("=");
-        if (eq <= 0) throw new Error(`${flag} expects key=value, got '${item}'`);
-        out[item.slice(0, eq)] = item.slice(eq + 1);
-    }
-    return out;
-}
 
 async function main(): Promise<number> {
-    const { values, positionals } = parseArgs({
-        allowPositionals: true,
-        options: {
-            state: { type: "string" },
-            config: { type: "string", multiple: true, short: "c" },
-            "config-secret": { type: "string", multiple: true },
-            parallel: { type: "string", short: "p" },
-            stack: { type: "string", short: "s" },
-            verbose: { type: "boolean", short: "v" },
-        },
-    });
-    const [op, programDir] = positionals;
-    if (!op || !OPS.includes(op as Operation) || !programDir || !values.state) {
-        console.error("usage: npm run engine -- <preview|up|refresh|destroy> <program-dir> --state <file> [--config k=v]... [--config-secret k=v]... [--parallel N] [--stack name] [--verbose]");
+    const request = parseCli(process.argv.slice(2), () => readFileSync(0, "utf8"));
+    if (!request) {
+        console.error(USAGE);
         return 2;
     }
-    const result = await run(op as Operation, {
-        programDir,
-        stateFile: values.state,
-        config: pairs(values.config, "--config"),
-        secretConfig: pairs(values["config-secret"], "--config-secret"),
-        ...(values.parallel ? { parallel: Number(values.parallel) } : {}),
-        ...(values.stack ? { stack: values.stack } : {}),
-        verbose: values.verbose ?? false,
+    for (const warning of request.warnings) console.error(warning);
+    const result = await run(request.op, {
+        programDir: request.programDir,
+        stateFile: request.stateFile,
+        config: request.config,
+        secretConfig: request.secretConfig,
+        ...(request.parallel !== undefined ? { parallel: request.parallel } : {}),
+        ...(request.stack !== undefined ? { stack: request.stack } : {}),
+        verbose: request.verbose,
         onLine: (line) => console.log(line),
     });
     return result.ok ? 0 : 1;

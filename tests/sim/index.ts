@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Number of nodes `pve1..pveN` (default 3). */
   nodes?: number;
+  /** The cluster's name in `/cluster/status` (default `sim`). */
+  clusterName?: string;
   /** root@pam's password (random when absent). */
   rootPassword?: string;
   /** `user@realm!id=SECRET`: seeded with privsep off; the user is created (with Administrator on `/`) if missing. */
@@ -137,6 +139,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const ctx: SimContext = {
     nodes,
+    // The served certificate is self-signed with the CA flag: it is this cluster's root CA.
+    rootCa: cert.cert,
     now: () => clock.now(),
     startTask: (o) => tasks.start(o),
     withLock: (lockId, fn, lockOptions) => locks.withLock(lockId, fn, lockOptions),
@@ -147,7 +151,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   accessStoreOf.provide(ctx, store);
   const registry = new HandlerRegistry();
   const installed: SimModel[] = [
-    systemModel({ fingerprint: cert.fingerprint, usedVmids: () => vmlistOf(ctx).vmids(), nextIdRange: () => nextIdRange(ctx) }),
+    systemModel({ fingerprint: cert.fingerprint, clusterName: options.clusterName ?? "sim", usedVmids: () => vmlistOf(ctx).vmids(), nextIdRange: () => nextIdRange(ctx) }),
     tasksModel(tasks),
     accessModel({ store, signer, perms, clock }),
     ...(options.models ?? stateModels),

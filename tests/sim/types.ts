@@ -40,6 +40,11 @@ export interface SimRequest {
 export interface SimContext {
   /** Cluster node names, `pve1..pveN`. */
   readonly nodes: readonly string[];
+  /**
+   * The cluster's `pve-root-ca.pem`: made fresh at each start, one per simulated cluster as on PVE
+   * (pve-cluster's `gen_pveca_cert`). Absent in unit-test contexts, which use a fixture.
+   */
+  readonly rootCa?: string;
   /** The simulator's controllable clock, in milliseconds since the epoch. */
   now(): number;
   /**

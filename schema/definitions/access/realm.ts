@@ -50,8 +50,9 @@ export const realm = defineKind({
     "An authentication realm (`/access/domains`): `ldap`, `ad` (Active Directory) or `openid`; the built-in " +
     "`pam` and `pve` realms always exist, so declaring them adopts them (their settings are updated, and deleting " +
     "the resource resets what it managed instead of removing the realm). Options of another realm type are " +
-    "rejected in preview. PVE never returns the LDAP bind `password` or the OpenID `clientKey`: they are kept in " +
-    "state as secrets, and a change is sent again.",
+    "rejected in preview. PVE never returns the LDAP bind `password`: it is kept in state as a secret, and a change " +
+    "is sent again. The OpenID `clientKey` and the `tfa` settings (a Yubico API key) are secrets PVE returns on read: " +
+    "they are read back, and stored, as secrets.",
   lifecycle: "collection",
   identity: ["realm"],
   ...restCalls("/access/domains", "/access/domains/{realm}"),
@@ -67,9 +68,13 @@ export const realm = defineKind({
     comment: { doc: "A free-form comment, shown on the login screen." },
     default: { doc: "Make this the default realm on the login screen." },
     password: { secret: true, writeOnly: true, doc: "LDAP/AD bind password (with `bindDn`). A secret; PVE never returns it." },
-    "client-key": { secret: true, writeOnly: true, doc: "OpenID client secret. A secret; PVE never returns it." },
+    // PVE::Auth::OpenId keeps `client-key` in domains.cfg, and Domains.pm's read returns the whole section.
+    "client-key": { secret: true, doc: "OpenID client secret. A secret: PVE returns it on read, so it is read back as one." },
     "check-connection": { writeOnly: true, doc: "LDAP/AD: test the bind when the realm is written (PVE does not store it)." },
-    tfa: { doc: "Realm-wide second factor: `{ type: \"oath\" }` (TOTP) or `{ type: \"yubico\", id, key, url }`." },
+    tfa: {
+      secret: true,
+      doc: "Realm-wide second factor: `{ type: \"oath\" }` (TOTP) or `{ type: \"yubico\", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.",
+    },
     "sync-defaults-options": { sdkName: "syncDefaults", doc: "LDAP/AD: defaults of `access.RealmSync` runs (scope, enableNew, removeVanished)." },
   },
 });

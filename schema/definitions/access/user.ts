@@ -26,6 +26,7 @@ export const user = defineKind({
     expire: { unset: 0, doc: "Account expiry as seconds since the epoch; 0 means never." },
     firstname: { sdkName: "firstName", doc: "First name." },
     lastname: { sdkName: "lastName", doc: "Last name." },
-    keys: { doc: "Keys for two-factor auth (Yubico)." },
+    // PVE::AccessControl: "allowed yubico key ids or oath secrets (base32 encoded)"; GET returns them.
+    keys: { secret: true, doc: "Keys of the legacy realm second factor: Yubico key ids, or OATH secrets (base32). A secret; PVE returns it on read." },
   },
 });

@@ -13,5 +13,9 @@ export const options = defineKind({
   ...configCalls("/cluster/options"),
   fields: {
     description: { encoding: "comment-lines", doc: "A note on the datacenter (kept as comment lines at the top of datacenter.cfg)." },
+    http_proxy: {
+      secret: true,
+      doc: "The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read.",
+    },
   },
 });

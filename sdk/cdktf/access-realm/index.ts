@@ -75,17 +75,11 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly clientId?: string;
   /**
-  * OpenID client secret. A secret; PVE never returns it. Write-only: never stored in state; change `client_key_version` to send a new value.
+  * OpenID client secret. A secret: PVE returns it on read, so it is read back as one. Sensitive.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#client_key AccessRealm#client_key}
   */
   readonly clientKey?: string;
-  /**
-  * Any value; changing it sends `client_key` to PVE again.
-  *
-  * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#client_key_version AccessRealm#client_key_version}
-  */
-  readonly clientKeyVersion?: string;
   /**
   * A free-form comment, shown on the login screen.
   *
@@ -243,7 +237,7 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly syncAttributes?: string;
   /**
-  * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`.
+  * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read. Sensitive.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#tfa AccessRealm#tfa}
   */
@@ -848,7 +842,6 @@ export class AccessRealm extends cdktn.TerraformResource {
     this._checkConnection = config.checkConnection;
     this._clientId = config.clientId;
     this._clientKey = config.clientKey;
-    this._clientKeyVersion = config.clientKeyVersion;
     this._comment = config.comment;
     this._default = config.default;
     this._domain = config.domain;
@@ -1068,11 +1061,8 @@ export class AccessRealm extends cdktn.TerraformResource {
     return this._clientId;
   }
 
-  // client_key - computed: false, optional: true, required: false
+  // client_key - computed: true, optional: true, required: false
   private _clientKey?: string; 
-  /**
-  * @deprecated Write-only: the provider never returns this value; reading it always yields null by protocol contract. The getter remains for compatibility and will be removed in a future prebuilt-provider major.
-  */
   public get clientKey() {
     return this.getStringAttribute('client_key');
   }
@@ -1085,22 +1075,6 @@ export class AccessRealm extends cdktn.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get clientKeyInput() {
     return this._clientKey;
-  }
-
-  // client_key_version - computed: false, optional: true, required: false
-  private _clientKeyVersion?: string; 
-  public get clientKeyVersion() {
-    return this.getStringAttribute('client_key_version');
-  }
-  public set clientKeyVersion(value: string) {
-    this._clientKeyVersion = value;
-  }
-  public resetClientKeyVersion() {
-    this._clientKeyVersion = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get clientKeyVersionInput() {
-    return this._clientKeyVersion;
   }
 
   // comment - computed: true, optional: true, required: false
@@ -1629,8 +1603,7 @@ export class AccessRealm extends cdktn.TerraformResource {
       certkey: cdktn.stringToTerraform(this._certkey),
       check_connection: cdktn.booleanToTerraform(this._checkConnection),
       client_id: cdktn.stringToTerraform(this._clientId),
-      client_key: this.markWriteOnlyAttribute(cdktn.stringToTerraform(this._clientKey)),
-      client_key_version: cdktn.stringToTerraform(this._clientKeyVersion),
+      client_key: cdktn.stringToTerraform(this._clientKey),
       comment: cdktn.stringToTerraform(this._comment),
       default: cdktn.booleanToTerraform(this._default),
       domain: cdktn.stringToTerraform(this._domain),
@@ -1735,13 +1708,7 @@ export class AccessRealm extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       client_key: {
-        value: this.markWriteOnlyAttribute(cdktn.stringToHclTerraform(this._clientKey)),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      client_key_version: {
-        value: cdktn.stringToHclTerraform(this._clientKeyVersion),
+        value: cdktn.stringToHclTerraform(this._clientKey),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

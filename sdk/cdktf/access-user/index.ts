@@ -45,7 +45,7 @@ export interface AccessUserConfig extends cdktn.TerraformMetaArguments {
   */
   readonly groups?: string[];
   /**
-  * Keys for two-factor auth (Yubico).
+  * Keys of the legacy realm second factor: Yubico key ids, or OATH secrets (base32). A secret; PVE returns it on read. Sensitive.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_user#keys AccessUser#keys}
   */

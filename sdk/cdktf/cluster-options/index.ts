@@ -57,7 +57,7 @@ export interface ClusterOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly ha?: ClusterOptionsHa;
   /**
-  * PVE parameter `http_proxy`.
+  * The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read. Sensitive.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#http_proxy ClusterOptions#http_proxy}
   */

@@ -8,9 +8,11 @@
  *
  * No directory server is reachable from the simulator: `check-connection` binds are taken as
  * successful, and a sync reads an empty directory (so `remove-vanished` applies to every synced
- * user or group of the realm). Secrets: the LDAP/AD bind `password` is kept apart and never
- * returned. The OpenID `client-key` is kept apart too, although PVE stores and returns it (see
- * tests/sim/FIDELITY.md).
+ * user or group of the realm). Secrets: only the LDAP/AD bind `password` is kept apart
+ * (`PVE::Auth::LDAP`'s on_add_hook writes `/etc/pve/priv/realm/<realm>.pw`) and never returned; the
+ * OpenID `client-key` and a `tfa` Yubico API `key` stay in domains.cfg and `GET .../{realm}`
+ * returns them (`PVE::Auth::OpenId` declares `client-key` a plain option); the index shows of
+ * `tfa` only its type.
  */
 import { SimError } from "../types";
 import { splitList } from "../core/formats";
@@ -45,8 +47,6 @@ const TYPES: Readonly<Record<string, { readonly options: readonly string[]; read
 
 /** Parameters the handlers take out before the config check. */
 const NOT_CONFIG = new Set(["realm", "digest", "delete", "check-connection", "password"]);
-/** Kept apart and never shown by the simulator. */
-const SECRET_KEYS = new Set(["client-key"]);
 /** `realm-sync-options`: the keys, and the defaults `$parse_sync_opts` falls back to. */
 const SYNC_DEFAULTS: Readonly<Record<string, string | undefined>> = { "enable-new": "1", full: undefined, purge: undefined, "remove-vanished": "none", scope: undefined };
 
@@ -122,10 +122,6 @@ function keepsPassword(type: string): boolean {
 export const installDomains: AccessInstaller = (register, ctx, { store }) => {
   const put = (realm: string, cfg: RealmConfig): void => {
     if (perlTrue(cfg["default"])) for (const [id, other] of store.realms) if (id !== realm) delete other["default"];
-    for (const key of SECRET_KEYS) {
-      if (cfg[key] !== undefined) store.realmSecrets.set(`${realm}/${key}`, String(cfg[key]));
-      delete cfg[key];
-    }
     store.realms.set(realm, settled(realm, cfg));
   };
 

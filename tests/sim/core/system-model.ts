@@ -15,6 +15,7 @@ export const SIM_VERSION = { version: "9.2.11", release: "9.2" } as const;
  */
 export function systemModel(options: {
   fingerprint: string;
+  clusterName?: string;
   usedVmids?: () => Iterable<number>;
   nextIdRange?: () => { lower: number; upper: number };
 }): SimModel {
@@ -61,7 +62,7 @@ export function systemModel(options: {
         idle: 0,
       }));
       register("GET", "/cluster/status", () => [
-        { type: "cluster", id: "cluster", name: "sim", version: ctx.nodes.length + 1, nodes: ctx.nodes.length, quorate: 1 },
+        { type: "cluster", id: "cluster", name: options.clusterName ?? "sim", version: ctx.nodes.length + 1, nodes: ctx.nodes.length, quorate: 1 },
         ...ctx.nodes.map((name, i) => ({ type: "node", id: `node/${name}`, name, nodeid: i + 1, ip: `127.0.0.${i + 1}`, local: i === 0 ? 1 : 0, online: 1, level: "" })),
       ]);
       register("GET", "/cluster/nextid", (req) => {

@@ -68,7 +68,7 @@ export function certificateInfo(filename: string, chain: string): Record<string,
 export function installCertificates(register: Register, ctx: SimContext): (node: unknown) => NodeCerts {
   const certs = perNode((): NodeCerts => ({ restarts: 0 }));
   const certLock = (req: SimRequest): string => `${String(req.params.node)}:/var/lock/pve-certs.lock`;
-  const rootCa = certFixture("pve-root-ca.pem");
+  const rootCa = ctx.rootCa ?? certFixture("pve-root-ca.pem");
   const nodeCert = certFixture("pve-ssl.pem");
 
   const info = (node: unknown): Record<string, unknown>[] => {
