@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface IpSetArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * Changing this replaces the resource.
@@ -25,7 +30,7 @@ export interface IpSetArgs {
 /**
  * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. PVE has no update of an IP set: changing its comment replaces it.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; import id `<name>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; id `<name>`; to take over an existing object, set `adopt: true`.
  */
 export class IpSet extends pulumi.dynamic.Resource {
   /** @internal */
@@ -51,6 +56,7 @@ export class IpSet extends pulumi.dynamic.Resource {
     const props = {
       comment: args?.comment,
       name: args?.name,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:IpSet"), name, props, opts, "proxmox/firewall", "IpSet");
   }
