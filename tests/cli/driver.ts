@@ -1,0 +1,203 @@
+// The driver process of the real-CLI harness: holds one stack of the real `pulumi` CLI through the
+// Automation API (the program's own @pulumi/pulumi) and runs the harness's operations on it. The
+// program runs inline, re-required on every run like a fresh language host would load it: the
+// Go module proxy does not serve pulumi-language-nodejs. A separate process, because a program's
+// failed registrations surface as unhandled rejections, which would fail a test runner's process.
+import type * as Automation from "@pulumi/pulumi/automation";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { StepOp, StepRecord } from "../engine";
+import type { CliResult, ConfigSet, DriverParams, DriverReply, DriverRequest, OperationOptions } from "./protocol";
+
+const params = JSON.parse(process.argv[2] ?? "{}") as DriverParams;
+const programRequire = createRequire(path.join(params.programDir, "package.json"));
+const auto = programRequire("@pulumi/pulumi/automation") as typeof Automation;
+
+function send(msg: DriverReply): void {
+  process.send?.(msg);
+}
+
+/** The program, loaded anew for each run (its module state must not carry over between runs). */
+async function program(): Promise<Record<string, unknown> | void> {
+  for (const key of Object.keys(programRequire.cache)) {
+    if (key.startsWith(params.programDir) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete programRequire.cache[key];
+  }
+  const exported: unknown = programRequire(params.main);
+  // Like the language host: a program exporting a function is called; its exports are the stack outputs.
+  const outputs: unknown = exported instanceof Function ? await (exported as () => unknown)() : exported;
+  return typeof outputs === "object" && outputs !== null ? (outputs as Record<string, unknown>) : undefined;
+}
+
+let stack: Automation.Stack;
+let applied: ConfigSet = { plain: {}, secret: {} };
+
+async function init(): Promise<void> {
+  const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(path.dirname(params.pulumi)) });
+  stack = await auto.LocalWorkspace.createOrSelectStack(
+    { stackName: params.stack, projectName: params.project, program },
+    { workDir: params.programDir, pulumiCommand, envVars: params.env },
+  );
+}
+
+/** Sets the stack config when it changed (each change is one CLI call). */
+async function configure(next: ConfigSet): Promise<void> {
+  if (JSON.stringify(next) === JSON.stringify(applied)) return;
+  const wanted = new Set([...Object.keys(next.plain), ...Object.keys(next.secret)]);
+  const stale = [...Object.keys(applied.plain), ...Object.keys(applied.secret)].filter((k) => !wanted.has(k));
+  if (stale.length > 0) await stack.removeAllConfig(stale);
+  const all: Automation.ConfigMap = {};
+  for (const [k, value] of Object.entries(next.plain)) all[k] = { value, secret: false };
+  for (const [k, value] of Object.entries(next.secret)) all[k] = { value, secret: true };
+  if (Object.keys(all).length > 0) await stack.setAllConfig(all);
+  applied = next;
+}
+
+const STEP_OPS: Record<string, StepOp> = {
+  same: "same",
+  create: "create",
+  update: "update",
+  delete: "delete",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  "discard-replaced": "replace",
+  refresh: "refresh",
+  import: "import",
+  "import-replacement": "import",
+  read: "read",
+  discard: "delete",
+};
+
+/** The engine's events as one step per resource, in the local engine's {@link StepRecord} shape. */
+function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; errors: Array<{ urn: string; message: string }> } {
+  const byUrn = new Map<string, StepRecord>();
+  const errors: Array<{ urn: string; message: string }> = [];
+  const record = (meta: Automation.StepEventMetadata, done: boolean): void => {
+    const name = meta.urn.split("::").pop() ?? meta.urn;
+    const op = STEP_OPS[meta.op] ?? (meta.op as StepOp);
+    const prior = byUrn.get(meta.urn);
+    // A replacement is several steps; "replace" wins over its parts.
+    const step: StepRecord = prior && prior.op === "replace" ? prior : { ...prior, op, urn: meta.urn, type: meta.type, name };
+    const id = meta.new?.id || meta.old?.id;
+    if (id) step.id = id;
+    if (meta.diffs && meta.diffs.length > 0) step.diffs = [...meta.diffs].sort();
+    if (op === "replace" && meta.keys && meta.keys.length > 0) step.replaces = [...meta.keys].sort();
+    if (op === "refresh" && done) step.drift = [...(meta.diffs ?? [])].sort();
+    if (op === "refresh" && done && !meta.new) step.deleted = true;
+    byUrn.set(meta.urn, step);
+  };
+  for (const e of events) {
+    if (e.resourcePreEvent) record(e.resourcePreEvent.metadata, false);
+    if (e.resOutputsEvent) record(e.resOutputsEvent.metadata, true);
+    if (e.resOpFailedEvent) {
+      const meta = e.resOpFailedEvent.metadata;
+      record(meta, false);
+      const step = byUrn.get(meta.urn);
+      if (step) step.error ??= "failed";
+    }
+    if (e.diagnosticEvent && e.diagnosticEvent.severity === "error") {
+      const urn = e.diagnosticEvent.urn ?? "";
+      const message = e.diagnosticEvent.message.trim();
+      errors.push({ urn, message });
+      const step = byUrn.get(urn);
+      if (step) step.error = step.error && step.error !== "failed" ? `${step.error}\n${message}` : message;
+    }
+  }
+  // A resource whose check failed has only its diagnostic: it still gets a (failed) step.
+  for (const { urn, message } of errors) {
+    if (!urn || byUrn.has(urn)) continue;
+    const parts = urn.split("::");
+    byUrn.set(urn, { op: "create", urn, type: parts[2] ?? "", name: parts[3] ?? urn, error: message });
+  }
+  return { steps: [...byUrn.values()], errors };
+}
+
+interface CommandFailure {
+  commandResult?: { stdout: string; stderr: string; code: number };
+  message: string;
+}
+
+async function outputs(): Promise<CliResult["outputs"]> {
+  const outs = await stack.outputs();
+  return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, { value: v.secret ? "[secret]" : (v.value as unknown), secret: v.secret }]));
+}
+
+async function run(op: "preview" | "up" | "refresh" | "destroy", options: OperationOptions): Promise<CliResult> {
+  const events: Automation.EngineEvent[] = [];
+  const onEvent = (e: Automation.EngineEvent): void => {
+    events.push(e);
+  };
+  const common = { onEvent, color: "never" as const, ...(options.diff ? { diff: true } : {}) };
+  let stdout = "";
+  let stderr = "";
+  let exitCode = 0;
+  let summary: Record<string, number> = {};
+  try {
+    if (op === "preview") {
+      const res = await stack.preview({ ...common, ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      ({ stdout, stderr } = res);
+      summary = res.changeSummary as Record<string, number>;
+    } else if (op === "up") {
+      const res = await stack.up({ ...common, ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      ({ stdout, stderr } = res);
+      summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
+    } else if (op === "refresh") {
+      const res = await stack.refresh({ ...common, ...(options.runProgram ? { runProgram: true } : {}), ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      ({ stdout, stderr } = res);
+      summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
+    } else {
+      const res = await stack.destroy({ ...common, ...(options.runProgram ? { runProgram: true } : {}) });
+      ({ stdout, stderr } = res);
+      summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
+    }
+  } catch (error) {
+    const failure = error as CommandFailure;
+    const result = failure.commandResult;
+    if (!result) throw error;
+    ({ stdout, stderr } = result);
+    exitCode = result.code || 1;
+  }
+  const { steps, errors } = stepsOf(events);
+  return { ok: exitCode === 0, exitCode, steps, summary, stdout, stderr, errors, outputs: op === "destroy" ? {} : await outputs() };
+}
+
+async function importResources(resources: Array<{ type: string; name: string; id: string }>): Promise<CliResult> {
+  try {
+    const res = await stack.import({ resources, generateCode: false, protect: false });
+    return { ok: true, exitCode: 0, steps: [], summary: (res.summary.resourceChanges ?? {}) as Record<string, number>, stdout: res.stdout, stderr: res.stderr, errors: [], outputs: {} };
+  } catch (error) {
+    const result = (error as CommandFailure).commandResult;
+    if (!result) throw error;
+    return { ok: false, exitCode: result.code || 1, steps: [], summary: {}, stdout: result.stdout, stderr: result.stderr, errors: [], outputs: {} };
+  }
+}
+
+async function handle(m: DriverRequest): Promise<DriverReply> {
+  switch (m.kind) {
+    case "run":
+      await configure(m.config);
+      return { kind: "result", seq: m.seq, result: await run(m.op, m.options) };
+    case "import":
+      await configure(m.config);
+      return { kind: "result", seq: m.seq, result: await importResources(m.resources) };
+    case "export":
+      return { kind: "result", seq: m.seq, value: await stack.exportStack() };
+    case "importState":
+      await stack.importStack(m.deployment as Automation.Deployment);
+      return { kind: "result", seq: m.seq, value: true };
+    case "outputs":
+      return { kind: "result", seq: m.seq, value: await outputs() };
+  }
+}
+
+process.on("message", (m: DriverRequest) => {
+  handle(m).then(send, (e: unknown) => send({ kind: "result", seq: m.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+});
+
+init().then(
+  () => send({ kind: "ready" }),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);
