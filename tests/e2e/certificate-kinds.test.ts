@@ -43,7 +43,7 @@ const scenario: KindScenario = {
 };
 
 describe("node.CustomCertificate through the local engine", () => {
-  it("creates, previews no change, updates, refreshes drift, imports and destroys; the key stays secret", async () => {
+  it("creates, previews no change, updates, refreshes drift, adopts and destroys; the key stays secret", async () => {
     await runScenario("certificates", scenario);
   }, 240_000);
 });

@@ -4,7 +4,7 @@ import { firewallScenarios, posOf } from "./firewall-scenarios";
 import { runScenario } from "./run-scenario";
 
 describe.each(firewallScenarios.map((s) => [`${s.namespace}.${s.kind}`, s] as const))("%s through the local engine", (_name, scenario) => {
-  it("creates, previews no change, updates, replaces, refreshes drift, imports and destroys", async () => {
+  it("creates, previews no change, updates, replaces, refreshes drift, adopts and destroys", async () => {
     await runScenario("firewall", scenario);
   }, 240_000);
 });
