@@ -73,6 +73,9 @@ function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; error
   const byUrn = new Map<string, StepRecord>();
   const errors: Array<{ urn: string; message: string }> = [];
   const record = (meta: Automation.StepEventMetadata, done: boolean): void => {
+    // The default provider (`pulumi:providers:pulumi-nodejs`) is the engine's own bookkeeping: its
+    // config is the stack config, so it updates whenever the config does. The local engine has none.
+    if (meta.type.startsWith("pulumi:providers:")) return;
     const name = meta.urn.split("::").pop() ?? meta.urn;
     const op = STEP_OPS[meta.op] ?? (meta.op as StepOp);
     const prior = byUrn.get(meta.urn);
@@ -128,17 +131,18 @@ async function run(op: "preview" | "up" | "refresh" | "destroy", options: Operat
     events.push(e);
   };
   const common = { onEvent, color: "never" as const, ...(options.diff ? { diff: true } : {}) };
+  const planning = { ...(options.expectNoChanges ? { expectNoChanges: true } : {}), ...(options.refresh ? { refresh: true } : {}) };
   let stdout = "";
   let stderr = "";
   let exitCode = 0;
   let summary: Record<string, number> = {};
   try {
     if (op === "preview") {
-      const res = await stack.preview({ ...common, ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      const res = await stack.preview({ ...common, ...planning });
       ({ stdout, stderr } = res);
       summary = res.changeSummary as Record<string, number>;
     } else if (op === "up") {
-      const res = await stack.up({ ...common, ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      const res = await stack.up({ ...common, ...planning });
       ({ stdout, stderr } = res);
       summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
     } else if (op === "refresh") {

@@ -28,6 +28,8 @@ export interface OperationOptions {
   expectNoChanges?: boolean;
   /** `--diff`: the CLI prints a field-level diff. */
   diff?: boolean;
+  /** `--refresh`: preview (or up) reads every resource first, so drift made by hand shows. */
+  refresh?: boolean;
   /** Run the program in refresh/destroy (off by default, as in the CLI). */
   runProgram?: boolean;
 }

@@ -5,12 +5,12 @@
  * package's tarball, so that both engines run identical programs.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { locateTools, type Tools } from "../setup/tools";
+import { locatePulumi, type Tools } from "../setup/tools";
 import type { CliOperation, CliResult, ConfigSet, DriverParams, DriverReply, DriverRequest, OperationOptions } from "./protocol";
 
 export type { CliResult } from "./protocol";
@@ -19,7 +19,7 @@ const tsxLoader = createRequire(__filename).resolve("tsx/cjs");
 
 /** Everything a real-CLI stack needs besides its program: the tools and a private Pulumi home and backend. */
 export interface CliEnvironment {
-  tools: Tools;
+  tools: Pick<Tools, "pulumi" | "launcher">;
   /** The CLI's environment: PATH with the launcher and our Node first, offline settings, backend. */
   env: Record<string, string>;
   /** The `file://` backend's folder. */
@@ -32,9 +32,10 @@ export interface CliEnvironment {
  * backend and Pulumi home: nothing is read from or written to the user's ~/.pulumi.
  */
 export function cliEnvironment(passphrase: string): CliEnvironment {
-  const tools = locateTools();
+  const tools = locatePulumi();
   const root = mkdtempSync(path.join(tmpdir(), "pulumi-cli-"));
   const backendDir = path.join(root, "backend");
+  mkdirSync(backendDir);
   const env: Record<string, string> = {
     // The dynamic-provider launcher and the Node it runs (the project's Node 24) come first.
     PATH: [path.dirname(tools.launcher.path), path.dirname(process.execPath), process.env.PATH ?? ""].join(path.delimiter),
