@@ -27,7 +27,7 @@ const scenario: KindScenario = {
 };
 
 describe("firewall.IpSetEntry through the local engine", () => {
-  it("creates, previews no change, updates, replaces, refreshes drift, imports and destroys", async () => {
+  it("creates, previews no change, updates, replaces, refreshes drift, adopts and destroys", async () => {
     await runScenario("firewall", scenario);
   }, 240_000);
 });
