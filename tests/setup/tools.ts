@@ -336,14 +336,11 @@ export async function ensureTools(log: Log = (line) => console.error(line)): Pro
   return { pulumi: found.pulumi!, tofu: found.tofu!, launcher: ensureLauncher() };
 }
 
-/**
- * Finds the tools without building them, for the suites that need them: throws
- * {@link ToolsUnavailable} saying what to install or run when one is missing.
- */
-export function locateTools(): Tools {
+/** Finds the named Go-built tools without building them; throws {@link ToolsUnavailable} saying what to do. */
+function locate(names: readonly GoToolName[]): Partial<Record<GoToolName, Tool>> {
   const missing: GoToolName[] = [];
   const found: Partial<Record<GoToolName, Tool>> = {};
-  for (const name of GO_TOOLS) {
+  for (const name of names) {
     const tool = findGoTool(name);
     if (tool) found[name] = tool;
     else missing.push(name);
@@ -352,10 +349,25 @@ export function locateTools(): Tools {
     // The same reason the pretest build gave (no Go, a failed build), else: not built yet.
     goVersion();
     const failures = missing.map((name) => readFileSyncSafe(errorFile(name)).trim()).filter(Boolean);
-    const why = failures.length > 0 ? `the last build failed:\n${failures.join("\n")}\n` : "they have not been built on this machine yet. ";
-    throw new ToolsUnavailable(`The real ${missing.join(" and ")} CLI${missing.length > 1 ? "s are" : " is"} not available: ${why}${installAdvice()}`);
+    const one = missing.length === 1;
+    const why = failures.length > 0 ? `the last build failed:\n${failures.join("\n")}\n` : `${one ? "it has" : "they have"} not been built on this machine yet. `;
+    throw new ToolsUnavailable(`The real ${missing.join(" and ")} CLI${one ? " is" : "s are"} not available: ${why}${installAdvice()}`);
   }
+  return found;
+}
+
+/**
+ * Finds every tool without building it, for the suites that need them: throws
+ * {@link ToolsUnavailable} saying what to install or run when one is missing.
+ */
+export function locateTools(): Tools {
+  const found = locate(GO_TOOLS);
   return { pulumi: found.pulumi!, tofu: found.tofu!, launcher: ensureLauncher() };
+}
+
+/** What the real-CLI suites need: `pulumi` and the dynamic-provider launcher. */
+export function locatePulumi(): Pick<Tools, "pulumi" | "launcher"> {
+  return { pulumi: locate(["pulumi"]).pulumi!, launcher: ensureLauncher() };
 }
 
 /** The lines `npm run tools` prints: `<name> <version> <absolute path>`. */
