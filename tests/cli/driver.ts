@@ -4,11 +4,14 @@
 // Go module proxy does not serve pulumi-language-nodejs. A separate process, because a program's
 // failed registrations surface as unhandled rejections, which would fail a test runner's process.
 import type * as Automation from "@pulumi/pulumi/automation";
+import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
+import { promisify } from "node:util";
 import path from "node:path";
 import type { StepOp, StepRecord } from "../engine";
 import type { CliResult, ConfigSet, DriverParams, DriverReply, DriverRequest, OperationOptions } from "./protocol";
 
+const execFileAsync = promisify(execFile);
 const params = JSON.parse(process.argv[2] ?? "{}") as DriverParams;
 const programRequire = createRequire(path.join(params.programDir, "package.json"));
 const auto = programRequire("@pulumi/pulumi/automation") as typeof Automation;
@@ -68,6 +71,14 @@ const STEP_OPS: Record<string, StepOp> = {
   discard: "delete",
 };
 
+/** Top-level keys whose values differ (the serialized provider aside), sorted. */
+function changedKeys(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): string[] {
+  if (!olds || !news) return [];
+  const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
+  keys.delete("__provider");
+  return [...keys].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+}
+
 /** The engine's events as one step per resource, in the local engine's {@link StepRecord} shape. */
 function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; errors: Array<{ urn: string; message: string }> } {
   const byUrn = new Map<string, StepRecord>();
@@ -83,9 +94,13 @@ function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; error
     const step: StepRecord = prior && prior.op === "replace" ? prior : { ...prior, op, urn: meta.urn, type: meta.type, name };
     const id = meta.new?.id || meta.old?.id;
     if (id) step.id = id;
-    if (meta.diffs && meta.diffs.length > 0) step.diffs = [...meta.diffs].sort();
+    // Pulumi's Node.js provider host passes on no changed keys from a dynamic provider's diff, so
+    // the engine reports none; the CLI's diff view compares the old and new inputs, and so do we.
+    const diffs = meta.diffs && meta.diffs.length > 0 ? meta.diffs : changedKeys(meta.old?.inputs, meta.new?.inputs);
+    if ((op === "update" || op === "replace") && diffs.length > 0) step.diffs = [...diffs].sort();
     if (op === "replace" && meta.keys && meta.keys.length > 0) step.replaces = [...meta.keys].sort();
-    if (op === "refresh" && done) step.drift = [...(meta.diffs ?? [])].sort();
+    // A refresh's drift: the outputs that changed between the old state and what the read found.
+    if (op === "refresh" && done) step.drift = changedKeys(meta.old?.outputs, meta.new?.outputs);
     if (op === "refresh" && done && !meta.new) step.deleted = true;
     byUrn.set(meta.urn, step);
   };
@@ -176,6 +191,19 @@ async function importResources(resources: Array<{ type: string; name: string; id
   }
 }
 
+/**
+ * `pulumi stack export`, run as a user runs it: the Automation API's exportStack adds
+ * `--show-secrets`, which would decrypt the very secrets the suites check for.
+ */
+async function exportStack(): Promise<unknown> {
+  const { stdout } = await execFileAsync(params.pulumi, ["stack", "export", "--stack", params.stack, "--non-interactive"], {
+    cwd: params.programDir,
+    env: { ...process.env, ...params.env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as unknown;
+}
+
 async function handle(m: DriverRequest): Promise<DriverReply> {
   switch (m.kind) {
     case "run":
@@ -185,7 +213,7 @@ async function handle(m: DriverRequest): Promise<DriverReply> {
       await configure(m.config);
       return { kind: "result", seq: m.seq, result: await importResources(m.resources) };
     case "export":
-      return { kind: "result", seq: m.seq, value: await stack.exportStack() };
+      return { kind: "result", seq: m.seq, value: await exportStack() };
     case "importState":
       await stack.importStack(m.deployment as Automation.Deployment);
       return { kind: "result", seq: m.seq, value: true };
