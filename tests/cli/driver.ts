@@ -5,6 +5,7 @@
 // failed registrations surface as unhandled rejections, which would fail a test runner's process.
 import type * as Automation from "@pulumi/pulumi/automation";
 import { execFile } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import path from "node:path";
@@ -83,7 +84,7 @@ function changedKeys(olds: Record<string, unknown> | undefined, news: Record<str
 function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; errors: Array<{ urn: string; message: string }> } {
   const byUrn = new Map<string, StepRecord>();
   const errors: Array<{ urn: string; message: string }> = [];
-  const record = (meta: Automation.StepEventMetadata, done: boolean): void => {
+  const record = (meta: Automation.StepEventMetadata): void => {
     // The default provider (`pulumi:providers:pulumi-nodejs`) is the engine's own bookkeeping: its
     // config is the stack config, so it updates whenever the config does. The local engine has none.
     if (meta.type.startsWith("pulumi:providers:")) return;
@@ -99,17 +100,14 @@ function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; error
     const diffs = meta.diffs && meta.diffs.length > 0 ? meta.diffs : changedKeys(meta.old?.inputs, meta.new?.inputs);
     if ((op === "update" || op === "replace") && diffs.length > 0) step.diffs = [...diffs].sort();
     if (op === "replace" && meta.keys && meta.keys.length > 0) step.replaces = [...meta.keys].sort();
-    // A refresh's drift: the outputs that changed between the old state and what the read found.
-    if (op === "refresh" && done) step.drift = changedKeys(meta.old?.outputs, meta.new?.outputs);
-    if (op === "refresh" && done && !meta.new) step.deleted = true;
     byUrn.set(meta.urn, step);
   };
   for (const e of events) {
-    if (e.resourcePreEvent) record(e.resourcePreEvent.metadata, false);
-    if (e.resOutputsEvent) record(e.resOutputsEvent.metadata, true);
+    if (e.resourcePreEvent) record(e.resourcePreEvent.metadata);
+    if (e.resOutputsEvent) record(e.resOutputsEvent.metadata);
     if (e.resOpFailedEvent) {
       const meta = e.resOpFailedEvent.metadata;
-      record(meta, false);
+      record(meta);
       const step = byUrn.get(meta.urn);
       if (step) step.error ??= "failed";
     }
@@ -128,6 +126,24 @@ function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; error
     byUrn.set(urn, { op: "create", urn, type: parts[2] ?? "", name: parts[3] ?? urn, error: message });
   }
   return { steps: [...byUrn.values()], errors };
+}
+
+/**
+ * A refresh as the local engine reports it: one `refresh` step per custom resource, whose drift is
+ * the outputs that changed between the old state and what the read found (the CLI says "update",
+ * or "delete" when the read found nothing). The stack itself is not refreshed.
+ */
+function refreshSteps(events: Automation.EngineEvent[], steps: StepRecord[]): StepRecord[] {
+  const outputs = new Map(events.flatMap((e) => (e.resOutputsEvent ? [[e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata] as const] : [])));
+  return steps
+    .filter((st) => !st.type.startsWith("pulumi:pulumi:"))
+    .map((st) => {
+      const meta = outputs.get(st.urn);
+      const { diffs: _diffs, ...rest } = st;
+      const refreshed: StepRecord = { ...rest, op: "refresh", drift: changedKeys(meta?.old?.outputs, meta?.new?.outputs) };
+      if (meta?.op === "delete") refreshed.deleted = true;
+      return refreshed;
+    });
 }
 
 interface CommandFailure {
@@ -176,7 +192,10 @@ async function run(op: "preview" | "up" | "refresh" | "destroy", options: Operat
     ({ stdout, stderr } = result);
     exitCode = result.code || 1;
   }
-  const { steps, errors } = stepsOf(events);
+  // For a look at what the engine reports: NAAS_CLI_EVENTS=<file> appends every event as JSON.
+  if (process.env.NAAS_CLI_EVENTS) appendFileSync(process.env.NAAS_CLI_EVENTS, events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  const { steps: all, errors } = stepsOf(events);
+  const steps = op === "refresh" ? refreshSteps(events, all) : all;
   return { ok: exitCode === 0, exitCode, steps, summary, stdout, stderr, errors, outputs: op === "destroy" ? {} : await outputs() };
 }
 

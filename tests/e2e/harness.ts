@@ -84,23 +84,34 @@ export function stackSettings(sim: Simulator, credentialsVia: CredentialsVia, au
     if (!viaConfig) return {};
     return ticket ? { "proxmox:password": sim.rootPassword } : { "proxmox:apiToken": token };
   };
-  return (resources) => ({
-    config: {
-      ...resourceConfig(resources),
-      ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
-      ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
-    },
-    secretConfig: secretConfig(),
-    env: {
-      // Empty values count as unset, so nothing leaks in from the machine running the tests.
-      PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
-      PROXMOX_VE_API_TOKEN: viaEnv ? token : "",
-      PROXMOX_VE_USERNAME: viaEnv && ticket ? "root@pam" : "",
-      PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
-      PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    },
-  });
+  return (resources) => {
+    // Secret values go to secret stack config: the real engine keeps the whole stack config as the
+    // default provider's inputs in the state, so a secret inside the plain `resources` would be plain there.
+    const secrets: Record<string, string> = {};
+    const declared = JSON.parse(JSON.stringify(resources), (_key, value: unknown) => {
+      if (typeof value !== "object" || value === null || !("$secret" in value)) return value;
+      const key = `e2eSecret${Object.keys(secrets).length}`;
+      secrets[key] = JSON.stringify((value as { $secret: unknown }).$secret);
+      return { $secretConfig: key };
+    }) as Declared[];
+    return {
+      config: {
+        ...resourceConfig(declared),
+        ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
+        ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
+      },
+      secretConfig: { ...secretConfig(), ...secrets },
+      env: {
+        // Empty values count as unset, so nothing leaks in from the machine running the tests.
+        PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
+        PROXMOX_VE_API_TOKEN: viaEnv ? token : "",
+        PROXMOX_VE_USERNAME: viaEnv && ticket ? "root@pam" : "",
+        PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
+        PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      },
+    };
+  };
 }
 
 /** A fresh simulator as the e2e suites use it: 2 nodes, a root token, fast tasks. */
