@@ -36,7 +36,7 @@ describe("pulumi preview as a PR check", () => {
   it("--expect-no-changes exits non-zero when the program changed", async () => {
     const changed = await stack.preview(program("second"), { expectNoChanges: true });
     expect(changed.exitCode).not.toBe(0);
-    expect(`${changed.stdout}\n${changed.stderr}`).toMatch(/no changes were expected but changes were proposed/i);
+    expect(`${changed.stdout}\n${changed.stderr}`).toMatch(/no changes were expected for preview but changes were proposed/);
   }, 300_000);
 
   it("--refresh --expect-no-changes exits non-zero on drift made by hand, and zero again once it is gone", async () => {

@@ -51,10 +51,13 @@ export async function found(get: () => Promise<unknown>): Promise<boolean> {
 
 /**
  * The args that adopt an existing object: `adopt: true` where the kind takes it (collections);
- * singletons always exist, and their create adopts them as they are.
+ * singletons always exist, and their create adopts them as they are; undefined where nothing can.
  */
-export function adopting(s: Pick<KindScenario, "namespace" | "kind">, args: Record<string, unknown>): Record<string, unknown> {
-  return takesAdopt(definitionOf(`${s.namespace}:${s.kind}`)) ? { ...args, adopt: true } : args;
+export function adopting(s: Pick<KindScenario, "namespace" | "kind">, args: Record<string, unknown>): Record<string, unknown> | undefined {
+  const def = definitionOf(`${s.namespace}:${s.kind}`);
+  if (takesAdopt(def)) return { ...args, adopt: true };
+  // A collection whose identity PVE assigns (a TFA entry's id) cannot be found before it exists.
+  return def.lifecycle === "collection" ? undefined : args;
 }
 
 export function declare(s: KindScenario, name: string, args: Record<string, unknown>, importId?: string): Declared {
