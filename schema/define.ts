@@ -153,6 +153,14 @@ export function hasTriggers(spec: Pick<KindSpec, "lifecycle" | "updateOnTriggers
   return spec.lifecycle === "action" || spec.updateOnTriggers === true;
 }
 
+/**
+ * Kinds that take `adopt`: collections whose identity the program gives (not one PVE assigns), so
+ * that a create can look for the object first and take over the one already there.
+ */
+export function takesAdopt(def: Pick<KindDefinition, "lifecycle" | "identity" | "fieldsByPveName">): boolean {
+  return def.lifecycle === "collection" && def.identity.every((pveName) => def.fieldsByPveName.has(pveName));
+}
+
 /** The call with its chosen segment filled in (the call itself when it has no choice). */
 export function chosenCall(call: ApiCall, choice: PathChoice | undefined, value: string): ApiCall {
   return choice ? { ...call, path: call.path.replace(`{${choice.param}}`, value) } : call;

@@ -1,5 +1,6 @@
 /** `check`: validates inputs against the kind's fields (from the official schema), per field. */
-import { type KindDefinition, hasTriggers } from "../../schema/define";
+import { type KindDefinition, hasTriggers, takesAdopt } from "../../schema/define";
+import { ADOPT } from "./adopt";
 import { TRIGGERS } from "./action";
 import type { CheckFailure } from "./hooks";
 import { hooksOf } from "./hooks";
@@ -26,6 +27,10 @@ export function check(def: KindDefinition, news: Props): CheckResult {
       const triggers = news[key];
       const valid = typeof triggers === "object" && triggers !== null && !Array.isArray(triggers);
       if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: def.lifecycle === "action" ? "must be a map of values whose change reruns the action" : "must be a map of values whose change runs the update again" });
+      continue;
+    }
+    if (takesAdopt(def) && key === ADOPT) {
+      if (typeof news[key] !== "boolean" && !containsUnknown(news[key])) failures.push({ property: key, reason: "must be true or false" });
       continue;
     }
     failures.push({ property: key, reason: def.unsupported?.[key] ?? `${def.namespace}.${def.name} has no input '${key}'` });

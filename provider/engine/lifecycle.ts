@@ -7,6 +7,7 @@ import type { FieldDef } from "../../schema/fields";
 import { requireApiMethod } from "../../schema/pve-schema";
 import { TRIGGERS, runAction, updateAction } from "./action";
 import { PartialCreateError } from "./partial";
+import { adoptExisting, wantsAdopt } from "./adopt";
 import { type EngineApi, type PveMethod, type WireParams, errorKind, isMissing, writeAndWait } from "./api";
 import { callParams } from "./calls";
 import { type CommitCoordinator, StagedApplyError, commits } from "./commit";
@@ -147,9 +148,14 @@ export async function create(def: KindDefinition, api: EngineApi, inputs: Props,
     const stale = await staleIndexedKeys(def, api, given, values.map(([field]) => field), all);
     Object.assign(params, removalParams(def, def.create, [], stale));
   }
+  // `adopt: true`: an object already there is taken over and converged instead of refused.
+  if (wantsAdopt(def, inputs)) {
+    const adopted = await adoptExisting(def, api, inputs, options);
+    if (adopted) return adopted;
+  }
   if (def.read?.unique && (await findRaw(def, api, given))) {
     const id = formatId(def, given);
-    throw new Error(`${label(def, id)} already exists: import it (id '${id}') or choose another identity`);
+    throw new Error(`${label(def, id)} already exists: adopt it (set \`adopt: true\`) or choose another identity`);
   }
   const createParams = hooks.beforeCreate ? hooks.beforeCreate(params, inputs) : params;
   let response: unknown;

@@ -1,5 +1,5 @@
 /** Emits TypeScript for the SDK from kind definitions and read specs (plain text, one job: printing). */
-import { type KindDefinition, chosenCall, hasTriggers } from "../define";
+import { type KindDefinition, chosenCall, hasTriggers, takesAdopt } from "../define";
 import type { FieldDef, FieldType } from "../fields";
 import type { ApiParam } from "../pve-schema";
 import { requireApiMethod } from "../pve-schema";
@@ -90,7 +90,16 @@ export function emitKind(def: KindDefinition): string {
   const unsupported = Object.entries(def.unsupported ?? {});
   const takesTriggers = hasTriggers(def);
   const triggersDoc = docBlock([isAction ? "Arbitrary values: when any of them changes, the action runs again." : "Arbitrary values: when any of them changes, the update runs again (see the description)."], "  ");
+  const adopts = takesAdopt(def);
+  const adoptDoc = docBlock(
+    [
+      "Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.",
+      "Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.",
+    ],
+    "  ",
+  );
   const args = [
+    ...(adopts ? [`${adoptDoc}  readonly adopt?: pulumi.Input<boolean>;`] : []),
     ...(takesTriggers ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
     ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required ? "" : "?"}: ${fieldInputType(f, `${cls}${pascal(f.pveName)}`)};`),
     // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
@@ -108,6 +117,7 @@ export function emitKind(def: KindDefinition): string {
   const secrets = [...fields.filter((f) => f.secret).map((f) => f.sdkName), ...outputs.filter(([, o]) => o.secret).map(([n]) => n)];
   const props = [
     ...fields.map((f) => (f.secret ? `      ${f.sdkName}: args?.${f.sdkName} === undefined ? undefined : pulumi.secret(args.${f.sdkName}),` : `      ${f.sdkName}: args?.${f.sdkName},`)),
+    ...(adopts ? ["      adopt: args?.adopt,"] : []),
     ...(takesTriggers ? ["      triggers: args?.triggers,"] : []),
     ...unsupported.map(([name]) => `      ${name}: args?.${name},`),
     ...outputs.map(([name]) => `      ${name}: undefined,`),
@@ -121,6 +131,7 @@ export function emitKind(def: KindDefinition): string {
       : isAction
         ? "the UPID of its run"
         : `\`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/")}\``;
+  const identityDoc = adopts ? `id ${idDoc}; to take over an existing object, set \`adopt: true\`` : `id ${idDoc}`;
   return `${BANNER}import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/shim";
 
@@ -128,7 +139,7 @@ ${objects}${docBlock([`The arguments of {@link ${cls}}.`])}export interface ${cl
 ${args}
 }
 
-${docBlock([def.description, "", `Type token \`pulumi-nodejs:dynamic/proxmox/${def.namespace}:${cls}\`; import id ${idDoc}.`])}export class ${cls} extends pulumi.dynamic.Resource {
+${docBlock([def.description, "", `Type token \`pulumi-nodejs:dynamic/proxmox/${def.namespace}:${cls}\`; ${identityDoc}.`])}export class ${cls} extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = ${JSON.stringify(def.key)};
 

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AclArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The group granted the role.
    *
    * Changing this replaces the resource.
@@ -53,7 +58,7 @@ export interface AclArgs {
 /**
  * One entry of the Proxmox VE access control list: a role granted on a path to exactly one user, group or API token. Its identity is (path, role, subject), so removing one entry never touches the others. The path is written as PVE stores it (no trailing '/'); `root@pam` needs no entries (PVE stores none for it).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:Acl`; import id `<path>|<roles>|<users>|<groups>|<tokens>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:Acl`; id `<path>|<roles>|<users>|<groups>|<tokens>`; to take over an existing object, set `adopt: true`.
  */
 export class Acl extends pulumi.dynamic.Resource {
   /** @internal */
@@ -112,6 +117,7 @@ export class Acl extends pulumi.dynamic.Resource {
       roleId: args?.roleId,
       tokenId: args?.tokenId,
       userId: args?.userId,
+      adopt: args?.adopt,
     };
     super(providerFor("access:Acl"), name, props, opts, "proxmox/access", "Acl");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ApiTokenArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `comment`}
@@ -45,7 +50,7 @@ export interface ApiTokenArgs {
 /**
  * An API token of a user (`/access/users/{userid}/token/{tokenid}`). PVE shows the token secret only once, at creation: it is the secret output `value`. With `privsep` (the default) the token has only the privileges its own ACLs grant, intersected with the user's.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:ApiToken`; import id `<userid>!<tokenid>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:ApiToken`; id `<userid>!<tokenid>`; to take over an existing object, set `adopt: true`.
  */
 export class ApiToken extends pulumi.dynamic.Resource {
   /** @internal */
@@ -104,6 +109,7 @@ export class ApiToken extends pulumi.dynamic.Resource {
       privilegeSeparation: args?.privilegeSeparation,
       tokenId: args?.tokenId,
       userId: args?.userId,
+      adopt: args?.adopt,
       fullTokenId: undefined,
       value: undefined,
     };

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface GroupArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/groups PVE API: `comment`}
@@ -24,7 +29,7 @@ export interface GroupArgs {
 /**
  * A Proxmox VE user group (`/access/groups`). Membership is set on `access.User.groups`.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:Group`; import id `<groupid>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:Group`; id `<groupid>`; to take over an existing object, set `adopt: true`.
  */
 export class Group extends pulumi.dynamic.Resource {
   /** @internal */
@@ -49,6 +54,7 @@ export class Group extends pulumi.dynamic.Resource {
     const props = {
       comment: args?.comment,
       groupId: args?.groupId,
+      adopt: args?.adopt,
     };
     super(providerFor("access:Group"), name, props, opts, "proxmox/access", "Group");
   }

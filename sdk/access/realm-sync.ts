@@ -67,7 +67,7 @@ export interface RealmSyncArgs {
 /**
  * Synchronizes the users and groups of an LDAP or AD realm (`POST /access/domains/{realm}/sync`) and waits for the sync task. An action: it runs when created, and again when an input or one of its `triggers` changes; deleting it undoes nothing. Unset options use the realm's `syncDefaults`; PVE needs a `scope` from one or the other.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:RealmSync`; import id the UPID of its run.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:RealmSync`; id the UPID of its run.
  */
 export class RealmSync extends pulumi.dynamic.Resource {
   /** @internal */

@@ -86,6 +86,11 @@ export interface RealmTfa {
  */
 export interface RealmArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * PVE parameter `acr-values`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `acr-values`}
@@ -366,7 +371,7 @@ export interface RealmArgs {
 /**
  * An authentication realm (`/access/domains`): `ldap`, `ad` (Active Directory) or `openid`; the built-in `pam` and `pve` realms always exist, so declaring them adopts them (their settings are updated, and deleting the resource resets what it managed instead of removing the realm). Options of another realm type are rejected in preview. PVE never returns the LDAP bind `password`: it is kept in state as a secret, and a change is sent again. The OpenID `clientKey` and the `tfa` settings (a Yubico API key) are secrets PVE returns on read: they are read back, and stored, as secrets.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:Realm`; import id `<realm>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:Realm`; id `<realm>`; to take over an existing object, set `adopt: true`.
  */
 export class Realm extends pulumi.dynamic.Resource {
   /** @internal */
@@ -696,6 +701,7 @@ export class Realm extends pulumi.dynamic.Resource {
       userClasses: args?.userClasses,
       usernameClaim: args?.usernameClaim,
       verify: args?.verify,
+      adopt: args?.adopt,
     };
     super(providerFor("access:Realm"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientKey","password","tfa"] }), "proxmox/access", "Realm");
   }

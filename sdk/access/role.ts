@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface RoleArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The privileges of the role, e.g. `VM.Audit`, `Sys.Audit`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/roles PVE API: `privs`}
@@ -24,7 +29,7 @@ export interface RoleArgs {
 /**
  * A Proxmox VE role (`/access/roles`): a named set of privileges. PVE rejects unknown privileges when the role is written; built-in roles cannot be managed.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:Role`; import id `<roleid>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:Role`; id `<roleid>`; to take over an existing object, set `adopt: true`.
  */
 export class Role extends pulumi.dynamic.Resource {
   /** @internal */
@@ -49,6 +54,7 @@ export class Role extends pulumi.dynamic.Resource {
     const props = {
       privileges: args?.privileges,
       roleId: args?.roleId,
+      adopt: args?.adopt,
     };
     super(providerFor("access:Role"), name, props, opts, "proxmox/access", "Role");
   }

@@ -60,7 +60,7 @@ export interface TfaArgs {
 /**
  * A second factor of a user (`/access/tfa/{userid}`): `totp` (give the `otpauth://totp/...` URI as the secret `totp`; the provider computes the confirmation code itself), `yubico` (give an OTP of the key as `value`), or `recovery` (PVE generates ten one-time keys, returned once as the secret output `recoveryKeys`). `webauthn` and `u2f` cannot be created through the API: registering them needs a browser's challenge and response. Only `description` and `enable` can change; anything else creates a new entry. Users other than `root@pam` must confirm with their own `password`.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:Tfa`; import id `<userid>/<id>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:Tfa`; id `<userid>/<id>`.
  */
 export class Tfa extends pulumi.dynamic.Resource {
   /** @internal */

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface UserArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `comment`}
@@ -75,7 +80,7 @@ export interface UserArgs {
 /**
  * A Proxmox VE user (`/access/users`). The password can only be set for the `pve` realm; PVE never returns it, so the desired value is kept in state as a secret and changed through `/access/password`.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/access:User`; import id `<userid>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/access:User`; id `<userid>`; to take over an existing object, set `adopt: true`.
  */
 export class User extends pulumi.dynamic.Resource {
   /** @internal */
@@ -159,6 +164,7 @@ export class User extends pulumi.dynamic.Resource {
       lastName: args?.lastName,
       password: args?.password === undefined ? undefined : pulumi.secret(args.password),
       userId: args?.userId,
+      adopt: args?.adopt,
     };
     super(providerFor("access:User"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["keys","password"] }), "proxmox/access", "User");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AcmeAccountArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * Contact e-mail addresses (PVE registers them as `mailto:` URLs).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `contact`}
@@ -55,7 +60,7 @@ export interface AcmeAccountArgs {
 /**
  * An account at an ACME CA (`/cluster/acme/account`), used by nodes to order certificates. Creating it registers the account in an `acmeregister` task; a contact change is an `acmeupdate` task; deleting it deactivates the account at the CA (`acmedeactivate`). The name, directory, `tosUrl` and External Account Binding cannot change in place: a change registers a new account. In preview, the directory's metadata is checked: a CA with Terms of Service needs `tosUrl` (setting it is the agreement), one that requires External Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns. PVE lets only `root@pam` manage ACME accounts, with its password: API tokens, even root's, are refused.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmeAccount`; import id `<name>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmeAccount`; id `<name>`; to take over an existing object, set `adopt: true`.
  */
 export class AcmeAccount extends pulumi.dynamic.Resource {
   /** @internal */
@@ -124,6 +129,7 @@ export class AcmeAccount extends pulumi.dynamic.Resource {
       eabKid: args?.eabKid,
       accountName: args?.accountName,
       tosUrl: args?.tosUrl,
+      adopt: args?.adopt,
       location: undefined,
       status: undefined,
     };

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AcmePluginArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * `dns`: the DNS provider's API plugin (acme.sh's `dns_<api>`), e.g. `cf`, `ovh`, `pdns`, `hetzner`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `api`}
@@ -57,7 +62,7 @@ export interface AcmePluginArgs {
 /**
  * An ACME challenge plugin (`/cluster/acme/plugins`): `dns` plugins answer DNS-01 challenges through a DNS provider's API (`api`, e.g. `cf`, `ovh`, `pdns`; `cluster.getAcmeChallengeSchema` lists them with their fields); the built-in `standalone` plugin (HTTP-01 on port 80) always exists, so declaring it adopts it. `data` holds the provider's settings as a map (`{ CF_Token: "...", CF_Account_ID: "..." }`), sent to PVE as the base64 of `KEY=value` lines it stores. PVE returns it on read, so it is a secret kept encrypted in the state, and a change made by hand shows as drift. Options of the other plugin type are rejected in preview.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmePlugin`; import id `<id>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmePlugin`; id `<id>`; to take over an existing object, set `adopt: true`.
  */
 export class AcmePlugin extends pulumi.dynamic.Resource {
   /** @internal */
@@ -121,6 +126,7 @@ export class AcmePlugin extends pulumi.dynamic.Resource {
       nodes: args?.nodes,
       type: args?.type,
       validationDelay: args?.validationDelay,
+      adopt: args?.adopt,
     };
     super(providerFor("cluster:AcmePlugin"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["data"] }), "proxmox/cluster", "AcmePlugin");
   }

@@ -98,6 +98,11 @@ export interface BackupJobPruneBackups {
  */
 export interface BackupJobArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * Back up all guests (minus `exclude`).
    *
    * @default 0 (PVE's default; not set unless given)
@@ -323,7 +328,7 @@ export interface BackupJobArgs {
 /**
  * A scheduled backup job (`/cluster/backup`). Guests are chosen by exactly one of `vmIds`, `pool` or `all` (with `exclude`); `schedule` is a PVE calendar event (`daily`, `mon..fri 02:30`, `*\/6:00`) checked in preview; `retention` is typed (`{ keepLast: 3, keepDaily: 7 }`) rather than PVE's `prune-backups` string.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:BackupJob`; import id `<id>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:BackupJob`; id `<id>`; to take over an existing object, set `adopt: true`.
  */
 export class BackupJob extends pulumi.dynamic.Resource {
   /** @internal */
@@ -589,6 +594,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
       tmpdir: args?.tmpdir,
       vmIds: args?.vmIds,
       zstd: args?.zstd,
+      adopt: args?.adopt,
     };
     super(providerFor("cluster:BackupJob"), name, props, opts, "proxmox/cluster", "BackupJob");
   }

@@ -502,7 +502,7 @@ export interface OptionsArgs {
 /**
  * Datacenter options (`/cluster/options`). A singleton: creating it sets the given options, deleting it resets exactly the options it managed to PVE's defaults. Property strings are typed objects.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Options`; import id always `cluster`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Options`; id always `cluster`.
  */
 export class Options extends pulumi.dynamic.Resource {
   /** @internal */

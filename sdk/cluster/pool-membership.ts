@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface PoolMembershipArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * Move the guest here from the pool it belongs to now.
    *
    * @default 0 (PVE's default; not set unless given)
@@ -39,7 +44,7 @@ export interface PoolMembershipArgs {
 /**
  * One member of a resource pool: a guest (`vmId`) or a storage (`storageId`), added with `PUT /pools` and removed with its `delete` flag. Its identity is (pool, member), so removing one membership never touches the pool's other members; nested pools (`parent/child`) work. A guest belongs to at most one pool: set `allowMove` to take it from its current pool.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:PoolMembership`; import id `<poolid>|<vms>|<storage>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:PoolMembership`; id `<poolid>|<vms>|<storage>`; to take over an existing object, set `adopt: true`.
  */
 export class PoolMembership extends pulumi.dynamic.Resource {
   /** @internal */
@@ -81,6 +86,7 @@ export class PoolMembership extends pulumi.dynamic.Resource {
       poolId: args?.poolId,
       storageId: args?.storageId,
       vmId: args?.vmId,
+      adopt: args?.adopt,
     };
     super(providerFor("cluster:PoolMembership"), name, props, opts, "proxmox/cluster", "PoolMembership");
   }

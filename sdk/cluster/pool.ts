@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface PoolArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `comment`}
@@ -24,7 +29,7 @@ export interface PoolArgs {
 /**
  * A resource pool (`/pools`). Nested pools are written `parent/child`; the parent must exist. The pool's guests and storages are managed by `cluster.PoolMembership`. Needs PVE 8.1 or later, which addresses pools by parameter (`/pools?poolid=`) so that nested ids work.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Pool`; import id `<poolid>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Pool`; id `<poolid>`; to take over an existing object, set `adopt: true`.
  */
 export class Pool extends pulumi.dynamic.Resource {
   /** @internal */
@@ -49,6 +54,7 @@ export class Pool extends pulumi.dynamic.Resource {
     const props = {
       comment: args?.comment,
       poolId: args?.poolId,
+      adopt: args?.adopt,
     };
     super(providerFor("cluster:Pool"), name, props, opts, "proxmox/cluster", "Pool");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ReplicationJobArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `comment`}
@@ -63,7 +68,7 @@ export interface ReplicationJobArgs {
 /**
  * A storage replication job (`/cluster/replication`), id `<vmid>-<n>`, replicating a guest's disks to `target` on `schedule` (a PVE calendar event, default `*\/15`) at most at `rate` MB/s. PVE cannot move a job to another target: changing it replaces the job. PVE deletes a job lazily (the replication runner removes it and its replicated volumes on its next run); deleting the resource waits until the job is really gone.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/cluster:ReplicationJob`; import id `<id>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/cluster:ReplicationJob`; id `<id>`; to take over an existing object, set `adopt: true`.
  */
 export class ReplicationJob extends pulumi.dynamic.Resource {
   /** @internal */
@@ -135,6 +140,7 @@ export class ReplicationJob extends pulumi.dynamic.Resource {
       source: args?.source,
       target: args?.target,
       type: args?.type,
+      adopt: args?.adopt,
     };
     super(providerFor("cluster:ReplicationJob"), name, props, opts, "proxmox/cluster", "ReplicationJob");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AliasArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `cidr`}
@@ -30,7 +35,7 @@ export interface AliasArgs {
 /**
  * A firewall alias (`/cluster/firewall/aliases`): a name for an IP or network, usable in rules and IP sets.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:Alias`; import id `<name>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:Alias`; id `<name>`; to take over an existing object, set `adopt: true`.
  */
 export class Alias extends pulumi.dynamic.Resource {
   /** @internal */
@@ -63,6 +68,7 @@ export class Alias extends pulumi.dynamic.Resource {
       cidr: args?.cidr,
       comment: args?.comment,
       name: args?.name,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:Alias"), name, props, opts, "proxmox/firewall", "Alias");
   }

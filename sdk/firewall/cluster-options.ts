@@ -76,7 +76,7 @@ export interface ClusterOptionsArgs {
 /**
  * The datacenter firewall's options (`/cluster/firewall/options`, cluster.fw): enable it, set the default policies and the log rate limit. A singleton: deleting the resource resets exactly the options it managed to PVE's defaults. Enable it only with rules that keep your own access open (port 8006 and SSH).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:ClusterOptions`; import id always `cluster-firewall`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:ClusterOptions`; id always `cluster-firewall`.
  */
 export class ClusterOptions extends pulumi.dynamic.Resource {
   /** @internal */

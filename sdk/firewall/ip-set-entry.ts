@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface IpSetEntryArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview).
    *
    * Changing this replaces the resource.
@@ -37,7 +42,7 @@ export interface IpSetEntryArgs {
 /**
  * An entry of a datacenter IP set (`/cluster/firewall/ipset/{name}/{cidr}`): an address, network or alias. The id is `<ipSet>/<cidr>` (the CIDR keeps its '/': PVE routes the rest of an IP set path as the entry). Changing the CIDR replaces the entry; its comment and `nomatch` change in place.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSetEntry`; import id `<name>/<cidr>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSetEntry`; id `<name>/<cidr>`; to take over an existing object, set `adopt: true`.
  */
 export class IpSetEntry extends pulumi.dynamic.Resource {
   /** @internal */
@@ -78,6 +83,7 @@ export class IpSetEntry extends pulumi.dynamic.Resource {
       comment: args?.comment,
       ipSet: args?.ipSet,
       nomatch: args?.nomatch,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:IpSetEntry"), name, props, opts, "proxmox/firewall", "IpSetEntry");
   }

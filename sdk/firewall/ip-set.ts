@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface IpSetArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `comment`}
@@ -24,7 +29,7 @@ export interface IpSetArgs {
 /**
  * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. Its comment changes in place (the entries stay); a new name replaces it.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; import id `<name>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; id `<name>`; to take over an existing object, set `adopt: true`.
  */
 export class IpSet extends pulumi.dynamic.Resource {
   /** @internal */
@@ -49,6 +54,7 @@ export class IpSet extends pulumi.dynamic.Resource {
     const props = {
       comment: args?.comment,
       name: args?.name,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:IpSet"), name, props, opts, "proxmox/firewall", "IpSet");
   }

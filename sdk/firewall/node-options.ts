@@ -145,7 +145,7 @@ export interface NodeOptionsArgs {
 /**
  * A node's firewall options (`/nodes/{node}/firewall/options`). A singleton per node: creating it sets the given options, deleting it resets exactly the options it managed to PVE's defaults.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeOptions`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeOptions`; id `<node>`.
  */
 export class NodeOptions extends pulumi.dynamic.Resource {
   /** @internal */

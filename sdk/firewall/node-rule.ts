@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface NodeRuleArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `action`}
@@ -97,7 +102,7 @@ export interface NodeRuleArgs {
 /**
  * A firewall rule of a node (`/nodes/{node}/firewall/rules`). Rules are identified by their `comment`, unique in the list (PVE keeps it with the rule; positions shift). Rules inserted or removed by hand above a managed rule do not make it drift, and its updates and deletes go to the rule with that comment wherever it is now (the list's digest guards the write). A new rule is inserted at the top of the list, as PVE does; its position is not managed afterwards.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeRule`; import id `<node>/<comment>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeRule`; id `<node>/<comment>`; to take over an existing object, set `adopt: true`.
  */
 export class NodeRule extends pulumi.dynamic.Resource {
   /** @internal */
@@ -210,6 +215,7 @@ export class NodeRule extends pulumi.dynamic.Resource {
       source: args?.source,
       sport: args?.sport,
       type: args?.type,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:NodeRule"), name, props, opts, "proxmox/firewall", "NodeRule");
   }

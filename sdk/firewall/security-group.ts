@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface SecurityGroupArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A free-form comment.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `comment`}
@@ -24,7 +29,7 @@ export interface SecurityGroupArgs {
 /**
  * A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that other rules include with `type: group`. Its comment changes in place (the rules stay); a new name replaces it.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/firewall:SecurityGroup`; import id `<group>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/firewall:SecurityGroup`; id `<group>`; to take over an existing object, set `adopt: true`.
  */
 export class SecurityGroup extends pulumi.dynamic.Resource {
   /** @internal */
@@ -49,6 +54,7 @@ export class SecurityGroup extends pulumi.dynamic.Resource {
     const props = {
       comment: args?.comment,
       group: args?.group,
+      adopt: args?.adopt,
     };
     super(providerFor("firewall:SecurityGroup"), name, props, opts, "proxmox/firewall", "SecurityGroup");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AcmeCertificateArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * Arbitrary values: when any of them changes, the update runs again (see the description).
    */
   readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -29,7 +34,7 @@ export interface AcmeCertificateArgs {
 /**
  * The certificate a node orders from its ACME account for the domains of its node config (`acme` `domains=...;account=...` and `acmedomainN` with their plugins; see `node.Options`). Creating it orders the certificate in an `acmenewcert` task and installs it as pveproxy-ssl.pem; a change of `triggers` (or of `force`) renews it in an `acmerenew` task; deleting it revokes it (`acmerevoke`) and the node serves its self-signed certificate again. PVE renews only within 30 days of expiry unless `force` is set, so set it when `triggers` should renew at once. The outputs come from `certificates/info`. PVE's daily `pveupdate` job renews ACME certificates near expiry by itself: a refresh adopts such a renewal (same names, new fingerprint and dates). A refresh that finds no certificate, or one for other names (a custom certificate uploaded by hand), reports this one gone, and the next update orders again (set `force` to overwrite the other certificate).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:AcmeCertificate`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:AcmeCertificate`; id `<node>`; to take over an existing object, set `adopt: true`.
  */
 export class AcmeCertificate extends pulumi.dynamic.Resource {
   /** @internal */
@@ -79,6 +84,7 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
     const props = {
       force: args?.force,
       node: args?.node,
+      adopt: args?.adopt,
       triggers: args?.triggers,
       fingerprint: undefined,
       subject: undefined,

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AptRepositoryArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * Whether the entry is enabled.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `enabled`}
@@ -38,7 +43,7 @@ export interface AptRepositoryArgs {
 /**
  * Whether one configured APT repository of a node is enabled: the entry at `index` (from 0) of the file `path` (e.g. `/etc/apt/sources.list.d/pve-enterprise.sources`), as `GET /nodes/{node}/apt/repositories` lists them; PVE's `POST /nodes/{node}/apt/repositories` changes it. The entry must exist (add standard ones with `node.AptStandardRepository`); its types, URIs, suites and components are outputs. PVE has no call that removes a repository: deleting the resource disables the entry. Writes carry the digest of the files as just read, so PVE refuses one if the files changed in between. Import id `<node>:<path>:<index>`.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:AptRepository`; import id `<node>:<path>:<index>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:AptRepository`; id `<node>:<path>:<index>`; to take over an existing object, set `adopt: true`.
  */
 export class AptRepository extends pulumi.dynamic.Resource {
   /** @internal */
@@ -106,6 +111,7 @@ export class AptRepository extends pulumi.dynamic.Resource {
       index: args?.index,
       node: args?.node,
       path: args?.path,
+      adopt: args?.adopt,
       types: undefined,
       uris: undefined,
       suites: undefined,

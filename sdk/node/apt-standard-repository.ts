@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface AptStandardRepositoryArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The standard repository's handle, e.g. `no-subscription` or `ceph-squid-no-subscription`.
    *
    * Changing this replaces the resource.
@@ -25,7 +30,7 @@ export interface AptStandardRepositoryArgs {
 /**
  * One of the standard repositories PVE offers, by `handle` (`enterprise`, `no-subscription`, `test`, `ceph-squid-no-subscription`, ...; `GET /nodes/{node}/apt/repositories` lists them as `standard-repos`), configured and enabled on a node (`PUT /nodes/{node}/apt/repositories`). PVE adds it to its standard file (e.g. `/etc/apt/sources.list.d/proxmox.sources`), or enables it when it is configured but disabled. A handle the node does not offer is refused in preview. When the repository is disabled by hand, refresh finds it gone and the next update enables it again. PVE has no call that removes a repository: deleting the resource leaves it configured; to disable it, manage the entry with `node.AptRepository` (`enabled: false`).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:AptStandardRepository`; import id `<node>/<handle>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:AptStandardRepository`; id `<node>/<handle>`; to take over an existing object, set `adopt: true`.
  */
 export class AptStandardRepository extends pulumi.dynamic.Resource {
   /** @internal */
@@ -60,6 +65,7 @@ export class AptStandardRepository extends pulumi.dynamic.Resource {
     const props = {
       handle: args?.handle,
       node: args?.node,
+      adopt: args?.adopt,
       name: undefined,
       description: undefined,
     };

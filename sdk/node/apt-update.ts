@@ -48,7 +48,7 @@ export interface AptUpdateArgs {
 /**
  * Refreshes a node's package index (`POST /nodes/{node}/apt/update`, `apt-get update`) and waits for the `aptupdate` task; PVE then lists the upgradable packages (`GET /nodes/{node}/apt/update`). An action: it runs when created, and again when an input or one of its `triggers` changes; deleting it undoes nothing. PVE's API has no upgrade operation (upgrades run `apt-get dist-upgrade` in a shell on the node), so no kind of this SDK upgrades packages.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:AptUpdate`; import id the UPID of its run.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:AptUpdate`; id the UPID of its run.
  */
 export class AptUpdate extends pulumi.dynamic.Resource {
   /** @internal */

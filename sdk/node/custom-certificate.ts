@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface CustomCertificateArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The PEM certificate chain, leaf first.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `certificates`}
@@ -45,7 +50,7 @@ export interface CustomCertificateArgs {
 /**
  * The custom TLS certificate of a node's API and GUI (`/nodes/{node}/certificates/custom`, stored as pveproxy-ssl.pem/.key). The private key is a secret PVE never returns: it is sent on every upload and kept encrypted in the state. PVE reports only the leaf of the chain, so a change of intermediates alone is not seen as drift. Set `restart` to have PVE reload pveproxy (the new certificate is served afterwards; the client retries its reads while pveproxy comes back). Deleting removes the custom certificate: the node serves its self-signed pve-ssl.pem again.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:CustomCertificate`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:CustomCertificate`; id `<node>`; to take over an existing object, set `adopt: true`.
  */
 export class CustomCertificate extends pulumi.dynamic.Resource {
   /** @internal */
@@ -120,6 +125,7 @@ export class CustomCertificate extends pulumi.dynamic.Resource {
       key: args?.key === undefined ? undefined : pulumi.secret(args.key),
       node: args?.node,
       restart: args?.restart,
+      adopt: args?.adopt,
       fingerprint: undefined,
       subject: undefined,
       issuer: undefined,

@@ -42,7 +42,7 @@ export interface DnsArgs {
 /**
  * A node's DNS resolver settings (`/nodes/{node}/dns`, /etc/resolv.conf). PVE rewrites the name servers from each write alone, so every write sends the whole set: the name servers this resource lists are the node's name servers, in order (`dns2` needs `dns1`, `dns3` needs `dns2`, no repeats). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:Dns`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:Dns`; id `<node>`.
  */
 export class Dns extends pulumi.dynamic.Resource {
   /** @internal */

@@ -24,7 +24,7 @@ export interface HostsArgs {
 /**
  * A node's whole /etc/hosts (`/nodes/{node}/hosts`). Every write carries the digest of the file as just read, so PVE refuses it if the file changed in between instead of losing that change. Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:Hosts`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:Hosts`; id `<node>`.
  */
 export class Hosts extends pulumi.dynamic.Resource {
   /** @internal */

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface NetworkInterfaceArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * PVE parameter `address` (format `ipv4`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address`}
@@ -188,7 +193,7 @@ export interface NetworkInterfaceArgs {
 /**
  * A network interface of a node (`/nodes/{node}/network`): `bridge`, `bond`, `eth`, `vlan`, `alias` or an OVS type. PVE stages interface edits in /etc/network/interfaces.new; the provider applies them with one reload per node per batch of changes (`PUT /nodes/{node}/network`), so after `pulumi up` no node is left with staged changes of yours. Changing `type` replaces the interface.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:NetworkInterface`; import id `<node>/<iface>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:NetworkInterface`; id `<node>/<iface>`; to take over an existing object, set `adopt: true`.
  */
 export class NetworkInterface extends pulumi.dynamic.Resource {
   /** @internal */
@@ -406,6 +411,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
       type: args?.type,
       vlanId: args?.vlanId,
       vlanRawDevice: args?.vlanRawDevice,
+      adopt: args?.adopt,
     };
     super(providerFor("node:NetworkInterface"), name, props, opts, "proxmox/node", "NetworkInterface");
   }

@@ -165,7 +165,7 @@ export interface OptionsArgs {
 /**
  * A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning target, the ACME account and the ACME domains. Deleting the resource resets the options it managed.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:Options`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:Options`; id `<node>`.
  */
 export class Options extends pulumi.dynamic.Resource {
   /** @internal */

@@ -36,7 +36,7 @@ export interface ServiceActionArgs {
 /**
  * Starts, stops, restarts or reloads a node's system service (`POST /nodes/{node}/services/{service}/{action}`) and waits for its `srv<action>` task. An action: it runs when created, and again when an input or one of its `triggers` changes (e.g. restart pveproxy when a certificate's fingerprint changes); deleting it undoes nothing. PVE refuses to stop its essential services (pveproxy, pvedaemon, pve-cluster): preview says so.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:ServiceAction`; import id the UPID of its run.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:ServiceAction`; id the UPID of its run.
  */
 export class ServiceAction extends pulumi.dynamic.Resource {
   /** @internal */

@@ -24,7 +24,7 @@ export interface TimeArgs {
 /**
  * A node's time zone (`/nodes/{node}/time`). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/node:Time`; import id `<node>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/node:Time`; id `<node>`.
  */
 export class Time extends pulumi.dynamic.Resource {
   /** @internal */

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ControllerArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The autonomous system number.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `asn`}
@@ -123,7 +128,7 @@ export interface ControllerArgs {
 /**
  * An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` and exactly one of `peers` or `fabric`; EVPN zones need one, and PVE allows only one per cluster, so a replacement removes the old controller first), `bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or `faucet`. Staged and applied like every SDN change (see `sdn.Zone`).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Controller`; import id `<controller>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Controller`; id `<controller>`; to take over an existing object, set `adopt: true`.
  */
 export class Controller extends pulumi.dynamic.Resource {
   /** @internal */
@@ -264,6 +269,7 @@ export class Controller extends pulumi.dynamic.Resource {
       routeMapIn: args?.routeMapIn,
       routeMapOut: args?.routeMapOut,
       type: args?.type,
+      adopt: args?.adopt,
     };
     super(providerFor("sdn:Controller"), name, props, opts, "proxmox/sdn", "Controller");
   }

@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface IpamArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The SHA-256 fingerprint of the IPAM's certificate, when it is self-signed.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `fingerprint`}
@@ -50,7 +55,7 @@ export interface IpamArgs {
 /**
  * An SDN IPAM (`/cluster/sdn/ipams`): `pve` (built in), `netbox` (`url`, `token`) or `phpipam` (`url`, `token`, `section`). The token is a secret that PVE never returns: it is kept encrypted in the state and a change of it is written again. IPAM writes are not staged, but they take part in the SDN lock of a batch.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Ipam`; import id `<ipam>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Ipam`; id `<ipam>`; to take over an existing object, set `adopt: true`.
  */
 export class Ipam extends pulumi.dynamic.Resource {
   /** @internal */
@@ -106,6 +111,7 @@ export class Ipam extends pulumi.dynamic.Resource {
       token: args?.token === undefined ? undefined : pulumi.secret(args.token),
       type: args?.type,
       url: args?.url,
+      adopt: args?.adopt,
     };
     super(providerFor("sdn:Ipam"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["token"] }), "proxmox/sdn", "Ipam");
   }

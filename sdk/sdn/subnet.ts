@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface SubnetArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * The DNS server handed out by DHCP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `dhcp-dns-server`}
@@ -55,7 +60,7 @@ export interface SubnetArgs {
 /**
  * A subnet of an SDN vnet. You give its CIDR (`10.0.0.0/24`); PVE names it `<zone>-<address>-<prefix>` (e.g. `zonea-10.0.0.0-24`), the output `subnetId`. The Pulumi id is `<vnet>/<cidr>`; import accepts `<vnet>/<cidr>` or `<vnet>/<PVE subnet id>`. Staged and applied like every SDN change (see `sdn.Zone`).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Subnet`; import id `<vnet>/<subnet>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Subnet`; id `<vnet>/<subnet>`; to take over an existing object, set `adopt: true`.
  */
 export class Subnet extends pulumi.dynamic.Resource {
   /** @internal */
@@ -125,6 +130,7 @@ export class Subnet extends pulumi.dynamic.Resource {
       snat: args?.snat,
       cidr: args?.cidr,
       vnet: args?.vnet,
+      adopt: args?.adopt,
       subnetId: undefined,
       zone: undefined,
     };

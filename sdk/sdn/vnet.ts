@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface VnetArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * A description of the vnet.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `alias`}
@@ -48,7 +53,7 @@ export interface VnetArgs {
 /**
  * A virtual network in an SDN zone (`/cluster/sdn/vnets`); guests attach to it like to a bridge. Staged and applied like every SDN change (see `sdn.Zone`).
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Vnet`; import id `<vnet>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Vnet`; id `<vnet>`; to take over an existing object, set `adopt: true`.
  */
 export class Vnet extends pulumi.dynamic.Resource {
   /** @internal */
@@ -102,6 +107,7 @@ export class Vnet extends pulumi.dynamic.Resource {
       vlanAware: args?.vlanAware,
       vnet: args?.vnet,
       zone: args?.zone,
+      adopt: args?.adopt,
     };
     super(providerFor("sdn:Vnet"), name, props, opts, "proxmox/sdn", "Vnet");
   }

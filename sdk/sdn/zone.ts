@@ -7,6 +7,11 @@ import { providerFor } from "../../provider/shim";
  */
 export interface ZoneArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * PVE parameter `advertise-subnets`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `advertise-subnets`}
@@ -177,7 +182,7 @@ export interface ZoneArgs {
 /**
  * An SDN zone (`/cluster/sdn/zones`): `simple`, `vlan` (needs `bridge`), `qinq` (needs `bridge` and `tag`), `vxlan` (needs exactly one of `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. Options that belong to another type are rejected at preview. SDN edits are staged by PVE: the provider applies them (`PUT /cluster/sdn`) once per batch of changes in a deployment, so after `pulumi up` nothing of yours is left pending; with PVE 9 the batch holds the SDN lock from its first write to the apply.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Zone`; import id `<zone>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Zone`; id `<zone>`; to take over an existing object, set `adopt: true`.
  */
 export class Zone extends pulumi.dynamic.Resource {
   /** @internal */
@@ -381,6 +386,7 @@ export class Zone extends pulumi.dynamic.Resource {
       vrfVxlan: args?.vrfVxlan,
       vxlanPort: args?.vxlanPort,
       zone: args?.zone,
+      adopt: args?.adopt,
     };
     super(providerFor("sdn:Zone"), name, props, opts, "proxmox/sdn", "Zone");
   }

@@ -91,6 +91,11 @@ export interface StoragePruneBackups {
  */
 export interface StorageArgs {
   /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
    * PVE parameter `base` (format `pve-volume-id`).
    *
    * Changing this replaces the resource.
@@ -482,7 +487,7 @@ export interface StorageArgs {
 /**
  * A storage definition (`/storage`, storage.cfg) of any type PVE 9 knows: dir, btrfs, nfs, cifs, cephfs, rbd, iscsi, iscsidirect, lvm, lvmthin, zfspool, zfs (over iSCSI), pbs and esxi. Options of another type, and a type's missing required options, are rejected in preview. `content` and `nodes` are arrays. Options PVE cannot change after creation (type, path, export, vgname, ...) replace the storage. Passwords, the PBS encryption key and the Ceph keyring are secrets that PVE keeps out of storage.cfg and never returns (of the key, only its fingerprint): they are kept in state as secrets. Removing the definition never deletes data on the storage.
  *
- * Type token `pulumi-nodejs:dynamic/proxmox/storage:Storage`; import id `<storage>`.
+ * Type token `pulumi-nodejs:dynamic/proxmox/storage:Storage`; id `<storage>`; to take over an existing object, set `adopt: true`.
  */
 export class Storage extends pulumi.dynamic.Resource {
   /** @internal */
@@ -940,6 +945,7 @@ export class Storage extends pulumi.dynamic.Resource {
       username: args?.username,
       vgname: args?.vgname,
       zfsBasePath: args?.zfsBasePath,
+      adopt: args?.adopt,
     };
     super(providerFor("storage:Storage"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["encryptionKey","keyring","password"] }), "proxmox/storage", "Storage");
   }

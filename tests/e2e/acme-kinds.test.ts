@@ -1,18 +1,18 @@
 /** `cluster.AcmeAccount`, `cluster.AcmePlugin` and `node.AcmeCertificate` through the local engine and the simulator. */
 import { describe, expect, it } from "vitest";
 import { certFixture } from "../sim/models/certificates";
-import { type Declared, newStack, stepsOf } from "./harness";
 import { LE_TOS, accountScenario, b64, pluginScenario, task } from "./acme-scenarios";
+import { type Declared, newStack, stepsOf } from "./harness";
 import { runScenario } from "./run-scenario";
 
 describe("cluster.AcmeAccount through the local engine", () => {
-  it("registers, previews no change, updates the contact, replaces, refreshes drift, imports and deactivates; the EAB key stays secret", async () => {
+  it("registers, previews no change, updates the contact, replaces, refreshes drift, adopts and deactivates; the EAB key stays secret", async () => {
     await runScenario("acme", accountScenario);
   }, 300_000);
 });
 
 describe("cluster.AcmePlugin through the local engine", () => {
-  it("creates, previews no change, updates, replaces, refreshes drift, imports and destroys; the plugin data stays secret", async () => {
+  it("creates, previews no change, updates, replaces, refreshes drift, adopts and destroys; the plugin data stays secret", async () => {
     await runScenario("acme", pluginScenario);
   }, 300_000);
 });
@@ -21,7 +21,7 @@ type Info = { filename: string; fingerprint: string; san: string[] };
 const cert = (name: string, args: Record<string, unknown>): Declared => ({ namespace: "node", kind: "AcmeCertificate", name, args });
 
 describe("node.AcmeCertificate through the local engine", () => {
-  it("orders, renews on triggers, adopts a renewal, re-orders after a replacement, imports and revokes", async () => {
+  it("orders, renews on triggers, adopts a renewal, re-orders after a replacement, adopts and revokes", async () => {
     // Registering the account in the setup needs root@pam's password (PVE refuses API tokens there).
     const stack = await newStack("acme", "environment", { auth: "ticket" });
     const { admin } = stack;
@@ -84,13 +84,15 @@ describe("node.AcmeCertificate through the local engine", () => {
       expect(stepsOf(await stack.preview(declared({ month: "2" }, true)))).toEqual(["create cert"]);
       expect((await stack.up(declared({ month: "2" }, true))).ok).toBe(true);
 
-      // Import a certificate ordered by hand on pve2.
+      // Adopt a certificate ordered by hand on pve2: nothing is ordered again.
       await admin.put("/nodes/pve2/config", { acme: "domains=pve2.example.com" });
       await task(admin, admin.post("/nodes/pve2/certificates/acme/certificate"));
-      const withImport = [...declared({ month: "2" }, true), cert("adopted", { node: "pve2" })];
-      const imported = await stack.up([...declared({ month: "2" }, true), { ...cert("adopted", { node: "pve2" }), importId: "pve2" }]);
+      const byHandOnPve2 = await proxyCert("pve2");
+      const withImport = [...declared({ month: "2" }, true), cert("adopted", { node: "pve2", adopt: true })];
+      const imported = await stack.up(withImport);
       expect(imported.ok, imported.steps.map((s) => s.error ?? "").join("\n")).toBe(true);
-      expect(imported.steps.find((s) => s.name === "adopted")?.op).toBe("import");
+      expect(imported.steps.find((s) => s.name === "adopted")?.op).toBe("create");
+      expect((await proxyCert("pve2"))?.fingerprint).toBe(byHandOnPve2?.fingerprint);
       expect(stepsOf(await stack.preview(withImport))).toEqual(["same adopted", "same cert"]);
 
       expect((await stack.destroy(withImport)).ok).toBe(true);

@@ -1,12 +1,12 @@
 /** `node.CustomCertificate` and `node.getCertificates` through the local engine and the simulator. */
 import { describe, expect, it } from "vitest";
-import { type Info, cert, customCertificateScenario as scenario, key, keyLine } from "./certificate-scenarios";
+import { type Info, cert, customCertificateScenario, key, keyLine } from "./certificate-scenarios";
 import { newStack } from "./harness";
 import { runScenario } from "./run-scenario";
 
 describe("node.CustomCertificate through the local engine", () => {
-  it("creates, previews no change, updates, refreshes drift, imports and destroys; the key stays secret", async () => {
-    await runScenario("certificates", scenario);
+  it("creates, previews no change, updates, refreshes drift, adopts and destroys; the key stays secret", async () => {
+    await runScenario("certificates", customCertificateScenario);
   }, 240_000);
 });
 

@@ -4,7 +4,7 @@ import { firewallScenarios, posOf } from "./firewall-scenarios";
 import { runScenario } from "./run-scenario";
 
 describe.each(firewallScenarios.map((s) => [`${s.namespace}.${s.kind}`, s] as const))("%s through the local engine", (_name, scenario) => {
-  it("creates, previews no change, updates, replaces, refreshes drift, imports and destroys", async () => {
+  it("creates, previews no change, updates, replaces, refreshes drift, adopts and destroys", async () => {
     await runScenario("firewall", scenario);
   }, 240_000);
 });
@@ -83,7 +83,7 @@ describe("firewall rules whose positions shift", () => {
       await stack.admin.post("/cluster/firewall/rules", { type: "in", action: "ACCEPT", comment: "taken" });
       const result = await stack.up([{ namespace: "firewall", kind: "ClusterRule", name: "dup", args: { comment: "taken", type: "in", action: "DROP" } }]);
       expect(result.ok).toBe(false);
-      expect(result.steps.find((s) => s.name === "dup")?.error).toMatch(/already exists: import it/);
+      expect(result.steps.find((s) => s.name === "dup")?.error).toMatch(/already exists: adopt it/);
       expect((await stack.admin.get<unknown[]>("/cluster/firewall/rules")).length).toBe(1);
     } finally {
       await stack.close();

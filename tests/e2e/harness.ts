@@ -6,14 +6,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
-import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult, type StateFile } from "../engine";
+import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult, type StateFile, type StepRecord } from "../engine";
 import { ProviderHost } from "../engine/host";
 import { loadProgram } from "../engine/project";
 import { loadState } from "../engine/state";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";
-const PASSPHRASE = "e2e passphrase";
+export const PASSPHRASE = "e2e passphrase";
 const root = join(__dirname, "..", "..");
 
 /** One declared resource of the e2e program. */
@@ -61,8 +61,11 @@ export interface Stack {
 
 const installed = new Set<string>();
 
-/** Installs the built package into this suite's copy of the program, once per process (cached by content across runs). */
-function programDir(suite: string): string {
+/**
+ * Installs the built package into this suite's copy of the program, once per process (cached by
+ * content across runs). Both engines run this same program (the real CLI's suites use `cli-*` suites).
+ */
+export function programDir(suite: string): string {
   const dir = join(root, ".engine", "e2e", suite);
   if (!installed.has(dir)) {
     mkdirSync(dir, { recursive: true });
@@ -71,6 +74,80 @@ function programDir(suite: string): string {
     installed.add(dir);
   }
   return dir;
+}
+
+/** Where the provider finds its credentials: the environment, stack config `proxmox:*`, or nowhere. */
+export type CredentialsVia = "environment" | "stack config" | "nowhere";
+
+/** A stack's config and environment for a list of declared resources (what both engines are given). */
+export interface StackSettings {
+  config: Record<string, string>;
+  secretConfig: Record<string, string>;
+  env: Record<string, string>;
+}
+
+/**
+ * The config and environment of a test stack on `sim`: the declared resources as config
+ * `resources`, and the credentials (an API token, or root@pam's password with `auth: "ticket"`)
+ * by environment or by stack config. `workDir` holds the resources file of very large lists.
+ */
+export function stackSettings(sim: Simulator, credentialsVia: CredentialsVia, auth: "token" | "ticket", workDir: string): (resources: Declared[]) => StackSettings {
+  const viaConfig = credentialsVia === "stack config";
+  const viaEnv = credentialsVia === "environment";
+  const token = auth === "token" ? (sim.apiToken ?? "") : "";
+  const ticket = auth === "ticket";
+  // Past 64 KiB the list goes through a file: config reaches the program in one environment string.
+  const resourceConfig = (resources: Declared[]): Record<string, string> => {
+    const text = JSON.stringify(resources);
+    if (text.length < 65_536) return { resources: text };
+    const file = join(workDir, "resources.json");
+    writeFileSync(file, text);
+    return { resourcesFile: file };
+  };
+  const secretConfig = (): Record<string, string> => {
+    if (!viaConfig) return {};
+    return ticket ? { "proxmox:password": sim.rootPassword } : { "proxmox:apiToken": token };
+  };
+  return (resources) => {
+    // Secret values go to secret stack config: the real engine keeps the whole stack config as the
+    // default provider's inputs in the state, so a secret inside the plain `resources` would be plain there.
+    const secrets: Record<string, string> = {};
+    const declared = JSON.parse(JSON.stringify(resources), (_key, value: unknown) => {
+      if (typeof value !== "object" || value === null || !("$secret" in value)) return value;
+      const key = `e2eSecret${Object.keys(secrets).length}`;
+      secrets[key] = JSON.stringify((value as { $secret: unknown }).$secret);
+      return { $secretConfig: key };
+    }) as Declared[];
+    return {
+      config: {
+        ...resourceConfig(declared),
+        ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
+        ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
+      },
+      secretConfig: { ...secretConfig(), ...secrets },
+      env: {
+        // Empty values count as unset, so nothing leaks in from the machine running the tests.
+        PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
+        PROXMOX_VE_API_TOKEN: viaEnv ? token : "",
+        PROXMOX_VE_USERNAME: viaEnv && ticket ? "root@pam" : "",
+        PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
+        PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      },
+    };
+  };
+}
+
+/** A fresh simulator as the e2e suites use it: 2 nodes, a root token, fast tasks. */
+export function startTestSimulator(simulator: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20, ...simulator });
+}
+
+/** An admin client of `sim` with the same kind of credentials the stack uses. */
+export function adminOf(sim: Simulator, auth: "token" | "ticket"): ProxmoxClient {
+  return auth === "ticket"
+    ? new ProxmoxClient({ endpoint: sim.endpoint, username: "root@pam", password: sim.rootPassword, fingerprint: sim.fingerprint })
+    : new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
 }
 
 /** How a test stack is set up. */
@@ -89,51 +166,19 @@ export interface StackOptions {
  */
 export async function newStack(
   suite: string,
-  credentialsVia: "environment" | "stack config" | "nowhere" = "environment",
+  credentialsVia: CredentialsVia = "environment",
   { auth = "token", simulator = {}, engine = {} }: StackOptions = {},
 ): Promise<Stack> {
-  const sim = await startSimulator({ nodes: 2, apiToken: `root@pam!e2e=${TOKEN_SECRET}`, authFailureDelayMs: 0, taskDurationMs: 20, ...simulator });
-  const admin =
-    auth === "ticket"
-      ? new ProxmoxClient({ endpoint: sim.endpoint, username: "root@pam", password: sim.rootPassword, fingerprint: sim.fingerprint })
-      : new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
+  const sim = await startTestSimulator(simulator);
+  const admin = adminOf(sim, auth);
   const dir = programDir(suite);
   const stateDir = mkdtempSync(join(tmpdir(), "e2e-state-"));
   const stateFile = join(stateDir, "state.json");
-  const viaConfig = credentialsVia === "stack config";
-  const viaEnv = credentialsVia === "environment";
-  const token = auth === "token" ? (sim.apiToken ?? "") : "";
-  const ticket = auth === "ticket";
-  // Past 64 KiB the list goes through a file: config reaches the program in one environment string.
-  const resourceConfig = (resources: Declared[]): Record<string, string> => {
-    const text = JSON.stringify(resources);
-    if (text.length < 65_536) return { resources: text };
-    const file = join(stateDir, "resources.json");
-    writeFileSync(file, text);
-    return { resourcesFile: file };
+  const settings = stackSettings(sim, credentialsVia, auth, stateDir);
+  const options = (resources: Declared[], overrides: RunOverrides = {}): EngineOptions => {
+    const stack = settings(resources);
+    return { ...engine, programDir: dir, stateFile, ...stack, config: { ...stack.config, ...overrides.config }, env: { ...stack.env, ...overrides.env } };
   };
-  const options = (resources: Declared[], overrides: RunOverrides = {}): EngineOptions => ({
-    ...engine,
-    programDir: dir,
-    stateFile,
-    config: {
-      ...resourceConfig(resources),
-      ...(viaConfig ? { "proxmox:endpoint": sim.endpoint, "proxmox:fingerprint": sim.fingerprint } : {}),
-      ...(viaConfig && ticket ? { "proxmox:username": "root@pam" } : {}),
-      ...overrides.config,
-    },
-    secretConfig: viaConfig ? (ticket ? { "proxmox:password": sim.rootPassword } : { "proxmox:apiToken": token }) : {},
-    env: {
-      // Empty values count as unset, so nothing leaks in from the machine running the tests.
-      PROXMOX_VE_ENDPOINT: viaEnv ? sim.endpoint : "",
-      PROXMOX_VE_API_TOKEN: viaEnv ? token : "",
-      PROXMOX_VE_USERNAME: viaEnv && ticket ? "root@pam" : "",
-      PROXMOX_VE_PASSWORD: viaEnv && ticket ? sim.rootPassword : "",
-      PROXMOX_VE_FINGERPRINT: viaEnv ? sim.fingerprint : "",
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      ...overrides.env,
-    },
-  });
   return {
     sim,
     admin,
@@ -164,7 +209,7 @@ export async function newStack(
 }
 
 /** The non-stack steps of a run, as `op name` strings, sorted. */
-export function stepsOf(result: EngineResult): string[] {
+export function stepsOf(result: { steps: StepRecord[] }): string[] {
   return result.steps
     .filter((s) => !s.type.startsWith("pulumi:pulumi:"))
     .map((s) => `${s.op} ${s.name}`)

@@ -4,7 +4,7 @@ import { aptEntry, nodeScenarios, nothingStaged, standardStatus } from "./node-s
 import { runScenario } from "./run-scenario";
 
 describe.each(nodeScenarios.map((s) => [`${s.namespace}.${s.kind}`, s] as const))("%s through the local engine", (_name, scenario) => {
-  it("creates, previews no change, updates, replaces, refreshes drift, imports and destroys", async () => {
+  it("creates, previews no change, updates, replaces, refreshes drift, adopts and destroys", async () => {
     await runScenario("node", scenario);
   }, 240_000);
 });

@@ -3,6 +3,8 @@
  * an out-of-band edit and the drift it must show, and an existing object to import.
  */
 import type { ProxmoxClient } from "../../provider/client";
+import { takesAdopt } from "../../schema/define";
+import { definitionOf } from "../../schema/definitions";
 import type { Simulator } from "../sim";
 import type { Declared } from "./harness";
 
@@ -20,7 +22,10 @@ export interface KindScenario {
   setup?(admin: ProxmoxClient): Promise<unknown>;
   /** An edit made by hand, and the output keys that refresh must report as drifted. */
   drift: { edit(admin: ProxmoxClient, args: Record<string, unknown>): Promise<unknown>; keys: string[]; step?: "update" | "replace" };
-  /** Creates an object by hand, and returns the import id and the args that describe it. */
+  /**
+   * Creates an object by hand, and returns its id and the args that describe it: the scenario
+   * adopts it (and the real-CLI suite shows that `import` of that id cannot work).
+   */
   existing(admin: ProxmoxClient): Promise<{ importId: string; args: Record<string, unknown> }>;
   /** Secret values that must never appear in plain text in the state. */
   secrets?: string[];
@@ -42,6 +47,17 @@ export async function found(get: () => Promise<unknown>): Promise<boolean> {
     if ((error as { kind?: string }).kind === "not-found") return false;
     throw error;
   }
+}
+
+/**
+ * The args that adopt an existing object: `adopt: true` where the kind takes it (collections);
+ * singletons always exist, and their create adopts them as they are; undefined where nothing can.
+ */
+export function adopting(s: Pick<KindScenario, "namespace" | "kind">, args: Record<string, unknown>): Record<string, unknown> | undefined {
+  const def = definitionOf(`${s.namespace}:${s.kind}`);
+  if (takesAdopt(def)) return { ...args, adopt: true };
+  // A collection whose identity PVE assigns (a TFA entry's id) cannot be found before it exists.
+  return def.lifecycle === "collection" ? undefined : args;
 }
 
 export function declare(s: KindScenario, name: string, args: Record<string, unknown>, importId?: string): Declared {

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPackage } from "../engine";
 import { TOKEN_SECRET, newStack, stepsOf, type Declared, type Stack } from "./harness";
+import { installNextBuild } from "./next-build";
 
 const PASSWORD = "a-Password-that-must-stay-secret";
 const resources: Declared[] = [
@@ -70,35 +67,18 @@ describe("the serialized provider in the state", () => {
 
 describe("a state written by this version", () => {
   it("refreshes and destroys with the next build, whose internal layout moved", async () => {
-    const work = mkdtempSync(join(tmpdir(), "next-build-"));
-    try {
-      const root = join(__dirname, "..", "..");
-      const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" }).trim().split("\n").pop() ?? "";
-      execFileSync("tar", ["xzf", join(work, tarball), "-C", work]);
-      const next = join(work, "package");
-      const manifest = JSON.parse(readFileSync(join(next, "package.json"), "utf8")) as { version: string };
-      manifest.version = "99.0.0-next";
-      writeFileSync(join(next, "package.json"), JSON.stringify(manifest, null, 2));
-      // The next build reorganizes everything but the runtime entry point.
-      renameSync(join(next, "dist", "provider", "shim.js"), join(next, "dist", "provider", "serialized-shim.js"));
-      renameSync(join(next, "dist", "sdk"), join(next, "dist", "resources"));
-      const programDir = join(root, ".engine", "e2e", "serialization");
-      installPackage(next, programDir, { build: false });
-      const installed = JSON.parse(readFileSync(join(programDir, "node_modules", "@naas", "pulumi-proxmox", "package.json"), "utf8")) as { version: string };
-      expect(installed.version).toBe("99.0.0-next");
+    const programDir = join(__dirname, "..", "..", ".engine", "e2e", "serialization");
+    expect(installNextBuild(programDir)).toBe("99.0.0-next");
 
-      await stack.admin.put("/access/groups/g2", { comment: "edited" });
-      const refreshed = await stack.refresh(resources);
-      expect(refreshed.ok).toBe(true);
-      expect(refreshed.steps.find((s) => s.name === "g2")?.drift).toEqual(["comment"]);
+    await stack.admin.put("/access/groups/g2", { comment: "edited" });
+    const refreshed = await stack.refresh(resources);
+    expect(refreshed.ok).toBe(true);
+    expect(refreshed.steps.find((s) => s.name === "g2")?.drift).toEqual(["comment"]);
 
-      const destroyed = await stack.destroy(resources);
-      expect(destroyed.ok).toBe(true);
-      expect(stepsOf(destroyed)).toEqual(["delete g1", "delete g2", "delete t", "delete u"]);
-      await expect(stack.admin.get("/access/groups/g1")).rejects.toMatchObject({ kind: "not-found" });
-      await expect(stack.admin.get("/access/users/u@pve")).rejects.toMatchObject({ kind: "not-found" });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    const destroyed = await stack.destroy(resources);
+    expect(destroyed.ok).toBe(true);
+    expect(stepsOf(destroyed)).toEqual(["delete g1", "delete g2", "delete t", "delete u"]);
+    await expect(stack.admin.get("/access/groups/g1")).rejects.toMatchObject({ kind: "not-found" });
+    await expect(stack.admin.get("/access/users/u@pve")).rejects.toMatchObject({ kind: "not-found" });
   }, 180_000);
 });

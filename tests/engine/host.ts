@@ -302,12 +302,13 @@ export class ProviderHost {
         return annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, c.news);
     }
 
-    /** Read by id; `properties` are the old outputs (refresh) or empty (import / get). */
+    /** Read by id; `properties` are the old outputs (refresh) or empty (import, get); `inputs` the program's (get) or none (import). */
     async read(r: ResourceRef, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<ReadResult> {
         const req = this.addressed(new this.p.prov.ReadRequest(), r);
         req.setId(id);
         req.setProperties(this.struct(properties));
-        req.setInputs(this.struct(inputs));
+        // Like the Go engine, no inputs at all rather than an empty map (the host tells them apart).
+        if (Object.keys(inputs).length > 0) req.setInputs(this.struct(inputs));
         const res = await this.call<ProvPb.ReadResponse>("read", (cb) => this.client.read(req, cb));
         const outs = annotateSecrets(res.getProperties()?.toJavaScript() ?? {}, properties);
         const newInputs = res.getInputs()?.toJavaScript();

@@ -18,6 +18,18 @@ function readJson(file: string): Record<string, unknown> {
 }
 
 /**
+ * A program folder has its own tsconfig.json, as `pulumi new typescript` makes one. Without it,
+ * tsx (which runs TypeScript programs here) would take the tsconfig of the repository around the
+ * folder, whose `paths` map `@naas/pulumi-proxmox` to the repository's sources instead of the
+ * installed package, with a second copy of @pulumi/pulumi.
+ */
+export function ensureTsconfig(programDir: string): void {
+    const file = path.join(programDir, "tsconfig.json");
+    if (existsSync(file)) return;
+    writeFileSync(file, `${JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true } }, null, 4)}\n`);
+}
+
+/**
  * Builds (when the package has a `build` script), packs and installs `packageDir` into
  * `programDir`, together with the program's own dependencies. Returns true when it installed,
  * false when the marker says this very tarball (and program package.json) is already installed.
@@ -42,9 +54,11 @@ export function installPackage(packageDir: string, programDir: string, options: 
         const name = typeof pkg.name === "string" ? pkg.name : path.basename(pkgDir);
         const marker = path.join(progDir, "node_modules", ".engine-installed", `${name.replace(/\//g, "+")}.sha256`);
         if (existsSync(marker) && readFileSync(marker, "utf8") === hash && existsSync(path.join(progDir, "node_modules", name))) {
+            ensureTsconfig(progDir);
             return false;
         }
         npm(["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", tarball], progDir);
+        ensureTsconfig(progDir);
         mkdirSync(path.dirname(marker), { recursive: true });
         writeFileSync(marker, hash);
         return true;

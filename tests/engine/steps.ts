@@ -267,12 +267,19 @@ export class Deployment {
         return new StepError(`${op} failed: ${e.message}${why}; the resource ${id} was kept in the state`);
     }
 
-    /** The `import` option: Read by id, then Check and Diff against the program's inputs. */
+    /**
+     * The `import` option: Read by id, then Check and Diff against the program's inputs. As the
+     * Go engine's ImportStep does, the Read carries the id alone: no inputs and no old state, so a
+     * dynamic provider's host has no serialized provider to load (tests/cli/import.test.ts).
+     */
     private async importStep(base: ResourceState, importId: string): Promise<Registration> {
         const { urn, name, type } = base;
-        const read = await this.ctx.host.read(base, importId, {}, base.inputs);
+        const read = await this.ctx.host.read(base, importId, {}, {});
         if (!read.id) throw new StepError(`resource '${importId}' does not exist`);
-        const readInputs = read.inputs ?? read.properties;
+        if (!read.inputs) {
+            throw new StepError(`provider does not support importing resources; please try updating the '${type.split(":")[0]}' plugin`);
+        }
+        const readInputs = read.inputs;
         const inputs = await this.check(base, readInputs, base.inputs);
         const diff = await this.ctx.host.diff(base, { id: read.id, olds: read.properties, news: inputs, oldInputs: readInputs, ignoreChanges: [] });
         const diffs = inputDiff(pick(read.properties, Object.keys(inputs)), inputs);

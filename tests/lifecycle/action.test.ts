@@ -57,7 +57,7 @@ describe("action lifecycle", () => {
     const text = emitKind(restart);
     expect(text).toContain("readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;");
     expect(text).toContain("declare public readonly exitStatus: pulumi.Output<string>;");
-    expect(text).toContain("import id the UPID of its run");
+    expect(text).toContain("id the UPID of its run");
   });
 });
 

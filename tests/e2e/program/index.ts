@@ -1,7 +1,7 @@
 /**
  * A Pulumi program for the end-to-end tests: it declares whatever resources the stack config
  * `resources` (JSON) lists, so one program serves every kind's scenario.
- * `{"$secret": "x"}` becomes `pulumi.secret("x")`.
+ * `{"$secret": "x"}` becomes `pulumi.secret("x")`; `{"$secretConfig": "k"}` the secret config `k` (JSON).
  */
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,18 +21,21 @@ interface Declared {
 
 type Constructor = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
+const config = new pulumi.Config();
+
 function withSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withSecrets);
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     if ("$secret" in record) return pulumi.secret(record["$secret"]);
+    // A secret kept in secret stack config (JSON), as users keep theirs.
+    if (typeof record["$secretConfig"] === "string") return config.requireSecretObject(record["$secretConfig"]);
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withSecrets(v)]));
   }
   return value;
 }
 
 // Large stacks (benchmarks) come as a file: one environment string is capped at 128 KiB on Linux.
-const config = new pulumi.Config();
 const file = config.get("resourcesFile");
 const declared = JSON.parse(file ? readFileSync(file, "utf8") : config.require("resources")) as Declared[];
 const namespaces = pve as unknown as Record<string, Record<string, Constructor>>;
