@@ -235,4 +235,20 @@ describe("config", () => {
     await data(api(s, "PUT", "/nodes/pve1/qemu/340/config", { scsi0: "local-lvm:0.25,iothread=on,cache=writeback" }));
     expect((await config(s, 340)).scsi0).toBe("local-lvm:vm-340-disk-0,cache=writeback,iothread=1,size=256M");
   });
+
+  it("drops the unusedN a drive uses again: a disk option change on a stopped VM, a re-attached unused disk", async () => {
+    const s = sim();
+    await createVm(s, 350, { scsi0: "local-lvm:1", scsi1: "local-lvm:1" });
+    // vmconfig_apply_pending parks the old drive as unusedN; write_vm_config drops it again
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { scsi0: "local-lvm:vm-350-disk-0,cache=writeback" }));
+    const changed = await config(s, 350);
+    expect(changed.scsi0).toBe("local-lvm:vm-350-disk-0,cache=writeback,size=1G");
+    expect(Object.keys(changed).filter((key) => key.startsWith("unused"))).toEqual([]);
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { delete: "scsi1" }));
+    expect((await config(s, 350)).unused0).toBe("local-lvm:vm-350-disk-1");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { scsi2: "local-lvm:vm-350-disk-1" }));
+    const reattached = await config(s, 350);
+    expect(reattached.scsi2).toBe("local-lvm:vm-350-disk-1,size=1G");
+    expect(reattached).not.toHaveProperty("unused0");
+  });
 });
