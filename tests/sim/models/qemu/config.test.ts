@@ -63,6 +63,16 @@ describe("create", () => {
     expect(conf).not.toHaveProperty("lock");
   });
 
+  it("writes the requested size for a new disk, not the size the storage rounded the volume to", async () => {
+    const s = sim();
+    const done = await createVm(s, 205, { scsi0: "local-lvm:1.001", tpmstate0: "local-lvm:1,version=v2.0" });
+    // convert_size rounds 1.001 GiB up to whole KiB; LVM allocates whole 4 MiB extents (1028M)
+    expect(done.log).toContain("scsi0: successfully created disk 'local-lvm:vm-205-disk-0,size=1049625K'");
+    const conf = await config(s, 205);
+    expect(conf.scsi0).toBe("local-lvm:vm-205-disk-0,size=1049625K");
+    expect(conf.tpmstate0).toBe("local-lvm:vm-205-disk-1,size=4M,version=v2.0");
+  });
+
   it("imports a disk from another VM's volume with the source's size", async () => {
     const s = sim();
     await createVm(s, 202, { scsi0: "local-lvm:3" });

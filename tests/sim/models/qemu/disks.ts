@@ -177,18 +177,23 @@ export async function createDisks(input: CreateDisksInput): Promise<{ created: R
         }
         const format = String(disk.format || defaultFormat(env.ctx, storage));
         let newVolid: string;
+        // `size=` is what was asked for (the storage may round the volume up, LVM to 4 MiB);
+        // only an imported disk and the EFI vars disk report the volume's own size
+        let actualSize = typeof source === "string";
         if (key === "efidisk0") {
           const bytes = EFIVARS_SIZE[String(disk.efitype ?? "2m")] ?? EFIVARS_SIZE["2m"] ?? 131072;
           newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: bytes / 1024 }, input.allocMs);
+          actualSize = true;
         } else if (key === "tpmstate0") {
-          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: TPMSTATE_DISK_SIZE / 1024 }, input.allocMs);
+          sizeKiB = TPMSTATE_DISK_SIZE / 1024;
+          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB }, input.allocMs);
         } else {
           newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB }, input.allocMs);
         }
         if (input.isTemplate) newVolid = await vdiskCreateBase(env, newVolid);
         vollist.push(newVolid);
         disk.file = newVolid;
-        disk.size = volumeSize(env, newVolid) ?? sizeKiB * 1024;
+        disk.size = (actualSize ? volumeSize(env, newVolid) : undefined) ?? sizeKiB * 1024;
         delete disk.format;
         created[key] = printDrive(key, disk);
         log(`${key}: successfully created disk '${created[key]}'`);
