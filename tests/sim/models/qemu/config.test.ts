@@ -73,6 +73,23 @@ describe("create", () => {
     expect(conf.tpmstate0).toBe("local-lvm:vm-205-disk-1,size=4M,version=v2.0");
   });
 
+  it("pins a Windows guest's machine version on create and on an ostype change, and checks machine and vga", async () => {
+    const s = sim();
+    const win = await createVm(s, 206, { ostype: "win11" });
+    expect(win.log).toContain("pinning machine type to 'pc-i440fx-10.0+pve1' for Windows guest OS");
+    expect((await config(s, 206)).machine).toBe("pc-i440fx-10.0+pve1");
+    await createVm(s, 207, { ostype: "win10", machine: "q35,viommu=intel" });
+    expect((await config(s, 207)).machine).toBe("pc-q35-10.0+pve1,viommu=intel");
+    await createVm(s, 208, { ostype: "l26" });
+    expect(await config(s, 208)).not.toHaveProperty("machine");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/208/config", { ostype: "w2k8" }));
+    expect((await config(s, 208)).machine).toBe("pc-i440fx-10.0+pve1");
+    const viommu = await api(s, "PUT", "/nodes/pve1/qemu/208/config", { machine: "pc,viommu=intel" });
+    expect([viommu.status, viommu.json?.message]).toEqual([500, "to use Intel vIOMMU please set the machine type to q35\n"]);
+    const clipboard = await api(s, "PUT", "/nodes/pve1/qemu/208/config", { vga: "serial0,clipboard=vnc" });
+    expect(clipboard.json?.message).toBe("vga type serial0 is not compatible with VNC clipboard\n");
+  });
+
   it("imports a disk from another VM's volume with the source's size", async () => {
     const s = sim();
     await createVm(s, 202, { scsi0: "local-lvm:3" });

@@ -8,6 +8,7 @@ import type { ConfigSection, GuestConf } from "../guests/config";
 import { bootDisks, currentMemoryMiB } from "./boot";
 import { driveIsCdrom, parseDrive } from "./drive";
 import type { QemuDeps } from "./deps";
+import { QEMU_VERSION } from "./machine";
 import { uptimeOf } from "./runtime";
 
 const NODE_CPUS = 8;
@@ -64,7 +65,7 @@ export function vmStatus(deps: QemuDeps, vmid: number, conf: GuestConf, full: bo
   if (proc) {
     d.qmpstatus = proc.paused ? "paused" : "running";
     d["running-machine"] = "pc-i440fx-10.0+pve0";
-    d["running-qemu"] = "10.0.2";
+    d["running-qemu"] = QEMU_VERSION;
     d["proxmox-support"] = {};
     d.diskread = 0;
     d.diskwrite = 0;
