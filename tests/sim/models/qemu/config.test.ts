@@ -224,6 +224,18 @@ describe("config", () => {
     expect(await pending(s, 313)).toContainEqual({ key: "scsi0", value: "local-lvm:vm-313-disk-0,size=1G" });
   });
 
+  it("cannot swap the volume of a running VM's SATA disk: vm_deviceunplug refuses, nothing becomes unusedN", async () => {
+    const s = sim();
+    await createVm(s, 314, { scsi0: "local-lvm:1", sata0: "local-lvm:1" });
+    await start(s, 314);
+    const swap = await api(s, "PUT", "/nodes/pve1/qemu/314/config", { sata0: "local-lvm:2" });
+    expect([swap.status, swap.json?.errors]).toEqual([400, { sata0: "hotplug problem - can't unplug device 'sata0'\n" }]);
+    const current = await config(s, 314, { current: 1 });
+    expect(current.sata0).toBe("local-lvm:vm-314-disk-0,size=1G"); // create_disks allocates in key order
+    expect(current).not.toHaveProperty("unused0");
+    expect(await pending(s, 314)).toContainEqual({ key: "sata0", value: "local-lvm:vm-314-disk-0,size=1G", pending: "local-lvm:vm-314-disk-2,size=2G" });
+  });
+
   it("hashes cipassword at once, masks it on read, and reports cloud-init changes of a running VM", async () => {
     const s = sim();
     await createVm(s, 320, { ide2: "local-lvm:cloudinit", ciuser: "admin", cipassword: "first-secret" });

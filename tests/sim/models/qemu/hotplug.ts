@@ -35,9 +35,13 @@ export function hotplugFeatures(value: ConfigValue | undefined): Set<string> {
 /** A step that cannot go live: it stays pending (`die "skip\n"`). */
 class Skip extends Error {}
 
-/** `vm_deviceunplug`'s refusal for a boot disk. */
+/**
+ * `vm_deviceunplug` of a device the running VM has: a boot disk is refused, and QEMU can only
+ * unplug USB devices, the tablet, VirtIO and SCSI disks and NICs (an IDE or SATA disk cannot go).
+ */
 function unplug(conf: GuestConf, key: string): void {
   if (bootDisks(conf.main).includes(key)) throw new Error(`can't unplug bootdisk '${key}'\n`);
+  if (!/^(?:tablet|keyboard|xhci|usbredirdev\d+|usb\d+|virtio\d+|scsi\d+|net\d+)$/.test(key)) throw new Error(`can't unplug device '${key}'\n`);
 }
 
 /** Hot-plugs or hot-unplugs what can go live; returns the per-key errors (`hotplug problem - ...`). */
