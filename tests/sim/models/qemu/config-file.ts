@@ -4,7 +4,8 @@
  * `[PENDING]`, `[special:cloudinit]` (only while a cloud-init drive exists) and the snapshot
  * sections. Its SHA1 is the `digest` GET config returns (`parse_vm_config`), so a pending or
  * snapshot change alters the digest too. Before writing, `write_vm_config` drops every `unusedN`
- * whose volume a drive of the main or pending section uses again.
+ * whose volume a drive of the main or pending section uses again; an empty `boot` does not read
+ * back.
  */
 import { sha1 } from "../config-text";
 import type { ConfigSection, GuestConf } from "../guests/config";
@@ -47,6 +48,15 @@ export function dropReattachedUnused(conf: GuestConf): void {
     }
   }
   for (const [key, value] of Object.entries(conf.main)) if (/^unused/.test(key) && used.has(String(value))) delete conf.main[key];
+}
+
+/**
+ * What does not survive the file: `print_bootorder` of no devices is `""`, written as `boot: `,
+ * which `parse_vm_config` skips (` ` is not a `pve-qm-boot` string). So a VM created without
+ * disks, CD-ROMs or NICs has no `boot`, and deleting the last boot device leaves `boot` as it was.
+ */
+export function dropEmptyBoot(conf: GuestConf): void {
+  for (const section of [conf.main, conf.pending]) if (section.boot === "") delete section.boot;
 }
 
 /** The whole file. */

@@ -90,6 +90,19 @@ describe("create", () => {
     expect(clipboard.json?.message).toBe("vga type serial0 is not compatible with VNC clipboard\n");
   });
 
+  it("has no boot key for a VM without boot devices, since an empty boot does not read back", async () => {
+    const s = sim();
+    await createVm(s, 209, { cores: 2 });
+    expect(await config(s, 209)).not.toHaveProperty("boot");
+    await createVm(s, 210, { scsi0: "local-lvm:1" });
+    expect((await config(s, 210)).boot).toBe("order=scsi0");
+    // print_bootorder of no devices: the pending "boot: " line is dropped, boot stays as it was
+    await data(api(s, "PUT", "/nodes/pve1/qemu/210/config", { delete: "scsi0" }));
+    const after = await config(s, 210);
+    expect(after.boot).toBe("order=scsi0");
+    expect(after.unused0).toBe("local-lvm:vm-210-disk-0");
+  });
+
   it("imports a disk from another VM's volume with the source's size", async () => {
     const s = sim();
     await createVm(s, 202, { scsi0: "local-lvm:3" });

@@ -142,6 +142,20 @@ describe("move_disk", () => {
     expect((await config(s, 642)).scsi3).toBe("local-lvm:vm-642-disk-0,size=2G");
     expect(await volumes(s, "local-lvm", 641)).toEqual(["local-lvm:vm-641-disk-0"]);
   });
+
+  it("takes a reassigned disk out of the source's boot order, also from a legacy boot setting", async () => {
+    const s = sim();
+    await createVm(s, 643, { scsi0: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0" });
+    await createVm(s, 644);
+    const done = await run(s, "POST", "/nodes/pve1/qemu/643/move_disk", { disk: "scsi0", "target-vmid": 644 });
+    expect(done.log).toContain("removing disk 'scsi0' from boot order config");
+    expect((await config(s, 643)).boot).toBe("order=ide2;net0");
+    await createVm(s, 645, { scsi0: "local-lvm:1", scsi1: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0", boot: "cdn", bootdisk: "scsi1" });
+    await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi1", "target-vmid": 644 });
+    expect((await config(s, 645)).boot).toBe("order=ide2;net0");
+    await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi0", "target-vmid": 644, "target-disk": "scsi5" });
+    expect((await config(s, 645)).boot).toBe("order=ide2;net0"); // not in the order: left alone
+  });
 });
 
 describe("migrate", () => {
