@@ -107,6 +107,13 @@ describe("resize", () => {
     const after = await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 630 }));
     expect(after[0]?.size).toBe(5 * 1024 ** 3);
   });
+
+  it("parses the volume before the CD-ROM check: an empty drive is no volume ID, a cloud-init drive is a CD-ROM", async () => {
+    const s = sim();
+    await createVm(s, 631, { ide2: "none,media=cdrom", ide3: "local-lvm:cloudinit" });
+    expect((await run(s, "PUT", "/nodes/pve1/qemu/631/resize", { disk: "ide2", size: "+1G" })).status).toBe("unable to parse volume ID 'none'");
+    expect((await run(s, "PUT", "/nodes/pve1/qemu/631/resize", { disk: "ide3", size: "+1G" })).status).toBe("you can't resize a cdrom");
+  });
 });
 
 describe("move_disk", () => {

@@ -81,6 +81,22 @@ describe("power", () => {
     expect((await run(s, "POST", "/nodes/pve1/qemu/520/status/shutdown")).status).toBe("OK");
     expect(await data<Record<string, unknown>>(api(s, "GET", "/nodes/pve1/qemu/520/config", { current: 1 }))).toMatchObject({ memory: "2048" });
   });
+
+  it("forks a shutdown for a VM that is not on the node and fails it in the task, as vm_is_paused only warns", async () => {
+    const s = sim();
+    const missing = await run(s, "POST", "/nodes/pve1/qemu/529/status/shutdown");
+    expect(missing.upid).toMatch(/:qmshutdown:529:/);
+    expect(missing.status).toBe("unable to find configuration file for VM 529 on node 'pve1'");
+    const reboot = await api(s, "POST", "/nodes/pve1/qemu/529/status/reboot");
+    expect([reboot.status, reboot.json?.message]).toEqual([500, "unable to find configuration file for VM 529 on node 'pve1'\n"]);
+    await createVm(s, 528);
+    await run(s, "POST", "/nodes/pve1/qemu/528/status/start");
+    await run(s, "POST", "/nodes/pve1/qemu/528/status/suspend");
+    const forced = await run(s, "POST", "/nodes/pve1/qemu/528/status/shutdown", { forceStop: 1 });
+    expect(forced.status).toBe("OK");
+    expect(forced.log).not.toContain("VM is paused - stop instead of shutdown"); // warned by the API daemon, before the fork
+    expect((await status(s, 528)).status).toBe("stopped");
+  });
 });
 
 describe("guest agent", () => {

@@ -115,8 +115,10 @@ export function installPower(register: Register, deps: QemuDeps): void {
   register("POST", "/nodes/{node}/qemu/{vmid}/status/shutdown", (req) => {
     const { node, vmid } = target(req);
     rootOnly(req, ["skiplock", "keepActive"]);
+    // `vm_is_paused` only warns when the config is not on this node: the task then fails instead
+    // (and its "stop instead of shutdown" warning goes to the API daemon's log, not the task's)
     let shutdown = true;
-    if (checkRunning(deps, vmid, node) && isPaused(deps, vmid)) {
+    if (deps.configs.existsOn(vmid, node) && isPaused(deps, vmid)) {
       if (!req.params.forceStop) throw pveDie("VM is paused - cannot shutdown");
       shutdown = false;
     }
@@ -124,10 +126,9 @@ export function installPower(register: Register, deps: QemuDeps): void {
       const timeout = typeof req.params.timeout === "number" ? req.params.timeout : 60;
       return haTask(req, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout });
     }
-    return forkWorker(ctx, req.auth, { node, type: "qmshutdown", id: String(vmid) }, async (worker) => {
-      if (!shutdown) worker.log("VM is paused - stop instead of shutdown");
-      await stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock), shutdown });
-    });
+    return forkWorker(ctx, req.auth, { node, type: "qmshutdown", id: String(vmid) }, (worker) =>
+      stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock), shutdown }),
+    );
   });
 
   register("POST", "/nodes/{node}/qemu/{vmid}/status/reboot", (req) => {
