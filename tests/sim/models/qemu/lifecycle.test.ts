@@ -197,6 +197,18 @@ describe("destroy", () => {
     expect((await api(s, "GET", "/nodes/pve1/qemu/580/config")).status).toBe(500);
   });
 
+  it("destroys unreferenced volumes only on storages with images content", async () => {
+    const s = sim();
+    await createVm(s, 585);
+    await data(api(s, "POST", "/nodes/pve1/storage/local-lvm/content", { vmid: 585, filename: "vm-585-disk-7", size: "1G" }));
+    await data(api(s, "PUT", "/storage/local-lvm", { content: "rootdir" }));
+    expect((await run(s, "DELETE", "/nodes/pve1/qemu/585", { "destroy-unreferenced-disks": 1 })).status).toBe("OK");
+    // vdisk_list(..., 'images') skips a storage without images content
+    await data(api(s, "PUT", "/storage/local-lvm", { content: "images,rootdir" }));
+    const left = await data<{ volid: string }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 585 }));
+    expect(left.map((v) => v.volid)).toEqual(["local-lvm:vm-585-disk-7"]);
+  });
+
   it("keeps unreferenced volumes without destroy-unreferenced-disks", async () => {
     const s = sim();
     await createVm(s, 581, { scsi0: "local-lvm:1" });
