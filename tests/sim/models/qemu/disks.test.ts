@@ -60,7 +60,8 @@ describe("template and clone", () => {
     await createVm(s, 610, { scsi0: "local-lvm:1", template: 1 });
     const first = await api(s, "POST", "/nodes/pve1/qemu/610/clone", { newid: 611 });
     for (let i = 0; i < 100 && (await api(s, "GET", "/nodes/pve1/qemu/611/config")).status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await config(s, 611)).toEqual({ lock: "clone", digest: expect.any(String) });
+    // file_set_contents writes "# qmclone temporary file\nlock: clone\n": the comment reads back as the description
+    expect(await config(s, 611)).toEqual({ description: " qmclone temporary file", lock: "clone", digest: expect.any(String) });
     const same = await api(s, "POST", "/nodes/pve1/qemu/610/clone", { newid: 611 });
     expect([same.status, same.json?.message]).toEqual([500, "unable to create VM 611: config file already exists\n"]);
     expect((await finish(s, String(first.json?.data))).status).toBe("OK");
@@ -70,6 +71,15 @@ describe("template and clone", () => {
     expect((await finish(s, String(elsewhere.json?.data))).status).toBe("close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/612.conf' failed: File exists");
     expect(await volumes(s, "local-lvm", 612)).toEqual([]);
     expect((await config(s, 612, "pve2")).lock).toBeUndefined();
+  });
+
+  it("allocates a fully cloned EFI disk with the OVMF vars size, not the source volume's", async () => {
+    const s = sim();
+    await data(api(s, "POST", "/storage", { storage: "dir1", type: "dir", path: "/mnt/dir1", content: "images" }));
+    await createVm(s, 615, { efidisk0: "local-lvm:1,efitype=4m" });
+    expect((await config(s, 615)).efidisk0).toBe("local-lvm:vm-615-disk-0,efitype=4m,size=4M"); // LVM extents
+    expect((await run(s, "POST", "/nodes/pve1/qemu/615/clone", { newid: 616, storage: "dir1" })).status).toBe("OK");
+    expect((await config(s, 616)).efidisk0).toBe("dir1:616/vm-616-disk-0.raw,efitype=4m,size=528K");
   });
 
   it("clones to another node when every disk is on shared storage", async () => {

@@ -31,8 +31,13 @@ import { driveIsCdrom, driveIsCloudinit, NEW_DISK_RE, parseDrive, printDrive, ty
 /** `CLOUDINIT_DISK_SIZE` and `TPMSTATE_DISK_SIZE`: 4 MiB each. */
 export const CLOUDINIT_DISK_SIZE = 4 * 1024 * 1024;
 const TPMSTATE_DISK_SIZE = 4 * 1024 * 1024;
-/** OVMF_VARS sizes (`OVMF.pm` `get_efivars_size`): 540672 bytes for `4m`, 131072 for `2m`. */
+/** OVMF_VARS sizes (`OVMF.pm` `get_efivars_size`): 540672 bytes for `4m`, 131072 for `2m` (the default). */
 const EFIVARS_SIZE: Readonly<Record<string, number>> = { "4m": 540672, "2m": 131072 };
+
+/** `get_efivars_size` of an EFI disk's `efitype`. */
+export function efivarsSize(efitype: string | number | undefined): number {
+  return EFIVARS_SIZE[String(efitype ?? "2m")] ?? 131072;
+}
 
 /** `cleanup_drive_path`: an absolute path under a storage becomes its volume id; `cdrom`/`none` get `media=cdrom`. */
 function cleanupDrivePath(ctx: SimContext, key: string, drive: Drive): void {
@@ -181,8 +186,7 @@ export async function createDisks(input: CreateDisksInput): Promise<{ created: R
         // only an imported disk and the EFI vars disk report the volume's own size
         let actualSize = typeof source === "string";
         if (key === "efidisk0") {
-          const bytes = EFIVARS_SIZE[String(disk.efitype ?? "2m")] ?? EFIVARS_SIZE["2m"] ?? 131072;
-          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: bytes / 1024 }, input.allocMs);
+          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: efivarsSize(disk.efitype) / 1024 }, input.allocMs);
           actualSize = true;
         } else if (key === "tpmstate0") {
           sizeKiB = TPMSTATE_DISK_SIZE / 1024;
