@@ -126,6 +126,9 @@ describe("create", () => {
     expect(serial.json?.message).toBe("only root can set 'serial0' config for real devices\n");
     const usb = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 210, usb0: "host=1234:5678" }, ops);
     expect(usb.json?.message).toBe("only root can set 'usb0' config for real devices\n");
+    // create_vm checks serial ports before USB and PCI devices
+    const several = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 210, hostpci0: "0000:01:00.0", usb0: "host=1234:5678", serial0: "/dev/ttyS0" }, ops);
+    expect(several.json?.message).toBe("only root can set 'serial0' config for real devices\n");
     // root@pam's own token is not root@pam either; root@pam itself may
     const token = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 211, args: "-no-reboot" });
     expect(token.json?.message).toBe("only root can set 'args' config\n");
