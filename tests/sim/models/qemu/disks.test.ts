@@ -196,13 +196,40 @@ describe("migrate", () => {
     expect([offline.status, offline.json?.message]).toEqual([500, "can't migrate running VM without --online\n"]);
     const local = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1 });
     expect(local.status).toBe("migration aborted");
-    expect(local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): can't migrate VM - check log"))).toBe(true);
+    expect(local.log.some((l) => l.endsWith("can't migrate local disk 'local-lvm:vm-650-disk-0': can't live migrate attached local disks without with-local-disks option"))).toBe(true);
+    expect(local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): Problem found while scanning volumes - can't migrate VM - check log"))).toBe(true);
     expect((await config(s, 650, "pve2")).lock).toBeUndefined();
     const online = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1, "with-local-disks": 1 });
     expect(online.status).toBe("OK");
     expect(await data(api(s, "GET", "/nodes/pve3/qemu/650/status/current"))).toMatchObject({ status: "running" });
     const self = await api(s, "POST", "/nodes/pve3/qemu/650/migrate", { target: "pve3" });
     expect(self.json?.errors).toEqual({ target: "target is local node." });
+  });
+
+  it("scans local volumes as scan_local_volumes does: a physical CD-ROM or a linked clone aborts, cloud-init moves as generated", async () => {
+    const s = sim();
+    const tail = (log: string[]): string[] => log.map((line) => line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, ""));
+    await createVm(s, 655, { scsi0: "local-lvm:1", ide2: "cdrom,media=cdrom" });
+    const cdrom = await run(s, "POST", "/nodes/pve1/qemu/655/migrate", { target: "pve2" });
+    expect(cdrom.status).toBe("migration aborted");
+    expect(tail(cdrom.log)).toEqual(expect.arrayContaining([
+      "found local disk 'local-lvm:vm-655-disk-0' (attached)",
+      "can't migrate local cdrom drive",
+      "ERROR: Problem found while scanning volumes - can't migrate VM - check log",
+      "aborting phase 1 - cleanup resources",
+    ]));
+    expect((await config(s, 655)).lock).toBeUndefined();
+    await createVm(s, 656, { scsi0: "local-lvm:1", ide3: "local-lvm:cloudinit" });
+    const ci = await run(s, "POST", "/nodes/pve1/qemu/656/migrate", { target: "pve2" });
+    expect(ci.status).toBe("OK");
+    expect(tail(ci.log)).toEqual(expect.arrayContaining(["found generated disk 'local-lvm:vm-656-cloudinit' (in current VM config)", "copying local disk images"]));
+    expect(await volumes(s, "local-lvm", 656, "pve2")).toEqual(["local-lvm:vm-656-cloudinit", "local-lvm:vm-656-disk-0"]);
+    await data(api(s, "POST", "/storage", { storage: "dir1", type: "dir", path: "/mnt/dir1", content: "images" }));
+    await createVm(s, 657, { scsi0: "dir1:1,format=qcow2", template: 1 });
+    expect((await run(s, "POST", "/nodes/pve1/qemu/657/clone", { newid: 658 })).status).toBe("OK");
+    const linked = await run(s, "POST", "/nodes/pve1/qemu/658/migrate", { target: "pve2" });
+    expect(linked.status).toBe("migration aborted");
+    expect(tail(linked.log)).toContain("ERROR: Problem found while scanning volumes - can't migrate 'dir1:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.");
   });
 
   it("only queues the migration of an HA-managed VM; /cluster/resources shows it on the target later", async () => {
