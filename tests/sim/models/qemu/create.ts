@@ -8,7 +8,7 @@
  * The `qmcreate` worker allocates the disks under a 1 s flock, writes the config (meta, smbios1
  * uuid, vmgenid, default boot order, a pinned machine version for Windows, normalised tags), adds
  * the VM to its pool, registers it with
- * HA and starts it; a failed start only `warn`s. A failure removes the config file again.
+ * HA and asks for a start, which runs as a task of its own. A failure removes the config file again.
  */
 import { randomUUID } from "node:crypto";
 import type { SimRequest } from "../../types";
@@ -26,7 +26,7 @@ import type { QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, newDiskCount } from "./disks";
 import { addRandomMacs } from "./net";
 import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, checkStorageAccess } from "./permissions";
-import { startVm } from "./power";
+import { requestStart } from "./power";
 import { defaultBootDevices, printBootorder } from "./boot";
 import { prepareParams } from "./params";
 import { assertClipboardConfig, checkAndPinMachine, QEMU_VERSION } from "./machine";
@@ -113,10 +113,11 @@ export function installCreate(register: Register, deps: QemuDeps): void {
         throw err;
       }
       if (p.start) {
+        // `PVE::API2::Qemu->vm_start` forks a qmstart (or hastart) task of its own: the create task
+        // ends without waiting for the start, and only a refusal of the call itself is warned here
         worker.log("Execute autostart");
-        if (p["ha-managed"]) return;
         try {
-          await startVm(deps, auth, node, vmid, worker);
+          requestStart(deps, auth, node, vmid);
         } catch (err) {
           worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err));
         }

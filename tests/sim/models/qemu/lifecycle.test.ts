@@ -40,6 +40,19 @@ describe("power", () => {
     expect([root.status, root.json?.errors]).toEqual([400, { skiplock: "Only root may use this option." }]);
   });
 
+  it("starts a VM created with start=1 in a qmstart task of its own, whose failure the create task does not see", async () => {
+    const s = sim();
+    const tasks = async (vmid: number): Promise<{ upid: string; status?: string }[]> => data(api(s, "GET", "/nodes/pve1/tasks", { vmid, typefilter: "qmstart", source: "all" }));
+    const template = await createVm(s, 530, { start: 1, template: 1 });
+    expect(template.log).toContain("Execute autostart");
+    expect(template.log.join("\n")).not.toContain("template");
+    await until(async () => (await tasks(530)).some((t) => t.status !== undefined && t.status !== "RUNNING"));
+    expect((await tasks(530))[0]?.status).toBe("you can't start a vm if it's a template");
+    await createVm(s, 531, { start: 1 });
+    await until(async () => (await status(s, 531)).status === "running");
+    expect((await tasks(531))[0]?.upid).toMatch(/:qmstart:531:root@pam!test:$/);
+  });
+
   it("refuses to start a template or a locked VM in the task", async () => {
     const s = sim();
     await createVm(s, 501, { template: 1 });
@@ -161,6 +174,11 @@ describe("HA", () => {
     expect(await data(api(s, "GET", "/cluster/ha/resources/vm:570"))).toMatchObject({ sid: "vm:570", type: "vm", state: "started" });
     await until(async () => (await status(s, 570)).status === "running");
     expect((await status(s, 570)).ha).toEqual({ managed: 1, state: "started" });
+    // create's autostart goes through vm_start, which only queues an HA start for a managed VM
+    const hastart = await data<{ upid: string }[]>(api(s, "GET", "/nodes/pve1/tasks", { vmid: 570, typefilter: "hastart", source: "all" }));
+    expect(hastart.map((t) => t.upid)).toEqual([expect.stringMatching(/:hastart:570:root@pam!test:$/)]);
+    const starts = await data<{ upid: string }[]>(api(s, "GET", "/nodes/pve1/tasks", { vmid: 570, typefilter: "qmstart", source: "all" }));
+    expect(starts).toHaveLength(1);
     const stop = await run(s, "POST", "/nodes/pve1/qemu/570/status/stop");
     expect(stop.upid).toMatch(/:hastop:570:/);
     expect(stop.log).toContain("Requesting HA stop for VM 570");

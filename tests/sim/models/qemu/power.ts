@@ -64,6 +64,28 @@ export async function stopVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: 
 
 const ROOT_ONLY_START = ["stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network", "targetstorage", "force-cpu", "with-conntrack-state", "nets-host-mtu"];
 
+/** The `Requesting HA …` task of an HA-managed guest: it only queues the request for the manager. */
+function haTask(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, type: string, line: string, request: Parameters<typeof queueHaRequest>[2]): string {
+  return forkWorker(deps.ctx, auth, { node, type, id: String(vmid) }, async (worker) => {
+    worker.log(line);
+    await queueHaRequest(deps.ctx, sidOf("qemu", vmid), request, deps.ctx.taskDurationMs({ node, type, id: String(vmid) }));
+  });
+}
+
+/**
+ * The `vm_start` API handler: root-only options, then a `hastart` task for an HA-managed VM or a
+ * `qmstart` task; returns the UPID. `create_vm` calls it too, from inside its worker, which (not
+ * being the CLI) forks a task of its own rather than starting the VM in the create task.
+ */
+export function requestStart(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, params: Readonly<Record<string, unknown>> = {}): string {
+  for (const name of ROOT_ONLY_START) if (params[name] && !isRoot(auth)) throw paramError({ [name]: "Only root may use this option." });
+  if (params.targetstorage !== undefined && !params.migratedfrom) throw paramError({ targetstorage: "targetstorage can only by used with migratedfrom." });
+  if (isHaManaged(deps.ctx, "qemu", vmid) && !params.stateuri) {
+    return haTask(deps, auth, node, vmid, "hastart", `Requesting HA start for VM ${vmid}`, { kind: "state", state: "started" });
+  }
+  return forkWorker(deps.ctx, auth, { node, type: "qmstart", id: String(vmid) }, (worker) => startVm(deps, auth, node, vmid, worker, { skiplock: Boolean(params.skiplock) }));
+}
+
 type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
 
 /** Registers `status/start|stop|reset|shutdown|reboot|suspend|resume`. */
@@ -73,20 +95,9 @@ export function installPower(register: Register, deps: QemuDeps): void {
   const rootOnly = (req: SimRequest, names: readonly string[]): void => {
     for (const name of names) if (req.params[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
   };
-  const haTask = (req: SimRequest, node: string, vmid: number, type: string, line: string, request: Parameters<typeof queueHaRequest>[2]): string =>
-    forkWorker(ctx, req.auth, { node, type, id: String(vmid) }, async (worker) => {
-      worker.log(line);
-      await queueHaRequest(ctx, sidOf("qemu", vmid), request, ctx.taskDurationMs({ node, type, id: String(vmid) }));
-    });
-
   register("POST", "/nodes/{node}/qemu/{vmid}/status/start", (req) => {
     const { node, vmid } = target(req);
-    rootOnly(req, ROOT_ONLY_START);
-    if (req.params.targetstorage !== undefined && !req.params.migratedfrom) throw paramError({ targetstorage: "targetstorage can only by used with migratedfrom." });
-    if (isHaManaged(ctx, "qemu", vmid) && !req.params.stateuri) {
-      return haTask(req, node, vmid, "hastart", `Requesting HA start for VM ${vmid}`, { kind: "state", state: "started" });
-    }
-    return forkWorker(ctx, req.auth, { node, type: "qmstart", id: String(vmid) }, (worker) => startVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock) }));
+    return requestStart(deps, req.auth, node, vmid, req.params);
   });
 
   register("POST", "/nodes/{node}/qemu/{vmid}/status/stop", (req) => {
@@ -94,7 +105,7 @@ export function installPower(register: Register, deps: QemuDeps): void {
     rootOnly(req, ["skiplock", "keepActive", "migratedfrom"]);
     if (isHaManaged(ctx, "qemu", vmid) && req.params.migratedfrom === undefined) {
       if (req.params["overrule-shutdown"]) throw paramError({ "overrule-shutdown": "Not applicable for HA resources." });
-      return haTask(req, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout: 0 });
+      return haTask(deps, req.auth, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout: 0 });
     }
     return forkWorker(ctx, req.auth, { node, type: "qmstop", id: String(vmid) }, (worker) => stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock) }));
   });
@@ -124,7 +135,7 @@ export function installPower(register: Register, deps: QemuDeps): void {
     }
     if (isHaManaged(ctx, "qemu", vmid)) {
       const timeout = typeof req.params.timeout === "number" ? req.params.timeout : 60;
-      return haTask(req, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout });
+      return haTask(deps, req.auth, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout });
     }
     return forkWorker(ctx, req.auth, { node, type: "qmshutdown", id: String(vmid) }, (worker) =>
       stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock), shutdown }),
