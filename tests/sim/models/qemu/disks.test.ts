@@ -224,12 +224,12 @@ describe("migrate", () => {
     expect(ci.status).toBe("OK");
     expect(tail(ci.log)).toEqual(expect.arrayContaining(["found generated disk 'local-lvm:vm-656-cloudinit' (in current VM config)", "copying local disk images"]));
     expect(await volumes(s, "local-lvm", 656, "pve2")).toEqual(["local-lvm:vm-656-cloudinit", "local-lvm:vm-656-disk-0"]);
-    await data(api(s, "POST", "/storage", { storage: "dir1", type: "dir", path: "/mnt/dir1", content: "images" }));
-    await createVm(s, 657, { scsi0: "dir1:1,format=qcow2", template: 1 });
+    await data(api(s, "POST", "/storage", { storage: "dir2", type: "dir", path: "/mnt/dir2", content: "images" }));
+    await createVm(s, 657, { scsi0: "dir2:1,format=qcow2", template: 1 });
     expect((await run(s, "POST", "/nodes/pve1/qemu/657/clone", { newid: 658 })).status).toBe("OK");
     const linked = await run(s, "POST", "/nodes/pve1/qemu/658/migrate", { target: "pve2" });
     expect(linked.status).toBe("migration aborted");
-    expect(tail(linked.log)).toContain("ERROR: Problem found while scanning volumes - can't migrate 'dir1:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.");
+    expect(tail(linked.log)).toContain("ERROR: Problem found while scanning volumes - can't migrate 'dir2:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.");
   });
 
   it("only queues the migration of an HA-managed VM; /cluster/resources shows it on the target later", async () => {
