@@ -95,6 +95,35 @@ describe("power", () => {
     expect(await data<Record<string, unknown>>(api(s, "GET", "/nodes/pve1/qemu/520/config", { current: 1 }))).toMatchObject({ memory: "2048" });
   });
 
+  it("hibernates to the storage find_vmstate_storage picks, and a start from it frees the state volume", async () => {
+    const s = sim();
+    const config = (vmid: number): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/pve1/qemu/${vmid}/config`));
+    const volumes = async (vmid: number): Promise<{ volid: string; size: number }[]> => data(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid }));
+    await createVm(s, 533, { memory: 1024, scsi0: "local-lvm:1" });
+    await run(s, "POST", "/nodes/pve1/qemu/533/status/start");
+    const hibernate = await run(s, "POST", "/nodes/pve1/qemu/533/status/suspend", { todisk: 1 });
+    expect([hibernate.upid, hibernate.status]).toEqual([expect.stringMatching(/:qmsuspend:533:/), "OK"]);
+    expect(hibernate.log).toContain("State saved, quitting");
+    const state = String((await config(533)).vmstate);
+    // a local storage the VM has a disk on; 2 × memory + 500 MiB of driver state
+    expect(state).toMatch(/^local-lvm:vm-533-state-suspend-\d{4}-\d{2}-\d{2}$/);
+    expect((await volumes(533)).find((v) => v.volid === state)?.size).toBe((2 * 1024 + 500) * 1024 * 1024);
+    expect(await config(533)).toMatchObject({ lock: "suspended", runningmachine: expect.any(String) });
+    expect((await status(s, 533)).status).toBe("stopped");
+    const resumed = await run(s, "POST", "/nodes/pve1/qemu/533/status/resume");
+    expect([resumed.upid, resumed.status]).toEqual([expect.stringMatching(/:qmresume:533:/), "OK"]);
+    expect(resumed.log).toEqual(expect.arrayContaining(["Resuming suspended VM", "Resumed VM, removing state"]));
+    expect((await status(s, 533)).status).toBe("running");
+    const after = await config(533);
+    expect([after.lock, after.vmstate, after.runningmachine]).toEqual([undefined, undefined, undefined]);
+    expect((await volumes(533)).map((v) => v.volid)).toEqual(["local-lvm:vm-533-disk-0"]);
+    // no disk: the fallback is `local`, a directory storage, so the state file is named .raw
+    await createVm(s, 534, { memory: 512 });
+    await run(s, "POST", "/nodes/pve1/qemu/534/status/start");
+    await run(s, "POST", "/nodes/pve1/qemu/534/status/suspend", { todisk: 1 });
+    expect(String((await config(534)).vmstate)).toMatch(/^local:534\/vm-534-state-suspend-\d{4}-\d{2}-\d{2}\.raw$/);
+  });
+
   it("forks a shutdown for a VM that is not on the node and fails it in the task, as vm_is_paused only warns", async () => {
     const s = sim();
     const missing = await run(s, "POST", "/nodes/pve1/qemu/529/status/shutdown");

@@ -11,12 +11,16 @@ import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { isRoot } from "../guests/permissions";
-import { vdiskAlloc, type StorageEnv } from "../guests/storage-ops";
+import { parseVolumeId, storageConfig, vdiskAlloc, vdiskFree, type StorageEnv } from "../guests/storage-ops";
 import { checkPrivs } from "../guests/permissions";
+import type { ConfigSection } from "../guests/config";
+import { currentMemoryMiB } from "./boot";
+import { isDriveName } from "./confdesc";
+import { driveIsCdrom, parseDrive } from "./drive";
 import { applyCloudinitConfig } from "./cloudinit";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { applyPending } from "./hotplug";
-import { isPaused } from "./status";
+import { isPaused, RUNNING_MACHINE } from "./status";
 import { forkWorker, lockConfig, type Worker } from "./worker";
 
 /** `vm_start`: under the config flock, refuses templates, locks and a running VM; applies pending, then starts QEMU. */
@@ -35,13 +39,91 @@ export async function startVm(deps: QemuDeps, auth: SimAuth, node: string, vmid:
       deps.configs.write(vmid, conf);
     }
     await applyCloudinitConfig(env, vmid, conf, worker.log);
-    if (resume) {
-      delete conf.main.lock;
-      delete conf.main.vmstate;
-    }
+    if (resume) worker.log("Resuming suspended VM");
     deps.configs.write(vmid, conf);
     await worker.spend(1);
     deps.runtime.start(vmid, deps.ctx.now());
+    if (resume) {
+      // `vm_start_nolock`: the state volume is freed once QEMU has loaded it
+      worker.log("Resumed VM, removing state");
+      if (conf.main.vmstate !== undefined) await vdiskFree(env, String(conf.main.vmstate));
+      for (const key of VMSTATE_KEYS) delete conf.main[key];
+      deps.configs.write(vmid, conf);
+    }
+  });
+}
+
+/** What a hibernation leaves in the config and a resume removes again (with `vmstate`). */
+const VMSTATE_KEYS = ["lock", "vmstate", "running-nets-host-mtu", "runningmachine", "runningcpu"];
+
+/**
+ * `find_vmstate_storage`: `vmstatestorage`, else a shared storage one of the VM's disks (not
+ * CD-ROMs) is on, else such a local one (a path-based one preferred), else `local`.
+ */
+export function findVmstateStorage(env: StorageEnv, conf: Readonly<ConfigSection>): string {
+  if (conf.vmstatestorage) return String(conf.vmstatestorage);
+  const storages = new Set<string>();
+  for (const [key, value] of Object.entries(conf)) {
+    if (!isDriveName(key)) continue;
+    const drive = parseDrive(key, String(value));
+    if (!drive?.file || driveIsCdrom(drive)) continue;
+    const storage = parseVolumeId(String(drive.file), true)?.[0];
+    if (storage) storages.add(storage);
+  }
+  let shared: string | undefined;
+  let local: string | undefined;
+  for (const storage of [...storages].sort()) {
+    const scfg = storageConfig(env.ctx, storage);
+    if (scfg.shared) shared = shared === undefined || scfg.path !== undefined ? storage : shared;
+    else local = local === undefined || scfg.path !== undefined ? storage : local;
+  }
+  return shared ?? local ?? "local";
+}
+
+/** Hibernation blockers (`check_non_migratable_resources` with state). */
+function assertHibernatable(conf: Readonly<ConfigSection>): void {
+  const blockers = [conf["amd-sev"] ? "amd-sev" : "", conf["intel-tdx"] ? "intel-tdx" : "", Object.keys(conf).some((k) => /^virtiofs\d+$/.test(k)) ? "virtiofs" : ""].filter((b) => b);
+  if (blockers.length) throw pveDie(`Cannot live-migrate, snapshot (with RAM), or hibernate a VM with: ${blockers.join(", ")}`);
+}
+
+/**
+ * `RunState::vm_suspend`: a pause stops the CPUs; a hibernation allocates the state volume
+ * (2 × memory + 500 MiB, `__snapshot_save_vmstate`) under `lock: suspending`, saves the state
+ * outside the flock, then quits QEMU and sets `lock: suspended`.
+ */
+async function suspendVm(deps: QemuDeps, node: string, vmid: number, worker: Worker, options: { skiplock: boolean; todisk: boolean; statestorage: string | undefined }): Promise<void> {
+  const env: StorageEnv = { ctx: deps.ctx, node };
+  const saved = await lockConfig(deps.ctx, node, vmid, async () => {
+    const conf = deps.configs.load(vmid, node);
+    const backingUp = conf.main.lock === "backup";
+    if (!(options.skiplock || backingUp)) checkLock(conf);
+    if (backingUp && options.todisk) throw pveDie("cannot suspend to disk during backup");
+    if (options.todisk) assertHibernatable(conf.main);
+    const proc = deps.runtime.process(vmid);
+    if (!proc) throw pveDie(`VM ${vmid} not running`);
+    if (!options.todisk) {
+      await worker.spend(1);
+      proc.paused = true;
+      return false;
+    }
+    conf.main.lock = "suspending";
+    const storage = options.statestorage ?? findVmstateStorage(env, conf.main);
+    const date = new Date(deps.ctx.now()).toISOString().slice(0, 10);
+    const sizeMiB = currentMemoryMiB(conf.main.memory) * 2 + 500;
+    conf.main.vmstate = await vdiskAlloc(env, { storage, vmid, format: "raw", name: `vm-${vmid}-state-suspend-${date}`, sizeKiB: sizeMiB * 1024 });
+    conf.main.runningmachine = RUNNING_MACHINE;
+    deps.configs.write(vmid, conf);
+    return true;
+  });
+  if (!saved) return;
+  await worker.spend(1);
+  worker.log("State saved, quitting");
+  await lockConfig(deps.ctx, node, vmid, () => {
+    const conf = deps.configs.load(vmid, node);
+    if (conf.main.lock !== "suspending") throw pveDie("lock changed unexpectedly");
+    deps.runtime.stop(vmid);
+    conf.main.lock = "suspended";
+    deps.configs.write(vmid, conf);
   });
 }
 
@@ -171,26 +253,11 @@ export function installPower(register: Register, deps: QemuDeps): void {
       if (Object.keys(conf.main).some((k) => /^hostpci\d+/.test(k))) {
         throw pveDie("cannot suspend VM to disk due to passed-through PCI device(s), which lack the possibility to save/restore their internal state");
       }
-      statestorage ??= String(conf.main.vmstatestorage ?? "local-lvm");
+      statestorage ??= findVmstateStorage({ ctx, node }, conf.main);
       checkPrivs(ctx, req.auth, `/storage/${statestorage}`, ["Datastore.AllocateSpace"]);
     }
     return forkWorker(ctx, req.auth, { node, type: todisk ? "qmsuspend" : "qmpause", id: String(vmid) }, (worker) =>
-      lockConfig(ctx, node, vmid, async () => {
-        const conf = deps.configs.load(vmid, node);
-        if (!req.params.skiplock) checkLock(conf);
-        await worker.spend(1);
-        const proc = deps.runtime.process(vmid);
-        if (!proc) throw pveDie(`VM ${vmid} not running`);
-        if (!todisk) {
-          proc.paused = true;
-          return;
-        }
-        const volid = await vdiskAlloc({ ctx, node }, { storage: statestorage ?? "local-lvm", vmid, name: `vm-${vmid}-state-suspend-${new Date(ctx.now()).toISOString().slice(0, 10)}`, sizeKiB: 1024 * 1024 });
-        conf.main.vmstate = volid;
-        conf.main.lock = "suspended";
-        deps.configs.write(vmid, conf);
-        deps.runtime.stop(vmid);
-      }),
+      suspendVm(deps, node, vmid, worker, { skiplock: Boolean(req.params.skiplock), todisk, statestorage }),
     );
   });
 

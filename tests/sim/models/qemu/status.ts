@@ -13,6 +13,9 @@ import { uptimeOf } from "./runtime";
 
 const NODE_CPUS = 8;
 
+/** The machine a running VM reports (`query-machines`), whatever its `machine` option says. */
+export const RUNNING_MACHINE = "pc-i440fx-10.0+pve0";
+
 /** `bootdisk_size`: the size of the first boot disk that is not a CD-ROM. */
 export function bootdiskSize(conf: Readonly<ConfigSection>): number | undefined {
   for (const key of bootDisks(conf)) {
@@ -64,7 +67,7 @@ export function vmStatus(deps: QemuDeps, vmid: number, conf: GuestConf, full: bo
   if (!full) return d;
   if (proc) {
     d.qmpstatus = proc.paused ? "paused" : "running";
-    d["running-machine"] = "pc-i440fx-10.0+pve0";
+    d["running-machine"] = RUNNING_MACHINE;
     d["running-qemu"] = QEMU_VERSION;
     d["proxmox-support"] = {};
     d.diskread = 0;
