@@ -124,6 +124,24 @@ describe("power", () => {
     expect(String((await config(534)).vmstate)).toMatch(/^local:534\/vm-534-state-suspend-\d{4}-\d{2}-\d{2}\.raw$/);
   });
 
+  it("pauses and resumes under a backup lock, and resuming a VM that runs is done before any lock check", async () => {
+    const s = sim();
+    const root = await login(s, "root@pam", "rootpw-123");
+    await createVm(s, 535);
+    await run(s, "POST", "/nodes/pve1/qemu/535/status/start");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/535/config", { lock: "backup" }, root));
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/suspend")).status).toBe("OK");
+    expect((await status(s, 535)).qmpstatus).toBe("paused");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/suspend", { todisk: 1 })).status).toBe("cannot suspend to disk during backup");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/resume")).status).toBe("OK");
+    expect((await status(s, 535)).qmpstatus).toBe("running");
+    await createVm(s, 536);
+    await run(s, "POST", "/nodes/pve1/qemu/536/status/start");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/536/config", { lock: "snapshot" }, root));
+    expect((await run(s, "POST", "/nodes/pve1/qemu/536/status/resume")).status).toBe("OK");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/536/status/suspend")).status).toBe("VM is locked (snapshot)");
+  });
+
   it("forks a shutdown for a VM that is not on the node and fails it in the task, as vm_is_paused only warns", async () => {
     const s = sim();
     const missing = await run(s, "POST", "/nodes/pve1/qemu/529/status/shutdown");

@@ -268,11 +268,14 @@ export function installPower(register: Register, deps: QemuDeps): void {
     if (!suspended && !(req.params.nocheck ? deps.runtime.isRunning(vmid) : checkRunning(deps, vmid, node))) throw pveDie(`VM ${vmid} not running`);
     return forkWorker(ctx, req.auth, { node, type: "qmresume", id: String(vmid) }, async (worker) => {
       if (suspended) return startVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock) });
+      // `RunState::vm_resume`: a VM that runs is done before the lock check, which a backup lock passes
       await lockConfig(ctx, node, vmid, async () => {
         const conf = deps.configs.load(vmid, node);
-        if (!req.params.skiplock) checkLock(conf);
-        await worker.spend(1);
+        if (conf.main.template) throw pveDie(`VM ${vmid} is a template and cannot be resumed!`);
         const proc = deps.runtime.process(vmid);
+        if (proc && !proc.paused) return;
+        if (!(req.params.skiplock || req.params.nocheck || conf.main.lock === "backup")) checkLock(conf);
+        await worker.spend(1);
         if (proc) proc.paused = false;
       });
     });
