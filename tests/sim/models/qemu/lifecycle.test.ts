@@ -53,6 +53,30 @@ describe("power", () => {
     expect((await tasks(531))[0]?.upid).toMatch(/:qmstart:531:root@pam!test:$/);
   });
 
+  it("reports what vmstatus gathers for a running VM: pressure, per-NIC tap counters, per-drive blockstats, the balloon only with a balloon device", async () => {
+    const s = sim();
+    await createVm(s, 537, { memory: 1024, scsi0: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0", net2: "e1000,bridge=vmbr0" });
+    await run(s, "POST", "/nodes/pve1/qemu/537/status/start");
+    const running = await status(s, 537);
+    const pressure = ["pressurecpusome", "pressurecpufull", "pressureiosome", "pressureiofull", "pressurememorysome", "pressurememoryfull"];
+    for (const key of pressure) expect(running[key]).toBe(0);
+    expect(Object.keys(running.nics as object)).toEqual(["tap537i0", "tap537i2"]);
+    expect((running.nics as Record<string, unknown>).tap537i0).toEqual({ netin: 0, netout: 0 });
+    expect(Object.keys(running.blockstat as object).sort()).toEqual(["ide2", "scsi0"]);
+    expect((running.blockstat as Record<string, unknown>).scsi0).toMatchObject({ rd_bytes: 0, wr_bytes: 0, rd_operations: 0, wr_operations: 0, account_invalid: true, timed_stats: [] });
+    expect(running).toMatchObject({ balloon: 1024 ** 3, ballooninfo: { actual: 1024 ** 3, max_mem: 1024 ** 3 }, diskread: 0, diskwrite: 0 });
+    const listed = (await data<Record<string, unknown>[]>(api(s, "GET", "/nodes/pve1/qemu"))).find((v) => v.vmid === 537);
+    expect(listed?.pressurememoryfull).toBe(0);
+    expect(listed?.nics).toBeUndefined();
+    await createVm(s, 538, { memory: 512, balloon: 0 });
+    await run(s, "POST", "/nodes/pve1/qemu/538/status/start");
+    const bare = await status(s, 538);
+    expect([bare.balloon, bare.ballooninfo, bare.freemem, bare.nics, bare.blockstat, bare.diskread]).toEqual([undefined, undefined, undefined, undefined, undefined, 0]);
+    await run(s, "POST", "/nodes/pve1/qemu/538/status/stop");
+    const stopped = await status(s, 538);
+    expect([stopped.pressurecpusome, stopped.diskread, stopped.qmpstatus]).toEqual([undefined, undefined, "stopped"]);
+  });
+
   it("refuses to start a template or a locked VM in the task", async () => {
     const s = sim();
     await createVm(s, 501, { template: 1 });
