@@ -77,6 +77,17 @@ describe("power", () => {
     expect([stopped.pressurecpusome, stopped.diskread, stopped.qmpstatus]).toEqual([undefined, undefined, "stopped"]);
   });
 
+  it("answers clipboard as null when vga is set without one, as vm_status copies the parsed key", async () => {
+    const s = sim();
+    await createVm(s, 539, { vga: "std" });
+    await createVm(s, 540, { vga: "qxl,clipboard=vnc" });
+    await createVm(s, 541);
+    const reply = await api(s, "GET", "/nodes/pve1/qemu/539/status/current");
+    expect(reply.json?.data).toHaveProperty("clipboard", null);
+    expect(await status(s, 540)).toMatchObject({ clipboard: "vnc", spice: 1 });
+    expect(await status(s, 541)).not.toHaveProperty("clipboard");
+  });
+
   it("refuses to start a template or a locked VM in the task", async () => {
     const s = sim();
     await createVm(s, 501, { template: 1 });
