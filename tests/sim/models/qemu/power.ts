@@ -146,6 +146,11 @@ export async function stopVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: 
 
 const ROOT_ONLY_START = ["stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network", "targetstorage", "force-cpu", "with-conntrack-state", "nets-host-mtu"];
 
+/** Options the handlers refuse for anyone but root@pam (`Only root may use this option.`). */
+function assertRootOnly(auth: SimAuth, params: Readonly<Record<string, unknown>>, names: readonly string[]): void {
+  for (const name of names) if (params[name] && !isRoot(auth)) throw paramError({ [name]: "Only root may use this option." });
+}
+
 /** The `Requesting HA …` task of an HA-managed guest: it only queues the request for the manager. */
 function haTask(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, type: string, line: string, request: Parameters<typeof queueHaRequest>[2]): string {
   return forkWorker(deps.ctx, auth, { node, type, id: String(vmid) }, async (worker) => {
@@ -160,7 +165,7 @@ function haTask(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, type:
  * being the CLI) forks a task of its own rather than starting the VM in the create task.
  */
 export function requestStart(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, params: Readonly<Record<string, unknown>> = {}): string {
-  for (const name of ROOT_ONLY_START) if (params[name] && !isRoot(auth)) throw paramError({ [name]: "Only root may use this option." });
+  assertRootOnly(auth, params, ROOT_ONLY_START);
   if (params.targetstorage !== undefined && !params.migratedfrom) throw paramError({ targetstorage: "targetstorage can only by used with migratedfrom." });
   if (isHaManaged(deps.ctx, "qemu", vmid) && !params.stateuri) {
     return haTask(deps, auth, node, vmid, "hastart", `Requesting HA start for VM ${vmid}`, { kind: "state", state: "started" });
@@ -174,9 +179,7 @@ type Register = (method: "POST", template: string, handler: (req: SimRequest) =>
 export function installPower(register: Register, deps: QemuDeps): void {
   const { ctx } = deps;
   const target = (req: SimRequest): { node: string; vmid: number } => ({ node: String(req.params.node), vmid: Number(req.params.vmid) });
-  const rootOnly = (req: SimRequest, names: readonly string[]): void => {
-    for (const name of names) if (req.params[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
-  };
+  const rootOnly = (req: SimRequest, names: readonly string[]): void => assertRootOnly(req.auth, req.params, names);
   register("POST", "/nodes/{node}/qemu/{vmid}/status/start", (req) => {
     const { node, vmid } = target(req);
     return requestStart(deps, req.auth, node, vmid, req.params);
