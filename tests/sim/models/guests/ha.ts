@@ -40,6 +40,8 @@ export class HaState {
   /** `manager_status->{service_status}`: the state the manager reports per resource. */
   readonly serviceStatus = new Map<string, { state: string; node?: string }>();
   private readonly agents = new Map<string, HaAgent>();
+  /** The command the LRM is running for each resource: it runs one at a time per service. */
+  private readonly running = new Map<string, Promise<void>>();
 
   registerAgent(type: "vm" | "ct", agent: HaAgent): void {
     this.agents.set(type, agent);
@@ -47,6 +49,17 @@ export class HaState {
 
   agentFor(type: "vm" | "ct"): HaAgent | undefined {
     return this.agents.get(type);
+  }
+
+  /** Runs `command` for `sid` after the one already running for it, as the LRM's one worker per service does. */
+  inTurn(sid: string, command: () => Promise<void>): Promise<void> {
+    const next = (this.running.get(sid) ?? Promise.resolve()).then(command);
+    const settled = next.catch(() => undefined);
+    this.running.set(sid, settled);
+    void settled.then(() => {
+      if (this.running.get(sid) === settled) this.running.delete(sid);
+    });
+    return next;
   }
 }
 
@@ -113,8 +126,7 @@ function schedule(ctx: SimContext, sid: string, request: HaRequest, roundMs: num
   const before = agent.where(vmid);
   if (request.kind === "migrate") ha.serviceStatus.set(sid, { state: "migrate", ...(before ? { node: before.node } : {}) });
   else if (before) ha.serviceStatus.set(sid, { state: settledState(before.running), node: before.node });
-  void (async () => {
-    await sleep(roundMs);
+  const act = async (): Promise<void> => {
     if (!ha.resources.has(sid)) return;
     try {
       if (request.kind === "migrate") {
@@ -133,5 +145,12 @@ function schedule(ctx: SimContext, sid: string, request: HaRequest, roundMs: num
     } catch {
       ha.serviceStatus.set(sid, { state: "error", ...(before ? { node: before.node } : {}) });
     }
+  };
+  void (async () => {
+    await sleep(roundMs);
+    // LRM `exec_resource_agent` answers `started` for a running service without acting, and a
+    // second request waits for the first: two start requests (create's `ha-manager add` and its
+    // `hastart`) start the guest once
+    await ha.inTurn(sid, act);
   })();
 }

@@ -4,13 +4,13 @@
  * `vdisk_clone` (all of its work under the storage lock); a full clone allocates the target
  * (`vdisk_alloc` under the target storage's lock: `allocated target volume '...'`) and copies
  * the data outside that lock. Cloud-init drives are allocated anew (`vm-<id>-cloudinit`), EFI
- * and TPM state with their fixed sizes. The share of the worker's time each step takes is a
+ * disks with the size of their OVMF vars file (`efisize`) and TPM state with its fixed 4 MiB. The share of the worker's time each step takes is a
  * simulator choice: allocation a tenth of a full copy.
  */
 import { sleep } from "../../core/clock";
 import { defaultFormat, parseVolumeId, parseVolname, pluginOf, storageConfig, vdiskAlloc, vdiskClone, volumeSize, type StorageEnv } from "../guests/storage-ops";
 import { pveDie } from "../config-text";
-import { CLOUDINIT_DISK_SIZE } from "./disks";
+import { CLOUDINIT_DISK_SIZE, efivarsSize } from "./disks";
 import { driveIsCloudinit, type Drive } from "./drive";
 
 /** The share of a full copy's time spent allocating under the storage lock. */
@@ -57,6 +57,8 @@ export async function cloneDisk(env: StorageEnv, source: CloneSource, target: Cl
     if (driveIsCloudinit(drive)) {
       name = `vm-${target.vmid}-cloudinit${storageConfig(env.ctx, storage).path ? `.${format}` : ""}`;
       size = CLOUDINIT_DISK_SIZE;
+    } else if (target.drivename === "efidisk0") {
+      size = efivarsSize(drive.efitype); // `efisize`: the OVMF vars file, not the source volume
     } else if (target.drivename === "tpmstate0") {
       size = 4 * 1024 * 1024;
     } else {

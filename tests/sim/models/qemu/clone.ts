@@ -163,7 +163,9 @@ export function installClone(register: Register, deps: QemuDeps): void {
       delete newconf.template;
       newconf.name = p.name !== undefined ? String(p.name) : `Copy-of-VM-${oldconf.name !== undefined ? String(oldconf.name) : vmid}`;
       if (p.description) newconf.description = String(p.description);
-      configs.create(newid, node, emptyConf({ lock: "clone" }), `close (rename) atomic file '/etc/pve/nodes/${node}/qemu-server/${newid}.conf' failed: File exists`);
+      // "# qmclone temporary file\nlock: clone\n": parse_vm_config reads the comment as the description
+      const temporary = emptyConf({ description: " qmclone temporary file", lock: "clone" });
+      configs.create(newid, node, temporary, `close (rename) atomic file '/etc/pve/nodes/${node}/qemu-server/${newid}.conf' failed: File exists`);
       const newvollist: string[] = [];
       const conf = emptyConf(newconf);
       try {

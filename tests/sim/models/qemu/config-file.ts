@@ -3,10 +3,14 @@
  * `write_vm_config`): the description as `#` comment lines on top, the keys sorted, then
  * `[PENDING]`, `[special:cloudinit]` (only while a cloud-init drive exists) and the snapshot
  * sections. Its SHA1 is the `digest` GET config returns (`parse_vm_config`), so a pending or
- * snapshot change alters the digest too.
+ * snapshot change alters the digest too. Before writing, `write_vm_config` drops every `unusedN`
+ * whose volume a drive of the main or pending section uses again; an empty `boot` does not read
+ * back.
  */
 import { sha1 } from "../config-text";
 import type { ConfigSection, GuestConf } from "../guests/config";
+import { isDriveName } from "./confdesc";
+import { parseDrive } from "./drive";
 
 function sectionText(section: ConfigSection, pending: boolean): string {
   let raw = "";
@@ -26,6 +30,33 @@ function sectionText(section: ConfigSection, pending: boolean): string {
 /** Whether a section holds a cloud-init drive (`has_cloudinit`). */
 export function hasCloudinit(section: ConfigSection): boolean {
   return Object.entries(section).some(([key, value]) => /^(ide|scsi|virtio|sata)\d+$/.test(key) && /[:/](?:vm-\d+-)?cloudinit/.test(String(value)));
+}
+
+/**
+ * `write_vm_config`'s "remove 'unusedX' settings if we re-add a volume": an `unusedN` of the main
+ * section goes when a drive of the main or the pending section references its volume (this is
+ * also what removes the `unusedN` that `vmconfig_apply_pending` registers for a drive whose
+ * options alone changed).
+ */
+export function dropReattachedUnused(conf: GuestConf): void {
+  const used = new Set<string>();
+  for (const section of [conf.main, conf.pending]) {
+    for (const [key, value] of Object.entries(section)) {
+      if (!isDriveName(key)) continue;
+      const file = parseDrive(key, String(value))?.file;
+      if (file) used.add(file);
+    }
+  }
+  for (const [key, value] of Object.entries(conf.main)) if (/^unused/.test(key) && used.has(String(value))) delete conf.main[key];
+}
+
+/**
+ * What does not survive the file: `print_bootorder` of no devices is `""`, written as `boot: `,
+ * which `parse_vm_config` skips (` ` is not a `pve-qm-boot` string). So a VM created without
+ * disks, CD-ROMs or NICs has no `boot`, and deleting the last boot device leaves `boot` as it was.
+ */
+export function dropEmptyBoot(conf: GuestConf): void {
+  for (const section of [conf.main, conf.pending]) if (section.boot === "") delete section.boot;
 }
 
 /** The whole file. */

@@ -63,6 +63,46 @@ describe("create", () => {
     expect(conf).not.toHaveProperty("lock");
   });
 
+  it("writes the requested size for a new disk, not the size the storage rounded the volume to", async () => {
+    const s = sim();
+    const done = await createVm(s, 205, { scsi0: "local-lvm:1.001", tpmstate0: "local-lvm:1,version=v2.0" });
+    // convert_size rounds 1.001 GiB up to whole KiB; LVM allocates whole 4 MiB extents (1028M)
+    expect(done.log).toContain("scsi0: successfully created disk 'local-lvm:vm-205-disk-0,size=1049625K'");
+    const conf = await config(s, 205);
+    expect(conf.scsi0).toBe("local-lvm:vm-205-disk-0,size=1049625K");
+    expect(conf.tpmstate0).toBe("local-lvm:vm-205-disk-1,size=4M,version=v2.0");
+  });
+
+  it("pins a Windows guest's machine version on create and on an ostype change, and checks machine and vga", async () => {
+    const s = sim();
+    const win = await createVm(s, 206, { ostype: "win11" });
+    expect(win.log).toContain("pinning machine type to 'pc-i440fx-10.0+pve1' for Windows guest OS");
+    expect((await config(s, 206)).machine).toBe("pc-i440fx-10.0+pve1");
+    await createVm(s, 207, { ostype: "win10", machine: "q35,viommu=intel" });
+    expect((await config(s, 207)).machine).toBe("pc-q35-10.0+pve1,viommu=intel");
+    await createVm(s, 208, { ostype: "l26" });
+    expect(await config(s, 208)).not.toHaveProperty("machine");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/208/config", { ostype: "w2k8" }));
+    expect((await config(s, 208)).machine).toBe("pc-i440fx-10.0+pve1");
+    const viommu = await api(s, "PUT", "/nodes/pve1/qemu/208/config", { machine: "pc,viommu=intel" });
+    expect([viommu.status, viommu.json?.message]).toEqual([500, "to use Intel vIOMMU please set the machine type to q35\n"]);
+    const clipboard = await api(s, "PUT", "/nodes/pve1/qemu/208/config", { vga: "serial0,clipboard=vnc" });
+    expect(clipboard.json?.message).toBe("vga type serial0 is not compatible with VNC clipboard\n");
+  });
+
+  it("has no boot key for a VM without boot devices, since an empty boot does not read back", async () => {
+    const s = sim();
+    await createVm(s, 209, { cores: 2 });
+    expect(await config(s, 209)).not.toHaveProperty("boot");
+    await createVm(s, 210, { scsi0: "local-lvm:1" });
+    expect((await config(s, 210)).boot).toBe("order=scsi0");
+    // print_bootorder of no devices: the pending "boot: " line is dropped, boot stays as it was
+    await data(api(s, "PUT", "/nodes/pve1/qemu/210/config", { delete: "scsi0" }));
+    const after = await config(s, 210);
+    expect(after.boot).toBe("order=scsi0");
+    expect(after.unused0).toBe("local-lvm:vm-210-disk-0");
+  });
+
   it("imports a disk from another VM's volume with the source's size", async () => {
     const s = sim();
     await createVm(s, 202, { scsi0: "local-lvm:3" });
@@ -86,6 +126,9 @@ describe("create", () => {
     expect(serial.json?.message).toBe("only root can set 'serial0' config for real devices\n");
     const usb = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 210, usb0: "host=1234:5678" }, ops);
     expect(usb.json?.message).toBe("only root can set 'usb0' config for real devices\n");
+    // create_vm checks serial ports before USB and PCI devices
+    const several = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 210, hostpci0: "0000:01:00.0", usb0: "host=1234:5678", serial0: "/dev/ttyS0" }, ops);
+    expect(several.json?.message).toBe("only root can set 'serial0' config for real devices\n");
     // root@pam's own token is not root@pam either; root@pam itself may
     const token = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 211, args: "-no-reboot" });
     expect(token.json?.message).toBe("only root can set 'args' config\n");
@@ -199,6 +242,18 @@ describe("config", () => {
     expect(await pending(s, 313)).toContainEqual({ key: "scsi0", value: "local-lvm:vm-313-disk-0,size=1G" });
   });
 
+  it("cannot swap the volume of a running VM's SATA disk: vm_deviceunplug refuses, nothing becomes unusedN", async () => {
+    const s = sim();
+    await createVm(s, 314, { scsi0: "local-lvm:1", sata0: "local-lvm:1" });
+    await start(s, 314);
+    const swap = await api(s, "PUT", "/nodes/pve1/qemu/314/config", { sata0: "local-lvm:2" });
+    expect([swap.status, swap.json?.errors]).toEqual([400, { sata0: "hotplug problem - can't unplug device 'sata0'\n" }]);
+    const current = await config(s, 314, { current: 1 });
+    expect(current.sata0).toBe("local-lvm:vm-314-disk-0,size=1G"); // create_disks allocates in key order
+    expect(current).not.toHaveProperty("unused0");
+    expect(await pending(s, 314)).toContainEqual({ key: "sata0", value: "local-lvm:vm-314-disk-0,size=1G", pending: "local-lvm:vm-314-disk-2,size=2G" });
+  });
+
   it("hashes cipassword at once, masks it on read, and reports cloud-init changes of a running VM", async () => {
     const s = sim();
     await createVm(s, 320, { ide2: "local-lvm:cloudinit", ciuser: "admin", cipassword: "first-secret" });
@@ -236,5 +291,21 @@ describe("config", () => {
     expect((await config(s, 340)).net0).toBe(`${mac},bridge=vmbr1,tag=5`);
     await data(api(s, "PUT", "/nodes/pve1/qemu/340/config", { scsi0: "local-lvm:0.25,iothread=on,cache=writeback" }));
     expect((await config(s, 340)).scsi0).toBe("local-lvm:vm-340-disk-0,cache=writeback,iothread=1,size=256M");
+  });
+
+  it("drops the unusedN a drive uses again: a disk option change on a stopped VM, a re-attached unused disk", async () => {
+    const s = sim();
+    await createVm(s, 350, { scsi0: "local-lvm:1", scsi1: "local-lvm:1" });
+    // vmconfig_apply_pending parks the old drive as unusedN; write_vm_config drops it again
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { scsi0: "local-lvm:vm-350-disk-0,cache=writeback" }));
+    const changed = await config(s, 350);
+    expect(changed.scsi0).toBe("local-lvm:vm-350-disk-0,cache=writeback,size=1G");
+    expect(Object.keys(changed).filter((key) => key.startsWith("unused"))).toEqual([]);
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { delete: "scsi1" }));
+    expect((await config(s, 350)).unused0).toBe("local-lvm:vm-350-disk-1");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/350/config", { scsi2: "local-lvm:vm-350-disk-1" }));
+    const reattached = await config(s, 350);
+    expect(reattached.scsi2).toBe("local-lvm:vm-350-disk-1,size=1G");
+    expect(reattached).not.toHaveProperty("unused0");
   });
 });

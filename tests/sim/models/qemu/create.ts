@@ -6,8 +6,9 @@
  * VMID itself: `create_and_lock_config` writes `lock: create` under a 5 s flock, so an id in use
  * is refused synchronously (`unable to create VM 100 - VM 100 already exists on node 'pve1'`).
  * The `qmcreate` worker allocates the disks under a 1 s flock, writes the config (meta, smbios1
- * uuid, vmgenid, default boot order, normalised tags), adds the VM to its pool, registers it with
- * HA and starts it; a failed start only `warn`s. A failure removes the config file again.
+ * uuid, vmgenid, default boot order, a pinned machine version for Windows, normalised tags), adds
+ * the VM to its pool, registers it with
+ * HA and asks for a start, which runs as a task of its own. A failure removes the config file again.
  */
 import { randomUUID } from "node:crypto";
 import type { SimRequest } from "../../types";
@@ -25,9 +26,10 @@ import type { QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, newDiskCount } from "./disks";
 import { addRandomMacs } from "./net";
 import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, checkStorageAccess } from "./permissions";
-import { startVm } from "./power";
+import { requestStart } from "./power";
 import { defaultBootDevices, printBootorder } from "./boot";
 import { prepareParams } from "./params";
+import { assertClipboardConfig, checkAndPinMachine, QEMU_VERSION } from "./machine";
 import { forkWorker, lockConfig } from "./worker";
 
 /** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
@@ -76,7 +78,7 @@ export function installCreate(register: Register, deps: QemuDeps): void {
         await lockConfig(ctx, node, vmid, async () => {
           const conf = emptyConf();
           for (const [key, value] of Object.entries(params)) conf.main[key] = typedValue(key, value);
-          conf.main.meta = `creation-qemu=10.0.2,ctime=${Math.floor(ctx.now() / 1000)}`;
+          conf.main.meta = `creation-qemu=${QEMU_VERSION},ctime=${Math.floor(ctx.now() / 1000)}`;
           const disks = newDiskCount(params);
           let vollist: string[] = [];
           try {
@@ -85,8 +87,12 @@ export function installCreate(register: Register, deps: QemuDeps): void {
             Object.assign(conf.main, result.created);
             if (!disks) await worker.spend(1);
             if (conf.main.boot === undefined) conf.main.boot = printBootorder(defaultBootDevices(conf.main));
+            assertClipboardConfig(conf.main.vga);
             if (conf.main.smbios1 === undefined) conf.main.smbios1 = `uuid=${randomUUID()}`;
             if ((conf.main.vmgenid === undefined || String(conf.main.vmgenid) === "1") && conf.main.arch !== "aarch64") conf.main.vmgenid = randomUUID();
+            // "always pin Windows' machine version on create"
+            const machine = checkAndPinMachine(conf.main.machine, conf.main.ostype, conf.main.arch, worker.log);
+            if (machine !== undefined) conf.main.machine = machine;
             if (conf.main.tags !== undefined) {
               assertTagPermissions(ctx, auth, vmid, undefined, String(conf.main.tags));
               conf.main.tags = uniqueTags(ctx, String(conf.main.tags));
@@ -107,10 +113,11 @@ export function installCreate(register: Register, deps: QemuDeps): void {
         throw err;
       }
       if (p.start) {
+        // `PVE::API2::Qemu->vm_start` forks a qmstart (or hastart) task of its own: the create task
+        // ends without waiting for the start, and only a refusal of the call itself is warned here
         worker.log("Execute autostart");
-        if (p["ha-managed"]) return;
         try {
-          await startVm(deps, auth, node, vmid, worker);
+          requestStart(deps, auth, node, vmid);
         } catch (err) {
           worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err));
         }

@@ -76,8 +76,7 @@ export function installDestroy(register: Register, deps: QemuDeps): void {
         }
         if (req.params["destroy-unreferenced-disks"]) {
           for (const [storage, scfg] of storageConfigOf(ctx).entries()) {
-            const content = contentOf(scfg);
-            if (!content.has("images") && !content.has("rootdir")) continue;
+            if (!contentOf(scfg).has("images")) continue; // vdisk_list(..., 'images')
             try {
               storageCheckEnabled(ctx, storage, node);
             } catch {

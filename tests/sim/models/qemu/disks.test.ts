@@ -60,7 +60,8 @@ describe("template and clone", () => {
     await createVm(s, 610, { scsi0: "local-lvm:1", template: 1 });
     const first = await api(s, "POST", "/nodes/pve1/qemu/610/clone", { newid: 611 });
     for (let i = 0; i < 100 && (await api(s, "GET", "/nodes/pve1/qemu/611/config")).status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await config(s, 611)).toEqual({ lock: "clone", digest: expect.any(String) });
+    // file_set_contents writes "# qmclone temporary file\nlock: clone\n": the comment reads back as the description
+    expect(await config(s, 611)).toEqual({ description: " qmclone temporary file", lock: "clone", digest: expect.any(String) });
     const same = await api(s, "POST", "/nodes/pve1/qemu/610/clone", { newid: 611 });
     expect([same.status, same.json?.message]).toEqual([500, "unable to create VM 611: config file already exists\n"]);
     expect((await finish(s, String(first.json?.data))).status).toBe("OK");
@@ -70,6 +71,15 @@ describe("template and clone", () => {
     expect((await finish(s, String(elsewhere.json?.data))).status).toBe("close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/612.conf' failed: File exists");
     expect(await volumes(s, "local-lvm", 612)).toEqual([]);
     expect((await config(s, 612, "pve2")).lock).toBeUndefined();
+  });
+
+  it("allocates a fully cloned EFI disk with the OVMF vars size, not the source volume's", async () => {
+    const s = sim();
+    await data(api(s, "POST", "/storage", { storage: "dir1", type: "dir", path: "/mnt/dir1", content: "images" }));
+    await createVm(s, 615, { efidisk0: "local-lvm:1,efitype=4m" });
+    expect((await config(s, 615)).efidisk0).toBe("local-lvm:vm-615-disk-0,efitype=4m,size=4M"); // LVM extents
+    expect((await run(s, "POST", "/nodes/pve1/qemu/615/clone", { newid: 616, storage: "dir1" })).status).toBe("OK");
+    expect((await config(s, 616)).efidisk0).toBe("dir1:616/vm-616-disk-0.raw,efitype=4m,size=528K");
   });
 
   it("clones to another node when every disk is on shared storage", async () => {
@@ -107,6 +117,13 @@ describe("resize", () => {
     const after = await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 630 }));
     expect(after[0]?.size).toBe(5 * 1024 ** 3);
   });
+
+  it("parses the volume before the CD-ROM check: an empty drive is no volume ID, a cloud-init drive is a CD-ROM", async () => {
+    const s = sim();
+    await createVm(s, 631, { ide2: "none,media=cdrom", ide3: "local-lvm:cloudinit" });
+    expect((await run(s, "PUT", "/nodes/pve1/qemu/631/resize", { disk: "ide2", size: "+1G" })).status).toBe("unable to parse volume ID 'none'");
+    expect((await run(s, "PUT", "/nodes/pve1/qemu/631/resize", { disk: "ide3", size: "+1G" })).status).toBe("you can't resize a cdrom");
+  });
 });
 
 describe("move_disk", () => {
@@ -142,6 +159,20 @@ describe("move_disk", () => {
     expect((await config(s, 642)).scsi3).toBe("local-lvm:vm-642-disk-0,size=2G");
     expect(await volumes(s, "local-lvm", 641)).toEqual(["local-lvm:vm-641-disk-0"]);
   });
+
+  it("takes a reassigned disk out of the source's boot order, also from a legacy boot setting", async () => {
+    const s = sim();
+    await createVm(s, 643, { scsi0: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0" });
+    await createVm(s, 644);
+    const done = await run(s, "POST", "/nodes/pve1/qemu/643/move_disk", { disk: "scsi0", "target-vmid": 644 });
+    expect(done.log).toContain("removing disk 'scsi0' from boot order config");
+    expect((await config(s, 643)).boot).toBe("order=ide2;net0");
+    await createVm(s, 645, { scsi0: "local-lvm:1", scsi1: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0", boot: "cdn", bootdisk: "scsi1" });
+    await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi1", "target-vmid": 644 });
+    expect((await config(s, 645)).boot).toBe("order=ide2;net0");
+    await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi0", "target-vmid": 644, "target-disk": "scsi5" });
+    expect((await config(s, 645)).boot).toBe("order=ide2;net0"); // not in the order: left alone
+  });
 });
 
 describe("migrate", () => {
@@ -165,13 +196,40 @@ describe("migrate", () => {
     expect([offline.status, offline.json?.message]).toEqual([500, "can't migrate running VM without --online\n"]);
     const local = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1 });
     expect(local.status).toBe("migration aborted");
-    expect(local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): can't migrate VM - check log"))).toBe(true);
+    expect(local.log.some((l) => l.endsWith("can't migrate local disk 'local-lvm:vm-650-disk-0': can't live migrate attached local disks without with-local-disks option"))).toBe(true);
+    expect(local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): Problem found while scanning volumes - can't migrate VM - check log"))).toBe(true);
     expect((await config(s, 650, "pve2")).lock).toBeUndefined();
     const online = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1, "with-local-disks": 1 });
     expect(online.status).toBe("OK");
     expect(await data(api(s, "GET", "/nodes/pve3/qemu/650/status/current"))).toMatchObject({ status: "running" });
     const self = await api(s, "POST", "/nodes/pve3/qemu/650/migrate", { target: "pve3" });
     expect(self.json?.errors).toEqual({ target: "target is local node." });
+  });
+
+  it("scans local volumes as scan_local_volumes does: a physical CD-ROM or a linked clone aborts, cloud-init moves as generated", async () => {
+    const s = sim();
+    const tail = (log: string[]): string[] => log.map((line) => line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, ""));
+    await createVm(s, 655, { scsi0: "local-lvm:1", ide2: "cdrom,media=cdrom" });
+    const cdrom = await run(s, "POST", "/nodes/pve1/qemu/655/migrate", { target: "pve2" });
+    expect(cdrom.status).toBe("migration aborted");
+    expect(tail(cdrom.log)).toEqual(expect.arrayContaining([
+      "found local disk 'local-lvm:vm-655-disk-0' (attached)",
+      "can't migrate local cdrom drive",
+      "ERROR: Problem found while scanning volumes - can't migrate VM - check log",
+      "aborting phase 1 - cleanup resources",
+    ]));
+    expect((await config(s, 655)).lock).toBeUndefined();
+    await createVm(s, 656, { scsi0: "local-lvm:1", ide3: "local-lvm:cloudinit" });
+    const ci = await run(s, "POST", "/nodes/pve1/qemu/656/migrate", { target: "pve2" });
+    expect(ci.status).toBe("OK");
+    expect(tail(ci.log)).toEqual(expect.arrayContaining(["found generated disk 'local-lvm:vm-656-cloudinit' (in current VM config)", "copying local disk images"]));
+    expect(await volumes(s, "local-lvm", 656, "pve2")).toEqual(["local-lvm:vm-656-cloudinit", "local-lvm:vm-656-disk-0"]);
+    await data(api(s, "POST", "/storage", { storage: "dir2", type: "dir", path: "/mnt/dir2", content: "images" }));
+    await createVm(s, 657, { scsi0: "dir2:1,format=qcow2", template: 1 });
+    expect((await run(s, "POST", "/nodes/pve1/qemu/657/clone", { newid: 658 })).status).toBe("OK");
+    const linked = await run(s, "POST", "/nodes/pve1/qemu/658/migrate", { target: "pve2" });
+    expect(linked.status).toBe("migration aborted");
+    expect(tail(linked.log)).toContain("ERROR: Problem found while scanning volumes - can't migrate 'dir2:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.");
   });
 
   it("only queues the migration of an HA-managed VM; /cluster/resources shows it on the target later", async () => {

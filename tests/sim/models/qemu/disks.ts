@@ -31,8 +31,13 @@ import { driveIsCdrom, driveIsCloudinit, NEW_DISK_RE, parseDrive, printDrive, ty
 /** `CLOUDINIT_DISK_SIZE` and `TPMSTATE_DISK_SIZE`: 4 MiB each. */
 export const CLOUDINIT_DISK_SIZE = 4 * 1024 * 1024;
 const TPMSTATE_DISK_SIZE = 4 * 1024 * 1024;
-/** OVMF_VARS sizes (`OVMF.pm` `get_efivars_size`): 540672 bytes for `4m`, 131072 for `2m`. */
+/** OVMF_VARS sizes (`OVMF.pm` `get_efivars_size`): 540672 bytes for `4m`, 131072 for `2m` (the default). */
 const EFIVARS_SIZE: Readonly<Record<string, number>> = { "4m": 540672, "2m": 131072 };
+
+/** `get_efivars_size` of an EFI disk's `efitype`. */
+export function efivarsSize(efitype: string | number | undefined): number {
+  return EFIVARS_SIZE[String(efitype ?? "2m")] ?? 131072;
+}
 
 /** `cleanup_drive_path`: an absolute path under a storage becomes its volume id; `cdrom`/`none` get `media=cdrom`. */
 function cleanupDrivePath(ctx: SimContext, key: string, drive: Drive): void {
@@ -177,18 +182,22 @@ export async function createDisks(input: CreateDisksInput): Promise<{ created: R
         }
         const format = String(disk.format || defaultFormat(env.ctx, storage));
         let newVolid: string;
+        // `size=` is what was asked for (the storage may round the volume up, LVM to 4 MiB);
+        // only an imported disk and the EFI vars disk report the volume's own size
+        let actualSize = typeof source === "string";
         if (key === "efidisk0") {
-          const bytes = EFIVARS_SIZE[String(disk.efitype ?? "2m")] ?? EFIVARS_SIZE["2m"] ?? 131072;
-          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: bytes / 1024 }, input.allocMs);
+          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: efivarsSize(disk.efitype) / 1024 }, input.allocMs);
+          actualSize = true;
         } else if (key === "tpmstate0") {
-          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB: TPMSTATE_DISK_SIZE / 1024 }, input.allocMs);
+          sizeKiB = TPMSTATE_DISK_SIZE / 1024;
+          newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB }, input.allocMs);
         } else {
           newVolid = await vdiskAlloc(env, { storage, vmid, format, sizeKiB }, input.allocMs);
         }
         if (input.isTemplate) newVolid = await vdiskCreateBase(env, newVolid);
         vollist.push(newVolid);
         disk.file = newVolid;
-        disk.size = volumeSize(env, newVolid) ?? sizeKiB * 1024;
+        disk.size = (actualSize ? volumeSize(env, newVolid) : undefined) ?? sizeKiB * 1024;
         delete disk.format;
         created[key] = printDrive(key, disk);
         log(`${key}: successfully created disk '${created[key]}'`);

@@ -17,6 +17,7 @@ import { applyCloudinitConfig, cloudinitHasChanges, isCloudinitKey, recordCloudi
 import { registerUnusedDrive, tryDeallocateDrive } from "./disks";
 import { driveIsCdrom, driveIsCloudinit, parseDrive } from "./drive";
 import { bootDisks, currentMemoryMiB } from "./boot";
+import { windowsVersion } from "./machine";
 import { parseNet } from "./net";
 
 /** `$fast_plug_option`: applied at once on a running VM (cloud-init keys included). */
@@ -34,16 +35,13 @@ export function hotplugFeatures(value: ConfigValue | undefined): Set<string> {
 /** A step that cannot go live: it stays pending (`die "skip\n"`). */
 class Skip extends Error {}
 
-/** `vm_deviceunplug`'s refusal for a boot disk. */
+/**
+ * `vm_deviceunplug` of a device the running VM has: a boot disk is refused, and QEMU can only
+ * unplug USB devices, the tablet, VirtIO and SCSI disks and NICs (an IDE or SATA disk cannot go).
+ */
 function unplug(conf: GuestConf, key: string): void {
   if (bootDisks(conf.main).includes(key)) throw new Error(`can't unplug bootdisk '${key}'\n`);
-}
-
-function windowsVersion(ostype: ConfigValue | undefined): number {
-  const os = String(ostype ?? "");
-  if (["wxp", "w2k3", "w2k"].includes(os)) return 5;
-  if (["w2k8", "wvista"].includes(os)) return 6;
-  return Number(/^win(\d+)$/.exec(os)?.[1] ?? 0);
+  if (!/^(?:tablet|keyboard|xhci|usbredirdev\d+|usb\d+|virtio\d+|scsi\d+|net\d+)$/.test(key)) throw new Error(`can't unplug device '${key}'\n`);
 }
 
 /** Hot-plugs or hot-unplugs what can go live; returns the per-key errors (`hotplug problem - ...`). */

@@ -40,6 +40,54 @@ describe("power", () => {
     expect([root.status, root.json?.errors]).toEqual([400, { skiplock: "Only root may use this option." }]);
   });
 
+  it("starts a VM created with start=1 in a qmstart task of its own, whose failure the create task does not see", async () => {
+    const s = sim();
+    const tasks = async (vmid: number): Promise<{ upid: string; status?: string }[]> => data(api(s, "GET", "/nodes/pve1/tasks", { vmid, typefilter: "qmstart", source: "all" }));
+    const template = await createVm(s, 530, { start: 1, template: 1 });
+    expect(template.log).toContain("Execute autostart");
+    expect(template.log.join("\n")).not.toContain("template");
+    await until(async () => (await tasks(530)).some((t) => t.status !== undefined && t.status !== "RUNNING"));
+    expect((await tasks(530))[0]?.status).toBe("you can't start a vm if it's a template");
+    await createVm(s, 531, { start: 1 });
+    await until(async () => (await status(s, 531)).status === "running");
+    expect((await tasks(531))[0]?.upid).toMatch(/:qmstart:531:root@pam!test:$/);
+  });
+
+  it("reports what vmstatus gathers for a running VM: pressure, per-NIC tap counters, per-drive blockstats, the balloon only with a balloon device", async () => {
+    const s = sim();
+    await createVm(s, 537, { memory: 1024, scsi0: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0", net2: "e1000,bridge=vmbr0" });
+    await run(s, "POST", "/nodes/pve1/qemu/537/status/start");
+    const running = await status(s, 537);
+    const pressure = ["pressurecpusome", "pressurecpufull", "pressureiosome", "pressureiofull", "pressurememorysome", "pressurememoryfull"];
+    for (const key of pressure) expect(running[key]).toBe(0);
+    expect(Object.keys(running.nics as object)).toEqual(["tap537i0", "tap537i2"]);
+    expect((running.nics as Record<string, unknown>).tap537i0).toEqual({ netin: 0, netout: 0 });
+    expect(Object.keys(running.blockstat as object).sort()).toEqual(["ide2", "scsi0"]);
+    expect((running.blockstat as Record<string, unknown>).scsi0).toMatchObject({ rd_bytes: 0, wr_bytes: 0, rd_operations: 0, wr_operations: 0, account_invalid: true, timed_stats: [] });
+    expect(running).toMatchObject({ balloon: 1024 ** 3, ballooninfo: { actual: 1024 ** 3, max_mem: 1024 ** 3 }, diskread: 0, diskwrite: 0 });
+    const listed = (await data<Record<string, unknown>[]>(api(s, "GET", "/nodes/pve1/qemu"))).find((v) => v.vmid === 537);
+    expect(listed?.pressurememoryfull).toBe(0);
+    expect(listed?.nics).toBeUndefined();
+    await createVm(s, 538, { memory: 512, balloon: 0 });
+    await run(s, "POST", "/nodes/pve1/qemu/538/status/start");
+    const bare = await status(s, 538);
+    expect([bare.balloon, bare.ballooninfo, bare.freemem, bare.nics, bare.blockstat, bare.diskread]).toEqual([undefined, undefined, undefined, undefined, undefined, 0]);
+    await run(s, "POST", "/nodes/pve1/qemu/538/status/stop");
+    const stopped = await status(s, 538);
+    expect([stopped.pressurecpusome, stopped.diskread, stopped.qmpstatus]).toEqual([undefined, undefined, "stopped"]);
+  });
+
+  it("answers clipboard as null when vga is set without one, as vm_status copies the parsed key", async () => {
+    const s = sim();
+    await createVm(s, 539, { vga: "std" });
+    await createVm(s, 540, { vga: "qxl,clipboard=vnc" });
+    await createVm(s, 541);
+    const reply = await api(s, "GET", "/nodes/pve1/qemu/539/status/current");
+    expect(reply.json?.data).toHaveProperty("clipboard", null);
+    expect(await status(s, 540)).toMatchObject({ clipboard: "vnc", spice: 1 });
+    expect(await status(s, 541)).not.toHaveProperty("clipboard");
+  });
+
   it("refuses to start a template or a locked VM in the task", async () => {
     const s = sim();
     await createVm(s, 501, { template: 1 });
@@ -80,6 +128,69 @@ describe("power", () => {
     expect((await status(s, 520)).qmpstatus).toBe("running");
     expect((await run(s, "POST", "/nodes/pve1/qemu/520/status/shutdown")).status).toBe("OK");
     expect(await data<Record<string, unknown>>(api(s, "GET", "/nodes/pve1/qemu/520/config", { current: 1 }))).toMatchObject({ memory: "2048" });
+  });
+
+  it("hibernates to the storage find_vmstate_storage picks, and a start from it frees the state volume", async () => {
+    const s = sim();
+    const config = (vmid: number): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/pve1/qemu/${vmid}/config`));
+    const volumes = async (vmid: number): Promise<{ volid: string; size: number }[]> => data(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid }));
+    await createVm(s, 533, { memory: 1024, scsi0: "local-lvm:1" });
+    await run(s, "POST", "/nodes/pve1/qemu/533/status/start");
+    const hibernate = await run(s, "POST", "/nodes/pve1/qemu/533/status/suspend", { todisk: 1 });
+    expect([hibernate.upid, hibernate.status]).toEqual([expect.stringMatching(/:qmsuspend:533:/), "OK"]);
+    expect(hibernate.log).toContain("State saved, quitting");
+    const state = String((await config(533)).vmstate);
+    // a local storage the VM has a disk on; 2 × memory + 500 MiB of driver state
+    expect(state).toMatch(/^local-lvm:vm-533-state-suspend-\d{4}-\d{2}-\d{2}$/);
+    expect((await volumes(533)).find((v) => v.volid === state)?.size).toBe((2 * 1024 + 500) * 1024 * 1024);
+    expect(await config(533)).toMatchObject({ lock: "suspended", runningmachine: expect.any(String) });
+    expect((await status(s, 533)).status).toBe("stopped");
+    const resumed = await run(s, "POST", "/nodes/pve1/qemu/533/status/resume");
+    expect([resumed.upid, resumed.status]).toEqual([expect.stringMatching(/:qmresume:533:/), "OK"]);
+    expect(resumed.log).toEqual(expect.arrayContaining(["Resuming suspended VM", "Resumed VM, removing state"]));
+    expect((await status(s, 533)).status).toBe("running");
+    const after = await config(533);
+    expect([after.lock, after.vmstate, after.runningmachine]).toEqual([undefined, undefined, undefined]);
+    expect((await volumes(533)).map((v) => v.volid)).toEqual(["local-lvm:vm-533-disk-0"]);
+    // no disk: the fallback is `local`, a directory storage, so the state file is named .raw
+    await createVm(s, 534, { memory: 512 });
+    await run(s, "POST", "/nodes/pve1/qemu/534/status/start");
+    await run(s, "POST", "/nodes/pve1/qemu/534/status/suspend", { todisk: 1 });
+    expect(String((await config(534)).vmstate)).toMatch(/^local:534\/vm-534-state-suspend-\d{4}-\d{2}-\d{2}\.raw$/);
+  });
+
+  it("pauses and resumes under a backup lock, and resuming a VM that runs is done before any lock check", async () => {
+    const s = sim();
+    const root = await login(s, "root@pam", "rootpw-123");
+    await createVm(s, 535);
+    await run(s, "POST", "/nodes/pve1/qemu/535/status/start");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/535/config", { lock: "backup" }, root));
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/suspend")).status).toBe("OK");
+    expect((await status(s, 535)).qmpstatus).toBe("paused");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/suspend", { todisk: 1 })).status).toBe("cannot suspend to disk during backup");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/535/status/resume")).status).toBe("OK");
+    expect((await status(s, 535)).qmpstatus).toBe("running");
+    await createVm(s, 536);
+    await run(s, "POST", "/nodes/pve1/qemu/536/status/start");
+    await data(api(s, "PUT", "/nodes/pve1/qemu/536/config", { lock: "snapshot" }, root));
+    expect((await run(s, "POST", "/nodes/pve1/qemu/536/status/resume")).status).toBe("OK");
+    expect((await run(s, "POST", "/nodes/pve1/qemu/536/status/suspend")).status).toBe("VM is locked (snapshot)");
+  });
+
+  it("forks a shutdown for a VM that is not on the node and fails it in the task, as vm_is_paused only warns", async () => {
+    const s = sim();
+    const missing = await run(s, "POST", "/nodes/pve1/qemu/529/status/shutdown");
+    expect(missing.upid).toMatch(/:qmshutdown:529:/);
+    expect(missing.status).toBe("unable to find configuration file for VM 529 on node 'pve1'");
+    const reboot = await api(s, "POST", "/nodes/pve1/qemu/529/status/reboot");
+    expect([reboot.status, reboot.json?.message]).toEqual([500, "unable to find configuration file for VM 529 on node 'pve1'\n"]);
+    await createVm(s, 528);
+    await run(s, "POST", "/nodes/pve1/qemu/528/status/start");
+    await run(s, "POST", "/nodes/pve1/qemu/528/status/suspend");
+    const forced = await run(s, "POST", "/nodes/pve1/qemu/528/status/shutdown", { forceStop: 1 });
+    expect(forced.status).toBe("OK");
+    expect(forced.log).not.toContain("VM is paused - stop instead of shutdown"); // warned by the API daemon, before the fork
+    expect((await status(s, 528)).status).toBe("stopped");
   });
 });
 
@@ -145,6 +256,11 @@ describe("HA", () => {
     expect(await data(api(s, "GET", "/cluster/ha/resources/vm:570"))).toMatchObject({ sid: "vm:570", type: "vm", state: "started" });
     await until(async () => (await status(s, 570)).status === "running");
     expect((await status(s, 570)).ha).toEqual({ managed: 1, state: "started" });
+    // create's autostart goes through vm_start, which only queues an HA start for a managed VM
+    const hastart = await data<{ upid: string }[]>(api(s, "GET", "/nodes/pve1/tasks", { vmid: 570, typefilter: "hastart", source: "all" }));
+    expect(hastart.map((t) => t.upid)).toEqual([expect.stringMatching(/:hastart:570:root@pam!test:$/)]);
+    const starts = await data<{ upid: string }[]>(api(s, "GET", "/nodes/pve1/tasks", { vmid: 570, typefilter: "qmstart", source: "all" }));
+    expect(starts).toHaveLength(1);
     const stop = await run(s, "POST", "/nodes/pve1/qemu/570/status/stop");
     expect(stop.upid).toMatch(/:hastop:570:/);
     expect(stop.log).toContain("Requesting HA stop for VM 570");
@@ -179,6 +295,18 @@ describe("destroy", () => {
     expect(await data(api(s, "GET", "/pools/gone"))).toEqual({ poolid: "gone", members: [] });
     expect(await data<{ path: string }[]>(api(s, "GET", "/access/acl"))).not.toContainEqual(expect.objectContaining({ path: "/vms/580" }));
     expect((await api(s, "GET", "/nodes/pve1/qemu/580/config")).status).toBe(500);
+  });
+
+  it("destroys unreferenced volumes only on storages with images content", async () => {
+    const s = sim();
+    await createVm(s, 585);
+    await data(api(s, "POST", "/nodes/pve1/storage/local-lvm/content", { vmid: 585, filename: "vm-585-disk-7", size: "1G" }));
+    await data(api(s, "PUT", "/storage/local-lvm", { content: "rootdir" }));
+    expect((await run(s, "DELETE", "/nodes/pve1/qemu/585", { "destroy-unreferenced-disks": 1 })).status).toBe("OK");
+    // vdisk_list(..., 'images') skips a storage without images content
+    await data(api(s, "PUT", "/storage/local-lvm", { content: "images,rootdir" }));
+    const left = await data<{ volid: string }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 585 }));
+    expect(left.map((v) => v.volid)).toEqual(["local-lvm:vm-585-disk-7"]);
   });
 
   it("keeps unreferenced volumes without destroy-unreferenced-disks", async () => {

@@ -15,11 +15,11 @@ import { pveDie, splitList } from "../config-text";
 import { paramError } from "../param-error";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
-import { contentOf, findVolume, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, type StorageEnv } from "../guests/storage-ops";
+import { contentOf, findVolume, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, volumeIsBaseAndUsed, type StorageEnv } from "../guests/storage-ops";
 import { parsePropertyStringStrict } from "../property-string";
 import { isDriveName, subKeys } from "./confdesc";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
-import { driveIsCdrom, parseDrive, printDrive } from "./drive";
+import { driveIsCdrom, driveIsCloudinit, parseDrive, printDrive, type Drive } from "./drive";
 import { HOSTPCI_FORMAT } from "./formats";
 import { forkWorker, lockConfig, migrationLock, type Worker } from "./worker";
 import type { GuestConf } from "../guests/config";
@@ -160,6 +160,122 @@ export function installMigrate(register: Register, deps: QemuDeps): void {
   });
 }
 
+/** `target_storage_check_available`: the target storage is enabled on the target node and takes the volume's content type. */
+function targetStorageCheckAvailable(deps: QemuDeps, targetSid: string, volid: string, target: string): void {
+  const scfg = storageCheckEnabled(deps.ctx, targetSid, target);
+  const { vtype } = parseVolname(deps.ctx, volid);
+  if (!contentOf(scfg).has(vtype)) throw pveDie(`${volid}: content type '${vtype}' is not available on storage '${targetSid}'`);
+}
+
+/** A volume `scan_local_volumes` found on local storage, with how the config references it. */
+interface LocalVolume {
+  readonly volid: string;
+  readonly key: string;
+  ref: "attached" | "unused" | "pending" | "generated" | "config";
+}
+
+/** The volumes `foreach_volid` walks: drives and `unusedN` of the main section, drives of `[PENDING]`. */
+function configVolumes(conf: GuestConf): { volid: string; key: string; ref: LocalVolume["ref"]; cdrom: boolean; cloudinit: boolean }[] {
+  const out = new Map<string, { volid: string; key: string; ref: LocalVolume["ref"]; cdrom: boolean; cloudinit: boolean }>();
+  const visit = (section: Readonly<Record<string, string | number>>, pending: boolean): void => {
+    for (const key of Object.keys(section).sort()) {
+      const unused = /^unused\d+$/.test(key);
+      if (!isDriveName(key) && !unused) continue;
+      const drive = unused ? { file: String(section[key]) } : parseDrive(key, String(section[key]));
+      if (!drive?.file) continue;
+      const seen = out.get(drive.file);
+      const cdrom = !unused && driveIsCdrom(drive);
+      // the last matching reference wins, as the `ref` assignments of `$test_volid` do
+      const ref: LocalVolume["ref"] = key === "tpmstate0" ? "generated" : !unused && !pending ? "attached" : unused ? "unused" : "pending";
+      const rank = { pending: 0, unused: 1, attached: 2, generated: 3, config: 4 };
+      out.set(drive.file, {
+        volid: drive.file,
+        key: seen && rank[seen.ref] >= rank[ref] ? seen.key : key,
+        ref: seen && rank[seen.ref] >= rank[ref] ? seen.ref : ref,
+        cdrom: (seen?.cdrom ?? true) && cdrom,
+        cloudinit: (seen?.cloudinit ?? false) || (!unused && driveIsCloudinit(drive as Drive)),
+      });
+    }
+  };
+  visit(conf.main, false);
+  visit(conf.pending, true);
+  return [...out.values()];
+}
+
+/**
+ * `scan_local_volumes`: the local volumes to move, logged as `found local disk '<volid>'
+ * (attached)` (cloud-init and TPM state as generated); a physical CD-ROM, an ISO on local
+ * storage, a pass-through path, another VM's volume, a base image with linked clones, an
+ * attached disk of a running VM without `with-local-disks`, a linked clone on local storage and
+ * unsupported storage types each abort the migration.
+ */
+function scanLocalVolumes(deps: QemuDeps, conf: GuestConf, vmid: number, node: string, target: string, running: boolean, options: MigrateOptions, info: (msg: string) => void): LocalVolume[] {
+  const { ctx } = deps;
+  const env: StorageEnv = { ctx, node };
+  const local = new Map<string, LocalVolume>();
+  const volumeErrors = new Map<string, string>();
+  const otherErrors: string[] = [];
+  for (const volume of configVolumes(conf)) {
+    const { volid } = volume;
+    try {
+      if (volid.startsWith("/")) {
+        local.set(volid, { volid, key: volume.key, ref: "config" });
+        throw new Error("local file/device");
+      }
+      if (volume.cdrom && volid === "cdrom") {
+        otherErrors.push("can't migrate local cdrom drive");
+        continue;
+      }
+      if (volume.cdrom && volid === "none") continue;
+      const [sid] = parseVolumeId(volid);
+      const scfg = storageCheckEnabled(ctx, sid, node);
+      targetStorageCheckAvailable(deps, !scfg.shared ? mapStorage(options.storageMap, sid) : sid, volid, target);
+      if (scfg.shared) continue;
+      const entry: LocalVolume = { volid, key: volume.key, ref: volume.ref };
+      local.set(volid, entry);
+      if (volume.cdrom) {
+        if (/vm-\d+-cloudinit/.test(volid)) {
+          entry.ref = "generated";
+          continue;
+        }
+        throw new Error("local cdrom image");
+      }
+      const owner = parseVolname(ctx, volid).vmid;
+      if (owner !== vmid) throw new Error(`owned by other VM (owner = VM ${owner ?? ""})`);
+      if (volumeIsBaseAndUsed(env, volid)) throw new Error("referenced by linked clone(s)");
+    } catch (err) {
+      volumeErrors.set(volid, err instanceof Error ? err.message.replace(/\n$/, "") : String(err));
+    }
+  }
+  for (const volid of [...local.keys()].sort()) {
+    const { ref } = local.get(volid) as LocalVolume;
+    if (ref === "attached") {
+      if (running && !options.withLocalDisks) volumeErrors.set(volid, "can't live migrate attached local disks without with-local-disks option");
+      info(`found local disk '${volid}' (attached)`);
+    } else if (ref === "unused") {
+      info(`found local disk '${volid}' (unused)`);
+    } else if (ref === "pending") {
+      info(`found local disk '${volid}' (pending change)`);
+    } else if (ref === "generated") {
+      info(`found generated disk '${volid}' (in current VM config)`);
+    } else {
+      info(`found local disk '${volid}'`);
+    }
+  }
+  for (const volid of [...volumeErrors.keys()].sort()) info(`can't migrate local disk '${volid}': ${volumeErrors.get(volid) ?? ""}`);
+  for (const err of otherErrors) info(err);
+  const problem = (message: string): Error => pveDie(`Problem found while scanning volumes - ${message}`);
+  if (volumeErrors.size || otherErrors.length) throw problem("can't migrate VM - check log");
+  for (const volid of local.keys()) {
+    const [sid] = parseVolumeId(volid);
+    const type = String(storageConfig(ctx, sid).type);
+    if (!/^(?:dir|btrfs|zfspool|lvmthin|lvm)$/.test(type)) throw problem(`can't migrate '${volid}' - storage type '${type}' not supported`);
+    const { basename } = parseVolname(ctx, volid);
+    if (basename) throw problem(`can't migrate '${volid}' as it's a clone of '${basename}' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.`);
+  }
+  return [...local.values()].filter((volume) => volume.ref !== "config");
+}
+
 /** What a migration was asked to do. */
 export interface MigrateOptions {
   readonly online: boolean;
@@ -184,44 +300,41 @@ export async function migrateVm(deps: QemuDeps, auth: SimAuth, node: string, vmi
         if (running && !options.online) throw pveDie("can't migrate running VM without --online");
         const blocking = localResources(conf);
         if (blocking.length && (running || !options.force)) throw pveDie(`can't migrate VM which uses local devices: ${blocking.join(", ")}`);
-        const volumes = referencedVolumes(conf);
-        for (const { volid } of volumes) {
+        for (const { volid } of referencedVolumes(conf)) {
           const [sid] = parseVolumeId(volid);
           const scfg = storageCheckEnabled(ctx, sid, node);
-          const targetSid = !scfg.shared ? mapStorage(options.storageMap, sid) : sid;
-          storageCheckEnabled(ctx, targetSid, target);
+          targetStorageCheckAvailable(deps, !scfg.shared ? mapStorage(options.storageMap, sid) : sid, volid, target);
         }
         info(`starting migration of VM ${vmid} to node '${target}' (127.0.0.${ctx.nodes.indexOf(target) + 1})`);
         conf.main.lock = "migrate";
         configs.write(vmid, conf);
-        const local = volumes.filter(({ volid }) => !storageConfig(ctx, parseVolumeId(volid)[0]).shared && !/^(iso|vztmpl)\//.test(parseVolumeId(volid)[1]));
+        let local: LocalVolume[];
         try {
-          for (const { volid, key } of local) {
-            const attached = isDriveName(key);
-            if (attached && running && !options.withLocalDisks) {
-              info(`ERROR: can't live migrate attached local disks without with-local-disks option`);
-              throw pveDie("can't migrate VM - check log");
-            }
-            info(`found local disk '${volid}' (${attached ? "attached" : "unused"})`);
-          }
-          await worker.spend(1);
-          for (const { volid, key } of local) {
-            const [sid] = parseVolumeId(volid);
-            const targetSid = mapStorage(options.storageMap, sid);
-            const moved = targetSid === sid ? (relocateVolume(ctx, volid, node, target), volid) : await copyToStorage({ ctx, node }, volid, targetSid, target, vmid);
-            if (moved !== volid) {
-              if (isDriveName(key)) {
-                const drive = parseDrive(key, String(conf.main[key]));
-                if (drive) conf.main[key] = printDrive(key, { ...drive, file: moved });
-              } else {
-                conf.main[key] = moved;
-              }
-            }
-          }
+          local = scanLocalVolumes(deps, conf, vmid, node, target, running, options, info);
         } catch (err) {
+          // `phase1` failed: `phase1_cleanup` drops the lock again
+          info(`ERROR: ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
+          info("aborting phase 1 - cleanup resources");
           delete conf.main.lock;
           configs.write(vmid, conf);
           throw err;
+        }
+        const offline = local.filter((volume) => !(running && volume.ref === "attached"));
+        if (offline.length) info("copying local disk images");
+        await worker.spend(1);
+        for (const { volid, key } of local) {
+          const [sid] = parseVolumeId(volid);
+          const targetSid = mapStorage(options.storageMap, sid);
+          const moved = targetSid === sid ? (relocateVolume(ctx, volid, node, target), volid) : await copyToStorage({ ctx, node }, volid, targetSid, target, vmid);
+          if (offline.some((volume) => volume.volid === volid)) info(`volume '${volid}' is '${moved}' on the target`);
+          if (moved !== volid) {
+            if (isDriveName(key)) {
+              const drive = parseDrive(key, String(conf.main[key]));
+              if (drive) conf.main[key] = printDrive(key, { ...drive, file: moved });
+            } else {
+              conf.main[key] = moved;
+            }
+          }
         }
         if (running) info(`starting online/live migration on unix:/run/qemu-server/${vmid}.migrate`);
         delete conf.main.lock;

@@ -5,7 +5,8 @@
  * format, the target's `images` content, snapshots with `delete`), then the `qmmove` worker
  * copies the disk under the config flock; without `delete=1` the old volume stays as
  * `unusedN` (`adding source volume '...' as 'unused0' to config`). A reassign hands the volume
- * to another stopped VM on the same node (`rename_volume`), never copying it.
+ * to another stopped VM on the same node (`rename_volume`), never copying it, and takes the disk
+ * out of the source's boot order (`device_bootorder`).
  */
 import type { SimRequest } from "../../types";
 import { assertDigest, pveDie } from "../config-text";
@@ -14,6 +15,7 @@ import { addUnusedVolume, type GuestConf } from "../guests/config";
 import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
 import { contentOf, parseVolname, parseVolumeId, renameVolume, storageCheckEnabled, vdiskFree, type StorageEnv } from "../guests/storage-ops";
 import { vmlistOf } from "../guests/vmlist";
+import { deviceBootorder, printBootorder } from "./boot";
 import { cloneDisk } from "./clone-disk";
 import { checkLock, type QemuDeps } from "./deps";
 import { isVolumeInUse } from "./disks";
@@ -55,6 +57,11 @@ export function installMoveDisk(register: Register, deps: QemuDeps): void {
             await worker.spend(1);
             const newVolid = await renameVolume(env, checked.drive.file, targetVmid);
             const source = checked.source;
+            const order = deviceBootorder(source.main);
+            if (order.delete(disk)) {
+              worker.log(`removing disk '${disk}' from boot order config`);
+              source.main.boot = printBootorder([...order.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
+            }
             delete source.main[disk];
             worker.log(`removing disk '${disk}' from VM '${vmid}' config`);
             configs.write(vmid, source);

@@ -98,16 +98,22 @@ export function checkDirPerm(ctx: SimContext, auth: SimAuth, vmid: number, pool:
   checkPrivs(ctx, auth, `/mapping/dir/${String(parseFormat(VIRTIOFS_FORMAT, value).dirid)}`, ["Mapping.Use"]);
 }
 
-/** The device checks create runs over all of its parameters (serial, usb, hostpci, rng, virtiofs). */
+/**
+ * The device checks create runs, one family after the other as `create_vm` calls them
+ * (`$check_vm_create_serial_perm`, `check_vm_create_usb_perm`, `check_vm_create_hostpci_perm`,
+ * `check_rng_perm` for `rng0`, `check_vm_create_dir_perm`), so a request with several root-only
+ * devices is refused for the first family's.
+ */
 export function checkCreateDevicePerms(ctx: SimContext, auth: SimAuth, vmid: number, pool: string | undefined, params: Readonly<Record<string, unknown>>): void {
-  for (const [key, raw] of Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const value = String(raw);
-    if (/^serial\d+$/.test(key)) checkSerialPerm(ctx, auth, vmid, pool, key, value);
-    else if (/^usb\d+$/.test(key)) checkUsbPerm(ctx, auth, vmid, pool, key, value);
-    else if (/^hostpci\d+$/.test(key)) checkHostpciPerm(ctx, auth, vmid, pool, key, value);
-    else if (key === "rng0") checkRngPerm(ctx, auth, vmid, pool, value);
-    else if (/^virtiofs\d+$/.test(key)) checkDirPerm(ctx, auth, vmid, pool, value);
-  }
+  const keys = Object.keys(params).sort();
+  const each = (pattern: RegExp, check: (key: string, value: string) => void): void => {
+    for (const key of keys) if (pattern.test(key)) check(key, String(params[key]));
+  };
+  each(/^serial\d+$/, (key, value) => checkSerialPerm(ctx, auth, vmid, pool, key, value));
+  each(/^usb\d+$/, (key, value) => checkUsbPerm(ctx, auth, vmid, pool, key, value));
+  each(/^hostpci\d+$/, (key, value) => checkHostpciPerm(ctx, auth, vmid, pool, key, value));
+  each(/^rng0$/, (_key, value) => checkRngPerm(ctx, auth, vmid, pool, value));
+  each(/^virtiofs\d+$/, (_key, value) => checkDirPerm(ctx, auth, vmid, pool, value));
 }
 
 /** `check_bridge_access`: `SDN.Use` on the bridge (or each VLAN) of every NIC (zone `localnetwork`). */

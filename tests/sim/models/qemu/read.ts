@@ -78,7 +78,8 @@ export function installReads(register: Register, deps: QemuDeps): void {
     if (conf.main.vga !== undefined) {
       const vga = parsePropertyStringStrict(String(conf.main.vga), subKeys("vga") ?? {});
       if (/^virtio/.test(String(vga.type ?? "")) || /^qxl/.test(String(vga.type ?? ""))) status.spice = 1;
-      if (vga.clipboard !== undefined) status.clipboard = vga.clipboard;
+      // `$status->{clipboard} = $vga->{clipboard}` even when unset: JSON answers it as null
+      status.clipboard = vga.clipboard ?? null;
     }
     if (agentEnabled(conf.main.agent)) status.agent = 1;
     return status;

@@ -9,7 +9,7 @@ import type { SimRequest } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { checkPrivs, isRoot } from "../guests/permissions";
-import { parseVolumeId, volumeResize, volumeSize } from "../guests/storage-ops";
+import { parseVolname, parseVolumeId, volumeResize, volumeSize } from "../guests/storage-ops";
 import { checkLock, type QemuDeps } from "./deps";
 import { driveIsCdrom, parseDrive, printDrive } from "./drive";
 import { forkWorker, lockConfig } from "./worker";
@@ -33,6 +33,8 @@ export function installResize(register: Register, deps: QemuDeps): void {
         if (!req.params.skiplock) checkLock(conf);
         if (conf.main[disk] === undefined) throw pveDie(`disk '${disk}' does not exist`);
         const drive = parseDrive(disk, String(conf.main[disk]));
+        // parse_volname comes first: `none`, `cdrom` and pass-through paths are no volume IDs
+        parseVolname(deps.ctx, drive?.file ?? "");
         if (!drive?.file) throw pveDie(`disk '${disk}' has no associated volume`);
         if (driveIsCdrom(drive)) throw pveDie("you can't resize a cdrom");
         const [storage] = parseVolumeId(drive.file);

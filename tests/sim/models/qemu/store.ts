@@ -10,7 +10,7 @@ import { pveDie } from "../config-text";
 import { cloneConf, type GuestConf } from "../guests/config";
 import { vmlistOf, type VmList } from "../guests/vmlist";
 import { simService } from "../services";
-import { vmConfigDigest } from "./config-file";
+import { dropEmptyBoot, dropReattachedUnused, vmConfigDigest } from "./config-file";
 
 /** The VM configs of one simulator. */
 export class VmConfigStore {
@@ -44,6 +44,8 @@ export class VmConfigStore {
   /** `write_config` of an existing file. */
   write(vmid: number, conf: GuestConf): void {
     if (!this.configs.has(vmid)) throw pveDie(`Configuration file 'nodes/${this.nodeOf(vmid) ?? "?"}/qemu-server/${vmid}.conf' does not exist`);
+    dropReattachedUnused(conf); // in place, as write_vm_config edits the caller's hash
+    dropEmptyBoot(conf);
     this.configs.set(vmid, cloneConf(conf));
   }
 
@@ -57,6 +59,8 @@ export class VmConfigStore {
     if (refusal === undefined) this.vmlist.assertUnused(vmid);
     else if (entry && !(entry.type === "qemu" && entry.node === node)) throw pveDie(refusal);
     if (!this.vmlist.get(vmid)) this.vmlist.add(vmid, "qemu", node);
+    dropReattachedUnused(conf); // in place, as write_vm_config edits the caller's hash
+    dropEmptyBoot(conf);
     this.configs.set(vmid, cloneConf(conf));
   }
 

@@ -27,6 +27,7 @@ import { BOOT_FORMAT } from "./formats";
 import { bootorder, currentMemoryMiB, printBootorder } from "./boot";
 import { prepareParams } from "./params";
 import { applyPending, hotplugPending } from "./hotplug";
+import { assertClipboardConfig, assertMachine, checkAndPinMachine, windowsVersion } from "./machine";
 import { parseNet, printNet } from "./net";
 import {
   checkBridgeAccess,
@@ -293,9 +294,26 @@ async function updatefn(deps: QemuDeps, plan: UpdatePlan, log: (line: string) =>
     } else if (/^net\d+$/.test(key)) {
       if (conf.main[key] !== undefined) checkBridgeAccess(ctx, auth, { [key]: conf.main[key] });
       conf.pending[key] = value;
+    } else if (key === "vga") {
+      assertClipboardConfig(value);
+      conf.pending[key] = value;
+    } else if (key === "machine") {
+      assertMachine(value);
+      conf.pending[key] = value;
+    } else if (key === "ostype") {
+      // pin a Windows guest's machine version, unless the request sets or deletes machine itself
+      if (plan.set.machine === undefined && conf.pending.machine === undefined && !modified.has("machine")) {
+        try {
+          const machine = checkAndPinMachine(conf.main.machine, value, conf.main.arch, log);
+          if (machine !== undefined) conf.pending.machine = machine;
+        } catch (err) {
+          log(`automatic pinning of machine version failed - ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
+        }
+      }
+      conf.pending[key] = value;
     } else if (key === "cipassword") {
       const text = String(value);
-      conf.main.cipassword = /^win/.test(String(conf.main.ostype ?? "")) || /^\$(?:[156]|2[ay])(\$.+){2}/.test(text) ? text : encryptPassword(text);
+      conf.main.cipassword = windowsVersion(conf.main.ostype) || /^\$(?:[156]|2[ay])(\$.+){2}/.test(text) ? text : encryptPassword(text);
     } else {
       conf.pending[key] = typedValue(key, value);
       if (key === "boot") {
