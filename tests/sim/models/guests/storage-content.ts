@@ -5,7 +5,6 @@
  * (`check_volume_access`); allocating an image by name and size (`vdisk_alloc`); a volume's
  * attributes; deleting one in an `imgdel` task, which checks no guest config (as on PVE).
  */
-import { sleep } from "../../core/clock";
 import type { SimContext, SimRequest } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
@@ -15,6 +14,7 @@ import { checkVolumeAccess } from "./volume-access";
 import { contentOf, findVolume, locationOf, parseVolname, parseVolumeId, pluginOf, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree } from "./storage-ops";
 import { volidOf, volumesOf, type Volume } from "./volumes";
 import { vmlistOf } from "./vmlist";
+import { taskSucceeded, waitForTask } from "./worker";
 
 /** `$real_volume_id`: a volume id, or a volname with the storage from the path. */
 function realVolumeId(storage: string | undefined, volume: string): { volid: string; storage: string } {
@@ -125,11 +125,9 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     });
     const delay = req.params.delay;
     if (typeof delay !== "number") return upid;
-    const end = Date.now() + delay * 1000;
-    while (Date.now() < end && ctx.taskExitStatus(upid) === undefined) await sleep(50);
-    const status = ctx.taskExitStatus(upid);
+    const status = await waitForTask(ctx, upid, delay * 1000);
     if (status === undefined) return upid;
-    if (status === "OK" || /^WARNINGS: \d+$/.test(status)) return null;
+    if (taskSucceeded(status)) return null;
     throw pveDie(status);
   });
 }

@@ -28,7 +28,8 @@ import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, check
 import { startVm } from "./power";
 import { defaultBootDevices, printBootorder } from "./boot";
 import { prepareParams } from "./params";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 /** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
 const EXTRACTED = ["node", "vmid", "archive", "bwlimit", "force", "pool", "start", "ha-managed", "storage", "unique", "live-restore", "import-working-storage"];

@@ -21,7 +21,8 @@ import { installResize } from "./resize";
 import { vmStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 export type { QemuModelOptions } from "./deps";
 

@@ -21,7 +21,8 @@ import { isDriveName, subKeys } from "./confdesc";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { driveIsCdrom, parseDrive, printDrive } from "./drive";
 import { HOSTPCI_FORMAT } from "./formats";
-import { forkWorker, lockConfig, migrationLock, type Worker } from "./worker";
+import { forkWorker, migrationLock, type Worker } from "../guests/worker";
+import { lockConfig } from "./worker";
 import type { GuestConf } from "../guests/config";
 
 /** `parse_idmap` of `targetstorage`: `x` maps everything to `x`, `a:b,c:d` per storage, `1` is identity. */

@@ -17,7 +17,8 @@ import { applyCloudinitConfig } from "./cloudinit";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { applyPending } from "./hotplug";
 import { isPaused } from "./status";
-import { forkWorker, lockConfig, type Worker } from "./worker";
+import { forkWorker, type Worker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 /** `vm_start`: under the config flock, refuses templates, locks and a running VM; applies pending, then starts QEMU. */
 export async function startVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean } = {}): Promise<void> {
