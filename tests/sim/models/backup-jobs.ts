@@ -9,6 +9,7 @@ import type { ConfigRecord } from "./config-text";
 import { registerCollection, type Register } from "./generic-store";
 import { paramError } from "./param-error";
 import { SectionStore } from "./section-store";
+import { simService } from "./services";
 
 const SELECTORS = ["vmid", "all", "pool"] as const;
 
@@ -42,9 +43,12 @@ function foldSchedule(job: ConfigRecord): void {
 
 const noSuchJob = (id: string) => paramError({ id: `No such job '${id}'` });
 
+/** jobs.cfg's vzdump jobs (guest models read and edit them: backup coverage, `purge`). */
+export const backupJobsOf = simService<SectionStore>("jobs.cfg", () => new SectionStore(() => "vzdump"));
+
 /** Registers the backup-job collection. */
 export function installBackupJobs(register: Register, ctx: SimContext): void {
-  const store = new SectionStore(() => "vzdump");
+  const store = backupJobsOf(ctx);
   registerCollection(register, ctx, {
     store,
     collection: "/cluster/backup",

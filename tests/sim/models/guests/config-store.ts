@@ -16,6 +16,8 @@ export interface ConfigFlavour {
   readonly dir: string;
   /** SHA1 of the file text as the type's writer prints it. */
   readonly digest: (conf: GuestConf) => string;
+  /** What the type's writer drops or fixes in every file it writes (pve-container: unused volumes still mounted). */
+  readonly normalize?: (conf: GuestConf) => void;
 }
 
 /** The configs of one guest type. */
@@ -58,7 +60,7 @@ export class GuestConfigStore {
   /** `write_config` of an existing file. */
   write(vmid: number, conf: GuestConf): void {
     if (!this.configs.has(vmid)) throw pveDie(`Configuration file '${this.path(vmid, this.nodeOf(vmid) ?? "?")}' does not exist`);
-    this.configs.set(vmid, cloneConf(conf));
+    this.store(vmid, conf);
   }
 
   /**
@@ -71,7 +73,13 @@ export class GuestConfigStore {
     if (refusal === undefined) this.vmlist.assertUnused(vmid);
     else if (entry && !(entry.type === this.flavour.type && entry.node === node)) throw pveDie(refusal);
     if (!this.vmlist.get(vmid)) this.vmlist.add(vmid, this.flavour.type, node);
-    this.configs.set(vmid, cloneConf(conf));
+    this.store(vmid, conf);
+  }
+
+  private store(vmid: number, conf: GuestConf): void {
+    const copy = cloneConf(conf);
+    this.flavour.normalize?.(copy);
+    this.configs.set(vmid, copy);
   }
 
   /** The refusal pmxcfs gives a new file whose id is taken (see {@link create}). */

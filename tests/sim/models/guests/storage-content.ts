@@ -29,7 +29,7 @@ function realVolumeId(storage: string | undefined, volume: string): { volid: str
 }
 
 /** The path `PVE::Storage::path` gives a volume. */
-function pathOf(ctx: SimContext, volume: Volume): string {
+export function volumePath(ctx: SimContext, volume: Volume): string {
   const scfg = storageConfig(ctx, volume.storage);
   if (pluginOf(ctx, volume.storage).fileBased) {
     const sub = volume.vtype === "images" ? "images" : volume.vtype === "iso" ? "template/iso" : volume.vtype === "vztmpl" ? "template/cache" : volume.vtype === "backup" ? "dump" : volume.vtype;
@@ -102,7 +102,7 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     checkVolumeAccess(ctx, req.auth, undefined, volid);
     const volume = findVolume({ ctx, node: String(req.params.node) }, volid);
     if (!volume) throw pveDie(`volume_size_info on '${volid}' failed - no format`);
-    return { path: pathOf(ctx, volume), size: volume.size, used: 0, format: volume.format };
+    return { path: volumePath(ctx, volume), size: volume.size, used: 0, format: volume.format };
   });
 
   register("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", async (req: SimRequest) => {
