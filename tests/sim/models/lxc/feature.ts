@@ -9,13 +9,13 @@ import type { ConfigSection } from "../guests/config";
 import { volumeHasFeature, type VolumeFeature } from "../guests/storage-features";
 import type { SimContext } from "../../types";
 import type { LxcDeps } from "./deps";
-import { volumesOf } from "./mountpoint";
+import { backupEnabled, volumesOf } from "./mountpoint";
 
 /** `has_feature`: every volume (with `backupOnly`, only those a backup includes) supports `feature`. */
 export function ctHasFeature(ctx: SimContext, feature: VolumeFeature, section: Readonly<ConfigSection>, snapname?: string, backupOnly = false): boolean {
   const options = feature === "copy" || feature === "clone" ? { validTargetFormats: ["raw", "subvol"] } : {};
   return volumesOf(section)
-    .filter(({ key, mp }) => !backupOnly || key === "rootfs" || (mp.type === "volume" && Number(mp.backup ?? 0) === 1))
+    .filter(({ key, mp }) => !backupOnly || backupEnabled(key, mp))
     .every(({ mp }) => volumeHasFeature(ctx, feature, mp.volume, snapname, options));
 }
 

@@ -1,6 +1,6 @@
 /**
  * The pve-container model: `/nodes/{node}/lxc/...` as `src/PVE/API2/LXC.pm`,
- * `API2/LXC/Config.pm` and `API2/LXC/Status.pm` serve it, over the config files (`./store`), the
+ * `API2/LXC/Config.pm`, `API2/LXC/Status.pm` and `API2/LXC/Snapshot.pm` serve it, over the config files (`./store`), the
  * running containers (`./runtime`) and the shared guest pieces (`../guests`). Each module names
  * the functions it follows. It also answers for its containers in `/cluster/resources` and as
  * HA's resource agent (`HA/Resources/PVECT.pm`: a migration always relocates: shut down, migrate,
@@ -21,6 +21,7 @@ import { seedTemplates } from "./ostemplate";
 import { installPower, startCt, stopCt } from "./power";
 import { installReads } from "./read";
 import { installResize } from "./resize";
+import { installSnapshots } from "./snapshot";
 import { ctStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
@@ -101,6 +102,7 @@ export function lxcModel(options: LxcModelOptions = {}): SimModel {
       installMoveVolume(register, deps);
       installMigrate(register, deps);
       installFeature(register, deps);
+      installSnapshots(register, deps);
       announce(deps);
     },
   };

@@ -79,6 +79,11 @@ export function volumesOf(section: Readonly<ConfigSection>): { key: string; mp: 
   return out;
 }
 
+/** `mountpoint_backup_enabled`: the rootfs, and volume mount points with `backup=1`. */
+export function backupEnabled(key: string, mp: Readonly<MountPoint>): boolean {
+  return key === "rootfs" || (mp.type === "volume" && Number(mp.backup ?? 0) === 1);
+}
+
 /** `parse_device`: a passthrough device; `Path has to be defined` without a path. */
 export function parseDevice(value: string): PropertyValues & { path: string } {
   let res: PropertyValues;

@@ -18,6 +18,7 @@ import { installMoveDisk } from "./move-disk";
 import { installPower, startVm, stopVm } from "./power";
 import { installReads } from "./read";
 import { installResize } from "./resize";
+import { installSnapshots } from "./snapshot";
 import { vmStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
@@ -111,6 +112,7 @@ export function qemuModel(options: QemuModelOptions = {}): SimModel {
       installMigrate(register, deps);
       installCloudinit(register, deps);
       installAgent(register, deps);
+      installSnapshots(register, deps);
       announce(deps);
     },
   };
