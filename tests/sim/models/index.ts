@@ -1,4 +1,5 @@
 import type { SimModel } from "../types";
+import { backupModel } from "./backup";
 import { clusterModel } from "./cluster";
 import { firewallModel } from "./firewall";
 import { guestsModel } from "./guests";
@@ -9,4 +10,4 @@ import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel(), nodeModel(), guestsModel(), qemuModel(), lxcModel()];
+export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel(), nodeModel(), guestsModel(), qemuModel(), lxcModel(), backupModel()];

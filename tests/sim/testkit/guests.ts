@@ -1,9 +1,10 @@
 /**
- * Helpers for the guest models' tests: a simulator with the cluster, storage, guests, qemu and
- * container models, raw calls with root's token (GET/DELETE parameters in the query, others as a form),
+ * Helpers for the guest models' tests: a simulator with the cluster, storage, guests, qemu,
+ * container and backup models, raw calls with root's token (GET/DELETE parameters in the query, others as a form),
  * and worker calls awaited to their exit status and log.
  */
 import type { Simulator, SimulatorOptions } from "../index";
+import { backupModel } from "../models/backup";
 import { clusterModel } from "../models/cluster";
 import { guestsModel } from "../models/guests";
 import { lxcModel, type LxcModelOptions } from "../models/lxc";
@@ -19,7 +20,7 @@ export const ROOT: Credentials = { token: TEST_TOKEN };
 /** A simulator for a test file with the guest models installed. */
 export function useGuestSimulator(options: SimulatorOptions & { qemu?: QemuModelOptions; lxc?: LxcModelOptions } = {}): () => Simulator {
   const { qemu, lxc, ...rest } = options;
-  return useSimulator({ models: [clusterModel(), storageModel(), guestsModel(), qemuModel(qemu), lxcModel(lxc)], taskDurationMs: 20, ...rest });
+  return useSimulator({ models: [clusterModel(), storageModel(), guestsModel(), qemuModel(qemu), lxcModel(lxc), backupModel()], taskDurationMs: 20, ...rest });
 }
 
 /** Parameters of a call: arrays repeat the key. */

@@ -66,12 +66,12 @@ export function setLockHeld(deps: LxcDeps, node: string, vmid: number, lock: str
   return conf;
 }
 
-/** `remove_lock`: `no lock found trying to remove 'x' lock`, `found lock 'y' trying to remove 'x' lock`. */
+/** `remove_lock`: `no lock found trying to remove 'x'  lock` (two spaces, as PVE prints it), `found lock 'y' trying to remove 'x' lock`. */
 export async function removeLock(deps: LxcDeps, node: string, vmid: number, lock?: string): Promise<void> {
   await lockConfig(deps.ctx, node, vmid, () => {
     const conf = deps.configs.load(vmid, node);
     const current = conf.main.lock;
-    if (current === undefined) throw pveDie(`no lock found trying to remove ${lock !== undefined ? `'${lock}' ` : "any"}lock`);
+    if (current === undefined) throw pveDie(`no lock found trying to remove ${lock !== undefined ? `'${lock}' ` : "any"} lock`); // PVE's two spaces after a named lock
     if (lock !== undefined && current !== lock) throw pveDie(`found lock '${String(current)}' trying to remove '${lock}' lock`);
     delete conf.main.lock;
     deps.configs.write(vmid, conf);

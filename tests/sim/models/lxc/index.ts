@@ -25,6 +25,7 @@ import { installSnapshots } from "./snapshot";
 import { ctStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
+import { registerLxcVzdump } from "./vzdump";
 
 export type { LxcModelOptions } from "./deps";
 
@@ -104,6 +105,7 @@ export function lxcModel(options: LxcModelOptions = {}): SimModel {
       installFeature(register, deps);
       installSnapshots(register, deps);
       announce(deps);
+      registerLxcVzdump(ctx, deps);
     },
   };
 }

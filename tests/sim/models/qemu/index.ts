@@ -23,6 +23,7 @@ import { vmStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
 import { forkWorker } from "../guests/worker";
+import { registerQemuVzdump } from "./vzdump";
 import { lockConfig } from "./worker";
 
 export type { QemuModelOptions } from "./deps";
@@ -114,6 +115,7 @@ export function qemuModel(options: QemuModelOptions = {}): SimModel {
       installAgent(register, deps);
       installSnapshots(register, deps);
       announce(deps);
+      registerQemuVzdump(ctx, deps);
     },
   };
 }
