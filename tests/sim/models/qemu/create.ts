@@ -7,7 +7,9 @@
  * is refused synchronously (`unable to create VM 100 - VM 100 already exists on node 'pve1'`).
  * The `qmcreate` worker allocates the disks under a 1 s flock, writes the config (meta, smbios1
  * uuid, vmgenid, default boot order, normalised tags), adds the VM to its pool, registers it with
- * HA and starts it; a failed start only `warn`s. A failure removes the config file again.
+ * HA and starts it; a failed start only `warn`s. A failure removes the config file again. With
+ * `archive` it restores instead (`./restore`): `lock: create` (over this node's VM with `force`) and a
+ * `qmrestore` worker.
  */
 import { randomUUID } from "node:crypto";
 import type { SimRequest } from "../../types";
