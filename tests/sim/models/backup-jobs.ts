@@ -18,6 +18,7 @@ import { paramError } from "./param-error";
 import { parsePropertyString } from "./property-string";
 import { parametersOf } from "./schema";
 import { SectionStore } from "./section-store";
+import { simService } from "./services";
 
 const ALL_DAYS = "mon,tue,wed,thu,fri,sat,sun";
 const int = { type: "integer" } as const;
@@ -91,9 +92,12 @@ function view(id: string, job: ConfigRecord): Record<string, unknown> {
   return out;
 }
 
+/** jobs.cfg's vzdump jobs (guest models read and edit them: backup coverage, `purge`). */
+export const backupJobsOf = simService<SectionStore>("jobs.cfg", () => new SectionStore(() => "vzdump"));
+
 /** Registers the backup-job collection. */
 export function installBackupJobs(register: Register, ctx: SimContext): void {
-  const jobs = new SectionStore(() => "vzdump");
+  const jobs = backupJobsOf(ctx);
   const createSchema = parametersOf("POST", "/cluster/backup");
   const updateSchema = parametersOf("PUT", "/cluster/backup/{id}");
   // Both locks are jobs.cfg's here (the simulator has no legacy vzdump.cron); errors go out as `die "$@"`.

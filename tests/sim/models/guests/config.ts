@@ -3,7 +3,8 @@
  * `parse_pct_config`: the main section, `[PENDING]` (with its `delete` list), snapshot sections
  * and special sections; with the pending helpers every guest shares (`parse_pending_delete`,
  * `print_pending_delete`, `add_to_pending_delete`, `remove_from_pending_delete`,
- * `cleanup_pending`, `load_current_config`) and GuestHelpers' `config_with_pending_array`.
+ * `cleanup_pending`, `load_current_config`), the lock and protection checks (`check_lock`,
+ * `has_lock`, `check_protection`) and GuestHelpers' `config_with_pending_array`.
  */
 import { pveDie, splitList } from "../config-text";
 
@@ -35,6 +36,26 @@ export function cloneConf(conf: GuestConf): GuestConf {
     snapshots: new Map([...conf.snapshots].map(([k, v]) => [k, { ...v }])),
     special: new Map([...conf.special].map(([k, v]) => [k, { ...v }])),
   };
+}
+
+/** `guest_type`: how messages name a guest of a type. */
+export function guestLabel(type: "qemu" | "lxc"): "VM" | "CT" {
+  return type === "qemu" ? "VM" : "CT";
+}
+
+/** `check_lock`: `VM is locked (<lock>)` (`CT ...` for containers). */
+export function assertUnlocked(section: ConfigSection, label: "VM" | "CT"): void {
+  if (section.lock !== undefined) throw pveDie(`${label} is locked (${String(section.lock)})`);
+}
+
+/** `has_lock`: a lock is set (and it is `lock`, when given). */
+export function hasLock(section: ConfigSection, lock?: string): boolean {
+  return section.lock !== undefined && (lock === undefined || section.lock === lock);
+}
+
+/** `check_protection`: `<prefix> - protection mode enabled`. */
+export function checkProtection(conf: GuestConf, prefix: string): void {
+  if (conf.main.protection) throw pveDie(`${prefix} - protection mode enabled`);
 }
 
 /** `parse_pending_delete`: key → forced. */
@@ -126,7 +147,8 @@ export function pendingArray(main: ConfigSection, pending: ConfigSection): Pendi
     out.push(item);
   }
   for (const key of Object.keys(rest).sort()) out.push({ key, pending: rest[key] as ConfigValue });
-  for (const [key, force] of deletes) out.push({ key, delete: force ? 2 : 1 });
+  // `each %$pending_delete_hash` yields the `{force}` hash itself, which is always true.
+  for (const key of deletes.keys()) out.push({ key, delete: 2 });
   return out;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Permission checks guest handlers make in code (pve-access-control `PVE/RPCEnvironment.pm`:
- * `check`, `check_any`, `check_full`, `check_vm_perm`, `check_pool_exist`), on top of the
+ * `check`, `check_any`, `check_full`, `check_vm_perm`, `check_pool_exist`; pve-guest-common
+ * `GuestHelpers::check_vnet_access`), on top of the
  * schema's declared checks the core already ran. `$authuser eq 'root@pam'` is true only for the
  * root user itself, never for one of its API tokens.
  */
@@ -46,4 +47,28 @@ export function checkVmPerm(ctx: SimContext, auth: SimAuth, vmid: number, pool: 
 /** `check_pool_exist`: 403 `Permission check failed (pool 'x' does not exist)`. */
 export function checkPoolExists(ctx: SimContext, pool: string): void {
   if (!accessStoreOf(ctx).pools.has(pool)) throw permissionDenied(`pool '${pool}' does not exist`);
+}
+
+/**
+ * `check_vnet_access`: `SDN.Use` on the bridge's path in zone `localnetwork`, per VLAN tag (and
+ * each VLAN of `trunks`) when given, else on the bridge itself.
+ */
+export function checkVnetAccess(ctx: SimContext, auth: SimAuth, bridge: string, tag: string | number | undefined, trunks: string | number | undefined): void {
+  const base = `/sdn/zones/localnetwork/${bridge}`;
+  if (tag) checkPrivs(ctx, auth, `${base}/${tag}`, ["SDN.Use"]);
+  for (const vlan of trunkTags(trunks)) checkPrivs(ctx, auth, `${base}/${vlan}`, ["SDN.Use"]);
+  if (!tag && !trunks) checkPrivs(ctx, auth, base, ["SDN.Use"]);
+}
+
+/** `get_tags_from_trunk`: `10;20-22` → 10, 20, 21, 22 (sorted as strings, like `sort keys`). */
+function trunkTags(trunks: string | number | undefined): string[] {
+  if (trunks === undefined) return [];
+  const tags = new Set<string>();
+  for (const part of String(trunks).split(";")) {
+    const [from, to] = part.split("-").map(Number);
+    if (from === undefined || Number.isNaN(from)) continue;
+    if (to !== undefined && to > from) for (let t = from; t <= to; t++) tags.add(String(t));
+    else tags.add(String(from));
+  }
+  return [...tags].sort();
 }

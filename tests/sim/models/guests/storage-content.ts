@@ -1,11 +1,13 @@
 /**
  * Storage content (pve-storage `src/PVE/API2/Storage/Content.pm` `index`, `create`, `info`,
- * `delete`; `Storage.pm` `volume_list`, `Plugin.pm` `list_volumes`, `list_images`): the volumes
- * of a storage on a node, filtered by content type and VMID and by what the caller may access
- * (`check_volume_access`); allocating an image by name and size (`vdisk_alloc`); a volume's
- * attributes; deleting one in an `imgdel` task, which checks no guest config (as on PVE).
+ * `updateattributes`, `delete`; `Storage.pm` `volume_list`, `Plugin.pm` `list_volumes`,
+ * `list_images`, `get_subdir_files`; `DirPlugin.pm` `get_volume_attribute`,
+ * `update_volume_attribute`): the volumes of a storage on a node, filtered by content type and
+ * VMID and by what the caller may access (`check_volume_access`), backups with their guest type,
+ * time, notes and protection; allocating an image by name and size (`vdisk_alloc`); a volume's
+ * attributes, and a backup's notes and protection set on directory-like storages; deleting one in
+ * an `imgdel` task, which checks no guest config (as on PVE) but refuses a protected backup.
  */
-import { sleep } from "../../core/clock";
 import type { SimContext, SimRequest } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
@@ -15,6 +17,7 @@ import { checkVolumeAccess } from "./volume-access";
 import { contentOf, findVolume, locationOf, parseVolname, parseVolumeId, pluginOf, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree } from "./storage-ops";
 import { volidOf, volumesOf, type Volume } from "./volumes";
 import { vmlistOf } from "./vmlist";
+import { taskSucceeded, waitForTask } from "./worker";
 
 /** `$real_volume_id`: a volume id, or a volname with the storage from the path. */
 function realVolumeId(storage: string | undefined, volume: string): { volid: string; storage: string } {
@@ -29,7 +32,7 @@ function realVolumeId(storage: string | undefined, volume: string): { volid: str
 }
 
 /** The path `PVE::Storage::path` gives a volume. */
-function pathOf(ctx: SimContext, volume: Volume): string {
+export function volumePath(ctx: SimContext, volume: Volume): string {
   const scfg = storageConfig(ctx, volume.storage);
   if (pluginOf(ctx, volume.storage).fileBased) {
     const sub = volume.vtype === "images" ? "images" : volume.vtype === "iso" ? "template/iso" : volume.vtype === "vztmpl" ? "template/cache" : volume.vtype === "backup" ? "dump" : volume.vtype;
@@ -38,6 +41,11 @@ function pathOf(ctx: SimContext, volume: Volume): string {
   if (scfg.type === "lvmthin" || scfg.type === "lvm") return `/dev/${String(scfg.vgname)}/${volume.volname}`;
   if (scfg.type === "zfspool") return `/dev/zvol/${String(scfg.pool)}/${volume.volname.split("/").pop() ?? ""}`;
   return `/dev/rbd-pve/${volume.storage}/${volume.volname}`;
+}
+
+/** A backup's guest type as `archive_info` reads it from the name (`unknown` for other names). */
+function backupSubtype(volname: string): string {
+  return /^backup\/vzdump-(lxc|openvz|qemu)-/.exec(volname)?.[1] ?? "unknown";
 }
 
 /** One listing item (`list_images` / `get_subdir_files`). */
@@ -50,9 +58,36 @@ function listItem(ctx: SimContext, volume: Volume): Record<string, unknown> {
     ...(volume.vmid !== undefined ? { vmid: volume.vmid } : {}),
     ...(volume.parent !== undefined ? { parent: volume.parent.split(":")[1]?.split("/").slice(0, 2).join("/") } : {}),
     ...(pluginOf(ctx, volume.storage).fileBased && volume.vtype === "images" ? { used: 0 } : {}),
+    ...(volume.vtype === "backup" ? { subtype: backupSubtype(volume.volname) } : {}),
+    ...(volume.notes !== undefined ? { notes: volume.notes } : {}),
+    ...(volume.protected ? { protected: 1 } : {}),
     ctime: volume.ctime,
     content,
   };
+}
+
+/** `update_volume_attribute` (`DirPlugin.pm` for directory-like storages, `Plugin.pm` otherwise). */
+function updateAttribute(ctx: SimContext, volume: Volume, attribute: "notes" | "protected", value: string | number): void {
+  const dirLike = ["dir", "nfs", "cifs", "cephfs", "btrfs"].includes(String(storageConfig(ctx, volume.storage).type));
+  if (!dirLike) {
+    if (attribute === "notes") throw pveDie(`volume notes are not supported for PVE::Storage::${pluginClass(String(storageConfig(ctx, volume.storage).type))} at /usr/share/perl5/PVE/Storage/Plugin.pm line 1300.`);
+    throw pveDie(`attribute '${attribute}' is not supported for storage type '${String(storageConfig(ctx, volume.storage).type)}'`);
+  }
+  if (volume.vtype !== "backup") throw pveDie(attribute === "notes" ? "only backups can have notes" : `only backups support attribute '${attribute}'`);
+  if (attribute === "notes") {
+    if (value === "") delete volume.notes;
+    else volume.notes = String(value);
+  } else if (value) {
+    volume.protected = true;
+  } else {
+    delete volume.protected;
+  }
+}
+
+/** The Perl class name of a storage type's plugin, as PVE's messages print it. */
+function pluginClass(type: string): string {
+  const names: Readonly<Record<string, string>> = { lvmthin: "LvmThinPlugin", lvm: "LVMPlugin", zfspool: "ZFSPoolPlugin", rbd: "RBDPlugin", iscsi: "ISCSIPlugin", zfs: "ZFSPlugin", iscsidirect: "ISCSIDirectPlugin", pbs: "PBSPlugin", esxi: "ESXiPlugin" };
+  return names[type] ?? "Plugin";
 }
 
 /** Registers the content endpoints. */
@@ -102,7 +137,23 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     checkVolumeAccess(ctx, req.auth, undefined, volid);
     const volume = findVolume({ ctx, node: String(req.params.node) }, volid);
     if (!volume) throw pveDie(`volume_size_info on '${volid}' failed - no format`);
-    return { path: pathOf(ctx, volume), size: volume.size, used: 0, format: volume.format };
+    return {
+      path: volumePath(ctx, volume), size: volume.size, used: 0, format: volume.format,
+      ...(volume.vtype === "backup" ? { notes: volume.notes ?? "", protected: volume.protected ? 1 : 0 } : {}),
+    };
+  });
+
+  register("PUT", "/nodes/{node}/storage/{storage}/content/{volume}", (req) => {
+    const { volid } = realVolumeId(req.params.storage === undefined ? undefined : String(req.params.storage), String(req.params.volume));
+    checkVolumeAccess(ctx, req.auth, undefined, volid);
+    const volume = findVolume({ ctx, node: String(req.params.node) }, volid);
+    for (const attribute of ["notes", "protected"] as const) {
+      const value = req.params[attribute];
+      if (value === undefined) continue;
+      if (!volume) throw pveDie(`volume '${volid}' does not exist`);
+      updateAttribute(ctx, volume, attribute, value as string | number);
+    }
+    return null;
   });
 
   register("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", async (req: SimRequest) => {
@@ -125,11 +176,9 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     });
     const delay = req.params.delay;
     if (typeof delay !== "number") return upid;
-    const end = Date.now() + delay * 1000;
-    while (Date.now() < end && ctx.taskExitStatus(upid) === undefined) await sleep(50);
-    const status = ctx.taskExitStatus(upid);
+    const status = await waitForTask(ctx, upid, delay * 1000);
     if (status === undefined) return upid;
-    if (status === "OK" || /^WARNINGS: \d+$/.test(status)) return null;
+    if (taskSucceeded(status)) return null;
     throw pveDie(status);
   });
 }

@@ -69,6 +69,18 @@ export function locationOf(ctx: SimContext, storage: string, node: string): stri
 
 const FILE_NAME = /^((vm-|base-|subvol-)(\d+)-[^/\s]+\.(raw|qcow2|vmdk|subvol))$/;
 
+/**
+ * The file names `Plugin::parse_volname` accepts per content directory (`$ISO_EXT_RE_0`,
+ * `$VZTMPL_EXT_RE_1`, `$BACKUP_EXT_RE_2` with `COMPRESSOR_RE`, `$IMPORT_EXT_RE_1`).
+ */
+const CONTENT_NAME: Readonly<Record<string, RegExp>> = {
+  iso: /\.(?:iso|img)$/i,
+  vztmpl: /\.(?:tar|tar\.(?:gz|xz|zst|bz2))$/i,
+  backup: /\.(?:tgz|(?:tar|vma)(?:\.(?:gz|lzo|zst|bz2))?)$/,
+  snippets: /./,
+  import: /\.(?:ova|ovf|qcow2|raw|vmdk)$/,
+};
+
 /** `parse_name_dir`: `[name, format, isBase]` of an image file name. */
 function parseNameDir(name: string): [string, string, boolean] {
   const m = FILE_NAME.exec(name);
@@ -96,7 +108,7 @@ export function parseVolname(ctx: SimContext, volid: string): ParsedVolname {
       return { vtype: "images", name: image[2], vmid: Number(image[1]), isBase, format };
     }
     const content = /^(iso|vztmpl|backup|snippets|import)\/([^/]+)$/.exec(volname);
-    if (content?.[1] && content[2]) {
+    if (content?.[1] && content[2] && CONTENT_NAME[content[1]]?.test(content[2])) {
       const owner = content[1] === "backup" ? /^vzdump-(?:openvz|lxc|qemu)-(\d+)-/.exec(content[2])?.[1] : undefined;
       const format = content[1] === "import" ? (/\.(qcow2|raw|vmdk|ova|ovf)$/.exec(content[2])?.[1] ?? "raw") : "raw";
       return { vtype: content[1], name: content[2], ...(owner ? { vmid: Number(owner) } : {}), isBase: false, format };
@@ -105,7 +117,7 @@ export function parseVolname(ctx: SimContext, volid: string): ParsedVolname {
   }
   const block = /^(((base|basevol)-(\d+)-\S+)\/)?((base|basevol|vm|subvol)-(\d+)-\S+)$/.exec(volname);
   if (block?.[5] && block[7]) {
-    const format = type === "lvm" && volname.endsWith(".qcow2") ? "qcow2" : "raw";
+    const format = type === "lvm" && volname.endsWith(".qcow2") ? "qcow2" : block[6] === "subvol" || block[6] === "basevol" ? "subvol" : "raw";
     return {
       vtype: "images",
       name: block[5],
@@ -177,31 +189,33 @@ export async function vdiskAlloc(env: StorageEnv, req: AllocRequest, holdMs = 0)
     const location = locationOf(env.ctx, req.storage, env.node);
     const store = volumesOf(env.ctx);
     const suffix = plugin.fileBased ? `.${format}` : "";
-    let name = req.name ?? store.nextDiskName(location, req.vmid, suffix);
+    let name = req.name ?? store.nextDiskName(location, req.vmid, suffix, format === "subvol" ? "subvol" : "vm");
     if (plugin.fileBased && req.name !== undefined && !/\.(raw|qcow2|vmdk)$/.test(name)) name += suffix;
     const volname = plugin.fileBased ? `${req.vmid}/${name}` : name;
     if (store.get(location, volname)) throw pveDie(plugin.fileBased ? `disk image '${String(scfg.path)}/images/${volname}' already exists` : `lvcreate '${name}' error: Logical Volume "${name}" already exists`);
     const size = Math.ceil((req.sizeKiB * 1024) / plugin.granularity) * plugin.granularity;
-    store.put(location, { storage: req.storage, volname, vtype: "images", vmid: req.vmid, format, size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false });
+    store.put(location, { storage: req.storage, volname, vtype: "images", vmid: req.vmid, format, size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false, snapshots: [] });
     return `${req.storage}:${volname}`;
   });
 }
 
-/** `vdisk_clone`: a linked clone of a base image (or of a snapshot) for `vmid`. */
-export async function vdiskClone(env: StorageEnv, volid: string, vmid: number, holdMs = 0): Promise<string> {
+/** `vdisk_clone`: a linked clone of a base image (or, where the plugin can, of a snapshot) for `vmid`. */
+export async function vdiskClone(env: StorageEnv, volid: string, vmid: number, holdMs = 0, snapname?: string): Promise<string> {
   const [storage] = parseVolumeId(volid);
   const plugin = pluginOf(env.ctx, storage);
   storageCheckEnabled(env.ctx, storage, env.node);
   return underStorageLock(env, storage, holdMs, () => {
     const base = findVolume(env, volid);
     if (!base) throw pveDie(`volume '${volid}' does not exist`);
-    if (!base.isBase) throw pveDie("clone_image only works on base images");
+    const snapshot = snapname === undefined ? undefined : base.snapshots.find((snap) => snap.name === snapname);
+    if (snapname !== undefined && !snapshot) throw pveDie(`snapshot '${snapname}' of '${volid}' does not exist`);
+    if (!base.isBase && !snapshot) throw pveDie("clone_image only works on base images");
     const location = locationOf(env.ctx, storage, env.node);
     const store = volumesOf(env.ctx);
     const format = plugin.fileBased ? "qcow2" : base.format;
     const name = store.nextDiskName(location, vmid, plugin.fileBased ? ".qcow2" : "");
     const volname = plugin.linkedClone === "thin" ? name : plugin.fileBased ? `${base.vmid}/${base.volname.split("/")[1]}/${vmid}/${name}` : `${base.volname}/${name}`;
-    const clone: Volume = { storage, volname, vtype: "images", vmid, format, size: base.size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false };
+    const clone: Volume = { storage, volname, vtype: "images", vmid, format, size: snapshot?.size ?? base.size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false, snapshots: [] };
     if (plugin.linkedClone === "thin") clone.origin = volid;
     else clone.parent = volid;
     store.put(location, clone);
@@ -219,7 +233,7 @@ export async function vdiskCreateBase(env: StorageEnv, volid: string, holdMs = 0
     const location = locationOf(env.ctx, storage, env.node);
     const store = volumesOf(env.ctx);
     store.remove(location, volume.volname);
-    volume.volname = volume.volname.replace(/(^|\/)vm-(\d+-)/, "$1base-$2");
+    volume.volname = volume.format === "subvol" ? volume.volname.replace(/(^|\/)subvol-(\d+-)/, "$1basevol-$2") : volume.volname.replace(/(^|\/)vm-(\d+-)/, "$1base-$2");
     volume.isBase = true;
     store.put(location, volume);
     return volidOf(volume);
@@ -234,12 +248,16 @@ export function volumeIsBaseAndUsed(env: StorageEnv, volid: string): boolean {
   return volumesOf(env.ctx).list(locationOf(env.ctx, storage, env.node)).some((v) => v.parent === volid);
 }
 
-/** `vdisk_free`: removes a volume; a base still used by linked clones is refused. */
+/**
+ * `vdisk_free`: removes a volume (with its snapshots); a base still used by linked clones is
+ * refused, and so is a protected backup (`Plugin::free_image`).
+ */
 export async function vdiskFree(env: StorageEnv, volid: string, holdMs = 0): Promise<void> {
   const [storage, volname] = parseVolumeId(volid);
   storageConfig(env.ctx, storage);
   await underStorageLock(env, storage, holdMs, () => {
     if (volumeIsBaseAndUsed(env, volid)) throw pveDie(`base volume '${volname}' is still in use by linked clones`);
+    if (findVolume(env, volid)?.protected) throw pveDie(`cannot remove protected volume '${volname}' on '${storage}'`);
     volumesOf(env.ctx).remove(locationOf(env.ctx, storage, env.node), volname);
   });
 }

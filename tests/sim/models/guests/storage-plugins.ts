@@ -29,18 +29,20 @@ export interface ImagePlugin {
 
 const MiB = 1024 ** 2;
 const FILE: ImagePlugin = { fileBased: true, formats: ["raw", "qcow2", "vmdk"], defaultFormat: "raw", template: true, linkedClone: "path", granularity: 1 };
+/** DirPlugin also makes subvolumes (directories) for containers. */
+const DIR: ImagePlugin = { ...FILE, formats: ["raw", "qcow2", "vmdk", "subvol"] };
 const BLOCK = (o: Partial<ImagePlugin>): ImagePlugin => ({ fileBased: false, formats: ["raw"], defaultFormat: "raw", template: true, linkedClone: "path", granularity: 1, ...o });
 
 /** The plugins by storage type (`type` of storage.cfg). */
 const PLUGINS: Readonly<Record<string, ImagePlugin>> = {
-  dir: FILE,
+  dir: DIR,
   nfs: FILE,
   cifs: FILE,
   cephfs: FILE,
-  btrfs: { ...FILE, formats: ["raw"] },
+  btrfs: { ...FILE, formats: ["raw", "subvol"] },
   lvmthin: BLOCK({ linkedClone: "thin", granularity: 4 * MiB }),
   lvm: BLOCK({ template: false, linkedClone: false, granularity: 4 * MiB }),
-  zfspool: BLOCK({}),
+  zfspool: BLOCK({ formats: ["raw", "subvol"] }),
   zfs: BLOCK({}),
   rbd: BLOCK({}),
   iscsi: BLOCK({ template: false, linkedClone: false, cannotAllocate: "can't allocate space in iscsi storage" }),

@@ -26,6 +26,29 @@ export interface Volume {
   parent?: string;
   /** For linked clones on LVM-thin: the origin, which the volid does not show. */
   origin?: string;
+  /** The volume's snapshots, oldest first, each with the size the volume had then. */
+  snapshots: VolumeSnapshot[];
+  /** A backup's notes (`<archive>.notes`). */
+  notes?: string;
+  /** A backup's protection flag (`<archive>.protected`). */
+  protected?: boolean;
+  /** What a content file holds that the simulator needs back: a backup archive's guest. */
+  archive?: BackupArchive;
+}
+
+/** One snapshot of a volume. */
+export interface VolumeSnapshot {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** What a vzdump archive carries: the guest type, its config file as written, and each disk's size. */
+export interface BackupArchive {
+  readonly guestType: "qemu" | "lxc";
+  /** `qemu-server.conf` (with `#qmdump#map:` lines) or `etc/vzdump/pct.conf`. */
+  readonly config: string;
+  /** The disks' sizes in bytes by device (`drive-scsi0`; containers: the mount point key). */
+  readonly devices: Readonly<Record<string, number>>;
 }
 
 /** The volume id of `v`. */
@@ -79,19 +102,20 @@ export class VolumeStore {
   }
 
   /**
-   * `get_next_vm_diskname`: the lowest free `vm-<vmid>-disk-<n>` at `location` (base images of
-   * the same vmid take their numbers too), with `.fmt` on file storages.
+   * `get_next_vm_diskname`: the lowest free `<prefix>-<vmid>-disk-<n>` at `location` (`vm`, or
+   * `subvol` for subvolumes; images of every kind of the same vmid, bases included, take their
+   * numbers), with `.fmt` on file storages.
    */
-  nextDiskName(location: string, vmid: number, suffix: string): string {
+  nextDiskName(location: string, vmid: number, suffix: string, prefix: "vm" | "subvol" = "vm"): string {
     const taken = new Set<number>();
-    const re = new RegExp(`(vm|base)-${vmid}-disk-(\\d+)`);
+    const re = new RegExp(`(vm|base|subvol|basevol)-${vmid}-disk-(\\d+)`);
     for (const v of this.pools.get(location)?.values() ?? []) {
       const m = re.exec(v.volname);
       if (m?.[2] !== undefined) taken.add(Number(m[2]));
     }
     let n = 0;
     while (taken.has(n)) n++;
-    return `vm-${vmid}-disk-${n}${suffix}`;
+    return `${prefix}-${vmid}-disk-${n}${suffix}`;
   }
 }
 

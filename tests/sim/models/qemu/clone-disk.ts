@@ -8,7 +8,7 @@
  * simulator choice: allocation a tenth of a full copy.
  */
 import { sleep } from "../../core/clock";
-import { defaultFormat, parseVolumeId, parseVolname, pluginOf, storageConfig, vdiskAlloc, vdiskClone, volumeSize, type StorageEnv } from "../guests/storage-ops";
+import { defaultFormat, findVolume, parseVolumeId, parseVolname, pluginOf, storageConfig, vdiskAlloc, vdiskClone, volumeSize, type StorageEnv } from "../guests/storage-ops";
 import { pveDie } from "../config-text";
 import { CLOUDINIT_DISK_SIZE, efivarsSize } from "./disks";
 import { driveIsCloudinit, type Drive } from "./drive";
@@ -45,7 +45,7 @@ export async function cloneDisk(env: StorageEnv, source: CloneSource, target: Cl
   log(`create ${full ? "full" : "linked"} clone of drive ${source.drivename} (${drive.file})`);
   let newVolid: string;
   if (!full) {
-    newVolid = await vdiskClone(env, drive.file, target.vmid, workMs);
+    newVolid = await vdiskClone(env, drive.file, target.vmid, workMs, source.snapname);
     newvollist.push(newVolid);
   } else {
     const [srcStorage] = parseVolumeId(drive.file);
@@ -62,9 +62,9 @@ export async function cloneDisk(env: StorageEnv, source: CloneSource, target: Cl
     } else if (target.drivename === "tpmstate0") {
       size = 4 * 1024 * 1024;
     } else {
-      const found = volumeSize(env, drive.file);
-      if (found === undefined) throw pveDie(`volume '${drive.file}' does not exist`);
-      size = found;
+      const found = findVolume(env, drive.file);
+      if (!found) throw pveDie(`volume '${drive.file}' does not exist`);
+      size = found.snapshots.find((snap) => snap.name === source.snapname)?.size ?? found.size;
     }
     newVolid = await vdiskAlloc(env, { storage, vmid: target.vmid, format, ...(name ? { name } : {}), sizeKiB: Math.ceil(size / 1024) }, workMs * ALLOC_SHARE);
     newvollist.push(newVolid);

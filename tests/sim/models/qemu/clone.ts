@@ -18,34 +18,20 @@ import { paramError } from "../param-error";
 import { addVmToPool } from "../guests/access";
 import { emptyConf, type ConfigSection, type GuestConf } from "../guests/config";
 import { checkPoolExists, checkPrivs } from "../guests/permissions";
-import { contentOf, findVolume, parseVolumeId, pluginOf, storageCheckEnabled, storageConfig, vdiskFree, type StorageEnv } from "../guests/storage-ops";
+import { contentOf, parseVolumeId, storageCheckEnabled, storageConfig, vdiskFree, type StorageEnv } from "../guests/storage-ops";
+import { volumeHasFeature } from "../guests/storage-features";
 import { parsePropertyStringStrict, printPropertyString } from "../property-string";
 import { isDriveName } from "./confdesc";
 import { cloneDisk } from "./clone-disk";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { driveIsCdrom, driveIsCloudinit, parseDrive, printDrive, type Drive } from "./drive";
-import { parseNet, printNet, randomMac } from "./net";
-import { macPrefix } from "../guests/datacenter";
+import { parseNet, printNet } from "./net";
+import { randomDatacenterMac } from "../guests/params";
 import { checkBridgeAccess } from "./permissions";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 const SNAPSHOT_KEYS = ["snapshots", "parent", "snaptime", "vmstate", "snapstate", "runningcpu", "runningmachine", "running-nets-host-mtu"];
-
-/** `volume_has_feature`: `copy` (full clone) or `clone` (linked) of this volume. */
-function hasFeature(deps: QemuDeps, env: StorageEnv, feature: "copy" | "clone", volid: string, snapname: string | undefined): boolean {
-  const id = parseVolumeId(volid, true);
-  if (!id) return false;
-  const plugin = pluginOf(deps.ctx, id[0]);
-  const volume = findVolume(env, volid);
-  const isBase = volume?.isBase ?? /(^|[:/])base-/.test(id[1].split("/").pop() ?? "");
-  if (feature === "clone") {
-    if (!plugin.linkedClone) return false;
-    if (snapname) return plugin.linkedClone === "thin";
-    return isBase;
-  }
-  if (snapname) return plugin.linkedClone === "thin" || (plugin.fileBased && volume?.format === "qcow2");
-  return !plugin.cannotAllocate;
-}
 
 /** What `$load_and_check` hands the worker. */
 interface ClonePlan {
@@ -126,7 +112,7 @@ export function installClone(register: Register, deps: QemuDeps): void {
         if (full && running && snapname === undefined && key === "tpmstate0") throw pveDie("cannot clone TPM state while VM is running");
         if (/^net\d+$/.test(key)) {
           const net = parseNet(ctx, String(value), true) ?? {};
-          net.macaddr = randomMac(macPrefix(ctx));
+          net.macaddr = randomDatacenterMac(ctx);
           newconf[key] = printNet(net);
         } else if (isDriveName(key)) {
           const drive = parseDrive(key, String(value));
@@ -137,9 +123,9 @@ export function installClone(register: Register, deps: QemuDeps): void {
           }
           const what = `clone feature is not supported for${snapname ? " a snapshot of" : ""} '${drive.file}' (${key})`;
           if (full || driveIsCloudinit(drive) || key === "tpmstate0") {
-            if (!hasFeature(deps, env, "copy", drive.file, snapname)) throw pveDie(`Full ${what}`);
+            if (!volumeHasFeature(ctx, "copy", drive.file, snapname)) throw pveDie(`Full ${what}`);
             fullclone.add(key);
-          } else if (!hasFeature(deps, env, "clone", drive.file, snapname)) {
+          } else if (!volumeHasFeature(ctx, "clone", drive.file, snapname)) {
             throw pveDie(`Linked ${what}`);
           }
           drives.set(key, drive);
@@ -165,7 +151,7 @@ export function installClone(register: Register, deps: QemuDeps): void {
       if (p.description) newconf.description = String(p.description);
       // "# qmclone temporary file\nlock: clone\n": parse_vm_config reads the comment as the description
       const temporary = emptyConf({ description: " qmclone temporary file", lock: "clone" });
-      configs.create(newid, node, temporary, `close (rename) atomic file '/etc/pve/nodes/${node}/qemu-server/${newid}.conf' failed: File exists`);
+      configs.create(newid, node, temporary, configs.existsRefusal(newid, node));
       const newvollist: string[] = [];
       const conf = emptyConf(newconf);
       try {

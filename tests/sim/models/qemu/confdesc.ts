@@ -6,7 +6,7 @@
  * `$MAX_PARALLEL_PORTS` 3, `$MAX_HOSTPCI_DEVICES` 16 (`PCI.pm`), `$MAX_USB_DEVICES` 14 (`USB.pm`),
  * `$MAX_NUMA` 8 (`Memory.pm`), `$MAX_UNUSED_DISKS` 256, `$MAX_VIRTIOFS` 10 (`Virtiofs.pm`).
  */
-import { SimError } from "../../types";
+import { assertIndexRanges as assertRanges } from "../guests/params";
 import type { ParamSchema } from "../schema";
 import { returnPropertiesOf } from "../schema";
 import type { SubKeys } from "../property-string";
@@ -77,17 +77,7 @@ export function isDriveName(key: string): boolean {
   return DRIVES.has(key);
 }
 
-/**
- * The numbered keys of a request beyond qemu-server's ranges (`net40`, `scsi31`): PVE's schema
- * lists each numbered key, so its validator refuses these before the handler runs.
- */
+/** The numbered keys of a request beyond qemu-server's ranges (`net40`, `scsi31`). */
 export function assertIndexRanges(params: Readonly<Record<string, unknown>>): void {
-  const errors: Record<string, string> = {};
-  for (const key of Object.keys(params)) {
-    const m = /^([a-z_]+?)(\d+)$/.exec(key);
-    if (!m?.[1] || m[2] === undefined) continue;
-    const max = INDEXED[m[1]];
-    if (max !== undefined && Number(m[2]) >= max) errors[key] = "property is not defined in schema and the schema does not allow additional properties";
-  }
-  if (Object.keys(errors).length) throw new SimError(400, "Parameter verification failed.\n", errors);
+  assertRanges(params, INDEXED);
 }

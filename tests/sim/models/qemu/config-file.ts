@@ -5,11 +5,12 @@
  * sections. Its SHA1 is the `digest` GET config returns (`parse_vm_config`), so a pending or
  * snapshot change alters the digest too. Before writing, `write_vm_config` drops every `unusedN`
  * whose volume a drive of the main or pending section uses again; an empty `boot` does not read
- * back.
+ * back. A backup's `qemu-server.conf` is parsed back as `parse_vm_config` does (its main section;
+ * the description's trailing whitespace trimmed).
  */
 import { sha1 } from "../config-text";
 import type { ConfigSection, GuestConf } from "../guests/config";
-import { isDriveName } from "./confdesc";
+import { isDriveName, typedValue } from "./confdesc";
 import { parseDrive } from "./drive";
 
 function sectionText(section: ConfigSection, pending: boolean): string {
@@ -74,4 +75,29 @@ export function vmConfigText(conf: GuestConf): string {
 /** `digest`: SHA1 of the file text. */
 export function vmConfigDigest(conf: GuestConf): string {
   return sha1(vmConfigText(conf));
+}
+
+/** `parse_vm_config` of a file's main section (the sections after it are not read). */
+export function parseVmConfigMain(raw: string): ConfigSection {
+  const main: ConfigSection = {};
+  let descr: string | undefined;
+  for (const line of raw.split("\n")) {
+    if (/^\s*$/.test(line)) continue;
+    if (/^\[[^\]]*\]\s*$/.test(line)) break;
+    const comment = /^#(.*)$/.exec(line);
+    if (comment) {
+      let text = comment[1] ?? "";
+      try {
+        text = decodeURIComponent(text);
+      } catch {
+        // kept as written
+      }
+      descr = `${descr ?? ""}${text}\n`;
+      continue;
+    }
+    const kv = /^([a-z][a-z_-]*\d*):\s*(.+?)\s*$/.exec(line);
+    if (kv?.[1] && kv[2] !== undefined) main[kv[1]] = typedValue(kv[1], kv[2]);
+  }
+  if (descr !== undefined) main.description = descr.replace(/\s+$/, "");
+  return main;
 }

@@ -7,12 +7,12 @@
  * is refused synchronously (`unable to create VM 100 - VM 100 already exists on node 'pve1'`).
  * The `qmcreate` worker allocates the disks under a 1 s flock, writes the config (meta, smbios1
  * uuid, vmgenid, default boot order, a pinned machine version for Windows, normalised tags), adds
- * the VM to its pool, registers it with
- * HA and asks for a start, which runs as a task of its own. A failure removes the config file again.
+ * the VM to its pool, registers it with HA and asks for a start, which runs as a task of its own.
+ * A failure removes the config file again. With `archive` it restores instead (`./restore`):
+ * `lock: create` (over this node's VM with `force`) and a `qmrestore` worker.
  */
 import { randomUUID } from "node:crypto";
 import type { SimRequest } from "../../types";
-import { SimError } from "../../types";
 import { permissionDenied } from "../../core/permissions";
 import { pveDie } from "../config-text";
 import { emptyConf } from "../guests/config";
@@ -22,7 +22,7 @@ import { checkPoolExists, checkPrivs, checkVmPerm, hasPriv } from "../guests/per
 import { vdiskFree } from "../guests/storage-ops";
 import { assertTagPermissions, uniqueTags } from "../guests/tags";
 import { assertIndexRanges, typedValue } from "./confdesc";
-import type { QemuDeps } from "./deps";
+import { checkLock, type QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, newDiskCount } from "./disks";
 import { addRandomMacs } from "./net";
 import { checkBridgeAccess, checkCreateDevicePerms, checkModifyConfigPerm, checkStorageAccess } from "./permissions";
@@ -30,12 +30,29 @@ import { requestStart } from "./power";
 import { defaultBootDevices, printBootorder } from "./boot";
 import { prepareParams } from "./params";
 import { assertClipboardConfig, checkAndPinMachine, QEMU_VERSION } from "./machine";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { vmlistOf } from "../guests/vmlist";
+import { checkRestoreArchive, runRestore, type RestoreRequest } from "./restore";
+import { lockConfig } from "./worker";
 
 /** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
 const EXTRACTED = ["node", "vmid", "archive", "bwlimit", "force", "pool", "start", "ha-managed", "storage", "unique", "live-restore", "import-working-storage"];
 
 type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
+
+/** `create_and_lock_config($vmid, $allow_existing)`: `lock: create` on a new config, or (a forced restore) on this node's existing one. */
+function createAndLockConfig(deps: QemuDeps, node: string, vmid: number, allowExisting: boolean): void {
+  const { configs } = deps;
+  if (!allowExisting) vmlistOf(deps.ctx).assertUnused(vmid);
+  if (configs.existsOn(vmid, node)) {
+    const existing = configs.load(vmid, node);
+    checkLock(existing);
+    existing.main.lock = "create";
+    configs.write(vmid, existing);
+  } else {
+    configs.create(vmid, node, emptyConf({ lock: "create" }), allowExisting ? configs.existsRefusal(vmid, node) : undefined);
+  }
+}
 
 /** Registers `create_vm`. */
 export function installCreate(register: Register, deps: QemuDeps): void {
@@ -46,7 +63,8 @@ export function installCreate(register: Register, deps: QemuDeps): void {
     const vmid = Number(p.vmid);
     const auth = req.auth;
     assertIndexRanges(p);
-    if (p.archive !== undefined) throw new SimError(501, "restore from a backup archive is not modelled by the simulator (POST /nodes/{node}/qemu with 'archive')");
+    const archive = p.archive === undefined || p.archive === "" ? undefined : String(p.archive);
+    const force = Boolean(p.force);
     const pool = p.pool === undefined ? undefined : String(p.pool);
     const storage = p.storage === undefined ? undefined : String(p.storage);
     const params: Record<string, string | number> = {};
@@ -56,7 +74,14 @@ export function installCreate(register: Register, deps: QemuDeps): void {
     if (storage !== undefined) checkPrivs(ctx, auth, `/storage/${storage}`, ["Datastore.AllocateSpace"]);
     if (p["ha-managed"]) checkPrivs(ctx, auth, "/", ["Sys.Console"]);
     if (p.start) checkVmPerm(ctx, auth, vmid, pool, ["VM.PowerMgmt"]);
-    if (!hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Allocate") && !(pool !== undefined && hasPriv(ctx, auth, `/pool/${pool}`, "VM.Allocate"))) throw permissionDenied();
+    if (hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Allocate") || (pool !== undefined && hasPriv(ctx, auth, `/pool/${pool}`, "VM.Allocate"))) {
+      // OK
+    } else if (archive !== undefined && force && configs.existsOn(vmid, node) && hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Backup")) {
+      // OK: restoring over an existing VM needs only VM.Backup
+    } else {
+      throw permissionDenied();
+    }
+    if (archive !== undefined) checkRestoreArchive(ctx, auth, node, vmid, archive, params);
     if (Object.keys(params).length > 0) {
       checkStorageAccess(ctx, auth, vmid, params, storage);
       checkModifyConfigPerm(ctx, auth, vmid, pool, Object.keys(params));
@@ -65,11 +90,18 @@ export function installCreate(register: Register, deps: QemuDeps): void {
       checkDriveParams(ctx, params);
       addRandomMacs(ctx, params);
     }
-    const emsg = `unable to create VM ${vmid} -`;
+    const emsg = `unable to ${archive !== undefined ? "restore" : "create"} VM ${vmid} -`;
     try {
-      await lockConfig(ctx, node, vmid, () => configs.create(vmid, node, emptyConf({ lock: "create" })), { timeoutMs: 5000 });
+      await lockConfig(ctx, node, vmid, () => createAndLockConfig(deps, node, vmid, archive !== undefined && force), { timeoutMs: 5000 });
     } catch (err) {
       throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
+    }
+    if (archive !== undefined) {
+      const options: RestoreRequest = {
+        archive, emsg, unique: Boolean(p.unique), live: Boolean(p["live-restore"]), start: Boolean(p.start), haManaged: Boolean(p["ha-managed"]), override: params,
+        ...(storage !== undefined ? { storage } : {}), ...(pool !== undefined ? { pool } : {}),
+      };
+      return forkWorker(ctx, auth, { node, type: "qmrestore", id: String(vmid) }, (worker) => runRestore(deps, auth, node, vmid, options, worker));
     }
 
     return forkWorker(ctx, auth, { node, type: "qmcreate", id: String(vmid) }, async (worker) => {

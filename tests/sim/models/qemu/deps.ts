@@ -3,7 +3,7 @@
  * processes, and the simulator-only knobs (when a guest's agent answers).
  */
 import type { SimContext } from "../../types";
-import type { GuestConf } from "../guests/config";
+import { assertUnlocked, type GuestConf } from "../guests/config";
 import { pveDie } from "../config-text";
 import { qemuRuntimeOf, type QemuRuntime } from "./runtime";
 import { vmConfigsOf, type VmConfigStore } from "./store";
@@ -38,12 +38,7 @@ export function qemuDeps(ctx: SimContext, options: QemuModelOptions): QemuDeps {
 
 /** `check_lock`: `VM is locked (<lock>)`. */
 export function checkLock(conf: GuestConf): void {
-  if (conf.main.lock !== undefined) throw pveDie(`VM is locked (${String(conf.main.lock)})`);
-}
-
-/** `check_protection`: `<prefix> - protection mode enabled`. */
-export function checkProtection(conf: GuestConf, prefix: string): void {
-  if (conf.main.protection) throw pveDie(`${prefix} - protection mode enabled`);
+  assertUnlocked(conf.main, "VM");
 }
 
 /** `assert_config_exists_on_node` (what `check_running` starts with). */

@@ -15,14 +15,15 @@ import { deleteHaResource, haStateOf, sidOf } from "../guests/ha";
 import { isRoot } from "../guests/permissions";
 import { paramError } from "../param-error";
 import { storageConfigOf } from "../storage";
-import { emptyConf } from "../guests/config";
+import { checkProtection, emptyConf } from "../guests/config";
 import { contentOf, findVolume, locationOf, storageCheckEnabled, vdiskFree, volumeIsBaseAndUsed, type StorageEnv } from "../guests/storage-ops";
 import { volidOf, volumesOf } from "../guests/volumes";
 import { isDriveName } from "./confdesc";
-import { checkLock, checkProtection, type QemuDeps } from "./deps";
+import { checkLock, type QemuDeps } from "./deps";
 import { isVolidOwner } from "./disks";
 import { driveIsCdrom, parseDrive } from "./drive";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 type Register = (method: "DELETE", template: string, handler: (req: SimRequest) => unknown) => void;
 

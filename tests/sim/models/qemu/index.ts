@@ -18,10 +18,13 @@ import { installMoveDisk } from "./move-disk";
 import { installPower, startVm, stopVm } from "./power";
 import { installReads } from "./read";
 import { installResize } from "./resize";
+import { installSnapshots } from "./snapshot";
 import { vmStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { registerQemuVzdump } from "./vzdump";
+import { lockConfig } from "./worker";
 
 export type { QemuModelOptions } from "./deps";
 
@@ -110,7 +113,9 @@ export function qemuModel(options: QemuModelOptions = {}): SimModel {
       installMigrate(register, deps);
       installCloudinit(register, deps);
       installAgent(register, deps);
+      installSnapshots(register, deps);
       announce(deps);
+      registerQemuVzdump(ctx, deps);
     },
   };
 }

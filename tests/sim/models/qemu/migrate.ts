@@ -11,7 +11,7 @@
  * the target; any failure ends `migration aborted`.
  */
 import type { SimAuth, SimRequest } from "../../types";
-import { pveDie, splitList } from "../config-text";
+import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
@@ -21,21 +21,10 @@ import { isDriveName, subKeys } from "./confdesc";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { driveIsCdrom, driveIsCloudinit, parseDrive, printDrive, type Drive } from "./drive";
 import { HOSTPCI_FORMAT } from "./formats";
-import { forkWorker, lockConfig, migrationLock, type Worker } from "./worker";
+import { forkWorker, migrationLock, type Worker } from "../guests/worker";
+import { lockConfig } from "./worker";
 import type { GuestConf } from "../guests/config";
-
-/** `parse_idmap` of `targetstorage`: `x` maps everything to `x`, `a:b,c:d` per storage, `1` is identity. */
-function parseStorageMap(value: string): { identity: boolean; entries: Map<string, string>; default?: string } {
-  const entries = new Map<string, string>();
-  let def: string | undefined;
-  for (const part of splitList(value)) {
-    if (part === "1") return { identity: true, entries };
-    const [from, to] = part.split(":");
-    if (to === undefined) def = from;
-    else if (from !== undefined) entries.set(from, to);
-  }
-  return { identity: false, entries, ...(def !== undefined ? { default: def } : {}) };
-}
+import { mapStorage, mapTargets, parseStorageMap, type StorageMap } from "../guests/storage-map";
 
 /** The volumes a config references (drives and `unusedN`), CD-ROM images included. */
 function referencedVolumes(conf: GuestConf): { key: string; volid: string; cdrom: boolean }[] {
@@ -136,11 +125,11 @@ export function installMigrate(register: Register, deps: QemuDeps): void {
     } else {
       online = false;
     }
-    let storageMap: ReturnType<typeof parseStorageMap> | undefined;
+    let storageMap: StorageMap | undefined;
     if (typeof p.targetstorage === "string") {
       storageMap = parseStorageMap(p.targetstorage);
       if (!storageMap.identity) checkVmPerm(ctx, req.auth, vmid, undefined, ["VM.Config.Disk"]);
-      for (const sid of [...storageMap.entries.values(), ...(storageMap.default ? [storageMap.default] : [])]) {
+      for (const sid of mapTargets(storageMap)) {
         storageCheckEnabled(ctx, sid, target);
         checkPrivs(ctx, req.auth, `/storage/${sid}`, ["Datastore.AllocateSpace"]);
         if (!contentOf(storageConfig(ctx, sid)).has("images")) throw pveDie(`storage '${sid}' does not support vm images`);
@@ -281,7 +270,7 @@ export interface MigrateOptions {
   readonly online: boolean;
   readonly withLocalDisks: boolean;
   readonly force?: boolean;
-  readonly storageMap?: ReturnType<typeof parseStorageMap>;
+  readonly storageMap?: StorageMap;
 }
 
 /** `PVE::QemuMigrate->migrate` under `guest_migration_lock` (also what the HA manager runs). */
@@ -354,11 +343,6 @@ export async function migrateVm(deps: QemuDeps, auth: SimAuth, node: string, vmi
     throw pveDie("migration aborted");
   }
   info(`migration finished successfully (duration ${duration(ctx.now() - started)})`);
-}
-
-function mapStorage(map: MigrateOptions["storageMap"], sid: string): string {
-  if (!map || map.identity) return sid;
-  return map.entries.get(sid) ?? map.default ?? sid;
 }
 
 /** A local volume copied to another storage of the target node (`storage_migrate` with a target storage). */

@@ -22,7 +22,8 @@ import { isVolumeInUse } from "./disks";
 import { driveIsCdrom, parseDrive, printDrive, type Drive } from "./drive";
 import { templateCreate } from "./template";
 import { planUpdateFor, runUpdate } from "./update";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
 

@@ -4,19 +4,10 @@
  * random unicast, locally administered one with datacenter.cfg's `mac_prefix`, and the string is
  * reprinted canonically (`virtio=BC:24:11:...,bridge=vmbr0,firewall=1`).
  */
-import { randomBytes } from "node:crypto";
 import type { SimContext } from "../../types";
-import { macPrefix } from "../guests/datacenter";
+import { randomDatacenterMac } from "../guests/params";
 import { parsePropertyStringStrict, printPropertyString, type PropertyValues } from "../property-string";
 import { subKeys } from "./confdesc";
-
-/** `random_ether_addr($prefix)`. */
-export function randomMac(prefix: string): string {
-  const bytes = randomBytes(6);
-  bytes[0] = ((bytes[0] ?? 0) & 0xfe) | 2;
-  const addr = [...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(":");
-  return prefix.toUpperCase() + addr.slice(prefix.length);
-}
 
 /** `parse_net`: undefined when the string does not parse; a missing MAC is generated unless `keepMissingMac`. */
 export function parseNet(ctx: SimContext, value: string, keepMissingMac = false): PropertyValues | undefined {
@@ -28,7 +19,7 @@ export function parseNet(ctx: SimContext, value: string, keepMissingMac = false)
   } catch {
     return undefined;
   }
-  if (net.macaddr === undefined && !keepMissingMac) net.macaddr = randomMac(macPrefix(ctx));
+  if (net.macaddr === undefined && !keepMissingMac) net.macaddr = randomDatacenterMac(ctx);
   return net;
 }
 

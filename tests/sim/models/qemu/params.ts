@@ -5,9 +5,7 @@
  * runs `ssh-keygen -l` on each line); `cpuunits` is clamped for cgroup v2 (pve-common
  * `CGroup::clamp_cpu_shares`: at most 10000).
  */
-import { pveDie } from "../config-text";
-
-const SSH_KEY = /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]{16,}={0,3}(\s|$)/;
+import { clampCpuShares, validateSshPublicKeys } from "../guests/params";
 
 /** Normalises `params` in place and refuses invalid `sshkeys`. */
 export function prepareParams(params: Record<string, string | number>): void {
@@ -16,10 +14,6 @@ export function prepareParams(params: Record<string, string | number>): void {
     params.ide2 = /media=/.test(value) ? value : `${value},media=cdrom`;
     delete params.cdrom;
   }
-  if (typeof params.sshkeys === "string") {
-    for (const line of decodeURIComponent(params.sshkeys).split("\n")) {
-      if (!/^\s*$/.test(line) && !SSH_KEY.test(line)) throw pveDie("SSH public key validation error");
-    }
-  }
-  if (params.cpuunits !== undefined && Number(params.cpuunits) >= 10000) params.cpuunits = 10000;
+  if (typeof params.sshkeys === "string") validateSshPublicKeys(decodeURIComponent(params.sshkeys));
+  if (params.cpuunits !== undefined) params.cpuunits = clampCpuShares(Number(params.cpuunits));
 }

@@ -11,7 +11,7 @@ import type { SimAuth, SimContext } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { parsePropertyStringStrict, type SubKeys } from "../property-string";
-import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
+import { checkPrivs, checkVmPerm, checkVnetAccess, isRoot } from "../guests/permissions";
 import { checkVolumeAccess } from "../guests/volume-access";
 import { contentOf, parseVolname, parseVolumeId, storageConfig } from "../guests/storage-ops";
 import { isDriveName, subKeys } from "./confdesc";
@@ -116,30 +116,14 @@ export function checkCreateDevicePerms(ctx: SimContext, auth: SimAuth, vmid: num
   each(/^virtiofs\d+$/, (_key, value) => checkDirPerm(ctx, auth, vmid, pool, value));
 }
 
-/** `check_bridge_access`: `SDN.Use` on the bridge (or each VLAN) of every NIC (zone `localnetwork`). */
+/** `check_bridge_access`: `check_vnet_access` for the bridge (and VLANs) of every NIC. */
 export function checkBridgeAccess(ctx: SimContext, auth: SimAuth, settings: Readonly<Record<string, unknown>>): void {
   if (isRoot(auth)) return;
   for (const key of Object.keys(settings).sort()) {
     if (!/^net\d+$/.test(key)) continue;
     const net = parseNet(ctx, String(settings[key]), true);
-    if (net?.bridge === undefined) continue;
-    const base = `/sdn/zones/localnetwork/${net.bridge}`;
-    if (net.tag) checkPrivs(ctx, auth, `${base}/${net.tag}`, ["SDN.Use"]);
-    for (const tag of trunkTags(net.trunks)) checkPrivs(ctx, auth, `${base}/${tag}`, ["SDN.Use"]);
-    if (!net.tag && !net.trunks) checkPrivs(ctx, auth, base, ["SDN.Use"]);
+    if (net?.bridge !== undefined) checkVnetAccess(ctx, auth, String(net.bridge), net.tag, net.trunks);
   }
-}
-
-function trunkTags(trunks: string | number | undefined): number[] {
-  if (trunks === undefined) return [];
-  const tags = new Set<number>();
-  for (const part of String(trunks).split(";")) {
-    const [from, to] = part.split("-").map(Number);
-    if (from === undefined) continue;
-    if (to !== undefined && to > from) for (let t = from; t <= to; t++) tags.add(t);
-    else tags.add(from);
-  }
-  return [...tags].sort();
 }
 
 /**

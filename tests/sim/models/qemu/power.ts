@@ -21,36 +21,41 @@ import { applyCloudinitConfig } from "./cloudinit";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { applyPending } from "./hotplug";
 import { isPaused, RUNNING_MACHINE } from "./status";
-import { forkWorker, lockConfig, type Worker } from "./worker";
+import { forkWorker, type Worker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 /** `vm_start`: under the config flock, refuses templates, locks and a running VM; applies pending, then starts QEMU. */
-export async function startVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean } = {}): Promise<void> {
-  await lockConfig(deps.ctx, node, vmid, async () => {
-    const conf = deps.configs.load(vmid, node);
-    if (conf.main.template) throw pveDie("you can't start a vm if it's a template");
-    const suspended = conf.main.lock === "suspended";
-    const running = deps.runtime.isRunning(vmid);
-    if (!(options.skiplock || suspended)) checkLock(conf);
-    if (running) throw pveDie(`VM ${vmid} already running`);
-    const env: StorageEnv = { ctx: deps.ctx, node };
-    const resume = suspended || conf.main.vmstate !== undefined;
-    if (!resume && Object.keys(conf.pending).length) {
-      await applyPending(env, auth, vmid, conf, worker.log);
-      deps.configs.write(vmid, conf);
-    }
-    await applyCloudinitConfig(env, vmid, conf, worker.log);
-    if (resume) worker.log("Resuming suspended VM");
+export async function startVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; statefile?: string } = {}): Promise<void> {
+  await lockConfig(deps.ctx, node, vmid, () => startVmHeld(deps, auth, node, vmid, worker, options));
+}
+
+/** `vm_start`'s body for a caller that holds the flock (a rollback starting from a snapshot's RAM passes `statefile`). */
+export async function startVmHeld(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; statefile?: string } = {}): Promise<void> {
+  const conf = deps.configs.load(vmid, node);
+  if (conf.main.template) throw pveDie("you can't start a vm if it's a template");
+  const suspended = conf.main.lock === "suspended";
+  const running = deps.runtime.isRunning(vmid);
+  if (!(options.skiplock || suspended)) checkLock(conf);
+  if (running) throw pveDie(`VM ${vmid} already running`);
+  const env: StorageEnv = { ctx: deps.ctx, node };
+  const hibernated = suspended || conf.main.vmstate !== undefined;
+  const resume = hibernated || options.statefile !== undefined;
+  if (!resume && Object.keys(conf.pending).length) {
+    await applyPending(env, auth, vmid, conf, worker.log);
     deps.configs.write(vmid, conf);
-    await worker.spend(1);
-    deps.runtime.start(vmid, deps.ctx.now());
-    if (resume) {
-      // `vm_start_nolock`: the state volume is freed once QEMU has loaded it
-      worker.log("Resumed VM, removing state");
-      if (conf.main.vmstate !== undefined) await vdiskFree(env, String(conf.main.vmstate));
-      for (const key of VMSTATE_KEYS) delete conf.main[key];
-      deps.configs.write(vmid, conf);
-    }
-  });
+  }
+  await applyCloudinitConfig(env, vmid, conf, worker.log);
+  if (hibernated) worker.log("Resuming suspended VM");
+  deps.configs.write(vmid, conf);
+  await worker.spend(1);
+  deps.runtime.start(vmid, deps.ctx.now());
+  if (hibernated) {
+    // `vm_start_nolock`: the state volume is freed once QEMU has loaded it
+    worker.log("Resumed VM, removing state");
+    if (conf.main.vmstate !== undefined) await vdiskFree(env, String(conf.main.vmstate));
+    for (const key of VMSTATE_KEYS) delete conf.main[key];
+    deps.configs.write(vmid, conf);
+  }
 }
 
 /** What a hibernation leaves in the config and a resume removes again (with `vmstate`). */
@@ -127,8 +132,8 @@ async function suspendVm(deps: QemuDeps, node: string, vmid: number, worker: Wor
   });
 }
 
-/** `_do_vm_stop` + `vm_stop_cleanup` (which applies pending changes): nothing to do for a stopped VM. */
-async function doStop(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; shutdown?: boolean }): Promise<void> {
+/** `_do_vm_stop` + `vm_stop_cleanup` (which applies pending changes): nothing to do for a stopped VM; the caller holds the flock. */
+export async function doStop(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; shutdown?: boolean }): Promise<void> {
   if (!checkRunning(deps, vmid, node)) return;
   const conf = deps.configs.load(vmid, node);
   if (!options.skiplock) checkLock(conf);

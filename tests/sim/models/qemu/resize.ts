@@ -12,7 +12,8 @@ import { checkPrivs, isRoot } from "../guests/permissions";
 import { parseVolname, parseVolumeId, volumeResize, volumeSize } from "../guests/storage-ops";
 import { checkLock, type QemuDeps } from "./deps";
 import { driveIsCdrom, parseDrive, printDrive } from "./drive";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 const UNITS: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 

@@ -12,7 +12,8 @@ import { parseVolumeId, pluginOf, vdiskCreateBase, type StorageEnv } from "../gu
 import { DRIVE_NAMES } from "./confdesc";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
 import { driveIsCdrom, parseDrive, printDrive } from "./drive";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 /** `template_create`: base images for every disk (or just `disk`) whose storage can hold them. */
 export async function templateCreate(deps: QemuDeps, env: StorageEnv, vmid: number, conf: GuestConf, disk?: string): Promise<void> {

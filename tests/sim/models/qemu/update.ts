@@ -9,18 +9,17 @@
  * the request; POST in a `qmconfig` worker, with `background_delay` waiting for it.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { sleep } from "../../core/clock";
 import type { SimAuth, SimRequest } from "../../types";
-import { SimError } from "../../types";
 import { pveDie, splitList } from "../config-text";
 import { paramError } from "../param-error";
-import { addToPendingDelete, cleanupPending, removeFromPendingDelete, type ConfigValue, type GuestConf } from "../guests/config";
+import { addToPendingDelete, checkProtection, cleanupPending, removeFromPendingDelete, type ConfigValue, type GuestConf } from "../guests/config";
 import { checkVmPerm, isRoot } from "../guests/permissions";
+import { checkHookscript } from "../guests/params";
 import { assertTagPermissions, uniqueTags } from "../guests/tags";
 import { parsePropertyStringStrict } from "../property-string";
-import { parseVolname, type StorageEnv } from "../guests/storage-ops";
+import type { StorageEnv } from "../guests/storage-ops";
 import { assertIndexRanges, isDriveName, optionExists, typedValue } from "./confdesc";
-import { checkLock, checkProtection, type QemuDeps } from "./deps";
+import { checkLock, type QemuDeps } from "./deps";
 import { checkDriveParams, createDisks, registerUnusedDrive, tryDeallocateDrive } from "./disks";
 import { driveIsCdrom, driveIsCloudinit, parseDrive } from "./drive";
 import { BOOT_FORMAT } from "./formats";
@@ -38,7 +37,8 @@ import {
   checkStorageAccess,
   checkUsbPerm,
 } from "./permissions";
-import { forkWorker, lockConfig } from "./worker";
+import { forkWorker, taskSucceeded, waitForTask } from "../guests/worker";
+import { lockConfig } from "./worker";
 
 /** Parameters of the config calls that are not config keys. */
 const CONTROL = new Set(["node", "vmid", "digest", "background_delay", "skip_cloud_init", "import-working-storage", "skiplock", "delete", "revert", "force"]);
@@ -127,7 +127,7 @@ export function planUpdate(deps: QemuDeps, req: SimRequest): UpdatePlan {
     } else if (key === "vmgenid" && String(set[key]) === "1") {
       set[key] = randomUUID();
     } else if (key === "hookscript") {
-      checkHookscript(deps, String(set[key]));
+      checkHookscriptParam(deps, String(set[key]));
     }
   }
   checkModifyConfigPerm(deps.ctx, auth, vmid, undefined, deletes);
@@ -143,14 +143,12 @@ export function planUpdate(deps: QemuDeps, req: SimRequest): UpdatePlan {
   return plan;
 }
 
-/** `GuestHelpers::check_hookscript`: a snippets volume that exists. */
-function checkHookscript(deps: QemuDeps, volid: string): void {
+/** `$check_hookscript`-as-parameter: `check_hookscript`'s refusal as a 400 on `hookscript`. */
+function checkHookscriptParam(deps: QemuDeps, volid: string): void {
   try {
-    if (parseVolname(deps.ctx, volid).vtype !== "snippets") throw new Error(`'${volid}' is not in the snippets directory\n`);
-    throw new Error(`script '${volid}' does not exist\n`);
+    checkHookscript(deps.ctx, volid);
   } catch (err) {
-    const message = err instanceof SimError || err instanceof Error ? err.message : String(err);
-    throw paramError({ hookscript: message });
+    throw paramError({ hookscript: err instanceof Error ? err.message : String(err) });
   }
 }
 
@@ -375,9 +373,9 @@ export function installUpdate(register: (method: "PUT" | "POST", template: strin
     );
     const delay = req.params.background_delay;
     if (typeof delay !== "number") return upid;
-    const status = await waitForTask(deps, upid, delay * 1000);
+    const status = await waitForTask(deps.ctx, upid, delay * 1000);
     if (status === undefined) return upid;
-    if (status === "OK" || /^WARNINGS: \d+$/.test(status)) return null;
+    if (taskSucceeded(status)) return null;
     throw pveDie(`failed to update VM ${plan.vmid}: ${status}`);
   });
 
@@ -387,13 +385,3 @@ export function installUpdate(register: (method: "PUT" | "POST", template: strin
   });
 }
 
-/** Polls the task status through the task API's own record until it stops or `ms` pass. */
-async function waitForTask(deps: QemuDeps, upid: string, ms: number): Promise<string | undefined> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const status = deps.ctx.taskExitStatus(upid);
-    if (status !== undefined) return status;
-    await sleep(Math.min(100, Math.max(1, end - Date.now())));
-  }
-  return deps.ctx.taskExitStatus(upid);
-}
