@@ -2,8 +2,8 @@
  * `/cluster/metrics/server/{id}` as pve-manager `PVE/API2/Cluster/MetricServer.pm` serves it
  * (`server_index`, `read`, `create`, `update`, `delete` under `cfs_lock_file('status.cfg')`):
  * created on the item path, PVE's texts for a missing or duplicate entry; the `token` is taken out
- * by `extract_sensitive_params` for the plugin's `on_add_hook`, so it is never read back. No kind
- * manages metric servers yet, so this model has not had the full audit (see tests/sim/FIDELITY.md).
+ * by `extract_sensitive_params` for the plugin's `on_add_hook`, so it is never read back. See
+ * tests/sim/FIDELITY.md for what it follows and where it differs.
  */
 import type { SimContext } from "../types";
 import { registerCollection, type Register } from "./generic-store";
