@@ -42,6 +42,7 @@ export interface PveApiErrorInit {
   upid?: string;
   taskLog?: string[];
   retryable?: boolean;
+  retried?: boolean;
   cause?: Error;
 }
 
@@ -70,6 +71,11 @@ export class PveApiError extends Error {
   readonly taskLog?: string[];
   /** Whether repeating the same call later could succeed (nothing permanent was wrong with it). */
   readonly retryable: boolean;
+  /**
+   * The call was sent more than once (a retry after a failed attempt): a write may have taken
+   * effect on an earlier attempt although this one failed (a delete's retry then finds nothing).
+   */
+  readonly retried: boolean;
 
   constructor(init: PveApiErrorInit) {
     super(init.message, init.cause ? { cause: init.cause } : undefined);
@@ -84,6 +90,7 @@ export class PveApiError extends Error {
     if (init.upid !== undefined) this.upid = init.upid;
     if (init.taskLog !== undefined) this.taskLog = init.taskLog;
     this.retryable = init.retryable ?? false;
+    this.retried = init.retried ?? false;
   }
 
   /** A plain, secret-free object for logs and `JSON.stringify`. */

@@ -137,6 +137,7 @@ function toPveError(error: unknown, request: Pick<WireRequest, "method" | "path"
     ...(errors ? { errors } : {}),
     ...(facts.message ? { pveMessage: safe(facts.message) } : {}),
     retryable: shouldRetry({ method, kind, status: facts.status, code: facts.code, idempotent: false }),
+    ...(error instanceof RequestError && (error.request?.retryCount ?? 0) > 0 ? { retried: true } : {}),
     cause,
   });
 }

@@ -30,6 +30,11 @@ export function errorKind(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether the client sent the failed call more than once (the client's PveApiError `retried`). */
+export function wasRetried(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { retried?: unknown }).retried === true;
+}
+
 /** Runs a write and, when PVE answers with a worker task, waits for it to end. */
 export async function writeAndWait(
   api: EngineApi,

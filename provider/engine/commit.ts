@@ -19,7 +19,7 @@
  *   released at once before the process goes.
  */
 import type { CommitSpec } from "../../schema/define";
-import { type EngineApi, type WireParams, errorKind, taskWaitOptions } from "./api";
+import { type EngineApi, type WireParams, errorKind, taskWaitOptions, wasRetried } from "./api";
 import { type Identity, fillPath } from "./identity";
 
 /**
@@ -81,10 +81,14 @@ function errorStatus(error: unknown): number | undefined {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A failed write whose answer was lost (connection reset, 596, client timeout) may have been staged anyway. */
+/**
+ * A failed write whose answer was lost (connection reset, 596, client timeout) may have been staged
+ * anyway; so may one whose client retried it (a delete's retry finds the object gone because the
+ * first attempt staged its removal).
+ */
 function mayHaveHappened(error: unknown): boolean {
   const kind = errorKind(error);
-  return kind === "unreachable" || kind === "timeout";
+  return kind === "unreachable" || kind === "timeout" || wasRetried(error);
 }
 
 /** How the host is stopped: Pulumi's engine interrupts its plugins; `kill` and service managers terminate. */
