@@ -3,7 +3,18 @@
  * by the Pulumi read functions (`provider/reads.ts`) and the Terraform data sources, which decode
  * the answer each their own way.
  */
+import type { FieldDef } from "../schema/fields";
 import type { ReadSpec } from "../schema/reads";
+
+/**
+ * Which keys of a read's answer hold a secret field's value (`fields`), with keys named by
+ * `nameOf` (PVE's own names, or the SDK's camelCase): the field's name, or an indexed field's
+ * base with its number (`acmedomain3`).
+ */
+export function secretKeyMatcher(fields: readonly FieldDef[], nameOf: (pveName: string) => string = (name) => name): (key: string) => boolean {
+  const names = fields.map((field) => ({ name: nameOf(field.indexed ? field.indexed.base : field.pveName), indexed: field.indexed !== undefined }));
+  return (key) => names.some(({ name, indexed }) => key === name || (indexed && new RegExp(`^${name}\\d+$`).test(key)));
+}
 
 /** The slice of the REST client a read needs. */
 export interface ReadClient {

@@ -12,7 +12,7 @@ import { requireApiMethod } from "../schema/pve-schema";
 import type { FieldDef } from "../schema/fields";
 import { readOf, secretFieldsOf } from "../schema/reads";
 import { ProxmoxClient } from "./client";
-import { fetchRead } from "./read-call";
+import { fetchRead, secretKeyMatcher } from "./read-call";
 import { CONNECTION_SETTINGS, resolveConnection } from "./runtime/credentials";
 
 type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
@@ -33,19 +33,16 @@ export function decodeReturn(schema: ReturnSchema | undefined, raw: unknown): un
   return raw;
 }
 
-/** The result keys (camelCase, as {@link decodeReturn} names them) that hold a secret field's value. */
-function isSecretKey(key: string, fields: readonly FieldDef[]): boolean {
-  return fields.some((field) => {
-    const name = toCamel(field.indexed ? field.indexed.base : field.pveName);
-    return key === name || (field.indexed !== undefined && new RegExp(`^${name}\\d+$`).test(key));
-  });
-}
-
 /** Wraps the secret fields' values of an object, or of each object of a list, as secret outputs. */
 function markSecrets(value: unknown, fields: readonly FieldDef[]): unknown {
-  if (fields.length === 0 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item) => markSecrets(item, fields));
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, v !== undefined && isSecretKey(key, fields) ? pulumi.secret(v) : v]));
+  if (fields.length === 0) return value;
+  const isSecret = secretKeyMatcher(fields, toCamel);
+  const mark = (item: unknown): unknown => {
+    if (item === null || typeof item !== "object") return item;
+    if (Array.isArray(item)) return item.map(mark);
+    return Object.fromEntries(Object.entries(item).map(([key, v]) => [key, v !== undefined && isSecret(key) ? pulumi.secret(v) : v]));
+  };
+  return mark(value);
 }
 
 let client: { key: string; client: ProxmoxClient } | undefined;

@@ -1,5 +1,6 @@
 /** Data sources: the read functions of `schema/reads`, run through the same GET as the Pulumi side. */
-import { fetchRead } from "../read-call";
+import { secretFieldsOf } from "../../schema/reads";
+import { fetchRead, secretKeyMatcher } from "../read-call";
 import { type CtyObject, type CtyType, type CtyValue, conform } from "./cty";
 import type { Connection } from "./connection";
 import { type DataSourceType, resultKey } from "./schema";
@@ -25,6 +26,17 @@ function renamed(raw: unknown): CtyValue {
   return raw as CtyValue;
 }
 
+/**
+ * The answer without its secret fields' values (a realm's OpenID client key, a user's OATH keys):
+ * Terraform can only mark a whole attribute sensitive, which would hide every user of a listing;
+ * a secret stays out of the plan and the state instead (read it with the Pulumi read function).
+ */
+function withoutSecrets(raw: unknown, isSecret: (key: string) => boolean): unknown {
+  if (raw === null || typeof raw !== "object") return raw;
+  if (Array.isArray(raw)) return raw.map((item) => withoutSecrets(item, isSecret));
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([key]) => !isSecret(key)));
+}
+
 /** ReadDataSource: the arguments from the configuration, the result from PVE. */
 export async function readData(ds: DataSourceType, connection: Connection, config: CtyObject): Promise<CtyObject> {
   const args: Record<string, unknown> = {};
@@ -33,7 +45,7 @@ export async function readData(ds: DataSourceType, connection: Connection, confi
     if (value !== null) args[arg.sdkName] = value;
   }
   const qualified = ds.spec.namespace ? `${ds.spec.namespace}.${ds.spec.name}` : ds.spec.name;
-  const raw = await fetchRead(connection.require(), qualified, ds.spec, args);
+  const raw = withoutSecrets(await fetchRead(connection.require(), qualified, ds.spec, args), secretKeyMatcher(secretFieldsOf(ds.spec)));
   const resultType = ds.type[0] === "object" ? (ds.type[1] as Record<string, CtyType>)["result"] ?? "dynamic" : "dynamic";
   const picked = ds.spec.firstItem ? (Array.isArray(raw) ? raw[0] : undefined) : raw;
   if (ds.spec.firstItem && picked === undefined) throw new Error(`${ds.typeName}: nothing found for ${JSON.stringify(args)}`);

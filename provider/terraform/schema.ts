@@ -11,7 +11,7 @@ import type { FieldDef, FieldType } from "../../schema/fields";
 import { toCamel, toSnake } from "../../schema/naming";
 import type { ApiParam } from "../../schema/pve-schema";
 import { requireApiMethod } from "../../schema/pve-schema";
-import { type ReadSpec, reads, secretFieldsOf } from "../../schema/reads";
+import { type ReadSpec, reads } from "../../schema/reads";
 import type { CtyType } from "./cty";
 
 /** How a nested attribute repeats. */
@@ -215,8 +215,7 @@ function dataSourceType(spec: ReadSpec): DataSourceType {
   const result = spec.firstItem ? returnType(returns.items as ReturnSchema | undefined) : returnType(returns);
   const attributes = [
     ...spec.args.map((arg) => attribute(toSnake(arg.sdkName), argType(method.parameters[arg.pveName]), arg.doc, arg.optional ? { optional: true } : { required: true })),
-    // Terraform marks whole attributes: a result that can carry a secret (a realm's client key) is sensitive.
-    attribute("result", result, "What PVE returned, typed from its schema (keys in snake_case).", { computed: true, sensitive: secretFieldsOf(spec).length > 0 }),
+    attribute("result", result, "What PVE returned, typed from its schema (keys in snake_case); secret fields are left out.", { computed: true }),
   ];
   const bare = spec.name.replace(/^get/, "");
   return {

@@ -110,7 +110,8 @@ const EAB_KEY = "eab-hmac-S3cret-9f8e7d6c5b4a";
 const CF_TOKEN = "cf-T0ken-0123456789abcdef";
 const PBS_PASSWORD = "pb5 Passw0rd+x";
 const PBS_KEY_MATERIAL = "c2VjcmV0LWtleS1tYXRlcmlhbC0wMTIzNDU2Nzg5";
-const PBS_KEY = JSON.stringify({ kdf: null, created: "2025-01-01T00:00:00+00:00", key: PBS_KEY_MATERIAL, fingerprint: "aa:bb" }, null, 2);
+// As proxmox-backup-client writes a key: PBSPlugin.pm refuses JSON without `data`.
+const PBS_KEY = JSON.stringify({ kdf: null, created: "2025-01-01T00:00:00+00:00", data: PBS_KEY_MATERIAL, fingerprint: "aa:bb" }, null, 2);
 const CEPH_KEY = "AQDkN8BlAAAAABAAu3kWFkzFzR3JrYFqLq6pXw==";
 const KEYRING = `[client.admin]\n\tkey = ${CEPH_KEY}\n\tcaps mon = "allow *"\n`;
 const IPAM_TOKEN = "netbox-T0ken-s3cret-0123";
@@ -192,7 +193,7 @@ export const SECRET_CASES: readonly SecretCase[] = [
     name: "recovery",
     namespace: "access",
     kind: "Tfa",
-    args: { userId: "alice@pve", type: "recovery", description: "paper" },
+    args: { userId: "alice@pve", type: "recovery" },
     secrets: ["recoveryKeys"],
     hidden: [],
     e2e: true,
