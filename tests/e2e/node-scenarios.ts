@@ -131,11 +131,12 @@ export const nodeScenarios: KindScenario[] = [
   {
     namespace: "node",
     kind: "AptStandardRepository",
-    initial: { node: "pve1", handle: "no-subscription" },
-    invalid: { args: { node: "pve1", handle: "ceph-quincy-enterprise" }, property: "handle" },
+    // On pve2: node.AptRepository manages pve1's no-subscription entry, and the real-CLI suites run both in one stack.
+    initial: { node: "pve2", handle: "no-subscription" },
+    invalid: { args: { node: "pve2", handle: "ceph-quincy-enterprise" }, property: "handle" },
     exists: async (admin, a) => (await standardStatus(admin, a)) === 1,
     // Adding another repository by hand is nothing this resource manages.
-    drift: { edit: (admin) => admin.put("/nodes/pve1/apt/repositories", { handle: "test" }), keys: [] },
+    drift: { edit: (admin) => admin.put("/nodes/pve2/apt/repositories", { handle: "test" }), keys: [] },
     existing: async (admin) => {
       await admin.put("/nodes/pve2/apt/repositories", { handle: "ceph-squid-no-subscription" });
       return { importId: "pve2/ceph-squid-no-subscription", args: { node: "pve2", handle: "ceph-squid-no-subscription" } };

@@ -108,7 +108,8 @@ export const sdnScenarios: KindScenario[] = [
     initial: { controller: "evpn1", type: "evpn", asn: 65000, peers: ["10.0.0.1", "10.0.0.2"] },
     updated: { args: { controller: "evpn1", type: "evpn", asn: 65001, peers: ["10.0.0.1", "10.0.0.2"] }, diffs: ["asn"] },
     replaced: { args: { controller: "evpn2", type: "evpn", asn: 65001, peers: ["10.0.0.1", "10.0.0.2"] }, replaces: ["controller"] },
-    invalid: { args: { controller: "evpn1", type: "evpn", ebgp: true }, property: "asn" },
+    // One reason only: the real CLI's step error carries the first check failure.
+    invalid: { args: { controller: "evpn1", type: "evpn", peers: ["10.0.0.1"] }, property: "asn" },
     exists: (admin, a) => running(admin, `/cluster/sdn/controllers/${String(a["controller"])}`),
     drift: { edit: (admin, a) => admin.put(`/cluster/sdn/controllers/${String(a["controller"])}`, { asn: 64999 }), keys: ["asn"] },
     // PVE allows one EVPN controller per cluster: the one made by hand is a node's BGP controller.
