@@ -96,6 +96,18 @@ describe("retries on the wire", () => {
     expect(count("POST", "/access/users")).toBe(3);
   });
 
+  test("an error after a retry says so: the first attempt may have done the write", async () => {
+    scripts.set("DELETE /cluster/sdn/zones/zd", [
+      [596, "Connection timed out", undefined],
+      [500, "delete sdn zone object failed: sdn zone object ID 'zd' does not exist", { data: null }],
+    ]);
+    const retried = (await rejection(clientFor(server).delete("/cluster/sdn/zones/zd"))) as PveApiError;
+    expect(retried).toMatchObject({ kind: "not-found", retried: true });
+    scripts.set("DELETE /cluster/sdn/zones/zx", [[500, "delete sdn zone object failed: sdn zone object ID 'zx' does not exist", { data: null }]]);
+    const once = (await rejection(clientFor(server).delete("/cluster/sdn/zones/zx"))) as PveApiError;
+    expect(once).toMatchObject({ kind: "not-found", retried: false });
+  });
+
   test("a POST that failed with a plain 500 is not retried", async () => {
     scripts.set("POST /nodes/pve1/qemu", [[500, "unable to create VM 100 - VM 100 already exists on node 'pve1'", { data: null }]]);
     const error = (await rejection(clientFor(server).post("/nodes/pve1/qemu", { vmid: 100 }))) as PveApiError;
