@@ -23,6 +23,23 @@ export interface GuestStats {
   readonly lock?: string;
 }
 
+/** A guest's `status/current` answer (`vmstatus`) as the stats pvestatd broadcasts for it. */
+export function statsFromStatus(s: Readonly<Record<string, unknown>>): GuestStats {
+  return {
+    name: String(s.name),
+    status: s.status === "running" ? "running" : "stopped",
+    template: s.template ? 1 : 0,
+    maxcpu: Number(s.cpus),
+    maxmem: Number(s.maxmem),
+    maxdisk: Number(s.maxdisk),
+    mem: Number(s.mem),
+    cpu: Number(s.cpu),
+    uptime: Number(s.uptime),
+    ...(s.tags !== undefined ? { tags: String(s.tags) } : {}),
+    ...(s.lock !== undefined ? { lock: String(s.lock) } : {}),
+  };
+}
+
 /** How a guest model answers for its guests. */
 export interface GuestProvider {
   stats(vmid: number): GuestStats | undefined;

@@ -71,6 +71,26 @@ export function forkWorker(
   });
 }
 
+/**
+ * A worker the HA resource agent runs as root@pam on the guest's node (`exec_resource_agent`
+ * forks `qmstart`, `vzshutdown`, ...): resolves when its body has finished, rejects with its
+ * error; nothing to do when the guest is on no node.
+ */
+export function runAgentWorker(ctx: SimContext, node: string | undefined, type: string, vmid: number, body: (worker: Worker) => Promise<void> | void): Promise<void> {
+  if (!node) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    forkWorker(ctx, { userid: "root@pam", via: "ticket" }, { node, type, id: String(vmid) }, async (worker) => {
+      try {
+        await body(worker);
+        resolve();
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        throw err;
+      }
+    });
+  });
+}
+
 /** How a config flock is taken: the caller's timeout (seconds in PVE) and shared or not. */
 export interface FlockOptions {
   readonly timeoutMs?: number;

@@ -7,9 +7,9 @@
  * start on the target).
  */
 import type { SimModel } from "../../types";
-import { registerGuests } from "../guests/directory";
+import { registerGuests, statsFromStatus } from "../guests/directory";
 import { haStateOf } from "../guests/ha";
-import { forkWorker } from "../guests/worker";
+import { runAgentWorker } from "../guests/worker";
 import { installClone } from "./clone";
 import { installCreate } from "./create";
 import { DEFAULT_TEMPLATE, lxcDeps, type LxcDeps, type LxcModelOptions } from "./deps";
@@ -29,8 +29,6 @@ import { registerLxcVzdump } from "./vzdump";
 
 export type { LxcModelOptions } from "./deps";
 
-const ROOT = { userid: "root@pam", via: "ticket" } as const;
-
 /** What the cluster sees of the containers, and how the HA stack drives them. */
 function announce(deps: LxcDeps): void {
   const { ctx, configs, runtime } = deps;
@@ -38,37 +36,10 @@ function announce(deps: LxcDeps): void {
     stats(vmid) {
       const conf = configs.peek(vmid);
       if (!conf) return undefined;
-      const s = ctStatus(deps, vmid, conf.main);
-      return {
-        name: String(s.name),
-        status: s.status === "running" ? "running" : "stopped",
-        template: s.template ? 1 : 0,
-        maxcpu: Number(s.cpus),
-        maxmem: Number(s.maxmem),
-        maxdisk: Number(s.maxdisk),
-        mem: Number(s.mem),
-        cpu: Number(s.cpu),
-        uptime: Number(s.uptime),
-        ...(s.tags !== undefined ? { tags: String(s.tags) } : {}),
-        ...(s.lock !== undefined ? { lock: String(s.lock) } : {}),
-      };
+      return statsFromStatus(ctStatus(deps, vmid, conf.main));
     },
   });
-  const lrm = (type: string, vmid: number, body: Parameters<typeof forkWorker>[3]): Promise<void> => {
-    const node = configs.nodeOf(vmid);
-    if (!node) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      forkWorker(ctx, ROOT, { node, type, id: String(vmid) }, async (worker) => {
-        try {
-          await body(worker);
-          resolve();
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-          throw err;
-        }
-      });
-    });
-  };
+  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> => runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
   haStateOf(ctx).registerAgent("ct", {
     start: (vmid) => lrm("vzstart", vmid, (w) => startCt(deps, w.node, vmid, w)),
     stop: (vmid) => lrm("vzshutdown", vmid, (w) => stopCt(deps, w.node, vmid, w, { shutdown: true })),

@@ -5,7 +5,7 @@
  * follows. It also answers for its VMs in `/cluster/resources` and as HA's resource agent.
  */
 import type { SimModel, SimRequest } from "../../types";
-import { registerGuests } from "../guests/directory";
+import { registerGuests, statsFromStatus } from "../guests/directory";
 import { haStateOf } from "../guests/ha";
 import { installAgent } from "./agent";
 import { applyCloudinitConfig, cloudinitDrive, cloudinitPending } from "./cloudinit";
@@ -22,7 +22,7 @@ import { installSnapshots } from "./snapshot";
 import { vmStatus } from "./status";
 import { installTemplate } from "./template";
 import { installUpdate } from "./update";
-import { forkWorker } from "../guests/worker";
+import { runAgentWorker } from "../guests/worker";
 import { registerQemuVzdump } from "./vzdump";
 import { lockConfig } from "./worker";
 
@@ -53,37 +53,10 @@ function announce(deps: QemuDeps): void {
     stats(vmid) {
       const conf = configs.peek(vmid);
       if (!conf) return undefined;
-      const s = vmStatus(deps, vmid, conf, false);
-      return {
-        name: String(s.name),
-        status: s.status === "running" ? "running" : "stopped",
-        template: s.template ? 1 : 0,
-        maxcpu: Number(s.cpus),
-        maxmem: Number(s.maxmem),
-        maxdisk: Number(s.maxdisk),
-        mem: Number(s.mem),
-        cpu: Number(s.cpu),
-        uptime: Number(s.uptime),
-        ...(s.tags !== undefined ? { tags: String(s.tags) } : {}),
-        ...(s.lock !== undefined ? { lock: String(s.lock) } : {}),
-      };
+      return statsFromStatus(vmStatus(deps, vmid, conf, false));
     },
   });
-  const lrm = (type: string, vmid: number, body: Parameters<typeof forkWorker>[3]): Promise<void> => {
-    const node = configs.nodeOf(vmid);
-    if (!node) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      forkWorker(ctx, ROOT, { node, type, id: String(vmid) }, async (worker) => {
-        try {
-          await body(worker);
-          resolve();
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-          throw err;
-        }
-      });
-    });
-  };
+  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> => runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
   haStateOf(ctx).registerAgent("vm", {
     start: (vmid) => lrm("qmstart", vmid, (w) => startVm(deps, ROOT, w.node, vmid, w)),
     stop: (vmid) => lrm("qmshutdown", vmid, (w) => stopVm(deps, ROOT, w.node, vmid, w, { shutdown: true })),
