@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { SimContext } from "../../types";
 import { SimError } from "../../types";
 import { pveDie } from "../config-text";
+import { paramError } from "../param-error";
 import { macPrefix } from "./datacenter";
 import { parseVolname } from "./storage-ops";
 
@@ -63,4 +64,10 @@ export function assertIndexRanges(params: Readonly<Record<string, unknown>>, ran
     if (max !== undefined && Number(m[2]) >= max) errors[key] = "property is not defined in schema and the schema does not allow additional properties";
   }
   if (Object.keys(errors).length) throw new SimError(400, "Parameter verification failed.\n", errors);
+}
+
+/** The migrate handlers' first checks of `target`: not the local node, and a cluster node (`check_node_exists`). */
+export function checkMigrationTarget(ctx: SimContext, node: string, target: string): void {
+  if (target === node) throw paramError({ target: "target is local node." });
+  if (!ctx.nodes.includes(target)) throw pveDie(`no such cluster node '${target}'`);
 }

@@ -9,6 +9,7 @@ import type { SimAuth, SimContext } from "../../types";
 import { SimError } from "../../types";
 import { permissionDenied } from "../../core/permissions";
 import { accessStoreOf } from "./access";
+import type { GuestConfigStore } from "./config-store";
 
 /** `$authuser eq 'root@pam'`. */
 export function isRoot(auth: SimAuth): boolean {
@@ -71,4 +72,9 @@ function trunkTags(trunks: string | number | undefined): string[] {
     else tags.add(String(from));
   }
   return [...tags].sort();
+}
+
+/** The guests on `node` the caller may see: the `vmlist` handlers list those with `VM.Audit` only. */
+export function auditableGuests(ctx: SimContext, auth: SimAuth, configs: GuestConfigStore, node: string): number[] {
+  return configs.vmids().filter((vmid) => configs.existsOn(vmid, node) && hasPriv(ctx, auth, `/vms/${vmid}`, "VM.Audit"));
 }

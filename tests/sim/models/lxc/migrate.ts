@@ -16,6 +16,7 @@
 import type { SimAuth, SimRequest } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
+import { checkMigrationTarget } from "../guests/params";
 import type { GuestConf } from "../guests/config";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm } from "../guests/permissions";
@@ -63,8 +64,7 @@ export function installMigrate(register: Register, deps: LxcDeps): void {
     const node = String(p.node);
     const vmid = Number(p.vmid);
     const target = String(p.target);
-    if (target === node) throw paramError({ target: "target is local node." });
-    if (!ctx.nodes.includes(target)) throw pveDie(`no such cluster node '${target}'`);
+    checkMigrationTarget(ctx, node, target);
     configs.load(vmid, node);
     if (deps.runtime.isRunning(vmid, node) && !p.online && !p.restart) throw pveDie("can't migrate running container without --online or --restart");
     let storageMap: StorageMap | undefined;

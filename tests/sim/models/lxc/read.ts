@@ -11,7 +11,7 @@ import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { currentConfig, pendingArray, type ConfigSection, type GuestConf } from "../guests/config";
 import { haServiceStatus, sidOf } from "../guests/ha";
-import { checkVmPerm, hasPriv } from "../guests/permissions";
+import { auditableGuests, checkVmPerm } from "../guests/permissions";
 import type { LxcDeps } from "./deps";
 import { ctStatus } from "./status";
 
@@ -50,10 +50,7 @@ export function installReads(register: Register, deps: LxcDeps): void {
 
   register("GET", "/nodes/{node}/lxc", (req) => {
     const node = String(req.params.node);
-    return configs
-      .vmids()
-      .filter((vmid) => configs.existsOn(vmid, node) && hasPriv(ctx, req.auth, `/vms/${vmid}`, "VM.Audit"))
-      .map((vmid) => ctStatus(deps, vmid, configs.load(vmid, node).main));
+    return auditableGuests(ctx, req.auth, configs, node).map((vmid) => ctStatus(deps, vmid, configs.load(vmid, node).main));
   });
 
   register("GET", "/nodes/{node}/lxc/{vmid}", (req) => {

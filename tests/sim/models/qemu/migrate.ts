@@ -13,6 +13,7 @@
 import type { SimAuth, SimRequest } from "../../types";
 import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
+import { checkMigrationTarget } from "../guests/params";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
 import { contentOf, findVolume, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, volumeIsBaseAndUsed, type StorageEnv } from "../guests/storage-ops";
@@ -114,8 +115,7 @@ export function installMigrate(register: Register, deps: QemuDeps): void {
     const node = String(p.node);
     const vmid = Number(p.vmid);
     const target = String(p.target);
-    if (target === node) throw paramError({ target: "target is local node." });
-    if (!ctx.nodes.includes(target)) throw pveDie(`no such cluster node '${target}'`);
+    checkMigrationTarget(ctx, node, target);
     for (const name of ["force", "migration_type", "migration_network"]) if (p[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
     const conf = configs.load(vmid, node);
     checkLock(conf);

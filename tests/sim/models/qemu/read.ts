@@ -10,7 +10,7 @@ import { pveDie } from "../config-text";
 import { paramError } from "../param-error";
 import { currentConfig, pendingArray, type ConfigSection } from "../guests/config";
 import { haServiceStatus, sidOf } from "../guests/ha";
-import { hasPriv } from "../guests/permissions";
+import { auditableGuests } from "../guests/permissions";
 import { parsePropertyStringStrict } from "../property-string";
 import { subKeys } from "./confdesc";
 import type { QemuDeps } from "./deps";
@@ -25,10 +25,7 @@ export function installReads(register: Register, deps: QemuDeps): void {
 
   register("GET", "/nodes/{node}/qemu", (req) => {
     const node = String(req.params.node);
-    return configs
-      .vmids()
-      .filter((vmid) => configs.existsOn(vmid, node) && hasPriv(ctx, req.auth, `/vms/${vmid}`, "VM.Audit"))
-      .map((vmid) => vmStatus(deps, vmid, configs.load(vmid, node), Boolean(req.params.full)));
+    return auditableGuests(ctx, req.auth, configs, node).map((vmid) => vmStatus(deps, vmid, configs.load(vmid, node), Boolean(req.params.full)));
   });
 
   register("GET", "/nodes/{node}/qemu/{vmid}", () =>
