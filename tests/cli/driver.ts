@@ -17,6 +17,20 @@ const params = JSON.parse(process.argv[2] ?? "{}") as DriverParams;
 const programRequire = createRequire(path.join(params.programDir, "package.json"));
 const auto = programRequire("@pulumi/pulumi/automation") as typeof Automation;
 
+// Every run's engine listens on fresh ephemeral ports, and grpc-js shares subchannels process-wide
+// by address: when a later engine is given a port an earlier one had, the run's new monitor client
+// gets the old subchannel, still in transient failure, and its first call fails at once with
+// "14 UNAVAILABLE: No connection established. Last error: null". A language host is a fresh
+// process per run; a pool of each channel's own gives the program the same fresh connections.
+const runtimeSettings = programRequire("@pulumi/pulumi/runtime/settings") as { grpcClientOptions: Record<string, unknown> };
+runtimeSettings.grpcClientOptions["grpc.use_local_subchannel_pool"] = 1;
+
+// The Automation API listens for a program's stray rejections only while it runs; one that comes
+// later (a registration failing after the run gave up) must not end the driver and its stack.
+const stray = (e: unknown): void => console.error(`stray error after a run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+process.on("unhandledRejection", stray);
+process.on("uncaughtException", stray);
+
 function send(msg: DriverReply): void {
   process.send?.(msg);
 }

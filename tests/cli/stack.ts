@@ -78,6 +78,12 @@ export class CliStack {
       this.pending.delete(m.seq);
       resolve?.(m);
     });
+    // A driver that dies fails what waits on it at once, with its last output, not at the test's timeout.
+    child.once("exit", (code, signal) => {
+      const error = `the CLI driver exited (${signal ?? code}) during the operation; its last output:\n${this.driverOutput.slice(-40).join("\n")}`;
+      for (const [seq, resolve] of this.pending) resolve({ kind: "result", seq, error });
+      this.pending.clear();
+    });
   }
 
   static async open(opts: CliStackOptions): Promise<CliStack> {
@@ -116,7 +122,17 @@ export class CliStack {
         if (reply.error !== undefined) reject(new Error(reply.error));
         else resolve(reply);
       });
-      this.child.send({ ...req, seq } as DriverRequest);
+      if (!this.child.connected) {
+        this.pending.delete(seq);
+        reject(new Error(`the CLI driver is gone (exit ${this.child.exitCode ?? this.child.signalCode}); its last output:\n${this.driverOutput.slice(-40).join("\n")}`));
+        return;
+      }
+      this.child.send({ ...req, seq } as DriverRequest, (error) => {
+        const settle = this.pending.get(seq);
+        if (!error || !settle) return;
+        this.pending.delete(seq);
+        settle({ kind: "result", seq, error: `sending to the CLI driver failed: ${error.message}` });
+      });
     });
   }
 
