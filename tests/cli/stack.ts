@@ -80,10 +80,15 @@ export class CliStack {
     });
     // A driver that dies fails what waits on it at once, with its last output, not at the test's timeout.
     child.once("exit", (code, signal) => {
-      const error = `the CLI driver exited (${signal ?? code}) during the operation; its last output:\n${this.driverOutput.slice(-40).join("\n")}`;
-      for (const [seq, resolve] of this.pending) resolve({ kind: "result", seq, error });
-      this.pending.clear();
+      for (const seq of [...this.pending.keys()]) this.fail(seq, `the CLI driver exited (${signal ?? code})`);
     });
+  }
+
+  /** Settles a pending request with an error that carries the driver's last output. */
+  private fail(seq: number, why: string): void {
+    const settle = this.pending.get(seq);
+    this.pending.delete(seq);
+    settle?.({ kind: "result", seq, error: `${why}; its last output:\n${this.driverOutput.slice(-40).join("\n")}` });
   }
 
   static async open(opts: CliStackOptions): Promise<CliStack> {
@@ -122,16 +127,9 @@ export class CliStack {
         if (reply.error !== undefined) reject(new Error(reply.error));
         else resolve(reply);
       });
-      if (!this.child.connected) {
-        this.pending.delete(seq);
-        reject(new Error(`the CLI driver is gone (exit ${this.child.exitCode ?? this.child.signalCode}); its last output:\n${this.driverOutput.slice(-40).join("\n")}`));
-        return;
-      }
+      // A closed channel (the driver is gone) comes back here, not as an uncaught 'error' event.
       this.child.send({ ...req, seq } as DriverRequest, (error) => {
-        const settle = this.pending.get(seq);
-        if (!error || !settle) return;
-        this.pending.delete(seq);
-        settle({ kind: "result", seq, error: `sending to the CLI driver failed: ${error.message}` });
+        if (error) this.fail(seq, `sending to the CLI driver failed (${error.message})`);
       });
     });
   }
