@@ -27,14 +27,14 @@ export interface RealmSyncArgs {
    */
   readonly enableNew?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `full`.
+   * Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `full`}
    */
   readonly full?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `purge`.
+   * Deprecated, use `removeVanished`: remove the ACLs of users and groups removed by the sync.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `purge`}
@@ -90,14 +90,14 @@ export class RealmSync extends pulumi.dynamic.Resource {
    */
   declare public readonly enableNew: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `full`.
+   * Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `full`}
    */
   declare public readonly full: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `purge`.
+   * Deprecated, use `removeVanished`: remove the ACLs of users and groups removed by the sync.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `purge`}

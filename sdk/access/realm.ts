@@ -91,58 +91,58 @@ export interface RealmArgs {
    */
   readonly adopt?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `acr-values`.
+   * OpenID: the Authentication Context Class Reference values to request from the provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `acr-values`}
    */
   readonly acrValues?: pulumi.Input<string>;
   /**
-   * PVE parameter `audiences`.
+   * OpenID: further audiences accepted in the ID token besides `clientId`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `audiences`}
    */
   readonly audiences?: pulumi.Input<string>;
   /**
-   * PVE parameter `autocreate`.
+   * OpenID: create a PVE user on first login when none exists (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `autocreate`}
    */
   readonly autocreate?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `base_dn`.
+   * LDAP/AD: the base DN under which users are searched, e.g. `ou=people,dc=example,dc=com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `base_dn`}
    */
   readonly baseDn?: pulumi.Input<string>;
   /**
-   * PVE parameter `bind_dn`.
+   * LDAP/AD: the DN to bind as (with `password`); unset binds anonymously.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `bind_dn`}
    */
   readonly bindDn?: pulumi.Input<string>;
   /**
-   * PVE parameter `capath`.
+   * LDAP/AD: the CA certificate store used with `verify` (default `/etc/ssl/certs`).
    *
    * @default "/etc/ssl/certs" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `capath`}
    */
   readonly capath?: pulumi.Input<string>;
   /**
-   * PVE parameter `case-sensitive`.
+   * LDAP/AD: treat user names as case-sensitive (the default).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `case-sensitive`}
    */
   readonly caseSensitive?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `cert`.
+   * LDAP/AD: path to a client certificate file on the nodes, for TLS client authentication.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `cert`}
    */
   readonly cert?: pulumi.Input<string>;
   /**
-   * PVE parameter `certkey`.
+   * LDAP/AD: path to the key file of the client certificate `cert`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `certkey`}
    */
@@ -155,7 +155,7 @@ export interface RealmArgs {
    */
   readonly checkConnection?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `client-id`.
+   * OpenID: the client id registered with the provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-id`}
    */
@@ -180,70 +180,70 @@ export interface RealmArgs {
    */
   readonly default?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `domain`.
+   * AD: the Active Directory domain, e.g. `example.com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `domain`}
    */
   readonly domain?: pulumi.Input<string>;
   /**
-   * PVE parameter `filter`.
+   * LDAP/AD: an LDAP filter that limits which users are synced, e.g. `(memberOf=cn=pve,ou=groups,dc=example,dc=com)`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `filter`}
    */
   readonly filter?: pulumi.Input<string>;
   /**
-   * PVE parameter `group_classes` (format `ldap-simple-attr-list`).
+   * LDAP/AD: the object classes of groups for sync, comma-separated (default `groupOfNames, group, univentionGroup, ipausergroup`).
    *
    * @default "groupOfNames, group, univentionGroup, ipausergroup" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_classes`}
    */
   readonly groupClasses?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `group_dn`.
+   * LDAP/AD: the base DN under which groups are searched for sync; unset uses `baseDn`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_dn`}
    */
   readonly groupDn?: pulumi.Input<string>;
   /**
-   * PVE parameter `group_filter`.
+   * LDAP/AD: an LDAP filter that limits which groups are synced.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_filter`}
    */
   readonly groupFilter?: pulumi.Input<string>;
   /**
-   * PVE parameter `group_name_attr` (format `ldap-simple-attr`).
+   * LDAP/AD: the attribute holding a group's name; unset (or missing) uses the first value of the group's DN.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_name_attr`}
    */
   readonly groupNameAttr?: pulumi.Input<string>;
   /**
-   * PVE parameter `groups-autocreate`.
+   * OpenID: create the groups of `groupsClaim` that do not exist yet (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-autocreate`}
    */
   readonly groupsAutocreate?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `groups-claim`.
+   * OpenID: the claim that lists the user's groups (group membership is taken from it on login).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-claim`}
    */
   readonly groupsClaim?: pulumi.Input<string>;
   /**
-   * PVE parameter `groups-overwrite`.
+   * OpenID: on login, replace all the user's groups with those of the claim (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-overwrite`}
    */
   readonly groupsOverwrite?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `issuer-url`.
+   * OpenID: the issuer URL of the OpenID Connect provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `issuer-url`}
    */
   readonly issuerUrl?: pulumi.Input<string>;
   /**
-   * PVE parameter `mode` one of `ldap`, `ldaps`, `ldap+starttls`.
+   * LDAP/AD: the protocol: `ldap` (plain, the default), `ldaps` (TLS) or `ldap+starttls`.
    *
    * @default "ldap" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `mode`}
@@ -257,19 +257,19 @@ export interface RealmArgs {
    */
   readonly password?: pulumi.Input<string>;
   /**
-   * PVE parameter `port` range 1..65535.
+   * LDAP/AD: the server port (1-65535); unset uses 389, or 636 with `ldaps`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `port`}
    */
   readonly port?: pulumi.Input<number>;
   /**
-   * PVE parameter `prompt`.
+   * OpenID: whether the provider asks the user to log in again or to consent: `none`, `login`, `consent`, `select_account` or another value.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `prompt`}
    */
   readonly prompt?: pulumi.Input<string>;
   /**
-   * PVE parameter `query-userinfo`.
+   * OpenID: query the provider's userinfo endpoint for claim values (on by default).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `query-userinfo`}
@@ -283,32 +283,32 @@ export interface RealmArgs {
    */
   readonly realm: pulumi.Input<string>;
   /**
-   * PVE parameter `scopes`.
+   * OpenID: the scopes to request, space-separated (default `email profile`).
    *
    * @default "email profile" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `scopes`}
    */
   readonly scopes?: pulumi.Input<string>;
   /**
-   * PVE parameter `secure`.
+   * LDAP/AD: use LDAPS. Deprecated: use `mode` instead.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `secure`}
    */
   readonly secure?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `server1` (format `address`).
+   * LDAP/AD: the directory server (host name or IP address).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server1`}
    */
   readonly server1?: pulumi.Input<string>;
   /**
-   * PVE parameter `server2` (format `address`).
+   * LDAP/AD: a fallback server, used when `server1` cannot be reached.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server2`}
    */
   readonly server2?: pulumi.Input<string>;
   /**
-   * PVE parameter `sslversion` one of `tlsv1`, `tlsv1_1`, `tlsv1_2`, `tlsv1_3`.
+   * LDAP/AD: the TLS version for `ldaps`/`ldap+starttls`: `tlsv1`, `tlsv1_1`, `tlsv1_2` or `tlsv1_3` (below 1.2 is not recommended).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sslversion`}
    */
@@ -320,7 +320,7 @@ export interface RealmArgs {
    */
   readonly syncDefaults?: pulumi.Input<RealmSyncDefaultsOptionsArgs>;
   /**
-   * PVE parameter `sync_attributes`.
+   * LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sync_attributes`}
    */
@@ -340,27 +340,27 @@ export interface RealmArgs {
    */
   readonly type: pulumi.Input<"ad" | "ldap" | "openid" | "pam" | "pve">;
   /**
-   * PVE parameter `user_attr`.
+   * LDAP/AD: the attribute holding the user name, e.g. `uid` (LDAP) or `sAMAccountName`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_attr`}
    */
   readonly userAttr?: pulumi.Input<string>;
   /**
-   * PVE parameter `user_classes` (format `ldap-simple-attr-list`).
+   * LDAP/AD: the object classes of users for sync, comma-separated (default `inetorgperson, posixaccount, person, user`).
    *
    * @default "inetorgperson, posixaccount, person, user" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_classes`}
    */
   readonly userClasses?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `username-claim`.
+   * OpenID: the claim the user name is made from (the subject `sub` when unset), e.g. `username` or `email`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `username-claim`}
    */
   readonly usernameClaim?: pulumi.Input<string>;
   /**
-   * PVE parameter `verify`.
+   * LDAP/AD: verify the server's TLS certificate (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `verify`}
@@ -378,58 +378,58 @@ export class Realm extends pulumi.dynamic.Resource {
   static readonly __pveKind = "access:Realm";
 
   /**
-   * PVE parameter `acr-values`.
+   * OpenID: the Authentication Context Class Reference values to request from the provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `acr-values`}
    */
   declare public readonly acrValues: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `audiences`.
+   * OpenID: further audiences accepted in the ID token besides `clientId`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `audiences`}
    */
   declare public readonly audiences: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `autocreate`.
+   * OpenID: create a PVE user on first login when none exists (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `autocreate`}
    */
   declare public readonly autocreate: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `base_dn`.
+   * LDAP/AD: the base DN under which users are searched, e.g. `ou=people,dc=example,dc=com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `base_dn`}
    */
   declare public readonly baseDn: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `bind_dn`.
+   * LDAP/AD: the DN to bind as (with `password`); unset binds anonymously.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `bind_dn`}
    */
   declare public readonly bindDn: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `capath`.
+   * LDAP/AD: the CA certificate store used with `verify` (default `/etc/ssl/certs`).
    *
    * @default "/etc/ssl/certs" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `capath`}
    */
   declare public readonly capath: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `case-sensitive`.
+   * LDAP/AD: treat user names as case-sensitive (the default).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `case-sensitive`}
    */
   declare public readonly caseSensitive: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `cert`.
+   * LDAP/AD: path to a client certificate file on the nodes, for TLS client authentication.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `cert`}
    */
   declare public readonly cert: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `certkey`.
+   * LDAP/AD: path to the key file of the client certificate `cert`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `certkey`}
    */
@@ -442,7 +442,7 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly checkConnection: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `client-id`.
+   * OpenID: the client id registered with the provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-id`}
    */
@@ -467,70 +467,70 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly default: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `domain`.
+   * AD: the Active Directory domain, e.g. `example.com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `domain`}
    */
   declare public readonly domain: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `filter`.
+   * LDAP/AD: an LDAP filter that limits which users are synced, e.g. `(memberOf=cn=pve,ou=groups,dc=example,dc=com)`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `filter`}
    */
   declare public readonly filter: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `group_classes` (format `ldap-simple-attr-list`).
+   * LDAP/AD: the object classes of groups for sync, comma-separated (default `groupOfNames, group, univentionGroup, ipausergroup`).
    *
    * @default "groupOfNames, group, univentionGroup, ipausergroup" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_classes`}
    */
   declare public readonly groupClasses: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `group_dn`.
+   * LDAP/AD: the base DN under which groups are searched for sync; unset uses `baseDn`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_dn`}
    */
   declare public readonly groupDn: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `group_filter`.
+   * LDAP/AD: an LDAP filter that limits which groups are synced.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_filter`}
    */
   declare public readonly groupFilter: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `group_name_attr` (format `ldap-simple-attr`).
+   * LDAP/AD: the attribute holding a group's name; unset (or missing) uses the first value of the group's DN.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_name_attr`}
    */
   declare public readonly groupNameAttr: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `groups-autocreate`.
+   * OpenID: create the groups of `groupsClaim` that do not exist yet (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-autocreate`}
    */
   declare public readonly groupsAutocreate: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `groups-claim`.
+   * OpenID: the claim that lists the user's groups (group membership is taken from it on login).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-claim`}
    */
   declare public readonly groupsClaim: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `groups-overwrite`.
+   * OpenID: on login, replace all the user's groups with those of the claim (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-overwrite`}
    */
   declare public readonly groupsOverwrite: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `issuer-url`.
+   * OpenID: the issuer URL of the OpenID Connect provider.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `issuer-url`}
    */
   declare public readonly issuerUrl: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `mode` one of `ldap`, `ldaps`, `ldap+starttls`.
+   * LDAP/AD: the protocol: `ldap` (plain, the default), `ldaps` (TLS) or `ldap+starttls`.
    *
    * @default "ldap" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `mode`}
@@ -544,19 +544,19 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly password: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `port` range 1..65535.
+   * LDAP/AD: the server port (1-65535); unset uses 389, or 636 with `ldaps`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `port`}
    */
   declare public readonly port: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `prompt`.
+   * OpenID: whether the provider asks the user to log in again or to consent: `none`, `login`, `consent`, `select_account` or another value.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `prompt`}
    */
   declare public readonly prompt: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `query-userinfo`.
+   * OpenID: query the provider's userinfo endpoint for claim values (on by default).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `query-userinfo`}
@@ -570,32 +570,32 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly realm: pulumi.Output<string>;
   /**
-   * PVE parameter `scopes`.
+   * OpenID: the scopes to request, space-separated (default `email profile`).
    *
    * @default "email profile" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `scopes`}
    */
   declare public readonly scopes: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `secure`.
+   * LDAP/AD: use LDAPS. Deprecated: use `mode` instead.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `secure`}
    */
   declare public readonly secure: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `server1` (format `address`).
+   * LDAP/AD: the directory server (host name or IP address).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server1`}
    */
   declare public readonly server1: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `server2` (format `address`).
+   * LDAP/AD: a fallback server, used when `server1` cannot be reached.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server2`}
    */
   declare public readonly server2: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `sslversion` one of `tlsv1`, `tlsv1_1`, `tlsv1_2`, `tlsv1_3`.
+   * LDAP/AD: the TLS version for `ldaps`/`ldap+starttls`: `tlsv1`, `tlsv1_1`, `tlsv1_2` or `tlsv1_3` (below 1.2 is not recommended).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sslversion`}
    */
@@ -607,7 +607,7 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly syncDefaults: pulumi.Output<RealmSyncDefaultsOptions | undefined>;
   /**
-   * PVE parameter `sync_attributes`.
+   * LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sync_attributes`}
    */
@@ -627,27 +627,27 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"ad" | "ldap" | "openid" | "pam" | "pve">;
   /**
-   * PVE parameter `user_attr`.
+   * LDAP/AD: the attribute holding the user name, e.g. `uid` (LDAP) or `sAMAccountName`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_attr`}
    */
   declare public readonly userAttr: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `user_classes` (format `ldap-simple-attr-list`).
+   * LDAP/AD: the object classes of users for sync, comma-separated (default `inetorgperson, posixaccount, person, user`).
    *
    * @default "inetorgperson, posixaccount, person, user" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_classes`}
    */
   declare public readonly userClasses: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `username-claim`.
+   * OpenID: the claim the user name is made from (the subject `sub` when unset), e.g. `username` or `email`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `username-claim`}
    */
   declare public readonly usernameClaim: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `verify`.
+   * LDAP/AD: verify the server's TLS certificate (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `verify`}

@@ -110,7 +110,7 @@ export interface BackupJobArgs {
    */
   readonly all?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `bwlimit` range 0..∞.
+   * I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `bwlimit`}
@@ -130,7 +130,7 @@ export interface BackupJobArgs {
    */
   readonly compress?: pulumi.Input<"0" | "1" | "gzip" | "lzo" | "zstd">;
   /**
-   * PVE parameter `dumpdir`.
+   * Write the backup files to this directory on the node instead of to a storage.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `dumpdir`}
    */
@@ -168,21 +168,21 @@ export interface BackupJobArgs {
    */
   readonly jobId: pulumi.Input<string>;
   /**
-   * PVE parameter `ionice` range 0..8.
+   * I/O priority of the backup process: `0` (highest) to `7` (lowest, PVE's default); `8` runs it in the idle class.
    *
    * @default 7 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `ionice`}
    */
   readonly ionice?: pulumi.Input<number>;
   /**
-   * PVE parameter `lockwait` range 0..∞.
+   * Minutes to wait for the node's global backup lock before giving up. PVE's default is 180.
    *
    * @default 180 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `lockwait`}
    */
   readonly lockwait?: pulumi.Input<number>;
   /**
-   * PVE parameter `mailnotification` one of `always`, `failure`.
+   * Legacy e-mail mode: send the mail `always` (PVE's default) or only on `failure`. Superseded by the notification system.
    *
    * @default "always" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `mailnotification`}
@@ -208,20 +208,20 @@ export interface BackupJobArgs {
    */
   readonly node?: pulumi.Input<string>;
   /**
-   * PVE parameter `notes-template`.
+   * Template for the notes attached to each backup; `{{cluster}}`, `{{guestname}}`, `{{node}}` and `{{vmid}}` are replaced. One line only.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notes-template`}
    */
   readonly notesTemplate?: pulumi.Input<string>;
   /**
-   * PVE parameter `notification-mode` one of `auto`, `legacy-sendmail`, `notification-system`.
+   * `notification-system` uses PVE's notification targets and matchers; `legacy-sendmail` mails `mailto` with `sendmail`; `auto` (PVE's default) mails when `mailto` is set and uses the notification system otherwise.
    *
    * @default "auto" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notification-mode`}
    */
   readonly notificationMode?: pulumi.Input<"auto" | "legacy-sendmail" | "notification-system">;
   /**
-   * PVE parameter `pbs-change-detection-mode` one of `legacy`, `data`, `metadata`.
+   * Container backups to a PBS storage: `legacy` reads everything into one archive; `data` and `metadata` write split archives, `metadata` reusing unchanged files from the previous snapshot by comparing their metadata.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pbs-change-detection-mode`}
    */
@@ -233,7 +233,7 @@ export interface BackupJobArgs {
    */
   readonly performance?: pulumi.Input<BackupJobPerformanceArgs>;
   /**
-   * PVE parameter `pigz`.
+   * Use `pigz` instead of `gzip` for gzip compression: `0` (PVE's default) off, `1` half the cores, more than 1 that many threads.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pigz`}
@@ -246,7 +246,7 @@ export interface BackupJobArgs {
    */
   readonly pool?: pulumi.Input<string>;
   /**
-   * PVE parameter `protected`.
+   * Mark the backups the job creates as protected, so pruning and removal leave them alone.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `protected`}
    */
@@ -259,14 +259,14 @@ export interface BackupJobArgs {
    */
   readonly retention?: pulumi.Input<BackupJobPruneBackupsArgs>;
   /**
-   * PVE parameter `remove`.
+   * Prune older backups by the retention settings after a run. PVE's default is true.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `remove`}
    */
   readonly remove?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `repeat-missed`.
+   * Run the job as soon as possible when a scheduled run was missed while the scheduler was down. PVE's default is false.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `repeat-missed`}
@@ -279,20 +279,20 @@ export interface BackupJobArgs {
    */
   readonly schedule: pulumi.Input<string>;
   /**
-   * PVE parameter `script`.
+   * Path of a hook script on the node that vzdump calls at each phase of the backup.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `script`}
    */
   readonly script?: pulumi.Input<string>;
   /**
-   * PVE parameter `stdexcludes`.
+   * Container backups: leave out temporary files and logs. PVE's default is true.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stdexcludes`}
    */
   readonly stdexcludes?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `stopwait` range 0..∞.
+   * Minutes to wait for a guest to stop (`stop` mode) before giving up. PVE's default is 10.
    *
    * @default 10 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stopwait`}
@@ -305,7 +305,7 @@ export interface BackupJobArgs {
    */
   readonly storage?: pulumi.Input<string>;
   /**
-   * PVE parameter `tmpdir`.
+   * Directory on the node for temporary files of container backups (e.g. when the target storage is slow or remote).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `tmpdir`}
    */
@@ -317,7 +317,7 @@ export interface BackupJobArgs {
    */
   readonly vmIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `zstd`.
+   * Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `zstd`}
@@ -342,7 +342,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly all: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `bwlimit` range 0..∞.
+   * I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `bwlimit`}
@@ -362,7 +362,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly compress: pulumi.Output<"0" | "1" | "gzip" | "lzo" | "zstd" | undefined>;
   /**
-   * PVE parameter `dumpdir`.
+   * Write the backup files to this directory on the node instead of to a storage.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `dumpdir`}
    */
@@ -400,21 +400,21 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly jobId: pulumi.Output<string>;
   /**
-   * PVE parameter `ionice` range 0..8.
+   * I/O priority of the backup process: `0` (highest) to `7` (lowest, PVE's default); `8` runs it in the idle class.
    *
    * @default 7 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `ionice`}
    */
   declare public readonly ionice: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `lockwait` range 0..∞.
+   * Minutes to wait for the node's global backup lock before giving up. PVE's default is 180.
    *
    * @default 180 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `lockwait`}
    */
   declare public readonly lockwait: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `mailnotification` one of `always`, `failure`.
+   * Legacy e-mail mode: send the mail `always` (PVE's default) or only on `failure`. Superseded by the notification system.
    *
    * @default "always" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `mailnotification`}
@@ -440,20 +440,20 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly node: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `notes-template`.
+   * Template for the notes attached to each backup; `{{cluster}}`, `{{guestname}}`, `{{node}}` and `{{vmid}}` are replaced. One line only.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notes-template`}
    */
   declare public readonly notesTemplate: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `notification-mode` one of `auto`, `legacy-sendmail`, `notification-system`.
+   * `notification-system` uses PVE's notification targets and matchers; `legacy-sendmail` mails `mailto` with `sendmail`; `auto` (PVE's default) mails when `mailto` is set and uses the notification system otherwise.
    *
    * @default "auto" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notification-mode`}
    */
   declare public readonly notificationMode: pulumi.Output<"auto" | "legacy-sendmail" | "notification-system" | undefined>;
   /**
-   * PVE parameter `pbs-change-detection-mode` one of `legacy`, `data`, `metadata`.
+   * Container backups to a PBS storage: `legacy` reads everything into one archive; `data` and `metadata` write split archives, `metadata` reusing unchanged files from the previous snapshot by comparing their metadata.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pbs-change-detection-mode`}
    */
@@ -465,7 +465,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly performance: pulumi.Output<BackupJobPerformance | undefined>;
   /**
-   * PVE parameter `pigz`.
+   * Use `pigz` instead of `gzip` for gzip compression: `0` (PVE's default) off, `1` half the cores, more than 1 that many threads.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pigz`}
@@ -478,7 +478,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly pool: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `protected`.
+   * Mark the backups the job creates as protected, so pruning and removal leave them alone.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `protected`}
    */
@@ -491,14 +491,14 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly retention: pulumi.Output<BackupJobPruneBackups | undefined>;
   /**
-   * PVE parameter `remove`.
+   * Prune older backups by the retention settings after a run. PVE's default is true.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `remove`}
    */
   declare public readonly remove: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `repeat-missed`.
+   * Run the job as soon as possible when a scheduled run was missed while the scheduler was down. PVE's default is false.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `repeat-missed`}
@@ -511,20 +511,20 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly schedule: pulumi.Output<string>;
   /**
-   * PVE parameter `script`.
+   * Path of a hook script on the node that vzdump calls at each phase of the backup.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `script`}
    */
   declare public readonly script: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `stdexcludes`.
+   * Container backups: leave out temporary files and logs. PVE's default is true.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stdexcludes`}
    */
   declare public readonly stdexcludes: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `stopwait` range 0..∞.
+   * Minutes to wait for a guest to stop (`stop` mode) before giving up. PVE's default is 10.
    *
    * @default 10 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stopwait`}
@@ -537,7 +537,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly storage: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `tmpdir`.
+   * Directory on the node for temporary files of container backups (e.g. when the target storage is slow or remote).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `tmpdir`}
    */
@@ -549,7 +549,7 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly vmIds: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `zstd`.
+   * Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `zstd`}

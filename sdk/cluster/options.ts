@@ -351,25 +351,25 @@ export interface OptionsWebauthn {
  */
 export interface OptionsArgs {
   /**
-   * PVE parameter `bwlimit`.
+   * Default I/O bandwidth limits in KiB/s: `default`, and per operation `clone`, `migration`, `move` (disk move) and `restore`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `bwlimit`}
    */
   readonly bwlimit?: pulumi.Input<OptionsBwlimitArgs>;
   /**
-   * PVE parameter `consent-text`.
+   * A consent text shown in the GUI before login.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `consent-text`}
    */
   readonly consentText?: pulumi.Input<string>;
   /**
-   * PVE parameter `console` one of `applet`, `vv`, `html5`, `xtermjs`.
+   * The default console viewer: `html5` (noVNC), `xtermjs`, `vv` (SPICE via virt-viewer) or `applet` (deprecated, maps to `html5`); noVNC is the fallback.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `console`}
    */
   readonly console?: pulumi.Input<"applet" | "vv" | "html5" | "xtermjs">;
   /**
-   * PVE parameter `crs`.
+   * Cluster resource scheduling for HA: `ha` mode (`basic`, the default, `static` or `dynamic`), `haRebalanceOnStart` and the `haAutoRebalance*` settings.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `crs`}
    */
@@ -381,20 +381,20 @@ export interface OptionsArgs {
    */
   readonly description?: pulumi.Input<string>;
   /**
-   * PVE parameter `email_from` (format `email-opt`).
+   * The sender address of notification emails (PVE uses `root@<hostname>` when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `email_from`}
    */
   readonly emailFrom?: pulumi.Input<string>;
   /**
-   * PVE parameter `fencing` one of `watchdog`, `hardware`, `both`.
+   * The HA fencing mode: `watchdog` (the default), `hardware` or `both` (the last two need /etc/pve/ha/fence.cfg and are experimental).
    *
    * @default "watchdog" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `fencing`}
    */
   readonly fencing?: pulumi.Input<"watchdog" | "hardware" | "both">;
   /**
-   * PVE parameter `ha`.
+   * Cluster-wide HA settings: `shutdownPolicy` on node shutdown, `freeze`, `failover`, `migrate` or `conditional` (the default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `ha`}
    */
@@ -407,92 +407,92 @@ export interface OptionsArgs {
    */
   readonly httpProxy?: pulumi.Input<string>;
   /**
-   * PVE parameter `keyboard` one of `de`, `de-ch`, `da`, `en-gb`, `en-us`, `es`, `fi`, `fr`, `fr-be`, `fr-ca`, `fr-ch`, `hu`, `is`, `it`, `ja`, `lt`, `mk`, `nl`, `no`, `pl`, `pt`, `pt-br`, `sv`, `sl`, `tr`.
+   * The default keyboard layout of the VNC console, e.g. `en-us` or `de`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `keyboard`}
    */
   readonly keyboard?: pulumi.Input<"de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr">;
   /**
-   * PVE parameter `language` one of `ar`, `ca`, `da`, `de`, `en`, `es`, `eu`, `fa`, `fr`, `hr`, `he`, `it`, `ja`, `ka`, `kr`, `nb`, `nl`, `nn`, `pl`, `pt_BR`, `ru`, `sl`, `sv`, `tr`, `ukr`, `zh_CN`, `zh_TW`.
+   * The default language of the web GUI, e.g. `en` or `de`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `language`}
    */
   readonly language?: pulumi.Input<"ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "hr" | "he" | "it" | "ja" | "ka" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "ukr" | "zh_CN" | "zh_TW">;
   /**
-   * PVE parameter `location`.
+   * The cluster's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `location`}
    */
   readonly location?: pulumi.Input<OptionsLocationArgs>;
   /**
-   * PVE parameter `mac_prefix` (format `mac-prefix`).
+   * The prefix of auto-generated guest MAC addresses (default `BC:24:11`, the Proxmox OUI); use a longer one per cluster to avoid collisions.
    *
    * @default "BC:24:11" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `mac_prefix`}
    */
   readonly macPrefix?: pulumi.Input<string>;
   /**
-   * PVE parameter `max_workers` range 1..∞.
+   * How many workers per node run at most in bulk actions such as stop-all or HA tasks (at least 1).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `max_workers`}
    */
   readonly maxWorkers?: pulumi.Input<number>;
   /**
-   * PVE parameter `migration`.
+   * Cluster-wide migration settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR) to migrate over.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration`}
    */
   readonly migration?: pulumi.Input<OptionsMigrationArgs>;
   /**
-   * PVE parameter `migration_unsecure`.
+   * Migrate without the SSH tunnel. Deprecated: use `migration` with type `insecure`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration_unsecure`}
    */
   readonly migrationUnsecure?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `next-id`.
+   * The range of free VMIDs PVE suggests: `lower` (inclusive, default 100) to `upper` (exclusive, default 1000000).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `next-id`}
    */
   readonly nextId?: pulumi.Input<OptionsNextIdArgs>;
   /**
-   * PVE parameter `notify`.
+   * Legacy notification settings (`fencing`, `replication`, `packageUpdates` and their `target*`); superseded by the notification system, only `packageUpdates` is still read.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `notify`}
    */
   readonly notify?: pulumi.Input<OptionsNotifyArgs>;
   /**
-   * PVE parameter `registered-tags`.
+   * Tags that only users with `Sys.Modify` on `/` may set or remove, `;`-separated.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `registered-tags`}
    */
   readonly registeredTags?: pulumi.Input<string>;
   /**
-   * PVE parameter `replication`.
+   * Cluster-wide replication settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR); unset falls back to `migration`'s network.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `replication`}
    */
   readonly replication?: pulumi.Input<OptionsReplicationArgs>;
   /**
-   * PVE parameter `tag-style`.
+   * How the GUI shows tags: `shape` (`circle`, the default, `full`, `dense`, `none`), `colorMap`, `ordering` and `caseSensitive`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `tag-style`}
    */
   readonly tagStyle?: pulumi.Input<OptionsTagStyleArgs>;
   /**
-   * PVE parameter `u2f`.
+   * U2F settings: an `appid` and `origin` override (the origin is used by default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `u2f`}
    */
   readonly u2f?: pulumi.Input<OptionsU2fArgs>;
   /**
-   * PVE parameter `user-tag-access`.
+   * Which tags users without `Sys.Modify` on `/` may set: `userAllow` `none`, `list`, `existing` or `free` (the default), with `userAllowList`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `user-tag-access`}
    */
   readonly userTagAccess?: pulumi.Input<OptionsUserTagAccessArgs>;
   /**
-   * PVE parameter `webauthn`.
+   * WebAuthn settings: relying party name `rp`, `origin`, `id` (a domain) and `allowSubdomains`; changing them may break existing credentials.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `webauthn`}
    */
@@ -509,25 +509,25 @@ export class Options extends pulumi.dynamic.Resource {
   static readonly __pveKind = "cluster:Options";
 
   /**
-   * PVE parameter `bwlimit`.
+   * Default I/O bandwidth limits in KiB/s: `default`, and per operation `clone`, `migration`, `move` (disk move) and `restore`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `bwlimit`}
    */
   declare public readonly bwlimit: pulumi.Output<OptionsBwlimit | undefined>;
   /**
-   * PVE parameter `consent-text`.
+   * A consent text shown in the GUI before login.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `consent-text`}
    */
   declare public readonly consentText: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `console` one of `applet`, `vv`, `html5`, `xtermjs`.
+   * The default console viewer: `html5` (noVNC), `xtermjs`, `vv` (SPICE via virt-viewer) or `applet` (deprecated, maps to `html5`); noVNC is the fallback.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `console`}
    */
   declare public readonly console: pulumi.Output<"applet" | "vv" | "html5" | "xtermjs" | undefined>;
   /**
-   * PVE parameter `crs`.
+   * Cluster resource scheduling for HA: `ha` mode (`basic`, the default, `static` or `dynamic`), `haRebalanceOnStart` and the `haAutoRebalance*` settings.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `crs`}
    */
@@ -539,20 +539,20 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly description: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `email_from` (format `email-opt`).
+   * The sender address of notification emails (PVE uses `root@<hostname>` when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `email_from`}
    */
   declare public readonly emailFrom: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `fencing` one of `watchdog`, `hardware`, `both`.
+   * The HA fencing mode: `watchdog` (the default), `hardware` or `both` (the last two need /etc/pve/ha/fence.cfg and are experimental).
    *
    * @default "watchdog" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `fencing`}
    */
   declare public readonly fencing: pulumi.Output<"watchdog" | "hardware" | "both" | undefined>;
   /**
-   * PVE parameter `ha`.
+   * Cluster-wide HA settings: `shutdownPolicy` on node shutdown, `freeze`, `failover`, `migrate` or `conditional` (the default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `ha`}
    */
@@ -565,92 +565,92 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly httpProxy: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `keyboard` one of `de`, `de-ch`, `da`, `en-gb`, `en-us`, `es`, `fi`, `fr`, `fr-be`, `fr-ca`, `fr-ch`, `hu`, `is`, `it`, `ja`, `lt`, `mk`, `nl`, `no`, `pl`, `pt`, `pt-br`, `sv`, `sl`, `tr`.
+   * The default keyboard layout of the VNC console, e.g. `en-us` or `de`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `keyboard`}
    */
   declare public readonly keyboard: pulumi.Output<"de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr" | undefined>;
   /**
-   * PVE parameter `language` one of `ar`, `ca`, `da`, `de`, `en`, `es`, `eu`, `fa`, `fr`, `hr`, `he`, `it`, `ja`, `ka`, `kr`, `nb`, `nl`, `nn`, `pl`, `pt_BR`, `ru`, `sl`, `sv`, `tr`, `ukr`, `zh_CN`, `zh_TW`.
+   * The default language of the web GUI, e.g. `en` or `de`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `language`}
    */
   declare public readonly language: pulumi.Output<"ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "hr" | "he" | "it" | "ja" | "ka" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "ukr" | "zh_CN" | "zh_TW" | undefined>;
   /**
-   * PVE parameter `location`.
+   * The cluster's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `location`}
    */
   declare public readonly location: pulumi.Output<OptionsLocation | undefined>;
   /**
-   * PVE parameter `mac_prefix` (format `mac-prefix`).
+   * The prefix of auto-generated guest MAC addresses (default `BC:24:11`, the Proxmox OUI); use a longer one per cluster to avoid collisions.
    *
    * @default "BC:24:11" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `mac_prefix`}
    */
   declare public readonly macPrefix: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `max_workers` range 1..∞.
+   * How many workers per node run at most in bulk actions such as stop-all or HA tasks (at least 1).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `max_workers`}
    */
   declare public readonly maxWorkers: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `migration`.
+   * Cluster-wide migration settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR) to migrate over.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration`}
    */
   declare public readonly migration: pulumi.Output<OptionsMigration | undefined>;
   /**
-   * PVE parameter `migration_unsecure`.
+   * Migrate without the SSH tunnel. Deprecated: use `migration` with type `insecure`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration_unsecure`}
    */
   declare public readonly migrationUnsecure: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `next-id`.
+   * The range of free VMIDs PVE suggests: `lower` (inclusive, default 100) to `upper` (exclusive, default 1000000).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `next-id`}
    */
   declare public readonly nextId: pulumi.Output<OptionsNextId | undefined>;
   /**
-   * PVE parameter `notify`.
+   * Legacy notification settings (`fencing`, `replication`, `packageUpdates` and their `target*`); superseded by the notification system, only `packageUpdates` is still read.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `notify`}
    */
   declare public readonly notify: pulumi.Output<OptionsNotify | undefined>;
   /**
-   * PVE parameter `registered-tags`.
+   * Tags that only users with `Sys.Modify` on `/` may set or remove, `;`-separated.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `registered-tags`}
    */
   declare public readonly registeredTags: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `replication`.
+   * Cluster-wide replication settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR); unset falls back to `migration`'s network.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `replication`}
    */
   declare public readonly replication: pulumi.Output<OptionsReplication | undefined>;
   /**
-   * PVE parameter `tag-style`.
+   * How the GUI shows tags: `shape` (`circle`, the default, `full`, `dense`, `none`), `colorMap`, `ordering` and `caseSensitive`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `tag-style`}
    */
   declare public readonly tagStyle: pulumi.Output<OptionsTagStyle | undefined>;
   /**
-   * PVE parameter `u2f`.
+   * U2F settings: an `appid` and `origin` override (the origin is used by default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `u2f`}
    */
   declare public readonly u2f: pulumi.Output<OptionsU2f | undefined>;
   /**
-   * PVE parameter `user-tag-access`.
+   * Which tags users without `Sys.Modify` on `/` may set: `userAllow` `none`, `list`, `existing` or `free` (the default), with `userAllowList`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `user-tag-access`}
    */
   declare public readonly userTagAccess: pulumi.Output<OptionsUserTagAccess | undefined>;
   /**
-   * PVE parameter `webauthn`.
+   * WebAuthn settings: relying party name `rp`, `origin`, `id` (a domain) and `allowSubdomains`; changing them may break existing credentials.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `webauthn`}
    */

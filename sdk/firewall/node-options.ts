@@ -7,81 +7,81 @@ import { providerFor } from "../../provider/shim";
  */
 export interface NodeOptionsArgs {
   /**
-   * PVE parameter `enable`.
+   * Apply the node's firewall rules (on by default; the datacenter firewall must be on too).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `enable`}
    */
   readonly enable?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `log_level_forward` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for forwarded traffic (nftables firewall only): `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_forward`}
    */
   readonly logLevelForward?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * PVE parameter `log_level_in` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for incoming traffic: `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_in`}
    */
   readonly logLevelIn?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * PVE parameter `log_level_out` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for outgoing traffic: `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_out`}
    */
   readonly logLevelOut?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * PVE parameter `log_nf_conntrack`.
+   * Log connection tracking information (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_nf_conntrack`}
    */
   readonly logNfConntrack?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `ndp`.
+   * Allow IPv6 neighbour discovery (NDP) traffic.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `ndp`}
    */
   readonly ndp?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `nf_conntrack_allow_invalid`.
+   * Let packets that connection tracking marks invalid through (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_allow_invalid`}
    */
   readonly nfConntrackAllowInvalid?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `nf_conntrack_helpers` (format `pve-fw-conntrack-helper`).
+   * Conntrack helpers to load for protocols such as `ftp`, `sip` or `tftp` (comma list; none by default).
    *
    * @default "" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_helpers`}
    */
   readonly nfConntrackHelpers?: pulumi.Input<string>;
   /**
-   * PVE parameter `nf_conntrack_max` range 32768..∞.
+   * The maximum number of tracked connections (at least 32768; 262144 when unset).
    *
    * @default 262144 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_max`}
    */
   readonly nfConntrackMax?: pulumi.Input<number>;
   /**
-   * PVE parameter `nf_conntrack_tcp_timeout_established` range 7875..∞.
+   * How long an established TCP connection stays tracked, in seconds (at least 7875; 432000 when unset).
    *
    * @default 432000 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_established`}
    */
   readonly nfConntrackTcpTimeoutEstablished?: pulumi.Input<number>;
   /**
-   * PVE parameter `nf_conntrack_tcp_timeout_syn_recv` range 30..60.
+   * The conntrack timeout for connections in SYN_RECV, in seconds (30..60; 60 when unset).
    *
    * @default 60 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_syn_recv`}
    */
   readonly nfConntrackTcpTimeoutSynRecv?: pulumi.Input<number>;
   /**
-   * PVE parameter `nftables`.
+   * Use the nftables-based firewall (`proxmox-firewall`) instead of iptables (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nftables`}
@@ -95,46 +95,46 @@ export interface NodeOptionsArgs {
    */
   readonly node: pulumi.Input<string>;
   /**
-   * PVE parameter `nosmurfs`.
+   * Drop smurf packets (broadcast-sourced ICMP).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nosmurfs`}
    */
   readonly nosmurfs?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `protection_synflood`.
+   * Rate-limit new TCP connections per source IP against SYN floods (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood`}
    */
   readonly protectionSynflood?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `protection_synflood_burst`.
+   * SYN flood protection: the burst of SYNs allowed per source IP (1000 when unset).
    *
    * @default 1000 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_burst`}
    */
   readonly protectionSynfloodBurst?: pulumi.Input<number>;
   /**
-   * PVE parameter `protection_synflood_rate`.
+   * SYN flood protection: the SYNs per second allowed per source IP (200 when unset).
    *
    * @default 200 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_rate`}
    */
   readonly protectionSynfloodRate?: pulumi.Input<number>;
   /**
-   * PVE parameter `smurf_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for the smurf filter: `emerg` ... `debug`, or `nolog`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `smurf_log_level`}
    */
   readonly smurfLogLevel?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * PVE parameter `tcp_flags_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for the illegal TCP flags filter: `emerg` ... `debug`, or `nolog`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcp_flags_log_level`}
    */
   readonly tcpFlagsLogLevel?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
   /**
-   * PVE parameter `tcpflags`.
+   * Drop packets with illegal combinations of TCP flags (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcpflags`}
@@ -152,81 +152,81 @@ export class NodeOptions extends pulumi.dynamic.Resource {
   static readonly __pveKind = "firewall:NodeOptions";
 
   /**
-   * PVE parameter `enable`.
+   * Apply the node's firewall rules (on by default; the datacenter firewall must be on too).
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `enable`}
    */
   declare public readonly enable: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `log_level_forward` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for forwarded traffic (nftables firewall only): `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_forward`}
    */
   declare public readonly logLevelForward: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * PVE parameter `log_level_in` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for incoming traffic: `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_in`}
    */
   declare public readonly logLevelIn: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * PVE parameter `log_level_out` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for outgoing traffic: `emerg` ... `debug`, or `nolog` (default).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_out`}
    */
   declare public readonly logLevelOut: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * PVE parameter `log_nf_conntrack`.
+   * Log connection tracking information (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_nf_conntrack`}
    */
   declare public readonly logNfConntrack: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `ndp`.
+   * Allow IPv6 neighbour discovery (NDP) traffic.
    *
    * @default 1 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `ndp`}
    */
   declare public readonly ndp: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `nf_conntrack_allow_invalid`.
+   * Let packets that connection tracking marks invalid through (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_allow_invalid`}
    */
   declare public readonly nfConntrackAllowInvalid: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `nf_conntrack_helpers` (format `pve-fw-conntrack-helper`).
+   * Conntrack helpers to load for protocols such as `ftp`, `sip` or `tftp` (comma list; none by default).
    *
    * @default "" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_helpers`}
    */
   declare public readonly nfConntrackHelpers: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `nf_conntrack_max` range 32768..∞.
+   * The maximum number of tracked connections (at least 32768; 262144 when unset).
    *
    * @default 262144 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_max`}
    */
   declare public readonly nfConntrackMax: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `nf_conntrack_tcp_timeout_established` range 7875..∞.
+   * How long an established TCP connection stays tracked, in seconds (at least 7875; 432000 when unset).
    *
    * @default 432000 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_established`}
    */
   declare public readonly nfConntrackTcpTimeoutEstablished: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `nf_conntrack_tcp_timeout_syn_recv` range 30..60.
+   * The conntrack timeout for connections in SYN_RECV, in seconds (30..60; 60 when unset).
    *
    * @default 60 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_syn_recv`}
    */
   declare public readonly nfConntrackTcpTimeoutSynRecv: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `nftables`.
+   * Use the nftables-based firewall (`proxmox-firewall`) instead of iptables (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nftables`}
@@ -240,46 +240,46 @@ export class NodeOptions extends pulumi.dynamic.Resource {
    */
   declare public readonly node: pulumi.Output<string>;
   /**
-   * PVE parameter `nosmurfs`.
+   * Drop smurf packets (broadcast-sourced ICMP).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nosmurfs`}
    */
   declare public readonly nosmurfs: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `protection_synflood`.
+   * Rate-limit new TCP connections per source IP against SYN floods (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood`}
    */
   declare public readonly protectionSynflood: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `protection_synflood_burst`.
+   * SYN flood protection: the burst of SYNs allowed per source IP (1000 when unset).
    *
    * @default 1000 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_burst`}
    */
   declare public readonly protectionSynfloodBurst: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `protection_synflood_rate`.
+   * SYN flood protection: the SYNs per second allowed per source IP (200 when unset).
    *
    * @default 200 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_rate`}
    */
   declare public readonly protectionSynfloodRate: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `smurf_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for the smurf filter: `emerg` ... `debug`, or `nolog`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `smurf_log_level`}
    */
   declare public readonly smurfLogLevel: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * PVE parameter `tcp_flags_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+   * The log level for the illegal TCP flags filter: `emerg` ... `debug`, or `nolog`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcp_flags_log_level`}
    */
   declare public readonly tcpFlagsLogLevel: pulumi.Output<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog" | undefined>;
   /**
-   * PVE parameter `tcpflags`.
+   * Drop packets with illegal combinations of TCP flags (off by default).
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcpflags`}

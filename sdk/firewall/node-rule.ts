@@ -43,7 +43,7 @@ export interface NodeRuleArgs {
    */
   readonly enable?: pulumi.Input<number>;
   /**
-   * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `icmp-type`}
    */
@@ -140,7 +140,7 @@ export class NodeRule extends pulumi.dynamic.Resource {
    */
   declare public readonly enable: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `icmp-type`}
    */

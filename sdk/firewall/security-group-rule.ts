@@ -50,7 +50,7 @@ export interface SecurityGroupRuleArgs {
    */
   readonly group: pulumi.Input<string>;
   /**
-   * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `icmp-type`}
    */
@@ -147,7 +147,7 @@ export class SecurityGroupRule extends pulumi.dynamic.Resource {
    */
   declare public readonly group: pulumi.Output<string>;
   /**
-   * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups/{group} PVE API: `icmp-type`}
    */

@@ -12,13 +12,13 @@ export interface NetworkInterfaceArgs {
    */
   readonly adopt?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `address` (format `ipv4`).
+   * The IPv4 address (with `netmask`; `cidr` sets both at once).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address`}
    */
   readonly address?: pulumi.Input<string>;
   /**
-   * PVE parameter `address6` (format `ipv6`).
+   * The IPv6 address (with `netmask6`; `cidr6` sets both at once).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address6`}
    */
@@ -30,7 +30,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly autostart?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `bond-primary` (format `pve-iface`).
+   * `bond` in `active-backup` mode: the slave that is preferred as the active one.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond-primary`}
    */
@@ -42,7 +42,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly bondMode?: pulumi.Input<"balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp">;
   /**
-   * PVE parameter `bond_xmit_hash_policy` one of `layer2`, `layer2+3`, `layer3+4`.
+   * `bond` in `balance-xor` or `802.3ad` mode: the hash that picks a slave, `layer2`, `layer2+3` or `layer3+4`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond_xmit_hash_policy`}
    */
@@ -72,7 +72,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly cidr?: pulumi.Input<string>;
   /**
-   * PVE parameter `cidr6` (format `CIDRv6`).
+   * IPv6 address with prefix, e.g. `fd00::2/64`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `cidr6`}
    */
@@ -84,7 +84,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly comments?: pulumi.Input<string>;
   /**
-   * PVE parameter `comments6`.
+   * A comment on the interface's IPv6 (`inet6`) stanza.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments6`}
    */
@@ -96,7 +96,7 @@ export interface NetworkInterfaceArgs {
    */
   readonly gateway?: pulumi.Input<string>;
   /**
-   * PVE parameter `gateway6` (format `ipv6`).
+   * The IPv6 default gateway.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `gateway6`}
    */
@@ -109,19 +109,19 @@ export interface NetworkInterfaceArgs {
    */
   readonly iface: pulumi.Input<string>;
   /**
-   * PVE parameter `mtu` range 1280..65520.
+   * The MTU of the interface, in bytes (1280..65520).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `mtu`}
    */
   readonly mtu?: pulumi.Input<number>;
   /**
-   * PVE parameter `netmask` (format `ipv4mask`).
+   * The IPv4 netmask of `address`, dotted, e.g. `255.255.255.0`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask`}
    */
   readonly netmask?: pulumi.Input<string>;
   /**
-   * PVE parameter `netmask6` range 0..128.
+   * The IPv6 prefix length of `address6` (0..128).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask6`}
    */
@@ -134,31 +134,31 @@ export interface NetworkInterfaceArgs {
    */
   readonly node: pulumi.Input<string>;
   /**
-   * PVE parameter `ovs_bonds` (format `pve-iface-list`).
+   * `OVSBridge`: the OVS bonds attached to the bridge.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bonds`}
    */
   readonly ovsBonds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `ovs_bridge` (format `pve-iface`).
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the OVS bridge the interface belongs to.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bridge`}
    */
   readonly ovsBridge?: pulumi.Input<string>;
   /**
-   * PVE parameter `ovs_options`.
+   * OVS types: extra options passed to Open vSwitch for the interface.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_options`}
    */
   readonly ovsOptions?: pulumi.Input<string>;
   /**
-   * PVE parameter `ovs_ports` (format `pve-iface-list`).
+   * `OVSBridge`: the ports of the bridge.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_ports`}
    */
   readonly ovsPorts?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `ovs_tag` range 1..4094.
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the VLAN tag of the port (1..4094).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_tag`}
    */
@@ -177,13 +177,13 @@ export interface NetworkInterfaceArgs {
    */
   readonly type: pulumi.Input<"bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown">;
   /**
-   * PVE parameter `vlan-id` range 1..4094.
+   * `vlan`: the VLAN tag (1..4094), for interfaces not named `<device>.<tag>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-id`}
    */
   readonly vlanId?: pulumi.Input<number>;
   /**
-   * PVE parameter `vlan-raw-device` (format `pve-iface`).
+   * `vlan`: the parent interface, for interfaces not named `<device>.<tag>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-raw-device`}
    */
@@ -200,13 +200,13 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
   static readonly __pveKind = "node:NetworkInterface";
 
   /**
-   * PVE parameter `address` (format `ipv4`).
+   * The IPv4 address (with `netmask`; `cidr` sets both at once).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address`}
    */
   declare public readonly address: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `address6` (format `ipv6`).
+   * The IPv6 address (with `netmask6`; `cidr6` sets both at once).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address6`}
    */
@@ -218,7 +218,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly autostart: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `bond-primary` (format `pve-iface`).
+   * `bond` in `active-backup` mode: the slave that is preferred as the active one.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond-primary`}
    */
@@ -230,7 +230,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly bondMode: pulumi.Output<"balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp" | undefined>;
   /**
-   * PVE parameter `bond_xmit_hash_policy` one of `layer2`, `layer2+3`, `layer3+4`.
+   * `bond` in `balance-xor` or `802.3ad` mode: the hash that picks a slave, `layer2`, `layer2+3` or `layer3+4`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond_xmit_hash_policy`}
    */
@@ -260,7 +260,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly cidr: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `cidr6` (format `CIDRv6`).
+   * IPv6 address with prefix, e.g. `fd00::2/64`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `cidr6`}
    */
@@ -272,7 +272,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly comments: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `comments6`.
+   * A comment on the interface's IPv6 (`inet6`) stanza.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments6`}
    */
@@ -284,7 +284,7 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly gateway: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `gateway6` (format `ipv6`).
+   * The IPv6 default gateway.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `gateway6`}
    */
@@ -297,19 +297,19 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly iface: pulumi.Output<string>;
   /**
-   * PVE parameter `mtu` range 1280..65520.
+   * The MTU of the interface, in bytes (1280..65520).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `mtu`}
    */
   declare public readonly mtu: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `netmask` (format `ipv4mask`).
+   * The IPv4 netmask of `address`, dotted, e.g. `255.255.255.0`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask`}
    */
   declare public readonly netmask: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `netmask6` range 0..128.
+   * The IPv6 prefix length of `address6` (0..128).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask6`}
    */
@@ -322,31 +322,31 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly node: pulumi.Output<string>;
   /**
-   * PVE parameter `ovs_bonds` (format `pve-iface-list`).
+   * `OVSBridge`: the OVS bonds attached to the bridge.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bonds`}
    */
   declare public readonly ovsBonds: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `ovs_bridge` (format `pve-iface`).
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the OVS bridge the interface belongs to.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bridge`}
    */
   declare public readonly ovsBridge: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `ovs_options`.
+   * OVS types: extra options passed to Open vSwitch for the interface.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_options`}
    */
   declare public readonly ovsOptions: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `ovs_ports` (format `pve-iface-list`).
+   * `OVSBridge`: the ports of the bridge.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_ports`}
    */
   declare public readonly ovsPorts: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `ovs_tag` range 1..4094.
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the VLAN tag of the port (1..4094).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_tag`}
    */
@@ -365,13 +365,13 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown">;
   /**
-   * PVE parameter `vlan-id` range 1..4094.
+   * `vlan`: the VLAN tag (1..4094), for interfaces not named `<device>.<tag>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-id`}
    */
   declare public readonly vlanId: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `vlan-raw-device` (format `pve-iface`).
+   * `vlan`: the parent interface, for interfaces not named `<device>.<tag>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-raw-device`}
    */

@@ -122,7 +122,7 @@ export interface OptionsArgs {
    */
   readonly acmeDomains?: pulumi.Input<pulumi.Input<OptionsAcmedomainArgs>[]>;
   /**
-   * PVE parameter `ballooning-target` range 0..100.
+   * The host RAM usage, in percent (0-100), that auto-ballooning aims for (PVE's default is 80).
    *
    * @default 80 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `ballooning-target`}
@@ -135,7 +135,7 @@ export interface OptionsArgs {
    */
   readonly description?: pulumi.Input<string>;
   /**
-   * PVE parameter `location`.
+   * The node's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `location`}
    */
@@ -155,7 +155,7 @@ export interface OptionsArgs {
    */
   readonly startallOnbootDelay?: pulumi.Input<number>;
   /**
-   * PVE parameter `wakeonlan`.
+   * Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `wakeonlan`}
    */
@@ -184,7 +184,7 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly acmeDomains: pulumi.Output<OptionsAcmedomain[] | undefined>;
   /**
-   * PVE parameter `ballooning-target` range 0..100.
+   * The host RAM usage, in percent (0-100), that auto-ballooning aims for (PVE's default is 80).
    *
    * @default 80 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `ballooning-target`}
@@ -197,7 +197,7 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly description: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `location`.
+   * The node's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `location`}
    */
@@ -217,7 +217,7 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly startallOnbootDelay: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `wakeonlan`.
+   * Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `wakeonlan`}
    */

@@ -18,14 +18,14 @@ export interface ControllerArgs {
    */
   readonly asn?: pulumi.Input<number>;
   /**
-   * PVE parameter `bgp-mode` one of `auto`, `external`, `internal`.
+   * `evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`).
    *
    * @default "auto" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-mode`}
    */
   readonly bgpMode?: pulumi.Input<"auto" | "external" | "internal">;
   /**
-   * PVE parameter `bgp-multipath-as-path-relax`.
+   * `bgp`: treat different AS paths of equal length as equal for multipath routing.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-multipath-as-path-relax`}
    */
@@ -38,61 +38,61 @@ export interface ControllerArgs {
    */
   readonly controller: pulumi.Input<string>;
   /**
-   * PVE parameter `ebgp`.
+   * `bgp`: peer over eBGP (the peers are in another AS) instead of iBGP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp`}
    */
   readonly ebgp?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `ebgp-multihop`.
+   * `bgp`/`evpn`: the maximum number of hops to eBGP peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp-multihop`}
    */
   readonly ebgpMultihop?: pulumi.Input<number>;
   /**
-   * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+   * `evpn`: the SDN fabric used as underlay, instead of `peers`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `fabric`}
    */
   readonly fabric?: pulumi.Input<string>;
   /**
-   * PVE parameter `isis-domain`.
+   * `isis`: the name of the IS-IS domain.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-domain`}
    */
   readonly isisDomain?: pulumi.Input<string>;
   /**
-   * PVE parameter `isis-ifaces` (format `pve-iface-list`).
+   * `isis`: the interfaces IS-IS runs on (comma list).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-ifaces`}
    */
   readonly isisIfaces?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `isis-net` (format `pve-sdn-isis-net`).
+   * `isis`: the node's IS-IS network entity title, e.g. `49.0001.1921.6800.1001.00`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-net`}
    */
   readonly isisNet?: pulumi.Input<string>;
   /**
-   * PVE parameter `loopback`.
+   * `bgp`: the loopback or dummy interface whose address is used as the router IP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `loopback`}
    */
   readonly loopback?: pulumi.Input<string>;
   /**
-   * PVE parameter `node` (format `pve-node`).
+   * `bgp`/`isis`: the node the controller configures.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `node`}
    */
   readonly node?: pulumi.Input<string>;
   /**
-   * PVE parameter `nodes` (format `pve-node-list`).
+   * `evpn`: the nodes the controller is set up on (all when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `nodes`}
    */
   readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `peer-group-name` (format `pve-configid`).
+   * `evpn`: the name of the BGP peer group (`VTEP` when unset).
    *
    * @default "VTEP" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `peer-group-name`}
@@ -105,13 +105,13 @@ export interface ControllerArgs {
    */
   readonly peers?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `route-map-in` (format `pve-sdn-route-map-id`).
+   * `bgp`/`evpn`: the route map applied to routes received from the peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-in`}
    */
   readonly routeMapIn?: pulumi.Input<string>;
   /**
-   * PVE parameter `route-map-out` (format `pve-sdn-route-map-id`).
+   * `bgp`/`evpn`: the route map applied to routes announced to the peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-out`}
    */
@@ -141,14 +141,14 @@ export class Controller extends pulumi.dynamic.Resource {
    */
   declare public readonly asn: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `bgp-mode` one of `auto`, `external`, `internal`.
+   * `evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`).
    *
    * @default "auto" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-mode`}
    */
   declare public readonly bgpMode: pulumi.Output<"auto" | "external" | "internal" | undefined>;
   /**
-   * PVE parameter `bgp-multipath-as-path-relax`.
+   * `bgp`: treat different AS paths of equal length as equal for multipath routing.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-multipath-as-path-relax`}
    */
@@ -161,61 +161,61 @@ export class Controller extends pulumi.dynamic.Resource {
    */
   declare public readonly controller: pulumi.Output<string>;
   /**
-   * PVE parameter `ebgp`.
+   * `bgp`: peer over eBGP (the peers are in another AS) instead of iBGP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp`}
    */
   declare public readonly ebgp: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `ebgp-multihop`.
+   * `bgp`/`evpn`: the maximum number of hops to eBGP peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp-multihop`}
    */
   declare public readonly ebgpMultihop: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+   * `evpn`: the SDN fabric used as underlay, instead of `peers`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `fabric`}
    */
   declare public readonly fabric: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `isis-domain`.
+   * `isis`: the name of the IS-IS domain.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-domain`}
    */
   declare public readonly isisDomain: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `isis-ifaces` (format `pve-iface-list`).
+   * `isis`: the interfaces IS-IS runs on (comma list).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-ifaces`}
    */
   declare public readonly isisIfaces: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `isis-net` (format `pve-sdn-isis-net`).
+   * `isis`: the node's IS-IS network entity title, e.g. `49.0001.1921.6800.1001.00`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-net`}
    */
   declare public readonly isisNet: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `loopback`.
+   * `bgp`: the loopback or dummy interface whose address is used as the router IP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `loopback`}
    */
   declare public readonly loopback: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `node` (format `pve-node`).
+   * `bgp`/`isis`: the node the controller configures.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `node`}
    */
   declare public readonly node: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `nodes` (format `pve-node-list`).
+   * `evpn`: the nodes the controller is set up on (all when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `nodes`}
    */
   declare public readonly nodes: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `peer-group-name` (format `pve-configid`).
+   * `evpn`: the name of the BGP peer group (`VTEP` when unset).
    *
    * @default "VTEP" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `peer-group-name`}
@@ -228,13 +228,13 @@ export class Controller extends pulumi.dynamic.Resource {
    */
   declare public readonly peers: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `route-map-in` (format `pve-sdn-route-map-id`).
+   * `bgp`/`evpn`: the route map applied to routes received from the peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-in`}
    */
   declare public readonly routeMapIn: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `route-map-out` (format `pve-sdn-route-map-id`).
+   * `bgp`/`evpn`: the route map applied to routes announced to the peers.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-out`}
    */

@@ -18,7 +18,7 @@ export interface VnetArgs {
    */
   readonly alias?: pulumi.Input<string>;
   /**
-   * PVE parameter `isolate-ports`.
+   * Mark the guests' ports as isolated: they can only talk to the bridge's uplink, not to each other (guests need a restart).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `isolate-ports`}
    */
@@ -66,7 +66,7 @@ export class Vnet extends pulumi.dynamic.Resource {
    */
   declare public readonly alias: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `isolate-ports`.
+   * Mark the guests' ports as isolated: they can only talk to the bridge's uplink, not to each other (guests need a restart).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `isolate-ports`}
    */

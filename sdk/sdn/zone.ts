@@ -12,7 +12,7 @@ export interface ZoneArgs {
    */
   readonly adopt?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `advertise-subnets`.
+   * `evpn`: announce the subnets as prefixes (type-5 routes), so silent hosts stay reachable.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `advertise-subnets`}
    */
@@ -24,7 +24,7 @@ export interface ZoneArgs {
    */
   readonly bridge?: pulumi.Input<string>;
   /**
-   * PVE parameter `bridge-disable-mac-learning`.
+   * Turn off MAC address learning on the zone's bridge ports.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `bridge-disable-mac-learning`}
    */
@@ -36,55 +36,55 @@ export interface ZoneArgs {
    */
   readonly controller?: pulumi.Input<string>;
   /**
-   * PVE parameter `dhcp` one of `dnsmasq`.
+   * `simple`: run a DHCP server for the zone's subnets; the only backend is `dnsmasq`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dhcp`}
    */
   readonly dhcp?: pulumi.Input<"dnsmasq">;
   /**
-   * PVE parameter `disable-arp-nd-suppression`.
+   * `evpn`: turn off the suppression of IPv4 ARP and IPv6 neighbour discovery messages.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `disable-arp-nd-suppression`}
    */
   readonly disableArpNdSuppression?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `dns`.
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the guests' host names.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dns`}
    */
   readonly dns?: pulumi.Input<string>;
   /**
-   * PVE parameter `dnszone` (format `dns-name`).
+   * The DNS domain the guests' names are registered under, e.g. `example.com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dnszone`}
    */
   readonly dnszone?: pulumi.Input<string>;
   /**
-   * PVE parameter `dp-id`.
+   * `faucet`: the datapath id of the switch.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dp-id`}
    */
   readonly dpId?: pulumi.Input<number>;
   /**
-   * PVE parameter `exitnodes` (format `pve-node-list`).
+   * `evpn`: the nodes that route the zone's traffic to the outside network (comma list).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes`}
    */
   readonly exitnodes?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `exitnodes-local-routing`.
+   * `evpn`: add routes on the exit nodes so they can reach the zone's guests themselves.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-local-routing`}
    */
   readonly exitnodesLocalRouting?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `exitnodes-primary` (format `pve-node`).
+   * `evpn`: the exit node that outgoing traffic goes through first.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-primary`}
    */
   readonly exitnodesPrimary?: pulumi.Input<string>;
   /**
-   * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+   * `vxlan`/`evpn`: the SDN fabric used as underlay (`vxlan`: instead of `peers`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `fabric`}
    */
@@ -96,7 +96,7 @@ export interface ZoneArgs {
    */
   readonly ipam?: pulumi.Input<string>;
   /**
-   * PVE parameter `mac` (format `mac-addr`).
+   * `evpn`: the MAC address of the zone's anycast gateway; PVE picks a random one when unset.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `mac`}
    */
@@ -120,19 +120,19 @@ export interface ZoneArgs {
    */
   readonly peers?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `reversedns`.
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the reverse (PTR) records.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `reversedns`}
    */
   readonly reversedns?: pulumi.Input<string>;
   /**
-   * PVE parameter `rt-import` (format `pve-sdn-bgp-rt-list`).
+   * `evpn`: route targets (`ASN:number`, comma list) imported into the zone's VRF via BGP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `rt-import`}
    */
   readonly rtImport?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `secondary-controllers`.
+   * `evpn`: additional EVPN controllers for the zone, besides `controller`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `secondary-controllers`}
    */
@@ -151,7 +151,7 @@ export interface ZoneArgs {
    */
   readonly type: pulumi.Input<"evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan">;
   /**
-   * PVE parameter `vlan-protocol` one of `802.1q`, `802.1ad`.
+   * `qinq`: the protocol of the outer tag, `802.1q` or `802.1ad` (PVE's default: `802.1q`).
    *
    * @default "802.1q" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vlan-protocol`}
@@ -164,7 +164,7 @@ export interface ZoneArgs {
    */
   readonly vrfVxlan?: pulumi.Input<number>;
   /**
-   * PVE parameter `vxlan-port` range 1..65536.
+   * `vxlan`/`evpn`: the UDP port of the VXLAN tunnels (1..65536; 4789 when unset).
    *
    * @default 4789 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vxlan-port`}
@@ -189,7 +189,7 @@ export class Zone extends pulumi.dynamic.Resource {
   static readonly __pveKind = "sdn:Zone";
 
   /**
-   * PVE parameter `advertise-subnets`.
+   * `evpn`: announce the subnets as prefixes (type-5 routes), so silent hosts stay reachable.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `advertise-subnets`}
    */
@@ -201,7 +201,7 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly bridge: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `bridge-disable-mac-learning`.
+   * Turn off MAC address learning on the zone's bridge ports.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `bridge-disable-mac-learning`}
    */
@@ -213,55 +213,55 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly controller: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `dhcp` one of `dnsmasq`.
+   * `simple`: run a DHCP server for the zone's subnets; the only backend is `dnsmasq`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dhcp`}
    */
   declare public readonly dhcp: pulumi.Output<"dnsmasq" | undefined>;
   /**
-   * PVE parameter `disable-arp-nd-suppression`.
+   * `evpn`: turn off the suppression of IPv4 ARP and IPv6 neighbour discovery messages.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `disable-arp-nd-suppression`}
    */
   declare public readonly disableArpNdSuppression: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `dns`.
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the guests' host names.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dns`}
    */
   declare public readonly dns: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `dnszone` (format `dns-name`).
+   * The DNS domain the guests' names are registered under, e.g. `example.com`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dnszone`}
    */
   declare public readonly dnszone: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `dp-id`.
+   * `faucet`: the datapath id of the switch.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dp-id`}
    */
   declare public readonly dpId: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `exitnodes` (format `pve-node-list`).
+   * `evpn`: the nodes that route the zone's traffic to the outside network (comma list).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes`}
    */
   declare public readonly exitnodes: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `exitnodes-local-routing`.
+   * `evpn`: add routes on the exit nodes so they can reach the zone's guests themselves.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-local-routing`}
    */
   declare public readonly exitnodesLocalRouting: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `exitnodes-primary` (format `pve-node`).
+   * `evpn`: the exit node that outgoing traffic goes through first.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-primary`}
    */
   declare public readonly exitnodesPrimary: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+   * `vxlan`/`evpn`: the SDN fabric used as underlay (`vxlan`: instead of `peers`).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `fabric`}
    */
@@ -273,7 +273,7 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly ipam: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `mac` (format `mac-addr`).
+   * `evpn`: the MAC address of the zone's anycast gateway; PVE picks a random one when unset.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `mac`}
    */
@@ -297,19 +297,19 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly peers: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `reversedns`.
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the reverse (PTR) records.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `reversedns`}
    */
   declare public readonly reversedns: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `rt-import` (format `pve-sdn-bgp-rt-list`).
+   * `evpn`: route targets (`ASN:number`, comma list) imported into the zone's VRF via BGP.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `rt-import`}
    */
   declare public readonly rtImport: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `secondary-controllers`.
+   * `evpn`: additional EVPN controllers for the zone, besides `controller`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `secondary-controllers`}
    */
@@ -328,7 +328,7 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan">;
   /**
-   * PVE parameter `vlan-protocol` one of `802.1q`, `802.1ad`.
+   * `qinq`: the protocol of the outer tag, `802.1q` or `802.1ad` (PVE's default: `802.1q`).
    *
    * @default "802.1q" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vlan-protocol`}
@@ -341,7 +341,7 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly vrfVxlan: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `vxlan-port` range 1..65536.
+   * `vxlan`/`evpn`: the UDP port of the VXLAN tunnels (1..65536; 4789 when unset).
    *
    * @default 4789 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vxlan-port`}

@@ -96,32 +96,32 @@ export interface StorageArgs {
    */
   readonly adopt?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `base` (format `pve-volume-id`).
+   * `lvm`: a volume (volume id) PVE activates before using the group, typically an iSCSI LUN the group lives on.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `base`}
    */
   readonly base?: pulumi.Input<string>;
   /**
-   * PVE parameter `blocksize` (format `pve-storage-zfs-blocksize`).
+   * `zfspool`/`zfs`: the `volblocksize` of new zvols, e.g. `8k` or `16k`. Required for `zfs`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `blocksize`}
    */
   readonly blocksize?: pulumi.Input<string>;
   /**
-   * PVE parameter `bwlimit`.
+   * I/O limits in KiB/s per operation, as `key=value` pairs of `default`, `clone`, `migration`, `move` and `restore`, e.g. `restore=102400,default=51200`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `bwlimit`}
    */
   readonly bwlimit?: pulumi.Input<StorageBwlimitArgs>;
   /**
-   * PVE parameter `comstar_hg`.
+   * `zfs` with `comstar`: the host group of the views PVE creates.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_hg`}
    */
   readonly comstarHg?: pulumi.Input<string>;
   /**
-   * PVE parameter `comstar_tg`.
+   * `zfs` with `comstar`: the target group of the views PVE creates.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_tg`}
    */
@@ -133,33 +133,33 @@ export interface StorageArgs {
    */
   readonly content?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `content-dirs` (format `pve-dir-override-list`).
+   * dir, nfs, cifs, cephfs: subdirectories that replace the default layout, as `vtype=path` pairs, e.g. `backup=custom/dump`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `content-dirs`}
    */
   readonly contentDirs?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `create-base-path`.
+   * File-based types: create the base directory when it is missing. PVE's default is true.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-base-path`}
    */
   readonly createBasePath?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `create-subdirs`.
+   * File-based types: create the default subdirectory layout (`images`, `dump`, `template`, ...). PVE's default is true.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-subdirs`}
    */
   readonly createSubdirs?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `data-pool`.
+   * `rbd`: a separate (e.g. erasure-coded) pool for the image data; metadata stays in `pool`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `data-pool`}
    */
   readonly dataPool?: pulumi.Input<string>;
   /**
-   * PVE parameter `datastore`.
+   * `pbs`: the id of the Proxmox Backup Server datastore.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `datastore`}
@@ -172,7 +172,7 @@ export interface StorageArgs {
    */
   readonly disable?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `domain`.
+   * `cifs`: the user's domain (workgroup).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `domain`}
    */
@@ -198,32 +198,32 @@ export interface StorageArgs {
    */
   readonly fingerprint?: pulumi.Input<string>;
   /**
-   * PVE parameter `format` one of `raw`, `qcow2`, `subvol`, `vmdk`.
+   * File-based types: the default image format of new disks: `raw`, `qcow2`, `vmdk` or `subvol`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `format`}
    */
   readonly format?: pulumi.Input<"raw" | "qcow2" | "subvol" | "vmdk">;
   /**
-   * PVE parameter `fs-name` (format `pve-configid`).
+   * `cephfs`: the name of the Ceph file system to mount.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fs-name`}
    */
   readonly fsName?: pulumi.Input<string>;
   /**
-   * PVE parameter `fuse`.
+   * `cephfs`: mount through FUSE instead of the kernel client. PVE's default is false.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fuse`}
    */
   readonly fuse?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `is_mountpoint`.
+   * dir, btrfs: `yes` or a path that must be a mounted file system before PVE uses the storage (guards against an empty mount point).
    *
    * @default "no" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `is_mountpoint`}
    */
   readonly isMountpoint?: pulumi.Input<string>;
   /**
-   * PVE parameter `iscsiprovider`.
+   * `zfs`: the iSCSI target implementation on the remote host: `comstar`, `istgt`, `iet` or `LIO`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `iscsiprovider`}
@@ -237,14 +237,14 @@ export interface StorageArgs {
    */
   readonly keyring?: pulumi.Input<string>;
   /**
-   * PVE parameter `krbd`.
+   * `rbd`: map images through the kernel RBD module instead of librbd. Containers always use krbd.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `krbd`}
    */
   readonly krbd?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `lio_tpg`.
+   * `zfs` with `LIO`: the target portal group, e.g. `tpg1`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `lio_tpg`}
    */
@@ -256,39 +256,39 @@ export interface StorageArgs {
    */
   readonly masterPubkey?: pulumi.Input<string>;
   /**
-   * PVE parameter `max-protected-backups` range -1..∞.
+   * Maximum number of protected backups per guest; `-1` is unlimited. When unset, unlimited for users with `Datastore.Allocate`, else 5.
    *
    * @default "Unlimited for users with Datastore.Allocate privilege, 5 for other users" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `max-protected-backups`}
    */
   readonly maxProtectedBackups?: pulumi.Input<number>;
   /**
-   * PVE parameter `mkdir`.
+   * Deprecated (use `create-base-path` and `create-subdirs`): create the directory and its layout when missing.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mkdir`}
    */
   readonly mkdir?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `monhost` (format `pve-storage-portal-dns-list`).
+   * `rbd`/`cephfs`: monitor addresses of an external Ceph cluster; not needed for the cluster's own Ceph.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `monhost`}
    */
   readonly monhost?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `mountpoint` (format `pve-storage-path`).
+   * `zfspool`: where the pool/dataset is mounted, `/<pool>` when unset. Does not change the dataset's own property.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mountpoint`}
    */
   readonly mountpoint?: pulumi.Input<string>;
   /**
-   * PVE parameter `namespace`.
+   * `rbd`: the RADOS namespace within the pool; `pbs`: the namespace within the datastore.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `namespace`}
    */
   readonly namespace?: pulumi.Input<string>;
   /**
-   * PVE parameter `nocow`.
+   * `btrfs`: set the No-Copy-on-Write attribute on new image files (this also disables their checksums). PVE's default is false.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nocow`}
@@ -301,13 +301,13 @@ export interface StorageArgs {
    */
   readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * PVE parameter `nowritecache`.
+   * `zfs`: disable the write cache of the iSCSI target's LUNs.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nowritecache`}
    */
   readonly nowritecache?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `options` (format `pve-storage-options`).
+   * nfs, cifs, cephfs: extra mount options, comma separated, e.g. `vers=4.2,soft` for NFS.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `options`}
    */
@@ -327,26 +327,26 @@ export interface StorageArgs {
    */
   readonly path?: pulumi.Input<string>;
   /**
-   * PVE parameter `pool`.
+   * `rbd`: the Ceph pool (`rbd` when unset); `zfspool`/`zfs`: the ZFS pool or dataset that holds the volumes.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `pool`}
    */
   readonly pool?: pulumi.Input<string>;
   /**
-   * PVE parameter `port` range 1..65535.
+   * `pbs`: the server's API port (`8007` when unset); `esxi`: the port of the ESXi host. 1 to 65535.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `port`}
    */
   readonly port?: pulumi.Input<number>;
   /**
-   * PVE parameter `portal` (format `pve-storage-portal-dns`).
+   * iscsi, iscsidirect, zfs: the iSCSI portal, an IP address or DNS name with an optional `:port`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `portal`}
    */
   readonly portal?: pulumi.Input<string>;
   /**
-   * PVE parameter `preallocation` one of `off`, `metadata`, `falloc`, `full`.
+   * File-based types: preallocation of new `raw`/`qcow2` images: `off`, `metadata` (PVE's default; like `off` for raw), `falloc` or `full`.
    *
    * @default "metadata" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `preallocation`}
@@ -359,20 +359,20 @@ export interface StorageArgs {
    */
   readonly retention?: pulumi.Input<StoragePruneBackupsArgs>;
   /**
-   * PVE parameter `saferemove`.
+   * `lvm`: zero out the data of removed volumes so later volumes cannot read it. Slow; off by default.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove`}
    */
   readonly saferemove?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `saferemove-stepsize` one of `1`, `2`, `4`, `8`, `16`, `32`.
+   * `lvm`: wipe step size in MiB (`1` to `32`), capped to what the device supports. Up to 32 when unset.
    *
    * @default 32 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove-stepsize`}
    */
   readonly saferemoveStepsize?: pulumi.Input<number>;
   /**
-   * PVE parameter `saferemove_throughput`.
+   * `lvm`: wipe throughput limit, the `cstream -t` value in bytes per second. About 10 MiB/s when unset.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove_throughput`}
    */
@@ -384,7 +384,7 @@ export interface StorageArgs {
    */
   readonly server?: pulumi.Input<string>;
   /**
-   * PVE parameter `share`.
+   * `cifs`: the name of the SMB share.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `share`}
@@ -397,28 +397,28 @@ export interface StorageArgs {
    */
   readonly shared?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `skip-cert-verification`.
+   * `esxi`: do not verify the host's TLS certificate (e.g. self-signed). PVE's default is false.
    *
    * @default "false" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `skip-cert-verification`}
    */
   readonly skipCertVerification?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `smbversion` one of `default`, `2.0`, `2.1`, `3`, `3.0`, `3.11`.
+   * `cifs`: SMB protocol version: `2.0`, `2.1`, `3`, `3.0`, `3.11`, or `default` to negotiate the highest; SMB1 is unsupported.
    *
    * @default "default" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `smbversion`}
    */
   readonly smbversion?: pulumi.Input<"default" | "2.0" | "2.1" | "3" | "3.0" | "3.11">;
   /**
-   * PVE parameter `snapshot-as-volume-chain`.
+   * dir, nfs, cifs, lvm: take VM snapshots as qcow2 backing chains of volumes (technology preview). Affects only new disks.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `snapshot-as-volume-chain`}
    */
   readonly snapshotAsVolumeChain?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `sparse`.
+   * `zfspool`/`zfs`: create thin-provisioned zvols (no reservation for the full size).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `sparse`}
    */
@@ -431,26 +431,26 @@ export interface StorageArgs {
    */
   readonly storageId: pulumi.Input<string>;
   /**
-   * PVE parameter `subdir` (format `pve-storage-path`).
+   * `cifs`/`cephfs`: the subdirectory of the share or file system to mount (its root when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `subdir`}
    */
   readonly subdir?: pulumi.Input<string>;
   /**
-   * PVE parameter `tagged_only`.
+   * `lvm`: only use logical volumes tagged `pve-vm-<id>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `tagged_only`}
    */
   readonly taggedOnly?: pulumi.Input<boolean>;
   /**
-   * PVE parameter `target`.
+   * iscsi, iscsidirect, zfs: the iSCSI target's IQN.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `target`}
    */
   readonly target?: pulumi.Input<string>;
   /**
-   * PVE parameter `thinpool` (format `pve-storage-vgname`).
+   * `lvmthin`: the name of the LVM thin pool in `vgname`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `thinpool`}
@@ -464,20 +464,20 @@ export interface StorageArgs {
    */
   readonly type: pulumi.Input<"btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool">;
   /**
-   * PVE parameter `username`.
+   * cifs (`guest` when unset), pbs (`user@realm` or an API token id), esxi, and Ceph user id without `client.` (rbd, cephfs).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `username`}
    */
   readonly username?: pulumi.Input<string>;
   /**
-   * PVE parameter `vgname` (format `pve-storage-vgname`).
+   * `lvm`/`lvmthin`: the name of the existing LVM volume group.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `vgname`}
    */
   readonly vgname?: pulumi.Input<string>;
   /**
-   * PVE parameter `zfs-base-path` (format `pve-storage-path`).
+   * `zfs`: the directory where ZFS exposes its block devices, usually `/dev/zvol`; PVE fills it in on creation.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `zfs-base-path`}
    */
@@ -494,32 +494,32 @@ export class Storage extends pulumi.dynamic.Resource {
   static readonly __pveKind = "storage:Storage";
 
   /**
-   * PVE parameter `base` (format `pve-volume-id`).
+   * `lvm`: a volume (volume id) PVE activates before using the group, typically an iSCSI LUN the group lives on.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `base`}
    */
   declare public readonly base: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `blocksize` (format `pve-storage-zfs-blocksize`).
+   * `zfspool`/`zfs`: the `volblocksize` of new zvols, e.g. `8k` or `16k`. Required for `zfs`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `blocksize`}
    */
   declare public readonly blocksize: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `bwlimit`.
+   * I/O limits in KiB/s per operation, as `key=value` pairs of `default`, `clone`, `migration`, `move` and `restore`, e.g. `restore=102400,default=51200`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `bwlimit`}
    */
   declare public readonly bwlimit: pulumi.Output<StorageBwlimit | undefined>;
   /**
-   * PVE parameter `comstar_hg`.
+   * `zfs` with `comstar`: the host group of the views PVE creates.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_hg`}
    */
   declare public readonly comstarHg: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `comstar_tg`.
+   * `zfs` with `comstar`: the target group of the views PVE creates.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_tg`}
    */
@@ -531,33 +531,33 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly content: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `content-dirs` (format `pve-dir-override-list`).
+   * dir, nfs, cifs, cephfs: subdirectories that replace the default layout, as `vtype=path` pairs, e.g. `backup=custom/dump`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `content-dirs`}
    */
   declare public readonly contentDirs: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `create-base-path`.
+   * File-based types: create the base directory when it is missing. PVE's default is true.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-base-path`}
    */
   declare public readonly createBasePath: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `create-subdirs`.
+   * File-based types: create the default subdirectory layout (`images`, `dump`, `template`, ...). PVE's default is true.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-subdirs`}
    */
   declare public readonly createSubdirs: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `data-pool`.
+   * `rbd`: a separate (e.g. erasure-coded) pool for the image data; metadata stays in `pool`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `data-pool`}
    */
   declare public readonly dataPool: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `datastore`.
+   * `pbs`: the id of the Proxmox Backup Server datastore.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `datastore`}
@@ -570,7 +570,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly disable: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `domain`.
+   * `cifs`: the user's domain (workgroup).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `domain`}
    */
@@ -596,32 +596,32 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly fingerprint: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `format` one of `raw`, `qcow2`, `subvol`, `vmdk`.
+   * File-based types: the default image format of new disks: `raw`, `qcow2`, `vmdk` or `subvol`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `format`}
    */
   declare public readonly format: pulumi.Output<"raw" | "qcow2" | "subvol" | "vmdk" | undefined>;
   /**
-   * PVE parameter `fs-name` (format `pve-configid`).
+   * `cephfs`: the name of the Ceph file system to mount.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fs-name`}
    */
   declare public readonly fsName: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `fuse`.
+   * `cephfs`: mount through FUSE instead of the kernel client. PVE's default is false.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fuse`}
    */
   declare public readonly fuse: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `is_mountpoint`.
+   * dir, btrfs: `yes` or a path that must be a mounted file system before PVE uses the storage (guards against an empty mount point).
    *
    * @default "no" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `is_mountpoint`}
    */
   declare public readonly isMountpoint: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `iscsiprovider`.
+   * `zfs`: the iSCSI target implementation on the remote host: `comstar`, `istgt`, `iet` or `LIO`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `iscsiprovider`}
@@ -635,14 +635,14 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly keyring: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `krbd`.
+   * `rbd`: map images through the kernel RBD module instead of librbd. Containers always use krbd.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `krbd`}
    */
   declare public readonly krbd: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `lio_tpg`.
+   * `zfs` with `LIO`: the target portal group, e.g. `tpg1`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `lio_tpg`}
    */
@@ -654,39 +654,39 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly masterPubkey: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `max-protected-backups` range -1..∞.
+   * Maximum number of protected backups per guest; `-1` is unlimited. When unset, unlimited for users with `Datastore.Allocate`, else 5.
    *
    * @default "Unlimited for users with Datastore.Allocate privilege, 5 for other users" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `max-protected-backups`}
    */
   declare public readonly maxProtectedBackups: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `mkdir`.
+   * Deprecated (use `create-base-path` and `create-subdirs`): create the directory and its layout when missing.
    *
    * @default "yes" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mkdir`}
    */
   declare public readonly mkdir: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `monhost` (format `pve-storage-portal-dns-list`).
+   * `rbd`/`cephfs`: monitor addresses of an external Ceph cluster; not needed for the cluster's own Ceph.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `monhost`}
    */
   declare public readonly monhost: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `mountpoint` (format `pve-storage-path`).
+   * `zfspool`: where the pool/dataset is mounted, `/<pool>` when unset. Does not change the dataset's own property.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mountpoint`}
    */
   declare public readonly mountpoint: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `namespace`.
+   * `rbd`: the RADOS namespace within the pool; `pbs`: the namespace within the datastore.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `namespace`}
    */
   declare public readonly namespace: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `nocow`.
+   * `btrfs`: set the No-Copy-on-Write attribute on new image files (this also disables their checksums). PVE's default is false.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nocow`}
@@ -699,13 +699,13 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly nodes: pulumi.Output<string[] | undefined>;
   /**
-   * PVE parameter `nowritecache`.
+   * `zfs`: disable the write cache of the iSCSI target's LUNs.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nowritecache`}
    */
   declare public readonly nowritecache: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `options` (format `pve-storage-options`).
+   * nfs, cifs, cephfs: extra mount options, comma separated, e.g. `vers=4.2,soft` for NFS.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `options`}
    */
@@ -725,26 +725,26 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly path: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `pool`.
+   * `rbd`: the Ceph pool (`rbd` when unset); `zfspool`/`zfs`: the ZFS pool or dataset that holds the volumes.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `pool`}
    */
   declare public readonly pool: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `port` range 1..65535.
+   * `pbs`: the server's API port (`8007` when unset); `esxi`: the port of the ESXi host. 1 to 65535.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `port`}
    */
   declare public readonly port: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `portal` (format `pve-storage-portal-dns`).
+   * iscsi, iscsidirect, zfs: the iSCSI portal, an IP address or DNS name with an optional `:port`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `portal`}
    */
   declare public readonly portal: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `preallocation` one of `off`, `metadata`, `falloc`, `full`.
+   * File-based types: preallocation of new `raw`/`qcow2` images: `off`, `metadata` (PVE's default; like `off` for raw), `falloc` or `full`.
    *
    * @default "metadata" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `preallocation`}
@@ -757,20 +757,20 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly retention: pulumi.Output<StoragePruneBackups | undefined>;
   /**
-   * PVE parameter `saferemove`.
+   * `lvm`: zero out the data of removed volumes so later volumes cannot read it. Slow; off by default.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove`}
    */
   declare public readonly saferemove: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `saferemove-stepsize` one of `1`, `2`, `4`, `8`, `16`, `32`.
+   * `lvm`: wipe step size in MiB (`1` to `32`), capped to what the device supports. Up to 32 when unset.
    *
    * @default 32 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove-stepsize`}
    */
   declare public readonly saferemoveStepsize: pulumi.Output<number | undefined>;
   /**
-   * PVE parameter `saferemove_throughput`.
+   * `lvm`: wipe throughput limit, the `cstream -t` value in bytes per second. About 10 MiB/s when unset.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove_throughput`}
    */
@@ -782,7 +782,7 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly server: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `share`.
+   * `cifs`: the name of the SMB share.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `share`}
@@ -795,28 +795,28 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly shared: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `skip-cert-verification`.
+   * `esxi`: do not verify the host's TLS certificate (e.g. self-signed). PVE's default is false.
    *
    * @default "false" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `skip-cert-verification`}
    */
   declare public readonly skipCertVerification: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `smbversion` one of `default`, `2.0`, `2.1`, `3`, `3.0`, `3.11`.
+   * `cifs`: SMB protocol version: `2.0`, `2.1`, `3`, `3.0`, `3.11`, or `default` to negotiate the highest; SMB1 is unsupported.
    *
    * @default "default" (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `smbversion`}
    */
   declare public readonly smbversion: pulumi.Output<"default" | "2.0" | "2.1" | "3" | "3.0" | "3.11" | undefined>;
   /**
-   * PVE parameter `snapshot-as-volume-chain`.
+   * dir, nfs, cifs, lvm: take VM snapshots as qcow2 backing chains of volumes (technology preview). Affects only new disks.
    *
    * @default 0 (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `snapshot-as-volume-chain`}
    */
   declare public readonly snapshotAsVolumeChain: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `sparse`.
+   * `zfspool`/`zfs`: create thin-provisioned zvols (no reservation for the full size).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `sparse`}
    */
@@ -829,26 +829,26 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly storageId: pulumi.Output<string>;
   /**
-   * PVE parameter `subdir` (format `pve-storage-path`).
+   * `cifs`/`cephfs`: the subdirectory of the share or file system to mount (its root when unset).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `subdir`}
    */
   declare public readonly subdir: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `tagged_only`.
+   * `lvm`: only use logical volumes tagged `pve-vm-<id>`.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `tagged_only`}
    */
   declare public readonly taggedOnly: pulumi.Output<boolean | undefined>;
   /**
-   * PVE parameter `target`.
+   * iscsi, iscsidirect, zfs: the iSCSI target's IQN.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `target`}
    */
   declare public readonly target: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `thinpool` (format `pve-storage-vgname`).
+   * `lvmthin`: the name of the LVM thin pool in `vgname`.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `thinpool`}
@@ -862,20 +862,20 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool">;
   /**
-   * PVE parameter `username`.
+   * cifs (`guest` when unset), pbs (`user@realm` or an API token id), esxi, and Ceph user id without `client.` (rbd, cephfs).
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `username`}
    */
   declare public readonly username: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `vgname` (format `pve-storage-vgname`).
+   * `lvm`/`lvmthin`: the name of the existing LVM volume group.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `vgname`}
    */
   declare public readonly vgname: pulumi.Output<string | undefined>;
   /**
-   * PVE parameter `zfs-base-path` (format `pve-storage-path`).
+   * `zfs`: the directory where ZFS exposes its block devices, usually `/dev/zvol`; PVE fills it in on creation.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `zfs-base-path`}
    */

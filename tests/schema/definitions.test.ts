@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chosenCall } from "../../schema/define";
 import { definitions } from "../../schema/definitions";
+import { describeParam } from "../../schema/fields";
 import { NAMED_PROPERTY_FORMATS } from "../../schema/formats";
 import { apiMethod, type ApiParam } from "../../schema/pve-schema";
 import * as sdk from "../../sdk";
@@ -66,6 +67,11 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
       const updatable = update?.parameters[field.pveName] !== undefined && update.parameters[field.pveName]?.pathParam !== true;
       if (!updatable && !field.writeOnly) expect(field.replaceOnChange, field.sdkName).toBe(true);
     }
+  });
+
+  it("documents every field in words of its own, not only the schema's facts (the SDK's doc comments are the users' docs)", () => {
+    const undocumented = def.fieldList.filter((f) => f.doc === describeParam(f.pveName, f.param)).map((f) => f.pveName);
+    expect(undocumented).toEqual([]);
   });
 
   it("has a generated SDK class with its own type token", () => {

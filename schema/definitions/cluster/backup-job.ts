@@ -32,5 +32,32 @@ export const backupJob = defineKind({
     "exclude-path": { doc: "Paths (globs) to leave out of container backups." },
     fleecing: { doc: "Backup fleecing: `{ enabled: true, storage: \"local-lvm\" }`." },
     performance: { doc: "`{ maxWorkers, pbsEntriesMax }`." },
+    bwlimit: { doc: "I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit." },
+    dumpdir: { doc: "Write the backup files to this directory on the node instead of to a storage." },
+    ionice: { doc: "I/O priority of the backup process: `0` (highest) to `7` (lowest, PVE's default); `8` runs it in the idle class." },
+    lockwait: { doc: "Minutes to wait for the node's global backup lock before giving up. PVE's default is 180." },
+    mailnotification: { doc: "Legacy e-mail mode: send the mail `always` (PVE's default) or only on `failure`. Superseded by the notification system." },
+    "notes-template": {
+      doc: "Template for the notes attached to each backup; `{{cluster}}`, `{{guestname}}`, `{{node}}` and `{{vmid}}` are replaced. One line only.",
+    },
+    "notification-mode": {
+      doc:
+        "`notification-system` uses PVE's notification targets and matchers; `legacy-sendmail` mails `mailto` with `sendmail`; " +
+        "`auto` (PVE's default) mails when `mailto` is set and uses the notification system otherwise.",
+    },
+    "pbs-change-detection-mode": {
+      doc:
+        "Container backups to a PBS storage: `legacy` reads everything into one archive; `data` and `metadata` write split " +
+        "archives, `metadata` reusing unchanged files from the previous snapshot by comparing their metadata.",
+    },
+    pigz: { doc: "Use `pigz` instead of `gzip` for gzip compression: `0` (PVE's default) off, `1` half the cores, more than 1 that many threads." },
+    protected: { doc: "Mark the backups the job creates as protected, so pruning and removal leave them alone." },
+    remove: { doc: "Prune older backups by the retention settings after a run. PVE's default is true." },
+    "repeat-missed": { doc: "Run the job as soon as possible when a scheduled run was missed while the scheduler was down. PVE's default is false." },
+    script: { doc: "Path of a hook script on the node that vzdump calls at each phase of the backup." },
+    stdexcludes: { doc: "Container backups: leave out temporary files and logs. PVE's default is true." },
+    stopwait: { doc: "Minutes to wait for a guest to stop (`stop` mode) before giving up. PVE's default is 10." },
+    tmpdir: { doc: "Directory on the node for temporary files of container backups (e.g. when the target storage is slow or remote)." },
+    zstd: { doc: "Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1." },
   },
 });

@@ -27,6 +27,7 @@ const FIELDS: KindSpec["fields"] = {
   iface: { doc: "The network interface the rule applies to." },
   log: { doc: "The log level for packets matching the rule." },
   enable: { doc: "1 enables the rule, 0 disables it." },
+  "icmp-type": { doc: "With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`." },
 };
 
 function ruleKind(

@@ -19,5 +19,6 @@ export const vnet = defineKind({
     tag: { doc: "The VLAN or VXLAN id (required by vlan, qinq, vxlan and evpn zones)." },
     alias: { doc: "A description of the vnet." },
     vlanaware: { sdkName: "vlanAware", doc: "Allow guests to use VLANs inside the vnet (not with evpn)." },
+    "isolate-ports": { doc: "Mark the guests' ports as isolated: they can only talk to the bridge's uplink, not to each other (guests need a restart)." },
   },
 });

@@ -21,13 +21,13 @@ export interface AccessRealmSyncConfig extends cdktn.TerraformMetaArguments {
   */
   readonly enableNew?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `full`. Changing it replaces the resource.
+  * Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm_sync#full AccessRealmSync#full}
   */
   readonly full?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `purge`. Changing it replaces the resource.
+  * Deprecated, use `removeVanished`: remove the ACLs of users and groups removed by the sync. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm_sync#purge AccessRealmSync#purge}
   */

@@ -9,55 +9,55 @@ import * as cdktn from 'cdktn';
 
 export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `acr-values`.
+  * OpenID: the Authentication Context Class Reference values to request from the provider.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#acr_values AccessRealm#acr_values}
   */
   readonly acrValues?: string;
   /**
-  * PVE parameter `audiences`.
+  * OpenID: further audiences accepted in the ID token besides `clientId`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#audiences AccessRealm#audiences}
   */
   readonly audiences?: string;
   /**
-  * PVE parameter `autocreate`.
+  * OpenID: create a PVE user on first login when none exists (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#autocreate AccessRealm#autocreate}
   */
   readonly autocreate?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `base_dn`.
+  * LDAP/AD: the base DN under which users are searched, e.g. `ou=people,dc=example,dc=com`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#base_dn AccessRealm#base_dn}
   */
   readonly baseDn?: string;
   /**
-  * PVE parameter `bind_dn`.
+  * LDAP/AD: the DN to bind as (with `password`); unset binds anonymously.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#bind_dn AccessRealm#bind_dn}
   */
   readonly bindDn?: string;
   /**
-  * PVE parameter `capath`.
+  * LDAP/AD: the CA certificate store used with `verify` (default `/etc/ssl/certs`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#capath AccessRealm#capath}
   */
   readonly capath?: string;
   /**
-  * PVE parameter `case-sensitive`.
+  * LDAP/AD: treat user names as case-sensitive (the default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#case_sensitive AccessRealm#case_sensitive}
   */
   readonly caseSensitive?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `cert`.
+  * LDAP/AD: path to a client certificate file on the nodes, for TLS client authentication.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#cert AccessRealm#cert}
   */
   readonly cert?: string;
   /**
-  * PVE parameter `certkey`.
+  * LDAP/AD: path to the key file of the client certificate `cert`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#certkey AccessRealm#certkey}
   */
@@ -69,7 +69,7 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly checkConnection?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `client-id`.
+  * OpenID: the client id registered with the provider.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#client_id AccessRealm#client_id}
   */
@@ -93,67 +93,67 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly default?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `domain`.
+  * AD: the Active Directory domain, e.g. `example.com`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#domain AccessRealm#domain}
   */
   readonly domain?: string;
   /**
-  * PVE parameter `filter`.
+  * LDAP/AD: an LDAP filter that limits which users are synced, e.g. `(memberOf=cn=pve,ou=groups,dc=example,dc=com)`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#filter AccessRealm#filter}
   */
   readonly filter?: string;
   /**
-  * PVE parameter `group_classes` (format `ldap-simple-attr-list`).
+  * LDAP/AD: the object classes of groups for sync, comma-separated (default `groupOfNames, group, univentionGroup, ipausergroup`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#group_classes AccessRealm#group_classes}
   */
   readonly groupClasses?: string[];
   /**
-  * PVE parameter `group_dn`.
+  * LDAP/AD: the base DN under which groups are searched for sync; unset uses `baseDn`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#group_dn AccessRealm#group_dn}
   */
   readonly groupDn?: string;
   /**
-  * PVE parameter `group_filter`.
+  * LDAP/AD: an LDAP filter that limits which groups are synced.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#group_filter AccessRealm#group_filter}
   */
   readonly groupFilter?: string;
   /**
-  * PVE parameter `group_name_attr` (format `ldap-simple-attr`).
+  * LDAP/AD: the attribute holding a group's name; unset (or missing) uses the first value of the group's DN.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#group_name_attr AccessRealm#group_name_attr}
   */
   readonly groupNameAttr?: string;
   /**
-  * PVE parameter `groups-autocreate`.
+  * OpenID: create the groups of `groupsClaim` that do not exist yet (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#groups_autocreate AccessRealm#groups_autocreate}
   */
   readonly groupsAutocreate?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `groups-claim`.
+  * OpenID: the claim that lists the user's groups (group membership is taken from it on login).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#groups_claim AccessRealm#groups_claim}
   */
   readonly groupsClaim?: string;
   /**
-  * PVE parameter `groups-overwrite`.
+  * OpenID: on login, replace all the user's groups with those of the claim (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#groups_overwrite AccessRealm#groups_overwrite}
   */
   readonly groupsOverwrite?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `issuer-url`.
+  * OpenID: the issuer URL of the OpenID Connect provider.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#issuer_url AccessRealm#issuer_url}
   */
   readonly issuerUrl?: string;
   /**
-  * PVE parameter `mode` one of `ldap`, `ldaps`, `ldap+starttls`.
+  * LDAP/AD: the protocol: `ldap` (plain, the default), `ldaps` (TLS) or `ldap+starttls`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#mode AccessRealm#mode}
   */
@@ -171,19 +171,19 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly passwordVersion?: string;
   /**
-  * PVE parameter `port` range 1..65535.
+  * LDAP/AD: the server port (1-65535); unset uses 389, or 636 with `ldaps`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#port AccessRealm#port}
   */
   readonly port?: number;
   /**
-  * PVE parameter `prompt`.
+  * OpenID: whether the provider asks the user to log in again or to consent: `none`, `login`, `consent`, `select_account` or another value.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#prompt AccessRealm#prompt}
   */
   readonly prompt?: string;
   /**
-  * PVE parameter `query-userinfo`.
+  * OpenID: query the provider's userinfo endpoint for claim values (on by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#query_userinfo AccessRealm#query_userinfo}
   */
@@ -195,31 +195,31 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly realm: string;
   /**
-  * PVE parameter `scopes`.
+  * OpenID: the scopes to request, space-separated (default `email profile`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#scopes AccessRealm#scopes}
   */
   readonly scopes?: string;
   /**
-  * PVE parameter `secure`.
+  * LDAP/AD: use LDAPS. Deprecated: use `mode` instead.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#secure AccessRealm#secure}
   */
   readonly secure?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `server1` (format `address`).
+  * LDAP/AD: the directory server (host name or IP address).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#server1 AccessRealm#server1}
   */
   readonly server1?: string;
   /**
-  * PVE parameter `server2` (format `address`).
+  * LDAP/AD: a fallback server, used when `server1` cannot be reached.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#server2 AccessRealm#server2}
   */
   readonly server2?: string;
   /**
-  * PVE parameter `sslversion` one of `tlsv1`, `tlsv1_1`, `tlsv1_2`, `tlsv1_3`.
+  * LDAP/AD: the TLS version for `ldaps`/`ldap+starttls`: `tlsv1`, `tlsv1_1`, `tlsv1_2` or `tlsv1_3` (below 1.2 is not recommended).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#sslversion AccessRealm#sslversion}
   */
@@ -231,7 +231,7 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly syncDefaults?: AccessRealmSyncDefaults;
   /**
-  * PVE parameter `sync_attributes`.
+  * LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#sync_attributes AccessRealm#sync_attributes}
   */
@@ -249,25 +249,25 @@ export interface AccessRealmConfig extends cdktn.TerraformMetaArguments {
   */
   readonly type: string;
   /**
-  * PVE parameter `user_attr`.
+  * LDAP/AD: the attribute holding the user name, e.g. `uid` (LDAP) or `sAMAccountName`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#user_attr AccessRealm#user_attr}
   */
   readonly userAttr?: string;
   /**
-  * PVE parameter `user_classes` (format `ldap-simple-attr-list`).
+  * LDAP/AD: the object classes of users for sync, comma-separated (default `inetorgperson, posixaccount, person, user`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#user_classes AccessRealm#user_classes}
   */
   readonly userClasses?: string[];
   /**
-  * PVE parameter `username-claim`. Changing it replaces the resource.
+  * OpenID: the claim the user name is made from (the subject `sub` when unset), e.g. `username` or `email`. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#username_claim AccessRealm#username_claim}
   */
   readonly usernameClaim?: string;
   /**
-  * PVE parameter `verify`.
+  * LDAP/AD: verify the server's TLS certificate (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/access_realm#verify AccessRealm#verify}
   */

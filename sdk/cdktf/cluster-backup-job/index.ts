@@ -15,7 +15,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly all?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `bwlimit` range 0..∞.
+  * I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#bwlimit ClusterBackupJob#bwlimit}
   */
@@ -33,7 +33,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly compress?: string;
   /**
-  * PVE parameter `dumpdir`.
+  * Write the backup files to this directory on the node instead of to a storage.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#dumpdir ClusterBackupJob#dumpdir}
   */
@@ -69,19 +69,19 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly jobId: string;
   /**
-  * PVE parameter `ionice` range 0..8.
+  * I/O priority of the backup process: `0` (highest) to `7` (lowest, PVE's default); `8` runs it in the idle class.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#ionice ClusterBackupJob#ionice}
   */
   readonly ionice?: number;
   /**
-  * PVE parameter `lockwait` range 0..∞.
+  * Minutes to wait for the node's global backup lock before giving up. PVE's default is 180.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#lockwait ClusterBackupJob#lockwait}
   */
   readonly lockwait?: number;
   /**
-  * PVE parameter `mailnotification` one of `always`, `failure`.
+  * Legacy e-mail mode: send the mail `always` (PVE's default) or only on `failure`. Superseded by the notification system.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#mailnotification ClusterBackupJob#mailnotification}
   */
@@ -105,19 +105,19 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly nodeAttribute?: string;
   /**
-  * PVE parameter `notes-template`.
+  * Template for the notes attached to each backup; `{{cluster}}`, `{{guestname}}`, `{{node}}` and `{{vmid}}` are replaced. One line only.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#notes_template ClusterBackupJob#notes_template}
   */
   readonly notesTemplate?: string;
   /**
-  * PVE parameter `notification-mode` one of `auto`, `legacy-sendmail`, `notification-system`.
+  * `notification-system` uses PVE's notification targets and matchers; `legacy-sendmail` mails `mailto` with `sendmail`; `auto` (PVE's default) mails when `mailto` is set and uses the notification system otherwise.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#notification_mode ClusterBackupJob#notification_mode}
   */
   readonly notificationMode?: string;
   /**
-  * PVE parameter `pbs-change-detection-mode` one of `legacy`, `data`, `metadata`.
+  * Container backups to a PBS storage: `legacy` reads everything into one archive; `data` and `metadata` write split archives, `metadata` reusing unchanged files from the previous snapshot by comparing their metadata.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#pbs_change_detection_mode ClusterBackupJob#pbs_change_detection_mode}
   */
@@ -129,7 +129,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly performance?: ClusterBackupJobPerformance;
   /**
-  * PVE parameter `pigz`.
+  * Use `pigz` instead of `gzip` for gzip compression: `0` (PVE's default) off, `1` half the cores, more than 1 that many threads.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#pigz ClusterBackupJob#pigz}
   */
@@ -141,7 +141,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly pool?: string;
   /**
-  * PVE parameter `protected`.
+  * Mark the backups the job creates as protected, so pruning and removal leave them alone.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#protected ClusterBackupJob#protected}
   */
@@ -153,13 +153,13 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly retention?: ClusterBackupJobRetention;
   /**
-  * PVE parameter `remove`.
+  * Prune older backups by the retention settings after a run. PVE's default is true.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#remove ClusterBackupJob#remove}
   */
   readonly remove?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `repeat-missed`.
+  * Run the job as soon as possible when a scheduled run was missed while the scheduler was down. PVE's default is false.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#repeat_missed ClusterBackupJob#repeat_missed}
   */
@@ -173,19 +173,19 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly schedule: string;
   /**
-  * PVE parameter `script`.
+  * Path of a hook script on the node that vzdump calls at each phase of the backup.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#script ClusterBackupJob#script}
   */
   readonly script?: string;
   /**
-  * PVE parameter `stdexcludes`.
+  * Container backups: leave out temporary files and logs. PVE's default is true.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#stdexcludes ClusterBackupJob#stdexcludes}
   */
   readonly stdexcludes?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `stopwait` range 0..∞.
+  * Minutes to wait for a guest to stop (`stop` mode) before giving up. PVE's default is 10.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#stopwait ClusterBackupJob#stopwait}
   */
@@ -197,7 +197,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly storage?: string;
   /**
-  * PVE parameter `tmpdir`.
+  * Directory on the node for temporary files of container backups (e.g. when the target storage is slow or remote).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#tmpdir ClusterBackupJob#tmpdir}
   */
@@ -209,7 +209,7 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly vmIds?: string[];
   /**
-  * PVE parameter `zstd`.
+  * Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#zstd ClusterBackupJob#zstd}
   */

@@ -9,25 +9,25 @@ import * as cdktn from 'cdktn';
 
 export interface ClusterOptionsConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `bwlimit`.
+  * Default I/O bandwidth limits in KiB/s: `default`, and per operation `clone`, `migration`, `move` (disk move) and `restore`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#bwlimit ClusterOptions#bwlimit}
   */
   readonly bwlimit?: ClusterOptionsBwlimit;
   /**
-  * PVE parameter `consent-text`.
+  * A consent text shown in the GUI before login.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#consent_text ClusterOptions#consent_text}
   */
   readonly consentText?: string;
   /**
-  * PVE parameter `console` one of `applet`, `vv`, `html5`, `xtermjs`.
+  * The default console viewer: `html5` (noVNC), `xtermjs`, `vv` (SPICE via virt-viewer) or `applet` (deprecated, maps to `html5`); noVNC is the fallback.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#console ClusterOptions#console}
   */
   readonly console?: string;
   /**
-  * PVE parameter `crs`.
+  * Cluster resource scheduling for HA: `ha` mode (`basic`, the default, `static` or `dynamic`), `haRebalanceOnStart` and the `haAutoRebalance*` settings.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#crs ClusterOptions#crs}
   */
@@ -39,19 +39,19 @@ export interface ClusterOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * PVE parameter `email_from` (format `email-opt`).
+  * The sender address of notification emails (PVE uses `root@<hostname>` when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#email_from ClusterOptions#email_from}
   */
   readonly emailFrom?: string;
   /**
-  * PVE parameter `fencing` one of `watchdog`, `hardware`, `both`.
+  * The HA fencing mode: `watchdog` (the default), `hardware` or `both` (the last two need /etc/pve/ha/fence.cfg and are experimental).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#fencing ClusterOptions#fencing}
   */
   readonly fencing?: string;
   /**
-  * PVE parameter `ha`.
+  * Cluster-wide HA settings: `shutdownPolicy` on node shutdown, `freeze`, `failover`, `migrate` or `conditional` (the default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#ha ClusterOptions#ha}
   */
@@ -63,91 +63,91 @@ export interface ClusterOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly httpProxy?: string;
   /**
-  * PVE parameter `keyboard` one of `de`, `de-ch`, `da`, `en-gb`, `en-us`, `es`, `fi`, `fr`, `fr-be`, `fr-ca`, `fr-ch`, `hu`, `is`, `it`, `ja`, `lt`, `mk`, `nl`, `no`, `pl`, `pt`, `pt-br`, `sv`, `sl`, `tr`.
+  * The default keyboard layout of the VNC console, e.g. `en-us` or `de`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#keyboard ClusterOptions#keyboard}
   */
   readonly keyboard?: string;
   /**
-  * PVE parameter `language` one of `ar`, `ca`, `da`, `de`, `en`, `es`, `eu`, `fa`, `fr`, `hr`, `he`, `it`, `ja`, `ka`, `kr`, `nb`, `nl`, `nn`, `pl`, `pt_BR`, `ru`, `sl`, `sv`, `tr`, `ukr`, `zh_CN`, `zh_TW`.
+  * The default language of the web GUI, e.g. `en` or `de`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#language ClusterOptions#language}
   */
   readonly language?: string;
   /**
-  * PVE parameter `location`.
+  * The cluster's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#location ClusterOptions#location}
   */
   readonly location?: ClusterOptionsLocation;
   /**
-  * PVE parameter `mac_prefix` (format `mac-prefix`).
+  * The prefix of auto-generated guest MAC addresses (default `BC:24:11`, the Proxmox OUI); use a longer one per cluster to avoid collisions.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#mac_prefix ClusterOptions#mac_prefix}
   */
   readonly macPrefix?: string;
   /**
-  * PVE parameter `max_workers` range 1..∞.
+  * How many workers per node run at most in bulk actions such as stop-all or HA tasks (at least 1).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#max_workers ClusterOptions#max_workers}
   */
   readonly maxWorkers?: number;
   /**
-  * PVE parameter `migration`.
+  * Cluster-wide migration settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR) to migrate over.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#migration ClusterOptions#migration}
   */
   readonly migration?: ClusterOptionsMigration;
   /**
-  * PVE parameter `migration_unsecure`.
+  * Migrate without the SSH tunnel. Deprecated: use `migration` with type `insecure`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#migration_unsecure ClusterOptions#migration_unsecure}
   */
   readonly migrationUnsecure?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `next-id`.
+  * The range of free VMIDs PVE suggests: `lower` (inclusive, default 100) to `upper` (exclusive, default 1000000).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#next_id ClusterOptions#next_id}
   */
   readonly nextId?: ClusterOptionsNextId;
   /**
-  * PVE parameter `notify`.
+  * Legacy notification settings (`fencing`, `replication`, `packageUpdates` and their `target*`); superseded by the notification system, only `packageUpdates` is still read.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#notify ClusterOptions#notify}
   */
   readonly notify?: ClusterOptionsNotify;
   /**
-  * PVE parameter `registered-tags`.
+  * Tags that only users with `Sys.Modify` on `/` may set or remove, `;`-separated.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#registered_tags ClusterOptions#registered_tags}
   */
   readonly registeredTags?: string;
   /**
-  * PVE parameter `replication`.
+  * Cluster-wide replication settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR); unset falls back to `migration`'s network.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#replication ClusterOptions#replication}
   */
   readonly replication?: ClusterOptionsReplication;
   /**
-  * PVE parameter `tag-style`.
+  * How the GUI shows tags: `shape` (`circle`, the default, `full`, `dense`, `none`), `colorMap`, `ordering` and `caseSensitive`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#tag_style ClusterOptions#tag_style}
   */
   readonly tagStyle?: ClusterOptionsTagStyle;
   /**
-  * PVE parameter `u2f`.
+  * U2F settings: an `appid` and `origin` override (the origin is used by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#u2f ClusterOptions#u2f}
   */
   readonly u2F?: ClusterOptionsU2F;
   /**
-  * PVE parameter `user-tag-access`.
+  * Which tags users without `Sys.Modify` on `/` may set: `userAllow` `none`, `list`, `existing` or `free` (the default), with `userAllowList`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#user_tag_access ClusterOptions#user_tag_access}
   */
   readonly userTagAccess?: ClusterOptionsUserTagAccess;
   /**
-  * PVE parameter `webauthn`.
+  * WebAuthn settings: relying party name `rp`, `origin`, `id` (a domain) and `allowSubdomains`; changing them may break existing credentials.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_options#webauthn ClusterOptions#webauthn}
   */

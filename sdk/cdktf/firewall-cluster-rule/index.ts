@@ -39,7 +39,7 @@ export interface FirewallClusterRuleConfig extends cdktn.TerraformMetaArguments 
   */
   readonly enable?: number;
   /**
-  * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+  * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_cluster_rule#icmp_type FirewallClusterRule#icmp_type}
   */

@@ -9,73 +9,73 @@ import * as cdktn from 'cdktn';
 
 export interface FirewallNodeOptionsConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `enable`.
+  * Apply the node's firewall rules (on by default; the datacenter firewall must be on too).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#enable FirewallNodeOptions#enable}
   */
   readonly enable?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `log_level_forward` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+  * The log level for forwarded traffic (nftables firewall only): `emerg` ... `debug`, or `nolog` (default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#log_level_forward FirewallNodeOptions#log_level_forward}
   */
   readonly logLevelForward?: string;
   /**
-  * PVE parameter `log_level_in` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+  * The log level for incoming traffic: `emerg` ... `debug`, or `nolog` (default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#log_level_in FirewallNodeOptions#log_level_in}
   */
   readonly logLevelIn?: string;
   /**
-  * PVE parameter `log_level_out` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+  * The log level for outgoing traffic: `emerg` ... `debug`, or `nolog` (default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#log_level_out FirewallNodeOptions#log_level_out}
   */
   readonly logLevelOut?: string;
   /**
-  * PVE parameter `log_nf_conntrack`.
+  * Log connection tracking information (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#log_nf_conntrack FirewallNodeOptions#log_nf_conntrack}
   */
   readonly logNfConntrack?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `ndp`.
+  * Allow IPv6 neighbour discovery (NDP) traffic.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#ndp FirewallNodeOptions#ndp}
   */
   readonly ndp?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `nf_conntrack_allow_invalid`.
+  * Let packets that connection tracking marks invalid through (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nf_conntrack_allow_invalid FirewallNodeOptions#nf_conntrack_allow_invalid}
   */
   readonly nfConntrackAllowInvalid?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `nf_conntrack_helpers` (format `pve-fw-conntrack-helper`).
+  * Conntrack helpers to load for protocols such as `ftp`, `sip` or `tftp` (comma list; none by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nf_conntrack_helpers FirewallNodeOptions#nf_conntrack_helpers}
   */
   readonly nfConntrackHelpers?: string;
   /**
-  * PVE parameter `nf_conntrack_max` range 32768..∞.
+  * The maximum number of tracked connections (at least 32768; 262144 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nf_conntrack_max FirewallNodeOptions#nf_conntrack_max}
   */
   readonly nfConntrackMax?: number;
   /**
-  * PVE parameter `nf_conntrack_tcp_timeout_established` range 7875..∞.
+  * How long an established TCP connection stays tracked, in seconds (at least 7875; 432000 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nf_conntrack_tcp_timeout_established FirewallNodeOptions#nf_conntrack_tcp_timeout_established}
   */
   readonly nfConntrackTcpTimeoutEstablished?: number;
   /**
-  * PVE parameter `nf_conntrack_tcp_timeout_syn_recv` range 30..60.
+  * The conntrack timeout for connections in SYN_RECV, in seconds (30..60; 60 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nf_conntrack_tcp_timeout_syn_recv FirewallNodeOptions#nf_conntrack_tcp_timeout_syn_recv}
   */
   readonly nfConntrackTcpTimeoutSynRecv?: number;
   /**
-  * PVE parameter `nftables`.
+  * Use the nftables-based firewall (`proxmox-firewall`) instead of iptables (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nftables FirewallNodeOptions#nftables}
   */
@@ -87,43 +87,43 @@ export interface FirewallNodeOptionsConfig extends cdktn.TerraformMetaArguments 
   */
   readonly nodeAttribute: string;
   /**
-  * PVE parameter `nosmurfs`.
+  * Drop smurf packets (broadcast-sourced ICMP).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#nosmurfs FirewallNodeOptions#nosmurfs}
   */
   readonly nosmurfs?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `protection_synflood`.
+  * Rate-limit new TCP connections per source IP against SYN floods (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#protection_synflood FirewallNodeOptions#protection_synflood}
   */
   readonly protectionSynflood?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `protection_synflood_burst`.
+  * SYN flood protection: the burst of SYNs allowed per source IP (1000 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#protection_synflood_burst FirewallNodeOptions#protection_synflood_burst}
   */
   readonly protectionSynfloodBurst?: number;
   /**
-  * PVE parameter `protection_synflood_rate`.
+  * SYN flood protection: the SYNs per second allowed per source IP (200 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#protection_synflood_rate FirewallNodeOptions#protection_synflood_rate}
   */
   readonly protectionSynfloodRate?: number;
   /**
-  * PVE parameter `smurf_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+  * The log level for the smurf filter: `emerg` ... `debug`, or `nolog`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#smurf_log_level FirewallNodeOptions#smurf_log_level}
   */
   readonly smurfLogLevel?: string;
   /**
-  * PVE parameter `tcp_flags_log_level` one of `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`, `nolog`.
+  * The log level for the illegal TCP flags filter: `emerg` ... `debug`, or `nolog`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#tcp_flags_log_level FirewallNodeOptions#tcp_flags_log_level}
   */
   readonly tcpFlagsLogLevel?: string;
   /**
-  * PVE parameter `tcpflags`.
+  * Drop packets with illegal combinations of TCP flags (off by default).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_node_options#tcpflags FirewallNodeOptions#tcpflags}
   */

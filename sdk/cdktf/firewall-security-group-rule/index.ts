@@ -45,7 +45,7 @@ export interface FirewallSecurityGroupRuleConfig extends cdktn.TerraformMetaArgu
   */
   readonly group: string;
   /**
-  * PVE parameter `icmp-type` (format `pve-fw-icmp-type-spec`).
+  * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group_rule#icmp_type FirewallSecurityGroupRule#icmp_type}
   */

@@ -9,13 +9,13 @@ import * as cdktn from 'cdktn';
 
 export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `address` (format `ipv4`).
+  * The IPv4 address (with `netmask`; `cidr` sets both at once).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#address NodeNetworkInterface#address}
   */
   readonly address?: string;
   /**
-  * PVE parameter `address6` (format `ipv6`).
+  * The IPv6 address (with `netmask6`; `cidr6` sets both at once).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#address6 NodeNetworkInterface#address6}
   */
@@ -27,7 +27,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly autostart?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `bond-primary` (format `pve-iface`).
+  * `bond` in `active-backup` mode: the slave that is preferred as the active one.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#bond_primary NodeNetworkInterface#bond_primary}
   */
@@ -39,7 +39,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly bondMode?: string;
   /**
-  * PVE parameter `bond_xmit_hash_policy` one of `layer2`, `layer2+3`, `layer3+4`.
+  * `bond` in `balance-xor` or `802.3ad` mode: the hash that picks a slave, `layer2`, `layer2+3` or `layer3+4`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#bond_xmit_hash_policy NodeNetworkInterface#bond_xmit_hash_policy}
   */
@@ -69,7 +69,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly cidr?: string;
   /**
-  * PVE parameter `cidr6` (format `CIDRv6`).
+  * IPv6 address with prefix, e.g. `fd00::2/64`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#cidr6 NodeNetworkInterface#cidr6}
   */
@@ -81,7 +81,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly comments?: string;
   /**
-  * PVE parameter `comments6`.
+  * A comment on the interface's IPv6 (`inet6`) stanza.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#comments6 NodeNetworkInterface#comments6}
   */
@@ -93,7 +93,7 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly gateway?: string;
   /**
-  * PVE parameter `gateway6` (format `ipv6`).
+  * The IPv6 default gateway.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#gateway6 NodeNetworkInterface#gateway6}
   */
@@ -105,19 +105,19 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly iface: string;
   /**
-  * PVE parameter `mtu` range 1280..65520.
+  * The MTU of the interface, in bytes (1280..65520).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#mtu NodeNetworkInterface#mtu}
   */
   readonly mtu?: number;
   /**
-  * PVE parameter `netmask` (format `ipv4mask`).
+  * The IPv4 netmask of `address`, dotted, e.g. `255.255.255.0`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#netmask NodeNetworkInterface#netmask}
   */
   readonly netmask?: string;
   /**
-  * PVE parameter `netmask6` range 0..128.
+  * The IPv6 prefix length of `address6` (0..128).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#netmask6 NodeNetworkInterface#netmask6}
   */
@@ -129,31 +129,31 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly nodeAttribute: string;
   /**
-  * PVE parameter `ovs_bonds` (format `pve-iface-list`).
+  * `OVSBridge`: the OVS bonds attached to the bridge.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#ovs_bonds NodeNetworkInterface#ovs_bonds}
   */
   readonly ovsBonds?: string[];
   /**
-  * PVE parameter `ovs_bridge` (format `pve-iface`).
+  * `OVSPort`/`OVSIntPort`/`OVSBond`: the OVS bridge the interface belongs to.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#ovs_bridge NodeNetworkInterface#ovs_bridge}
   */
   readonly ovsBridge?: string;
   /**
-  * PVE parameter `ovs_options`.
+  * OVS types: extra options passed to Open vSwitch for the interface.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#ovs_options NodeNetworkInterface#ovs_options}
   */
   readonly ovsOptions?: string;
   /**
-  * PVE parameter `ovs_ports` (format `pve-iface-list`).
+  * `OVSBridge`: the ports of the bridge.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#ovs_ports NodeNetworkInterface#ovs_ports}
   */
   readonly ovsPorts?: string[];
   /**
-  * PVE parameter `ovs_tag` range 1..4094.
+  * `OVSPort`/`OVSIntPort`/`OVSBond`: the VLAN tag of the port (1..4094).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#ovs_tag NodeNetworkInterface#ovs_tag}
   */
@@ -171,13 +171,13 @@ export interface NodeNetworkInterfaceConfig extends cdktn.TerraformMetaArguments
   */
   readonly type: string;
   /**
-  * PVE parameter `vlan-id` range 1..4094.
+  * `vlan`: the VLAN tag (1..4094), for interfaces not named `<device>.<tag>`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#vlan_id NodeNetworkInterface#vlan_id}
   */
   readonly vlanId?: number;
   /**
-  * PVE parameter `vlan-raw-device` (format `pve-iface`).
+  * `vlan`: the parent interface, for interfaces not named `<device>.<tag>`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_network_interface#vlan_raw_device NodeNetworkInterface#vlan_raw_device}
   */

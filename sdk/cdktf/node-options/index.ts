@@ -21,7 +21,7 @@ export interface NodeOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly acmeDomains?: NodeOptionsAcmeDomains[] | cdktn.IResolvable;
   /**
-  * PVE parameter `ballooning-target` range 0..100.
+  * The host RAM usage, in percent (0-100), that auto-ballooning aims for (PVE's default is 80).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_options#ballooning_target NodeOptions#ballooning_target}
   */
@@ -33,7 +33,7 @@ export interface NodeOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * PVE parameter `location`.
+  * The node's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_options#location NodeOptions#location}
   */
@@ -51,7 +51,7 @@ export interface NodeOptionsConfig extends cdktn.TerraformMetaArguments {
   */
   readonly startallOnbootDelay?: number;
   /**
-  * PVE parameter `wakeonlan`.
+  * Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/node_options#wakeonlan NodeOptions#wakeonlan}
   */

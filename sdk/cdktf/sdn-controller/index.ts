@@ -15,13 +15,13 @@ export interface SdnControllerConfig extends cdktn.TerraformMetaArguments {
   */
   readonly asn?: number;
   /**
-  * PVE parameter `bgp-mode` one of `auto`, `external`, `internal`.
+  * `evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#bgp_mode SdnController#bgp_mode}
   */
   readonly bgpMode?: string;
   /**
-  * PVE parameter `bgp-multipath-as-path-relax`.
+  * `bgp`: treat different AS paths of equal length as equal for multipath routing.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#bgp_multipath_as_path_relax SdnController#bgp_multipath_as_path_relax}
   */
@@ -33,61 +33,61 @@ export interface SdnControllerConfig extends cdktn.TerraformMetaArguments {
   */
   readonly controller: string;
   /**
-  * PVE parameter `ebgp`.
+  * `bgp`: peer over eBGP (the peers are in another AS) instead of iBGP.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#ebgp SdnController#ebgp}
   */
   readonly ebgp?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `ebgp-multihop`.
+  * `bgp`/`evpn`: the maximum number of hops to eBGP peers.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#ebgp_multihop SdnController#ebgp_multihop}
   */
   readonly ebgpMultihop?: number;
   /**
-  * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+  * `evpn`: the SDN fabric used as underlay, instead of `peers`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#fabric SdnController#fabric}
   */
   readonly fabric?: string;
   /**
-  * PVE parameter `isis-domain`.
+  * `isis`: the name of the IS-IS domain.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#isis_domain SdnController#isis_domain}
   */
   readonly isisDomain?: string;
   /**
-  * PVE parameter `isis-ifaces` (format `pve-iface-list`).
+  * `isis`: the interfaces IS-IS runs on (comma list).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#isis_ifaces SdnController#isis_ifaces}
   */
   readonly isisIfaces?: string[];
   /**
-  * PVE parameter `isis-net` (format `pve-sdn-isis-net`).
+  * `isis`: the node's IS-IS network entity title, e.g. `49.0001.1921.6800.1001.00`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#isis_net SdnController#isis_net}
   */
   readonly isisNet?: string;
   /**
-  * PVE parameter `loopback`.
+  * `bgp`: the loopback or dummy interface whose address is used as the router IP.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#loopback SdnController#loopback}
   */
   readonly loopback?: string;
   /**
-  * PVE parameter `node` (format `pve-node`).
+  * `bgp`/`isis`: the node the controller configures.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#node SdnController#node}
   */
   readonly nodeAttribute?: string;
   /**
-  * PVE parameter `nodes` (format `pve-node-list`).
+  * `evpn`: the nodes the controller is set up on (all when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#nodes SdnController#nodes}
   */
   readonly nodes?: string[];
   /**
-  * PVE parameter `peer-group-name` (format `pve-configid`).
+  * `evpn`: the name of the BGP peer group (`VTEP` when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#peer_group_name SdnController#peer_group_name}
   */
@@ -99,13 +99,13 @@ export interface SdnControllerConfig extends cdktn.TerraformMetaArguments {
   */
   readonly peers?: string[];
   /**
-  * PVE parameter `route-map-in` (format `pve-sdn-route-map-id`).
+  * `bgp`/`evpn`: the route map applied to routes received from the peers.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#route_map_in SdnController#route_map_in}
   */
   readonly routeMapIn?: string;
   /**
-  * PVE parameter `route-map-out` (format `pve-sdn-route-map-id`).
+  * `bgp`/`evpn`: the route map applied to routes announced to the peers.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_controller#route_map_out SdnController#route_map_out}
   */

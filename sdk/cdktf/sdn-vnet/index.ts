@@ -15,7 +15,7 @@ export interface SdnVnetConfig extends cdktn.TerraformMetaArguments {
   */
   readonly alias?: string;
   /**
-  * PVE parameter `isolate-ports`.
+  * Mark the guests' ports as isolated: they can only talk to the bridge's uplink, not to each other (guests need a restart).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_vnet#isolate_ports SdnVnet#isolate_ports}
   */

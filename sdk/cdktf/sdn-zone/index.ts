@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `advertise-subnets`.
+  * `evpn`: announce the subnets as prefixes (type-5 routes), so silent hosts stay reachable.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#advertise_subnets SdnZone#advertise_subnets}
   */
@@ -21,7 +21,7 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly bridge?: string;
   /**
-  * PVE parameter `bridge-disable-mac-learning`.
+  * Turn off MAC address learning on the zone's bridge ports.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#bridge_disable_mac_learning SdnZone#bridge_disable_mac_learning}
   */
@@ -33,55 +33,55 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly controller?: string;
   /**
-  * PVE parameter `dhcp` one of `dnsmasq`.
+  * `simple`: run a DHCP server for the zone's subnets; the only backend is `dnsmasq`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#dhcp SdnZone#dhcp}
   */
   readonly dhcp?: string;
   /**
-  * PVE parameter `disable-arp-nd-suppression`.
+  * `evpn`: turn off the suppression of IPv4 ARP and IPv6 neighbour discovery messages.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#disable_arp_nd_suppression SdnZone#disable_arp_nd_suppression}
   */
   readonly disableArpNdSuppression?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `dns`.
+  * The DNS plugin (`/cluster/sdn/dns`) that registers the guests' host names.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#dns SdnZone#dns}
   */
   readonly dns?: string;
   /**
-  * PVE parameter `dnszone` (format `dns-name`).
+  * The DNS domain the guests' names are registered under, e.g. `example.com`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#dnszone SdnZone#dnszone}
   */
   readonly dnszone?: string;
   /**
-  * PVE parameter `dp-id`.
+  * `faucet`: the datapath id of the switch.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#dp_id SdnZone#dp_id}
   */
   readonly dpId?: number;
   /**
-  * PVE parameter `exitnodes` (format `pve-node-list`).
+  * `evpn`: the nodes that route the zone's traffic to the outside network (comma list).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#exitnodes SdnZone#exitnodes}
   */
   readonly exitnodes?: string[];
   /**
-  * PVE parameter `exitnodes-local-routing`.
+  * `evpn`: add routes on the exit nodes so they can reach the zone's guests themselves.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#exitnodes_local_routing SdnZone#exitnodes_local_routing}
   */
   readonly exitnodesLocalRouting?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `exitnodes-primary` (format `pve-node`).
+  * `evpn`: the exit node that outgoing traffic goes through first.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#exitnodes_primary SdnZone#exitnodes_primary}
   */
   readonly exitnodesPrimary?: string;
   /**
-  * PVE parameter `fabric` (format `pve-sdn-fabric-id`).
+  * `vxlan`/`evpn`: the SDN fabric used as underlay (`vxlan`: instead of `peers`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#fabric SdnZone#fabric}
   */
@@ -93,7 +93,7 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly ipam?: string;
   /**
-  * PVE parameter `mac` (format `mac-addr`).
+  * `evpn`: the MAC address of the zone's anycast gateway; PVE picks a random one when unset.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#mac SdnZone#mac}
   */
@@ -117,19 +117,19 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly peers?: string[];
   /**
-  * PVE parameter `reversedns`.
+  * The DNS plugin (`/cluster/sdn/dns`) that registers the reverse (PTR) records.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#reversedns SdnZone#reversedns}
   */
   readonly reversedns?: string;
   /**
-  * PVE parameter `rt-import` (format `pve-sdn-bgp-rt-list`).
+  * `evpn`: route targets (`ASN:number`, comma list) imported into the zone's VRF via BGP.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#rt_import SdnZone#rt_import}
   */
   readonly rtImport?: string[];
   /**
-  * PVE parameter `secondary-controllers`.
+  * `evpn`: additional EVPN controllers for the zone, besides `controller`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#secondary_controllers SdnZone#secondary_controllers}
   */
@@ -147,7 +147,7 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly type: string;
   /**
-  * PVE parameter `vlan-protocol` one of `802.1q`, `802.1ad`.
+  * `qinq`: the protocol of the outer tag, `802.1q` or `802.1ad` (PVE's default: `802.1q`).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#vlan_protocol SdnZone#vlan_protocol}
   */
@@ -159,7 +159,7 @@ export interface SdnZoneConfig extends cdktn.TerraformMetaArguments {
   */
   readonly vrfVxlan?: number;
   /**
-  * PVE parameter `vxlan-port` range 1..65536.
+  * `vxlan`/`evpn`: the UDP port of the VXLAN tunnels (1..65536; 4789 when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_zone#vxlan_port SdnZone#vxlan_port}
   */

@@ -9,31 +9,31 @@ import * as cdktn from 'cdktn';
 
 export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   /**
-  * PVE parameter `base` (format `pve-volume-id`). Changing it replaces the resource.
+  * `lvm`: a volume (volume id) PVE activates before using the group, typically an iSCSI LUN the group lives on. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#base StorageStorage#base}
   */
   readonly base?: string;
   /**
-  * PVE parameter `blocksize` (format `pve-storage-zfs-blocksize`).
+  * `zfspool`/`zfs`: the `volblocksize` of new zvols, e.g. `8k` or `16k`. Required for `zfs`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#blocksize StorageStorage#blocksize}
   */
   readonly blocksize?: string;
   /**
-  * PVE parameter `bwlimit`.
+  * I/O limits in KiB/s per operation, as `key=value` pairs of `default`, `clone`, `migration`, `move` and `restore`, e.g. `restore=102400,default=51200`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#bwlimit StorageStorage#bwlimit}
   */
   readonly bwlimit?: StorageStorageBwlimit;
   /**
-  * PVE parameter `comstar_hg`.
+  * `zfs` with `comstar`: the host group of the views PVE creates.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#comstar_hg StorageStorage#comstar_hg}
   */
   readonly comstarHg?: string;
   /**
-  * PVE parameter `comstar_tg`.
+  * `zfs` with `comstar`: the target group of the views PVE creates.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#comstar_tg StorageStorage#comstar_tg}
   */
@@ -45,31 +45,31 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly content?: string[];
   /**
-  * PVE parameter `content-dirs` (format `pve-dir-override-list`).
+  * dir, nfs, cifs, cephfs: subdirectories that replace the default layout, as `vtype=path` pairs, e.g. `backup=custom/dump`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#content_dirs StorageStorage#content_dirs}
   */
   readonly contentDirs?: string[];
   /**
-  * PVE parameter `create-base-path`.
+  * File-based types: create the base directory when it is missing. PVE's default is true.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#create_base_path StorageStorage#create_base_path}
   */
   readonly createBasePath?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `create-subdirs`.
+  * File-based types: create the default subdirectory layout (`images`, `dump`, `template`, ...). PVE's default is true.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#create_subdirs StorageStorage#create_subdirs}
   */
   readonly createSubdirs?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `data-pool`.
+  * `rbd`: a separate (e.g. erasure-coded) pool for the image data; metadata stays in `pool`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#data_pool StorageStorage#data_pool}
   */
   readonly dataPool?: string;
   /**
-  * PVE parameter `datastore`. Changing it replaces the resource.
+  * `pbs`: the id of the Proxmox Backup Server datastore. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#datastore StorageStorage#datastore}
   */
@@ -81,7 +81,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly disable?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `domain`.
+  * `cifs`: the user's domain (workgroup).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#domain StorageStorage#domain}
   */
@@ -111,31 +111,31 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly fingerprint?: string;
   /**
-  * PVE parameter `format` one of `raw`, `qcow2`, `subvol`, `vmdk`.
+  * File-based types: the default image format of new disks: `raw`, `qcow2`, `vmdk` or `subvol`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#format StorageStorage#format}
   */
   readonly format?: string;
   /**
-  * PVE parameter `fs-name` (format `pve-configid`).
+  * `cephfs`: the name of the Ceph file system to mount.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#fs_name StorageStorage#fs_name}
   */
   readonly fsName?: string;
   /**
-  * PVE parameter `fuse`.
+  * `cephfs`: mount through FUSE instead of the kernel client. PVE's default is false.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#fuse StorageStorage#fuse}
   */
   readonly fuse?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `is_mountpoint`.
+  * dir, btrfs: `yes` or a path that must be a mounted file system before PVE uses the storage (guards against an empty mount point).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#is_mountpoint StorageStorage#is_mountpoint}
   */
   readonly isMountpoint?: string;
   /**
-  * PVE parameter `iscsiprovider`. Changing it replaces the resource.
+  * `zfs`: the iSCSI target implementation on the remote host: `comstar`, `istgt`, `iet` or `LIO`. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#iscsiprovider StorageStorage#iscsiprovider}
   */
@@ -153,13 +153,13 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly keyringVersion?: string;
   /**
-  * PVE parameter `krbd`.
+  * `rbd`: map images through the kernel RBD module instead of librbd. Containers always use krbd.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#krbd StorageStorage#krbd}
   */
   readonly krbd?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `lio_tpg`.
+  * `zfs` with `LIO`: the target portal group, e.g. `tpg1`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#lio_tpg StorageStorage#lio_tpg}
   */
@@ -171,37 +171,37 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly masterPubkey?: string;
   /**
-  * PVE parameter `max-protected-backups` range -1..∞.
+  * Maximum number of protected backups per guest; `-1` is unlimited. When unset, unlimited for users with `Datastore.Allocate`, else 5.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#max_protected_backups StorageStorage#max_protected_backups}
   */
   readonly maxProtectedBackups?: number;
   /**
-  * PVE parameter `mkdir`.
+  * Deprecated (use `create-base-path` and `create-subdirs`): create the directory and its layout when missing.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#mkdir StorageStorage#mkdir}
   */
   readonly mkdir?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `monhost` (format `pve-storage-portal-dns-list`).
+  * `rbd`/`cephfs`: monitor addresses of an external Ceph cluster; not needed for the cluster's own Ceph.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#monhost StorageStorage#monhost}
   */
   readonly monhost?: string[];
   /**
-  * PVE parameter `mountpoint` (format `pve-storage-path`).
+  * `zfspool`: where the pool/dataset is mounted, `/<pool>` when unset. Does not change the dataset's own property.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#mountpoint StorageStorage#mountpoint}
   */
   readonly mountpoint?: string;
   /**
-  * PVE parameter `namespace`.
+  * `rbd`: the RADOS namespace within the pool; `pbs`: the namespace within the datastore.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#namespace StorageStorage#namespace}
   */
   readonly namespace?: string;
   /**
-  * PVE parameter `nocow`.
+  * `btrfs`: set the No-Copy-on-Write attribute on new image files (this also disables their checksums). PVE's default is false.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#nocow StorageStorage#nocow}
   */
@@ -213,13 +213,13 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly nodes?: string[];
   /**
-  * PVE parameter `nowritecache`.
+  * `zfs`: disable the write cache of the iSCSI target's LUNs.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#nowritecache StorageStorage#nowritecache}
   */
   readonly nowritecache?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `options` (format `pve-storage-options`).
+  * nfs, cifs, cephfs: extra mount options, comma separated, e.g. `vers=4.2,soft` for NFS.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#options StorageStorage#options}
   */
@@ -243,25 +243,25 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly path?: string;
   /**
-  * PVE parameter `pool`.
+  * `rbd`: the Ceph pool (`rbd` when unset); `zfspool`/`zfs`: the ZFS pool or dataset that holds the volumes.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#pool StorageStorage#pool}
   */
   readonly pool?: string;
   /**
-  * PVE parameter `port` range 1..65535.
+  * `pbs`: the server's API port (`8007` when unset); `esxi`: the port of the ESXi host. 1 to 65535.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#port StorageStorage#port}
   */
   readonly port?: number;
   /**
-  * PVE parameter `portal` (format `pve-storage-portal-dns`). Changing it replaces the resource.
+  * iscsi, iscsidirect, zfs: the iSCSI portal, an IP address or DNS name with an optional `:port`. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#portal StorageStorage#portal}
   */
   readonly portal?: string;
   /**
-  * PVE parameter `preallocation` one of `off`, `metadata`, `falloc`, `full`.
+  * File-based types: preallocation of new `raw`/`qcow2` images: `off`, `metadata` (PVE's default; like `off` for raw), `falloc` or `full`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#preallocation StorageStorage#preallocation}
   */
@@ -273,19 +273,19 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly retention?: StorageStorageRetention;
   /**
-  * PVE parameter `saferemove`.
+  * `lvm`: zero out the data of removed volumes so later volumes cannot read it. Slow; off by default.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#saferemove StorageStorage#saferemove}
   */
   readonly saferemove?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `saferemove-stepsize` one of `1`, `2`, `4`, `8`, `16`, `32`.
+  * `lvm`: wipe step size in MiB (`1` to `32`), capped to what the device supports. Up to 32 when unset.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#saferemove_stepsize StorageStorage#saferemove_stepsize}
   */
   readonly saferemoveStepsize?: number;
   /**
-  * PVE parameter `saferemove_throughput`.
+  * `lvm`: wipe throughput limit, the `cstream -t` value in bytes per second. About 10 MiB/s when unset.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#saferemove_throughput StorageStorage#saferemove_throughput}
   */
@@ -297,7 +297,7 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly server?: string;
   /**
-  * PVE parameter `share`. Changing it replaces the resource.
+  * `cifs`: the name of the SMB share. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#share StorageStorage#share}
   */
@@ -309,25 +309,25 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly shared?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `skip-cert-verification`.
+  * `esxi`: do not verify the host's TLS certificate (e.g. self-signed). PVE's default is false.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#skip_cert_verification StorageStorage#skip_cert_verification}
   */
   readonly skipCertVerification?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `smbversion` one of `default`, `2.0`, `2.1`, `3`, `3.0`, `3.11`.
+  * `cifs`: SMB protocol version: `2.0`, `2.1`, `3`, `3.0`, `3.11`, or `default` to negotiate the highest; SMB1 is unsupported.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#smbversion StorageStorage#smbversion}
   */
   readonly smbversion?: string;
   /**
-  * PVE parameter `snapshot-as-volume-chain`.
+  * dir, nfs, cifs, lvm: take VM snapshots as qcow2 backing chains of volumes (technology preview). Affects only new disks.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#snapshot_as_volume_chain StorageStorage#snapshot_as_volume_chain}
   */
   readonly snapshotAsVolumeChain?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `sparse`.
+  * `zfspool`/`zfs`: create thin-provisioned zvols (no reservation for the full size).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#sparse StorageStorage#sparse}
   */
@@ -339,25 +339,25 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly storageId: string;
   /**
-  * PVE parameter `subdir` (format `pve-storage-path`).
+  * `cifs`/`cephfs`: the subdirectory of the share or file system to mount (its root when unset).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#subdir StorageStorage#subdir}
   */
   readonly subdir?: string;
   /**
-  * PVE parameter `tagged_only`.
+  * `lvm`: only use logical volumes tagged `pve-vm-<id>`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#tagged_only StorageStorage#tagged_only}
   */
   readonly taggedOnly?: boolean | cdktn.IResolvable;
   /**
-  * PVE parameter `target`. Changing it replaces the resource.
+  * iscsi, iscsidirect, zfs: the iSCSI target's IQN. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#target StorageStorage#target}
   */
   readonly target?: string;
   /**
-  * PVE parameter `thinpool` (format `pve-storage-vgname`). Changing it replaces the resource.
+  * `lvmthin`: the name of the LVM thin pool in `vgname`. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#thinpool StorageStorage#thinpool}
   */
@@ -369,19 +369,19 @@ export interface StorageStorageConfig extends cdktn.TerraformMetaArguments {
   */
   readonly type: string;
   /**
-  * PVE parameter `username`.
+  * cifs (`guest` when unset), pbs (`user@realm` or an API token id), esxi, and Ceph user id without `client.` (rbd, cephfs).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#username StorageStorage#username}
   */
   readonly username?: string;
   /**
-  * PVE parameter `vgname` (format `pve-storage-vgname`). Changing it replaces the resource.
+  * `lvm`/`lvmthin`: the name of the existing LVM volume group. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#vgname StorageStorage#vgname}
   */
   readonly vgname?: string;
   /**
-  * PVE parameter `zfs-base-path` (format `pve-storage-path`).
+  * `zfs`: the directory where ZFS exposes its block devices, usually `/dev/zvol`; PVE fills it in on creation.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/storage_storage#zfs_base_path StorageStorage#zfs_base_path}
   */
