@@ -1,8 +1,9 @@
 /** The slice of the REST client that the lifecycle engine needs (so tests can drive it with anything). */
 import { secretParamValues } from "../client/redact";
 
-export type PveMethod = "GET" | "POST" | "PUT" | "DELETE";
-export type WireParams = Record<string, string | number>;
+import type { PveMethod, WireParams } from "../../schema/props";
+
+export type { PveMethod, WireParams } from "../../schema/props";
 
 export interface EngineApi {
   request<T = unknown>(method: PveMethod, path: string, params?: WireParams): Promise<T>;

@@ -1,9 +1,8 @@
 /** `check`: validates inputs against the kind's fields (from the official schema), per field. */
-import { type KindDefinition, hasTriggers, takesAdopt } from "../../schema/define";
+import { type KindDefinition, TRIGGERS, hasTriggers, takesAdopt } from "../../schema/define";
 import { ADOPT } from "./adopt";
-import { TRIGGERS } from "./action";
-import type { CheckFailure } from "./hooks";
-import { hooksOf } from "./hooks";
+import type { CheckFailure } from "../../schema/hooks";
+import { hookApi, hookKit, hooksOf } from "./hook-kit";
 import type { EngineApi } from "./api";
 import { checkRules } from "./rules";
 import { PROVIDER_KEY, type Props, containsUnknown, isSet } from "./values";
@@ -51,7 +50,7 @@ export function check(def: KindDefinition, news: Props): CheckResult {
   }
   if (!containsUnknown(news)) failures.push(...checkRules(def, news));
   const hooks = hooksOf(def);
-  if (hooks.check && !containsUnknown(news)) failures.push(...hooks.check(news));
+  if (hooks.check && !containsUnknown(news)) failures.push(...hooks.check(news, hookKit));
   return { inputs: news, failures };
 }
 
@@ -67,5 +66,5 @@ export function hasRemoteCheck(def: KindDefinition): boolean {
 export async function checkRemote(def: KindDefinition, api: EngineApi, news: Props): Promise<CheckFailure[]> {
   const hook = hooksOf(def).checkRemote;
   if (!hook) return [];
-  return hook(api, news);
+  return hook(hookApi(api), news);
 }

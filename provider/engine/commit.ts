@@ -18,7 +18,7 @@
  *   deployment, on cancellation too, and kills them 5 s later), open batches are applied or
  *   released at once before the process goes.
  */
-import type { CommitSpec } from "../../schema/define";
+import type { CommitSpec } from "../../schema/spec";
 import { type EngineApi, type WireParams, errorKind, taskWaitOptions, wasRetried } from "./api";
 import { type Identity, fillPath } from "./identity";
 

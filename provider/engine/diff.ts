@@ -3,10 +3,9 @@
  * field's codec, so that PVE's normalizations (0/1, "2048", list order) are never a change.
  */
 import type { SdkValue } from "../../schema/codecs";
-import { type KindDefinition, hasTriggers } from "../../schema/define";
+import { type KindDefinition, TRIGGERS, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
-import { TRIGGERS } from "./action";
-import { hooksOf } from "./hooks";
+import { hooksOf } from "./hook-kit";
 import { identityOf } from "./identity";
 import { type Props, containsUnknown, isSet } from "./values";
 
@@ -133,7 +132,7 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
     changes: replaces.length > 0 || Object.keys(detailedDiff).length > 0,
     replaces,
     // A kind PVE allows once per cluster (an EVPN controller) must go first even under a new identity.
-    deleteBeforeReplace: replaces.length > 0 && (keepsIdentity(def, olds, news) || def.replaceDeletesFirst === true),
+    deleteBeforeReplace: replaces.length > 0 && (keepsIdentity(def, olds, news) || (def.lifecycle === "collection" && def.replaceDeletesFirst === true)),
     changed: Object.keys(detailedDiff),
     detailedDiff,
     outputsOnly: lost,

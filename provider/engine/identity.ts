@@ -1,8 +1,8 @@
 /** A kind's identity: which fields name the object, and how they become (and come back from) its id. */
 import type { KindDefinition } from "../../schema/define";
-import type { Props } from "./values";
+import type { Identity, Props } from "../../schema/props";
 
-export type Identity = Record<string, string>;
+export type { Identity } from "../../schema/props";
 
 function separator(def: KindDefinition): string {
   return def.idSeparator ?? "/";

@@ -4,10 +4,11 @@
  */
 export type { EngineApi, PveMethod, WireParams } from "./api";
 export { check, checkRemote, hasRemoteCheck, type CheckResult } from "./check";
-export type { CheckFailure } from "./hooks";
+export type { CheckFailure } from "../../schema/hooks";
 export { errorKind } from "./api";
 export { diff, type DiffResult, type PropertyDiff, type PropertyDiffKind } from "./diff";
-export { create, read, update, remove, type LifecycleOptions, type ReadResult } from "./lifecycle";
+export { create, read, update, remove, type ReadResult } from "./lifecycles";
+export type { LifecycleOptions } from "./options";
 export { PartialCreateError } from "./partial";
 export { UNKNOWN, PROVIDER_KEY, type Props } from "./values";
 export { formatId, parseId, identityOf } from "./identity";

@@ -4,8 +4,9 @@
  * of user, group or token", "`path` is a field of directory storages only", "an EAB key id needs
  * its HMAC key".
  */
-import type { KindDefinition, OneOf, Variants } from "../../schema/define";
-import type { CheckFailure } from "./hooks";
+import type { KindDefinition } from "../../schema/define";
+import type { OneOf, Variants } from "../../schema/spec";
+import type { CheckFailure } from "../../schema/hooks";
 import { type Props, isSet } from "./values";
 
 function sdkNameOf(def: KindDefinition, pveName: string): string {

@@ -6,28 +6,12 @@ import type { SdkValue } from "../../schema/codecs";
 import type { KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { decodeIndexed, encodeIndexed } from "../../schema/indexed";
-import type { WireParams } from "./api";
-
-/** The value Pulumi sends for an input that is not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { type Props, type WireParams, isSet } from "../../schema/props";
 
 /** The key under which Pulumi stores the serialized provider; never part of the resource. */
 export const PROVIDER_KEY = "__provider";
 
-export type Props = Record<string, unknown>;
-
-/** True when the value is, or contains, a preview-time unknown. */
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-/** A field is set when the user gave it a value (null and undefined mean "not managed"). */
-export function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
+export { UNKNOWN, containsUnknown, isSet, type Props } from "../../schema/props";
 
 /** The user's values of the kind's fields, without `__provider` or unknown keys. */
 export function fieldValues(def: KindDefinition, props: Props): Map<FieldDef, SdkValue> {

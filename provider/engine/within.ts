@@ -1,5 +1,5 @@
 /** Lists that sit inside the object a read returns (`read.within`), flattened for `read.select`. */
-import type { ListWithin } from "../../schema/define";
+import type { ListWithin } from "../../schema/spec";
 
 type Item = Record<string, unknown>;
 

@@ -152,7 +152,7 @@ function resourceType(def: KindDefinition): ResourceType {
     if (bound.some((b) => b.attribute.name === attribute.name)) throw new Error(`${def.key}: two attributes named '${attribute.name}'`);
     bound.push({ attribute, source });
   };
-  const idDoc = def.lifecycle === "action" ? "The UPID of the action's run." : `The import id, \`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/") || (def.singletonId ?? def.key)}\`.`;
+  const idDoc = def.lifecycle === "action" ? "The UPID of the action's run." : `The import id, \`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/") || (def.lifecycle === "singleton" ? (def.singletonId ?? def.key) : def.key)}\`.`;
   add(attribute("id", "string", idDoc, { computed: true }), { kind: "id" });
   for (const field of def.fieldList) {
     add(fieldAttribute(field), { kind: "field", field });

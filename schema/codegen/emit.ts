@@ -62,7 +62,8 @@ function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   if (field.secret) lines.push("A secret: stored encrypted in the state.");
   if (field.param.default !== undefined) lines.push(`@default ${JSON.stringify(field.param.default)} (PVE's default; not set unless given)`);
   // A chosen path segment links to the first choice's method (the viewer has no `{action}` node).
-  const path = chosenCall(def.create, def.pathChoice, def.pathChoice?.values[0] ?? "").path;
+  const choice = def.lifecycle === "action" ? def.pathChoice : undefined;
+  const path = chosenCall(def.create, choice, choice?.values[0] ?? "").path;
   lines.push(`@see {@link ${VIEWER}${path} PVE API: \`${field.pveName}\`}`);
   return lines;
 }

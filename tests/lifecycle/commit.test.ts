@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { EngineApi, PveMethod, WireParams } from "../../provider/engine";
 import { CommitCoordinator } from "../../provider/engine/commit";
-import type { CommitSpec } from "../../schema/define";
+import type { CommitSpec } from "../../schema/spec";
 import { SDN_COMMIT as SDN } from "../../schema/definitions/sdn/commit";
 const NETWORK: CommitSpec = { call: { method: "PUT", path: "/nodes/{node}/network" } };
 

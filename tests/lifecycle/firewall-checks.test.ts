@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { definitionOf } from "../../schema/definitions";
 import { check } from "../../provider/engine";
-import { nearest } from "../../provider/engine/nearest";
+import { nearest } from "../../schema/nearest";
 
 const reasons = (kind: string, inputs: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(check(definitionOf(kind), inputs).failures.map((f) => [f.property, f.reason]));

@@ -110,7 +110,7 @@ const fixtures: Record<string, Fixture> = {
 
 /** The call a delete makes: the removal, or for singletons and built-ins the reset (an update). */
 function deleteCall(def: KindDefinition): { method: string; path: string } | undefined {
-  const call = def.lifecycle === "singleton" ? def.update : def.remove;
+  const call = def.lifecycle === "singleton" ? def.update : def.lifecycle === "collection" ? def.remove : undefined;
   // Placeholders may hold a '/' (an IP set entry's CIDR): match them across segments.
   return call ? { method: call.method, path: call.path.replace(/\{[^}]+\}/g, "**") } : undefined;
 }

@@ -25,13 +25,16 @@ function compatible(param: ApiParam, kind: string): boolean {
 
 describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_key, def) => {
   // A create path with a chosen segment stands for one schema method per choice.
-  const choice = def.pathChoice;
+  const choice = def.lifecycle === "action" ? def.pathChoice : undefined;
+  const readCall = def.lifecycle === "action" ? undefined : def.read;
+  const updateCall = def.lifecycle === "action" ? undefined : def.update;
+  const removeCall = def.lifecycle === "collection" ? def.remove : undefined;
   const creates = choice ? choice.values.map((value) => chosenCall(def.create, choice, value)) : [def.create];
   const create = creates[0] ?? def.create;
-  const calls = [...creates, def.update, def.remove].filter((c) => c !== undefined);
+  const calls = [...creates, updateCall, removeCall].filter((c) => c !== undefined);
 
   it("uses only API methods that PVE 9.2 has", () => {
-    if (def.read) expect(apiMethod("GET", def.read.path), `GET ${def.read.path}`).toBeDefined();
+    if (readCall) expect(apiMethod("GET", readCall.path), `GET ${readCall.path}`).toBeDefined();
     else expect(def.lifecycle).toBe("action");
     for (const call of calls) expect(apiMethod(call.method, call.path), `${call.method} ${call.path}`).toBeDefined();
   });
@@ -44,7 +47,7 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
         continue;
       }
       const inCreate = apiMethod(create.method, create.path)?.parameters[field.pveName];
-      const inUpdate = def.update ? apiMethod(def.update.method, def.update.path)?.parameters[field.pveName] : undefined;
+      const inUpdate = updateCall ? apiMethod(updateCall.method, updateCall.path)?.parameters[field.pveName] : undefined;
       const param = inCreate ?? inUpdate;
       expect(param, `${field.sdkName} → ${field.pveName}`).toBeDefined();
       expect(compatible(param as ApiParam, field.type.kind), `${field.sdkName}: ${field.type.kind} vs ${param?.type}`).toBe(true);
@@ -62,7 +65,7 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
   });
 
   it("forces replacement for every parameter PVE cannot change after creation", () => {
-    const update = def.update ? apiMethod(def.update.method, def.update.path) : undefined;
+    const update = updateCall ? apiMethod(updateCall.method, updateCall.path) : undefined;
     for (const field of def.fieldList) {
       const updatable = update?.parameters[field.pveName] !== undefined && update.parameters[field.pveName]?.pathParam !== true;
       if (!updatable && !field.writeOnly) expect(field.replaceOnChange, field.sdkName).toBe(true);

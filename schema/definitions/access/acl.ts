@@ -1,4 +1,24 @@
 import { defineKind } from "../../define";
+import type { CheckFailure, KindHooks } from "../../hooks";
+import { aclPathProblem } from "../../facts/acl-paths";
+
+/**
+ * ACL entries: the path must be one PVE stores as written (it normalizes `/storage/local/` to
+ * `/storage/local`, and the entry would never be found again), and PVE never stores an entry for
+ * `root@pam` (it always has every privilege), so such an entry could never be read back.
+ */
+const aclEntryHooks: KindHooks = {
+  check(news) {
+    const failures: CheckFailure[] = [];
+    const path = news["path"];
+    const problem = typeof path === "string" ? aclPathProblem(path) : undefined;
+    if (problem) failures.push({ property: "path", reason: problem });
+    if (news["userId"] === "root@pam") {
+      failures.push({ property: "userId", reason: "PVE stores no ACL entries for root@pam, which always has every privilege; grant the role to another user" });
+    }
+    return failures;
+  },
+};
 
 const ACL_TYPES = { users: "user", groups: "group", tokens: "token" } as const;
 
@@ -30,7 +50,7 @@ export const acl = defineKind({
   update: { method: "PUT", path: "/access/acl" },
   remove: { method: "PUT", path: "/access/acl", extra: { delete: 1 } },
   oneOf: [{ fields: ["users", "groups", "tokens"], required: true }],
-  hooks: "acl-entry",
+  hooks: aclEntryHooks,
   fields: {
     path: { doc: "The ACL path, e.g. `/`, `/vms/100`, `/pool/dev`, `/sdn/zones/zone1`." },
     roles: { sdkName: "roleId", single: true, doc: "The role granted." },

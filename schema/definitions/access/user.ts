@@ -1,4 +1,27 @@
 import { defineKind, restCalls } from "../../define";
+import type { KindHooks } from "../../hooks";
+
+/**
+ * PVE's user update cannot carry a password: it is changed through `/access/password`, which PVE
+ * refuses to API tokens (`allowtoken: 0`). That call goes first, so a refusal changes nothing.
+ */
+const userPasswordHooks: KindHooks = {
+  async beforeUpdate(api, identity, changed, news) {
+    const password = news["password"];
+    if (![...changed].some((field) => field.pveName === "password") || typeof password !== "string") return;
+    const userid = identity["userid"] ?? "";
+    try {
+      await api.request("PUT", "/access/password", { userid, password });
+    } catch (error) {
+      if (api.errorKind(error) !== "permission") throw error;
+      throw new Error(
+        `changing the password of '${userid}' needs ticket authentication (proxmox:username and proxmox:password): ` +
+          `PVE does not allow /access/password with an API token`,
+        { cause: error },
+      );
+    }
+  },
+};
 
 /** `access.User`: a user of a PVE realm (`/access/users`). */
 export const user = defineKind({
@@ -10,7 +33,7 @@ export const user = defineKind({
   lifecycle: "collection",
   identity: ["userid"],
   ...restCalls("/access/users", "/access/users/{userid}"),
-  hooks: "user-password",
+  hooks: userPasswordHooks,
   fields: {
     userid: { sdkName: "userId", doc: "The user id `name@realm`, e.g. `alice@pve`. Changing it replaces the user." },
     password: {

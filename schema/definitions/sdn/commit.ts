@@ -1,4 +1,4 @@
-import type { CommitSpec } from "../../define";
+import type { CommitSpec } from "../../spec";
 
 /**
  * SDN edits are staged until `PUT /cluster/sdn` applies them: pve-network's `reload` commits the

@@ -1,0 +1,56 @@
+/** The update of an object that exists (a collection's object, a singleton's config): the changed fields, written in place. */
+import type { ReadableDefinition } from "../../../schema/define";
+import type { FieldDef } from "../../../schema/fields";
+import type { Props } from "../../../schema/props";
+import type { EngineApi } from "../api";
+import { callParams } from "../calls";
+import { changedFields, triggersChanged } from "../diff";
+import { hookApi, hooksOf } from "../hook-kit";
+import { formatId, identityOf } from "../identity";
+import { type LifecycleOptions, label } from "../options";
+import { fieldValues } from "../values";
+import { addressed, locate, outputsFrom, readRaw } from "./read-back";
+import { removalParams, staleIndexedKeys } from "./unset";
+import { write } from "./write";
+
+/** Applies the changed fields; removed fields are unset the way the call allows. */
+export async function updateInPlace(def: ReadableDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions): Promise<{ outs: Props }> {
+  // Parts PVE assigned (a TFA entry's id) are only in the recorded outputs.
+  const identity = identityOf(def, { ...olds, ...news });
+  const call = def.update;
+  const changed = new Set(changedFields(def, olds, news).filter((field) => !field.replaceOnChange));
+  // Write-only settings that only steer the create (a pool membership's `allowMove`) are just recorded.
+  if (!call && ![...changed].every((field) => field.writeOnly && !field.inUpdate)) {
+    throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
+  }
+  const values = fieldValues(def, news);
+  const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
+  const triggered = triggersChanged(def, olds, news);
+  // Changes the update call cannot carry go first, so that if PVE refuses them nothing else changed.
+  const hooks = hooksOf(def);
+  if (hooks.beforeUpdate) await hooks.beforeUpdate(hookApi(api), identity, changed, news);
+  if (call) {
+    const updateParams = def.accepts(call);
+    // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged,
+    // and an update that replaces the whole object (a firewall alias) carries every managed field.
+    const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
+    const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
+    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra || triggered) {
+      await addressed(def, identity, async () => {
+        const located = await locate(def, api, identity);
+        if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
+        const stale = await staleIndexedKeys(def, api, identity, [...changed], values);
+        // A whole-object call without a `delete` list (a DNS set, an alias) drops what it does not
+        // carry: nothing to unset. One with a `delete` list (a network interface) still needs it.
+        const dropsUnsent = call.whole === true && updateParams["delete"] === undefined;
+        const plain = dropsUnsent ? [] : removed.filter((field) => !field.indexed);
+        await write(def, api, call, located, { ...callParams(def, call, located, set), ...removalParams(def, call, plain, stale) }, options);
+      });
+    }
+  }
+  const raw = await readRaw(def, api, identity);
+  if (!raw) throw new Error(`${label(def, formatId(def, identity))} disappeared during the update`);
+  const managed: Props = { ...news };
+  for (const [sdkName, output] of Object.entries(def.outputs ?? {})) if (output.fromCreate) managed[sdkName] = olds[sdkName];
+  return { outs: outputsFrom(def, identity, raw, managed) };
+}
