@@ -27,6 +27,20 @@ export type PveErrorKind =
   | "task-failed"
   | "server";
 
+// Every kind (the type makes the list complete), to tell one from any other string.
+const KINDS: Readonly<Record<PveErrorKind, true>> = {
+  validation: true,
+  auth: true,
+  permission: true,
+  "not-found": true,
+  locked: true,
+  conflict: true,
+  unreachable: true,
+  timeout: true,
+  "task-failed": true,
+  server: true,
+};
+
 /** The HTTP methods PVE knows. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -114,4 +128,27 @@ export class PveApiError extends Error {
 /** True when `value` is a {@link PveApiError}, optionally of one of the given kinds. */
 export function isPveApiError(value: unknown, ...kinds: PveErrorKind[]): value is PveApiError {
   return value instanceof PveApiError && (kinds.length === 0 || kinds.includes(value.kind));
+}
+
+/**
+ * The kind of any error, as the client classified it (`classify.ts` decides, once, when the
+ * error is made): a {@link PveApiError}'s `kind`, or the {@link PveErrorKind} in the `kind` of
+ * any other error that carries one (a wrapper's or a test double's, or a copy from another
+ * instance of this module); undefined for anything else, which is no PVE error.
+ */
+export function errorKindOf(error: unknown): PveErrorKind | undefined {
+  if (error instanceof PveApiError) return error.kind;
+  if (typeof error !== "object" || error === null || !("kind" in error)) return undefined;
+  const kind = (error as { kind: unknown }).kind;
+  return typeof kind === "string" && Object.hasOwn(KINDS, kind) ? (kind as PveErrorKind) : undefined;
+}
+
+/** True when PVE (as the client classified it) says the addressed object does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return errorKindOf(error) === "not-found";
+}
+
+/** Whether the client sent the failed call more than once (see {@link PveApiError.retried}). */
+export function wasRetried(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { retried?: unknown }).retried === true;
 }

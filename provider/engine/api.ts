@@ -1,5 +1,5 @@
 /** The slice of the REST client that the lifecycle engine needs (so tests can drive it with anything). */
-import { secretParamValues } from "../client/redact";
+import { errorKindOf, isNotFound, secretParamValues, wasRetried } from "../client";
 
 import type { PveMethod, WireParams } from "../../schema/props";
 
@@ -22,19 +22,12 @@ export function taskWaitOptions(params: WireParams, onLog?: (line: string) => vo
   return { ...(onLog ? { onLog } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
-/** PVE errors the engine branches on; anything with a `kind` (the client's PveApiError) qualifies. */
-export function errorKind(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "kind" in error) {
-    const kind = (error as { kind: unknown }).kind;
-    return typeof kind === "string" ? kind : undefined;
-  }
-  return undefined;
-}
-
-/** Whether the client sent the failed call more than once (the client's PveApiError `retried`). */
-export function wasRetried(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { retried?: unknown }).retried === true;
-}
+/*
+ * The errors the engine branches on are classified by the client, never here: `errorKind` is the
+ * client's `errorKindOf` (the kind the client's `classify.ts` gave a PveApiError, or the one a test
+ * double carries), `isMissing` its `isNotFound`, `wasRetried` its own.
+ */
+export { errorKindOf as errorKind, isNotFound as isMissing, wasRetried };
 
 /** Runs a write and, when PVE answers with a worker task, waits for it to end. */
 export async function writeAndWait(
@@ -49,9 +42,4 @@ export async function writeAndWait(
     await api.waitForTask(result, taskWaitOptions(params, onLog));
   }
   return result;
-}
-
-/** True when PVE says the object does not exist (the client's classification decides: `provider/client/classify.ts`). */
-export function isMissing(error: unknown): boolean {
-  return errorKind(error) === "not-found";
 }

@@ -1,7 +1,7 @@
 /** What the engine lends a kind's hooks (`schema/hooks.ts`): its error classes, TOTP, and the calls. */
 import type { HookApi, HookKit, KindHooks } from "../../schema/hooks";
 import type { KindDefinition } from "../../schema/define";
-import { parseOtpauthTotp, totp } from "../client/totp";
+import { parseOtpauthTotp, totp } from "../client";
 import { type EngineApi, errorKind } from "./api";
 
 /** The kit every hook gets. */
