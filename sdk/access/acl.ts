@@ -56,6 +56,60 @@ export interface AclArgs {
 }
 
 /**
+ * What {@link Acl.get} may know of an existing Acl beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AclState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The group granted the role.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `groups`}
+   */
+  readonly groupId?: pulumi.Input<string>;
+  /**
+   * The ACL path, e.g. `/`, `/vms/100`, `/pool/dev`, `/sdn/zones/zone1`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `path`}
+   */
+  readonly path?: pulumi.Input<string>;
+  /**
+   * Whether the grant propagates to sub-paths. PVE's default is true.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `propagate`}
+   */
+  readonly propagate?: pulumi.Input<boolean>;
+  /**
+   * The role granted.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `roles`}
+   */
+  readonly roleId?: pulumi.Input<string>;
+  /**
+   * The API token granted the role (`user@realm!token`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `tokens`}
+   */
+  readonly tokenId?: pulumi.Input<string>;
+  /**
+   * The user granted the role (`name@realm`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/acl PVE API: `users`}
+   */
+  readonly userId?: pulumi.Input<string>;
+}
+
+/**
  * One entry of the Proxmox VE access control list: a role granted on a path to exactly one user, group or API token. Its identity is (path, role, subject), so removing one entry never touches the others. The path is written as PVE stores it (no trailing '/'); `root@pam` needs no entries (PVE stores none for it).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Acl`; id `<path>|<roles>|<users>|<groups>|<tokens>`; to take over an existing object, set `adopt: true`.
@@ -63,6 +117,9 @@ export interface AclArgs {
 export class Acl extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:Acl";
+
+  /** The Pulumi type token of every Acl, which {@link Acl.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:Acl";
 
   /**
    * The group granted the role.
@@ -107,23 +164,38 @@ export class Acl extends pulumi.dynamic.Resource {
    */
   declare public readonly userId: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: AclArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.path === undefined) throw new Error("Missing required property 'path'");
-    if (!opts?.id && args?.roleId === undefined) throw new Error("Missing required property 'roleId'");
+  /** Declares the Acl `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AclArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Acl whose id is `opts.id`, starting from `state`: what {@link Acl.get} does. */
+  constructor(name: string, state: AclState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AclState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.path === undefined) throw new Error("Missing required property 'path'");
+    if (!opts?.id && argsOrState?.roleId === undefined) throw new Error("Missing required property 'roleId'");
     const props = {
-      groupId: args?.groupId,
-      path: args?.path,
-      propagate: args?.propagate,
-      roleId: args?.roleId,
-      tokenId: args?.tokenId,
-      userId: args?.userId,
-      adopt: args?.adopt,
+      groupId: argsOrState?.groupId,
+      path: argsOrState?.path,
+      propagate: argsOrState?.propagate,
+      roleId: argsOrState?.roleId,
+      tokenId: argsOrState?.tokenId,
+      userId: argsOrState?.userId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("access:Acl"), name, props, opts, "proxmox/access", "Acl");
   }
 
-  /** Looks up an existing Acl by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Acl {
-    return new Acl(name, {} as AclArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Acl}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Acl {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Acl.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Acl whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AclState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AclState, opts?: pulumi.CustomResourceOptions): Acl {
+    return new Acl(name, state, { ...opts, id });
   }
 }

@@ -48,6 +48,61 @@ export interface ApiTokenArgs {
 }
 
 /**
+ * What {@link ApiToken.get} may know of an existing ApiToken beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ApiTokenState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Expiry as seconds since the epoch; 0 (the default) means the token has no expiry of its own (the user's still applies).
+   *
+   * @default "same as user" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `expire`}
+   */
+  readonly expire?: pulumi.Input<number>;
+  /**
+   * Restrict the token to its own ACLs. PVE's default is true.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `privsep`}
+   */
+  readonly privilegeSeparation?: pulumi.Input<boolean>;
+  /**
+   * The token name.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `tokenid`}
+   */
+  readonly tokenId?: pulumi.Input<string>;
+  /**
+   * The owning user (`name@realm`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users/{userid}/token/{tokenid} PVE API: `userid`}
+   */
+  readonly userId?: pulumi.Input<string>;
+  /**
+   * The full token id `user@realm!token`.
+   */
+  readonly fullTokenId?: pulumi.Input<string>;
+  /**
+   * The token secret, shown by PVE only once. Use with `fullTokenId` as `PVEAPIToken=<id>=<value>`.
+   * A secret output.
+   */
+  readonly value?: pulumi.Input<string>;
+}
+
+/**
  * An API token of a user (`/access/users/{userid}/token/{tokenid}`). PVE shows the token secret only once, at creation: it is the secret output `value`. With `privsep` (the default) the token has only the privileges its own ACLs grant, intersected with the user's.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:ApiToken`; id `<userid>!<tokenid>`; to take over an existing object, set `adopt: true`.
@@ -55,6 +110,9 @@ export interface ApiTokenArgs {
 export class ApiToken extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:ApiToken";
+
+  /** The Pulumi type token of every ApiToken, which {@link ApiToken.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:ApiToken";
 
   /**
    * A free-form comment.
@@ -100,24 +158,40 @@ export class ApiToken extends pulumi.dynamic.Resource {
    */
   declare public readonly value: pulumi.Output<string>;
 
-  constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.tokenId === undefined) throw new Error("Missing required property 'tokenId'");
-    if (!opts?.id && args?.userId === undefined) throw new Error("Missing required property 'userId'");
+  /** Declares the ApiToken `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing ApiToken whose id is `opts.id`, starting from `state`: what {@link ApiToken.get} does. */
+  constructor(name: string, state: ApiTokenState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ApiTokenState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.tokenId === undefined) throw new Error("Missing required property 'tokenId'");
+    if (!opts?.id && argsOrState?.userId === undefined) throw new Error("Missing required property 'userId'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      comment: args?.comment,
-      expire: args?.expire,
-      privilegeSeparation: args?.privilegeSeparation,
-      tokenId: args?.tokenId,
-      userId: args?.userId,
-      adopt: args?.adopt,
-      fullTokenId: undefined,
-      value: undefined,
+      comment: argsOrState?.comment,
+      expire: argsOrState?.expire,
+      privilegeSeparation: argsOrState?.privilegeSeparation,
+      tokenId: argsOrState?.tokenId,
+      userId: argsOrState?.userId,
+      adopt: argsOrState?.adopt,
+      fullTokenId: state?.fullTokenId,
+      value: state?.value === undefined ? undefined : pulumi.secret(state.value),
     };
     super(providerFor("access:ApiToken"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"] }), "proxmox/access", "ApiToken");
   }
 
-  /** Looks up an existing ApiToken by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ApiToken {
-    return new ApiToken(name, {} as ApiTokenArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link ApiToken}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is ApiToken {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === ApiToken.__pulumiType;
+  }
+
+  /**
+   * Reads the existing ApiToken whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ApiTokenState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ApiTokenState, opts?: pulumi.CustomResourceOptions): ApiToken {
+    return new ApiToken(name, state, { ...opts, id });
   }
 }

@@ -27,6 +27,31 @@ export interface GroupArgs {
 }
 
 /**
+ * What {@link Group.get} may know of an existing Group beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface GroupState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/groups PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The group id. Changing it replaces the group.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/groups PVE API: `groupid`}
+   */
+  readonly groupId?: pulumi.Input<string>;
+}
+
+/**
  * A Proxmox VE user group (`/access/groups`). Membership is set on `access.User.groups`.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Group`; id `<groupid>`; to take over an existing object, set `adopt: true`.
@@ -34,6 +59,9 @@ export interface GroupArgs {
 export class Group extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:Group";
+
+  /** The Pulumi type token of every Group, which {@link Group.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:Group";
 
   /**
    * A free-form comment.
@@ -49,18 +77,33 @@ export class Group extends pulumi.dynamic.Resource {
    */
   declare public readonly groupId: pulumi.Output<string>;
 
-  constructor(name: string, args: GroupArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.groupId === undefined) throw new Error("Missing required property 'groupId'");
+  /** Declares the Group `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: GroupArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Group whose id is `opts.id`, starting from `state`: what {@link Group.get} does. */
+  constructor(name: string, state: GroupState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: GroupState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.groupId === undefined) throw new Error("Missing required property 'groupId'");
     const props = {
-      comment: args?.comment,
-      groupId: args?.groupId,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      groupId: argsOrState?.groupId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("access:Group"), name, props, opts, "proxmox/access", "Group");
   }
 
-  /** Looks up an existing Group by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Group {
-    return new Group(name, {} as GroupArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Group}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Group {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Group.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Group whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link GroupState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GroupState, opts?: pulumi.CustomResourceOptions): Group {
+    return new Group(name, state, { ...opts, id });
   }
 }

@@ -65,6 +65,81 @@ export interface RealmSyncArgs {
 }
 
 /**
+ * What {@link RealmSync.get} may know of an existing RealmSync beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface RealmSyncState {
+  /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Only report what would change (the task log shows it).
+   *
+   * Changing this replaces the resource.
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `dry-run`}
+   */
+  readonly dryRun?: pulumi.Input<boolean>;
+  /**
+   * Enable newly synced users immediately.
+   *
+   * Changing this replaces the resource.
+   * @default "1" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `enable-new`}
+   */
+  readonly enableNew?: pulumi.Input<boolean>;
+  /**
+   * Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `full`}
+   */
+  readonly full?: pulumi.Input<boolean>;
+  /**
+   * Deprecated, use `removeVanished`: remove the ACLs of users and groups removed by the sync.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `purge`}
+   */
+  readonly purge?: pulumi.Input<boolean>;
+  /**
+   * The LDAP or AD realm to sync (PVE refuses other types).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `realm`}
+   */
+  readonly realm?: pulumi.Input<string>;
+  /**
+   * What to remove when it vanished from the directory: `acl;properties;entry` (any of them, `;`-separated) or `none`.
+   *
+   * Changing this replaces the resource.
+   * @default "none" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `remove-vanished`}
+   */
+  readonly removeVanished?: pulumi.Input<string>;
+  /**
+   * What to sync: `users`, `groups` or `both`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains/{realm}/sync PVE API: `scope`}
+   */
+  readonly scope?: pulumi.Input<"users" | "groups" | "both">;
+  /**
+   * The UPID of the task that ran the action.
+   */
+  readonly upid?: pulumi.Input<string>;
+  /**
+   * How the task ended: `OK` or `WARNINGS: n`.
+   */
+  readonly exitStatus?: pulumi.Input<string>;
+  /**
+   * The number of warnings the task logged.
+   */
+  readonly warnings?: pulumi.Input<number>;
+}
+
+/**
  * Synchronizes the users and groups of an LDAP or AD realm (`POST /access/domains/{realm}/sync`) and waits for the sync task. An action: it runs when created, and again when an input or one of its `triggers` changes; deleting it undoes nothing. Unset options use the realm's `syncDefaults`; PVE needs a `scope` from one or the other.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:RealmSync`; id the UPID of its run.
@@ -72,6 +147,9 @@ export interface RealmSyncArgs {
 export class RealmSync extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:RealmSync";
+
+  /** The Pulumi type token of every RealmSync, which {@link RealmSync.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:RealmSync";
 
   /**
    * Only report what would change (the task log shows it).
@@ -138,26 +216,42 @@ export class RealmSync extends pulumi.dynamic.Resource {
    */
   declare public readonly warnings: pulumi.Output<number>;
 
-  constructor(name: string, args: RealmSyncArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.realm === undefined) throw new Error("Missing required property 'realm'");
+  /** Declares the RealmSync `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: RealmSyncArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing RealmSync whose id is `opts.id`, starting from `state`: what {@link RealmSync.get} does. */
+  constructor(name: string, state: RealmSyncState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: RealmSyncState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.realm === undefined) throw new Error("Missing required property 'realm'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      dryRun: args?.dryRun,
-      enableNew: args?.enableNew,
-      full: args?.full,
-      purge: args?.purge,
-      realm: args?.realm,
-      removeVanished: args?.removeVanished,
-      scope: args?.scope,
-      triggers: args?.triggers,
-      upid: undefined,
-      exitStatus: undefined,
-      warnings: undefined,
+      dryRun: argsOrState?.dryRun,
+      enableNew: argsOrState?.enableNew,
+      full: argsOrState?.full,
+      purge: argsOrState?.purge,
+      realm: argsOrState?.realm,
+      removeVanished: argsOrState?.removeVanished,
+      scope: argsOrState?.scope,
+      triggers: argsOrState?.triggers,
+      upid: state?.upid,
+      exitStatus: state?.exitStatus,
+      warnings: state?.warnings,
     };
     super(providerFor("access:RealmSync"), name, props, opts, "proxmox/access", "RealmSync");
   }
 
-  /** Looks up an existing RealmSync by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): RealmSync {
-    return new RealmSync(name, {} as RealmSyncArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link RealmSync}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is RealmSync {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === RealmSync.__pulumiType;
+  }
+
+  /**
+   * Reads the existing RealmSync whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link RealmSyncState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: RealmSyncState, opts?: pulumi.CustomResourceOptions): RealmSync {
+    return new RealmSync(name, state, { ...opts, id });
   }
 }

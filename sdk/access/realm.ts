@@ -369,6 +369,294 @@ export interface RealmArgs {
 }
 
 /**
+ * What {@link Realm.get} may know of an existing Realm beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface RealmState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * OpenID: the Authentication Context Class Reference values to request from the provider.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `acr-values`}
+   */
+  readonly acrValues?: pulumi.Input<string>;
+  /**
+   * OpenID: further audiences accepted in the ID token besides `clientId`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `audiences`}
+   */
+  readonly audiences?: pulumi.Input<string>;
+  /**
+   * OpenID: create a PVE user on first login when none exists (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `autocreate`}
+   */
+  readonly autocreate?: pulumi.Input<boolean>;
+  /**
+   * LDAP/AD: the base DN under which users are searched, e.g. `ou=people,dc=example,dc=com`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `base_dn`}
+   */
+  readonly baseDn?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the DN to bind as (with `password`); unset binds anonymously.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `bind_dn`}
+   */
+  readonly bindDn?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the CA certificate store used with `verify` (default `/etc/ssl/certs`).
+   *
+   * @default "/etc/ssl/certs" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `capath`}
+   */
+  readonly capath?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: treat user names as case-sensitive (the default).
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `case-sensitive`}
+   */
+  readonly caseSensitive?: pulumi.Input<boolean>;
+  /**
+   * LDAP/AD: path to a client certificate file on the nodes, for TLS client authentication.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `cert`}
+   */
+  readonly cert?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: path to the key file of the client certificate `cert`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `certkey`}
+   */
+  readonly certkey?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: test the bind when the realm is written (PVE does not store it).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `check-connection`}
+   */
+  readonly checkConnection?: pulumi.Input<boolean>;
+  /**
+   * OpenID: the client id registered with the provider.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-id`}
+   */
+  readonly clientId?: pulumi.Input<string>;
+  /**
+   * OpenID client secret. A secret: PVE returns it on read, so it is read back as one.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `client-key`}
+   */
+  readonly clientKey?: pulumi.Input<string>;
+  /**
+   * A free-form comment, shown on the login screen.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Make this the default realm on the login screen.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `default`}
+   */
+  readonly default?: pulumi.Input<boolean>;
+  /**
+   * AD: the Active Directory domain, e.g. `example.com`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `domain`}
+   */
+  readonly domain?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: an LDAP filter that limits which users are synced, e.g. `(memberOf=cn=pve,ou=groups,dc=example,dc=com)`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `filter`}
+   */
+  readonly filter?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the object classes of groups for sync, comma-separated (default `groupOfNames, group, univentionGroup, ipausergroup`).
+   *
+   * @default "groupOfNames, group, univentionGroup, ipausergroup" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_classes`}
+   */
+  readonly groupClasses?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * LDAP/AD: the base DN under which groups are searched for sync; unset uses `baseDn`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_dn`}
+   */
+  readonly groupDn?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: an LDAP filter that limits which groups are synced.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_filter`}
+   */
+  readonly groupFilter?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the attribute holding a group's name; unset (or missing) uses the first value of the group's DN.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `group_name_attr`}
+   */
+  readonly groupNameAttr?: pulumi.Input<string>;
+  /**
+   * OpenID: create the groups of `groupsClaim` that do not exist yet (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-autocreate`}
+   */
+  readonly groupsAutocreate?: pulumi.Input<boolean>;
+  /**
+   * OpenID: the claim that lists the user's groups (group membership is taken from it on login).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-claim`}
+   */
+  readonly groupsClaim?: pulumi.Input<string>;
+  /**
+   * OpenID: on login, replace all the user's groups with those of the claim (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `groups-overwrite`}
+   */
+  readonly groupsOverwrite?: pulumi.Input<boolean>;
+  /**
+   * OpenID: the issuer URL of the OpenID Connect provider.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `issuer-url`}
+   */
+  readonly issuerUrl?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the protocol: `ldap` (plain, the default), `ldaps` (TLS) or `ldap+starttls`.
+   *
+   * @default "ldap" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `mode`}
+   */
+  readonly mode?: pulumi.Input<"ldap" | "ldaps" | "ldap+starttls">;
+  /**
+   * LDAP/AD bind password (with `bindDn`). A secret; PVE never returns it.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `password`}
+   */
+  readonly password?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the server port (1-65535); unset uses 389, or 636 with `ldaps`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `port`}
+   */
+  readonly port?: pulumi.Input<number>;
+  /**
+   * OpenID: whether the provider asks the user to log in again or to consent: `none`, `login`, `consent`, `select_account` or another value.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `prompt`}
+   */
+  readonly prompt?: pulumi.Input<string>;
+  /**
+   * OpenID: query the provider's userinfo endpoint for claim values (on by default).
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `query-userinfo`}
+   */
+  readonly queryUserinfo?: pulumi.Input<boolean>;
+  /**
+   * The realm id, used as the `@realm` suffix of user ids. Changing it replaces the realm.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `realm`}
+   */
+  readonly realm?: pulumi.Input<string>;
+  /**
+   * OpenID: the scopes to request, space-separated (default `email profile`).
+   *
+   * @default "email profile" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `scopes`}
+   */
+  readonly scopes?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: use LDAPS. Deprecated: use `mode` instead.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `secure`}
+   */
+  readonly secure?: pulumi.Input<boolean>;
+  /**
+   * LDAP/AD: the directory server (host name or IP address).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server1`}
+   */
+  readonly server1?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: a fallback server, used when `server1` cannot be reached.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `server2`}
+   */
+  readonly server2?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the TLS version for `ldaps`/`ldap+starttls`: `tlsv1`, `tlsv1_1`, `tlsv1_2` or `tlsv1_3` (below 1.2 is not recommended).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sslversion`}
+   */
+  readonly sslversion?: pulumi.Input<"tlsv1" | "tlsv1_1" | "tlsv1_2" | "tlsv1_3">;
+  /**
+   * LDAP/AD: defaults of `access.RealmSync` runs (scope, enableNew, removeVanished).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sync-defaults-options`}
+   */
+  readonly syncDefaults?: pulumi.Input<RealmSyncDefaultsOptionsArgs>;
+  /**
+   * LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `sync_attributes`}
+   */
+  readonly syncAttributes?: pulumi.Input<string>;
+  /**
+   * Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `tfa`}
+   */
+  readonly tfa?: pulumi.Input<RealmTfaArgs>;
+  /**
+   * The realm type: `ldap`, `ad`, `openid`, or the built-in `pam` / `pve` (adopted, never created).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"ad" | "ldap" | "openid" | "pam" | "pve">;
+  /**
+   * LDAP/AD: the attribute holding the user name, e.g. `uid` (LDAP) or `sAMAccountName`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_attr`}
+   */
+  readonly userAttr?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: the object classes of users for sync, comma-separated (default `inetorgperson, posixaccount, person, user`).
+   *
+   * @default "inetorgperson, posixaccount, person, user" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `user_classes`}
+   */
+  readonly userClasses?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * OpenID: the claim the user name is made from (the subject `sub` when unset), e.g. `username` or `email`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `username-claim`}
+   */
+  readonly usernameClaim?: pulumi.Input<string>;
+  /**
+   * LDAP/AD: verify the server's TLS certificate (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/domains PVE API: `verify`}
+   */
+  readonly verify?: pulumi.Input<boolean>;
+}
+
+/**
  * An authentication realm (`/access/domains`): `ldap`, `ad` (Active Directory) or `openid`; the built-in `pam` and `pve` realms always exist, so declaring them adopts them (their settings are updated, and deleting the resource resets what it managed instead of removing the realm). Options of another realm type are rejected in preview. PVE never returns the LDAP bind `password`: it is kept in state as a secret, and a change is sent again. The OpenID `clientKey` and the `tfa` settings (a Yubico API key) are secrets PVE returns on read: they are read back, and stored, as secrets.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Realm`; id `<realm>`; to take over an existing object, set `adopt: true`.
@@ -376,6 +664,9 @@ export interface RealmArgs {
 export class Realm extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:Realm";
+
+  /** The Pulumi type token of every Realm, which {@link Realm.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:Realm";
 
   /**
    * OpenID: the Authentication Context Class Reference values to request from the provider.
@@ -654,60 +945,75 @@ export class Realm extends pulumi.dynamic.Resource {
    */
   declare public readonly verify: pulumi.Output<boolean | undefined>;
 
-  constructor(name: string, args: RealmArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.realm === undefined) throw new Error("Missing required property 'realm'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the Realm `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: RealmArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Realm whose id is `opts.id`, starting from `state`: what {@link Realm.get} does. */
+  constructor(name: string, state: RealmState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: RealmState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.realm === undefined) throw new Error("Missing required property 'realm'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      acrValues: args?.acrValues,
-      audiences: args?.audiences,
-      autocreate: args?.autocreate,
-      baseDn: args?.baseDn,
-      bindDn: args?.bindDn,
-      capath: args?.capath,
-      caseSensitive: args?.caseSensitive,
-      cert: args?.cert,
-      certkey: args?.certkey,
-      checkConnection: args?.checkConnection,
-      clientId: args?.clientId,
-      clientKey: args?.clientKey === undefined ? undefined : pulumi.secret(args.clientKey),
-      comment: args?.comment,
-      default: args?.default,
-      domain: args?.domain,
-      filter: args?.filter,
-      groupClasses: args?.groupClasses,
-      groupDn: args?.groupDn,
-      groupFilter: args?.groupFilter,
-      groupNameAttr: args?.groupNameAttr,
-      groupsAutocreate: args?.groupsAutocreate,
-      groupsClaim: args?.groupsClaim,
-      groupsOverwrite: args?.groupsOverwrite,
-      issuerUrl: args?.issuerUrl,
-      mode: args?.mode,
-      password: args?.password === undefined ? undefined : pulumi.secret(args.password),
-      port: args?.port,
-      prompt: args?.prompt,
-      queryUserinfo: args?.queryUserinfo,
-      realm: args?.realm,
-      scopes: args?.scopes,
-      secure: args?.secure,
-      server1: args?.server1,
-      server2: args?.server2,
-      sslversion: args?.sslversion,
-      syncDefaults: args?.syncDefaults,
-      syncAttributes: args?.syncAttributes,
-      tfa: args?.tfa === undefined ? undefined : pulumi.secret(args.tfa),
-      type: args?.type,
-      userAttr: args?.userAttr,
-      userClasses: args?.userClasses,
-      usernameClaim: args?.usernameClaim,
-      verify: args?.verify,
-      adopt: args?.adopt,
+      acrValues: argsOrState?.acrValues,
+      audiences: argsOrState?.audiences,
+      autocreate: argsOrState?.autocreate,
+      baseDn: argsOrState?.baseDn,
+      bindDn: argsOrState?.bindDn,
+      capath: argsOrState?.capath,
+      caseSensitive: argsOrState?.caseSensitive,
+      cert: argsOrState?.cert,
+      certkey: argsOrState?.certkey,
+      checkConnection: argsOrState?.checkConnection,
+      clientId: argsOrState?.clientId,
+      clientKey: argsOrState?.clientKey === undefined ? undefined : pulumi.secret(argsOrState.clientKey),
+      comment: argsOrState?.comment,
+      default: argsOrState?.default,
+      domain: argsOrState?.domain,
+      filter: argsOrState?.filter,
+      groupClasses: argsOrState?.groupClasses,
+      groupDn: argsOrState?.groupDn,
+      groupFilter: argsOrState?.groupFilter,
+      groupNameAttr: argsOrState?.groupNameAttr,
+      groupsAutocreate: argsOrState?.groupsAutocreate,
+      groupsClaim: argsOrState?.groupsClaim,
+      groupsOverwrite: argsOrState?.groupsOverwrite,
+      issuerUrl: argsOrState?.issuerUrl,
+      mode: argsOrState?.mode,
+      password: argsOrState?.password === undefined ? undefined : pulumi.secret(argsOrState.password),
+      port: argsOrState?.port,
+      prompt: argsOrState?.prompt,
+      queryUserinfo: argsOrState?.queryUserinfo,
+      realm: argsOrState?.realm,
+      scopes: argsOrState?.scopes,
+      secure: argsOrState?.secure,
+      server1: argsOrState?.server1,
+      server2: argsOrState?.server2,
+      sslversion: argsOrState?.sslversion,
+      syncDefaults: argsOrState?.syncDefaults,
+      syncAttributes: argsOrState?.syncAttributes,
+      tfa: argsOrState?.tfa === undefined ? undefined : pulumi.secret(argsOrState.tfa),
+      type: argsOrState?.type,
+      userAttr: argsOrState?.userAttr,
+      userClasses: argsOrState?.userClasses,
+      usernameClaim: argsOrState?.usernameClaim,
+      verify: argsOrState?.verify,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("access:Realm"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["clientKey","password","tfa"] }), "proxmox/access", "Realm");
   }
 
-  /** Looks up an existing Realm by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Realm {
-    return new Realm(name, {} as RealmArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Realm}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Realm {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Realm.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Realm whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link RealmState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: RealmState, opts?: pulumi.CustomResourceOptions): Realm {
+    return new Realm(name, state, { ...opts, id });
   }
 }

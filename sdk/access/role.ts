@@ -27,6 +27,31 @@ export interface RoleArgs {
 }
 
 /**
+ * What {@link Role.get} may know of an existing Role beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface RoleState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The privileges of the role, e.g. `VM.Audit`, `Sys.Audit`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/roles PVE API: `privs`}
+   */
+  readonly privileges?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The role id. Built-in roles (`PVEAdmin`, ...) cannot be managed.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/roles PVE API: `roleid`}
+   */
+  readonly roleId?: pulumi.Input<string>;
+}
+
+/**
  * A Proxmox VE role (`/access/roles`): a named set of privileges. PVE rejects unknown privileges when the role is written; built-in roles cannot be managed.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Role`; id `<roleid>`; to take over an existing object, set `adopt: true`.
@@ -34,6 +59,9 @@ export interface RoleArgs {
 export class Role extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:Role";
+
+  /** The Pulumi type token of every Role, which {@link Role.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:Role";
 
   /**
    * The privileges of the role, e.g. `VM.Audit`, `Sys.Audit`.
@@ -49,18 +77,33 @@ export class Role extends pulumi.dynamic.Resource {
    */
   declare public readonly roleId: pulumi.Output<string>;
 
-  constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.roleId === undefined) throw new Error("Missing required property 'roleId'");
+  /** Declares the Role `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Role whose id is `opts.id`, starting from `state`: what {@link Role.get} does. */
+  constructor(name: string, state: RoleState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: RoleState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.roleId === undefined) throw new Error("Missing required property 'roleId'");
     const props = {
-      privileges: args?.privileges,
-      roleId: args?.roleId,
-      adopt: args?.adopt,
+      privileges: argsOrState?.privileges,
+      roleId: argsOrState?.roleId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("access:Role"), name, props, opts, "proxmox/access", "Role");
   }
 
-  /** Looks up an existing Role by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Role {
-    return new Role(name, {} as RoleArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Role}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Role {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Role.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Role whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link RoleState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: RoleState, opts?: pulumi.CustomResourceOptions): Role {
+    return new Role(name, state, { ...opts, id });
   }
 }

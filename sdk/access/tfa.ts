@@ -58,6 +58,75 @@ export interface TfaArgs {
 }
 
 /**
+ * What {@link Tfa.get} may know of an existing Tfa beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface TfaState {
+  /**
+   * A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `description`}
+   */
+  readonly description?: pulumi.Input<string>;
+  /**
+   * Whether the entry may be used (`totp` and `yubico`; recovery keys cannot be disabled). PVE's default is true.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `enable`}
+   */
+  readonly enable?: pulumi.Input<boolean>;
+  /**
+   * The password of the user making the change (PVE asks everyone but `root@pam` to confirm). A secret.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `password`}
+   */
+  readonly password?: pulumi.Input<string>;
+  /**
+   * TOTP: the `otpauth://totp/<label>?secret=<BASE32>` URI; PVE takes `digits`, `period`, `algorithm` and `issuer` besides the secret. A secret; PVE never returns it.
+   *
+   * Changing this replaces the resource.
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `totp`}
+   */
+  readonly totp?: pulumi.Input<string>;
+  /**
+   * `totp`, `yubico` or `recovery` (`webauthn` and `u2f` need a browser and are rejected in preview).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"totp" | "u2f" | "webauthn" | "recovery" | "yubico">;
+  /**
+   * The user (`name@realm`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `userid`}
+   */
+  readonly userId?: pulumi.Input<string>;
+  /**
+   * Yubico: an OTP of the key. TOTP: leave unset, the provider computes the current code from `totp`.
+   *
+   * Changing this replaces the resource.
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/tfa/{userid} PVE API: `value`}
+   */
+  readonly value?: pulumi.Input<string>;
+  /**
+   * The id PVE gave the entry (`recovery` for recovery keys).
+   */
+  readonly entryId?: pulumi.Input<string>;
+  /**
+   * Recovery keys, shown by PVE only once at creation. A secret output.
+   * A secret output.
+   */
+  readonly recoveryKeys?: pulumi.Input<string[]>;
+  /**
+   * When the entry was created (seconds since the epoch).
+   */
+  readonly created?: pulumi.Input<number>;
+}
+
+/**
  * A second factor of a user (`/access/tfa/{userid}`): `totp` (give the `otpauth://totp/...` URI as the secret `totp`; the provider computes the confirmation code itself), `yubico` (give an OTP of the key as `value`), or `recovery` (PVE generates ten one-time keys, returned once as the secret output `recoveryKeys`). `webauthn` and `u2f` cannot be created through the API: registering them needs a browser's challenge and response. Only `description` and `enable` can change; anything else creates a new entry. Users other than `root@pam` must confirm with their own `password`.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:Tfa`; id `<userid>/<id>`.
@@ -65,6 +134,9 @@ export interface TfaArgs {
 export class Tfa extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:Tfa";
+
+  /** The Pulumi type token of every Tfa, which {@link Tfa.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:Tfa";
 
   /**
    * A description shown in the TFA list; PVE requires one for `totp` and `yubico` and keeps none for `recovery`.
@@ -129,26 +201,42 @@ export class Tfa extends pulumi.dynamic.Resource {
    */
   declare public readonly created: pulumi.Output<number>;
 
-  constructor(name: string, args: TfaArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
-    if (!opts?.id && args?.userId === undefined) throw new Error("Missing required property 'userId'");
+  /** Declares the Tfa `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: TfaArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Tfa whose id is `opts.id`, starting from `state`: what {@link Tfa.get} does. */
+  constructor(name: string, state: TfaState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: TfaState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
+    if (!opts?.id && argsOrState?.userId === undefined) throw new Error("Missing required property 'userId'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      description: args?.description,
-      enable: args?.enable,
-      password: args?.password === undefined ? undefined : pulumi.secret(args.password),
-      totp: args?.totp === undefined ? undefined : pulumi.secret(args.totp),
-      type: args?.type,
-      userId: args?.userId,
-      value: args?.value === undefined ? undefined : pulumi.secret(args.value),
-      entryId: undefined,
-      recoveryKeys: undefined,
-      created: undefined,
+      description: argsOrState?.description,
+      enable: argsOrState?.enable,
+      password: argsOrState?.password === undefined ? undefined : pulumi.secret(argsOrState.password),
+      totp: argsOrState?.totp === undefined ? undefined : pulumi.secret(argsOrState.totp),
+      type: argsOrState?.type,
+      userId: argsOrState?.userId,
+      value: argsOrState?.value === undefined ? undefined : pulumi.secret(argsOrState.value),
+      entryId: state?.entryId,
+      recoveryKeys: state?.recoveryKeys === undefined ? undefined : pulumi.secret(state.recoveryKeys),
+      created: state?.created,
     };
     super(providerFor("access:Tfa"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password","totp","value","recoveryKeys"] }), "proxmox/access", "Tfa");
   }
 
-  /** Looks up an existing Tfa by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Tfa {
-    return new Tfa(name, {} as TfaArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Tfa}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Tfa {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Tfa.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Tfa whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link TfaState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: TfaState, opts?: pulumi.CustomResourceOptions): Tfa {
+    return new Tfa(name, state, { ...opts, id });
   }
 }

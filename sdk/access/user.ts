@@ -78,6 +78,82 @@ export interface UserArgs {
 }
 
 /**
+ * What {@link User.get} may know of an existing User beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface UserState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The user's e-mail address.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `email`}
+   */
+  readonly email?: pulumi.Input<string>;
+  /**
+   * Whether the user may log in. PVE's default is enabled.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `enable`}
+   */
+  readonly enable?: pulumi.Input<boolean>;
+  /**
+   * Account expiry as seconds since the epoch; 0 means never.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `expire`}
+   */
+  readonly expire?: pulumi.Input<number>;
+  /**
+   * First name.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `firstname`}
+   */
+  readonly firstName?: pulumi.Input<string>;
+  /**
+   * Groups the user belongs to.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `groups`}
+   */
+  readonly groups?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Keys of the legacy realm second factor: Yubico key ids, or OATH secrets (base32). A secret; PVE returns it on read.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `keys`}
+   */
+  readonly keys?: pulumi.Input<string>;
+  /**
+   * Last name.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `lastname`}
+   */
+  readonly lastName?: pulumi.Input<string>;
+  /**
+   * The initial password (realm `pve` only). A secret; PVE never returns it.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `password`}
+   */
+  readonly password?: pulumi.Input<string>;
+  /**
+   * The user id `name@realm`, e.g. `alice@pve`. Changing it replaces the user.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/access/users PVE API: `userid`}
+   */
+  readonly userId?: pulumi.Input<string>;
+}
+
+/**
  * A Proxmox VE user (`/access/users`). The password can only be set for the `pve` realm; PVE never returns it, so the desired value is kept in state as a secret and changed through `/access/password`.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/access:User`; id `<userid>`; to take over an existing object, set `adopt: true`.
@@ -85,6 +161,9 @@ export interface UserArgs {
 export class User extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "access:User";
+
+  /** The Pulumi type token of every User, which {@link User.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/access:User";
 
   /**
    * A free-form comment.
@@ -151,26 +230,41 @@ export class User extends pulumi.dynamic.Resource {
    */
   declare public readonly userId: pulumi.Output<string>;
 
-  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.userId === undefined) throw new Error("Missing required property 'userId'");
+  /** Declares the User `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing User whose id is `opts.id`, starting from `state`: what {@link User.get} does. */
+  constructor(name: string, state: UserState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: UserState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.userId === undefined) throw new Error("Missing required property 'userId'");
     const props = {
-      comment: args?.comment,
-      email: args?.email,
-      enable: args?.enable,
-      expire: args?.expire,
-      firstName: args?.firstName,
-      groups: args?.groups,
-      keys: args?.keys === undefined ? undefined : pulumi.secret(args.keys),
-      lastName: args?.lastName,
-      password: args?.password === undefined ? undefined : pulumi.secret(args.password),
-      userId: args?.userId,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      email: argsOrState?.email,
+      enable: argsOrState?.enable,
+      expire: argsOrState?.expire,
+      firstName: argsOrState?.firstName,
+      groups: argsOrState?.groups,
+      keys: argsOrState?.keys === undefined ? undefined : pulumi.secret(argsOrState.keys),
+      lastName: argsOrState?.lastName,
+      password: argsOrState?.password === undefined ? undefined : pulumi.secret(argsOrState.password),
+      userId: argsOrState?.userId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("access:User"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["keys","password"] }), "proxmox/access", "User");
   }
 
-  /** Looks up an existing User by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): User {
-    return new User(name, {} as UserArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link User}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is User {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === User.__pulumiType;
+  }
+
+  /**
+   * Reads the existing User whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link UserState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: UserState, opts?: pulumi.CustomResourceOptions): User {
+    return new User(name, state, { ...opts, id });
   }
 }

@@ -58,6 +58,70 @@ export interface AcmeAccountArgs {
 }
 
 /**
+ * What {@link AcmeAccount.get} may know of an existing AcmeAccount beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AcmeAccountState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Contact e-mail addresses (PVE registers them as `mailto:` URLs).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `contact`}
+   */
+  readonly contact?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The CA's ACME directory URL; PVE's default is Let's Encrypt V2 (`cluster.getAcmeDirectories` lists the known ones).
+   *
+   * Changing this replaces the resource.
+   * @default "https://acme-v02.api.letsencrypt.org/directory" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `directory`}
+   */
+  readonly directory?: pulumi.Input<string>;
+  /**
+   * External Account Binding HMAC key (with `eabKid`). A secret; PVE never returns it.
+   *
+   * Changing this replaces the resource.
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `eab-hmac-key`}
+   */
+  readonly eabHmacKey?: pulumi.Input<string>;
+  /**
+   * External Account Binding key id, for CAs that require one (with `eabHmacKey`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `eab-kid`}
+   */
+  readonly eabKid?: pulumi.Input<string>;
+  /**
+   * The account's name (PVE's default is `default`, the account nodes use unless their `acme` option names another).
+   *
+   * Changing this replaces the resource.
+   * @default "default" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `name`}
+   */
+  readonly accountName?: pulumi.Input<string>;
+  /**
+   * The CA's Terms of Service URL (`GET /cluster/acme/meta`): setting it accepts them. Required by CAs that have Terms of Service.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/account PVE API: `tos_url`}
+   */
+  readonly tosUrl?: pulumi.Input<string>;
+  /**
+   * The account's URL at the CA.
+   */
+  readonly location?: pulumi.Input<string>;
+  /**
+   * The account's status at the CA (`valid`).
+   */
+  readonly status?: pulumi.Input<string>;
+}
+
+/**
  * An account at an ACME CA (`/cluster/acme/account`), used by nodes to order certificates. Creating it registers the account in an `acmeregister` task; a contact change is an `acmeupdate` task; deleting it deactivates the account at the CA (`acmedeactivate`). The name, directory, `tosUrl` and External Account Binding cannot change in place: a change registers a new account. In preview, the directory's metadata is checked: a CA with Terms of Service needs `tosUrl` (setting it is the agreement), one that requires External Account Binding needs `eabKid` and `eabHmacKey`. The EAB HMAC key is a secret PVE never returns. PVE lets only `root@pam` manage ACME accounts, with its password: API tokens, even root's, are refused.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmeAccount`; id `<name>`; to take over an existing object, set `adopt: true`.
@@ -65,6 +129,9 @@ export interface AcmeAccountArgs {
 export class AcmeAccount extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:AcmeAccount";
+
+  /** The Pulumi type token of every AcmeAccount, which {@link AcmeAccount.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:AcmeAccount";
 
   /**
    * Contact e-mail addresses (PVE registers them as `mailto:` URLs).
@@ -119,25 +186,41 @@ export class AcmeAccount extends pulumi.dynamic.Resource {
    */
   declare public readonly status: pulumi.Output<string>;
 
-  constructor(name: string, args: AcmeAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.contact === undefined) throw new Error("Missing required property 'contact'");
-    if (!opts?.id && args?.accountName === undefined) throw new Error("Missing required property 'accountName'");
+  /** Declares the AcmeAccount `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AcmeAccountArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AcmeAccount whose id is `opts.id`, starting from `state`: what {@link AcmeAccount.get} does. */
+  constructor(name: string, state: AcmeAccountState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AcmeAccountState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.contact === undefined) throw new Error("Missing required property 'contact'");
+    if (!opts?.id && argsOrState?.accountName === undefined) throw new Error("Missing required property 'accountName'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      contact: args?.contact,
-      directory: args?.directory,
-      eabHmacKey: args?.eabHmacKey === undefined ? undefined : pulumi.secret(args.eabHmacKey),
-      eabKid: args?.eabKid,
-      accountName: args?.accountName,
-      tosUrl: args?.tosUrl,
-      adopt: args?.adopt,
-      location: undefined,
-      status: undefined,
+      contact: argsOrState?.contact,
+      directory: argsOrState?.directory,
+      eabHmacKey: argsOrState?.eabHmacKey === undefined ? undefined : pulumi.secret(argsOrState.eabHmacKey),
+      eabKid: argsOrState?.eabKid,
+      accountName: argsOrState?.accountName,
+      tosUrl: argsOrState?.tosUrl,
+      adopt: argsOrState?.adopt,
+      location: state?.location,
+      status: state?.status,
     };
     super(providerFor("cluster:AcmeAccount"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["eabHmacKey"] }), "proxmox/cluster", "AcmeAccount");
   }
 
-  /** Looks up an existing AcmeAccount by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AcmeAccount {
-    return new AcmeAccount(name, {} as AcmeAccountArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AcmeAccount}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AcmeAccount {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AcmeAccount.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AcmeAccount whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AcmeAccountState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AcmeAccountState, opts?: pulumi.CustomResourceOptions): AcmeAccount {
+    return new AcmeAccount(name, state, { ...opts, id });
   }
 }

@@ -60,6 +60,64 @@ export interface AcmePluginArgs {
 }
 
 /**
+ * What {@link AcmePlugin.get} may know of an existing AcmePlugin beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AcmePluginState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * `dns`: the DNS provider's API plugin (acme.sh's `dns_<api>`), e.g. `cf`, `ovh`, `pdns`, `hetzner`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `api`}
+   */
+  readonly api?: pulumi.Input<"1984hosting" | "acmedns" | "acmeproxy" | "active24" | "ad" | "ali" | "alviy" | "anx" | "artfiles" | "arvan" | "aurora" | "autodns" | "aws" | "azion" | "azure" | "beget" | "bookmyname" | "bunny" | "cf" | "clouddns" | "cloudns" | "cn" | "conoha" | "constellix" | "cpanel" | "curanet" | "cyon" | "da" | "ddnss" | "desec" | "df" | "dgon" | "dnsexit" | "dnshome" | "dnsimple" | "dnsservices" | "doapi" | "domeneshop" | "dp" | "dpi" | "dreamhost" | "duckdns" | "durabledns" | "dyn" | "dynu" | "dynv6" | "easydns" | "edgecenter" | "edgedns" | "euserv" | "exoscale" | "fornex" | "freedns" | "freemyip" | "gandi_livedns" | "gcloud" | "gcore" | "gd" | "geoscaling" | "googledomains" | "he" | "he_ddns" | "hetzner" | "hetznercloud" | "hexonet" | "hostingde" | "huaweicloud" | "infoblox" | "infomaniak" | "internetbs" | "inwx" | "ionos" | "ionos_cloud" | "ipv64" | "ispconfig" | "jd" | "joker" | "kappernet" | "kas" | "kinghost" | "knot" | "la" | "leaseweb" | "lexicon" | "limacity" | "linode" | "linode_v4" | "loopia" | "lua" | "maradns" | "me" | "miab" | "mijnhost" | "misaka" | "myapi" | "mydevil" | "mydnsjp" | "mythic_beasts" | "namecheap" | "namecom" | "namesilo" | "nanelo" | "nederhost" | "neodigit" | "netcup" | "netlify" | "nic" | "njalla" | "nm" | "nsd" | "nsone" | "nsupdate" | "nw" | "oci" | "omglol" | "one" | "online" | "openprovider" | "openprovider_rest" | "openstack" | "opnsense" | "ovh" | "pdns" | "pleskxml" | "pointhq" | "porkbun" | "rackcorp" | "rackspace" | "rage4" | "rcode0" | "regru" | "scaleway" | "schlundtech" | "selectel" | "selfhost" | "servercow" | "simply" | "spaceship" | "technitium" | "tele3" | "tencent" | "timeweb" | "transip" | "udr" | "ultra" | "unoeuro" | "variomedia" | "veesp" | "vercel" | "vscale" | "vultr" | "websupport" | "west_cn" | "world4you" | "yandex360" | "yc" | "zilore" | "zone" | "zoneedit" | "zonomi">;
+  /**
+   * `dns`: the provider's settings, e.g. `{ CF_Token: "..." }` (the keys of `cluster.getAcmeChallengeSchema`). A secret.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `data`}
+   */
+  readonly data?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Disable the plugin.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `disable`}
+   */
+  readonly disable?: pulumi.Input<boolean>;
+  /**
+   * The plugin's id, named by a node's `acmedomainN` `plugin`. Changing it replaces the plugin.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `id`}
+   */
+  readonly pluginId?: pulumi.Input<string>;
+  /**
+   * The nodes the plugin is used on (all when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `nodes`}
+   */
+  readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `dns` (DNS-01 through a provider API) or `standalone` (HTTP-01). Changing it replaces the plugin.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"dns" | "standalone">;
+  /**
+   * `dns`: seconds to wait before asking the CA to validate (for DNS TTLs). PVE's default is 30.
+   *
+   * @default 30 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/acme/plugins PVE API: `validation-delay`}
+   */
+  readonly validationDelay?: pulumi.Input<number>;
+}
+
+/**
  * An ACME challenge plugin (`/cluster/acme/plugins`): `dns` plugins answer DNS-01 challenges through a DNS provider's API (`api`, e.g. `cf`, `ovh`, `pdns`; `cluster.getAcmeChallengeSchema` lists them with their fields); the built-in `standalone` plugin (HTTP-01 on port 80) always exists, so declaring it adopts it. `data` holds the provider's settings as a map (`{ CF_Token: "...", CF_Account_ID: "..." }`), sent to PVE as the base64 of `KEY=value` lines it stores. PVE returns it on read, so it is a secret kept encrypted in the state, and a change made by hand shows as drift. Options of the other plugin type are rejected in preview.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:AcmePlugin`; id `<id>`; to take over an existing object, set `adopt: true`.
@@ -67,6 +125,9 @@ export interface AcmePluginArgs {
 export class AcmePlugin extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:AcmePlugin";
+
+  /** The Pulumi type token of every AcmePlugin, which {@link AcmePlugin.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:AcmePlugin";
 
   /**
    * `dns`: the DNS provider's API plugin (acme.sh's `dns_<api>`), e.g. `cf`, `ovh`, `pdns`, `hetzner`.
@@ -115,24 +176,39 @@ export class AcmePlugin extends pulumi.dynamic.Resource {
    */
   declare public readonly validationDelay: pulumi.Output<number | undefined>;
 
-  constructor(name: string, args: AcmePluginArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.pluginId === undefined) throw new Error("Missing required property 'pluginId'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the AcmePlugin `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AcmePluginArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AcmePlugin whose id is `opts.id`, starting from `state`: what {@link AcmePlugin.get} does. */
+  constructor(name: string, state: AcmePluginState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AcmePluginState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.pluginId === undefined) throw new Error("Missing required property 'pluginId'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      api: args?.api,
-      data: args?.data === undefined ? undefined : pulumi.secret(args.data),
-      disable: args?.disable,
-      pluginId: args?.pluginId,
-      nodes: args?.nodes,
-      type: args?.type,
-      validationDelay: args?.validationDelay,
-      adopt: args?.adopt,
+      api: argsOrState?.api,
+      data: argsOrState?.data === undefined ? undefined : pulumi.secret(argsOrState.data),
+      disable: argsOrState?.disable,
+      pluginId: argsOrState?.pluginId,
+      nodes: argsOrState?.nodes,
+      type: argsOrState?.type,
+      validationDelay: argsOrState?.validationDelay,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("cluster:AcmePlugin"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["data"] }), "proxmox/cluster", "AcmePlugin");
   }
 
-  /** Looks up an existing AcmePlugin by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AcmePlugin {
-    return new AcmePlugin(name, {} as AcmePluginArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AcmePlugin}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AcmePlugin {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AcmePlugin.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AcmePlugin whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AcmePluginState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AcmePluginState, opts?: pulumi.CustomResourceOptions): AcmePlugin {
+    return new AcmePlugin(name, state, { ...opts, id });
   }
 }

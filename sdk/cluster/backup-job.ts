@@ -326,6 +326,239 @@ export interface BackupJobArgs {
 }
 
 /**
+ * What {@link BackupJob.get} may know of an existing BackupJob beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface BackupJobState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Back up all guests (minus `exclude`).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `all`}
+   */
+  readonly all?: pulumi.Input<boolean>;
+  /**
+   * I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `bwlimit`}
+   */
+  readonly bwlimit?: pulumi.Input<number>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Compression: `0`, `1`, `gzip`, `lzo` or `zstd`.
+   *
+   * @default "0" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `compress`}
+   */
+  readonly compress?: pulumi.Input<"0" | "1" | "gzip" | "lzo" | "zstd">;
+  /**
+   * Write the backup files to this directory on the node instead of to a storage.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `dumpdir`}
+   */
+  readonly dumpdir?: pulumi.Input<string>;
+  /**
+   * Whether the job runs. PVE's default is true.
+   *
+   * @default "1" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `enabled`}
+   */
+  readonly enabled?: pulumi.Input<boolean>;
+  /**
+   * Guests to leave out when `all` is set.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `exclude`}
+   */
+  readonly exclude?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Paths (globs) to leave out of container backups.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `exclude-path`}
+   */
+  readonly excludePath?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Backup fleecing: `{ enabled: true, storage: "local-lvm" }`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `fleecing`}
+   */
+  readonly fleecing?: pulumi.Input<BackupJobFleecingArgs>;
+  /**
+   * The job id (PVE generates `backup-<hex>` when unset; this kind names it). Changing it replaces the job.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `id`}
+   */
+  readonly jobId?: pulumi.Input<string>;
+  /**
+   * I/O priority of the backup process: `0` (highest) to `7` (lowest, PVE's default); `8` runs it in the idle class.
+   *
+   * @default 7 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `ionice`}
+   */
+  readonly ionice?: pulumi.Input<number>;
+  /**
+   * Minutes to wait for the node's global backup lock before giving up. PVE's default is 180.
+   *
+   * @default 180 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `lockwait`}
+   */
+  readonly lockwait?: pulumi.Input<number>;
+  /**
+   * Legacy e-mail mode: send the mail `always` (PVE's default) or only on `failure`. Superseded by the notification system.
+   *
+   * @default "always" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `mailnotification`}
+   */
+  readonly mailnotification?: pulumi.Input<"always" | "failure">;
+  /**
+   * E-mail addresses or users notified about the job.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `mailto`}
+   */
+  readonly mailto?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `snapshot` (default), `suspend` or `stop`.
+   *
+   * @default "snapshot" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `mode`}
+   */
+  readonly mode?: pulumi.Input<"snapshot" | "suspend" | "stop">;
+  /**
+   * Run only on this node.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Template for the notes attached to each backup; `{{cluster}}`, `{{guestname}}`, `{{node}}` and `{{vmid}}` are replaced. One line only.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notes-template`}
+   */
+  readonly notesTemplate?: pulumi.Input<string>;
+  /**
+   * `notification-system` uses PVE's notification targets and matchers; `legacy-sendmail` mails `mailto` with `sendmail`; `auto` (PVE's default) mails when `mailto` is set and uses the notification system otherwise.
+   *
+   * @default "auto" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `notification-mode`}
+   */
+  readonly notificationMode?: pulumi.Input<"auto" | "legacy-sendmail" | "notification-system">;
+  /**
+   * Container backups to a PBS storage: `legacy` reads everything into one archive; `data` and `metadata` write split archives, `metadata` reusing unchanged files from the previous snapshot by comparing their metadata.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pbs-change-detection-mode`}
+   */
+  readonly pbsChangeDetectionMode?: pulumi.Input<"legacy" | "data" | "metadata">;
+  /**
+   * `{ maxWorkers, pbsEntriesMax }`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `performance`}
+   */
+  readonly performance?: pulumi.Input<BackupJobPerformanceArgs>;
+  /**
+   * Use `pigz` instead of `gzip` for gzip compression: `0` (PVE's default) off, `1` half the cores, more than 1 that many threads.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pigz`}
+   */
+  readonly pigz?: pulumi.Input<number>;
+  /**
+   * Back up the guests of this pool.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `pool`}
+   */
+  readonly pool?: pulumi.Input<string>;
+  /**
+   * Mark the backups the job creates as protected, so pruning and removal leave them alone.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `protected`}
+   */
+  readonly protected?: pulumi.Input<boolean>;
+  /**
+   * Which backups to keep, e.g. `{ keepLast: 3, keepDaily: 7, keepWeekly: 4 }`.
+   *
+   * @default "keep-all=1" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `prune-backups`}
+   */
+  readonly retention?: pulumi.Input<BackupJobPruneBackupsArgs>;
+  /**
+   * Prune older backups by the retention settings after a run. PVE's default is true.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `remove`}
+   */
+  readonly remove?: pulumi.Input<boolean>;
+  /**
+   * Run the job as soon as possible when a scheduled run was missed while the scheduler was down. PVE's default is false.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `repeat-missed`}
+   */
+  readonly repeatMissed?: pulumi.Input<boolean>;
+  /**
+   * When the job runs, as a PVE calendar event: `daily`, `sat 02:00`, `mon..fri 21:30`, `*\/6:00`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `schedule`}
+   */
+  readonly schedule?: pulumi.Input<string>;
+  /**
+   * Path of a hook script on the node that vzdump calls at each phase of the backup.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `script`}
+   */
+  readonly script?: pulumi.Input<string>;
+  /**
+   * Container backups: leave out temporary files and logs. PVE's default is true.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stdexcludes`}
+   */
+  readonly stdexcludes?: pulumi.Input<boolean>;
+  /**
+   * Minutes to wait for a guest to stop (`stop` mode) before giving up. PVE's default is 10.
+   *
+   * @default 10 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `stopwait`}
+   */
+  readonly stopwait?: pulumi.Input<number>;
+  /**
+   * The storage the backups go to.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `storage`}
+   */
+  readonly storage?: pulumi.Input<string>;
+  /**
+   * Directory on the node for temporary files of container backups (e.g. when the target storage is slow or remote).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `tmpdir`}
+   */
+  readonly tmpdir?: pulumi.Input<string>;
+  /**
+   * The guests to back up (their ids).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `vmid`}
+   */
+  readonly vmIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/backup PVE API: `zstd`}
+   */
+  readonly zstd?: pulumi.Input<number>;
+}
+
+/**
  * A scheduled backup job (`/cluster/backup`). Guests are chosen by exactly one of `vmIds`, `pool` or `all` (with `exclude`); `schedule` is a PVE calendar event (`daily`, `mon..fri 02:30`, `*\/6:00`) checked in preview; `retention` is typed (`{ keepLast: 3, keepDaily: 7 }`) rather than PVE's `prune-backups` string.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:BackupJob`; id `<id>`; to take over an existing object, set `adopt: true`.
@@ -333,6 +566,9 @@ export interface BackupJobArgs {
 export class BackupJob extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:BackupJob";
+
+  /** The Pulumi type token of every BackupJob, which {@link BackupJob.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:BackupJob";
 
   /**
    * Back up all guests (minus `exclude`).
@@ -556,51 +792,66 @@ export class BackupJob extends pulumi.dynamic.Resource {
    */
   declare public readonly zstd: pulumi.Output<number | undefined>;
 
-  constructor(name: string, args: BackupJobArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.jobId === undefined) throw new Error("Missing required property 'jobId'");
-    if (!opts?.id && args?.schedule === undefined) throw new Error("Missing required property 'schedule'");
+  /** Declares the BackupJob `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: BackupJobArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing BackupJob whose id is `opts.id`, starting from `state`: what {@link BackupJob.get} does. */
+  constructor(name: string, state: BackupJobState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: BackupJobState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.jobId === undefined) throw new Error("Missing required property 'jobId'");
+    if (!opts?.id && argsOrState?.schedule === undefined) throw new Error("Missing required property 'schedule'");
     const props = {
-      all: args?.all,
-      bwlimit: args?.bwlimit,
-      comment: args?.comment,
-      compress: args?.compress,
-      dumpdir: args?.dumpdir,
-      enabled: args?.enabled,
-      exclude: args?.exclude,
-      excludePath: args?.excludePath,
-      fleecing: args?.fleecing,
-      jobId: args?.jobId,
-      ionice: args?.ionice,
-      lockwait: args?.lockwait,
-      mailnotification: args?.mailnotification,
-      mailto: args?.mailto,
-      mode: args?.mode,
-      node: args?.node,
-      notesTemplate: args?.notesTemplate,
-      notificationMode: args?.notificationMode,
-      pbsChangeDetectionMode: args?.pbsChangeDetectionMode,
-      performance: args?.performance,
-      pigz: args?.pigz,
-      pool: args?.pool,
-      protected: args?.protected,
-      retention: args?.retention,
-      remove: args?.remove,
-      repeatMissed: args?.repeatMissed,
-      schedule: args?.schedule,
-      script: args?.script,
-      stdexcludes: args?.stdexcludes,
-      stopwait: args?.stopwait,
-      storage: args?.storage,
-      tmpdir: args?.tmpdir,
-      vmIds: args?.vmIds,
-      zstd: args?.zstd,
-      adopt: args?.adopt,
+      all: argsOrState?.all,
+      bwlimit: argsOrState?.bwlimit,
+      comment: argsOrState?.comment,
+      compress: argsOrState?.compress,
+      dumpdir: argsOrState?.dumpdir,
+      enabled: argsOrState?.enabled,
+      exclude: argsOrState?.exclude,
+      excludePath: argsOrState?.excludePath,
+      fleecing: argsOrState?.fleecing,
+      jobId: argsOrState?.jobId,
+      ionice: argsOrState?.ionice,
+      lockwait: argsOrState?.lockwait,
+      mailnotification: argsOrState?.mailnotification,
+      mailto: argsOrState?.mailto,
+      mode: argsOrState?.mode,
+      node: argsOrState?.node,
+      notesTemplate: argsOrState?.notesTemplate,
+      notificationMode: argsOrState?.notificationMode,
+      pbsChangeDetectionMode: argsOrState?.pbsChangeDetectionMode,
+      performance: argsOrState?.performance,
+      pigz: argsOrState?.pigz,
+      pool: argsOrState?.pool,
+      protected: argsOrState?.protected,
+      retention: argsOrState?.retention,
+      remove: argsOrState?.remove,
+      repeatMissed: argsOrState?.repeatMissed,
+      schedule: argsOrState?.schedule,
+      script: argsOrState?.script,
+      stdexcludes: argsOrState?.stdexcludes,
+      stopwait: argsOrState?.stopwait,
+      storage: argsOrState?.storage,
+      tmpdir: argsOrState?.tmpdir,
+      vmIds: argsOrState?.vmIds,
+      zstd: argsOrState?.zstd,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("cluster:BackupJob"), name, props, opts, "proxmox/cluster", "BackupJob");
   }
 
-  /** Looks up an existing BackupJob by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): BackupJob {
-    return new BackupJob(name, {} as BackupJobArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link BackupJob}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is BackupJob {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === BackupJob.__pulumiType;
+  }
+
+  /**
+   * Reads the existing BackupJob whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link BackupJobState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: BackupJobState, opts?: pulumi.CustomResourceOptions): BackupJob {
+    return new BackupJob(name, state, { ...opts, id });
   }
 }

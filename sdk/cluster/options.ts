@@ -500,6 +500,160 @@ export interface OptionsArgs {
 }
 
 /**
+ * What {@link Options.get} may know of an existing Options beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface OptionsState {
+  /**
+   * Default I/O bandwidth limits in KiB/s: `default`, and per operation `clone`, `migration`, `move` (disk move) and `restore`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `bwlimit`}
+   */
+  readonly bwlimit?: pulumi.Input<OptionsBwlimitArgs>;
+  /**
+   * A consent text shown in the GUI before login.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `consent-text`}
+   */
+  readonly consentText?: pulumi.Input<string>;
+  /**
+   * The default console viewer: `html5` (noVNC), `xtermjs`, `vv` (SPICE via virt-viewer) or `applet` (deprecated, maps to `html5`); noVNC is the fallback.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `console`}
+   */
+  readonly console?: pulumi.Input<"applet" | "vv" | "html5" | "xtermjs">;
+  /**
+   * Cluster resource scheduling for HA: `ha` mode (`basic`, the default, `static` or `dynamic`), `haRebalanceOnStart` and the `haAutoRebalance*` settings.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `crs`}
+   */
+  readonly crs?: pulumi.Input<OptionsCrsArgs>;
+  /**
+   * A note on the datacenter (kept as comment lines at the top of datacenter.cfg).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `description`}
+   */
+  readonly description?: pulumi.Input<string>;
+  /**
+   * The sender address of notification emails (PVE uses `root@<hostname>` when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `email_from`}
+   */
+  readonly emailFrom?: pulumi.Input<string>;
+  /**
+   * The HA fencing mode: `watchdog` (the default), `hardware` or `both` (the last two need /etc/pve/ha/fence.cfg and are experimental).
+   *
+   * @default "watchdog" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `fencing`}
+   */
+  readonly fencing?: pulumi.Input<"watchdog" | "hardware" | "both">;
+  /**
+   * Cluster-wide HA settings: `shutdownPolicy` on node shutdown, `freeze`, `failover`, `migrate` or `conditional` (the default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `ha`}
+   */
+  readonly ha?: pulumi.Input<OptionsHaArgs>;
+  /**
+   * The proxy PVE uses for downloads (`http://<user>:<password>@<host>:<port>`). A secret: its userinfo may hold a password, and PVE returns it on read.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `http_proxy`}
+   */
+  readonly httpProxy?: pulumi.Input<string>;
+  /**
+   * The default keyboard layout of the VNC console, e.g. `en-us` or `de`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `keyboard`}
+   */
+  readonly keyboard?: pulumi.Input<"de" | "de-ch" | "da" | "en-gb" | "en-us" | "es" | "fi" | "fr" | "fr-be" | "fr-ca" | "fr-ch" | "hu" | "is" | "it" | "ja" | "lt" | "mk" | "nl" | "no" | "pl" | "pt" | "pt-br" | "sv" | "sl" | "tr">;
+  /**
+   * The default language of the web GUI, e.g. `en` or `de`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `language`}
+   */
+  readonly language?: pulumi.Input<"ar" | "ca" | "da" | "de" | "en" | "es" | "eu" | "fa" | "fr" | "hr" | "he" | "it" | "ja" | "ka" | "kr" | "nb" | "nl" | "nn" | "pl" | "pt_BR" | "ru" | "sl" | "sv" | "tr" | "ukr" | "zh_CN" | "zh_TW">;
+  /**
+   * The cluster's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `location`}
+   */
+  readonly location?: pulumi.Input<OptionsLocationArgs>;
+  /**
+   * The prefix of auto-generated guest MAC addresses (default `BC:24:11`, the Proxmox OUI); use a longer one per cluster to avoid collisions.
+   *
+   * @default "BC:24:11" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `mac_prefix`}
+   */
+  readonly macPrefix?: pulumi.Input<string>;
+  /**
+   * How many workers per node run at most in bulk actions such as stop-all or HA tasks (at least 1).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `max_workers`}
+   */
+  readonly maxWorkers?: pulumi.Input<number>;
+  /**
+   * Cluster-wide migration settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR) to migrate over.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration`}
+   */
+  readonly migration?: pulumi.Input<OptionsMigrationArgs>;
+  /**
+   * Migrate without the SSH tunnel. Deprecated: use `migration` with type `insecure`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `migration_unsecure`}
+   */
+  readonly migrationUnsecure?: pulumi.Input<boolean>;
+  /**
+   * The range of free VMIDs PVE suggests: `lower` (inclusive, default 100) to `upper` (exclusive, default 1000000).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `next-id`}
+   */
+  readonly nextId?: pulumi.Input<OptionsNextIdArgs>;
+  /**
+   * Legacy notification settings (`fencing`, `replication`, `packageUpdates` and their `target*`); superseded by the notification system, only `packageUpdates` is still read.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `notify`}
+   */
+  readonly notify?: pulumi.Input<OptionsNotifyArgs>;
+  /**
+   * Tags that only users with `Sys.Modify` on `/` may set or remove, `;`-separated.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `registered-tags`}
+   */
+  readonly registeredTags?: pulumi.Input<string>;
+  /**
+   * Cluster-wide replication settings: `type` `secure` (SSH tunnel, the default) or `insecure`, and the `network` (CIDR); unset falls back to `migration`'s network.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `replication`}
+   */
+  readonly replication?: pulumi.Input<OptionsReplicationArgs>;
+  /**
+   * How the GUI shows tags: `shape` (`circle`, the default, `full`, `dense`, `none`), `colorMap`, `ordering` and `caseSensitive`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `tag-style`}
+   */
+  readonly tagStyle?: pulumi.Input<OptionsTagStyleArgs>;
+  /**
+   * U2F settings: an `appid` and `origin` override (the origin is used by default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `u2f`}
+   */
+  readonly u2f?: pulumi.Input<OptionsU2fArgs>;
+  /**
+   * Which tags users without `Sys.Modify` on `/` may set: `userAllow` `none`, `list`, `existing` or `free` (the default), with `userAllowList`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `user-tag-access`}
+   */
+  readonly userTagAccess?: pulumi.Input<OptionsUserTagAccessArgs>;
+  /**
+   * WebAuthn settings: relying party name `rp`, `origin`, `id` (a domain) and `allowSubdomains`; changing them may break existing credentials.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/options PVE API: `webauthn`}
+   */
+  readonly webauthn?: pulumi.Input<OptionsWebauthnArgs>;
+}
+
+/**
  * Datacenter options (`/cluster/options`). A singleton: creating it sets the given options, deleting it resets exactly the options it managed to PVE's defaults. Property strings are typed objects.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Options`; id always `cluster`.
@@ -507,6 +661,9 @@ export interface OptionsArgs {
 export class Options extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:Options";
+
+  /** The Pulumi type token of every Options, which {@link Options.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:Options";
 
   /**
    * Default I/O bandwidth limits in KiB/s: `default`, and per operation `clone`, `migration`, `move` (disk move) and `restore`.
@@ -656,39 +813,53 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly webauthn: pulumi.Output<OptionsWebauthn | undefined>;
 
-  constructor(name: string, args: OptionsArgs, opts?: pulumi.CustomResourceOptions) {
-
+  /** Declares the Options `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: OptionsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Options whose id is `opts.id`, starting from `state`: what {@link Options.get} does. */
+  constructor(name: string, state: OptionsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: OptionsState | undefined, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      bwlimit: args?.bwlimit,
-      consentText: args?.consentText,
-      console: args?.console,
-      crs: args?.crs,
-      description: args?.description,
-      emailFrom: args?.emailFrom,
-      fencing: args?.fencing,
-      ha: args?.ha,
-      httpProxy: args?.httpProxy === undefined ? undefined : pulumi.secret(args.httpProxy),
-      keyboard: args?.keyboard,
-      language: args?.language,
-      location: args?.location,
-      macPrefix: args?.macPrefix,
-      maxWorkers: args?.maxWorkers,
-      migration: args?.migration,
-      migrationUnsecure: args?.migrationUnsecure,
-      nextId: args?.nextId,
-      notify: args?.notify,
-      registeredTags: args?.registeredTags,
-      replication: args?.replication,
-      tagStyle: args?.tagStyle,
-      u2f: args?.u2f,
-      userTagAccess: args?.userTagAccess,
-      webauthn: args?.webauthn,
+      bwlimit: argsOrState?.bwlimit,
+      consentText: argsOrState?.consentText,
+      console: argsOrState?.console,
+      crs: argsOrState?.crs,
+      description: argsOrState?.description,
+      emailFrom: argsOrState?.emailFrom,
+      fencing: argsOrState?.fencing,
+      ha: argsOrState?.ha,
+      httpProxy: argsOrState?.httpProxy === undefined ? undefined : pulumi.secret(argsOrState.httpProxy),
+      keyboard: argsOrState?.keyboard,
+      language: argsOrState?.language,
+      location: argsOrState?.location,
+      macPrefix: argsOrState?.macPrefix,
+      maxWorkers: argsOrState?.maxWorkers,
+      migration: argsOrState?.migration,
+      migrationUnsecure: argsOrState?.migrationUnsecure,
+      nextId: argsOrState?.nextId,
+      notify: argsOrState?.notify,
+      registeredTags: argsOrState?.registeredTags,
+      replication: argsOrState?.replication,
+      tagStyle: argsOrState?.tagStyle,
+      u2f: argsOrState?.u2f,
+      userTagAccess: argsOrState?.userTagAccess,
+      webauthn: argsOrState?.webauthn,
     };
     super(providerFor("cluster:Options"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["httpProxy"] }), "proxmox/cluster", "Options");
   }
 
-  /** Looks up an existing Options by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Options {
-    return new Options(name, {} as OptionsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Options}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Options {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Options.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Options whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link OptionsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OptionsState, opts?: pulumi.CustomResourceOptions): Options {
+    return new Options(name, state, { ...opts, id });
   }
 }

@@ -42,6 +42,46 @@ export interface PoolMembershipArgs {
 }
 
 /**
+ * What {@link PoolMembership.get} may know of an existing PoolMembership beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface PoolMembershipState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Move the guest here from the pool it belongs to now.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `allow-move`}
+   */
+  readonly allowMove?: pulumi.Input<boolean>;
+  /**
+   * The pool; `parent/child` for a nested pool.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `poolid`}
+   */
+  readonly poolId?: pulumi.Input<string>;
+  /**
+   * The storage id, e.g. `local`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `storage`}
+   */
+  readonly storageId?: pulumi.Input<string>;
+  /**
+   * The guest (VM or container) id, e.g. `100`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `vms`}
+   */
+  readonly vmId?: pulumi.Input<string>;
+}
+
+/**
  * One member of a resource pool: a guest (`vmId`) or a storage (`storageId`), added with `PUT /pools` and removed with its `delete` flag. Its identity is (pool, member), so removing one membership never touches the pool's other members; nested pools (`parent/child`) work. A guest belongs to at most one pool: set `allowMove` to take it from its current pool.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:PoolMembership`; id `<poolid>|<vms>|<storage>`; to take over an existing object, set `adopt: true`.
@@ -49,6 +89,9 @@ export interface PoolMembershipArgs {
 export class PoolMembership extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:PoolMembership";
+
+  /** The Pulumi type token of every PoolMembership, which {@link PoolMembership.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:PoolMembership";
 
   /**
    * Move the guest here from the pool it belongs to now.
@@ -79,20 +122,35 @@ export class PoolMembership extends pulumi.dynamic.Resource {
    */
   declare public readonly vmId: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: PoolMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.poolId === undefined) throw new Error("Missing required property 'poolId'");
+  /** Declares the PoolMembership `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: PoolMembershipArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing PoolMembership whose id is `opts.id`, starting from `state`: what {@link PoolMembership.get} does. */
+  constructor(name: string, state: PoolMembershipState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: PoolMembershipState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.poolId === undefined) throw new Error("Missing required property 'poolId'");
     const props = {
-      allowMove: args?.allowMove,
-      poolId: args?.poolId,
-      storageId: args?.storageId,
-      vmId: args?.vmId,
-      adopt: args?.adopt,
+      allowMove: argsOrState?.allowMove,
+      poolId: argsOrState?.poolId,
+      storageId: argsOrState?.storageId,
+      vmId: argsOrState?.vmId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("cluster:PoolMembership"), name, props, opts, "proxmox/cluster", "PoolMembership");
   }
 
-  /** Looks up an existing PoolMembership by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): PoolMembership {
-    return new PoolMembership(name, {} as PoolMembershipArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link PoolMembership}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is PoolMembership {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === PoolMembership.__pulumiType;
+  }
+
+  /**
+   * Reads the existing PoolMembership whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link PoolMembershipState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: PoolMembershipState, opts?: pulumi.CustomResourceOptions): PoolMembership {
+    return new PoolMembership(name, state, { ...opts, id });
   }
 }

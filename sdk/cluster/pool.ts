@@ -27,6 +27,31 @@ export interface PoolArgs {
 }
 
 /**
+ * What {@link Pool.get} may know of an existing Pool beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface PoolState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The pool id; `parent/child` for a nested pool.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/pools PVE API: `poolid`}
+   */
+  readonly poolId?: pulumi.Input<string>;
+}
+
+/**
  * A resource pool (`/pools`). Nested pools are written `parent/child`; the parent must exist. The pool's guests and storages are managed by `cluster.PoolMembership`. Needs PVE 8.1 or later, which addresses pools by parameter (`/pools?poolid=`) so that nested ids work.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:Pool`; id `<poolid>`; to take over an existing object, set `adopt: true`.
@@ -34,6 +59,9 @@ export interface PoolArgs {
 export class Pool extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:Pool";
+
+  /** The Pulumi type token of every Pool, which {@link Pool.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:Pool";
 
   /**
    * A free-form comment.
@@ -49,18 +77,33 @@ export class Pool extends pulumi.dynamic.Resource {
    */
   declare public readonly poolId: pulumi.Output<string>;
 
-  constructor(name: string, args: PoolArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.poolId === undefined) throw new Error("Missing required property 'poolId'");
+  /** Declares the Pool `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: PoolArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Pool whose id is `opts.id`, starting from `state`: what {@link Pool.get} does. */
+  constructor(name: string, state: PoolState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: PoolState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.poolId === undefined) throw new Error("Missing required property 'poolId'");
     const props = {
-      comment: args?.comment,
-      poolId: args?.poolId,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      poolId: argsOrState?.poolId,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("cluster:Pool"), name, props, opts, "proxmox/cluster", "Pool");
   }
 
-  /** Looks up an existing Pool by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Pool {
-    return new Pool(name, {} as PoolArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Pool}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Pool {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Pool.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Pool whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link PoolState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: PoolState, opts?: pulumi.CustomResourceOptions): Pool {
+    return new Pool(name, state, { ...opts, id });
   }
 }

@@ -66,6 +66,70 @@ export interface ReplicationJobArgs {
 }
 
 /**
+ * What {@link ReplicationJob.get} may know of an existing ReplicationJob beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ReplicationJobState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Pause the job.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `disable`}
+   */
+  readonly disable?: pulumi.Input<boolean>;
+  /**
+   * The job id `<vmid>-<n>`, e.g. `100-0`. Changing it replaces the job.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `id`}
+   */
+  readonly jobId?: pulumi.Input<string>;
+  /**
+   * Bandwidth limit in MB/s.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `rate`}
+   */
+  readonly rate?: pulumi.Input<number>;
+  /**
+   * When the job runs, as a PVE calendar event. PVE's default is `*\/15` (every 15 minutes).
+   *
+   * @default "*\/15" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `schedule`}
+   */
+  readonly schedule?: pulumi.Input<string>;
+  /**
+   * The node the guest is on (PVE fills it in; set it only to override).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `source`}
+   */
+  readonly source?: pulumi.Input<string>;
+  /**
+   * The node the guest's disks are replicated to.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `target`}
+   */
+  readonly target?: pulumi.Input<string>;
+  /**
+   * The replication type; PVE knows only `local`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/replication PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"local">;
+}
+
+/**
  * A storage replication job (`/cluster/replication`), id `<vmid>-<n>`, replicating a guest's disks to `target` on `schedule` (a PVE calendar event, default `*\/15`) at most at `rate` MB/s. PVE cannot move a job to another target: changing it replaces the job. PVE deletes a job lazily (the replication runner removes it and its replicated volumes on its next run); deleting the resource waits until the job is really gone.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/cluster:ReplicationJob`; id `<id>`; to take over an existing object, set `adopt: true`.
@@ -73,6 +137,9 @@ export interface ReplicationJobArgs {
 export class ReplicationJob extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "cluster:ReplicationJob";
+
+  /** The Pulumi type token of every ReplicationJob, which {@link ReplicationJob.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/cluster:ReplicationJob";
 
   /**
    * A free-form comment.
@@ -127,26 +194,41 @@ export class ReplicationJob extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"local">;
 
-  constructor(name: string, args: ReplicationJobArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.jobId === undefined) throw new Error("Missing required property 'jobId'");
-    if (!opts?.id && args?.target === undefined) throw new Error("Missing required property 'target'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the ReplicationJob `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ReplicationJobArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing ReplicationJob whose id is `opts.id`, starting from `state`: what {@link ReplicationJob.get} does. */
+  constructor(name: string, state: ReplicationJobState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ReplicationJobState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.jobId === undefined) throw new Error("Missing required property 'jobId'");
+    if (!opts?.id && argsOrState?.target === undefined) throw new Error("Missing required property 'target'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      comment: args?.comment,
-      disable: args?.disable,
-      jobId: args?.jobId,
-      rate: args?.rate,
-      schedule: args?.schedule,
-      source: args?.source,
-      target: args?.target,
-      type: args?.type,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      disable: argsOrState?.disable,
+      jobId: argsOrState?.jobId,
+      rate: argsOrState?.rate,
+      schedule: argsOrState?.schedule,
+      source: argsOrState?.source,
+      target: argsOrState?.target,
+      type: argsOrState?.type,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("cluster:ReplicationJob"), name, props, opts, "proxmox/cluster", "ReplicationJob");
   }
 
-  /** Looks up an existing ReplicationJob by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ReplicationJob {
-    return new ReplicationJob(name, {} as ReplicationJobArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link ReplicationJob}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is ReplicationJob {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === ReplicationJob.__pulumiType;
+  }
+
+  /**
+   * Reads the existing ReplicationJob whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ReplicationJobState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ReplicationJobState, opts?: pulumi.CustomResourceOptions): ReplicationJob {
+    return new ReplicationJob(name, state, { ...opts, id });
   }
 }

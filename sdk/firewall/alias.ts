@@ -33,6 +33,37 @@ export interface AliasArgs {
 }
 
 /**
+ * What {@link Alias.get} may know of an existing Alias beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AliasState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `cidr`}
+   */
+  readonly cidr?: pulumi.Input<string>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The alias name (PVE compares names case-insensitively; write it in lower case).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/aliases PVE API: `name`}
+   */
+  readonly name?: pulumi.Input<string>;
+}
+
+/**
  * A firewall alias (`/cluster/firewall/aliases`): a name for an IP or network, usable in rules and IP sets.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:Alias`; id `<name>`; to take over an existing object, set `adopt: true`.
@@ -40,6 +71,9 @@ export interface AliasArgs {
 export class Alias extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:Alias";
+
+  /** The Pulumi type token of every Alias, which {@link Alias.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:Alias";
 
   /**
    * The IP address or network (CIDR) the alias stands for; a single address without `/32` (PVE drops it).
@@ -61,20 +95,35 @@ export class Alias extends pulumi.dynamic.Resource {
    */
   declare public readonly name: pulumi.Output<string>;
 
-  constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.cidr === undefined) throw new Error("Missing required property 'cidr'");
-    if (!opts?.id && args?.name === undefined) throw new Error("Missing required property 'name'");
+  /** Declares the Alias `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Alias whose id is `opts.id`, starting from `state`: what {@link Alias.get} does. */
+  constructor(name: string, state: AliasState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AliasState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.cidr === undefined) throw new Error("Missing required property 'cidr'");
+    if (!opts?.id && argsOrState?.name === undefined) throw new Error("Missing required property 'name'");
     const props = {
-      cidr: args?.cidr,
-      comment: args?.comment,
-      name: args?.name,
-      adopt: args?.adopt,
+      cidr: argsOrState?.cidr,
+      comment: argsOrState?.comment,
+      name: argsOrState?.name,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("firewall:Alias"), name, props, opts, "proxmox/firewall", "Alias");
   }
 
-  /** Looks up an existing Alias by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Alias {
-    return new Alias(name, {} as AliasArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Alias}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Alias {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Alias.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Alias whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AliasState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AliasState, opts?: pulumi.CustomResourceOptions): Alias {
+    return new Alias(name, state, { ...opts, id });
   }
 }

@@ -74,6 +74,51 @@ export interface ClusterOptionsArgs {
 }
 
 /**
+ * What {@link ClusterOptions.get} may know of an existing ClusterOptions beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ClusterOptionsState {
+  /**
+   * Enable ebtables rules cluster-wide. PVE's default is true.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `ebtables`}
+   */
+  readonly ebtables?: pulumi.Input<boolean>;
+  /**
+   * Enable the firewall cluster-wide (`1`) or not (`0`).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `enable`}
+   */
+  readonly enable?: pulumi.Input<number>;
+  /**
+   * Log rate limit: `{ enable: true, rate: "1/second", burst: 5 }`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `log_ratelimit`}
+   */
+  readonly logRateLimit?: pulumi.Input<ClusterOptionsLogRatelimitArgs>;
+  /**
+   * Default policy for forwarded traffic (nftables firewall): `ACCEPT` or `DROP`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `policy_forward`}
+   */
+  readonly policyForward?: pulumi.Input<"ACCEPT" | "DROP">;
+  /**
+   * Default policy for incoming traffic: `ACCEPT`, `REJECT` or `DROP` (PVE's default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `policy_in`}
+   */
+  readonly policyIn?: pulumi.Input<"ACCEPT" | "REJECT" | "DROP">;
+  /**
+   * Default policy for outgoing traffic: `ACCEPT` (PVE's default), `REJECT` or `DROP`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/options PVE API: `policy_out`}
+   */
+  readonly policyOut?: pulumi.Input<"ACCEPT" | "REJECT" | "DROP">;
+}
+
+/**
  * The datacenter firewall's options (`/cluster/firewall/options`, cluster.fw): enable it, set the default policies and the log rate limit. A singleton: deleting the resource resets exactly the options it managed to PVE's defaults. Enable it only with rules that keep your own access open (port 8006 and SSH).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:ClusterOptions`; id always `cluster-firewall`.
@@ -81,6 +126,9 @@ export interface ClusterOptionsArgs {
 export class ClusterOptions extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:ClusterOptions";
+
+  /** The Pulumi type token of every ClusterOptions, which {@link ClusterOptions.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:ClusterOptions";
 
   /**
    * Enable ebtables rules cluster-wide. PVE's default is true.
@@ -121,21 +169,35 @@ export class ClusterOptions extends pulumi.dynamic.Resource {
    */
   declare public readonly policyOut: pulumi.Output<"ACCEPT" | "REJECT" | "DROP" | undefined>;
 
-  constructor(name: string, args: ClusterOptionsArgs, opts?: pulumi.CustomResourceOptions) {
-
+  /** Declares the ClusterOptions `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ClusterOptionsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing ClusterOptions whose id is `opts.id`, starting from `state`: what {@link ClusterOptions.get} does. */
+  constructor(name: string, state: ClusterOptionsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ClusterOptionsState | undefined, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      ebtables: args?.ebtables,
-      enable: args?.enable,
-      logRateLimit: args?.logRateLimit,
-      policyForward: args?.policyForward,
-      policyIn: args?.policyIn,
-      policyOut: args?.policyOut,
+      ebtables: argsOrState?.ebtables,
+      enable: argsOrState?.enable,
+      logRateLimit: argsOrState?.logRateLimit,
+      policyForward: argsOrState?.policyForward,
+      policyIn: argsOrState?.policyIn,
+      policyOut: argsOrState?.policyOut,
     };
     super(providerFor("firewall:ClusterOptions"), name, props, opts, "proxmox/firewall", "ClusterOptions");
   }
 
-  /** Looks up an existing ClusterOptions by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ClusterOptions {
-    return new ClusterOptions(name, {} as ClusterOptionsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link ClusterOptions}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is ClusterOptions {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === ClusterOptions.__pulumiType;
+  }
+
+  /**
+   * Reads the existing ClusterOptions whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ClusterOptionsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ClusterOptionsState, opts?: pulumi.CustomResourceOptions): ClusterOptions {
+    return new ClusterOptions(name, state, { ...opts, id });
   }
 }

@@ -40,6 +40,44 @@ export interface IpSetEntryArgs {
 }
 
 /**
+ * What {@link IpSetEntry.get} may know of an existing IpSetEntry beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface IpSetEntryState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `cidr`}
+   */
+  readonly cidr?: pulumi.Input<string>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The IP set the entry belongs to.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `name`}
+   */
+  readonly ipSet?: pulumi.Input<string>;
+  /**
+   * Exclude this address or network from the set instead of including it.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset/{name} PVE API: `nomatch`}
+   */
+  readonly nomatch?: pulumi.Input<boolean>;
+}
+
+/**
  * An entry of a datacenter IP set (`/cluster/firewall/ipset/{name}/{cidr}`): an address, network or alias. The id is `<ipSet>/<cidr>` (the CIDR keeps its '/': PVE routes the rest of an IP set path as the entry). Changing the CIDR replaces the entry; its comment and `nomatch` change in place.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSetEntry`; id `<name>/<cidr>`; to take over an existing object, set `adopt: true`.
@@ -47,6 +85,9 @@ export interface IpSetEntryArgs {
 export class IpSetEntry extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:IpSetEntry";
+
+  /** The Pulumi type token of every IpSetEntry, which {@link IpSetEntry.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:IpSetEntry";
 
   /**
    * The IP address, network (CIDR) or alias name of the entry, as PVE stores it: no `/32`, no host bits in a network (checked in preview).
@@ -75,21 +116,36 @@ export class IpSetEntry extends pulumi.dynamic.Resource {
    */
   declare public readonly nomatch: pulumi.Output<boolean | undefined>;
 
-  constructor(name: string, args: IpSetEntryArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.cidr === undefined) throw new Error("Missing required property 'cidr'");
-    if (!opts?.id && args?.ipSet === undefined) throw new Error("Missing required property 'ipSet'");
+  /** Declares the IpSetEntry `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: IpSetEntryArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing IpSetEntry whose id is `opts.id`, starting from `state`: what {@link IpSetEntry.get} does. */
+  constructor(name: string, state: IpSetEntryState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: IpSetEntryState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.cidr === undefined) throw new Error("Missing required property 'cidr'");
+    if (!opts?.id && argsOrState?.ipSet === undefined) throw new Error("Missing required property 'ipSet'");
     const props = {
-      cidr: args?.cidr,
-      comment: args?.comment,
-      ipSet: args?.ipSet,
-      nomatch: args?.nomatch,
-      adopt: args?.adopt,
+      cidr: argsOrState?.cidr,
+      comment: argsOrState?.comment,
+      ipSet: argsOrState?.ipSet,
+      nomatch: argsOrState?.nomatch,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("firewall:IpSetEntry"), name, props, opts, "proxmox/firewall", "IpSetEntry");
   }
 
-  /** Looks up an existing IpSetEntry by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): IpSetEntry {
-    return new IpSetEntry(name, {} as IpSetEntryArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link IpSetEntry}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is IpSetEntry {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === IpSetEntry.__pulumiType;
+  }
+
+  /**
+   * Reads the existing IpSetEntry whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link IpSetEntryState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: IpSetEntryState, opts?: pulumi.CustomResourceOptions): IpSetEntry {
+    return new IpSetEntry(name, state, { ...opts, id });
   }
 }

@@ -27,6 +27,31 @@ export interface IpSetArgs {
 }
 
 /**
+ * What {@link IpSet.get} may know of an existing IpSet beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface IpSetState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The IP set name, in lower case (PVE reads IP set names back lowercased).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/ipset PVE API: `name`}
+   */
+  readonly name?: pulumi.Input<string>;
+}
+
+/**
  * A datacenter IP set (`/cluster/firewall/ipset`), used in rules as `+name`; its entries are `firewall.IpSetEntry` resources. Its comment changes in place (the entries stay); a new name replaces it.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:IpSet`; id `<name>`; to take over an existing object, set `adopt: true`.
@@ -34,6 +59,9 @@ export interface IpSetArgs {
 export class IpSet extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:IpSet";
+
+  /** The Pulumi type token of every IpSet, which {@link IpSet.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:IpSet";
 
   /**
    * A free-form comment.
@@ -49,18 +77,33 @@ export class IpSet extends pulumi.dynamic.Resource {
    */
   declare public readonly name: pulumi.Output<string>;
 
-  constructor(name: string, args: IpSetArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.name === undefined) throw new Error("Missing required property 'name'");
+  /** Declares the IpSet `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: IpSetArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing IpSet whose id is `opts.id`, starting from `state`: what {@link IpSet.get} does. */
+  constructor(name: string, state: IpSetState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: IpSetState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.name === undefined) throw new Error("Missing required property 'name'");
     const props = {
-      comment: args?.comment,
-      name: args?.name,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      name: argsOrState?.name,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("firewall:IpSet"), name, props, opts, "proxmox/firewall", "IpSet");
   }
 
-  /** Looks up an existing IpSet by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): IpSet {
-    return new IpSet(name, {} as IpSetArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link IpSet}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is IpSet {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === IpSet.__pulumiType;
+  }
+
+  /**
+   * Reads the existing IpSet whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link IpSetState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: IpSetState, opts?: pulumi.CustomResourceOptions): IpSet {
+    return new IpSet(name, state, { ...opts, id });
   }
 }

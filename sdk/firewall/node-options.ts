@@ -143,6 +143,147 @@ export interface NodeOptionsArgs {
 }
 
 /**
+ * What {@link NodeOptions.get} may know of an existing NodeOptions beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface NodeOptionsState {
+  /**
+   * Apply the node's firewall rules (on by default; the datacenter firewall must be on too).
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `enable`}
+   */
+  readonly enable?: pulumi.Input<boolean>;
+  /**
+   * The log level for forwarded traffic (nftables firewall only): `emerg` ... `debug`, or `nolog` (default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_forward`}
+   */
+  readonly logLevelForward?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * The log level for incoming traffic: `emerg` ... `debug`, or `nolog` (default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_in`}
+   */
+  readonly logLevelIn?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * The log level for outgoing traffic: `emerg` ... `debug`, or `nolog` (default).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_level_out`}
+   */
+  readonly logLevelOut?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * Log connection tracking information (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `log_nf_conntrack`}
+   */
+  readonly logNfConntrack?: pulumi.Input<boolean>;
+  /**
+   * Allow IPv6 neighbour discovery (NDP) traffic.
+   *
+   * @default 1 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `ndp`}
+   */
+  readonly ndp?: pulumi.Input<boolean>;
+  /**
+   * Let packets that connection tracking marks invalid through (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_allow_invalid`}
+   */
+  readonly nfConntrackAllowInvalid?: pulumi.Input<boolean>;
+  /**
+   * Conntrack helpers to load for protocols such as `ftp`, `sip` or `tftp` (comma list; none by default).
+   *
+   * @default "" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_helpers`}
+   */
+  readonly nfConntrackHelpers?: pulumi.Input<string>;
+  /**
+   * The maximum number of tracked connections (at least 32768; 262144 when unset).
+   *
+   * @default 262144 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_max`}
+   */
+  readonly nfConntrackMax?: pulumi.Input<number>;
+  /**
+   * How long an established TCP connection stays tracked, in seconds (at least 7875; 432000 when unset).
+   *
+   * @default 432000 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_established`}
+   */
+  readonly nfConntrackTcpTimeoutEstablished?: pulumi.Input<number>;
+  /**
+   * The conntrack timeout for connections in SYN_RECV, in seconds (30..60; 60 when unset).
+   *
+   * @default 60 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nf_conntrack_tcp_timeout_syn_recv`}
+   */
+  readonly nfConntrackTcpTimeoutSynRecv?: pulumi.Input<number>;
+  /**
+   * Use the nftables-based firewall (`proxmox-firewall`) instead of iptables (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nftables`}
+   */
+  readonly nftables?: pulumi.Input<boolean>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Drop smurf packets (broadcast-sourced ICMP).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `nosmurfs`}
+   */
+  readonly nosmurfs?: pulumi.Input<boolean>;
+  /**
+   * Rate-limit new TCP connections per source IP against SYN floods (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood`}
+   */
+  readonly protectionSynflood?: pulumi.Input<boolean>;
+  /**
+   * SYN flood protection: the burst of SYNs allowed per source IP (1000 when unset).
+   *
+   * @default 1000 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_burst`}
+   */
+  readonly protectionSynfloodBurst?: pulumi.Input<number>;
+  /**
+   * SYN flood protection: the SYNs per second allowed per source IP (200 when unset).
+   *
+   * @default 200 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `protection_synflood_rate`}
+   */
+  readonly protectionSynfloodRate?: pulumi.Input<number>;
+  /**
+   * The log level for the smurf filter: `emerg` ... `debug`, or `nolog`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `smurf_log_level`}
+   */
+  readonly smurfLogLevel?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * The log level for the illegal TCP flags filter: `emerg` ... `debug`, or `nolog`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcp_flags_log_level`}
+   */
+  readonly tcpFlagsLogLevel?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * Drop packets with illegal combinations of TCP flags (off by default).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/options PVE API: `tcpflags`}
+   */
+  readonly tcpflags?: pulumi.Input<boolean>;
+}
+
+/**
  * A node's firewall options (`/nodes/{node}/firewall/options`). A singleton per node: creating it sets the given options, deleting it resets exactly the options it managed to PVE's defaults.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeOptions`; id `<node>`.
@@ -150,6 +291,9 @@ export interface NodeOptionsArgs {
 export class NodeOptions extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:NodeOptions";
+
+  /** The Pulumi type token of every NodeOptions, which {@link NodeOptions.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:NodeOptions";
 
   /**
    * Apply the node's firewall rules (on by default; the datacenter firewall must be on too).
@@ -286,35 +430,50 @@ export class NodeOptions extends pulumi.dynamic.Resource {
    */
   declare public readonly tcpflags: pulumi.Output<boolean | undefined>;
 
-  constructor(name: string, args: NodeOptionsArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the NodeOptions `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: NodeOptionsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing NodeOptions whose id is `opts.id`, starting from `state`: what {@link NodeOptions.get} does. */
+  constructor(name: string, state: NodeOptionsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: NodeOptionsState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
     const props = {
-      enable: args?.enable,
-      logLevelForward: args?.logLevelForward,
-      logLevelIn: args?.logLevelIn,
-      logLevelOut: args?.logLevelOut,
-      logNfConntrack: args?.logNfConntrack,
-      ndp: args?.ndp,
-      nfConntrackAllowInvalid: args?.nfConntrackAllowInvalid,
-      nfConntrackHelpers: args?.nfConntrackHelpers,
-      nfConntrackMax: args?.nfConntrackMax,
-      nfConntrackTcpTimeoutEstablished: args?.nfConntrackTcpTimeoutEstablished,
-      nfConntrackTcpTimeoutSynRecv: args?.nfConntrackTcpTimeoutSynRecv,
-      nftables: args?.nftables,
-      node: args?.node,
-      nosmurfs: args?.nosmurfs,
-      protectionSynflood: args?.protectionSynflood,
-      protectionSynfloodBurst: args?.protectionSynfloodBurst,
-      protectionSynfloodRate: args?.protectionSynfloodRate,
-      smurfLogLevel: args?.smurfLogLevel,
-      tcpFlagsLogLevel: args?.tcpFlagsLogLevel,
-      tcpflags: args?.tcpflags,
+      enable: argsOrState?.enable,
+      logLevelForward: argsOrState?.logLevelForward,
+      logLevelIn: argsOrState?.logLevelIn,
+      logLevelOut: argsOrState?.logLevelOut,
+      logNfConntrack: argsOrState?.logNfConntrack,
+      ndp: argsOrState?.ndp,
+      nfConntrackAllowInvalid: argsOrState?.nfConntrackAllowInvalid,
+      nfConntrackHelpers: argsOrState?.nfConntrackHelpers,
+      nfConntrackMax: argsOrState?.nfConntrackMax,
+      nfConntrackTcpTimeoutEstablished: argsOrState?.nfConntrackTcpTimeoutEstablished,
+      nfConntrackTcpTimeoutSynRecv: argsOrState?.nfConntrackTcpTimeoutSynRecv,
+      nftables: argsOrState?.nftables,
+      node: argsOrState?.node,
+      nosmurfs: argsOrState?.nosmurfs,
+      protectionSynflood: argsOrState?.protectionSynflood,
+      protectionSynfloodBurst: argsOrState?.protectionSynfloodBurst,
+      protectionSynfloodRate: argsOrState?.protectionSynfloodRate,
+      smurfLogLevel: argsOrState?.smurfLogLevel,
+      tcpFlagsLogLevel: argsOrState?.tcpFlagsLogLevel,
+      tcpflags: argsOrState?.tcpflags,
     };
     super(providerFor("firewall:NodeOptions"), name, props, opts, "proxmox/firewall", "NodeOptions");
   }
 
-  /** Looks up an existing NodeOptions by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): NodeOptions {
-    return new NodeOptions(name, {} as NodeOptionsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link NodeOptions}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is NodeOptions {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === NodeOptions.__pulumiType;
+  }
+
+  /**
+   * Reads the existing NodeOptions whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link NodeOptionsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: NodeOptionsState, opts?: pulumi.CustomResourceOptions): NodeOptions {
+    return new NodeOptions(name, state, { ...opts, id });
   }
 }

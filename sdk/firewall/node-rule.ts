@@ -100,6 +100,104 @@ export interface NodeRuleArgs {
 }
 
 /**
+ * What {@link NodeRule.get} may know of an existing NodeRule beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface NodeRuleState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `action`}
+   */
+  readonly action?: pulumi.Input<string>;
+  /**
+   * The rule's identity in its list (unique); changing it replaces the rule.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Destination addresses, like `source`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `dest`}
+   */
+  readonly dest?: pulumi.Input<string>;
+  /**
+   * Destination ports or ranges (`22`, `80,443`, `8000:8100`).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `dport`}
+   */
+  readonly dport?: pulumi.Input<string>;
+  /**
+   * 1 enables the rule, 0 disables it.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `enable`}
+   */
+  readonly enable?: pulumi.Input<number>;
+  /**
+   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `icmp-type`}
+   */
+  readonly icmpType?: pulumi.Input<string>;
+  /**
+   * The network interface the rule applies to.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `iface`}
+   */
+  readonly iface?: pulumi.Input<string>;
+  /**
+   * The log level for packets matching the rule.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `log`}
+   */
+  readonly log?: pulumi.Input<"emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug" | "nolog">;
+  /**
+   * A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `macro`}
+   */
+  readonly macro?: pulumi.Input<string>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `proto`}
+   */
+  readonly proto?: pulumi.Input<string>;
+  /**
+   * Source addresses: IPs, CIDRs, ranges, an alias or `+ipset` (comma list).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `source`}
+   */
+  readonly source?: pulumi.Input<string>;
+  /**
+   * Source ports or ranges.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `sport`}
+   */
+  readonly sport?: pulumi.Input<string>;
+  /**
+   * `in`, `out`, `forward`, or `group` (then `action` names a security group).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/firewall/rules PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"in" | "out" | "forward" | "group">;
+}
+
+/**
  * A firewall rule of a node (`/nodes/{node}/firewall/rules`). Rules are identified by their `comment`, unique in the list (PVE keeps it with the rule; positions shift). Rules inserted or removed by hand above a managed rule do not make it drift, and its updates and deletes go to the rule with that comment wherever it is now (the list's digest guards the write). A new rule is inserted at the top of the list, as PVE does; its position is not managed afterwards.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:NodeRule`; id `<node>/<comment>`; to take over an existing object, set `adopt: true`.
@@ -107,6 +205,9 @@ export interface NodeRuleArgs {
 export class NodeRule extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:NodeRule";
+
+  /** The Pulumi type token of every NodeRule, which {@link NodeRule.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:NodeRule";
 
   /**
    * `ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.
@@ -195,33 +296,48 @@ export class NodeRule extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"in" | "out" | "forward" | "group">;
 
-  constructor(name: string, args: NodeRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.action === undefined) throw new Error("Missing required property 'action'");
-    if (!opts?.id && args?.comment === undefined) throw new Error("Missing required property 'comment'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the NodeRule `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: NodeRuleArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing NodeRule whose id is `opts.id`, starting from `state`: what {@link NodeRule.get} does. */
+  constructor(name: string, state: NodeRuleState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: NodeRuleState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.action === undefined) throw new Error("Missing required property 'action'");
+    if (!opts?.id && argsOrState?.comment === undefined) throw new Error("Missing required property 'comment'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      action: args?.action,
-      comment: args?.comment,
-      dest: args?.dest,
-      dport: args?.dport,
-      enable: args?.enable,
-      icmpType: args?.icmpType,
-      iface: args?.iface,
-      log: args?.log,
-      macro: args?.macro,
-      node: args?.node,
-      proto: args?.proto,
-      source: args?.source,
-      sport: args?.sport,
-      type: args?.type,
-      adopt: args?.adopt,
+      action: argsOrState?.action,
+      comment: argsOrState?.comment,
+      dest: argsOrState?.dest,
+      dport: argsOrState?.dport,
+      enable: argsOrState?.enable,
+      icmpType: argsOrState?.icmpType,
+      iface: argsOrState?.iface,
+      log: argsOrState?.log,
+      macro: argsOrState?.macro,
+      node: argsOrState?.node,
+      proto: argsOrState?.proto,
+      source: argsOrState?.source,
+      sport: argsOrState?.sport,
+      type: argsOrState?.type,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("firewall:NodeRule"), name, props, opts, "proxmox/firewall", "NodeRule");
   }
 
-  /** Looks up an existing NodeRule by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): NodeRule {
-    return new NodeRule(name, {} as NodeRuleArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link NodeRule}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is NodeRule {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === NodeRule.__pulumiType;
+  }
+
+  /**
+   * Reads the existing NodeRule whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link NodeRuleState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: NodeRuleState, opts?: pulumi.CustomResourceOptions): NodeRule {
+    return new NodeRule(name, state, { ...opts, id });
   }
 }

@@ -27,6 +27,31 @@ export interface SecurityGroupArgs {
 }
 
 /**
+ * What {@link SecurityGroup.get} may know of an existing SecurityGroup beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface SecurityGroupState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A free-form comment.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `comment`}
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The security group name, in lower case (PVE reads group names back lowercased).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/firewall/groups PVE API: `group`}
+   */
+  readonly group?: pulumi.Input<string>;
+}
+
+/**
  * A security group (`/cluster/firewall/groups`): a named list of rules (`firewall.SecurityGroupRule`) that other rules include with `type: group`. Its comment changes in place (the rules stay); a new name replaces it.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/firewall:SecurityGroup`; id `<group>`; to take over an existing object, set `adopt: true`.
@@ -34,6 +59,9 @@ export interface SecurityGroupArgs {
 export class SecurityGroup extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "firewall:SecurityGroup";
+
+  /** The Pulumi type token of every SecurityGroup, which {@link SecurityGroup.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/firewall:SecurityGroup";
 
   /**
    * A free-form comment.
@@ -49,18 +77,33 @@ export class SecurityGroup extends pulumi.dynamic.Resource {
    */
   declare public readonly group: pulumi.Output<string>;
 
-  constructor(name: string, args: SecurityGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.group === undefined) throw new Error("Missing required property 'group'");
+  /** Declares the SecurityGroup `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: SecurityGroupArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing SecurityGroup whose id is `opts.id`, starting from `state`: what {@link SecurityGroup.get} does. */
+  constructor(name: string, state: SecurityGroupState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: SecurityGroupState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.group === undefined) throw new Error("Missing required property 'group'");
     const props = {
-      comment: args?.comment,
-      group: args?.group,
-      adopt: args?.adopt,
+      comment: argsOrState?.comment,
+      group: argsOrState?.group,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("firewall:SecurityGroup"), name, props, opts, "proxmox/firewall", "SecurityGroup");
   }
 
-  /** Looks up an existing SecurityGroup by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): SecurityGroup {
-    return new SecurityGroup(name, {} as SecurityGroupArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link SecurityGroup}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is SecurityGroup {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === SecurityGroup.__pulumiType;
+  }
+
+  /**
+   * Reads the existing SecurityGroup whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link SecurityGroupState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SecurityGroupState, opts?: pulumi.CustomResourceOptions): SecurityGroup {
+    return new SecurityGroup(name, state, { ...opts, id });
   }
 }

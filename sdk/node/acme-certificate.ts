@@ -32,6 +32,60 @@ export interface AcmeCertificateArgs {
 }
 
 /**
+ * What {@link AcmeCertificate.get} may know of an existing AcmeCertificate beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AcmeCertificateState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Arbitrary values: when any of them changes, the update runs again (see the description).
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Order over an existing custom certificate, and renew even when expiry is more than 30 days away.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/acme/certificate PVE API: `force`}
+   */
+  readonly force?: pulumi.Input<boolean>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/acme/certificate PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * SHA-256 fingerprint of the leaf certificate.
+   */
+  readonly fingerprint?: pulumi.Input<string>;
+  /**
+   * The leaf certificate's subject (`/CN=.../O=...`).
+   */
+  readonly subject?: pulumi.Input<string>;
+  /**
+   * The leaf certificate's issuer.
+   */
+  readonly issuer?: pulumi.Input<string>;
+  /**
+   * Start of validity (Unix time).
+   */
+  readonly notBefore?: pulumi.Input<number>;
+  /**
+   * End of validity (Unix time).
+   */
+  readonly notAfter?: pulumi.Input<number>;
+  /**
+   * The subject alternative names.
+   */
+  readonly san?: pulumi.Input<string[]>;
+}
+
+/**
  * The certificate a node orders from its ACME account for the domains of its node config (`acme` `domains=...;account=...` and `acmedomainN` with their plugins; see `node.Options`). Creating it orders the certificate in an `acmenewcert` task and installs it as pveproxy-ssl.pem; a change of `triggers` (or of `force`) renews it in an `acmerenew` task; deleting it revokes it (`acmerevoke`) and the node serves its self-signed certificate again. PVE renews only within 30 days of expiry unless `force` is set, so set it when `triggers` should renew at once. The outputs come from `certificates/info`. PVE's daily `pveupdate` job renews ACME certificates near expiry by itself: a refresh adopts such a renewal (same names, new fingerprint and dates). A refresh that finds no certificate, or one for other names (a custom certificate uploaded by hand), reports this one gone, and the next update orders again (set `force` to overwrite the other certificate).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:AcmeCertificate`; id `<node>`; to take over an existing object, set `adopt: true`.
@@ -39,6 +93,9 @@ export interface AcmeCertificateArgs {
 export class AcmeCertificate extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:AcmeCertificate";
+
+  /** The Pulumi type token of every AcmeCertificate, which {@link AcmeCertificate.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:AcmeCertificate";
 
   /**
    * Order over an existing custom certificate, and renew even when expiry is more than 30 days away.
@@ -79,25 +136,41 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
    */
   declare public readonly san: pulumi.Output<string[]>;
 
-  constructor(name: string, args: AcmeCertificateArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the AcmeCertificate `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AcmeCertificateArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AcmeCertificate whose id is `opts.id`, starting from `state`: what {@link AcmeCertificate.get} does. */
+  constructor(name: string, state: AcmeCertificateState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AcmeCertificateState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      force: args?.force,
-      node: args?.node,
-      adopt: args?.adopt,
-      triggers: args?.triggers,
-      fingerprint: undefined,
-      subject: undefined,
-      issuer: undefined,
-      notBefore: undefined,
-      notAfter: undefined,
-      san: undefined,
+      force: argsOrState?.force,
+      node: argsOrState?.node,
+      adopt: argsOrState?.adopt,
+      triggers: argsOrState?.triggers,
+      fingerprint: state?.fingerprint,
+      subject: state?.subject,
+      issuer: state?.issuer,
+      notBefore: state?.notBefore,
+      notAfter: state?.notAfter,
+      san: state?.san,
     };
     super(providerFor("node:AcmeCertificate"), name, props, opts, "proxmox/node", "AcmeCertificate");
   }
 
-  /** Looks up an existing AcmeCertificate by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AcmeCertificate {
-    return new AcmeCertificate(name, {} as AcmeCertificateArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AcmeCertificate}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AcmeCertificate {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AcmeCertificate.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AcmeCertificate whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AcmeCertificateState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AcmeCertificateState, opts?: pulumi.CustomResourceOptions): AcmeCertificate {
+    return new AcmeCertificate(name, state, { ...opts, id });
   }
 }

@@ -41,6 +41,69 @@ export interface AptRepositoryArgs {
 }
 
 /**
+ * What {@link AptRepository.get} may know of an existing AptRepository beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AptRepositoryState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Whether the entry is enabled.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `enabled`}
+   */
+  readonly enabled?: pulumi.Input<boolean>;
+  /**
+   * The entry's position in the file, from 0.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `index`}
+   */
+  readonly index?: pulumi.Input<number>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * The repository file, e.g. `/etc/apt/sources.list.d/ceph.sources`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `path`}
+   */
+  readonly path?: pulumi.Input<string>;
+  /**
+   * The package types, `deb` and/or `deb-src`.
+   */
+  readonly types?: pulumi.Input<string[]>;
+  /**
+   * The repository URIs.
+   */
+  readonly uris?: pulumi.Input<string[]>;
+  /**
+   * The suites, e.g. `trixie`.
+   */
+  readonly suites?: pulumi.Input<string[]>;
+  /**
+   * The components, e.g. `pve-no-subscription`.
+   */
+  readonly components?: pulumi.Input<string[]>;
+  /**
+   * The entry's comment.
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The file's format: `sources` (deb822) or `list`.
+   */
+  readonly fileType?: pulumi.Input<string>;
+}
+
+/**
  * Whether one configured APT repository of a node is enabled: the entry at `index` (from 0) of the file `path` (e.g. `/etc/apt/sources.list.d/pve-enterprise.sources`), as `GET /nodes/{node}/apt/repositories` lists them; PVE's `POST /nodes/{node}/apt/repositories` changes it. The entry must exist (add standard ones with `node.AptStandardRepository`); its types, URIs, suites and components are outputs. PVE has no call that removes a repository: deleting the resource disables the entry. Writes carry the digest of the files as just read, so PVE refuses one if the files changed in between. Import id `<node>:<path>:<index>`.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:AptRepository`; id `<node>:<path>:<index>`; to take over an existing object, set `adopt: true`.
@@ -48,6 +111,9 @@ export interface AptRepositoryArgs {
 export class AptRepository extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:AptRepository";
+
+  /** The Pulumi type token of every AptRepository, which {@link AptRepository.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:AptRepository";
 
   /**
    * Whether the entry is enabled.
@@ -101,29 +167,45 @@ export class AptRepository extends pulumi.dynamic.Resource {
    */
   declare public readonly fileType: pulumi.Output<string>;
 
-  constructor(name: string, args: AptRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.enabled === undefined) throw new Error("Missing required property 'enabled'");
-    if (!opts?.id && args?.index === undefined) throw new Error("Missing required property 'index'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.path === undefined) throw new Error("Missing required property 'path'");
+  /** Declares the AptRepository `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AptRepositoryArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AptRepository whose id is `opts.id`, starting from `state`: what {@link AptRepository.get} does. */
+  constructor(name: string, state: AptRepositoryState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AptRepositoryState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.enabled === undefined) throw new Error("Missing required property 'enabled'");
+    if (!opts?.id && argsOrState?.index === undefined) throw new Error("Missing required property 'index'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.path === undefined) throw new Error("Missing required property 'path'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      enabled: args?.enabled,
-      index: args?.index,
-      node: args?.node,
-      path: args?.path,
-      adopt: args?.adopt,
-      types: undefined,
-      uris: undefined,
-      suites: undefined,
-      components: undefined,
-      comment: undefined,
-      fileType: undefined,
+      enabled: argsOrState?.enabled,
+      index: argsOrState?.index,
+      node: argsOrState?.node,
+      path: argsOrState?.path,
+      adopt: argsOrState?.adopt,
+      types: state?.types,
+      uris: state?.uris,
+      suites: state?.suites,
+      components: state?.components,
+      comment: state?.comment,
+      fileType: state?.fileType,
     };
     super(providerFor("node:AptRepository"), name, props, opts, "proxmox/node", "AptRepository");
   }
 
-  /** Looks up an existing AptRepository by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AptRepository {
-    return new AptRepository(name, {} as AptRepositoryArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AptRepository}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AptRepository {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AptRepository.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AptRepository whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AptRepositoryState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AptRepositoryState, opts?: pulumi.CustomResourceOptions): AptRepository {
+    return new AptRepository(name, state, { ...opts, id });
   }
 }

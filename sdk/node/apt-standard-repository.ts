@@ -28,6 +28,40 @@ export interface AptStandardRepositoryArgs {
 }
 
 /**
+ * What {@link AptStandardRepository.get} may know of an existing AptStandardRepository beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AptStandardRepositoryState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The standard repository's handle, e.g. `no-subscription` or `ceph-squid-no-subscription`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `handle`}
+   */
+  readonly handle?: pulumi.Input<string>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/repositories PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * PVE's name for the repository, e.g. `No-Subscription`.
+   */
+  readonly name?: pulumi.Input<string>;
+  /**
+   * PVE's description of the repository.
+   */
+  readonly description?: pulumi.Input<string>;
+}
+
+/**
  * One of the standard repositories PVE offers, by `handle` (`enterprise`, `no-subscription`, `test`, `ceph-squid-no-subscription`, ...; `GET /nodes/{node}/apt/repositories` lists them as `standard-repos`), configured and enabled on a node (`PUT /nodes/{node}/apt/repositories`). PVE adds it to its standard file (e.g. `/etc/apt/sources.list.d/proxmox.sources`), or enables it when it is configured but disabled. A handle the node does not offer is refused in preview. When the repository is disabled by hand, refresh finds it gone and the next update enables it again. PVE has no call that removes a repository: deleting the resource leaves it configured; to disable it, manage the entry with `node.AptRepository` (`enabled: false`).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:AptStandardRepository`; id `<node>/<handle>`; to take over an existing object, set `adopt: true`.
@@ -35,6 +69,9 @@ export interface AptStandardRepositoryArgs {
 export class AptStandardRepository extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:AptStandardRepository";
+
+  /** The Pulumi type token of every AptStandardRepository, which {@link AptStandardRepository.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:AptStandardRepository";
 
   /**
    * The standard repository's handle, e.g. `no-subscription` or `ceph-squid-no-subscription`.
@@ -59,21 +96,37 @@ export class AptStandardRepository extends pulumi.dynamic.Resource {
    */
   declare public readonly description: pulumi.Output<string>;
 
-  constructor(name: string, args: AptStandardRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.handle === undefined) throw new Error("Missing required property 'handle'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the AptStandardRepository `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AptStandardRepositoryArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AptStandardRepository whose id is `opts.id`, starting from `state`: what {@link AptStandardRepository.get} does. */
+  constructor(name: string, state: AptStandardRepositoryState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AptStandardRepositoryState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.handle === undefined) throw new Error("Missing required property 'handle'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      handle: args?.handle,
-      node: args?.node,
-      adopt: args?.adopt,
-      name: undefined,
-      description: undefined,
+      handle: argsOrState?.handle,
+      node: argsOrState?.node,
+      adopt: argsOrState?.adopt,
+      name: state?.name,
+      description: state?.description,
     };
     super(providerFor("node:AptStandardRepository"), name, props, opts, "proxmox/node", "AptStandardRepository");
   }
 
-  /** Looks up an existing AptStandardRepository by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AptStandardRepository {
-    return new AptStandardRepository(name, {} as AptStandardRepositoryArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AptStandardRepository}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AptStandardRepository {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AptStandardRepository.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AptStandardRepository whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AptStandardRepositoryState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AptStandardRepositoryState, opts?: pulumi.CustomResourceOptions): AptStandardRepository {
+    return new AptStandardRepository(name, state, { ...opts, id });
   }
 }

@@ -46,6 +46,62 @@ export interface AptUpdateArgs {
 }
 
 /**
+ * What {@link AptUpdate.get} may know of an existing AptUpdate beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface AptUpdateState {
+  /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/update PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Send a notification about new packages (through the node's notification targets).
+   *
+   * Changing this replaces the resource.
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/update PVE API: `notify`}
+   */
+  readonly notify?: pulumi.Input<boolean>;
+  /**
+   * Log only errors (for cron-like runs).
+   *
+   * Changing this replaces the resource.
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/apt/update PVE API: `quiet`}
+   */
+  readonly quiet?: pulumi.Input<boolean>;
+  /**
+   * Not supported: PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi.
+   * @deprecated Refused in preview.
+   */
+  readonly upgrade?: pulumi.Input<boolean>;
+  /**
+   * Not supported: PVE's API has no apt upgrade operation (the GUI runs `apt-get dist-upgrade` in a node shell): node.AptUpdate only refreshes the package index; upgrade the node outside Pulumi.
+   * @deprecated Refused in preview.
+   */
+  readonly distUpgrade?: pulumi.Input<boolean>;
+  /**
+   * The UPID of the task that ran the action.
+   */
+  readonly upid?: pulumi.Input<string>;
+  /**
+   * How the task ended: `OK` or `WARNINGS: n`.
+   */
+  readonly exitStatus?: pulumi.Input<string>;
+  /**
+   * The number of warnings the task logged.
+   */
+  readonly warnings?: pulumi.Input<number>;
+}
+
+/**
  * Refreshes a node's package index (`POST /nodes/{node}/apt/update`, `apt-get update`) and waits for the `aptupdate` task; PVE then lists the upgradable packages (`GET /nodes/{node}/apt/update`). An action: it runs when created, and again when an input or one of its `triggers` changes; deleting it undoes nothing. PVE's API has no upgrade operation (upgrades run `apt-get dist-upgrade` in a shell on the node), so no kind of this SDK upgrades packages.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:AptUpdate`; id the UPID of its run.
@@ -53,6 +109,9 @@ export interface AptUpdateArgs {
 export class AptUpdate extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:AptUpdate";
+
+  /** The Pulumi type token of every AptUpdate, which {@link AptUpdate.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:AptUpdate";
 
   /**
    * The node.
@@ -90,24 +149,40 @@ export class AptUpdate extends pulumi.dynamic.Resource {
    */
   declare public readonly warnings: pulumi.Output<number>;
 
-  constructor(name: string, args: AptUpdateArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the AptUpdate `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: AptUpdateArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing AptUpdate whose id is `opts.id`, starting from `state`: what {@link AptUpdate.get} does. */
+  constructor(name: string, state: AptUpdateState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: AptUpdateState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      node: args?.node,
-      notify: args?.notify,
-      quiet: args?.quiet,
-      triggers: args?.triggers,
-      upgrade: args?.upgrade,
-      distUpgrade: args?.distUpgrade,
-      upid: undefined,
-      exitStatus: undefined,
-      warnings: undefined,
+      node: argsOrState?.node,
+      notify: argsOrState?.notify,
+      quiet: argsOrState?.quiet,
+      triggers: argsOrState?.triggers,
+      upgrade: argsOrState?.upgrade,
+      distUpgrade: argsOrState?.distUpgrade,
+      upid: state?.upid,
+      exitStatus: state?.exitStatus,
+      warnings: state?.warnings,
     };
     super(providerFor("node:AptUpdate"), name, props, opts, "proxmox/node", "AptUpdate");
   }
 
-  /** Looks up an existing AptUpdate by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): AptUpdate {
-    return new AptUpdate(name, {} as AptUpdateArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link AptUpdate}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is AptUpdate {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === AptUpdate.__pulumiType;
+  }
+
+  /**
+   * Reads the existing AptUpdate whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link AptUpdateState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: AptUpdateState, opts?: pulumi.CustomResourceOptions): AptUpdate {
+    return new AptUpdate(name, state, { ...opts, id });
   }
 }

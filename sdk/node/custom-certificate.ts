@@ -48,6 +48,76 @@ export interface CustomCertificateArgs {
 }
 
 /**
+ * What {@link CustomCertificate.get} may know of an existing CustomCertificate beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface CustomCertificateState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The PEM certificate chain, leaf first.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `certificates`}
+   */
+  readonly certificates?: pulumi.Input<string>;
+  /**
+   * Overwrite a custom or ACME certificate that exists already (adopting one set by hand).
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `force`}
+   */
+  readonly force?: pulumi.Input<boolean>;
+  /**
+   * The PEM private key of the leaf certificate.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `key`}
+   */
+  readonly key?: pulumi.Input<string>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Reload pveproxy after writing or removing the files, so that it serves the change.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/certificates/custom PVE API: `restart`}
+   */
+  readonly restart?: pulumi.Input<boolean>;
+  /**
+   * SHA-256 fingerprint of the leaf certificate.
+   */
+  readonly fingerprint?: pulumi.Input<string>;
+  /**
+   * The leaf certificate's subject (`/CN=.../O=...`).
+   */
+  readonly subject?: pulumi.Input<string>;
+  /**
+   * The leaf certificate's issuer.
+   */
+  readonly issuer?: pulumi.Input<string>;
+  /**
+   * Start of validity (Unix time).
+   */
+  readonly notBefore?: pulumi.Input<number>;
+  /**
+   * End of validity (Unix time).
+   */
+  readonly notAfter?: pulumi.Input<number>;
+  /**
+   * The subject alternative names.
+   */
+  readonly san?: pulumi.Input<string[]>;
+}
+
+/**
  * The custom TLS certificate of a node's API and GUI (`/nodes/{node}/certificates/custom`, stored as pveproxy-ssl.pem/.key). The private key is a secret PVE never returns: it is sent on every upload and kept encrypted in the state. PVE reports only the leaf of the chain, so a change of intermediates alone is not seen as drift. Set `restart` to have PVE reload pveproxy (the new certificate is served afterwards; the client retries its reads while pveproxy comes back). Deleting removes the custom certificate: the node serves its self-signed pve-ssl.pem again.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:CustomCertificate`; id `<node>`; to take over an existing object, set `adopt: true`.
@@ -55,6 +125,9 @@ export interface CustomCertificateArgs {
 export class CustomCertificate extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:CustomCertificate";
+
+  /** The Pulumi type token of every CustomCertificate, which {@link CustomCertificate.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:CustomCertificate";
 
   /**
    * The PEM certificate chain, leaf first.
@@ -115,29 +188,45 @@ export class CustomCertificate extends pulumi.dynamic.Resource {
    */
   declare public readonly san: pulumi.Output<string[]>;
 
-  constructor(name: string, args: CustomCertificateArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.certificates === undefined) throw new Error("Missing required property 'certificates'");
-    if (!opts?.id && args?.key === undefined) throw new Error("Missing required property 'key'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the CustomCertificate `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: CustomCertificateArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing CustomCertificate whose id is `opts.id`, starting from `state`: what {@link CustomCertificate.get} does. */
+  constructor(name: string, state: CustomCertificateState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: CustomCertificateState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.certificates === undefined) throw new Error("Missing required property 'certificates'");
+    if (!opts?.id && argsOrState?.key === undefined) throw new Error("Missing required property 'key'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      certificates: args?.certificates,
-      force: args?.force,
-      key: args?.key === undefined ? undefined : pulumi.secret(args.key),
-      node: args?.node,
-      restart: args?.restart,
-      adopt: args?.adopt,
-      fingerprint: undefined,
-      subject: undefined,
-      issuer: undefined,
-      notBefore: undefined,
-      notAfter: undefined,
-      san: undefined,
+      certificates: argsOrState?.certificates,
+      force: argsOrState?.force,
+      key: argsOrState?.key === undefined ? undefined : pulumi.secret(argsOrState.key),
+      node: argsOrState?.node,
+      restart: argsOrState?.restart,
+      adopt: argsOrState?.adopt,
+      fingerprint: state?.fingerprint,
+      subject: state?.subject,
+      issuer: state?.issuer,
+      notBefore: state?.notBefore,
+      notAfter: state?.notAfter,
+      san: state?.san,
     };
     super(providerFor("node:CustomCertificate"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }), "proxmox/node", "CustomCertificate");
   }
 
-  /** Looks up an existing CustomCertificate by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): CustomCertificate {
-    return new CustomCertificate(name, {} as CustomCertificateArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link CustomCertificate}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is CustomCertificate {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === CustomCertificate.__pulumiType;
+  }
+
+  /**
+   * Reads the existing CustomCertificate whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link CustomCertificateState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: CustomCertificateState, opts?: pulumi.CustomResourceOptions): CustomCertificate {
+    return new CustomCertificate(name, state, { ...opts, id });
   }
 }

@@ -40,6 +40,44 @@ export interface DnsArgs {
 }
 
 /**
+ * What {@link Dns.get} may know of an existing Dns beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface DnsState {
+  /**
+   * The first name server.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns1`}
+   */
+  readonly dns1?: pulumi.Input<string>;
+  /**
+   * The second name server (needs `dns1`).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns2`}
+   */
+  readonly dns2?: pulumi.Input<string>;
+  /**
+   * The third name server (needs `dns2`).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `dns3`}
+   */
+  readonly dns3?: pulumi.Input<string>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * The search domain.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/dns PVE API: `search`}
+   */
+  readonly search?: pulumi.Input<string>;
+}
+
+/**
  * A node's DNS resolver settings (`/nodes/{node}/dns`, /etc/resolv.conf). PVE rewrites the name servers from each write alone, so every write sends the whole set: the name servers this resource lists are the node's name servers, in order (`dns2` needs `dns1`, `dns3` needs `dns2`, no repeats). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:Dns`; id `<node>`.
@@ -47,6 +85,9 @@ export interface DnsArgs {
 export class Dns extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:Dns";
+
+  /** The Pulumi type token of every Dns, which {@link Dns.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:Dns";
 
   /**
    * The first name server.
@@ -80,21 +121,36 @@ export class Dns extends pulumi.dynamic.Resource {
    */
   declare public readonly search: pulumi.Output<string>;
 
-  constructor(name: string, args: DnsArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.search === undefined) throw new Error("Missing required property 'search'");
+  /** Declares the Dns `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: DnsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Dns whose id is `opts.id`, starting from `state`: what {@link Dns.get} does. */
+  constructor(name: string, state: DnsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: DnsState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.search === undefined) throw new Error("Missing required property 'search'");
     const props = {
-      dns1: args?.dns1,
-      dns2: args?.dns2,
-      dns3: args?.dns3,
-      node: args?.node,
-      search: args?.search,
+      dns1: argsOrState?.dns1,
+      dns2: argsOrState?.dns2,
+      dns3: argsOrState?.dns3,
+      node: argsOrState?.node,
+      search: argsOrState?.search,
     };
     super(providerFor("node:Dns"), name, props, opts, "proxmox/node", "Dns");
   }
 
-  /** Looks up an existing Dns by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Dns {
-    return new Dns(name, {} as DnsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Dns}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Dns {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Dns.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Dns whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link DnsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DnsState, opts?: pulumi.CustomResourceOptions): Dns {
+    return new Dns(name, state, { ...opts, id });
   }
 }

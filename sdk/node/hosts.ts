@@ -22,6 +22,30 @@ export interface HostsArgs {
 }
 
 /**
+ * What {@link Hosts.get} may know of an existing Hosts beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface HostsState {
+  /**
+   * The full content of /etc/hosts.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/hosts PVE API: `data`}
+   */
+  readonly data?: pulumi.Input<string>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/hosts PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * SHA-1 of the file as last read.
+   */
+  readonly digest?: pulumi.Input<string>;
+}
+
+/**
  * A node's whole /etc/hosts (`/nodes/{node}/hosts`). Every write carries the digest of the file as just read, so PVE refuses it if the file changed in between instead of losing that change. Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:Hosts`; id `<node>`.
@@ -29,6 +53,9 @@ export interface HostsArgs {
 export class Hosts extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:Hosts";
+
+  /** The Pulumi type token of every Hosts, which {@link Hosts.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:Hosts";
 
   /**
    * The full content of /etc/hosts.
@@ -48,19 +75,35 @@ export class Hosts extends pulumi.dynamic.Resource {
    */
   declare public readonly digest: pulumi.Output<string>;
 
-  constructor(name: string, args: HostsArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.data === undefined) throw new Error("Missing required property 'data'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the Hosts `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: HostsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Hosts whose id is `opts.id`, starting from `state`: what {@link Hosts.get} does. */
+  constructor(name: string, state: HostsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: HostsState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.data === undefined) throw new Error("Missing required property 'data'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      data: args?.data,
-      node: args?.node,
-      digest: undefined,
+      data: argsOrState?.data,
+      node: argsOrState?.node,
+      digest: state?.digest,
     };
     super(providerFor("node:Hosts"), name, props, opts, "proxmox/node", "Hosts");
   }
 
-  /** Looks up an existing Hosts by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Hosts {
-    return new Hosts(name, {} as HostsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Hosts}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Hosts {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Hosts.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Hosts whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link HostsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: HostsState, opts?: pulumi.CustomResourceOptions): Hosts {
+    return new Hosts(name, state, { ...opts, id });
   }
 }

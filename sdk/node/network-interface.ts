@@ -191,6 +191,195 @@ export interface NetworkInterfaceArgs {
 }
 
 /**
+ * What {@link NetworkInterface.get} may know of an existing NetworkInterface beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface NetworkInterfaceState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The IPv4 address (with `netmask`; `cidr` sets both at once).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address`}
+   */
+  readonly address?: pulumi.Input<string>;
+  /**
+   * The IPv6 address (with `netmask6`; `cidr6` sets both at once).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `address6`}
+   */
+  readonly address6?: pulumi.Input<string>;
+  /**
+   * Bring the interface up at boot.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `autostart`}
+   */
+  readonly autostart?: pulumi.Input<boolean>;
+  /**
+   * `bond` in `active-backup` mode: the slave that is preferred as the active one.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond-primary`}
+   */
+  readonly bondPrimary?: pulumi.Input<string>;
+  /**
+   * `bond`: the bonding mode.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond_mode`}
+   */
+  readonly bondMode?: pulumi.Input<"balance-rr" | "active-backup" | "balance-xor" | "broadcast" | "802.3ad" | "balance-tlb" | "balance-alb" | "balance-slb" | "lacp-balance-slb" | "lacp-balance-tcp">;
+  /**
+   * `bond` in `balance-xor` or `802.3ad` mode: the hash that picks a slave, `layer2`, `layer2+3` or `layer3+4`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bond_xmit_hash_policy`}
+   */
+  readonly bondXmitHashPolicy?: pulumi.Input<"layer2" | "layer2+3" | "layer3+4">;
+  /**
+   * `bridge`: the ports of the bridge.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_ports`}
+   */
+  readonly bridgePorts?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE's default when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vids`}
+   */
+  readonly bridgeVids?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `bridge_vlan_aware`}
+   */
+  readonly bridgeVlanAware?: pulumi.Input<boolean>;
+  /**
+   * IPv4 address with prefix, e.g. `10.0.0.2/24`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `cidr`}
+   */
+  readonly cidr?: pulumi.Input<string>;
+  /**
+   * IPv6 address with prefix, e.g. `fd00::2/64`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `cidr6`}
+   */
+  readonly cidr6?: pulumi.Input<string>;
+  /**
+   * A comment on the interface (kept as comment lines of its stanza).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments`}
+   */
+  readonly comments?: pulumi.Input<string>;
+  /**
+   * A comment on the interface's IPv6 (`inet6`) stanza.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `comments6`}
+   */
+  readonly comments6?: pulumi.Input<string>;
+  /**
+   * The IPv4 default gateway.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `gateway`}
+   */
+  readonly gateway?: pulumi.Input<string>;
+  /**
+   * The IPv6 default gateway.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `gateway6`}
+   */
+  readonly gateway6?: pulumi.Input<string>;
+  /**
+   * The interface name, e.g. `vmbr1`, `bond0`, `vmbr0.20`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `iface`}
+   */
+  readonly iface?: pulumi.Input<string>;
+  /**
+   * The MTU of the interface, in bytes (1280..65520).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `mtu`}
+   */
+  readonly mtu?: pulumi.Input<number>;
+  /**
+   * The IPv4 netmask of `address`, dotted, e.g. `255.255.255.0`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask`}
+   */
+  readonly netmask?: pulumi.Input<string>;
+  /**
+   * The IPv6 prefix length of `address6` (0..128).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `netmask6`}
+   */
+  readonly netmask6?: pulumi.Input<number>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * `OVSBridge`: the OVS bonds attached to the bridge.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bonds`}
+   */
+  readonly ovsBonds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the OVS bridge the interface belongs to.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_bridge`}
+   */
+  readonly ovsBridge?: pulumi.Input<string>;
+  /**
+   * OVS types: extra options passed to Open vSwitch for the interface.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_options`}
+   */
+  readonly ovsOptions?: pulumi.Input<string>;
+  /**
+   * `OVSBridge`: the ports of the bridge.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_ports`}
+   */
+  readonly ovsPorts?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `OVSPort`/`OVSIntPort`/`OVSBond`: the VLAN tag of the port (1..4094).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `ovs_tag`}
+   */
+  readonly ovsTag?: pulumi.Input<number>;
+  /**
+   * `bond`: the bonded interfaces.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `slaves`}
+   */
+  readonly slaves?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The interface type.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"bridge" | "bond" | "eth" | "alias" | "vlan" | "fabric" | "OVSBridge" | "OVSBond" | "OVSPort" | "OVSIntPort" | "vnet" | "unknown">;
+  /**
+   * `vlan`: the VLAN tag (1..4094), for interfaces not named `<device>.<tag>`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-id`}
+   */
+  readonly vlanId?: pulumi.Input<number>;
+  /**
+   * `vlan`: the parent interface, for interfaces not named `<device>.<tag>`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/network PVE API: `vlan-raw-device`}
+   */
+  readonly vlanRawDevice?: pulumi.Input<string>;
+}
+
+/**
  * A network interface of a node (`/nodes/{node}/network`): `bridge`, `bond`, `eth`, `vlan`, `alias` or an OVS type. PVE stages interface edits in /etc/network/interfaces.new; the provider applies them with one reload per node per batch of changes (`PUT /nodes/{node}/network`), so after `pulumi up` no node is left with staged changes of yours. Changing `type` replaces the interface.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:NetworkInterface`; id `<node>/<iface>`; to take over an existing object, set `adopt: true`.
@@ -198,6 +387,9 @@ export interface NetworkInterfaceArgs {
 export class NetworkInterface extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:NetworkInterface";
+
+  /** The Pulumi type token of every NetworkInterface, which {@link NetworkInterface.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:NetworkInterface";
 
   /**
    * The IPv4 address (with `netmask`; `cidr` sets both at once).
@@ -377,47 +569,62 @@ export class NetworkInterface extends pulumi.dynamic.Resource {
    */
   declare public readonly vlanRawDevice: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: NetworkInterfaceArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.iface === undefined) throw new Error("Missing required property 'iface'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the NetworkInterface `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: NetworkInterfaceArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing NetworkInterface whose id is `opts.id`, starting from `state`: what {@link NetworkInterface.get} does. */
+  constructor(name: string, state: NetworkInterfaceState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: NetworkInterfaceState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.iface === undefined) throw new Error("Missing required property 'iface'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      address: args?.address,
-      address6: args?.address6,
-      autostart: args?.autostart,
-      bondPrimary: args?.bondPrimary,
-      bondMode: args?.bondMode,
-      bondXmitHashPolicy: args?.bondXmitHashPolicy,
-      bridgePorts: args?.bridgePorts,
-      bridgeVids: args?.bridgeVids,
-      bridgeVlanAware: args?.bridgeVlanAware,
-      cidr: args?.cidr,
-      cidr6: args?.cidr6,
-      comments: args?.comments,
-      comments6: args?.comments6,
-      gateway: args?.gateway,
-      gateway6: args?.gateway6,
-      iface: args?.iface,
-      mtu: args?.mtu,
-      netmask: args?.netmask,
-      netmask6: args?.netmask6,
-      node: args?.node,
-      ovsBonds: args?.ovsBonds,
-      ovsBridge: args?.ovsBridge,
-      ovsOptions: args?.ovsOptions,
-      ovsPorts: args?.ovsPorts,
-      ovsTag: args?.ovsTag,
-      slaves: args?.slaves,
-      type: args?.type,
-      vlanId: args?.vlanId,
-      vlanRawDevice: args?.vlanRawDevice,
-      adopt: args?.adopt,
+      address: argsOrState?.address,
+      address6: argsOrState?.address6,
+      autostart: argsOrState?.autostart,
+      bondPrimary: argsOrState?.bondPrimary,
+      bondMode: argsOrState?.bondMode,
+      bondXmitHashPolicy: argsOrState?.bondXmitHashPolicy,
+      bridgePorts: argsOrState?.bridgePorts,
+      bridgeVids: argsOrState?.bridgeVids,
+      bridgeVlanAware: argsOrState?.bridgeVlanAware,
+      cidr: argsOrState?.cidr,
+      cidr6: argsOrState?.cidr6,
+      comments: argsOrState?.comments,
+      comments6: argsOrState?.comments6,
+      gateway: argsOrState?.gateway,
+      gateway6: argsOrState?.gateway6,
+      iface: argsOrState?.iface,
+      mtu: argsOrState?.mtu,
+      netmask: argsOrState?.netmask,
+      netmask6: argsOrState?.netmask6,
+      node: argsOrState?.node,
+      ovsBonds: argsOrState?.ovsBonds,
+      ovsBridge: argsOrState?.ovsBridge,
+      ovsOptions: argsOrState?.ovsOptions,
+      ovsPorts: argsOrState?.ovsPorts,
+      ovsTag: argsOrState?.ovsTag,
+      slaves: argsOrState?.slaves,
+      type: argsOrState?.type,
+      vlanId: argsOrState?.vlanId,
+      vlanRawDevice: argsOrState?.vlanRawDevice,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("node:NetworkInterface"), name, props, opts, "proxmox/node", "NetworkInterface");
   }
 
-  /** Looks up an existing NetworkInterface by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): NetworkInterface {
-    return new NetworkInterface(name, {} as NetworkInterfaceArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link NetworkInterface}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is NetworkInterface {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === NetworkInterface.__pulumiType;
+  }
+
+  /**
+   * Reads the existing NetworkInterface whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link NetworkInterfaceState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: NetworkInterfaceState, opts?: pulumi.CustomResourceOptions): NetworkInterface {
+    return new NetworkInterface(name, state, { ...opts, id });
   }
 }

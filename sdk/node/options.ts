@@ -163,6 +163,64 @@ export interface OptionsArgs {
 }
 
 /**
+ * What {@link Options.get} may know of an existing Options beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface OptionsState {
+  /**
+   * The ACME account (`account`) this node orders its certificate with, and the legacy `domains` list (`;`-separated).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acme`}
+   */
+  readonly acme?: pulumi.Input<OptionsAcmeArgs>;
+  /**
+   * The domains of this node's ACME certificate, each with the plugin that validates it (`standalone` when not given) and an optional DNS alias. Entry `i` is PVE's `acmedomain<i>`; removing trailing entries deletes their keys.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `acmedomain[n]`}
+   */
+  readonly acmeDomains?: pulumi.Input<pulumi.Input<OptionsAcmedomainArgs>[]>;
+  /**
+   * The host RAM usage, in percent (0-100), that auto-ballooning aims for (PVE's default is 80).
+   *
+   * @default 80 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `ballooning-target`}
+   */
+  readonly ballooningTarget?: pulumi.Input<number>;
+  /**
+   * The node's description (shown in the GUI's notes; kept as comment lines of the node's config).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `description`}
+   */
+  readonly description?: pulumi.Input<string>;
+  /**
+   * The node's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `location`}
+   */
+  readonly location?: pulumi.Input<OptionsLocationArgs>;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Seconds to wait before starting the guests marked start-on-boot.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `startall-onboot-delay`}
+   */
+  readonly startallOnbootDelay?: pulumi.Input<number>;
+  /**
+   * Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/config PVE API: `wakeonlan`}
+   */
+  readonly wakeonlan?: pulumi.Input<OptionsWakeonlanArgs>;
+}
+
+/**
  * A node's options (`/nodes/{node}/config`): description, start-on-boot delay, wake-on-LAN, ballooning target, the ACME account and the ACME domains. Deleting the resource resets the options it managed.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:Options`; id `<node>`.
@@ -170,6 +228,9 @@ export interface OptionsArgs {
 export class Options extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:Options";
+
+  /** The Pulumi type token of every Options, which {@link Options.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:Options";
 
   /**
    * The ACME account (`account`) this node orders its certificate with, and the legacy `domains` list (`;`-separated).
@@ -223,23 +284,38 @@ export class Options extends pulumi.dynamic.Resource {
    */
   declare public readonly wakeonlan: pulumi.Output<OptionsWakeonlan | undefined>;
 
-  constructor(name: string, args: OptionsArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
+  /** Declares the Options `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: OptionsArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Options whose id is `opts.id`, starting from `state`: what {@link Options.get} does. */
+  constructor(name: string, state: OptionsState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: OptionsState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
     const props = {
-      acme: args?.acme,
-      acmeDomains: args?.acmeDomains,
-      ballooningTarget: args?.ballooningTarget,
-      description: args?.description,
-      location: args?.location,
-      node: args?.node,
-      startallOnbootDelay: args?.startallOnbootDelay,
-      wakeonlan: args?.wakeonlan,
+      acme: argsOrState?.acme,
+      acmeDomains: argsOrState?.acmeDomains,
+      ballooningTarget: argsOrState?.ballooningTarget,
+      description: argsOrState?.description,
+      location: argsOrState?.location,
+      node: argsOrState?.node,
+      startallOnbootDelay: argsOrState?.startallOnbootDelay,
+      wakeonlan: argsOrState?.wakeonlan,
     };
     super(providerFor("node:Options"), name, props, opts, "proxmox/node", "Options");
   }
 
-  /** Looks up an existing Options by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Options {
-    return new Options(name, {} as OptionsArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Options}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Options {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Options.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Options whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link OptionsState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OptionsState, opts?: pulumi.CustomResourceOptions): Options {
+    return new Options(name, state, { ...opts, id });
   }
 }

@@ -34,6 +34,50 @@ export interface ServiceActionArgs {
 }
 
 /**
+ * What {@link ServiceAction.get} may know of an existing ServiceAction beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ServiceActionState {
+  /**
+   * Arbitrary values: when any of them changes, the action runs again.
+   */
+  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * What to do: `start`, `stop`, `restart` or `reload`. Changing it runs the action again.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/services/{service}/start PVE API: `action`}
+   */
+  readonly action?: pulumi.Input<"start" | "stop" | "restart" | "reload">;
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/services/{service}/start PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * The service, one of PVE's managed units (e.g. `pveproxy`, `chrony`, `postfix`).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/services/{service}/start PVE API: `service`}
+   */
+  readonly service?: pulumi.Input<"chrony" | "corosync" | "cron" | "ksmtuned" | "lxcfs" | "postfix" | "proxmox-firewall" | "pve-cluster" | "pve-firewall" | "pve-ha-crm" | "pve-ha-lrm" | "pve-lxc-syscalld" | "pvedaemon" | "pvefw-logger" | "pveproxy" | "pvescheduler" | "pvestatd" | "qmeventd" | "spiceproxy" | "sshd" | "syslog" | "systemd-journald" | "systemd-timesyncd">;
+  /**
+   * The UPID of the task that ran the action.
+   */
+  readonly upid?: pulumi.Input<string>;
+  /**
+   * How the task ended: `OK` or `WARNINGS: n`.
+   */
+  readonly exitStatus?: pulumi.Input<string>;
+  /**
+   * The number of warnings the task logged.
+   */
+  readonly warnings?: pulumi.Input<number>;
+}
+
+/**
  * Starts, stops, restarts or reloads a node's system service (`POST /nodes/{node}/services/{service}/{action}`) and waits for its `srv<action>` task. An action: it runs when created, and again when an input or one of its `triggers` changes (e.g. restart pveproxy when a certificate's fingerprint changes); deleting it undoes nothing. PVE refuses to stop its essential services (pveproxy, pvedaemon, pve-cluster): preview says so.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:ServiceAction`; id the UPID of its run.
@@ -41,6 +85,9 @@ export interface ServiceActionArgs {
 export class ServiceAction extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:ServiceAction";
+
+  /** The Pulumi type token of every ServiceAction, which {@link ServiceAction.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:ServiceAction";
 
   /**
    * What to do: `start`, `stop`, `restart` or `reload`. Changing it runs the action again.
@@ -76,24 +123,40 @@ export class ServiceAction extends pulumi.dynamic.Resource {
    */
   declare public readonly warnings: pulumi.Output<number>;
 
-  constructor(name: string, args: ServiceActionArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.action === undefined) throw new Error("Missing required property 'action'");
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.service === undefined) throw new Error("Missing required property 'service'");
+  /** Declares the ServiceAction `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ServiceActionArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing ServiceAction whose id is `opts.id`, starting from `state`: what {@link ServiceAction.get} does. */
+  constructor(name: string, state: ServiceActionState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ServiceActionState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.action === undefined) throw new Error("Missing required property 'action'");
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.service === undefined) throw new Error("Missing required property 'service'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      action: args?.action,
-      node: args?.node,
-      service: args?.service,
-      triggers: args?.triggers,
-      upid: undefined,
-      exitStatus: undefined,
-      warnings: undefined,
+      action: argsOrState?.action,
+      node: argsOrState?.node,
+      service: argsOrState?.service,
+      triggers: argsOrState?.triggers,
+      upid: state?.upid,
+      exitStatus: state?.exitStatus,
+      warnings: state?.warnings,
     };
     super(providerFor("node:ServiceAction"), name, props, opts, "proxmox/node", "ServiceAction");
   }
 
-  /** Looks up an existing ServiceAction by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ServiceAction {
-    return new ServiceAction(name, {} as ServiceActionArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link ServiceAction}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is ServiceAction {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === ServiceAction.__pulumiType;
+  }
+
+  /**
+   * Reads the existing ServiceAction whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ServiceActionState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ServiceActionState, opts?: pulumi.CustomResourceOptions): ServiceAction {
+    return new ServiceAction(name, state, { ...opts, id });
   }
 }

@@ -22,6 +22,26 @@ export interface TimeArgs {
 }
 
 /**
+ * What {@link Time.get} may know of an existing Time beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface TimeState {
+  /**
+   * The node.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/time PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * The time zone, e.g. `Europe/Vienna` (see /usr/share/zoneinfo/zone.tab).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/time PVE API: `timezone`}
+   */
+  readonly timezone?: pulumi.Input<string>;
+}
+
+/**
  * A node's time zone (`/nodes/{node}/time`). Deleting the resource leaves the node's values as they are (PVE has no default to return to).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/node:Time`; id `<node>`.
@@ -29,6 +49,9 @@ export interface TimeArgs {
 export class Time extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "node:Time";
+
+  /** The Pulumi type token of every Time, which {@link Time.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/node:Time";
 
   /**
    * The node.
@@ -44,18 +67,33 @@ export class Time extends pulumi.dynamic.Resource {
    */
   declare public readonly timezone: pulumi.Output<string>;
 
-  constructor(name: string, args: TimeArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.node === undefined) throw new Error("Missing required property 'node'");
-    if (!opts?.id && args?.timezone === undefined) throw new Error("Missing required property 'timezone'");
+  /** Declares the Time `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: TimeArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Time whose id is `opts.id`, starting from `state`: what {@link Time.get} does. */
+  constructor(name: string, state: TimeState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: TimeState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.node === undefined) throw new Error("Missing required property 'node'");
+    if (!opts?.id && argsOrState?.timezone === undefined) throw new Error("Missing required property 'timezone'");
     const props = {
-      node: args?.node,
-      timezone: args?.timezone,
+      node: argsOrState?.node,
+      timezone: argsOrState?.timezone,
     };
     super(providerFor("node:Time"), name, props, opts, "proxmox/node", "Time");
   }
 
-  /** Looks up an existing Time by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Time {
-    return new Time(name, {} as TimeArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Time}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Time {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Time.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Time whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link TimeState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: TimeState, opts?: pulumi.CustomResourceOptions): Time {
+    return new Time(name, state, { ...opts, id });
   }
 }

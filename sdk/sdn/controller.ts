@@ -126,6 +126,130 @@ export interface ControllerArgs {
 }
 
 /**
+ * What {@link Controller.get} may know of an existing Controller beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ControllerState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The autonomous system number.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `asn`}
+   */
+  readonly asn?: pulumi.Input<number>;
+  /**
+   * `evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`).
+   *
+   * @default "auto" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-mode`}
+   */
+  readonly bgpMode?: pulumi.Input<"auto" | "external" | "internal">;
+  /**
+   * `bgp`: treat different AS paths of equal length as equal for multipath routing.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `bgp-multipath-as-path-relax`}
+   */
+  readonly bgpMultipathAsPathRelax?: pulumi.Input<boolean>;
+  /**
+   * The controller id.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `controller`}
+   */
+  readonly controller?: pulumi.Input<string>;
+  /**
+   * `bgp`: peer over eBGP (the peers are in another AS) instead of iBGP.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp`}
+   */
+  readonly ebgp?: pulumi.Input<boolean>;
+  /**
+   * `bgp`/`evpn`: the maximum number of hops to eBGP peers.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `ebgp-multihop`}
+   */
+  readonly ebgpMultihop?: pulumi.Input<number>;
+  /**
+   * `evpn`: the SDN fabric used as underlay, instead of `peers`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `fabric`}
+   */
+  readonly fabric?: pulumi.Input<string>;
+  /**
+   * `isis`: the name of the IS-IS domain.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-domain`}
+   */
+  readonly isisDomain?: pulumi.Input<string>;
+  /**
+   * `isis`: the interfaces IS-IS runs on (comma list).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-ifaces`}
+   */
+  readonly isisIfaces?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `isis`: the node's IS-IS network entity title, e.g. `49.0001.1921.6800.1001.00`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `isis-net`}
+   */
+  readonly isisNet?: pulumi.Input<string>;
+  /**
+   * `bgp`: the loopback or dummy interface whose address is used as the router IP.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `loopback`}
+   */
+  readonly loopback?: pulumi.Input<string>;
+  /**
+   * `bgp`/`isis`: the node the controller configures.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `node`}
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * `evpn`: the nodes the controller is set up on (all when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `nodes`}
+   */
+  readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `evpn`: the name of the BGP peer group (`VTEP` when unset).
+   *
+   * @default "VTEP" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `peer-group-name`}
+   */
+  readonly peerGroupName?: pulumi.Input<string>;
+  /**
+   * BGP peers' IPs.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `peers`}
+   */
+  readonly peers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `bgp`/`evpn`: the route map applied to routes received from the peers.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-in`}
+   */
+  readonly routeMapIn?: pulumi.Input<string>;
+  /**
+   * `bgp`/`evpn`: the route map applied to routes announced to the peers.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `route-map-out`}
+   */
+  readonly routeMapOut?: pulumi.Input<string>;
+  /**
+   * The controller type; changing it replaces the controller.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/controllers PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"bgp" | "evpn" | "faucet" | "isis">;
+}
+
+/**
  * An SDN controller (`/cluster/sdn/controllers`): `evpn` (needs `asn` and exactly one of `peers` or `fabric`; EVPN zones need one, and PVE allows only one per cluster, so a replacement removes the old controller first), `bgp` (needs `asn`, `node`, `peers`), `isis` (needs `isisDomain`, `isisIfaces`, `isisNet`, `node`) or `faucet`. Staged and applied like every SDN change (see `sdn.Zone`).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Controller`; id `<controller>`; to take over an existing object, set `adopt: true`.
@@ -133,6 +257,9 @@ export interface ControllerArgs {
 export class Controller extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "sdn:Controller";
+
+  /** The Pulumi type token of every Controller, which {@link Controller.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/sdn:Controller";
 
   /**
    * The autonomous system number.
@@ -247,35 +374,50 @@ export class Controller extends pulumi.dynamic.Resource {
    */
   declare public readonly type: pulumi.Output<"bgp" | "evpn" | "faucet" | "isis">;
 
-  constructor(name: string, args: ControllerArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.controller === undefined) throw new Error("Missing required property 'controller'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the Controller `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ControllerArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Controller whose id is `opts.id`, starting from `state`: what {@link Controller.get} does. */
+  constructor(name: string, state: ControllerState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ControllerState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.controller === undefined) throw new Error("Missing required property 'controller'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      asn: args?.asn,
-      bgpMode: args?.bgpMode,
-      bgpMultipathAsPathRelax: args?.bgpMultipathAsPathRelax,
-      controller: args?.controller,
-      ebgp: args?.ebgp,
-      ebgpMultihop: args?.ebgpMultihop,
-      fabric: args?.fabric,
-      isisDomain: args?.isisDomain,
-      isisIfaces: args?.isisIfaces,
-      isisNet: args?.isisNet,
-      loopback: args?.loopback,
-      node: args?.node,
-      nodes: args?.nodes,
-      peerGroupName: args?.peerGroupName,
-      peers: args?.peers,
-      routeMapIn: args?.routeMapIn,
-      routeMapOut: args?.routeMapOut,
-      type: args?.type,
-      adopt: args?.adopt,
+      asn: argsOrState?.asn,
+      bgpMode: argsOrState?.bgpMode,
+      bgpMultipathAsPathRelax: argsOrState?.bgpMultipathAsPathRelax,
+      controller: argsOrState?.controller,
+      ebgp: argsOrState?.ebgp,
+      ebgpMultihop: argsOrState?.ebgpMultihop,
+      fabric: argsOrState?.fabric,
+      isisDomain: argsOrState?.isisDomain,
+      isisIfaces: argsOrState?.isisIfaces,
+      isisNet: argsOrState?.isisNet,
+      loopback: argsOrState?.loopback,
+      node: argsOrState?.node,
+      nodes: argsOrState?.nodes,
+      peerGroupName: argsOrState?.peerGroupName,
+      peers: argsOrState?.peers,
+      routeMapIn: argsOrState?.routeMapIn,
+      routeMapOut: argsOrState?.routeMapOut,
+      type: argsOrState?.type,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("sdn:Controller"), name, props, opts, "proxmox/sdn", "Controller");
   }
 
-  /** Looks up an existing Controller by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Controller {
-    return new Controller(name, {} as ControllerArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Controller}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Controller {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Controller.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Controller whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ControllerState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ControllerState, opts?: pulumi.CustomResourceOptions): Controller {
+    return new Controller(name, state, { ...opts, id });
   }
 }

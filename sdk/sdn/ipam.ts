@@ -53,6 +53,57 @@ export interface IpamArgs {
 }
 
 /**
+ * What {@link Ipam.get} may know of an existing Ipam beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface IpamState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The SHA-256 fingerprint of the IPAM's certificate, when it is self-signed.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `fingerprint`}
+   */
+  readonly fingerprint?: pulumi.Input<string>;
+  /**
+   * The IPAM id.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `ipam`}
+   */
+  readonly ipam?: pulumi.Input<string>;
+  /**
+   * `phpipam`: the section id.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `section`}
+   */
+  readonly section?: pulumi.Input<number>;
+  /**
+   * The API token of netbox or phpIPAM.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `token`}
+   */
+  readonly token?: pulumi.Input<string>;
+  /**
+   * The IPAM type; changing it replaces the IPAM.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"netbox" | "phpipam" | "pve">;
+  /**
+   * The API URL of netbox or phpIPAM.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/ipams PVE API: `url`}
+   */
+  readonly url?: pulumi.Input<string>;
+}
+
+/**
  * An SDN IPAM (`/cluster/sdn/ipams`): `pve` (built in), `netbox` (`url`, `token`) or `phpipam` (`url`, `token`, `section`). The token is a secret that PVE never returns: it is kept encrypted in the state and a change of it is written again. IPAM writes are not staged, but they take part in the SDN lock of a batch.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Ipam`; id `<ipam>`; to take over an existing object, set `adopt: true`.
@@ -60,6 +111,9 @@ export interface IpamArgs {
 export class Ipam extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "sdn:Ipam";
+
+  /** The Pulumi type token of every Ipam, which {@link Ipam.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/sdn:Ipam";
 
   /**
    * The SHA-256 fingerprint of the IPAM's certificate, when it is self-signed.
@@ -101,23 +155,38 @@ export class Ipam extends pulumi.dynamic.Resource {
    */
   declare public readonly url: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: IpamArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.ipam === undefined) throw new Error("Missing required property 'ipam'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the Ipam `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: IpamArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Ipam whose id is `opts.id`, starting from `state`: what {@link Ipam.get} does. */
+  constructor(name: string, state: IpamState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: IpamState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.ipam === undefined) throw new Error("Missing required property 'ipam'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      fingerprint: args?.fingerprint,
-      ipam: args?.ipam,
-      section: args?.section,
-      token: args?.token === undefined ? undefined : pulumi.secret(args.token),
-      type: args?.type,
-      url: args?.url,
-      adopt: args?.adopt,
+      fingerprint: argsOrState?.fingerprint,
+      ipam: argsOrState?.ipam,
+      section: argsOrState?.section,
+      token: argsOrState?.token === undefined ? undefined : pulumi.secret(argsOrState.token),
+      type: argsOrState?.type,
+      url: argsOrState?.url,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("sdn:Ipam"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["token"] }), "proxmox/sdn", "Ipam");
   }
 
-  /** Looks up an existing Ipam by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Ipam {
-    return new Ipam(name, {} as IpamArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Ipam}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Ipam {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Ipam.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Ipam whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link IpamState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: IpamState, opts?: pulumi.CustomResourceOptions): Ipam {
+    return new Ipam(name, state, { ...opts, id });
   }
 }

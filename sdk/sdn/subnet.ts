@@ -58,6 +58,70 @@ export interface SubnetArgs {
 }
 
 /**
+ * What {@link Subnet.get} may know of an existing Subnet beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface SubnetState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * The DNS server handed out by DHCP.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `dhcp-dns-server`}
+   */
+  readonly dhcpDnsServer?: pulumi.Input<string>;
+  /**
+   * DHCP ranges, each `start-address=<ip>,end-address=<ip>`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `dhcp-range`}
+   */
+  readonly dhcpRanges?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * A DNS zone prefix, e.g. `adm` for `<host>.adm.<dnszone>`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `dnszoneprefix`}
+   */
+  readonly dnsZonePrefix?: pulumi.Input<string>;
+  /**
+   * The gateway address inside the subnet.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `gateway`}
+   */
+  readonly gateway?: pulumi.Input<string>;
+  /**
+   * Source-NAT traffic leaving the subnet (simple and evpn zones).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `snat`}
+   */
+  readonly snat?: pulumi.Input<boolean>;
+  /**
+   * The subnet in CIDR notation, e.g. `10.0.0.0/24` or `fd00::/64`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `subnet`}
+   */
+  readonly cidr?: pulumi.Input<string>;
+  /**
+   * The vnet (`sdn.Vnet`) of the subnet.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets/{vnet}/subnets PVE API: `vnet`}
+   */
+  readonly vnet?: pulumi.Input<string>;
+  /**
+   * PVE's id of the subnet, `<zone>-<address>-<prefix>`.
+   */
+  readonly subnetId?: pulumi.Input<string>;
+  /**
+   * The zone of the subnet's vnet.
+   */
+  readonly zone?: pulumi.Input<string>;
+}
+
+/**
  * A subnet of an SDN vnet. You give its CIDR (`10.0.0.0/24`); PVE names it `<zone>-<address>-<prefix>` (e.g. `zonea-10.0.0.0-24`), the output `subnetId`. The Pulumi id is `<vnet>/<cidr>`; import accepts `<vnet>/<cidr>` or `<vnet>/<PVE subnet id>`. Staged and applied like every SDN change (see `sdn.Zone`).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Subnet`; id `<vnet>/<subnet>`; to take over an existing object, set `adopt: true`.
@@ -65,6 +129,9 @@ export interface SubnetArgs {
 export class Subnet extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "sdn:Subnet";
+
+  /** The Pulumi type token of every Subnet, which {@link Subnet.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/sdn:Subnet";
 
   /**
    * The DNS server handed out by DHCP.
@@ -119,26 +186,42 @@ export class Subnet extends pulumi.dynamic.Resource {
    */
   declare public readonly zone: pulumi.Output<string>;
 
-  constructor(name: string, args: SubnetArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.cidr === undefined) throw new Error("Missing required property 'cidr'");
-    if (!opts?.id && args?.vnet === undefined) throw new Error("Missing required property 'vnet'");
+  /** Declares the Subnet `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: SubnetArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Subnet whose id is `opts.id`, starting from `state`: what {@link Subnet.get} does. */
+  constructor(name: string, state: SubnetState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: SubnetState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.cidr === undefined) throw new Error("Missing required property 'cidr'");
+    if (!opts?.id && argsOrState?.vnet === undefined) throw new Error("Missing required property 'vnet'");
+    const state = opts?.id ? argsOrState : undefined;
     const props = {
-      dhcpDnsServer: args?.dhcpDnsServer,
-      dhcpRanges: args?.dhcpRanges,
-      dnsZonePrefix: args?.dnsZonePrefix,
-      gateway: args?.gateway,
-      snat: args?.snat,
-      cidr: args?.cidr,
-      vnet: args?.vnet,
-      adopt: args?.adopt,
-      subnetId: undefined,
-      zone: undefined,
+      dhcpDnsServer: argsOrState?.dhcpDnsServer,
+      dhcpRanges: argsOrState?.dhcpRanges,
+      dnsZonePrefix: argsOrState?.dnsZonePrefix,
+      gateway: argsOrState?.gateway,
+      snat: argsOrState?.snat,
+      cidr: argsOrState?.cidr,
+      vnet: argsOrState?.vnet,
+      adopt: argsOrState?.adopt,
+      subnetId: state?.subnetId,
+      zone: state?.zone,
     };
     super(providerFor("sdn:Subnet"), name, props, opts, "proxmox/sdn", "Subnet");
   }
 
-  /** Looks up an existing Subnet by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Subnet {
-    return new Subnet(name, {} as SubnetArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Subnet}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Subnet {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Subnet.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Subnet whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link SubnetState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SubnetState, opts?: pulumi.CustomResourceOptions): Subnet {
+    return new Subnet(name, state, { ...opts, id });
   }
 }

@@ -51,6 +51,55 @@ export interface VnetArgs {
 }
 
 /**
+ * What {@link Vnet.get} may know of an existing Vnet beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface VnetState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * A description of the vnet.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `alias`}
+   */
+  readonly alias?: pulumi.Input<string>;
+  /**
+   * Mark the guests' ports as isolated: they can only talk to the bridge's uplink, not to each other (guests need a restart).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `isolate-ports`}
+   */
+  readonly isolatePorts?: pulumi.Input<boolean>;
+  /**
+   * The VLAN or VXLAN id (required by vlan, qinq, vxlan and evpn zones).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `tag`}
+   */
+  readonly tag?: pulumi.Input<number>;
+  /**
+   * Allow guests to use VLANs inside the vnet (not with evpn).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `vlanaware`}
+   */
+  readonly vlanAware?: pulumi.Input<boolean>;
+  /**
+   * The vnet id (it is also the bridge name on the nodes).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `vnet`}
+   */
+  readonly vnet?: pulumi.Input<string>;
+  /**
+   * The zone (`sdn.Zone`) the vnet belongs to.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/vnets PVE API: `zone`}
+   */
+  readonly zone?: pulumi.Input<string>;
+}
+
+/**
  * A virtual network in an SDN zone (`/cluster/sdn/vnets`); guests attach to it like to a bridge. Staged and applied like every SDN change (see `sdn.Zone`).
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Vnet`; id `<vnet>`; to take over an existing object, set `adopt: true`.
@@ -58,6 +107,9 @@ export interface VnetArgs {
 export class Vnet extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "sdn:Vnet";
+
+  /** The Pulumi type token of every Vnet, which {@link Vnet.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/sdn:Vnet";
 
   /**
    * A description of the vnet.
@@ -97,23 +149,38 @@ export class Vnet extends pulumi.dynamic.Resource {
    */
   declare public readonly zone: pulumi.Output<string>;
 
-  constructor(name: string, args: VnetArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.vnet === undefined) throw new Error("Missing required property 'vnet'");
-    if (!opts?.id && args?.zone === undefined) throw new Error("Missing required property 'zone'");
+  /** Declares the Vnet `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: VnetArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Vnet whose id is `opts.id`, starting from `state`: what {@link Vnet.get} does. */
+  constructor(name: string, state: VnetState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: VnetState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.vnet === undefined) throw new Error("Missing required property 'vnet'");
+    if (!opts?.id && argsOrState?.zone === undefined) throw new Error("Missing required property 'zone'");
     const props = {
-      alias: args?.alias,
-      isolatePorts: args?.isolatePorts,
-      tag: args?.tag,
-      vlanAware: args?.vlanAware,
-      vnet: args?.vnet,
-      zone: args?.zone,
-      adopt: args?.adopt,
+      alias: argsOrState?.alias,
+      isolatePorts: argsOrState?.isolatePorts,
+      tag: argsOrState?.tag,
+      vlanAware: argsOrState?.vlanAware,
+      vnet: argsOrState?.vnet,
+      zone: argsOrState?.zone,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("sdn:Vnet"), name, props, opts, "proxmox/sdn", "Vnet");
   }
 
-  /** Looks up an existing Vnet by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Vnet {
-    return new Vnet(name, {} as VnetArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Vnet}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Vnet {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Vnet.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Vnet whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link VnetState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: VnetState, opts?: pulumi.CustomResourceOptions): Vnet {
+    return new Vnet(name, state, { ...opts, id });
   }
 }

@@ -180,6 +180,184 @@ export interface ZoneArgs {
 }
 
 /**
+ * What {@link Zone.get} may know of an existing Zone beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface ZoneState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * `evpn`: announce the subnets as prefixes (type-5 routes), so silent hosts stay reachable.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `advertise-subnets`}
+   */
+  readonly advertiseSubnets?: pulumi.Input<boolean>;
+  /**
+   * `vlan`/`qinq`: the Linux or OVS bridge the zone's VLANs ride on.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `bridge`}
+   */
+  readonly bridge?: pulumi.Input<string>;
+  /**
+   * Turn off MAC address learning on the zone's bridge ports.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `bridge-disable-mac-learning`}
+   */
+  readonly bridgeDisableMacLearning?: pulumi.Input<boolean>;
+  /**
+   * `evpn`: the EVPN controller (`sdn.Controller` of type `evpn`).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `controller`}
+   */
+  readonly controller?: pulumi.Input<string>;
+  /**
+   * `simple`: run a DHCP server for the zone's subnets; the only backend is `dnsmasq`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dhcp`}
+   */
+  readonly dhcp?: pulumi.Input<"dnsmasq">;
+  /**
+   * `evpn`: turn off the suppression of IPv4 ARP and IPv6 neighbour discovery messages.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `disable-arp-nd-suppression`}
+   */
+  readonly disableArpNdSuppression?: pulumi.Input<boolean>;
+  /**
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the guests' host names.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dns`}
+   */
+  readonly dns?: pulumi.Input<string>;
+  /**
+   * The DNS domain the guests' names are registered under, e.g. `example.com`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dnszone`}
+   */
+  readonly dnszone?: pulumi.Input<string>;
+  /**
+   * `faucet`: the datapath id of the switch.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `dp-id`}
+   */
+  readonly dpId?: pulumi.Input<number>;
+  /**
+   * `evpn`: the nodes that route the zone's traffic to the outside network (comma list).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes`}
+   */
+  readonly exitnodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `evpn`: add routes on the exit nodes so they can reach the zone's guests themselves.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-local-routing`}
+   */
+  readonly exitnodesLocalRouting?: pulumi.Input<boolean>;
+  /**
+   * `evpn`: the exit node that outgoing traffic goes through first.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `exitnodes-primary`}
+   */
+  readonly exitnodesPrimary?: pulumi.Input<string>;
+  /**
+   * `vxlan`/`evpn`: the SDN fabric used as underlay (`vxlan`: instead of `peers`).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `fabric`}
+   */
+  readonly fabric?: pulumi.Input<string>;
+  /**
+   * The IPAM (`sdn.Ipam`) that allocates the zone's addresses; `pve` is PVE's built-in one.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `ipam`}
+   */
+  readonly ipam?: pulumi.Input<string>;
+  /**
+   * `evpn`: the MAC address of the zone's anycast gateway; PVE picks a random one when unset.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `mac`}
+   */
+  readonly mac?: pulumi.Input<string>;
+  /**
+   * The MTU of the zone's vnets.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `mtu`}
+   */
+  readonly mtu?: pulumi.Input<number>;
+  /**
+   * The nodes the zone is deployed on (all when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `nodes`}
+   */
+  readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `vxlan`: IPs of the other nodes' VXLAN endpoints.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `peers`}
+   */
+  readonly peers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The DNS plugin (`/cluster/sdn/dns`) that registers the reverse (PTR) records.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `reversedns`}
+   */
+  readonly reversedns?: pulumi.Input<string>;
+  /**
+   * `evpn`: route targets (`ASN:number`, comma list) imported into the zone's VRF via BGP.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `rt-import`}
+   */
+  readonly rtImport?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `evpn`: additional EVPN controllers for the zone, besides `controller`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `secondary-controllers`}
+   */
+  readonly secondaryControllers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `qinq`: the service VLAN tag (outer tag).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `tag`}
+   */
+  readonly tag?: pulumi.Input<number>;
+  /**
+   * The zone type; changing it replaces the zone.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"evpn" | "faucet" | "qinq" | "simple" | "vlan" | "vxlan">;
+  /**
+   * `qinq`: the protocol of the outer tag, `802.1q` or `802.1ad` (PVE's default: `802.1q`).
+   *
+   * @default "802.1q" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vlan-protocol`}
+   */
+  readonly vlanProtocol?: pulumi.Input<"802.1q" | "802.1ad">;
+  /**
+   * `evpn`: the L3 VNI of the zone's VRF.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vrf-vxlan`}
+   */
+  readonly vrfVxlan?: pulumi.Input<number>;
+  /**
+   * `vxlan`/`evpn`: the UDP port of the VXLAN tunnels (1..65536; 4789 when unset).
+   *
+   * @default 4789 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `vxlan-port`}
+   */
+  readonly vxlanPort?: pulumi.Input<number>;
+  /**
+   * The zone id (letters and digits, at most 8 characters).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/cluster/sdn/zones PVE API: `zone`}
+   */
+  readonly zone?: pulumi.Input<string>;
+}
+
+/**
  * An SDN zone (`/cluster/sdn/zones`): `simple`, `vlan` (needs `bridge`), `qinq` (needs `bridge` and `tag`), `vxlan` (needs exactly one of `peers` or `fabric`), `evpn` (needs an EVPN `controller` and `vrfVxlan`) or `faucet`. Options that belong to another type are rejected at preview. SDN edits are staged by PVE: the provider applies them (`PUT /cluster/sdn`) once per batch of changes in a deployment, so after `pulumi up` nothing of yours is left pending; with PVE 9 the batch holds the SDN lock from its first write to the apply.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/sdn:Zone`; id `<zone>`; to take over an existing object, set `adopt: true`.
@@ -187,6 +365,9 @@ export interface ZoneArgs {
 export class Zone extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "sdn:Zone";
+
+  /** The Pulumi type token of every Zone, which {@link Zone.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/sdn:Zone";
 
   /**
    * `evpn`: announce the subnets as prefixes (type-5 routes), so silent hosts stay reachable.
@@ -355,44 +536,59 @@ export class Zone extends pulumi.dynamic.Resource {
    */
   declare public readonly zone: pulumi.Output<string>;
 
-  constructor(name: string, args: ZoneArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
-    if (!opts?.id && args?.zone === undefined) throw new Error("Missing required property 'zone'");
+  /** Declares the Zone `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: ZoneArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Zone whose id is `opts.id`, starting from `state`: what {@link Zone.get} does. */
+  constructor(name: string, state: ZoneState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: ZoneState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
+    if (!opts?.id && argsOrState?.zone === undefined) throw new Error("Missing required property 'zone'");
     const props = {
-      advertiseSubnets: args?.advertiseSubnets,
-      bridge: args?.bridge,
-      bridgeDisableMacLearning: args?.bridgeDisableMacLearning,
-      controller: args?.controller,
-      dhcp: args?.dhcp,
-      disableArpNdSuppression: args?.disableArpNdSuppression,
-      dns: args?.dns,
-      dnszone: args?.dnszone,
-      dpId: args?.dpId,
-      exitnodes: args?.exitnodes,
-      exitnodesLocalRouting: args?.exitnodesLocalRouting,
-      exitnodesPrimary: args?.exitnodesPrimary,
-      fabric: args?.fabric,
-      ipam: args?.ipam,
-      mac: args?.mac,
-      mtu: args?.mtu,
-      nodes: args?.nodes,
-      peers: args?.peers,
-      reversedns: args?.reversedns,
-      rtImport: args?.rtImport,
-      secondaryControllers: args?.secondaryControllers,
-      tag: args?.tag,
-      type: args?.type,
-      vlanProtocol: args?.vlanProtocol,
-      vrfVxlan: args?.vrfVxlan,
-      vxlanPort: args?.vxlanPort,
-      zone: args?.zone,
-      adopt: args?.adopt,
+      advertiseSubnets: argsOrState?.advertiseSubnets,
+      bridge: argsOrState?.bridge,
+      bridgeDisableMacLearning: argsOrState?.bridgeDisableMacLearning,
+      controller: argsOrState?.controller,
+      dhcp: argsOrState?.dhcp,
+      disableArpNdSuppression: argsOrState?.disableArpNdSuppression,
+      dns: argsOrState?.dns,
+      dnszone: argsOrState?.dnszone,
+      dpId: argsOrState?.dpId,
+      exitnodes: argsOrState?.exitnodes,
+      exitnodesLocalRouting: argsOrState?.exitnodesLocalRouting,
+      exitnodesPrimary: argsOrState?.exitnodesPrimary,
+      fabric: argsOrState?.fabric,
+      ipam: argsOrState?.ipam,
+      mac: argsOrState?.mac,
+      mtu: argsOrState?.mtu,
+      nodes: argsOrState?.nodes,
+      peers: argsOrState?.peers,
+      reversedns: argsOrState?.reversedns,
+      rtImport: argsOrState?.rtImport,
+      secondaryControllers: argsOrState?.secondaryControllers,
+      tag: argsOrState?.tag,
+      type: argsOrState?.type,
+      vlanProtocol: argsOrState?.vlanProtocol,
+      vrfVxlan: argsOrState?.vrfVxlan,
+      vxlanPort: argsOrState?.vxlanPort,
+      zone: argsOrState?.zone,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("sdn:Zone"), name, props, opts, "proxmox/sdn", "Zone");
   }
 
-  /** Looks up an existing Zone by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Zone {
-    return new Zone(name, {} as ZoneArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Zone}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Zone {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Zone.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Zone whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link ZoneState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ZoneState, opts?: pulumi.CustomResourceOptions): Zone {
+    return new Zone(name, state, { ...opts, id });
   }
 }

@@ -485,6 +485,405 @@ export interface StorageArgs {
 }
 
 /**
+ * What {@link Storage.get} may know of an existing Storage beforehand: any of its inputs and outputs.
+ * The read starts from it as a refresh starts from the recorded state: it can narrow the fields read back, and it carries what PVE never returns (a write-only secret, a value shown only at creation).
+ */
+export interface StorageState {
+  /**
+   * Adopt an object that already exists: when the create finds it on PVE, it takes it over and writes the settings of this program where they differ, instead of failing.
+   * Use it to bring existing objects under the stack (Pulumi's `import` cannot reach dynamic providers); `npx pulumi-proxmox adopt` writes the program code. Changing it later changes nothing.
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * `lvm`: a volume (volume id) PVE activates before using the group, typically an iSCSI LUN the group lives on.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `base`}
+   */
+  readonly base?: pulumi.Input<string>;
+  /**
+   * `zfspool`/`zfs`: the `volblocksize` of new zvols, e.g. `8k` or `16k`. Required for `zfs`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `blocksize`}
+   */
+  readonly blocksize?: pulumi.Input<string>;
+  /**
+   * I/O limits in KiB/s per operation, as `key=value` pairs of `default`, `clone`, `migration`, `move` and `restore`, e.g. `restore=102400,default=51200`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `bwlimit`}
+   */
+  readonly bwlimit?: pulumi.Input<StorageBwlimitArgs>;
+  /**
+   * `zfs` with `comstar`: the host group of the views PVE creates.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_hg`}
+   */
+  readonly comstarHg?: pulumi.Input<string>;
+  /**
+   * `zfs` with `comstar`: the target group of the views PVE creates.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `comstar_tg`}
+   */
+  readonly comstarTg?: pulumi.Input<string>;
+  /**
+   * Content types the storage holds: `images`, `rootdir`, `iso`, `vztmpl`, `backup`, `snippets`, `import`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `content`}
+   */
+  readonly content?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * dir, nfs, cifs, cephfs: subdirectories that replace the default layout, as `vtype=path` pairs, e.g. `backup=custom/dump`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `content-dirs`}
+   */
+  readonly contentDirs?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * File-based types: create the base directory when it is missing. PVE's default is true.
+   *
+   * @default "yes" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-base-path`}
+   */
+  readonly createBasePath?: pulumi.Input<boolean>;
+  /**
+   * File-based types: create the default subdirectory layout (`images`, `dump`, `template`, ...). PVE's default is true.
+   *
+   * @default "yes" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `create-subdirs`}
+   */
+  readonly createSubdirs?: pulumi.Input<boolean>;
+  /**
+   * `rbd`: a separate (e.g. erasure-coded) pool for the image data; metadata stays in `pool`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `data-pool`}
+   */
+  readonly dataPool?: pulumi.Input<string>;
+  /**
+   * `pbs`: the id of the Proxmox Backup Server datastore.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `datastore`}
+   */
+  readonly datastore?: pulumi.Input<string>;
+  /**
+   * Disable the storage.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `disable`}
+   */
+  readonly disable?: pulumi.Input<boolean>;
+  /**
+   * `cifs`: the user's domain (workgroup).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `domain`}
+   */
+  readonly domain?: pulumi.Input<string>;
+  /**
+   * PBS client-side encryption key (the JSON key file's content, or `autogen`). A secret; PVE keeps it apart and reports only its fingerprint.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `encryption-key`}
+   */
+  readonly encryptionKey?: pulumi.Input<string>;
+  /**
+   * NFS export path.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `export`}
+   */
+  readonly export?: pulumi.Input<string>;
+  /**
+   * PBS server certificate fingerprint (SHA-256).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fingerprint`}
+   */
+  readonly fingerprint?: pulumi.Input<string>;
+  /**
+   * File-based types: the default image format of new disks: `raw`, `qcow2`, `vmdk` or `subvol`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `format`}
+   */
+  readonly format?: pulumi.Input<"raw" | "qcow2" | "subvol" | "vmdk">;
+  /**
+   * `cephfs`: the name of the Ceph file system to mount.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fs-name`}
+   */
+  readonly fsName?: pulumi.Input<string>;
+  /**
+   * `cephfs`: mount through FUSE instead of the kernel client. PVE's default is false.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `fuse`}
+   */
+  readonly fuse?: pulumi.Input<boolean>;
+  /**
+   * dir, btrfs: `yes` or a path that must be a mounted file system before PVE uses the storage (guards against an empty mount point).
+   *
+   * @default "no" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `is_mountpoint`}
+   */
+  readonly isMountpoint?: pulumi.Input<string>;
+  /**
+   * `zfs`: the iSCSI target implementation on the remote host: `comstar`, `istgt`, `iet` or `LIO`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `iscsiprovider`}
+   */
+  readonly iscsiprovider?: pulumi.Input<string>;
+  /**
+   * Ceph client keyring (external clusters). A secret; PVE never returns it.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `keyring`}
+   */
+  readonly keyring?: pulumi.Input<string>;
+  /**
+   * `rbd`: map images through the kernel RBD module instead of librbd. Containers always use krbd.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `krbd`}
+   */
+  readonly krbd?: pulumi.Input<boolean>;
+  /**
+   * `zfs` with `LIO`: the target portal group, e.g. `tpg1`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `lio_tpg`}
+   */
+  readonly lioTpg?: pulumi.Input<string>;
+  /**
+   * PBS: the base64 PEM public master key that encrypts each backup's key. PVE reports only that one is set.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `master-pubkey`}
+   */
+  readonly masterPubkey?: pulumi.Input<string>;
+  /**
+   * Maximum number of protected backups per guest; `-1` is unlimited. When unset, unlimited for users with `Datastore.Allocate`, else 5.
+   *
+   * @default "Unlimited for users with Datastore.Allocate privilege, 5 for other users" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `max-protected-backups`}
+   */
+  readonly maxProtectedBackups?: pulumi.Input<number>;
+  /**
+   * Deprecated (use `create-base-path` and `create-subdirs`): create the directory and its layout when missing.
+   *
+   * @default "yes" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mkdir`}
+   */
+  readonly mkdir?: pulumi.Input<boolean>;
+  /**
+   * `rbd`/`cephfs`: monitor addresses of an external Ceph cluster; not needed for the cluster's own Ceph.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `monhost`}
+   */
+  readonly monhost?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `zfspool`: where the pool/dataset is mounted, `/<pool>` when unset. Does not change the dataset's own property.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `mountpoint`}
+   */
+  readonly mountpoint?: pulumi.Input<string>;
+  /**
+   * `rbd`: the RADOS namespace within the pool; `pbs`: the namespace within the datastore.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `namespace`}
+   */
+  readonly namespace?: pulumi.Input<string>;
+  /**
+   * `btrfs`: set the No-Copy-on-Write attribute on new image files (this also disables their checksums). PVE's default is false.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nocow`}
+   */
+  readonly nocow?: pulumi.Input<boolean>;
+  /**
+   * Nodes the storage is available on (all when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nodes`}
+   */
+  readonly nodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `zfs`: disable the write cache of the iSCSI target's LUNs.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `nowritecache`}
+   */
+  readonly nowritecache?: pulumi.Input<boolean>;
+  /**
+   * nfs, cifs, cephfs: extra mount options, comma separated, e.g. `vers=4.2,soft` for NFS.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `options`}
+   */
+  readonly options?: pulumi.Input<string>;
+  /**
+   * CIFS, PBS or ESXi password. A secret; PVE stores it apart and never returns it.
+   *
+   * A secret: stored encrypted in the state.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `password`}
+   */
+  readonly password?: pulumi.Input<string>;
+  /**
+   * The file system path (dir, btrfs; the mount point of nfs, cifs, cephfs, `/mnt/pve/<id>` when unset).
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `path`}
+   */
+  readonly path?: pulumi.Input<string>;
+  /**
+   * `rbd`: the Ceph pool (`rbd` when unset); `zfspool`/`zfs`: the ZFS pool or dataset that holds the volumes.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `pool`}
+   */
+  readonly pool?: pulumi.Input<string>;
+  /**
+   * `pbs`: the server's API port (`8007` when unset); `esxi`: the port of the ESXi host. 1 to 65535.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `port`}
+   */
+  readonly port?: pulumi.Input<number>;
+  /**
+   * iscsi, iscsidirect, zfs: the iSCSI portal, an IP address or DNS name with an optional `:port`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `portal`}
+   */
+  readonly portal?: pulumi.Input<string>;
+  /**
+   * File-based types: preallocation of new `raw`/`qcow2` images: `off`, `metadata` (PVE's default; like `off` for raw), `falloc` or `full`.
+   *
+   * @default "metadata" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `preallocation`}
+   */
+  readonly preallocation?: pulumi.Input<"off" | "metadata" | "falloc" | "full">;
+  /**
+   * Backup retention on this storage, e.g. `{ keepLast: 3, keepWeekly: 4 }`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `prune-backups`}
+   */
+  readonly retention?: pulumi.Input<StoragePruneBackupsArgs>;
+  /**
+   * `lvm`: zero out the data of removed volumes so later volumes cannot read it. Slow; off by default.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove`}
+   */
+  readonly saferemove?: pulumi.Input<boolean>;
+  /**
+   * `lvm`: wipe step size in MiB (`1` to `32`), capped to what the device supports. Up to 32 when unset.
+   *
+   * @default 32 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove-stepsize`}
+   */
+  readonly saferemoveStepsize?: pulumi.Input<number>;
+  /**
+   * `lvm`: wipe throughput limit, the `cstream -t` value in bytes per second. About 10 MiB/s when unset.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `saferemove_throughput`}
+   */
+  readonly saferemoveThroughput?: pulumi.Input<string>;
+  /**
+   * Server address (nfs, cifs, pbs, esxi).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `server`}
+   */
+  readonly server?: pulumi.Input<string>;
+  /**
+   * `cifs`: the name of the SMB share.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `share`}
+   */
+  readonly share?: pulumi.Input<string>;
+  /**
+   * dir, btrfs, lvm, esxi: the same storage is reachable from every node. PVE always reports network storages (nfs, cifs, cephfs, rbd, iscsi, zfs, pbs) as shared.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `shared`}
+   */
+  readonly shared?: pulumi.Input<boolean>;
+  /**
+   * `esxi`: do not verify the host's TLS certificate (e.g. self-signed). PVE's default is false.
+   *
+   * @default "false" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `skip-cert-verification`}
+   */
+  readonly skipCertVerification?: pulumi.Input<boolean>;
+  /**
+   * `cifs`: SMB protocol version: `2.0`, `2.1`, `3`, `3.0`, `3.11`, or `default` to negotiate the highest; SMB1 is unsupported.
+   *
+   * @default "default" (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `smbversion`}
+   */
+  readonly smbversion?: pulumi.Input<"default" | "2.0" | "2.1" | "3" | "3.0" | "3.11">;
+  /**
+   * dir, nfs, cifs, lvm: take VM snapshots as qcow2 backing chains of volumes (technology preview). Affects only new disks.
+   *
+   * @default 0 (PVE's default; not set unless given)
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `snapshot-as-volume-chain`}
+   */
+  readonly snapshotAsVolumeChain?: pulumi.Input<boolean>;
+  /**
+   * `zfspool`/`zfs`: create thin-provisioned zvols (no reservation for the full size).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `sparse`}
+   */
+  readonly sparse?: pulumi.Input<boolean>;
+  /**
+   * The storage id, e.g. `backup-nfs`. Changing it replaces the storage.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `storage`}
+   */
+  readonly storageId?: pulumi.Input<string>;
+  /**
+   * `cifs`/`cephfs`: the subdirectory of the share or file system to mount (its root when unset).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `subdir`}
+   */
+  readonly subdir?: pulumi.Input<string>;
+  /**
+   * `lvm`: only use logical volumes tagged `pve-vm-<id>`.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `tagged_only`}
+   */
+  readonly taggedOnly?: pulumi.Input<boolean>;
+  /**
+   * iscsi, iscsidirect, zfs: the iSCSI target's IQN.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `target`}
+   */
+  readonly target?: pulumi.Input<string>;
+  /**
+   * `lvmthin`: the name of the LVM thin pool in `vgname`.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `thinpool`}
+   */
+  readonly thinpool?: pulumi.Input<string>;
+  /**
+   * The storage type (plugin). Changing it replaces the storage.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `type`}
+   */
+  readonly type?: pulumi.Input<"btrfs" | "cephfs" | "cifs" | "dir" | "esxi" | "iscsi" | "iscsidirect" | "lvm" | "lvmthin" | "nfs" | "pbs" | "rbd" | "zfs" | "zfspool">;
+  /**
+   * cifs (`guest` when unset), pbs (`user@realm` or an API token id), esxi, and Ceph user id without `client.` (rbd, cephfs).
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `username`}
+   */
+  readonly username?: pulumi.Input<string>;
+  /**
+   * `lvm`/`lvmthin`: the name of the existing LVM volume group.
+   *
+   * Changing this replaces the resource.
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `vgname`}
+   */
+  readonly vgname?: pulumi.Input<string>;
+  /**
+   * `zfs`: the directory where ZFS exposes its block devices, usually `/dev/zvol`; PVE fills it in on creation.
+   *
+   * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/storage PVE API: `zfs-base-path`}
+   */
+  readonly zfsBasePath?: pulumi.Input<string>;
+}
+
+/**
  * A storage definition (`/storage`, storage.cfg) of any type PVE 9 knows: dir, btrfs, nfs, cifs, cephfs, rbd, iscsi, iscsidirect, lvm, lvmthin, zfspool, zfs (over iSCSI), pbs and esxi. Options of another type, and a type's missing required options, are rejected in preview. `content` and `nodes` are arrays. Options PVE cannot change after creation (type, path, export, vgname, ...) replace the storage. Passwords, the PBS encryption key and the Ceph keyring are secrets that PVE keeps out of storage.cfg and never returns (of the key, only its fingerprint): they are kept in state as secrets. Removing the definition never deletes data on the storage.
  *
  * Type token `pulumi-nodejs:dynamic/proxmox/storage:Storage`; id `<storage>`; to take over an existing object, set `adopt: true`.
@@ -492,6 +891,9 @@ export interface StorageArgs {
 export class Storage extends pulumi.dynamic.Resource {
   /** @internal */
   static readonly __pveKind = "storage:Storage";
+
+  /** The Pulumi type token of every Storage, which {@link Storage.isInstance} looks for. */
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/proxmox/storage:Storage";
 
   /**
    * `lvm`: a volume (volume id) PVE activates before using the group, typically an iSCSI LUN the group lives on.
@@ -881,77 +1283,92 @@ export class Storage extends pulumi.dynamic.Resource {
    */
   declare public readonly zfsBasePath: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: StorageArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!opts?.id && args?.storageId === undefined) throw new Error("Missing required property 'storageId'");
-    if (!opts?.id && args?.type === undefined) throw new Error("Missing required property 'type'");
+  /** Declares the Storage `name` of this stack, with the settings of `args`. */
+  constructor(name: string, args: StorageArgs, opts?: pulumi.CustomResourceOptions);
+  /** Reads the existing Storage whose id is `opts.id`, starting from `state`: what {@link Storage.get} does. */
+  constructor(name: string, state: StorageState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
+  constructor(name: string, argsOrState: StorageState | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (!opts?.id && argsOrState?.storageId === undefined) throw new Error("Missing required property 'storageId'");
+    if (!opts?.id && argsOrState?.type === undefined) throw new Error("Missing required property 'type'");
     const props = {
-      base: args?.base,
-      blocksize: args?.blocksize,
-      bwlimit: args?.bwlimit,
-      comstarHg: args?.comstarHg,
-      comstarTg: args?.comstarTg,
-      content: args?.content,
-      contentDirs: args?.contentDirs,
-      createBasePath: args?.createBasePath,
-      createSubdirs: args?.createSubdirs,
-      dataPool: args?.dataPool,
-      datastore: args?.datastore,
-      disable: args?.disable,
-      domain: args?.domain,
-      encryptionKey: args?.encryptionKey === undefined ? undefined : pulumi.secret(args.encryptionKey),
-      export: args?.export,
-      fingerprint: args?.fingerprint,
-      format: args?.format,
-      fsName: args?.fsName,
-      fuse: args?.fuse,
-      isMountpoint: args?.isMountpoint,
-      iscsiprovider: args?.iscsiprovider,
-      keyring: args?.keyring === undefined ? undefined : pulumi.secret(args.keyring),
-      krbd: args?.krbd,
-      lioTpg: args?.lioTpg,
-      masterPubkey: args?.masterPubkey,
-      maxProtectedBackups: args?.maxProtectedBackups,
-      mkdir: args?.mkdir,
-      monhost: args?.monhost,
-      mountpoint: args?.mountpoint,
-      namespace: args?.namespace,
-      nocow: args?.nocow,
-      nodes: args?.nodes,
-      nowritecache: args?.nowritecache,
-      options: args?.options,
-      password: args?.password === undefined ? undefined : pulumi.secret(args.password),
-      path: args?.path,
-      pool: args?.pool,
-      port: args?.port,
-      portal: args?.portal,
-      preallocation: args?.preallocation,
-      retention: args?.retention,
-      saferemove: args?.saferemove,
-      saferemoveStepsize: args?.saferemoveStepsize,
-      saferemoveThroughput: args?.saferemoveThroughput,
-      server: args?.server,
-      share: args?.share,
-      shared: args?.shared,
-      skipCertVerification: args?.skipCertVerification,
-      smbversion: args?.smbversion,
-      snapshotAsVolumeChain: args?.snapshotAsVolumeChain,
-      sparse: args?.sparse,
-      storageId: args?.storageId,
-      subdir: args?.subdir,
-      taggedOnly: args?.taggedOnly,
-      target: args?.target,
-      thinpool: args?.thinpool,
-      type: args?.type,
-      username: args?.username,
-      vgname: args?.vgname,
-      zfsBasePath: args?.zfsBasePath,
-      adopt: args?.adopt,
+      base: argsOrState?.base,
+      blocksize: argsOrState?.blocksize,
+      bwlimit: argsOrState?.bwlimit,
+      comstarHg: argsOrState?.comstarHg,
+      comstarTg: argsOrState?.comstarTg,
+      content: argsOrState?.content,
+      contentDirs: argsOrState?.contentDirs,
+      createBasePath: argsOrState?.createBasePath,
+      createSubdirs: argsOrState?.createSubdirs,
+      dataPool: argsOrState?.dataPool,
+      datastore: argsOrState?.datastore,
+      disable: argsOrState?.disable,
+      domain: argsOrState?.domain,
+      encryptionKey: argsOrState?.encryptionKey === undefined ? undefined : pulumi.secret(argsOrState.encryptionKey),
+      export: argsOrState?.export,
+      fingerprint: argsOrState?.fingerprint,
+      format: argsOrState?.format,
+      fsName: argsOrState?.fsName,
+      fuse: argsOrState?.fuse,
+      isMountpoint: argsOrState?.isMountpoint,
+      iscsiprovider: argsOrState?.iscsiprovider,
+      keyring: argsOrState?.keyring === undefined ? undefined : pulumi.secret(argsOrState.keyring),
+      krbd: argsOrState?.krbd,
+      lioTpg: argsOrState?.lioTpg,
+      masterPubkey: argsOrState?.masterPubkey,
+      maxProtectedBackups: argsOrState?.maxProtectedBackups,
+      mkdir: argsOrState?.mkdir,
+      monhost: argsOrState?.monhost,
+      mountpoint: argsOrState?.mountpoint,
+      namespace: argsOrState?.namespace,
+      nocow: argsOrState?.nocow,
+      nodes: argsOrState?.nodes,
+      nowritecache: argsOrState?.nowritecache,
+      options: argsOrState?.options,
+      password: argsOrState?.password === undefined ? undefined : pulumi.secret(argsOrState.password),
+      path: argsOrState?.path,
+      pool: argsOrState?.pool,
+      port: argsOrState?.port,
+      portal: argsOrState?.portal,
+      preallocation: argsOrState?.preallocation,
+      retention: argsOrState?.retention,
+      saferemove: argsOrState?.saferemove,
+      saferemoveStepsize: argsOrState?.saferemoveStepsize,
+      saferemoveThroughput: argsOrState?.saferemoveThroughput,
+      server: argsOrState?.server,
+      share: argsOrState?.share,
+      shared: argsOrState?.shared,
+      skipCertVerification: argsOrState?.skipCertVerification,
+      smbversion: argsOrState?.smbversion,
+      snapshotAsVolumeChain: argsOrState?.snapshotAsVolumeChain,
+      sparse: argsOrState?.sparse,
+      storageId: argsOrState?.storageId,
+      subdir: argsOrState?.subdir,
+      taggedOnly: argsOrState?.taggedOnly,
+      target: argsOrState?.target,
+      thinpool: argsOrState?.thinpool,
+      type: argsOrState?.type,
+      username: argsOrState?.username,
+      vgname: argsOrState?.vgname,
+      zfsBasePath: argsOrState?.zfsBasePath,
+      adopt: argsOrState?.adopt,
     };
     super(providerFor("storage:Storage"), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["encryptionKey","keyring","password"] }), "proxmox/storage", "Storage");
   }
 
-  /** Looks up an existing Storage by its id and adopts its current state (without managing it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Storage {
-    return new Storage(name, {} as StorageArgs, { ...opts, id });
+  /**
+   * Whether `obj` is an instance of {@link Storage}. It compares Pulumi's type token, not the class,
+   * so it also holds for one made by another copy of this package loaded beside this one.
+   */
+  static override isInstance(obj: unknown): obj is Storage {
+    return pulumi.CustomResource.isInstance(obj) && pulumi.resourceType(obj) === Storage.__pulumiType;
+  }
+
+  /**
+   * Reads the existing Storage whose id is `id` into the stack, without managing it.
+   * `state`, when given, is what the read starts from (see {@link StorageState}).
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: StorageState, opts?: pulumi.CustomResourceOptions): Storage {
+    return new Storage(name, state, { ...opts, id });
   }
 }
