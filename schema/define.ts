@@ -4,7 +4,8 @@
  * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
  */
 import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, spaceListCodec, stringCodec } from "./codecs";
-import type { FieldDef } from "./fields";
+import type { FieldDef, FieldType, IndexedParam } from "./fields";
+import type { SlotFamily, SlotField } from "./slots";
 import { describeParam, fieldSchema, fieldType, refusingUrlPasswords } from "./fields";
 import { resolveNamedFormat } from "./formats";
 import { indexedParam } from "./indexed";
@@ -97,6 +98,9 @@ function callsOf(spec: KindSpec): ApiCall[] {
       : spec.lifecycle === "singleton"
         ? [spec.update]
         : (spec.pathChoice?.values ?? []).map((value) => chosenCall(spec.create, spec.pathChoice, value));
+  // The operations of device families' sub-keys (a disk's `resize`).
+  const operations = Object.values(spec.fields ?? {}).flatMap((override) => Object.values(override.slots?.subKeys ?? {}).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])));
+  own.push(...operations);
   const lock = spec.lifecycle === "collection" ? spec.commit?.lock : undefined;
   const lockCalls: ApiCall[] = lock ? [{ method: "POST", path: lock.path }, { method: "DELETE", path: lock.path }] : [];
   // An action with a path choice has no method at its template path: only its chosen calls exist.
@@ -115,6 +119,17 @@ function checkSpec(spec: KindSpec): void {
   if (spec.lifecycle === "action" && spec.pathChoice && !spec.identity.includes(spec.pathChoice.param)) {
     throw new Error(`${where}: a path choice needs an identity that names '${spec.pathChoice.param}'`);
   }
+}
+
+/** A device family's field facts; throws when the family names what the parameter lacks. */
+function slotFamily(where: string, pveName: string, type: FieldType, family: SlotFamily, indexed: IndexedParam | undefined): SlotField {
+  if (!indexed) throw new Error(`${where}: '${pveName}' is not an indexed parameter, so it cannot be a device family`);
+  if (type.kind !== "object") throw new Error(`${where}: the device family '${pveName}' is not a property string`);
+  for (const [key, rule] of Object.entries(family.subKeys ?? {})) {
+    if (!type.keys[key]) throw new Error(`${where}: the device family '${pveName}' has no sub-key '${key}'`);
+    if ((rule.change === "operation") !== (rule.operation !== undefined)) throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
+  }
+  return { ...family, base: indexed.base };
 }
 
 /** Builds a kind from its spec and the official schema. Throws when the spec names what PVE lacks. */
@@ -160,6 +175,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
     const identity = spec.identity.includes(pveName);
     const type = fieldType(param, override);
     const indexed = indexedParam(pveName, readParams);
+    const slots = override?.slots ? slotFamily(`${spec.namespace}.${spec.name}`, pveName, type, override.slots, indexed) : undefined;
     return {
       pveName,
       sdkName: override?.sdkName ?? toCamel(pveName),
@@ -174,7 +190,7 @@ export function defineKind(spec: KindSpec): KindDefinition {
             : override?.encoding === "space-list"
               ? spaceListCodec
               : codecForField(param),
-      schema: override?.secret ? fieldSchema(param, type, indexed) : refusingUrlPasswords(fieldSchema(param, type, indexed)),
+      schema: override?.secret ? fieldSchema(param, type, indexed, slots) : refusingUrlPasswords(fieldSchema(param, type, indexed, slots)),
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
       inUpdate,
@@ -186,7 +202,8 @@ export function defineKind(spec: KindSpec): KindDefinition {
       identity,
       doc: override?.doc ?? describeParam(pveName, param),
       ...(override?.unset !== undefined ? { unset: override.unset } : {}),
-      ...(indexed ? { indexed } : {}),
+      // A device family is a map of slots, not the array an indexed field is.
+      ...(slots ? { slots } : indexed ? { indexed } : {}),
     };
   });
   return {

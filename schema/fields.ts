@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Codec } from "./codecs";
+import type { SlotFamily, SlotField } from "./slots";
 import type { ApiParam, ApiPropertyKey } from "./pve-schema";
 import { isListFormat, isPropertyString } from "./pve-schema";
 import { toCamel } from "./naming";
@@ -45,6 +46,12 @@ export interface FieldOverride {
    * unsetting it writes this wire value instead, which PVE reads as "not set".
    */
   unset?: string | number;
+  /**
+   * An indexed parameter that is a guest's device family (`scsi[n]`, `net[n]`): the SDK value maps
+   * slot numbers to devices instead of listing entries, only the listed slots are managed, and each
+   * sub-key follows its rule (see `schema/slots.ts`).
+   */
+  slots?: SlotFamily;
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */
@@ -81,6 +88,11 @@ export interface FieldDef {
    * travels as `<base><i>`; `type`, `codec` and the entry checks describe one entry.
    */
   readonly indexed?: IndexedParam;
+  /**
+   * A device family (`scsi[n]` with {@link FieldOverride.slots}): the SDK value maps slot numbers
+   * to entries; `type`, `codec` and the entry checks describe one entry. Never set with `indexed`.
+   */
+  readonly slots?: SlotField;
 }
 
 /** How an indexed parameter (`name[n]`) maps to numbered wire keys. */
@@ -160,8 +172,18 @@ function scalarSchema(fact: {
   return schema;
 }
 
-/** The zod schema that `check` validates a field's SDK value with (an array of entries when indexed). */
-export function fieldSchema(param: ApiParam, type: FieldType, indexed?: IndexedParam): z.ZodType {
+/** A device family's value: a map from slot numbers (`0` .. `limit - 1`) to entries. */
+function slotsSchema(entry: z.ZodType, family: SlotField): z.ZodType {
+  const slot = z
+    .string()
+    .regex(/^(0|[1-9][0-9]*)$/, `a slot is a number, 0 to ${family.limit - 1}`)
+    .refine((key) => !/^\d+$/.test(key) || Number(key) < family.limit, `PVE has ${family.limit} ${family.base} slots: ${family.base}0..${family.base}${family.limit - 1}`);
+  return z.record(slot, entry);
+}
+
+/** The zod schema that `check` validates a field's SDK value with (an array of entries when indexed, a map of them for a device family). */
+export function fieldSchema(param: ApiParam, type: FieldType, indexed?: IndexedParam, slots?: SlotField): z.ZodType {
+  if (slots) return slotsSchema(fieldSchema(param, type), slots);
   if (indexed) {
     const entries = z.array(fieldSchema(param, type));
     return indexed.limit === undefined ? entries : entries.max(indexed.limit, `PVE allows at most ${indexed.limit} entries (${indexed.base}0..${indexed.base}${indexed.limit - 1})`);

@@ -44,7 +44,9 @@ export function check(def: KindDefinition, news: Props): CheckResult {
     const parsed = field.schema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        failures.push({ property: issuePath(field.sdkName, issue.path), reason: issue.message });
+        // A map key that fails (a device family's slot) says why in its own issues.
+        const reason = issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+        failures.push({ property: issuePath(field.sdkName, issue.path), reason });
       }
     }
   }

@@ -5,6 +5,9 @@
 import type { SdkValue } from "../../schema/codecs";
 import { type KindDefinition, TRIGGERS, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
+import { slotsOf } from "../../schema/slots";
+import { type SlotFieldDef, type SlotPlan, planSlots, refusal } from "./steps/slots";
+import { changedSubKeys } from "./sub-keys";
 import { hooksOf } from "./hook-kit";
 import { identityOf } from "./identity";
 import { type Props, containsUnknown, isSet } from "./values";
@@ -33,16 +36,22 @@ export interface DiffResult {
   outputsOnly: string[];
 }
 
-/** A property-string sub-key's value as text, so that 1, "1" and true compare equal. */
-function subText(kind: string | undefined, value: SdkValue): string {
-  return kind === "boolean" || kind === "number" ? String(Number(value === true ? 1 : value === false ? 0 : value)) : String(value);
-}
 
 /**
  * Property strings compare sub-key by sub-key. A sub-key PVE reports that the program does not
  * set is a difference (a removed setting, or drift), unless it is PVE's own default.
  */
 function sameValue(field: FieldDef, desired: unknown, recorded: unknown): boolean {
+  if (field.slots) {
+    // Slot by slot, over the slots either side lists: a slot only one side has is a change.
+    const want = slotsOf(desired);
+    const have = slotsOf(recorded);
+    return [...new Set([...Object.keys(want), ...Object.keys(have)])].every((slot) => {
+      const w = want[slot];
+      const h = have[slot];
+      return w !== undefined && h !== undefined && changedSubKeys(field, w, h).length === 0;
+    });
+  }
   if (field.indexed) {
     // Entry by entry, in order: the index is part of what PVE stores.
     const want = Array.isArray(desired) ? desired : [desired];
@@ -54,20 +63,8 @@ function sameValue(field: FieldDef, desired: unknown, recorded: unknown): boolea
 
 /** One value (one entry of an indexed field). */
 function sameEntry(field: FieldDef, desired: unknown, recorded: unknown): boolean {
-  const type = field.type;
-  if (type.kind === "object" && typeof desired === "object" && typeof recorded === "object" && desired && recorded) {
-    const want = desired as Record<string, SdkValue>;
-    const have = recorded as Record<string, SdkValue>;
-    const facts = typeof field.param.format === "object" ? field.param.format : {};
-    return [...new Set([...Object.keys(want), ...Object.keys(have)])].every((key) => {
-      const sub = type.keys[key];
-      const w = want[key];
-      const h = have[key];
-      if (w !== undefined && h !== undefined) return subText(sub?.type.kind, w) === subText(sub?.type.kind, h);
-      const present = (w ?? h) as SdkValue;
-      const fallback = sub ? facts[sub.pveName]?.default : undefined;
-      return fallback !== undefined && subText(sub?.type.kind, present) === subText(sub?.type.kind, fallback as SdkValue);
-    });
+  if (field.type.kind === "object" && typeof desired === "object" && typeof recorded === "object" && desired && recorded) {
+    return changedSubKeys(field, desired as Record<string, SdkValue>, recorded as Record<string, SdkValue>).length === 0;
   }
   return field.codec.equal(desired as SdkValue, recorded as SdkValue);
 }
@@ -99,6 +96,11 @@ export function triggersChanged(def: KindDefinition, olds: Props, news: Props): 
   return containsUnknown(desired) || JSON.stringify(desired ?? null) !== JSON.stringify(olds[TRIGGERS] ?? null);
 }
 
+/** The top-level property of a property path (`scsi["0"].size` → `scsi`). */
+function topLevel(path: string): string {
+  return /^[^.[]+/.exec(path)?.[0] ?? path;
+}
+
 /** One property's diff kind: added, deleted or updated, replacing or not. */
 function diffKind(desired: unknown, recorded: unknown, replace: boolean): PropertyDiffKind {
   const kind = !isSet(recorded) ? "ADD" : !isSet(desired) ? "DELETE" : "UPDATE";
@@ -117,23 +119,32 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   const triggered = triggersChanged(def, olds, news);
   const lost = lostSecrets(def, olds);
   const detailedDiff: Record<string, PropertyDiff> = {};
+  const plans: SlotPlan[] = [];
   for (const field of changed) {
     const desired = normalized(field, news[field.sdkName]);
+    if (field.slots && !field.replaceOnChange) {
+      // A device family differs slot by slot (and sub-key by sub-key), as its update will write it.
+      const plan = planSlots(field as SlotFieldDef, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
+      plans.push(plan);
+      for (const change of plan.changes) detailedDiff[change.property] = { kind: change.replace ? `${change.kind}_REPLACE` : change.kind, inputDiff: false };
+      continue;
+    }
     detailedDiff[field.sdkName] = { kind: diffKind(desired, normalized(field, olds[field.sdkName]), field.replaceOnChange), inputDiff: false };
   }
+  // A change PVE cannot make (a disk that would shrink) fails the preview, naming what and why.
+  const refused = refusal(plans);
+  if (refused) throw refused;
   // An action runs again on a trigger change; a collection with `updateOnTriggers` runs its update.
   if (triggered) detailedDiff[TRIGGERS] = { kind: diffKind(news[TRIGGERS], olds[TRIGGERS], def.lifecycle === "action"), inputDiff: false };
   for (const name of lost) detailedDiff[name] = { kind: "UPDATE_REPLACE", inputDiff: false };
-  const replaces = Object.entries(detailedDiff)
-    .filter(([, property]) => property.kind.endsWith("_REPLACE"))
-    .map(([name]) => name)
-    .sort();
+  // Replacements are named by their top-level property (a slot's create-only sub-key replaces by its family).
+  const replaces = [...new Set(Object.entries(detailedDiff).filter(([, property]) => property.kind.endsWith("_REPLACE")).map(([path]) => topLevel(path)))].sort();
   return {
     changes: replaces.length > 0 || Object.keys(detailedDiff).length > 0,
     replaces,
     // A kind PVE allows once per cluster (an EVPN controller) must go first even under a new identity.
     deleteBeforeReplace: replaces.length > 0 && (keepsIdentity(def, olds, news) || (def.lifecycle === "collection" && def.replaceDeletesFirst === true)),
-    changed: Object.keys(detailedDiff),
+    changed: [...new Set(Object.keys(detailedDiff).map(topLevel))],
     detailedDiff,
     outputsOnly: lost,
   };

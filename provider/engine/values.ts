@@ -6,6 +6,7 @@ import type { SdkValue } from "../../schema/codecs";
 import type { KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { decodeIndexed, encodeIndexed } from "../../schema/indexed";
+import { decodeSlots, encodeSlots, slotsOf } from "../../schema/slots";
 import { type Props, type WireParams, isSet } from "../../schema/props";
 
 /** The key under which Pulumi stores the serialized provider; never part of the resource. */
@@ -30,7 +31,8 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
   const params: WireParams = {};
   for (const [field, value] of values) {
     if (!accepts(field.pveName)) continue;
-    if (field.indexed) Object.assign(params, encodeIndexed(field, value));
+    if (field.slots) Object.assign(params, encodeSlots({ ...field, slots: field.slots }, value));
+    else if (field.indexed) Object.assign(params, encodeIndexed(field, value));
     else params[field.pveName] = field.codec.encode(value);
   }
   return params;
@@ -38,11 +40,18 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
 
 /**
  * Decodes PVE's read-back into SDK names for the fields listed. With `defaults`, a field PVE
- * leaves out takes the schema's default (PVE omits values that are at their default).
+ * leaves out takes the schema's default (PVE omits values that are at their default). With
+ * `managed`, a device family holds only the slots the managed value lists.
  */
-export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean } = {}): Props {
+export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean; managed?: Props } = {}): Props {
   const out: Props = {};
   for (const field of fields) {
+    if (field.slots) {
+      const only = options.managed ? new Set(Object.keys(slotsOf(options.managed[field.sdkName]))) : undefined;
+      const slots = decodeSlots({ ...field, slots: field.slots }, raw, only);
+      if (Object.keys(slots).length > 0 || options.defaults) out[field.sdkName] = slots;
+      continue;
+    }
     if (field.indexed) {
       // An indexed field is the numbered keys PVE holds; none is an empty array when managed.
       const entries = decodeIndexed(field, raw);

@@ -43,7 +43,7 @@ export interface WireAttribute {
   computed: boolean;
   sensitive: boolean;
   write_only: boolean;
-  nested_type?: { attributes: WireAttribute[]; nesting: "SINGLE" | "LIST" };
+  nested_type?: { attributes: WireAttribute[]; nesting: "SINGLE" | "LIST" | "MAP" };
 }
 
 /** `Schema` as proto-loader takes it. */
@@ -65,7 +65,7 @@ function wireAttribute(attribute: TfAttribute): WireAttribute {
   };
   if (attribute.nested) {
     // A nested attribute's type is implied by its attributes: the type field stays empty.
-    const nesting = attribute.nested.nesting === "list" ? "LIST" : "SINGLE";
+    const nesting = attribute.nested.nesting === "list" ? "LIST" : attribute.nested.nesting === "map" ? "MAP" : "SINGLE";
     return { ...base, type: Buffer.alloc(0), nested_type: { attributes: attribute.nested.attributes.map(wireAttribute), nesting } };
   }
   return { ...base, type: Buffer.from(JSON.stringify(attribute.type)) };

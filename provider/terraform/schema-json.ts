@@ -11,7 +11,7 @@ export const PROVIDER_SOURCE = "registry.opentofu.org/naas/proxmox";
 
 interface JsonAttribute {
   type?: unknown;
-  nested_type?: { attributes: Record<string, JsonAttribute>; nesting_mode: "single" | "list" };
+  nested_type?: { attributes: Record<string, JsonAttribute>; nesting_mode: "single" | "list" | "map" };
   description: string;
   description_kind: "markdown";
   required?: true;

@@ -15,7 +15,8 @@ import { type ReadSpec, reads } from "../../schema/reads";
 import type { CtyType } from "./cty";
 
 /** How a nested attribute repeats. */
-export type Nesting = "single" | "list";
+/** How a property-string attribute nests: one object, a list of them (an indexed field), or a map of them by slot (a device family). */
+export type Nesting = "single" | "list" | "map";
 
 /** One attribute of a block, with its full cty type (a nested attribute's type is implied by its attributes). */
 export interface TfAttribute {
@@ -136,8 +137,8 @@ function fieldAttribute(field: FieldDef): TfAttribute {
       attribute(toSnake(key), scalar(sub.type), `\`${sub.pveName}\` of the \`${field.pveName}\` property string.`, sub.optional ? { optional: true } : { required: true }),
     );
     const entry = objectType(subs);
-    const nesting: Nesting = field.indexed ? "list" : "single";
-    return attribute(name, field.indexed ? ["list", entry] : entry, description, flags, { nesting, attributes: subs });
+    const nesting: Nesting = field.slots ? "map" : field.indexed ? "list" : "single";
+    return attribute(name, field.slots ? ["map", entry] : field.indexed ? ["list", entry] : entry, description, flags, { nesting, attributes: subs });
   }
   return attribute(name, field.indexed ? ["list", scalar(type)] : scalar(type), description, flags);
 }
@@ -146,7 +147,8 @@ function outputType(type: "string" | "number" | "boolean" | "list"): CtyType {
   return type === "list" ? ["list", "string"] : type === "boolean" ? "bool" : type;
 }
 
-function resourceType(def: KindDefinition): ResourceType {
+/** The Terraform resource type of a kind: its attributes, each bound to the field, output or id it carries. */
+export function resourceType(def: KindDefinition): ResourceType {
   const bound: BoundAttribute[] = [];
   const add = (attribute: TfAttribute, source: AttributeSource): void => {
     if (bound.some((b) => b.attribute.name === attribute.name)) throw new Error(`${def.key}: two attributes named '${attribute.name}'`);

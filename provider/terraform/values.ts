@@ -15,6 +15,11 @@ function toEngine(value: CtyValue, attribute: TfAttribute | undefined): unknown 
     const entry = attribute?.nested ? { ...attribute, nested: { ...attribute.nested, nesting: "single" as const } } : undefined;
     return value.map((item) => toEngine(item, entry));
   }
+  if (isObject(value) && attribute?.nested?.nesting === "map") {
+    // A device family: the keys are slots, each value one entry.
+    const entry = { ...attribute, nested: { ...attribute.nested, nesting: "single" as const } };
+    return Object.fromEntries(Object.entries(value).map(([slot, item]) => [slot, toEngine(item, entry)]));
+  }
   if (isObject(value)) {
     const subs = attribute?.nested?.attributes;
     const out: Record<string, unknown> = {};

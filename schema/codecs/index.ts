@@ -138,7 +138,11 @@ export function propertyStringCodec(keys: Record<string, ApiPropertyKey>): Codec
   function decodeObject(raw: Record<string, unknown>): { [key: string]: SdkValue } {
     const out: { [key: string]: SdkValue } = {};
     for (const [rawKey, rawValue] of Object.entries(raw)) {
-      const key = toCamel(keys[rawKey]?.alias ?? rawKey);
+      const fact = keys[rawKey];
+      // PVE's key aliases (`virtio=<MAC>` for `model=virtio,macaddr=<MAC>`, JSONSchema.pm
+      // `parse_property_string`): the key is the value of another sub-key.
+      if (fact?.alias && fact.keyAlias) out[toCamel(fact.keyAlias)] = rawKey;
+      const key = toCamel(fact?.alias ?? rawKey);
       const decoded = subCodec(key).decode(rawValue);
       if (decoded !== undefined) out[key] = decoded;
     }

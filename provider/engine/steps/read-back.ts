@@ -14,6 +14,10 @@ import { hooksOf } from "../hook-kit";
 import { fillPath, identityProps } from "../identity";
 import { serialized } from "../serial";
 import { fromWire, isSet } from "../values";
+import type { SdkObject } from "../../../schema/codecs";
+import type { FieldDef } from "../../../schema/fields";
+import { slotsOf } from "../../../schema/slots";
+import { changedSubKeys } from "../sub-keys";
 import { itemsWithin } from "../within";
 
 /** The object as PVE returns it (before any hook); undefined when PVE says it does not exist. */
@@ -57,6 +61,20 @@ export function addressed<T>(def: ReadableDefinition, identity: Identity, fn: ()
   return serialized(`${def.key}:${fillPath(def.read.path, identity)}`, fn);
 }
 
+/** A family's slots as read back, with each sub-key that PVE holds as given in the given form. */
+function keptSlots(field: FieldDef, managed: unknown, read: unknown): Record<string, SdkObject> {
+  const given = slotsOf(managed);
+  return Object.fromEntries(
+    Object.entries(slotsOf(read)).map(([slot, entry]) => {
+      const kept: SdkObject = { ...entry };
+      for (const [key, value] of Object.entries(given[slot] ?? {})) {
+        if (changedSubKeys(field, { [key]: value }, entry[key] === undefined ? {} : { [key]: entry[key] }).length === 0) kept[key] = value;
+      }
+      return [slot, kept];
+    }),
+  );
+}
+
 /**
  * The outputs after a write or a refresh: identity, the managed fields as PVE returns them,
  * write-only values as desired (PVE never returns them), and outputs only a create returns.
@@ -65,10 +83,14 @@ export function outputsFrom(def: ReadableDefinition, identity: Identity, raw: Re
   // An identity field the read-back leaves out (an ACME account's name) is the one addressed, not the schema's default.
   const fields = def.fieldList.filter((field) => isSet(managed[field.sdkName]) && !field.writeOnly && !(field.identity && !isSet(raw[field.pveName])));
   // A managed field PVE leaves out of its read-back has PVE's default (e.g. a TFA entry's `enable`).
-  const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields, { defaults: true }) };
+  const outs: Props = { ...identityProps(def, identity), ...fromWire(def, raw, fields, { defaults: true, managed }) };
   // A value PVE holds as given keeps the given form (list order, `1` for true), so that the inputs a
-  // refresh reads back differ from the program's only where PVE's values do.
-  for (const field of fields) if (fieldUnchanged(field, managed[field.sdkName], outs[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
+  // refresh reads back differ from the program's only where PVE's values do. A device family keeps
+  // it sub-key by sub-key, and what PVE computed (a MAC) as PVE has it.
+  for (const field of fields) {
+    if (field.slots) outs[field.sdkName] = keptSlots(field, managed[field.sdkName], outs[field.sdkName]);
+    else if (fieldUnchanged(field, managed[field.sdkName], outs[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
+  }
   for (const field of def.fieldList) {
     if (field.writeOnly && isSet(managed[field.sdkName])) outs[field.sdkName] = managed[field.sdkName];
   }

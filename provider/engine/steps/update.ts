@@ -1,7 +1,7 @@
 /** The update of an object that exists (a collection's object, a singleton's config): the changed fields, written in place. */
 import type { ReadableDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
-import type { Props } from "../../../schema/props";
+import type { Props, WireParams } from "../../../schema/props";
 import type { EngineApi } from "../api";
 import { callParams } from "../calls";
 import { changedFields, triggersChanged } from "../diff";
@@ -10,6 +10,7 @@ import { formatId, identityOf } from "../identity";
 import { type LifecycleOptions, label } from "../options";
 import { fieldValues } from "../values";
 import { addressed, locate, outputsFrom, readRaw } from "./read-back";
+import { type SlotFieldDef, planSlots, refusal } from "./slots";
 import { removalParams, staleIndexedKeys } from "./unset";
 import { write } from "./write";
 
@@ -24,7 +25,13 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
     throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
   }
   const values = fieldValues(def, news);
-  const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate);
+  // Device families change slot by slot (see ./slots.ts); every other field as a whole.
+  const plans = [...changed].filter((field): field is SlotFieldDef => field.slots !== undefined && field.inUpdate).map((field) => planSlots(field, olds[field.sdkName], news[field.sdkName], identity));
+  const refused = refusal(plans);
+  if (refused) throw refused;
+  const slotWrites = Object.assign({}, ...plans.map((plan) => plan.write)) as WireParams;
+  const slotRemovals = plans.flatMap((plan) => plan.remove);
+  const removed = [...changed].filter((field) => !values.has(field) && field.inUpdate && !field.slots);
   const triggered = triggersChanged(def, olds, news);
   // Changes the update call cannot carry go first, so that if PVE refuses them nothing else changed.
   const hooks = hooksOf(def);
@@ -34,8 +41,9 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
     // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged,
     // and an update that replaces the whole object (a firewall alias) carries every managed field.
     const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
-    const set = [...values].filter(([field]) => field.inUpdate && (changed.has(field) || requiredByCall(field)));
-    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || call.extra || triggered) {
+    const set = [...values].filter(([field]) => field.inUpdate && !field.slots && (changed.has(field) || requiredByCall(field)));
+    const slotsChange = Object.keys(slotWrites).length > 0 || slotRemovals.length > 0;
+    if (set.some(([field]) => changed.has(field)) || removed.length > 0 || slotsChange || call.extra || triggered) {
       await addressed(def, identity, async () => {
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
@@ -44,9 +52,14 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
         // carry: nothing to unset. One with a `delete` list (a network interface) still needs it.
         const dropsUnsent = call.whole === true && updateParams["delete"] === undefined;
         const plain = dropsUnsent ? [] : removed.filter((field) => !field.indexed);
-        await write(def, api, call, located, { ...callParams(def, call, located, set), ...removalParams(def, call, plain, stale) }, options);
+        await write(def, api, call, located, { ...callParams(def, call, located, set), ...slotWrites, ...removalParams(def, call, plain, [...stale, ...slotRemovals]) }, options);
       });
     }
+  }
+  // What a config write cannot change (a disk's size, its storage) goes through its operation, after the write.
+  for (const operation of plans.flatMap((plan) => plan.operations)) {
+    options.onLog?.(`${operation.property}: ${operation.call.method} ${operation.call.path}`);
+    await write(def, api, operation.call, identity, { ...callParams(def, operation.call, identity, []), ...operation.params }, options);
   }
   const raw = await readRaw(def, api, identity);
   if (!raw) throw new Error(`${label(def, formatId(def, identity))} disappeared during the update`);
