@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ProxmoxClient } from "../provider/client";
 import { openBestEngine, type EngineRun, type ProgramEngine, type RunOptions } from "../tests/cli/engines";
-import { installPackage } from "../tests/engine";
+import { installPackage } from "../tests/pulumi-engine";
 import { startSimulator } from "../tests/sim";
 
 const root = join(__dirname, "..");

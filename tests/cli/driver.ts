@@ -9,7 +9,7 @@ import { appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import path from "node:path";
-import type { StepOp, StepRecord } from "../engine";
+import type { StepOp, StepRecord } from "../pulumi-engine";
 import type { CliResult, ConfigSet, DriverParams, DriverReply, DriverRequest, OperationOptions } from "./protocol";
 
 const execFileAsync = promisify(execFile);

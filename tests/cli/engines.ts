@@ -1,14 +1,14 @@
 /**
  * The two engines behind one face, for what runs on either (the demo, the quickstart comparison):
- * the real `pulumi` CLI when it is available, and the local engine (tests/engine) otherwise.
+ * the real `pulumi` CLI when it is available, and the local engine (tests/pulumi-engine) otherwise.
  * Results are the local engine's step records; outputs are plain, secrets shown as `[secret]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { destroy, preview, refresh, up, type EngineResult, type StepRecord } from "../engine";
-import { loadProgram } from "../engine/project";
-import { isSecret } from "../engine/values";
+import { destroy, preview, refresh, up, type EngineResult, type StepRecord } from "../pulumi-engine";
+import { loadProgram } from "../pulumi-engine/project";
+import { isSecret } from "../pulumi-engine/values";
 import { ToolsUnavailable, locatePulumi } from "../setup/tools";
 import { CliStack, cliEnvironment, type CliEnvironment } from "./stack";
 
@@ -69,7 +69,7 @@ export function openLocalEngine(opts: OpenOptions): ProgramEngine {
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
   });
   return {
-    description: "the local engine (tests/engine): Pulumi's real dynamic-provider host driven by our stand-in for the Pulumi engine",
+    description: "the local engine (tests/pulumi-engine): Pulumi's real dynamic-provider host driven by our stand-in for the Pulumi engine",
     kind: "local",
     preview: async (o) => fromLocal(await preview(options(o))),
     up: async (o) => fromLocal(await up(options(o))),

@@ -1,5 +1,5 @@
 // Messages between the real-CLI harness (tests/cli/stack.ts) and its driver process (driver.ts).
-import type { StepRecord } from "../engine";
+import type { StepRecord } from "../pulumi-engine";
 
 /** How the driver sets up its stack: the program, the CLI, the backend and the environment. */
 export interface DriverParams {

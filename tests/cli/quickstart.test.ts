@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { StepRecord } from "../engine";
-import { installPackage } from "../engine";
+import type { StepRecord } from "../pulumi-engine";
+import { installPackage } from "../pulumi-engine";
 import { PASSPHRASE, adminOf, startTestSimulator } from "../e2e/harness";
 import { openLocalEngine, openRealEngine, type EngineRun, type ProgramEngine, type OpenOptions } from "./engines";
 import type { Simulator } from "../sim";

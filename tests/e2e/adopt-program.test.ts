@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArgs } from "../../provider/adopt/cli";
 import { writeAdoptProgram } from "../../provider/adopt/program";
-import { preview, up } from "../engine";
+import { preview, up } from "../pulumi-engine";
 import { PASSPHRASE, adminOf, programDir, stackSettings, startTestSimulator, stepsOf } from "./harness";
 import type { ProxmoxClient } from "../../provider/client";
 import type { Simulator } from "../sim";

@@ -6,10 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProxmoxClient } from "../../provider/client";
-import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult, type StateFile, type StepRecord } from "../engine";
-import { ProviderHost } from "../engine/host";
-import { loadProgram } from "../engine/project";
-import { loadState } from "../engine/state";
+import { destroy, installPackage, preview, refresh, up, type EngineOptions, type EngineResult, type StateFile, type StepRecord } from "../pulumi-engine";
+import { ProviderHost } from "../pulumi-engine/host";
+import { loadProgram } from "../pulumi-engine/project";
+import { loadState } from "../pulumi-engine/state";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../sim";
 
 export const TOKEN_SECRET = "0c5e1f7a-3b2d-4c6e-8f90-a1b2c3d4e5f6";

@@ -3,7 +3,7 @@
  * `retainOnDelete` and `replaceOnChanges` on PVE objects, as Pulumi's engine enforces them.
  */
 import { describe, expect, it } from "vitest";
-import type { EngineResult } from "../engine";
+import type { EngineResult } from "../pulumi-engine";
 import { type Declared, newStack, stepsOf } from "./harness";
 import { found } from "./scenarios";
 

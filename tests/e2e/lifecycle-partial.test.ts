@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ProxmoxClient } from "../../provider/client";
-import type { EngineResult } from "../engine";
+import type { EngineResult } from "../pulumi-engine";
 import { type Declared, type Stack, newStack, stepsOf } from "./harness";
 
 const TOTP_A = "otpauth://totp/pve:alice?secret=JBSWY3DPEHPK3PXP";

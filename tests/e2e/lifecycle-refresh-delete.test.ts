@@ -4,7 +4,7 @@
  * after a lost answer; an IP set's comment changes in place, its entries untouched.
  */
 import { describe, expect, it } from "vitest";
-import type { EngineResult } from "../engine";
+import type { EngineResult } from "../pulumi-engine";
 import { type Declared, newStack, stepsOf } from "./harness";
 
 const errors = (r: EngineResult): string => r.steps.map((s) => s.error ?? "").join("\n");

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installPackage } from "../engine";
+import { installPackage } from "../pulumi-engine";
 
 const root = join(__dirname, "..", "..");
 

@@ -1,5 +1,5 @@
 /**
- * Every secret-bearing field of every kind (tests/engine/secret-cases.ts), through the local
+ * Every secret-bearing field of every kind (tests/pulumi-engine/secret-cases.ts), through the local
  * engine against the simulator: secret in the state after up and after refresh, never on disk in
  * plain text, and secret in what every read function returns.
  */
@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invokeRead } from "../../provider/reads";
 import { definitionOf } from "../../schema/definitions";
 import { reads } from "../../schema/reads";
-import { isSecret, type PropertyMap } from "../engine/values";
-import type { EngineResult } from "../engine";
-import { SECRET_CASES, type SecretCase } from "../engine/secret-cases";
+import { isSecret, type PropertyMap } from "../pulumi-engine/values";
+import type { EngineResult } from "../pulumi-engine";
+import { SECRET_CASES, type SecretCase } from "../pulumi-engine/secret-cases";
 import { type Declared, type Stack, newStack } from "./harness";
 
 const CASES = SECRET_CASES.filter((c) => c.e2e);

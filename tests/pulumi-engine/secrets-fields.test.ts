@@ -43,7 +43,7 @@ describe("the secret-bearing fields", () => {
       const names = markedSecrets([def]).map((entry) => entry.split(" ")[1]);
       expect(JSON.parse(listed ?? "[]"), def.key).toEqual(expect.arrayContaining(names));
       for (const field of def.fieldList.filter((f) => f.secret)) {
-        expect(source, `${def.key} ${field.sdkName}`).toContain(`${field.sdkName}: args?.${field.sdkName} === undefined ? undefined : pulumi.secret(args.${field.sdkName}),`);
+        expect(source, `${def.key} ${field.sdkName}`).toContain(`${field.sdkName}: argsOrState?.${field.sdkName} === undefined ? undefined : pulumi.secret(argsOrState.${field.sdkName}),`);
       }
     }
   });

@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { SimAuth, SimContext, SimModel } from "./types";
-import { accessModel } from "./access/model";
-import { AccessStore } from "./access/store";
-import { isPrivilege } from "./access/privileges";
+import { accessModel } from "./models/access";
+import { AccessStore } from "./models/access/store";
+import { isPrivilege } from "./models/access/privileges";
 import type { SimClock } from "./core/clock";
 import { createClock } from "./core/clock";
 import type { FaultRule } from "./core/faults";
@@ -36,7 +36,7 @@ export type { FaultAction, FaultRule } from "./core/faults";
 export type { SimClock } from "./core/clock";
 export type { WorkerUsage } from "./core/workers";
 export type { LockUsage } from "./core/locks";
-export { PRIVILEGES, BUILTIN_ROLES, isPrivilege } from "./access/privileges";
+export { PRIVILEGES, BUILTIN_ROLES, isPrivilege } from "./models/access/privileges";
 export { totpCode } from "./core/tickets";
 
 /** How to start the simulator. */

@@ -1,4 +1,4 @@
-/** ACME: the cluster's CA accounts and DNS challenge plugins (`/cluster/acme`). */
+/** `cluster.AcmeAccount`: an account of the cluster at an ACME CA (`/cluster/acme/account`). */
 import { defineKind, restCalls } from "../../define";
 import type { KindHooks } from "../../hooks";
 import { requireApiMethod } from "../../pve-schema";

@@ -1,4 +1,4 @@
-/** ACME: the cluster's CA accounts and DNS challenge plugins (`/cluster/acme`). */
+/** `cluster.AcmePlugin`: a DNS challenge plugin of the cluster's ACME (`/cluster/acme/plugins`). */
 import { defineKind, restCalls } from "../../define";
 
 /** `cluster.AcmePlugin`. */

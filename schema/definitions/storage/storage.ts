@@ -8,7 +8,7 @@ const BACKUPS = ["prune-backups", "max-protected-backups"];
 /**
  * The options each storage plugin takes beyond `content`, `nodes` and `disable`, which every
  * plugin has (pve-storage `*Plugin.pm` `options()`); PVE refuses any other option of the type
- * (`unexpected property`). `tests/sim/models/storage.test.ts` holds this table against the
+ * (`unexpected property`). `tests/sim/models/storage/storage.test.ts` holds this table against the
  * simulator's transcription of the plugins.
  */
 const ACCEPTS: Readonly<Record<string, readonly string[]>> = {

@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { SimAuth } from "../types";
-import type { AccessStore } from "../access/store";
+import type { AccessStore } from "../models/access/store";
 import type { TicketSigner } from "./tickets";
 
 /** Paths PVE serves without credentials (method → rel paths). */

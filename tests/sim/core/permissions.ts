@@ -7,7 +7,7 @@
  * membership, `NoAccess`, and the `root@pam` shortcut.
  */
 import { SimError } from "../types";
-import type { AccessStore, AclNode, RoleGrants } from "../access/store";
+import type { AccessStore, AclNode, RoleGrants } from "../models/access/store";
 import type { SchemaMethod } from "./schema";
 import { splitList } from "./formats";
 

@@ -1,5 +1,8 @@
 /**
- * The vendored PVE 9.2 API schema, typed, plus route lookup by schema template.
+ * The vendored PVE 9.2 API schema, typed: the one loader of `schema/pve-api/schema.json` for the
+ * simulator. The core validates requests and routes by it; models read the facts they need at
+ * runtime from it (which keys an update accepts, which are optional, enums such as storage or zone
+ * types, the properties a GET returns).
  * Routing follows `PVE::RESTHandler::find_handler`: the unescaped path splits on `/`,
  * each `{x}` matches one segment, and `{volume}` of the storage content path swallows
  * the rest of the path (`fragmentDelimiter => ''`).
@@ -22,7 +25,8 @@ export interface SchemaParam {
   readonly default?: unknown;
   readonly requires?: string;
   readonly pathParam?: boolean;
-  readonly default_key?: boolean;
+  /** Property-string sub-keys: the key written without `name=` (schema.json has `1`), and key aliases (`virtio=MAC`). */
+  readonly default_key?: number | boolean;
   readonly alias?: string;
   readonly keyAlias?: string;
   readonly items?: SchemaParam;
@@ -32,6 +36,7 @@ export interface SchemaParam {
 export interface SchemaMethod {
   readonly name: string;
   readonly parameters?: Readonly<Record<string, SchemaParam>>;
+  readonly returns?: { readonly properties?: Readonly<Record<string, SchemaParam>> };
   readonly additionalParameters?: boolean;
   readonly protected?: boolean;
   readonly proxyto?: string;
@@ -59,7 +64,7 @@ const REST_OF_PATH = new Set([
 
 let cached: SchemaFile | undefined;
 
-/** Loads (once) the vendored schema. */
+/** Loads (lazily, once: the file is ~700 KB) the vendored schema. */
 export function loadSchema(): SchemaFile {
   if (!cached) {
     const file = path.resolve(__dirname, "../../../schema/pve-api/schema.json");
@@ -72,6 +77,28 @@ export function loadSchema(): SchemaFile {
 export function schemaMethod(method: HttpMethod, template: string): SchemaMethod | undefined {
   if (template === "/") return method === "GET" ? ROOT_INDEX : undefined;
   return loadSchema().paths[template]?.[method];
+}
+
+/** The schema entry a model relies on; throws if the schema lacks it (a bug in the model). */
+function modelMethod(method: HttpMethod, template: string): SchemaMethod {
+  const entry = loadSchema().paths[template]?.[method];
+  if (!entry) throw new Error(`schema has no ${method} ${template}`);
+  return entry;
+}
+
+/** The parameters of `method template`; throws if the schema lacks it (a bug in the model). */
+export function parametersOf(method: HttpMethod, template: string): Readonly<Record<string, SchemaParam>> {
+  return modelMethod(method, template).parameters ?? {};
+}
+
+/** The enum of one parameter. */
+export function enumOf(method: HttpMethod, template: string, param: string): string[] {
+  return [...(parametersOf(method, template)[param]?.enum ?? [])];
+}
+
+/** The properties of the object `method template` returns (empty when it returns no object). */
+export function returnPropertiesOf(method: HttpMethod, template: string): Readonly<Record<string, SchemaParam>> {
+  return modelMethod(method, template).returns?.properties ?? {};
 }
 
 /** A matched route: the template and the path parameters taken from the URL. */

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HttpMethod, SimAuth, SimContext } from "../types";
 import { SimDownload, SimError, SimResult } from "../types";
-import type { AccessStore } from "../access/store";
+import type { AccessStore } from "../models/access/store";
 import { authenticate, isUnauthenticated } from "./auth";
 import type { SimClock } from "./clock";
 import { sleep } from "./clock";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { SimError } from "../types";
-import type { ParamSchema } from "./schema";
+import type { SchemaParam } from "../core/schema";
 
 /** A stored config value: PVE keeps validated scalars (0/1 booleans, numbers, strings). */
 export type ConfigValue = string | number;
@@ -58,7 +58,7 @@ export function splitList(value: unknown): string[] {
 /** Picks the scalar params that are config keys (drops path params, `delete`, `digest` and `skip`). */
 export function configParams(
   params: Readonly<Record<string, unknown>>,
-  schema: Readonly<Record<string, ParamSchema>>,
+  schema: Readonly<Record<string, SchemaParam>>,
   skip: readonly string[] = [],
 ): ConfigRecord {
   const out: ConfigRecord = {};
@@ -78,7 +78,7 @@ export function applyUpdate(
   target: ConfigRecord,
   set: ConfigRecord,
   deleteList: unknown,
-  schema: Readonly<Record<string, ParamSchema>>,
+  schema: Readonly<Record<string, SchemaParam>>,
 ): void {
   const toDelete = splitList(deleteList);
   for (const key of toDelete) {

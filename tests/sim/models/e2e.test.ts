@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../index";
 import { clusterModel } from "./cluster";
 import { firewallModel } from "./firewall";
-import { nodeModel } from "./node";
+import { nodeModel } from "./nodes";
 import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";
 

@@ -12,7 +12,7 @@ import {
   withoutKeys,
   type ConfigRecord,
 } from "./config-text";
-import { parametersOf } from "./schema";
+import { parametersOf } from "../core/schema";
 import type { SectionStore } from "./section-store";
 import { type Reraise, underCfsLock } from "../core/cfs-lock";
 import type { FlatConfig } from "./flat-config";

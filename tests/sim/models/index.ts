@@ -4,7 +4,7 @@ import { clusterModel } from "./cluster";
 import { firewallModel } from "./firewall";
 import { guestsModel } from "./guests";
 import { lxcModel } from "./lxc";
-import { nodeModel } from "./node";
+import { nodeModel } from "./nodes";
 import { qemuModel } from "./qemu";
 import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";

@@ -6,14 +6,14 @@
  * with, and `print_property_string` (the default key first, then required keys, then the rest,
  * each group sorted).
  */
-import type { ParamSchema } from "./schema";
+import type { SchemaParam } from "../core/schema";
 
 /** The sub-key facts of a property-string format (as schema.json records them). */
-export type SubKeys = Readonly<Record<string, ParamSchema & { readonly default_key?: number | boolean }>>;
+export type SubKeys = Readonly<Record<string, SchemaParam>>;
 
 /** The format object of a parameter when it is a property string, else undefined. */
-export function subKeysOf(param: ParamSchema | undefined): SubKeys | undefined {
-  return param && typeof param.format === "object" ? (param.format as SubKeys) : undefined;
+export function subKeysOf(param: SchemaParam | undefined): SubKeys | undefined {
+  return param && typeof param.format === "object" ? param.format : undefined;
 }
 
 /** `parse_boolean`. */

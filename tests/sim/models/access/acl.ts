@@ -4,8 +4,8 @@
  * and user.cfg's read-back of the ACL tree (`AccessStore.settleAcl`: root@pam's entries are never
  * written).
  */
-import { splitList } from "../core/formats";
-import { normalizeAclPath } from "../core/permissions";
+import { splitList } from "../../core/formats";
+import { normalizeAclPath } from "../../core/permissions";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, paramError, subjectOf } from "./common";
 import type { AclNode, RoleGrants } from "./store";

@@ -4,12 +4,12 @@
  * user.cfg (`write_user_config` / `parse_user_config` in pve-access-control
  * `src/PVE/AccessControl.pm`): Perl truthiness and trimmed fields.
  */
-import type { HttpMethod, SimContext, SimHandler } from "../types";
-import { SimError } from "../types";
-import type { SimClock } from "../core/clock";
-import type { PermissionEngine } from "../core/permissions";
-import type { TicketSigner } from "../core/tickets";
-import { underCfsLock } from "../core/cfs-lock";
+import type { HttpMethod, SimContext, SimHandler } from "../../types";
+import { SimError } from "../../types";
+import type { SimClock } from "../../core/clock";
+import type { PermissionEngine } from "../../core/permissions";
+import type { TicketSigner } from "../../core/tickets";
+import { underCfsLock } from "../../core/cfs-lock";
 import type { AccessStore } from "./store";
 
 /** What the access endpoints work on. */

@@ -14,8 +14,8 @@
  * returns them (`PVE::Auth::OpenId` declares `client-key` a plain option); the index shows of
  * `tfa` only its type.
  */
-import { SimError } from "../types";
-import { splitList } from "../core/formats";
+import { SimError } from "../../types";
+import { splitList } from "../../core/formats";
 import type { AccessInstaller } from "./common";
 import { die, lockConfig, lockUserConfig, paramError, perlTrue } from "./common";
 import type { AccessStore, RealmConfig } from "./store";

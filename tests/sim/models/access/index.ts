@@ -4,7 +4,7 @@
  * ACL, Domains, TFA) and pve-manager's `PVE/API2/Pool.pm` serves pools. Each installer's file
  * names the handlers it follows.
  */
-import type { SimModel } from "../types";
+import type { SimModel } from "../../types";
 import type { AccessDeps } from "./common";
 import { installAcl } from "./acl";
 import { installDomains } from "./domains";

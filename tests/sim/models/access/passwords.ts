@@ -5,8 +5,8 @@
  * `Plugin.pm`), the plugins' `authenticate_user`, and `PVE::RPCEnvironment::reauth_user_for_user_modification`.
  * The simulator plays PAM with its own password table: there are no Linux accounts behind it.
  */
-import type { SimAuth } from "../types";
-import { permissionDenied } from "../core/permissions";
+import type { SimAuth } from "../../types";
+import { permissionDenied } from "../../core/permissions";
 import { die, paramError } from "./common";
 import type { AccessStore } from "./store";
 

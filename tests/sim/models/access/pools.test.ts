@@ -1,7 +1,7 @@
 /** Pools (user.cfg, pve-manager's API2/Pool.pm): nesting, members, allow-move, non-empty delete. */
 import { describe, expect, it } from "vitest";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

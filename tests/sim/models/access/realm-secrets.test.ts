@@ -4,8 +4,8 @@
  * Yubico API key in domains.cfg and on read; the index only the TFA type.
  */
 import { describe, expect, it } from "vitest";
-import { raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

@@ -1,7 +1,7 @@
 /** Realms (domains.cfg): options per type, the built-in realms, and realm sync. */
 import { describe, expect, it } from "vitest";
-import { raw, TEST_TOKEN, waitTask } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { raw, TEST_TOKEN, waitTask } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

@@ -1,7 +1,7 @@
 /** Roles (built-ins are fixed) and ACL entries. */
 import { describe, expect, it } from "vitest";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

@@ -5,7 +5,7 @@
  * `Recovery::verify`) do it. WebAuthn and U2F need datacenter.cfg settings the access model does
  * not read: their entries take no part, as on a PVE without those settings.
  */
-import { verifyTotp } from "../core/tickets";
+import { verifyTotp } from "../../core/tickets";
 import type { AccessStore } from "./store";
 
 /** The second factor a user's realm enforces (`tfa` of domains.cfg): `totp` (PVE's 'oath') or `yubico`. */

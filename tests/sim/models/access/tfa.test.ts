@@ -1,9 +1,9 @@
 /** Two-factor login (TOTP, recovery keys) and the TFA API. */
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { base32Decode, newTotpSecret, totpCode } from "./core/tickets";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { base32Decode, newTotpSecret, totpCode } from "../../core/tickets";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const root = { token: TEST_TOKEN };

@@ -9,8 +9,8 @@
  * when true) and `src/totp.rs` (`Totp::from_str`). Missing entries are PVE's only 404.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { SimError } from "../types";
-import { verifyTotp } from "../core/tickets";
+import { SimError } from "../../types";
+import { verifyTotp } from "../../core/tickets";
 import type { AccessInstaller } from "./common";
 import { die, lockConfig, lockUserConfig, str, subjectOf } from "./common";
 import { reauthForUserModification } from "./passwords";

@@ -6,10 +6,10 @@
  * password or ticket renewal, the second factor (TOTP, recovery keys, Yubico realms, realm-enforced
  * TFA) through a half ticket `PVE:!tfa!<challenge>:...`, and permission listings.
  */
-import { SimError } from "../types";
-import type { PermissionEngine } from "../core/permissions";
-import { normalizeAclPath } from "../core/permissions";
-import { permissionDenied } from "../core/permissions";
+import { SimError } from "../../types";
+import type { PermissionEngine } from "../../core/permissions";
+import { normalizeAclPath } from "../../core/permissions";
+import { permissionDenied } from "../../core/permissions";
 import type { AccessDeps, AccessInstaller } from "./common";
 import { die, subjectOf } from "./common";
 import { authenticatePassword, reauthForUserModification, setPassword } from "./passwords";

@@ -1,7 +1,7 @@
 /** API tokens (secret shown once) and realms (secrets never returned). */
 import { describe, expect, it } from "vitest";
-import { raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

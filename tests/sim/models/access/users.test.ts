@@ -1,7 +1,7 @@
 /** Users and groups in user.cfg, with PVE's messages and user.cfg's read-back. */
 import { describe, expect, it } from "vitest";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator();
 const auth = { token: TEST_TOKEN };

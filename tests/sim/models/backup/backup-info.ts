@@ -7,7 +7,7 @@
  */
 import type { SimContext } from "../../types";
 import type { Register } from "../generic-store";
-import { backupJobsOf } from "../backup-jobs";
+import { backupJobsOf } from "../cluster/backup-jobs";
 import { checkPrivs, hasPriv } from "../guests/permissions";
 import { vmlistOf } from "../guests/vmlist";
 import { vmConfigsOf } from "../qemu/store";

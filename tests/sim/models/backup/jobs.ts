@@ -7,7 +7,7 @@
  */
 import type { SimContext } from "../../types";
 import { splitList, type ConfigRecord } from "../config-text";
-import { backupJobsOf } from "../backup-jobs";
+import { backupJobsOf } from "../cluster/backup-jobs";
 import { accessStoreOf } from "../guests/access";
 import { vmlistOf } from "../guests/vmlist";
 

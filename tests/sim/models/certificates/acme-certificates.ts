@@ -12,16 +12,16 @@
  */
 import { X509Certificate } from "node:crypto";
 import { generate } from "selfsigned";
-import type { SimContext, SimRequest } from "../types";
-import { SimError } from "../types";
+import type { SimContext, SimRequest } from "../../types";
+import { SimError } from "../../types";
 import { type AcmeState, directoryOf } from "./acme";
-import { pveDie, type ConfigRecord } from "./config-text";
-import type { NodeCerts } from "./certificates";
-import type { NodeConfigFile } from "./node-config";
-import type { Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { parsePropertyString, subKeysOf } from "./property-string";
-import { parametersOf } from "./schema";
+import { pveDie, type ConfigRecord } from "../config-text";
+import type { NodeCerts } from ".";
+import type { NodeConfigFile } from "../nodes/config";
+import type { Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { parsePropertyString, subKeysOf } from "../property-string";
+import { parametersOf } from "../../core/schema";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Let's Encrypt's validity; PVE renews (without `force`) within 30 days of the end. */

@@ -1,10 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { schemaMethod } from "../core/schema";
-import { validateParams } from "../core/validate";
-import { certFixture } from "./certificates";
-import { fakeSim, type FakeSim } from "./fake-context";
-import { nodeModel } from "./node";
+import { schemaMethod } from "../../core/schema";
+import { validateParams } from "../../core/validate";
+import { certFixture } from ".";
+import { fakeSim, type FakeSim } from "../fake-context";
+import { nodeModel } from "../nodes";
 
 const LE = "https://acme-v02.api.letsencrypt.org/directory";
 const STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";

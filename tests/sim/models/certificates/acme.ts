@@ -11,11 +11,11 @@
  * Account Binding), and accounts register at once inside their worker task.
  */
 import { randomInt } from "node:crypto";
-import type { SimContext, SimRequest } from "../types";
-import { type ConfigRecord, configParams, pveDie, splitList } from "./config-text";
-import { registerCollection, type Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { SectionStore } from "./section-store";
+import type { SimContext, SimRequest } from "../../types";
+import { type ConfigRecord, configParams, pveDie, splitList } from "../config-text";
+import { registerCollection, type Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { SectionStore } from "../section-store";
 
 /** What a simulated CA's directory says about itself (RFC 8555 `meta`). */
 export interface AcmeDirectory {

@@ -5,18 +5,19 @@
  * (`get_certificate_info`, `strip_leading_text`). `info` lists PVE's root CA, the node's
  * `pve-ssl.pem` and the custom `pveproxy-ssl.pem` when one is set. The private key is stored but
  * never returned. The upload's errors pass through `die "$@\n"`: they end with an extra newline.
+ * ACME is beside it (`./acme`, `./acme-certificates`); the node model (`../nodes`) installs both.
  */
 import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { SimContext, SimRequest } from "../types";
-import { SimError } from "../types";
-import { pveDie } from "./config-text";
-import type { Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { perNode } from "./per-node";
+import type { SimContext, SimRequest } from "../../types";
+import { SimError } from "../../types";
+import { pveDie } from "../config-text";
+import type { Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { perNode } from "../per-node";
 
-const FIXTURES = path.resolve(__dirname, "../fixtures/certs");
+const FIXTURES = path.resolve(__dirname, "../../fixtures/certs");
 
 /** A test certificate (or key) shipped with the simulator, e.g. `custom-a.pem`. */
 export function certFixture(file: string): string {

@@ -11,14 +11,14 @@
  * the schedule check runs before the lock and stays a real 400.
  */
 import { randomUUID } from "node:crypto";
-import type { SimContext, SimRequest } from "../types";
-import { configParams, pveDie, splitList, type ConfigRecord } from "./config-text";
-import { publicView, type Register, lockedWrite } from "./generic-store";
-import { paramError } from "./param-error";
-import { parsePropertyString } from "./property-string";
-import { parametersOf } from "./schema";
-import { SectionStore } from "./section-store";
-import { simService } from "./services";
+import type { SimContext, SimRequest } from "../../types";
+import { configParams, pveDie, splitList, type ConfigRecord } from "../config-text";
+import { publicView, type Register, lockedWrite } from "../generic-store";
+import { paramError } from "../param-error";
+import { parsePropertyString } from "../property-string";
+import { parametersOf } from "../../core/schema";
+import { SectionStore } from "../section-store";
+import { simService } from "../services";
 
 const ALL_DAYS = "mon,tue,wed,thu,fri,sat,sun";
 const int = { type: "integer" } as const;

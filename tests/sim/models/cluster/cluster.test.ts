@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clusterModel } from "./cluster";
-import { fakeSim } from "./fake-context";
+import { clusterModel } from ".";
+import { fakeSim } from "../fake-context";
 
 const sim = () => fakeSim([clusterModel({ runnerDelayMs: 60_000 })]);
 

@@ -1,7 +1,7 @@
 /** Cluster-wide configs: datacenter options, backup jobs, replication jobs, metric servers. */
-import type { SimModel } from "../types";
+import type { SimModel } from "../../types";
 import { installBackupJobs } from "./backup-jobs";
-import { installClusterOptions } from "./cluster-options";
+import { installClusterOptions } from "./options";
 import { installMetricServers } from "./metric-servers";
 import { installReplication, type ReplicationOptions } from "./replication";
 

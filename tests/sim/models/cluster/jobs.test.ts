@@ -4,8 +4,8 @@
  * raised under the jobs.cfg lock reach the client (`die "$@"`: a 500 carrying the 400 as text).
  */
 import { describe, expect, it } from "vitest";
-import { clusterModel } from "./cluster";
-import { fakeSim } from "./fake-context";
+import { clusterModel } from ".";
+import { fakeSim } from "../fake-context";
 
 const sim = () => fakeSim([clusterModel({ runnerDelayMs: 60_000 })]);
 

@@ -5,9 +5,9 @@
  * by `extract_sensitive_params` for the plugin's `on_add_hook`, so it is never read back. See
  * tests/sim/FIDELITY.md for what it follows and where it differs.
  */
-import type { SimContext } from "../types";
-import { registerCollection, type Register } from "./generic-store";
-import { SectionStore } from "./section-store";
+import type { SimContext } from "../../types";
+import { registerCollection, type Register } from "../generic-store";
+import { SectionStore } from "../section-store";
 
 /** Registers the metric-server collection. */
 export function installMetricServers(register: Register, ctx: SimContext): void {

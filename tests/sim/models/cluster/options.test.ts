@@ -1,8 +1,8 @@
 /** `/cluster/options` through the HTTPS core: who reads what (pve-manager `API2/Cluster.pm::get_options`). */
 import { describe, expect, it } from "vitest";
-import { clusterModel } from "./models/cluster";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { clusterModel } from ".";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator({ models: [clusterModel()] });
 const root = { token: TEST_TOKEN };

@@ -11,14 +11,14 @@
  * read-modify-write of that parsed view: parameters set keys, then `delete` removes keys without
  * any check, then the writer prints the parsed values back (tag lists sorted) and drops defaults.
  */
-import { hasAny } from "../core/may";
-import type { SimContext, SimRequest } from "../types";
-import { perlSplit } from "../core/params";
-import { decodeText, encodeText, pveDie, splitList } from "./config-text";
-import type { Register } from "./generic-store";
-import { parsePropertyString, printPropertyString, subKeysOf, type SubKeys } from "./property-string";
-import { parametersOf } from "./schema";
-import { simService } from "./services";
+import { hasAny } from "../../core/may";
+import type { SimContext, SimRequest } from "../../types";
+import { perlSplit } from "../../core/params";
+import { decodeText, encodeText, pveDie, splitList } from "../config-text";
+import type { Register } from "../generic-store";
+import { parsePropertyString, printPropertyString, subKeysOf, type SubKeys } from "../property-string";
+import { parametersOf } from "../../core/schema";
+import { simService } from "../services";
 
 const TEMPLATE = "/cluster/options";
 /** pve-cluster's `$PROXMOX_OUI`: the MAC prefix GET shows when none is set. */

@@ -7,11 +7,11 @@
  * `runnerDelayMs` of simulated time. Without a guest model, a guest is on the node `source` names, else
  * on the first node.
  */
-import type { SimContext, SimRequest } from "../types";
-import { pveDie } from "./config-text";
-import { registerCollection, type Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { SectionStore } from "./section-store";
+import type { SimContext, SimRequest } from "../../types";
+import { pveDie } from "../config-text";
+import { registerCollection, type Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { SectionStore } from "../section-store";
 
 /** Options of the replication model. */
 export interface ReplicationOptions {

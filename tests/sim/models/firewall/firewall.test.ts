@@ -1,7 +1,7 @@
 /** The firewall model against pve-firewall's handlers (see the models' headers). */
 import { describe, expect, it } from "vitest";
-import { fakeSim } from "./fake-context";
-import { firewallModel } from "./firewall";
+import { fakeSim } from "../fake-context";
+import { firewallModel } from ".";
 
 const sim = () => fakeSim([firewallModel()]);
 type Rule = Record<string, unknown> & { pos: number; comment?: string; digest: string };

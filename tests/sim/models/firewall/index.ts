@@ -2,19 +2,19 @@
  * Firewall, as pve-firewall serves it: cluster and node options (`src/PVE/API2/Firewall/Cluster.pm`
  * and `Host.pm` `get_options`/`set_options`: a fresh cluster.fw and host.fw hold no options, a
  * `delete` of an unknown option is a 400, the cluster's `enable` above 1 becomes the current time,
- * the host's is 0 or 1), cluster/node rules (`firewall-rules.ts`), aliases, IP sets and security
- * groups (`firewall-objects.ts`), and the node firewall log. Cluster writes take
+ * the host's is 0 or 1), cluster/node rules (`rules.ts`), aliases, IP sets and security
+ * groups (`objects.ts`), and the node firewall log. Cluster writes take
  * `firewall-cluster`, node writes `firewall-host-<node>`; both re-raise with `die $@`.
  */
-import type { SimContext, SimRequest, SimModel } from "../types";
-import { assertDigest, configParams, sha1, splitList, type ConfigRecord } from "./config-text";
-import { installAliases, installIpSets, installSecurityGroups } from "./firewall-objects";
-import { RuleList, registerRules } from "./firewall-rules";
-import type { RuleObjects } from "./firewall-verify";
-import type { Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { parametersOf } from "./schema";
-import { perNode } from "./per-node";
+import type { SimContext, SimRequest, SimModel } from "../../types";
+import { assertDigest, configParams, sha1, splitList, type ConfigRecord } from "../config-text";
+import { installAliases, installIpSets, installSecurityGroups } from "./objects";
+import { RuleList, registerRules } from "./rules";
+import type { RuleObjects } from "./verify";
+import type { Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { parametersOf } from "../../core/schema";
+import { perNode } from "../per-node";
 
 /** Lines of a node's firewall log, as `pve-firewall` writes them. */
 function logLines(node: string, now: number): string[] {

@@ -8,16 +8,16 @@
  *   entries normalized (`clean_cidr`, `parse_ip_or_cidr`), inserted at the top, `nomatch` only when
  *   set, an update replacing `nomatch` and `comment`;
  * - security groups (`src/PVE/API2/Firewall/Groups.pm`), names lowercased the same way, with
- *   their rules (`firewall-rules.ts`).
+ *   their rules (`rules.ts`).
  * Parameter errors are real 400s: the firewall locks re-raise with `die $@`.
  */
 import { isIP } from "node:net";
-import type { SimContext, SimRequest } from "../types";
-import { assertDigest, pveDie, sha1, type ConfigRecord } from "./config-text";
-import type { RuleObjects } from "./firewall-verify";
-import type { Register } from "./generic-store";
-import { RuleList, registerRules } from "./firewall-rules";
-import { paramError } from "./param-error";
+import type { SimContext, SimRequest } from "../../types";
+import { assertDigest, pveDie, sha1, type ConfigRecord } from "../config-text";
+import type { RuleObjects } from "./verify";
+import type { Register } from "../generic-store";
+import { RuleList, registerRules } from "./rules";
+import { paramError } from "../param-error";
 
 const LOCK = "firewall-cluster";
 

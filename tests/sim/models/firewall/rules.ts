@@ -7,16 +7,16 @@
  * - PUT with a `moveto` other than `pos` only moves (other arguments are ignored); otherwise it
  *   changes the rule (`copy_rule_data`: an empty value or `-` removes a key) and deletes the
  *   `delete` list (`delete_rule_properties`);
- * - every create and update runs `verify_rule` (see `firewall-verify.ts`): its parameter errors
+ * - every create and update runs `verify_rule` (see `verify.ts`): its parameter errors
  *   are real 400s, since the firewall locks re-raise with `die $@`;
  * - PUT and DELETE check the list digest (`copy_list_with_digest`); a missing position is
  *   `no rule at position <n>`.
  */
-import type { SimContext, SimRequest } from "../types";
-import { assertDigest, pveDie, sha1, splitList, type ConfigRecord } from "./config-text";
-import { verifyRule, type RuleEnv, type RuleObjects } from "./firewall-verify";
-import type { Register } from "./generic-store";
-import { paramError } from "./param-error";
+import type { SimContext, SimRequest } from "../../types";
+import { assertDigest, pveDie, sha1, splitList, type ConfigRecord } from "../config-text";
+import { verifyRule, type RuleEnv, type RuleObjects } from "./verify";
+import type { Register } from "../generic-store";
+import { paramError } from "../param-error";
 
 /** `$rule_properties` that `copy_rule_data` copies into a rule (`pos` and `digest` never reach the file). */
 const RULE_KEYS = ["type", "action", "macro", "iface", "source", "dest", "proto", "enable", "log", "sport", "dport", "comment", "icmp-type"];

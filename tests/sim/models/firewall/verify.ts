@@ -6,9 +6,9 @@
  * `verify_rule` also completes the rule: the macro's preferred spelling, and `ipversion`.
  */
 import { isIP } from "node:net";
-import type { ConfigRecord } from "./config-text";
-import { ICMPV6_TYPES, ICMP_TYPES, MACROS, PROTOCOLS, PROTOCOLS_WITH_PORTS, type MacroRule } from "./firewall-facts";
-import { paramError } from "./param-error";
+import type { ConfigRecord } from "../config-text";
+import { ICMPV6_TYPES, ICMP_TYPES, MACROS, PROTOCOLS, PROTOCOLS_WITH_PORTS, type MacroRule } from "./facts";
+import { paramError } from "../param-error";
 
 /** Where a rule lives (`$rule_env`). */
 export type RuleEnv = "cluster" | "host" | "group";

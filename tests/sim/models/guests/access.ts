@@ -3,8 +3,8 @@
  * on create and clone, `remove_vm_access` on destroy (the VM leaves its pool and the ACLs of
  * `/vms/<vmid>` go), both under `lock_user_config`; and the pool a VM belongs to.
  */
-import { lockUserConfig } from "../../access/common";
-import type { AccessStore } from "../../access/store";
+import { lockUserConfig } from "../access/common";
+import type { AccessStore } from "../access/store";
 import type { SimContext } from "../../types";
 import { simService } from "../services";
 

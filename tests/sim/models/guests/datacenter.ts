@@ -4,7 +4,7 @@
  * (`ordering`, `case-sensitive`), `user-tag-access` and `registered-tags`.
  */
 import type { SimContext } from "../../types";
-import { datacenterOption } from "../cluster-options";
+import { datacenterOption } from "../cluster/options";
 
 const PROXMOX_OUI = "BC:24:11";
 

@@ -6,8 +6,8 @@
  * `$MAX_LXC_NETWORKS` 32, `$MAX_DEVICES` 256, `$MAX_UNUSED_DISKS` 256; and `check_type`, the
  * typing `parse_pct_config` gives each value read back.
  */
-import type { ParamSchema } from "../schema";
-import { returnPropertiesOf } from "../schema";
+import type { SchemaParam } from "../../core/schema";
+import { returnPropertiesOf } from "../../core/schema";
 import type { SubKeys } from "../property-string";
 import type { ConfigValue } from "../guests/config";
 import { assertIndexRanges as assertRanges } from "../guests/params";
@@ -15,14 +15,14 @@ import { assertIndexRanges as assertRanges } from "../guests/params";
 /** How many numbered keys each indexed option has. */
 export const INDEXED: Readonly<Record<string, number>> = { mp: 256, net: 32, dev: 256, unused: 256 };
 
-const INTERNAL: Readonly<Record<string, ParamSchema>> = {
+const INTERNAL: Readonly<Record<string, SchemaParam>> = {
   parent: { type: "string", optional: true, format: "pve-configid" },
   snaptime: { type: "integer", optional: true },
 };
 
-let confdesc: Readonly<Record<string, ParamSchema>> | undefined;
+let confdesc: Readonly<Record<string, SchemaParam>> | undefined;
 
-function table(): Readonly<Record<string, ParamSchema>> {
+function table(): Readonly<Record<string, SchemaParam>> {
   if (!confdesc) {
     const { digest: _digest, lxc: _lxc, ...options } = returnPropertiesOf("GET", "/nodes/{node}/lxc/{vmid}/config");
     confdesc = { ...options, ...INTERNAL };
@@ -31,7 +31,7 @@ function table(): Readonly<Record<string, ParamSchema>> {
 }
 
 /** The schema of one config key, honouring the index ranges; undefined when pve-container has no such option. */
-export function optionSchema(key: string): ParamSchema | undefined {
+export function optionSchema(key: string): SchemaParam | undefined {
   const m = /^([a-z]+?)(\d+)$/.exec(key);
   if (m?.[1] !== undefined && m[2] !== undefined && INDEXED[m[1]] !== undefined) {
     return Number(m[2]) < (INDEXED[m[1]] ?? 0) ? table()[`${m[1]}[n]`] : undefined;

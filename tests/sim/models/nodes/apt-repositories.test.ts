@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakeSim } from "./fake-context";
-import { nodeModel } from "./node";
+import { fakeSim } from "../fake-context";
+import { nodeModel } from ".";
 
 const sim = () => fakeSim([nodeModel()]);
 const PATH = "/apt/repositories";

@@ -11,10 +11,10 @@
  * is configured but disabled (an enabled one is left as it is). PVE has no call that removes one.
  */
 import { createHash } from "node:crypto";
-import type { SimContext, SimRequest } from "../types";
-import { assertDigest, pveDie } from "./config-text";
-import type { Register } from "./generic-store";
-import { perNode } from "./per-node";
+import type { SimContext, SimRequest } from "../../types";
+import { assertDigest, pveDie } from "../config-text";
+import type { Register } from "../generic-store";
+import { perNode } from "../per-node";
 
 /** One repository entry, with the keys PVE's API uses. */
 interface Repository {

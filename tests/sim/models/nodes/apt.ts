@@ -6,9 +6,9 @@
  * PVE has no upgrade call: upgrades run in a shell (`apt-get dist-upgrade`), so neither does this.
  * `changelog` is not simulated (it runs `apt-get changelog` against the mirrors): it answers 501.
  */
-import type { SimContext, SimRequest } from "../types";
-import type { Register } from "./generic-store";
-import { perNode } from "./per-node";
+import type { SimContext, SimRequest } from "../../types";
+import type { Register } from "../generic-store";
+import { perNode } from "../per-node";
 
 interface Package {
   readonly Package: string;

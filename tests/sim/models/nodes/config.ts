@@ -1,6 +1,6 @@
 /**
  * Node singletons as pve-manager serves them, each per node (the calls are proxied to it):
- * - `/dns`: in `./node-dns` (`update_etc_resolv_conf` rewrites the set from the request alone);
+ * - `/dns`: in `./dns` (`update_etc_resolv_conf` rewrites the set from the request alone);
  * - `/hosts`: `Nodes.pm` (`get_etc_hosts`, `write_etc_hosts`) over `INotify.pm`
  *   (`read_etc_hosts`, `write_etc_hosts`), under `/var/lock/pve-etchosts.lck`;
  * - `/config`: `PVE/API2/NodeConfig.pm` (`get_config`, `set_options`) over `PVE/NodeConfig.pm`
@@ -9,14 +9,14 @@
  * - `/time`: `Nodes.pm` (`time`, `set_timezone`) over pve-common `PVE/Systemd.pm`.
  */
 import { isIP } from "node:net";
-import type { SimContext, SimRequest } from "../types";
-import { perlSplit } from "../core/params";
-import { assertDigest, decodeText, encodeText, pveDie, sha1, splitList, type ConfigRecord } from "./config-text";
-import type { Register } from "./generic-store";
-import { installNodeDns } from "./node-dns";
-import { paramError } from "./param-error";
-import { perNode } from "./per-node";
-import { parametersOf } from "./schema";
+import type { SimContext, SimRequest } from "../../types";
+import { perlSplit } from "../../core/params";
+import { assertDigest, decodeText, encodeText, pveDie, sha1, splitList, type ConfigRecord } from "../config-text";
+import type { Register } from "../generic-store";
+import { installNodeDns } from "./dns";
+import { paramError } from "../param-error";
+import { perNode } from "../per-node";
+import { parametersOf } from "../../core/schema";
 
 const hostsFile = (node: string): string =>
   `127.0.0.1 localhost.localdomain localhost\n192.168.1.10 ${node}.example.lan ${node}\n\n::1 ip6-localhost ip6-loopback\n`;

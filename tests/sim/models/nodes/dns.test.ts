@@ -1,7 +1,7 @@
 /** `/nodes/{node}/dns` against pve-manager `update_dns` and pve-common `update_etc_resolv_conf`. */
 import { describe, expect, it } from "vitest";
-import { fakeSim } from "./fake-context";
-import { nodeModel } from "./node";
+import { fakeSim } from "../fake-context";
+import { nodeModel } from ".";
 
 const sim = () => fakeSim([nodeModel()]);
 const dns = (s: ReturnType<typeof sim>) => s.call("GET", "/nodes/{node}/dns", { node: "pve1" });

@@ -6,9 +6,9 @@
  * lines stay. Reading numbers the name servers in file order, so a gap closes up (`dns1` and
  * `dns3` sent read back as `dns1` and `dns2`).
  */
-import type { SimContext } from "../types";
-import type { Register } from "./generic-store";
-import { perNode } from "./per-node";
+import type { SimContext } from "../../types";
+import type { Register } from "../generic-store";
+import { perNode } from "../per-node";
 
 /** `read_etc_resolv_conf`: `search` (or `domain`) and the first three name servers. */
 function readResolvConf(text: string): Record<string, string> {

@@ -9,8 +9,8 @@
  * PVE node has no Open vSwitch, and the API refuses OVS types there.
  */
 import { isIP } from "node:net";
-import { perlSplit } from "../core/params";
-import { pveDie, splitList } from "./config-text";
+import { perlSplit } from "../../core/params";
+import { pveDie, splitList } from "../config-text";
 
 /** One interface as the parser returns it (PVE's `$ifaces->{$name}`). */
 export type Iface = Record<string, unknown> & { families?: (string | undefined)[] };

@@ -8,15 +8,15 @@
  * `/etc/network/.pve-interfaces.lock`. Applying runs `ifreload -a` in a `srvreload`/`networking`
  * task: afterwards the interfaces started at boot (and the ports and slaves under them) are up.
  */
-import { hasAny } from "../core/may";
-import type { SimContext, SimRequest } from "../types";
-import { SimResult } from "../types";
-import { pveDie, splitList } from "./config-text";
-import type { Register } from "./generic-store";
+import { hasAny } from "../../core/may";
+import type { SimContext, SimRequest } from "../../types";
+import { SimResult } from "../../types";
+import { pveDie, splitList } from "../config-text";
+import type { Register } from "../generic-store";
 import { type Iface, type NetConfig, ipv6HostType, readInterfaces, writeInterfaces } from "./interfaces-file";
-import { paramError } from "./param-error";
-import { perNode } from "./per-node";
-import { hashOrder } from "./storage-types";
+import { paramError } from "../param-error";
+import { perNode } from "../per-node";
+import { hashOrder } from "../storage/plugins";
 
 /** What a fresh PVE installation writes (before any API write regenerates it with PVE's header). */
 const INSTALLED = `auto lo

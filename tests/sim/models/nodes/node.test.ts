@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fakeSim } from "./fake-context";
-import { nodeModel } from "./node";
-import { SimResult } from "../types";
+import { fakeSim } from "../fake-context";
+import { nodeModel } from ".";
+import { SimResult } from "../../types";
 
 const sim = () => fakeSim([nodeModel()]);
 type Iface = { iface: string; type: string; active?: number; bridge_ports?: string; mtu?: unknown };

@@ -5,10 +5,10 @@
  * pve-cluster) refuse to stop inside the task; reload is `systemctl try-reload-or-restart`, which
  * leaves a stopped unit stopped. Every unit starts running and enabled (a real node's set varies).
  */
-import type { SimContext, SimRequest } from "../types";
-import type { Register } from "./generic-store";
-import { perNode } from "./per-node";
-import { enumOf } from "./schema";
+import type { SimContext, SimRequest } from "../../types";
+import type { Register } from "../generic-store";
+import { perNode } from "../per-node";
+import { enumOf } from "../../core/schema";
 
 type Action = "start" | "stop" | "restart" | "reload";
 const ACTIONS: readonly Action[] = ["start", "stop", "restart", "reload"];

@@ -7,8 +7,8 @@
  * `$MAX_NUMA` 8 (`Memory.pm`), `$MAX_UNUSED_DISKS` 256, `$MAX_VIRTIOFS` 10 (`Virtiofs.pm`).
  */
 import { assertIndexRanges as assertRanges } from "../guests/params";
-import type { ParamSchema } from "../schema";
-import { returnPropertiesOf } from "../schema";
+import type { SchemaParam } from "../../core/schema";
+import { returnPropertiesOf } from "../../core/schema";
 import type { SubKeys } from "../property-string";
 import type { ConfigValue } from "../guests/config";
 
@@ -18,10 +18,10 @@ export const INDEXED: Readonly<Record<string, number>> = {
   hostpci: 16, usb: 14, numa: 8, unused: 256, virtiofs: 10,
 };
 
-let confdesc: Readonly<Record<string, ParamSchema>> | undefined;
+let confdesc: Readonly<Record<string, SchemaParam>> | undefined;
 
 /** The option table: every config key of a VM (the `[n]` entries stand for their numbered keys). */
-function table(): Readonly<Record<string, ParamSchema>> {
+function table(): Readonly<Record<string, SchemaParam>> {
   if (!confdesc) {
     const { digest: _digest, ...options } = returnPropertiesOf("GET", "/nodes/{node}/qemu/{vmid}/config");
     confdesc = options;
@@ -36,7 +36,7 @@ export function splitIndex(key: string): [string, number] | undefined {
 }
 
 /** The schema of one config key, honouring the index ranges; undefined when qemu-server has no such option. */
-export function optionSchema(key: string): ParamSchema | undefined {
+export function optionSchema(key: string): SchemaParam | undefined {
   const indexed = splitIndex(key);
   if (indexed) return indexed[1] < (INDEXED[indexed[0]] ?? 0) ? table()[`${indexed[0]}[n]`] : undefined;
   return table()[key];

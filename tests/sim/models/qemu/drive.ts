@@ -5,7 +5,7 @@
  * `print_property_string`, `size` through `format_size`), `$NEW_DISK_RE` (`storage:sizeGiB`),
  * `drive_is_cdrom` and `drive_is_cloudinit`.
  */
-import { parametersOf, returnPropertiesOf } from "../schema";
+import { parametersOf, returnPropertiesOf } from "../../core/schema";
 import { parsePropertyStringStrict, parseSize, printPropertyString, type PropertyValues, type SubKeys } from "../property-string";
 
 /** A parsed drive: its sub-keys (`file`, `size` in bytes, `media`, ...). */

@@ -16,13 +16,13 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { BlockList, isIP } from "node:net";
-import type { SimContext, SimModel, SimRequest } from "../types";
-import { perlDie, pveDie, type ConfigRecord } from "./config-text";
-import { lockedWrite, registerCollection, type CollectionHooks, type Register } from "./generic-store";
-import { paramError } from "./param-error";
-import { differs, pendingView } from "./sdn-pending";
-import { CONTROLLER_REQUIRED, ZONE_REQUIRED } from "./sdn-zone-types";
-import { SectionStore } from "./section-store";
+import type { SimContext, SimModel, SimRequest } from "../../types";
+import { perlDie, pveDie, type ConfigRecord } from "../config-text";
+import { lockedWrite, registerCollection, type CollectionHooks, type Register } from "../generic-store";
+import { paramError } from "../param-error";
+import { differs, pendingView } from "./pending";
+import { CONTROLLER_REQUIRED, ZONE_REQUIRED } from "./zone-types";
+import { SectionStore } from "../section-store";
 
 const LOCK = "domain-sdn";
 type Kind = "zones" | "vnets" | "subnets" | "controllers";

@@ -2,7 +2,7 @@
  * SDN's staged/running views (pve-network `src/PVE/Network/SDN.pm` `pending_config`): what GET returns with
  * `pending=1` for new, changed and deleted objects.
  */
-import type { ConfigRecord } from "./config-text";
+import type { ConfigRecord } from "../config-text";
 
 /** Keys that stay at the top level of a new object (the rest goes under `pending`). */
 const TOP_LEVEL = ["type", "vnet"];

@@ -1,7 +1,7 @@
-/** The SDN model against pve-network's handlers (see `sdn.ts`): staging, the global lock, texts, hooks. */
+/** The SDN model against pve-network's handlers (see `index.ts`): staging, the global lock, texts, hooks. */
 import { describe, expect, it } from "vitest";
-import { fakeSim } from "./fake-context";
-import { sdnModel } from "./sdn";
+import { fakeSim } from "../fake-context";
+import { sdnModel } from ".";
 
 function setup() {
   const model = sdnModel();

@@ -2,7 +2,7 @@
  * Required options per SDN zone and controller type: the options each plugin's `options()` marks
  * `optional => 0` (pve-network `Zones/*Plugin.pm`, `Controllers/*Plugin.pm`), which
  * `SectionConfig::check_config` demands on create. "Exactly one of peers / fabric" (VXLAN zones,
- * EVPN controllers) is the plugins' `on_update_hook`, modelled in `sdn.ts`.
+ * EVPN controllers) is the plugins' `on_update_hook`, modelled in `index.ts`.
  */
 
 /** Options a zone of each type cannot be created without. */

@@ -7,22 +7,22 @@
  * `PVE/SectionConfig.pm::check_config`/`check_value`, and the plugins' hooks for their sensitive
  * options (`PBSPlugin.pm`, `ESXiPlugin.pm`, `CIFSPlugin.pm` `on_add_hook`/`on_update_hook`).
  *
- * The space guest volumes take (`./guests/volumes`) counts as used.
+ * The space guest volumes take (`../guests/volumes`) counts as used.
  *
  * What is checked before the lock (a create's options for its type) fails without the
  * "create storage failed" prefix; what is checked under it carries the prefix.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { hasAny } from "../core/may";
-import type { SimContext, SimModel, SimRequest } from "../types";
-import type { SimError } from "../types";
-import { assertDigest, pveDie, splitList, type ConfigRecord } from "./config-text";
-import { lockedWrite, type Register } from "./generic-store";
-import { allocatedBytes } from "./guests/volumes";
-import { paramError } from "./param-error";
-import { SectionStore } from "./section-store";
-import { simService } from "./services";
-import { STORAGE_TYPES, hashOrder, type StorageType } from "./storage-types";
+import { hasAny } from "../../core/may";
+import type { SimContext, SimModel, SimRequest } from "../../types";
+import type { SimError } from "../../types";
+import { assertDigest, pveDie, splitList, type ConfigRecord } from "../config-text";
+import { lockedWrite, type Register } from "../generic-store";
+import { allocatedBytes } from "../guests/volumes";
+import { paramError } from "../param-error";
+import { SectionStore } from "../section-store";
+import { simService } from "../services";
+import { STORAGE_TYPES, hashOrder, type StorageType } from "./plugins";
 
 const GiB = 1024 ** 3;
 const LOCK = "file-storage_cfg";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "../../../schema/definitions";
-import { fakeSim } from "./fake-context";
-import { enumOf } from "./schema";
-import { storageModel } from "./storage";
-import { STORAGE_TYPES, hashOrder } from "./storage-types";
+import { definitionOf } from "../../../../schema/definitions";
+import { fakeSim } from "../fake-context";
+import { enumOf } from "../../core/schema";
+import { storageModel } from ".";
+import { STORAGE_TYPES, hashOrder } from "./plugins";
 
 const sim = () => fakeSim([storageModel()]);
 const set = (list: unknown): string[] => String(list).split(",").sort();

@@ -1,8 +1,8 @@
 /** Storage through the HTTPS core: what a user sees (pve-storage `API2/Storage/Config.pm::index`, `Status.pm::index`). */
 import { describe, expect, it } from "vitest";
-import { storageModel } from "./models/storage";
-import { login, raw, TEST_TOKEN } from "./testkit/raw";
-import { useSimulator } from "./testkit/sim";
+import { storageModel } from ".";
+import { login, raw, TEST_TOKEN } from "../../testkit/raw";
+import { useSimulator } from "../../testkit/sim";
 
 const sim = useSimulator({ models: [storageModel()] });
 const root = { token: TEST_TOKEN };
