@@ -158,7 +158,7 @@ function installAdvice(): string {
   const t = pin("tofu").version;
   return (
     `Install Go ${pins.go.minimum} or later (https://go.dev/dl/; the Go module proxy must be reachable) and run \`npm run tools\`, ` +
-    `or put pulumi ${p} and tofu ${t} on PATH. A cold build took 46 min (pulumi) and 29 min (tofu) on our shared, busy 2-core machines; it is cached in ${cacheRoot()}.`
+    `or put pulumi ${p} and tofu ${t} on PATH. A cold build took 14-46 min (pulumi) and 16-29 min (tofu) on our shared 2-core machines, depending on their load; it is cached in ${cacheRoot()}.`
   );
 }
 
