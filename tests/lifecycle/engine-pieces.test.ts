@@ -220,6 +220,11 @@ describe("indexed parameters (`acmedomain[n]`)", () => {
     expect(check(options, { node: "pve1", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1", alias: "_acme-challenge.example.net" }] }).failures).toEqual([]);
   });
 
+  it("refuse a node name pve-common's pve_verify_node_name refuses, with its message", () => {
+    expect(check(options, { node: "bad node!" }).failures).toEqual([{ property: "node", reason: "value does not look like a valid node name" }]);
+    expect(check(options, { node: "pve-2" }).failures).toEqual([]);
+  });
+
   it("are sent as numbered keys and read back in index order", async () => {
     const { config, api } = nodeConfig({});
     const { outs } = await create(options, api, { node: "pve1", acmeDomains: [{ domain: "a.example.com" }, { domain: "b.example.com", plugin: "dns1" }] });
