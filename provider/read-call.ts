@@ -4,7 +4,8 @@
  * the answer each their own way.
  */
 import type { FieldDef } from "../schema/fields";
-import type { ReadSpec } from "../schema/reads";
+import { type ReadSpec, pathParamsOf } from "../schema/reads";
+import { type Identity, fillPath } from "./engine/identity";
 
 /**
  * Which keys of a read's answer hold a secret field's value (`fields`), with keys named by
@@ -21,18 +22,29 @@ export interface ReadClient {
   get<T = unknown>(path: string, params?: Record<string, string | number | boolean>): Promise<T>;
 }
 
-/** Runs `spec`'s GET with `args` (by SDK name) and returns PVE's raw answer. */
+/**
+ * Runs `spec`'s GET with `args` (by SDK name) and returns PVE's raw answer. Arguments named in the
+ * path fill its `{x}` (the engine's `fillPath`, as for kinds), the others go to the query; a
+ * placeholder left without a value is an error naming it, never a request for a path with `{x}` in it.
+ */
 export async function fetchRead(client: ReadClient, qualifiedName: string, spec: ReadSpec, args: Readonly<Record<string, unknown>>): Promise<unknown> {
   const params: Record<string, string | number | boolean> = { ...(spec.query ?? {}) };
-  let path = spec.path;
+  const inPath = new Set(pathParamsOf(spec.path));
+  const pathValues: Identity = {};
   for (const arg of spec.args) {
     const value = args[arg.sdkName];
     if (value === undefined || value === null) {
       if (!arg.optional) throw new Error(`${qualifiedName}: argument '${arg.sdkName}' is required`);
       continue;
     }
-    if (path.includes(`{${arg.pveName}}`)) path = path.replace(`{${arg.pveName}}`, String(value));
+    if (inPath.has(arg.pveName)) pathValues[arg.pveName] = String(value);
     else params[arg.pveName] = value as string | number | boolean;
+  }
+  let path: string;
+  try {
+    path = fillPath(spec.path, pathValues);
+  } catch (error) {
+    throw new Error(`${qualifiedName}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return client.get(path, params);
 }

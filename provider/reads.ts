@@ -3,16 +3,15 @@
  * same connection settings as resources: the stack config `proxmox:*` when it sets any of them,
  * else `PROXMOX_VE_*`. Values of secret fields come back as secret outputs.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { booleanCodec, numberCodec } from "../schema/codecs";
 import { toCamel } from "../schema/naming";
 import type { ApiParam } from "../schema/pve-schema";
-import { requireApiMethod } from "../schema/pve-schema";
 import type { FieldDef } from "../schema/fields";
 import { readOf, secretFieldsOf } from "../schema/reads";
-import { ProxmoxClient } from "./client";
+import type { ProxmoxClient } from "./client";
 import { fetchRead, secretKeyMatcher } from "./read-call";
+import { clientFor } from "./runtime/connection";
 import { CONNECTION_SETTINGS, resolveConnection } from "./runtime/credentials";
 
 type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
@@ -45,8 +44,6 @@ function markSecrets(value: unknown, fields: readonly FieldDef[]): unknown {
   return mark(value);
 }
 
-let client: { key: string; client: ProxmoxClient } | undefined;
-
 /** Config keys that hold secrets: read with getSecret, so Pulumi does not warn about plain reads. */
 const SECRET_KEYS = new Set(["apiToken", "password", "totpSecret"]);
 
@@ -67,19 +64,17 @@ async function programConfig(): Promise<Map<string, string>> {
   return values;
 }
 
+/** The client for the program's connection settings: the same cache as the resources' (`clientFor`). */
 async function programClient(): Promise<ProxmoxClient> {
   const values = await programConfig();
-  const options = resolveConnection({ get: (key) => values.get(key) });
-  const key = createHash("sha256").update(JSON.stringify(options)).digest("hex");
-  if (client?.key !== key) client = { key, client: new ProxmoxClient(options) };
-  return client.client;
+  return clientFor(resolveConnection({ get: (key) => values.get(key) }));
 }
 
 /** Runs the read function `qualifiedName` (e.g. `access.getUser`) with SDK-named arguments. */
 export async function invokeRead<T>(qualifiedName: string, args: Readonly<Record<string, unknown>>): Promise<T> {
   const spec = readOf(qualifiedName);
-  const raw = await fetchRead(await programClient(), qualifiedName, spec, args);
-  const decoded = markSecrets(decodeReturn(requireApiMethod("GET", spec.path).returns as ReturnSchema, raw), secretFieldsOf(spec));
+  const raw = await fetchRead(await programClient(), spec.qualifiedName, spec, args);
+  const decoded = markSecrets(decodeReturn(spec.method.returns as ReturnSchema, raw), secretFieldsOf(spec));
   if (!spec.firstItem) return decoded as T;
   const first = Array.isArray(decoded) ? decoded[0] : undefined;
   if (first === undefined) throw new Error(`${qualifiedName}: nothing found for ${JSON.stringify(args)}`);

@@ -1,29 +1,59 @@
 /**
- * One REST client per provider-host process. It lives here, in a module the serialized shims
- * reach through `require`, never in a closure (Pulumi would capture it by value on every call).
+ * The REST clients of this process, one per connection configuration, shared by the resources
+ * (`currentClient`, in the provider host) and the read functions (`provider/reads.ts`, in the
+ * program). They live here, in a module the serialized shims reach through `require`, never in a
+ * closure (Pulumi would capture them by value on every call).
  */
 import { createHash } from "node:crypto";
-import { ProxmoxClient } from "../client";
+import { ProxmoxClient, type ProxmoxClientOptions } from "../client";
 import { type ConfigSource, allowsClusterChange, resolveConnection } from "./credentials";
 
 let configured: ConfigSource | undefined;
-let cached: { key: string; client: ProxmoxClient } | undefined;
+
+/**
+ * How many configurations keep a client. A process uses one or two (the stack's, a test's);
+ * beyond this many, the one used least recently is closed to free its sockets.
+ */
+export const MAX_CACHED_CLIENTS = 8;
+
+/** Clients by a hash of their options, least recently used first (a Map keeps insertion order). */
+const clients = new Map<string, ProxmoxClient>();
 
 /** Records the stack config the host passes to `configure()`. */
 export function setConfig(config: ConfigSource | undefined): void {
   configured = config;
 }
 
-/** The client for the current configuration, created on first use and reused afterwards. */
-export function currentClient(): ProxmoxClient {
-  const options = resolveConnection(configured);
+/**
+ * The client for `options` (as `resolveConnection` makes them), created on first use and reused
+ * for the same settings afterwards. Each configuration has its own client, so a call on one is
+ * never cut off by a call that needs another. Options are told apart by their settings; a logger
+ * is no part of the key, so pass none here.
+ */
+export function clientFor(options: Omit<ProxmoxClientOptions, "logger">): ProxmoxClient {
+  if ((options as ProxmoxClientOptions).logger !== undefined) throw new Error("clientFor: a shared client takes no logger (it would not be part of its key)");
   // The key is a hash, so the cached credentials are not kept in a second readable form.
   const key = createHash("sha256").update(JSON.stringify(options)).digest("hex");
-  if (cached?.key !== key) {
-    cached?.client.close();
-    cached = { key, client: new ProxmoxClient(options) };
+  const found = clients.get(key);
+  if (found) {
+    // Most recently used last.
+    clients.delete(key);
+    clients.set(key, found);
+    return found;
   }
-  return cached.client;
+  const client = new ProxmoxClient(options);
+  clients.set(key, client);
+  while (clients.size > MAX_CACHED_CLIENTS) {
+    const [oldestKey, oldest] = clients.entries().next().value as [string, ProxmoxClient];
+    clients.delete(oldestKey);
+    oldest.close();
+  }
+  return client;
+}
+
+/** The client for the configuration the host passed (or the environment's), see {@link clientFor}. */
+export function currentClient(): ProxmoxClient {
+  return clientFor(resolveConnection(configured));
 }
 
 /** Whether the stack config lets this run refresh, update and delete resources recorded on another cluster. */

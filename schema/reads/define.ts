@@ -1,0 +1,113 @@
+/**
+ * A read function is a definition like a kind: a spec (the GET it runs, the arguments it takes,
+ * the kind it returns) that `defineRead` checks against the official schema once, when the module
+ * loads, so that a spec naming what PVE lacks fails there instead of in a user's program.
+ */
+import { definitionOf } from "../definitions";
+import type { FieldDef } from "../fields";
+import type { ApiMethod } from "../pve-schema";
+import { requireApiMethod } from "../pve-schema";
+
+/** One argument of a read function: a path or query parameter of its GET, under an SDK name. */
+export interface ReadArg {
+  /** The PVE parameter (path or query) the argument fills. */
+  readonly pveName: string;
+  /** The argument's name in the SDK (camelCase); Terraform uses its snake_case form. */
+  readonly sdkName: string;
+  /** What the argument means, in our words (the SDK's and the data source's doc). */
+  readonly doc: string;
+  /** The argument may be left out (never for a path parameter). */
+  readonly optional?: boolean;
+}
+
+/** What a read function's file states; `defineRead` derives and checks the rest. */
+export interface ReadSpec {
+  /** SDK namespace; empty for the package root. */
+  readonly namespace: string;
+  /** Function name, e.g. `getUser`. */
+  readonly name: string;
+  /** The function's doc comment: what it reads, with the GET it runs. */
+  readonly description: string;
+  /** The GET's path template, as the official schema names it (`/access/users/{userid}`). */
+  readonly path: string;
+  /** The arguments, in the order the SDK and Terraform show them. */
+  readonly args: readonly ReadArg[];
+  /** Constant query parameters. */
+  readonly query?: Readonly<Record<string, string | number>>;
+  /** The result is the first item of the returned list (PVE answers some single reads with a list). */
+  readonly firstItem?: boolean;
+  /**
+   * The result (or each item of a returned list) is this kind's object as PVE returns it, by kind
+   * key (`access:Realm`): the values of the kind's secret fields are secret outputs in it, so that
+   * a program cannot put them in plain text into its stack outputs or state.
+   */
+  readonly objectOf?: string;
+}
+
+/** A read function as the SDK generator, the Pulumi read path and the Terraform data sources use it. */
+export interface ReadDefinition extends ReadSpec {
+  /** The name callers and the SDK use: `access.getUser`, or `getVersion` at the package root. */
+  readonly qualifiedName: string;
+  /** The GET method as the official schema describes it (looked up once, by `defineRead`). */
+  readonly method: ApiMethod;
+}
+
+/** The `{x}` placeholders of a path template, in order. */
+export function pathParamsOf(path: string): readonly string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+}
+
+/** `access.getUser` for `getUser` in `access`; the bare name at the package root. */
+export function qualifiedReadName(spec: Pick<ReadSpec, "namespace" | "name">): string {
+  return spec.namespace ? `${spec.namespace}.${spec.name}` : spec.name;
+}
+
+/** The rules a read spec must follow against its GET method; throws naming the first it breaks. */
+function checkRead(spec: ReadSpec, where: string, method: ApiMethod): void {
+  if (!/^get[A-Z]/.test(spec.name)) throw new Error(`${where}: a read function's name starts with 'get' and a capital (its generated type names do)`);
+  const seenPve = new Set<string>();
+  const seenSdk = new Set<string>();
+  for (const arg of spec.args) {
+    if (seenPve.has(arg.pveName)) throw new Error(`${where}: two arguments fill '${arg.pveName}'`);
+    if (seenSdk.has(arg.sdkName)) throw new Error(`${where}: two arguments are named '${arg.sdkName}'`);
+    seenPve.add(arg.pveName);
+    seenSdk.add(arg.sdkName);
+    if (!method.parameters[arg.pveName]) throw new Error(`${where}: GET ${spec.path} has no parameter '${arg.pveName}' (argument '${arg.sdkName}')`);
+  }
+  const inPath = pathParamsOf(spec.path);
+  for (const name of inPath) {
+    const arg = spec.args.find((a) => a.pveName === name);
+    if (!arg) throw new Error(`${where}: no argument fills '{${name}}' in ${spec.path}`);
+    if (arg.optional) throw new Error(`${where}: argument '${arg.sdkName}' fills '{${name}}' in ${spec.path}, so it cannot be optional`);
+  }
+  for (const name of Object.keys(spec.query ?? {})) {
+    if (!method.parameters[name]) throw new Error(`${where}: GET ${spec.path} has no parameter '${name}' (constant query)`);
+    if (seenPve.has(name)) throw new Error(`${where}: '${name}' is both an argument and a constant query parameter`);
+  }
+  for (const [name, param] of Object.entries(method.parameters)) {
+    const given = spec.query?.[name] !== undefined || spec.args.some((a) => a.pveName === name && !a.optional);
+    if (param.optional !== true && !given) throw new Error(`${where}: GET ${spec.path} requires '${name}', which no required argument or constant gives`);
+  }
+  if (spec.firstItem && method.returns.type !== "array") throw new Error(`${where}: firstItem needs a GET that returns a list (GET ${spec.path} returns ${method.returns.type ?? "no declared type"})`);
+  // Throws naming the known kinds when there is no such kind.
+  if (spec.objectOf) definitionOf(spec.objectOf);
+}
+
+/** Builds a read function from its spec and the official schema. Throws when the spec names what PVE lacks. */
+export function defineRead(spec: ReadSpec): ReadDefinition {
+  const qualifiedName = qualifiedReadName(spec);
+  const where = `read function ${qualifiedName}`;
+  let method: ApiMethod;
+  try {
+    method = requireApiMethod("GET", spec.path);
+  } catch (error) {
+    throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  checkRead(spec, where, method);
+  return { ...spec, qualifiedName, method };
+}
+
+/** The fields whose values are secret in a read's result: the secret fields of the kind it returns (see `objectOf`). */
+export function secretFieldsOf(spec: ReadSpec): readonly FieldDef[] {
+  return spec.objectOf ? definitionOf(spec.objectOf).fieldList.filter((field) => field.secret) : [];
+}
