@@ -3,10 +3,10 @@
  * that the official schema gives for its create and update methods. `defineKind` derives the
  * rest (types, zod validation, codecs, replace-on-change) so that no kind repeats PVE's facts.
  */
-import { base64KeyValueCodec, codecFor as codecForField, commentLinesCodec, spaceListCodec, stringCodec } from "./codecs";
+import { entryShape, fieldShape } from "./codecs";
 import type { FieldDef, FieldType, IndexedParam } from "./fields";
 import type { SlotFamily, SlotField } from "./slots";
-import { describeParam, fieldSchema, fieldType, refusingUrlPasswords } from "./fields";
+import { describeParam } from "./fields";
 import { resolveNamedFormat } from "./formats";
 import { indexedParam } from "./indexed";
 import { kindKey, toCamel } from "./naming";
@@ -173,24 +173,19 @@ export function defineKind(spec: KindSpec): KindDefinition {
     const inCreate = fromCreate !== undefined;
     const inUpdate = updateParams[pveName] !== undefined && !updateParams[pveName]?.pathParam;
     const identity = spec.identity.includes(pveName);
-    const type = fieldType(param, override);
+    // One codec family gives a value's type, codec and validation; indexed fields and device
+    // families wrap that entry.
+    const entry = entryShape(param, override, `${spec.namespace}.${spec.name}: '${pveName}'`);
     const indexed = indexedParam(pveName, readParams);
-    const slots = override?.slots ? slotFamily(`${spec.namespace}.${spec.name}`, pveName, type, override.slots, indexed) : undefined;
+    const slots = override?.slots ? slotFamily(`${spec.namespace}.${spec.name}`, pveName, entry.type, override.slots, indexed) : undefined;
+    const { type, codec, schema } = fieldShape(entry, { indexed, slots, secret: override?.secret });
     return {
       pveName,
       sdkName: override?.sdkName ?? toCamel(pveName),
       param,
       type,
-      codec: override?.single
-        ? stringCodec
-        : override?.encoding === "base64-key-value"
-          ? base64KeyValueCodec
-          : override?.encoding === "comment-lines"
-            ? commentLinesCodec
-            : override?.encoding === "space-list"
-              ? spaceListCodec
-              : codecForField(param),
-      schema: override?.secret ? fieldSchema(param, type, indexed, slots) : refusingUrlPasswords(fieldSchema(param, type, indexed, slots)),
+      codec,
+      schema,
       required: override?.required ?? (inCreate && param.optional !== true),
       inCreate,
       inUpdate,

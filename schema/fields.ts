@@ -2,13 +2,10 @@
  * Fields of a resource kind, derived from the official schema of its create and update methods,
  * with a definition's overrides on top. One field = one PVE parameter.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import type { Codec } from "./codecs";
 import type { SlotFamily, SlotField } from "./slots";
-import type { ApiParam, ApiPropertyKey } from "./pve-schema";
-import { isListFormat, isPropertyString } from "./pve-schema";
-import { toCamel } from "./naming";
-import { FORMAT_CHECKS } from "./formats";
+import type { ApiParam } from "./pve-schema";
 
 /** What a definition may say about one field beyond the official facts. */
 export interface FieldOverride {
@@ -22,7 +19,7 @@ export interface FieldOverride {
   writeOnly?: boolean;
   /** Force or forbid replacement on change, overriding the create-only rule. */
   replaceOnChange?: boolean;
-  /** A `-list` parameter that this kind takes as one value. */
+  /** A `-list` parameter that this kind takes as one value (a string; never with `encoding`). */
   single?: boolean;
   /** The field is required by this kind even though PVE marks it optional. */
   required?: boolean;
@@ -38,7 +35,8 @@ export interface FieldOverride {
    * `comment-lines` is a description PVE keeps as `#` comment lines of its config file and reads
    * back with a newline after each line (datacenter.cfg, a node's config); `space-list` is a
    * list PVE writes into a config line as it is sent, so it must be space-separated (a bridge's
-   * `bridge_vids`).
+   * `bridge_vids`). Each is a codec family of its own (`schema/codecs/families.ts`): `comment-lines`
+   * takes a plain string parameter and `space-list` a `-list` one.
    */
   encoding?: "base64-key-value" | "comment-lines" | "space-list";
   /**
@@ -68,8 +66,11 @@ export interface FieldDef {
   readonly pveName: string;
   readonly sdkName: string;
   readonly param: ApiParam;
+  /** The SDK type; with `codec` and `schema` it comes from the field's one codec family (`schema/codecs/field-shape.ts`). */
   readonly type: FieldType;
+  /** The conversion between the SDK value and PVE's wire form. */
   readonly codec: Codec;
+  /** The validation `check` applies to the SDK value. */
   readonly schema: z.ZodType;
   readonly required: boolean;
   readonly inCreate: boolean;
@@ -101,132 +102,6 @@ export interface IndexedParam {
   readonly base: string;
   /** How many entries PVE allows (`acmedomain0..5` → 6), when the schema says. */
   readonly limit?: number;
-}
-
-function scalarType(fact: Pick<ApiParam, "type" | "enum">): FieldType {
-  if (fact.type === "boolean") return { kind: "boolean" };
-  if (fact.type === "integer" || fact.type === "number") return { kind: "number" };
-  return fact.enum ? { kind: "string", enum: fact.enum } : { kind: "string" };
-}
-
-function propertyKeyType(key: ApiPropertyKey): FieldType {
-  return scalarType({ type: key.type, enum: key.enum });
-}
-
-/** The SDK type of an official parameter. */
-export function fieldType(param: ApiParam, override?: FieldOverride): FieldType {
-  if (override?.encoding === "base64-key-value") return { kind: "map" };
-  if (isPropertyString(param)) {
-    const keys: Record<string, { type: FieldType; optional: boolean; pveName: string }> = {};
-    for (const [pveName, key] of Object.entries(param.format)) {
-      if (key.alias) continue; // an alias is another spelling of a key that is already there
-      keys[toCamel(pveName)] = { type: propertyKeyType(key), optional: key.optional === true, pveName };
-    }
-    return { kind: "object", keys };
-  }
-  if ((isListFormat(param) || param.type === "array") && !override?.single) return { kind: "list" };
-  return scalarType(param);
-}
-
-/** Perl regexes that JavaScript cannot compile (e.g. `(?^i:...)`) are left to PVE to enforce. */
-function jsPattern(pattern: string | undefined): RegExp | undefined {
-  if (!pattern) return undefined;
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return undefined;
-  }
-}
-
-function num(value: number | string | undefined): number | undefined {
-  return value === undefined ? undefined : Number(value);
-}
-
-function scalarSchema(fact: {
-  type: string;
-  enum?: string[];
-  pattern?: string;
-  minimum?: number | string;
-  maximum?: number | string;
-  maxLength?: number;
-  minLength?: number;
-  format?: unknown;
-}): z.ZodType {
-  if (fact.type === "boolean") return z.boolean();
-  if (fact.type === "integer" || fact.type === "number") {
-    let schema = fact.type === "integer" ? z.number().int() : z.number();
-    const min = num(fact.minimum);
-    const max = num(fact.maximum);
-    if (min !== undefined) schema = schema.min(min);
-    if (max !== undefined) schema = schema.max(max);
-    return schema;
-  }
-  if (fact.enum) return z.enum(fact.enum as [string, ...string[]]);
-  let schema = z.string();
-  if (fact.maxLength !== undefined) schema = schema.max(fact.maxLength);
-  if (fact.minLength !== undefined) schema = schema.min(fact.minLength);
-  const pattern = jsPattern(fact.pattern);
-  if (pattern) schema = schema.regex(pattern, `must match the pattern ${fact.pattern}`);
-  const named = typeof fact.format === "string" ? FORMAT_CHECKS[fact.format] : undefined;
-  if (named) return schema.refine(named.check, named.message);
-  return schema;
-}
-
-/** A device family's value: a map from slot numbers (`0` .. `limit - 1`) to entries. */
-function slotsSchema(entry: z.ZodType, family: SlotField): z.ZodType {
-  const slot = z
-    .string()
-    .regex(/^(0|[1-9][0-9]*)$/, `a slot is a number, 0 to ${family.limit - 1}`)
-    .refine((key) => !/^\d+$/.test(key) || Number(key) < family.limit, `PVE has ${family.limit} ${family.base} slots: ${family.base}0..${family.base}${family.limit - 1}`);
-  return z.record(slot, entry);
-}
-
-/** The zod schema that `check` validates a field's SDK value with (an array of entries when indexed, a map of them for a device family). */
-export function fieldSchema(param: ApiParam, type: FieldType, indexed?: IndexedParam, slots?: SlotField): z.ZodType {
-  if (slots) return slotsSchema(fieldSchema(param, type), slots);
-  if (indexed) {
-    const entries = z.array(fieldSchema(param, type));
-    return indexed.limit === undefined ? entries : entries.max(indexed.limit, `PVE allows at most ${indexed.limit} entries (${indexed.base}0..${indexed.base}${indexed.limit - 1})`);
-  }
-  if (type.kind === "object" && isPropertyString(param)) {
-    const shape: Record<string, z.ZodType> = {};
-    for (const [sdkKey, key] of Object.entries(type.keys)) {
-      const fact = param.format[key.pveName];
-      if (!fact) continue;
-      const schema = scalarSchema(fact);
-      shape[sdkKey] = key.optional ? schema.optional() : schema;
-    }
-    return z.strictObject(shape);
-  }
-  if (type.kind === "list") return z.array(z.string().min(1));
-  if (type.kind === "map") {
-    return z.record(
-      z.string().regex(/^[^=\s]+$/, "a key must be a word without '=' or white space"),
-      z.string().regex(/^[^\n]*$/, "a value must be one line"),
-    );
-  }
-  return scalarSchema(param);
-}
-
-/** `scheme://user:password@`: a URL whose userinfo carries a password. */
-const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:[^\s@/]+@/i;
-
-function holdsUrlPassword(value: unknown): boolean {
-  if (typeof value === "string") return URL_WITH_PASSWORD.test(value);
-  if (Array.isArray(value)) return value.some(holdsUrlPassword);
-  if (typeof value === "object" && value !== null) return Object.values(value).some(holdsUrlPassword);
-  return false;
-}
-
-/**
- * The schema of a field that is not a secret: it also refuses a URL with a password in its
- * userinfo (`https://user:password@host`), anywhere in the value, which would otherwise be stored
- * and shown in plain text. A secret field (`http_proxy`) takes one.
- */
-export function refusingUrlPasswords(schema: z.ZodType): z.ZodType {
-  return schema.refine((value) => !holdsUrlPassword(value), {
-    message: "holds a password in a URL (`user:password@`), which would be stored in plain text: this field is not a secret; give the credentials where the kind takes them as one",
-  });
 }
 
 /** Describes a field from its facts when the definition gives no prose. */
