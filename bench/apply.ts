@@ -27,7 +27,12 @@ export function stackOf(n: number): Declared[] {
       case 2:
         return { namespace: "access", kind: "Acl", name: `acl-${i}`, args: { path: `/vms/${1000 + i}`, roleId: "PVEAuditor", userId: "root@pam" } };
       default:
-        return { namespace: "firewall", kind: "Alias", name: `alias-${i}`, args: { name: `bench${i}`, cidr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`, comment: `alias ${i}` } };
+        return {
+          namespace: "firewall",
+          kind: "Alias",
+          name: `alias-${i}`,
+          args: { name: `bench${i}`, cidr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`, comment: `alias ${i}` },
+        };
     }
   });
 }
@@ -93,7 +98,18 @@ export async function benchApply(args: BenchArgs, report: Report, log: (line: st
       ratios.push(wallMs / bound.ms);
       appliedRatios.push((wallMs - startupMs) / bound.ms);
       perResource.push(wallMs / n);
-      rows.push([String(n), fmt(wallMs / 1000, 2), fmt(calls / n, 2), fmt(bound.poolMs / 1000, 2), fmt(bound.lockMs / 1000, 2), bound.limit, ratio(wallMs / bound.ms), ratio((wallMs - startupMs) / bound.ms), ratio(wallMs / bound.poolMs), fmt(wallMs / n, 1)]);
+      rows.push([
+        String(n),
+        fmt(wallMs / 1000, 2),
+        fmt(calls / n, 2),
+        fmt(bound.poolMs / 1000, 2),
+        fmt(bound.lockMs / 1000, 2),
+        bound.limit,
+        ratio(wallMs / bound.ms),
+        ratio((wallMs - startupMs) / bound.ms),
+        ratio(wallMs / bound.poolMs),
+        fmt(wallMs / n, 1),
+      ]);
       log(`  up of ${n}: ${fmt(wallMs)} ms, bound ${fmt(bound.ms)} ms (${bound.limit})`);
       if (n === largest && args.sections.has(5)) {
         const before = stack.sim.requests.length;
@@ -122,14 +138,28 @@ export async function benchApply(args: BenchArgs, report: Report, log: (line: st
   const growth = perResource.length > 1 ? (perResource.at(-1) ?? 0) / (perResource[0] ?? 1) : 1;
   report.add({
     title: "4. Apply at scale (`up` of a new stack, engine parallelism unbounded)",
-    headers: ["resources", "wall s", "API calls/resource", "pool bound s", "lock bound s", "bound set by", "wall / bound", "(wall − start-up) / bound", "wall / pool bound", "ms/resource"],
+    headers: [
+      "resources",
+      "wall s",
+      "API calls/resource",
+      "pool bound s",
+      "lock bound s",
+      "bound set by",
+      "wall / bound",
+      "(wall − start-up) / bound",
+      "wall / pool bound",
+      "ms/resource",
+    ],
     rows,
     notes: [
       `Simulator: ${SIM.latencyMs} ms latency per request outside the worker, ${SIM.serviceMs} ms handler time inside it (inside the file's lock when the handler writes a cluster file, as PVE's handlers work under cfs_lock), ${SIM.workersPerNode}+${SIM.workersPerNode} workers per node; users, pools, ACLs and firewall aliases in turn.`,
       "Pool bound: the busiest worker pool's work (requests × handler time) divided by its workers; cluster-level calls land on the node the client talks to, writes on pvedaemon, reads on pveproxy. This is the issue's \"total server work divided by server workers\".",
       "Lock bound: users, pools and ACLs all live in user.cfg, and PVE (like the simulator) changes it under one cfs lock, one handler at a time: the handler time spent under that lock is a chain no client can shorten. The server-side bound is the longer of the two; the last ratio column shows the pool bound alone.",
       `Start-up: an \`up\` of an empty stack took ${fmt(startupMs)} ms in this run (program, engine and provider host start); the second ratio column leaves it out.`,
-      verdict(Math.max(...ratios) <= 1.3, `wall time within ${ratio(Math.max(...ratios))} of the server-side bound at worst (goal ≤ 1.3x; by size: ${ratios.map((r) => ratio(r)).join(", ")}; without start-up: ${appliedRatios.map((r) => ratio(r)).join(", ")})`),
+      verdict(
+        Math.max(...ratios) <= 1.3,
+        `wall time within ${ratio(Math.max(...ratios))} of the server-side bound at worst (goal ≤ 1.3x; by size: ${ratios.map((r) => ratio(r)).join(", ")}; without start-up: ${appliedRatios.map((r) => ratio(r)).join(", ")})`,
+      ),
       verdict(lockErrors === 0, `${lockErrors} lock, cfs-lock or 5xx errors surfaced (goal 0)`),
       verdict(growth <= 1.3, `time per resource from the smallest to the largest stack grew ${ratio(growth)} (linear growth: ≈ 1x)`),
     ],

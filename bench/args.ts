@@ -48,7 +48,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     process.exit(0);
   }
   const quick = values.quick === true;
-  const one = (text: string | undefined, flag: string, fallback: number): number => (text === undefined ? fallback : numbers(text, flag)[0] ?? fallback);
+  const one = (text: string | undefined, flag: string, fallback: number): number => (text === undefined ? fallback : (numbers(text, flag)[0] ?? fallback));
   return {
     quick,
     sections: new Set(values.sections ? numbers(values.sections, "sections") : [1, 2, 3, 4, 5]),

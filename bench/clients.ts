@@ -45,7 +45,11 @@ async function timeOn(
 ): Promise<Timing> {
   const { sim, target } = await benchSimulator(server);
   const c = opts.concurrency;
-  const contenders: Contender[] = [fromDriver("ours", ours(target), c), fromDriver("bare", bareHttps(target), c), fromDriver("unlocked", ours(target, true), c)];
+  const contenders: Contender[] = [
+    fromDriver("ours", ours(target), c),
+    fromDriver("bare", bareHttps(target), c),
+    fromDriver("unlocked", ours(target, true), c),
+  ];
   if (withPeers) {
     contenders.push(fromDriver("papi", proxmoxApiDriver(target), c), fromDriver("cv4pve", cv4pveDriver(target), c));
     if (opts.python) contenders.push(pythonContender(target, c));
@@ -88,7 +92,13 @@ export async function benchClients(args: BenchArgs, report: Report, log: (line: 
     rows: [
       [name("bare"), fmt(free.rps("bare")), ratio(1), fmt(like.rps("bare")), ratio(1)],
       [name("ours"), fmt(free.rps("ours")), ratio(freeRatio), fmt(like.rps("ours")), ratio(likeRatio)],
-      [name("unlocked"), fmt(free.rps("unlocked")), ratio(free.ms("unlocked") / free.ms("bare")), fmt(like.rps("unlocked")), ratio(like.ms("unlocked") / like.ms("bare"))],
+      [
+        name("unlocked"),
+        fmt(free.rps("unlocked")),
+        ratio(free.ms("unlocked") / free.ms("bare")),
+        fmt(like.rps("unlocked")),
+        ratio(like.ms("unlocked") / like.ms("bare")),
+      ],
     ],
     notes: [
       `Units of POST group, GET group, GET /version, DELETE group with ${c} units in flight; ${args.requests} requests per client and round without server cost, ${likeRequests} on the PVE-like server (${PVE_LIKE.latencyMs} ms latency, ${PVE_LIKE.serviceMs} ms handler time, in user.cfg's lock for the writes, ${PVE_LIKE.workersPerNode}+${PVE_LIKE.workersPerNode} workers per node); ${args.rounds} round(s), median round.`,
@@ -112,8 +122,14 @@ export async function benchClients(args: BenchArgs, report: Report, log: (line: 
     notes: [
       "Peers get the same number of units in flight; ours additionally keeps its own per-node caps (writes 2, reads 6 per node) and keyed locks.",
       "cv4pve-api-javascript turns certificate verification off itself; proxmox-api gets undici's fetch with the simulator's CA; proxmoxer uses requests with the CA file and a thread pool; its time is measured inside Python.",
-      verdict(freeSlower.every((r) => r >= 1), `without server cost ours is the fastest (slowest peer ratio ${ratio(Math.min(...freeSlower))})`),
-      verdict(likeSlower.every((r) => r >= 1), `against the PVE-like server ours is the fastest (slowest peer ratio ${ratio(Math.min(...likeSlower))})`),
+      verdict(
+        freeSlower.every((r) => r >= 1),
+        `without server cost ours is the fastest (slowest peer ratio ${ratio(Math.min(...freeSlower))})`,
+      ),
+      verdict(
+        likeSlower.every((r) => r >= 1),
+        `against the PVE-like server ours is the fastest (slowest peer ratio ${ratio(Math.min(...likeSlower))})`,
+      ),
     ],
   });
 }

@@ -53,7 +53,8 @@ export function bareHttps(target: Target): Driver {
           method,
           path: `/api2/json${path}`,
           agent,
-          headers: body === undefined ? headers : { ...headers, "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+          headers:
+            body === undefined ? headers : { ...headers, "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
         },
         (res) => {
           let text = "";
@@ -102,9 +103,11 @@ export function proxmoxApiDriver(target: Target): Driver {
 export function cv4pveDriver(target: Target): Driver {
   const client = new PveClient(target.host, target.port);
   client.apiToken = target.apiToken;
-  const check = (what: string) => (result: { isSuccessStatusCode: boolean; statusCode: number; reasonPhrase: string }): void => {
-    if (!result.isSuccessStatusCode) throw new Error(`${what}: ${result.statusCode} ${result.reasonPhrase}`);
-  };
+  const check =
+    (what: string) =>
+    (result: { isSuccessStatusCode: boolean; statusCode: number; reasonPhrase: string }): void => {
+      if (!result.isSuccessStatusCode) throw new Error(`${what}: ${result.statusCode} ${result.reasonPhrase}`);
+    };
   return {
     name: "cv4pve-api-javascript (npm)",
     createGroup: (id) => client.create("/access/groups", { groupid: id, comment: "bench" }).then(check("create group")),

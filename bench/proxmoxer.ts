@@ -27,7 +27,18 @@ export async function proxmoxerWorkload(target: Target, tag: string, requests: n
     writeFileSync(cafile, target.caCert);
     const m = /^([^!]+)!([^=]+)=(.+)$/.exec(target.apiToken);
     if (!m?.[1] || !m[2] || !m[3]) throw new Error("apiToken must look like user@realm!id=secret");
-    const args = [join(__dirname, "proxmoxer_workload.py"), target.host, String(target.port), cafile, m[1], m[2], m[3], tag, String(requests), String(concurrency)];
+    const args = [
+      join(__dirname, "proxmoxer_workload.py"),
+      target.host,
+      String(target.port),
+      cafile,
+      m[1],
+      m[2],
+      m[3],
+      tag,
+      String(requests),
+      String(concurrency),
+    ];
     const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 20 });
     const parsed = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { ms?: unknown };
     if (typeof parsed.ms !== "number") throw new Error(`proxmoxer printed no time: ${stdout}`);

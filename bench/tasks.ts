@@ -118,5 +118,10 @@ export async function benchTasks(args: BenchArgs, report: Report, log: (line: st
       notes.push(verdict(mine < fixed, `${s.name}: ${fmt(mine, 1)} requests per task > 5 s vs ${fmt(fixed, 1)} for 1 s polling (goal: fewer)`));
     }
   }
-  report.add({ title: "3. Task waiting (detection delay after the task ended, requests per task)", headers: ["task", "waiter", "median delay ms", "p95 delay ms", "requests/task"], rows, notes });
+  report.add({
+    title: "3. Task waiting (detection delay after the task ended, requests per task)",
+    headers: ["task", "waiter", "median delay ms", "p95 delay ms", "requests/task"],
+    rows,
+    notes,
+  });
 }

@@ -106,7 +106,10 @@ async function stages(engine: ProgramEngine, admin: ProxmoxClient): Promise<void
   const users = await admin.get<Array<{ userid: string }>>("/access/users");
   const pools = await admin.get<unknown[]>("/pools");
   const options = await admin.get<Record<string, unknown>>("/cluster/options");
-  expectThat(users.map((u) => u.userid).join() === "root@pam" && pools.length === 0 && options["keyboard"] === undefined, "no user, pool or option left behind");
+  expectThat(
+    users.map((u) => u.userid).join() === "root@pam" && pools.length === 0 && options["keyboard"] === undefined,
+    "no user, pool or option left behind",
+  );
 }
 
 main().catch((error: unknown) => {

@@ -99,10 +99,17 @@ function callsOf(spec: KindSpec): ApiCall[] {
         ? [spec.update]
         : (spec.pathChoice?.values ?? []).map((value) => chosenCall(spec.create, spec.pathChoice, value));
   // The operations of device families' sub-keys (a disk's `resize`).
-  const operations = Object.values(spec.fields ?? {}).flatMap((override) => Object.values(override.slots?.subKeys ?? {}).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])));
+  const operations = Object.values(spec.fields ?? {}).flatMap((override) =>
+    Object.values(override.slots?.subKeys ?? {}).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])),
+  );
   own.push(...operations);
   const lock = spec.lifecycle === "collection" ? spec.commit?.lock : undefined;
-  const lockCalls: ApiCall[] = lock ? [{ method: "POST", path: lock.path }, { method: "DELETE", path: lock.path }] : [];
+  const lockCalls: ApiCall[] = lock
+    ? [
+        { method: "POST", path: lock.path },
+        { method: "DELETE", path: lock.path },
+      ]
+    : [];
   // An action with a path choice has no method at its template path: only its chosen calls exist.
   const create = spec.lifecycle === "action" && spec.pathChoice ? [] : [spec.create];
   return [...create, ...(read ? [read] : []), ...own.filter((call) => call !== undefined), ...lockCalls];
@@ -127,7 +134,8 @@ function slotFamily(where: string, pveName: string, type: FieldType, family: Slo
   if (type.kind !== "object") throw new Error(`${where}: the device family '${pveName}' is not a property string`);
   for (const [key, rule] of Object.entries(family.subKeys ?? {})) {
     if (!type.keys[key]) throw new Error(`${where}: the device family '${pveName}' has no sub-key '${key}'`);
-    if ((rule.change === "operation") !== (rule.operation !== undefined)) throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
+    if ((rule.change === "operation") !== (rule.operation !== undefined))
+      throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
   }
   return { ...family, base: indexed.base };
 }
@@ -147,20 +155,29 @@ export function defineKind(spec: KindSpec): KindDefinition {
   const choice = spec.lifecycle === "action" ? spec.pathChoice : undefined;
   const update = spec.lifecycle === "action" ? undefined : spec.update;
   const createParams = choice
-    ? { ...accepts(chosenCall(spec.create, choice, choice.values[0])), [choice.param]: { type: "string", enum: [...choice.values], description: choice.doc } as ApiParam }
+    ? {
+        ...accepts(chosenCall(spec.create, choice, choice.values[0])),
+        [choice.param]: { type: "string", enum: [...choice.values], description: choice.doc } as ApiParam,
+      }
     : accepts(spec.create);
   const updateParams = update ? accepts(update) : {};
   const readParams = spec.lifecycle === "action" ? {} : accepts({ method: "GET", path: spec.read.path });
   const excluded = new Set([...CONTROL_PARAMS, ...(spec.exclude ?? [])]);
-  const names = [...new Set([...Object.keys(createParams), ...Object.keys(updateParams)])].filter(
-    (name) => !excluded.has(name),
-  );
+  const names = [...new Set([...Object.keys(createParams), ...Object.keys(updateParams)])].filter((name) => !excluded.has(name));
   for (const name of Object.keys(spec.fields ?? {})) {
     if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: override for unknown field '${name}'`);
   }
   const named = [
     ...(spec.oneOf ?? []).flatMap((group) => group.fields),
-    ...(spec.variants ? [spec.variants.field, ...Object.values(spec.variants.accepts).flat(), ...Object.values(spec.variants.requires ?? {}).flat().flatMap((r) => r.split("|"))] : []),
+    ...(spec.variants
+      ? [
+          spec.variants.field,
+          ...Object.values(spec.variants.accepts).flat(),
+          ...Object.values(spec.variants.requires ?? {})
+            .flat()
+            .flatMap((r) => r.split("|")),
+        ]
+      : []),
   ];
   for (const name of named) {
     if (!names.includes(name)) throw new Error(`${spec.namespace}.${spec.name}: rule names unknown field '${name}'`);

@@ -97,7 +97,11 @@ function timeOk(text: string): boolean {
  * it): a keyword, or `[WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS]]`, e.g. `mon..fri 02:30`, `*\/15`, `sat`.
  */
 export function isCalendarEvent(text: string): boolean {
-  const tokens = text.trim().toLowerCase().split(/\s+/).filter((t) => t !== "");
+  const tokens = text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t !== "");
   if (tokens.length === 0) return false;
   if (tokens.length === 1 && KEYWORDS.has(tokens[0] ?? "")) return true;
   let i = 0;

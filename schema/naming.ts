@@ -12,5 +12,8 @@ export function kindKey(namespace: string, name: string): string {
 
 /** `userId` → `user_id`, `dns1` → `dns1`, `ApiToken` → `api_token`: Terraform's names for SDK names. */
 export function toSnake(sdkName: string): string {
-  return sdkName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-\s]+/g, "_").toLowerCase();
+  return sdkName
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[-\s]+/g, "_")
+    .toLowerCase();
 }

@@ -104,7 +104,11 @@ export function encodeSlots(field: FieldDef & { readonly slots: SlotField }, val
  * The slots PVE reports for a family, decoded; with `only`, just those slots (the managed ones:
  * a slot PVE has beside them is not the resource's).
  */
-export function decodeSlots(field: FieldDef & { readonly slots: SlotField }, raw: Readonly<Record<string, unknown>>, only?: ReadonlySet<string>): Record<string, SdkObject> {
+export function decodeSlots(
+  field: FieldDef & { readonly slots: SlotField },
+  raw: Readonly<Record<string, unknown>>,
+  only?: ReadonlySet<string>,
+): Record<string, SdkObject> {
   const out: Record<string, SdkObject> = {};
   for (const [key, wire] of Object.entries(raw)) {
     const slot = slotOf(field.slots, key);

@@ -150,9 +150,6 @@ export interface PathChoice {
   readonly values: readonly [string, ...string[]];
 }
 
-
-
-
 /** What every kind says, whatever its lifecycle. */
 interface KindSpecBase {
   /** SDK namespace, mirroring PVE's tree: `access`, `cluster`, `firewall`, `sdn`, `node`, `storage`. */

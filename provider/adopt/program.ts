@@ -24,7 +24,10 @@ export function kindOf(kind: string): KindDefinition {
 
 /** A resource name from an id: letters, digits and dashes. */
 export function resourceName(def: KindDefinition, id: string): string {
-  const base = id.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
+  const base = id
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .toLowerCase();
   return base || def.name.toLowerCase();
 }
 
@@ -35,7 +38,9 @@ function literal(value: unknown, indent: string): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     const flat = value.map((v) => literal(v, `${indent}  `));
-    return flat.join(", ").length < 80 && !flat.some((f) => f.includes("\n")) ? `[${flat.join(", ")}]` : `[\n${flat.map((f) => `${indent}  ${f},`).join("\n")}\n${indent}]`;
+    return flat.join(", ").length < 80 && !flat.some((f) => f.includes("\n"))
+      ? `[${flat.join(", ")}]`
+      : `[\n${flat.map((f) => `${indent}  ${f},`).join("\n")}\n${indent}]`;
   }
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
@@ -84,7 +89,10 @@ export async function writeAdoptProgram(api: EngineApi, requests: readonly Adopt
     "// Written by `pulumi-proxmox adopt` from what PVE reports now. Copy these declarations into your",
     "// program: the first `pulumi up` adopts the objects (`adopt: true`) instead of creating them.",
     ...(secretKeys.length > 0
-      ? ["// Secret settings are not written out; set them first (a map or list as JSON):", ...secretKeys.map((k) => `//   pulumi config set --secret ${k} <value>`)]
+      ? [
+          "// Secret settings are not written out; set them first (a map or list as JSON):",
+          ...secretKeys.map((k) => `//   pulumi config set --secret ${k} <value>`),
+        ]
       : []),
     ...(secretKeys.length > 0 ? ['import * as pulumi from "@pulumi/pulumi";'] : []),
     'import * as pve from "@naas/pulumi-proxmox";',

@@ -146,9 +146,7 @@ export class TicketAuth implements Authenticator {
     let data = parseTicket(await this.#login(params));
     if (data.NeedTFA !== undefined && Number(data.NeedTFA) === 1) {
       // The ticket is a half-ticket carrying the TFA challenge (section 2.5 of the API notes).
-      data = parseTicket(
-        await this.#login({ username: this.#creds.username, password: `totp:${this.#code()}`, "tfa-challenge": data.ticket }),
-      );
+      data = parseTicket(await this.#login({ username: this.#creds.username, password: `totp:${this.#code()}`, "tfa-challenge": data.ticket }));
     }
     if (data.CSRFPreventionToken === undefined) throw loginError("response has no CSRFPreventionToken");
     this.#ticket = { ticket: data.ticket, csrf: data.CSRFPreventionToken, issuedAt: Date.now() };

@@ -25,9 +25,14 @@ const VersionData = z.looseObject({
 /** Parses the `data` of `GET /version`. */
 export function parseVersion(raw: unknown): PveVersion {
   const parsed = VersionData.safeParse(raw);
-  const m = parsed.success ? /^(\d+)\.(\d+)/.exec(parsed.data.version) ?? /^(\d+)\.(\d+)/.exec(parsed.data.release ?? "") : null;
+  const m = parsed.success ? (/^(\d+)\.(\d+)/.exec(parsed.data.version) ?? /^(\d+)\.(\d+)/.exec(parsed.data.release ?? "")) : null;
   if (!parsed.success || !m) {
-    throw new PveApiError({ kind: "server", method: "GET", path: "/version", message: "GET /version: unexpected response (no 'version' like 9.2.11 or 7.4-3)" });
+    throw new PveApiError({
+      kind: "server",
+      method: "GET",
+      path: "/version",
+      message: "GET /version: unexpected response (no 'version' like 9.2.11 or 7.4-3)",
+    });
   }
   const { version, release, repoid } = parsed.data;
   return { version, release: release ?? `${m[1]}.${m[2]}`, repoid: repoid ?? "", major: Number(m[1]), minor: Number(m[2]) };

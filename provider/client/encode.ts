@@ -31,9 +31,7 @@ export function encodeParams(params: PveParams | undefined): [string, string][] 
     else if (Array.isArray(value)) {
       // An empty list has nothing to say; sending "" could mean "clear" to some endpoints.
       if (value.length === 0) continue;
-      const items = (value as readonly (string | number)[]).map((item) =>
-        typeof item === "number" ? encodeNumber(name, item) : item,
-      );
+      const items = (value as readonly (string | number)[]).map((item) => (typeof item === "number" ? encodeNumber(name, item) : item));
       pairs.push([name, items.join(",")]);
     } else throw invalid(`parameter '${name}': unsupported value type ${typeof value}`);
   }

@@ -15,17 +15,7 @@
  * - `task-failed`: a worker task ended with an error exit status;
  * - `server`: anything else the server reported.
  */
-export type PveErrorKind =
-  | "validation"
-  | "auth"
-  | "permission"
-  | "not-found"
-  | "locked"
-  | "conflict"
-  | "unreachable"
-  | "timeout"
-  | "task-failed"
-  | "server";
+export type PveErrorKind = "validation" | "auth" | "permission" | "not-found" | "locked" | "conflict" | "unreachable" | "timeout" | "task-failed" | "server";
 
 // Every kind (the type makes the list complete), to tell one from any other string.
 const KINDS: Readonly<Record<PveErrorKind, true>> = {

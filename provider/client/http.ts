@@ -169,7 +169,11 @@ export class Transport {
           const kind = classify(facts);
           if (!shouldRetry({ ...context, kind, status: facts.status, code: facts.code })) return 0;
           const delay = retryDelay(attemptCount, settings.retryBaseDelayMs, settings.retryMaxDelayMs);
-          log(context.redact(`retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${safeServerText(facts.message, context.redact)}`));
+          log(
+            context.redact(
+              `retry ${attemptCount}/${settings.retries} ${context.method} ${context.path} in ${delay} ms: ${kind} ${facts.status ?? facts.code ?? ""} ${safeServerText(facts.message, context.redact)}`,
+            ),
+          );
           return delay;
         },
       },
@@ -209,7 +213,12 @@ export class Transport {
       text = (await pending).body;
     } catch (error) {
       const pveError = guard.signal.aborted
-        ? new PveApiError({ kind: "server", method, path, message: `${method} ${path}: the response is larger than ${limit} bytes (maxResponseBytes); aborted while reading it` })
+        ? new PveApiError({
+            kind: "server",
+            method,
+            path,
+            message: `${method} ${path}: the response is larger than ${limit} bytes (maxResponseBytes); aborted while reading it`,
+          })
         : toPveError(error, request, redact);
       if (this.#settings.logging) this.#settings.log(pveError.message);
       throw pveError;

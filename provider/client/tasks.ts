@@ -155,7 +155,13 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      throw new PveApiError({ kind: "timeout", upid, taskLog: log.slice(-TAIL), retryable: true, message: `${what}: still running after ${options.timeoutMs ?? 3_600_000} ms (the task keeps running)` });
+      throw new PveApiError({
+        kind: "timeout",
+        upid,
+        taskLog: log.slice(-TAIL),
+        retryable: true,
+        message: `${what}: still running after ${options.timeoutMs ?? 3_600_000} ms (the task keeps running)`,
+      });
     }
     interval = nextPollDelay(plan, Date.now() - started, interval);
     await sleep(Math.min(interval, remaining), signal);

@@ -58,10 +58,9 @@ export class PveAgent extends https.Agent {
       const actual = socket.getPeerCertificate().fingerprint256;
       if (actual !== expected) {
         socket.destroy();
-        const err = Object.assign(
-          new Error(`TLS certificate fingerprint mismatch: expected ${expected}, server presented ${actual || "no certificate"}`),
-          { code: FINGERPRINT_MISMATCH },
-        );
+        const err = Object.assign(new Error(`TLS certificate fingerprint mismatch: expected ${expected}, server presented ${actual || "no certificate"}`), {
+          code: FINGERPRINT_MISMATCH,
+        });
         done(err);
         return;
       }

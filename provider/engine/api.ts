@@ -30,13 +30,7 @@ export function taskWaitOptions(params: WireParams, onLog?: (line: string) => vo
 export { errorKindOf as errorKind, isNotFound as isMissing, wasRetried };
 
 /** Runs a write and, when PVE answers with a worker task, waits for it to end. */
-export async function writeAndWait(
-  api: EngineApi,
-  method: PveMethod,
-  path: string,
-  params: WireParams,
-  onLog?: (line: string) => void,
-): Promise<unknown> {
+export async function writeAndWait(api: EngineApi, method: PveMethod, path: string, params: WireParams, onLog?: (line: string) => void): Promise<unknown> {
   const result = await api.request(method, path, params);
   if (typeof result === "string" && result.startsWith("UPID:")) {
     await api.waitForTask(result, taskWaitOptions(params, onLog));

@@ -25,7 +25,14 @@ export function check(def: KindDefinition, news: Props): CheckResult {
     if (takesTriggers && key === TRIGGERS) {
       const triggers = news[key];
       const valid = typeof triggers === "object" && triggers !== null && !Array.isArray(triggers);
-      if (!valid && !containsUnknown(triggers)) failures.push({ property: key, reason: def.lifecycle === "action" ? "must be a map of values whose change reruns the action" : "must be a map of values whose change runs the update again" });
+      if (!valid && !containsUnknown(triggers))
+        failures.push({
+          property: key,
+          reason:
+            def.lifecycle === "action"
+              ? "must be a map of values whose change reruns the action"
+              : "must be a map of values whose change runs the update again",
+        });
       continue;
     }
     if (takesAdopt(def) && key === ADOPT) {

@@ -191,7 +191,20 @@ export class CommitCoordinator {
     // A batch whose every write failed has no waiter; its apply's failure must not crash the host.
     applied.catch(() => undefined);
     const batch: Batch = {
-      target, api, spec, onLog, inFlight: 0, writes: 0, staged: 0, timer: undefined, lock: undefined, settled: undefined, idle: undefined, applied, resolve, reject,
+      target,
+      api,
+      spec,
+      onLog,
+      inFlight: 0,
+      writes: 0,
+      staged: 0,
+      timer: undefined,
+      lock: undefined,
+      settled: undefined,
+      idle: undefined,
+      applied,
+      resolve,
+      reject,
     };
     this.open.set(target, batch);
     this.watchStop();

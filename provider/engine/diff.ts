@@ -36,7 +36,6 @@ export interface DiffResult {
   outputsOnly: string[];
 }
 
-
 /**
  * Property strings compare sub-key by sub-key. A sub-key PVE reports that the program does not
  * set is a difference (a removed setting, or drift), unless it is PVE's own default.
@@ -138,7 +137,13 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   if (triggered) detailedDiff[TRIGGERS] = { kind: diffKind(news[TRIGGERS], olds[TRIGGERS], def.lifecycle === "action"), inputDiff: false };
   for (const name of lost) detailedDiff[name] = { kind: "UPDATE_REPLACE", inputDiff: false };
   // Replacements are named by their top-level property (a slot's create-only sub-key replaces by its family).
-  const replaces = [...new Set(Object.entries(detailedDiff).filter(([, property]) => property.kind.endsWith("_REPLACE")).map(([path]) => topLevel(path)))].sort();
+  const replaces = [
+    ...new Set(
+      Object.entries(detailedDiff)
+        .filter(([, property]) => property.kind.endsWith("_REPLACE"))
+        .map(([path]) => topLevel(path)),
+    ),
+  ].sort();
   return {
     changes: replaces.length > 0 || Object.keys(detailedDiff).length > 0,
     replaces,

@@ -49,9 +49,7 @@ export function formatId(def: KindDefinition, identity: Identity): string {
 /** Parses an id made by {@link formatId}; a malformed id is a clear error naming the expected form. */
 export function parseId(def: KindDefinition, id: string): Identity {
   if (def.lifecycle === "singleton" && def.identity.length === 0) return {};
-  const expected = def.identity
-    .map((pveName) => (part(def, pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`))
-    .join(separator(def));
+  const expected = def.identity.map((pveName) => (part(def, pveName)?.required ? `<${pveName}>` : `[${pveName}=<value>]`)).join(separator(def));
   const required = def.identity.filter((pveName) => part(def, pveName)?.required);
   const parts = id.split(separator(def));
   const identity: Identity = {};
@@ -62,8 +60,7 @@ export function parseId(def: KindDefinition, id: string): Identity {
     throw new Error(`invalid ${def.namespace}.${def.name} id '${id}': expected ${expected}`);
   }
   required.forEach((pveName, i) => {
-    identity[pveName] =
-      i === required.length - 1 ? parts.slice(i, requiredCount).join(separator(def)) : (parts[i] as string);
+    identity[pveName] = i === required.length - 1 ? parts.slice(i, requiredCount).join(separator(def)) : (parts[i] as string);
   });
   for (const part of optionalParts) {
     const eq = part.indexOf("=");

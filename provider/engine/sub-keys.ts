@@ -23,7 +23,8 @@ export function changedSubKeys(field: FieldDef, desired: Readonly<Record<string,
     const w = desired[key];
     const h = recorded[key];
     if (w === undefined && (rule.computed === true || rule.change === "operation")) return false;
-    if (w !== undefined && h !== undefined) return rule.normalize ? rule.normalize(w) !== rule.normalize(h) : subText(sub?.type.kind, w) !== subText(sub?.type.kind, h);
+    if (w !== undefined && h !== undefined)
+      return rule.normalize ? rule.normalize(w) !== rule.normalize(h) : subText(sub?.type.kind, w) !== subText(sub?.type.kind, h);
     const present = (w ?? h) as SdkValue;
     const fallback = sub ? facts[sub.pveName]?.default : undefined;
     return fallback === undefined || subText(sub?.type.kind, present) !== subText(sub?.type.kind, fallback as SdkValue);

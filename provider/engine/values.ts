@@ -43,7 +43,12 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
  * leaves out takes the schema's default (PVE omits values that are at their default). With
  * `managed`, a device family holds only the slots the managed value lists.
  */
-export function fromWire(def: KindDefinition, raw: Readonly<Record<string, unknown>>, fields: Iterable<FieldDef>, options: { defaults?: boolean; managed?: Props } = {}): Props {
+export function fromWire(
+  def: KindDefinition,
+  raw: Readonly<Record<string, unknown>>,
+  fields: Iterable<FieldDef>,
+  options: { defaults?: boolean; managed?: Props } = {},
+): Props {
   const out: Props = {};
   for (const field of fields) {
     if (field.slots) {

@@ -73,8 +73,14 @@ async function clusterName(client: ProxmoxClient): Promise<string | undefined> {
 
 async function fetchIdentity(client: ProxmoxClient): Promise<ClusterIdentity> {
   const entries = await client.get<NodeEntry[]>("/nodes");
-  const nodes = entries.map((entry) => entry.node).filter((node): node is string => typeof node === "string").sort();
-  const online = entries.filter((entry) => entry.status === "online").map((entry) => String(entry.node)).sort();
+  const nodes = entries
+    .map((entry) => entry.node)
+    .filter((node): node is string => typeof node === "string")
+    .sort();
+  const online = entries
+    .filter((entry) => entry.status === "online")
+    .map((entry) => String(entry.node))
+    .sort();
   const [ca, name] = await Promise.all([rootCaFingerprint(client, online.length > 0 ? online : nodes), clusterName(client)]);
   return { ...(ca ? { ca } : {}), ...(name ? { name } : {}), nodes };
 }
@@ -120,7 +126,11 @@ export function describeCluster(identity: ClusterIdentity): string {
 }
 
 /** Refuses `what` (refresh, update, delete) of a resource recorded on another cluster, unless a move is allowed. */
-export function assertSameCluster(recorded: ClusterIdentity | undefined, current: ClusterIdentity, context: { what: string; resource: string; allowChange: boolean }): void {
+export function assertSameCluster(
+  recorded: ClusterIdentity | undefined,
+  current: ClusterIdentity,
+  context: { what: string; resource: string; allowChange: boolean },
+): void {
   if (!recorded || context.allowChange || sameCluster(recorded, current)) return;
   throw new Error(
     `refusing to ${context.what} ${context.resource}: the state records it on ${describeCluster(recorded)}, but the provider is ` +

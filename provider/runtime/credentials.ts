@@ -71,7 +71,7 @@ export function resolveConnection(config: ConfigSource | undefined, env: NodeJS.
       source === "stack config"
         ? `no Proxmox credentials: set proxmox:apiToken ('user@realm!id=secret'), or proxmox:username and proxmox:password${onlyConfig}`
         : "no Proxmox credentials: set proxmox:apiToken (PROXMOX_VE_API_TOKEN, 'user@realm!id=secret'), or proxmox:username " +
-            "and proxmox:password (PROXMOX_VE_USERNAME / PROXMOX_VE_PASSWORD)",
+          "and proxmox:password (PROXMOX_VE_USERNAME / PROXMOX_VE_PASSWORD)",
     );
   }
   const options: ProxmoxClientOptions = { endpoint: settings.endpoint };

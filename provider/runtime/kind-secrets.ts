@@ -30,7 +30,10 @@ export function secretValues(def: KindDefinition, ...props: ReadonlyArray<Props 
       strings(value, found);
       // The wire form: a property string, PVE's base64 of `KEY=value` lines, numbered keys.
       try {
-        strings(toWire([[field, value as SdkValue]], () => true), found);
+        strings(
+          toWire([[field, value as SdkValue]], () => true),
+          found,
+        );
       } catch {
         // A value the codec cannot encode is refused by check; its given form is covered above.
       }

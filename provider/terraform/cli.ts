@@ -10,7 +10,11 @@ const USAGE = `usage: naas-proxmox terraform-install [--dev-overrides] [--dir DI
        naas-proxmox terraform-schema`;
 
 /** Runs the command line `argv` (without node and the script); returns the exit code. */
-export function main(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(t), err: (text: string) => void = (t) => process.stderr.write(t)): number {
+export function main(
+  argv: readonly string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+  err: (text: string) => void = (t) => process.stderr.write(t),
+): number {
   const [command, ...rest] = argv;
   if (command === "terraform-schema") {
     out(`${JSON.stringify(providersSchemaJson(), null, 2)}\n`);

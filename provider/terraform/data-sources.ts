@@ -22,7 +22,8 @@ function resultValue(raw: unknown, type: CtyType): CtyValue {
 function renamed(raw: unknown): CtyValue {
   if (raw === null || raw === undefined) return null;
   if (Array.isArray(raw)) return raw.map(renamed);
-  if (typeof raw === "object") return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([key, value]) => [resultKey(key), renamed(value)]));
+  if (typeof raw === "object")
+    return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([key, value]) => [resultKey(key), renamed(value)]));
   return raw as CtyValue;
 }
 
@@ -46,7 +47,7 @@ export async function readData(ds: DataSourceType, connection: Connection, confi
   }
   const qualified = ds.spec.namespace ? `${ds.spec.namespace}.${ds.spec.name}` : ds.spec.name;
   const raw = withoutSecrets(await fetchRead(connection.require(), qualified, ds.spec, args), secretKeyMatcher(secretFieldsOf(ds.spec)));
-  const resultType = ds.type[0] === "object" ? (ds.type[1] as Record<string, CtyType>)["result"] ?? "dynamic" : "dynamic";
+  const resultType = ds.type[0] === "object" ? ((ds.type[1] as Record<string, CtyType>)["result"] ?? "dynamic") : "dynamic";
   const picked = ds.spec.firstItem ? (Array.isArray(raw) ? raw[0] : undefined) : raw;
   if (ds.spec.firstItem && picked === undefined) throw new Error(`${ds.typeName}: nothing found for ${JSON.stringify(args)}`);
   return { ...config, result: resultValue(picked, resultType) };

@@ -29,7 +29,7 @@ export function refusal(env: NodeJS.ProcessEnv): string | undefined {
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
     return (
       "This is the Proxmox VE provider plugin for OpenTofu and Terraform; they start it themselves.\n" +
-      "Install it with `npx naas-proxmox terraform-install` and use `source = \"naas/proxmox\"` in required_providers."
+      'Install it with `npx naas-proxmox terraform-install` and use `source = "naas/proxmox"` in required_providers.'
     );
   }
   const versions = (env["PLUGIN_PROTOCOL_VERSIONS"] ?? String(PLUGIN_PROTOCOL)).split(",").map((v) => Number(v.trim()));
@@ -62,19 +62,25 @@ export interface ServerIdentity {
  */
 export async function serverIdentity(): Promise<ServerIdentity> {
   const now = new Date(Date.now() - 30_000);
-  const pems = await generate([{ name: "commonName", value: "localhost" }, { name: "organizationName", value: "naas-proxmox" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notBeforeDate: now,
-    notAfterDate: new Date(now.getTime() + 30 * 24 * 3600_000),
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyAgreement: true, keyCertSign: true, critical: true },
-      { name: "extKeyUsage", serverAuth: true, clientAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] },
+  const pems = await generate(
+    [
+      { name: "commonName", value: "localhost" },
+      { name: "organizationName", value: "naas-proxmox" },
     ],
-  });
+    {
+      keyType: "ec",
+      curve: "P-256",
+      algorithm: "sha256",
+      notBeforeDate: now,
+      notAfterDate: new Date(now.getTime() + 30 * 24 * 3600_000),
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyAgreement: true, keyCertSign: true, critical: true },
+        { name: "extKeyUsage", serverAuth: true, clientAuth: true },
+        { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] },
+      ],
+    },
+  );
   return { key: pems.private, cert: pems.cert, der: Buffer.from(new X509Certificate(pems.cert).raw) };
 }
 

@@ -36,7 +36,11 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   };
   const { server } = providerServer({ log, onShutdown: stop });
   const credentials = identity
-    ? grpc.ServerCredentials.createSsl(Buffer.from(request.clientCert ?? ""), [{ private_key: Buffer.from(identity.key), cert_chain: Buffer.from(identity.cert) }], true)
+    ? grpc.ServerCredentials.createSsl(
+        Buffer.from(request.clientCert ?? ""),
+        [{ private_key: Buffer.from(identity.key), cert_chain: Buffer.from(identity.cert) }],
+        true,
+      )
     : grpc.ServerCredentials.createInsecure();
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (error) => (error ? reject(error) : resolve())));
   process.stdout.write(`${handshakeLine(socketPath, identity?.der)}\n`);

@@ -76,7 +76,9 @@ function attributePath(rt: ResourceType, property: string): PathStep[] {
 function failureDiagnostics(rt: ResourceType, failures: readonly engine.CheckFailure[]): Diagnostic[] {
   return failures.map((f) => {
     const path = attributePath(rt, f.property);
-    const name = path.map((s) => ("attribute_name" in s ? s.attribute_name : `[${"element_key_int" in s ? s.element_key_int : s.element_key_string}]`)).join(".");
+    const name = path
+      .map((s) => ("attribute_name" in s ? s.attribute_name : `[${"element_key_int" in s ? s.element_key_int : s.element_key_string}]`))
+      .join(".");
     return errorAt(`Invalid ${rt.typeName}: ${name} ${f.reason}`, `${rt.typeName}: attribute "${name}" ${f.reason}.`, path);
   });
 }
@@ -87,7 +89,13 @@ export function validate(rt: ResourceType, config: CtyObject | null, writeOnlyAl
   if (!writeOnlyAllowed) {
     for (const b of rt.bound) {
       if (b.attribute.writeOnly && (config?.[b.attribute.name] ?? null) !== null) {
-        diagnostics.push(errorAt(`${b.attribute.name} needs write-only attributes`, "This Terraform/OpenTofu version cannot send write-only attributes: use OpenTofu 1.11+ or Terraform 1.11+.", [{ attribute_name: b.attribute.name }]));
+        diagnostics.push(
+          errorAt(
+            `${b.attribute.name} needs write-only attributes`,
+            "This Terraform/OpenTofu version cannot send write-only attributes: use OpenTofu 1.11+ or Terraform 1.11+.",
+            [{ attribute_name: b.attribute.name }],
+          ),
+        );
       }
     }
   }
@@ -127,7 +135,13 @@ function updateProps(rt: ResourceType, prior: CtyObject, desired: CtyObject, con
 }
 
 /** PlanResourceChange. */
-export async function plan(rt: ResourceType, connection: Connection, prior: CtyObject | null, config: CtyObject | null, priorPrivate: Uint8Array | null): Promise<PlanResult> {
+export async function plan(
+  rt: ResourceType,
+  connection: Connection,
+  prior: CtyObject | null,
+  config: CtyObject | null,
+  priorPrivate: Uint8Array | null,
+): Promise<PlanResult> {
   const keep = priorPrivate ? Buffer.from(priorPrivate) : Buffer.alloc(0);
   if (config === null) return { planned: null, requiresReplace: [], plannedPrivate: keep, diagnostics: [] };
   const managedBefore = new Set(readPrivate(priorPrivate)?.managed ?? []);
@@ -154,7 +168,8 @@ export async function plan(rt: ResourceType, connection: Connection, prior: CtyO
   const replaces = new Set(diff.replaces);
   const requiresReplace: PathStep[][] = [];
   const versionsChanged = rt.bound.filter((b) => b.source.kind === "version" && versionChanged(b, prior, desired));
-  for (const b of versionsChanged) if (b.source.kind === "version" && b.source.field.replaceOnChange) requiresReplace.push([{ attribute_name: b.attribute.name }]);
+  for (const b of versionsChanged)
+    if (b.source.kind === "version" && b.source.field.replaceOnChange) requiresReplace.push([{ attribute_name: b.attribute.name }]);
   for (const b of rt.bound) {
     // A write-only secret is never in plan or state: its version attribute carries the replacement.
     if (b.source.kind === "field" && isWriteOnlySecret(b.source.field)) continue;
@@ -166,7 +181,8 @@ export async function plan(rt: ResourceType, connection: Connection, prior: CtyO
   for (const b of rt.bound) {
     const name = b.attribute.name;
     const before = prior[name] ?? null;
-    if (b.source.kind === "field") planned[name] = changed.has(b.source.field.sdkName) ? (desired[name] ?? null) : isWriteOnlySecret(b.source.field) ? null : before;
+    if (b.source.kind === "field")
+      planned[name] = changed.has(b.source.field.sdkName) ? (desired[name] ?? null) : isWriteOnlySecret(b.source.field) ? null : before;
     else if (b.source.kind === "triggers" || b.source.kind === "version") planned[name] = desired[name] ?? null;
     else if (b.source.kind === "id") planned[name] = requiresReplace.length > 0 ? UNKNOWN : before;
     else {
@@ -263,7 +279,11 @@ export async function apply(
     const { outs } = await engine.update(rt.def, connection.require(), olds, news, options);
     return { state: settle(rt, planned, outs, String(prior["id"] ?? "")), private: privateBytes, diagnostics: [] };
   } catch (error) {
-    return { state: prior, private: readPrivate(plannedPrivate) ? privateBytes : Buffer.alloc(0), diagnostics: [fromError(`updating ${rt.typeName} failed`, error, redact)] };
+    return {
+      state: prior,
+      private: readPrivate(plannedPrivate) ? privateBytes : Buffer.alloc(0),
+      diagnostics: [fromError(`updating ${rt.typeName} failed`, error, redact)],
+    };
   }
 }
 
@@ -291,7 +311,8 @@ export async function read(rt: ResourceType, connection: Connection, prior: CtyO
   const state: CtyObject = {};
   for (const b of rt.bound) {
     const name = b.attribute.name;
-    if (b.source.kind === "field") state[name] = isWriteOnlySecret(b.source.field) ? null : drifted.has(b.source.field.sdkName) ? (fresh[name] ?? null) : (prior[name] ?? null);
+    if (b.source.kind === "field")
+      state[name] = isWriteOnlySecret(b.source.field) ? null : drifted.has(b.source.field.sdkName) ? (fresh[name] ?? null) : (prior[name] ?? null);
     else if (b.source.kind === "output" || b.source.kind === "id") state[name] = fresh[name] ?? null;
     else state[name] = prior[name] ?? null;
   }
@@ -302,7 +323,10 @@ export async function read(rt: ResourceType, connection: Connection, prior: CtyO
 export async function importState(rt: ResourceType, connection: Connection, id: string): Promise<CtyObject> {
   if (rt.def.lifecycle === "action") throw new Error(`${rt.typeName} is an action: it runs when created and has nothing on PVE to import`);
   const found = await engine.read(rt.def, connection.require(), id, {});
-  if (found.id === "") throw new Error(`${rt.typeName}: PVE has no object with id '${id}' (expected ${String(rt.bound.find((b) => b.source.kind === "id")?.attribute.description ?? "")})`);
+  if (found.id === "")
+    throw new Error(
+      `${rt.typeName}: PVE has no object with id '${id}' (expected ${String(rt.bound.find((b) => b.source.kind === "id")?.attribute.description ?? "")})`,
+    );
   const state = objectOf(rt, found.props, found.id);
   for (const b of rt.bound) if (b.attribute.writeOnly) state[b.attribute.name] = null;
   return state;
@@ -314,9 +338,21 @@ export async function importState(rt: ResourceType, connection: Connection, id: 
  * from version 0, write-only secrets are removed, because those states could hold them in plain text.
  */
 export function upgrade(rt: ResourceType, version: number, json: Uint8Array | null | undefined): { state: CtyObject | null; diagnostics: Diagnostic[] } {
-  if (!json || json.length === 0) return { state: null, diagnostics: [errorAt(`cannot upgrade the state of ${rt.typeName}`, "Only JSON states are supported (the pre-0.12 flatmap form is not).")] };
+  if (!json || json.length === 0)
+    return {
+      state: null,
+      diagnostics: [errorAt(`cannot upgrade the state of ${rt.typeName}`, "Only JSON states are supported (the pre-0.12 flatmap form is not).")],
+    };
   if (version > SCHEMA_VERSION) {
-    return { state: null, diagnostics: [errorAt(`the state of ${rt.typeName} is newer than this provider`, `It was written with schema version ${version}; this provider knows versions up to ${SCHEMA_VERSION}. Use the newer provider.`)] };
+    return {
+      state: null,
+      diagnostics: [
+        errorAt(
+          `the state of ${rt.typeName} is newer than this provider`,
+          `It was written with schema version ${version}; this provider knows versions up to ${SCHEMA_VERSION}. Use the newer provider.`,
+        ),
+      ],
+    };
   }
   const raw = JSON.parse(Buffer.from(json).toString("utf8")) as Record<string, unknown>;
   const state = conform(raw, rt.type) as CtyObject;

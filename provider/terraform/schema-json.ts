@@ -24,7 +24,12 @@ interface JsonAttribute {
 function jsonAttribute(attribute: TfAttribute): JsonAttribute {
   return {
     ...(attribute.nested
-      ? { nested_type: { attributes: Object.fromEntries(attribute.nested.attributes.map((a) => [a.name, jsonAttribute(a)])), nesting_mode: attribute.nested.nesting } }
+      ? {
+          nested_type: {
+            attributes: Object.fromEntries(attribute.nested.attributes.map((a) => [a.name, jsonAttribute(a)])),
+            nesting_mode: attribute.nested.nesting,
+          },
+        }
       : { type: attribute.type }),
     description: attribute.description,
     description_kind: "markdown",
@@ -36,10 +41,17 @@ function jsonAttribute(attribute: TfAttribute): JsonAttribute {
   };
 }
 
-function jsonSchema(schema: TfSchema): { version: number; block: { attributes: Record<string, JsonAttribute>; description: string; description_kind: "markdown" } } {
+function jsonSchema(schema: TfSchema): {
+  version: number;
+  block: { attributes: Record<string, JsonAttribute>; description: string; description_kind: "markdown" };
+} {
   return {
     version: schema.version,
-    block: { attributes: Object.fromEntries(schema.attributes.map((a) => [a.name, jsonAttribute(a)])), description: schema.description, description_kind: "markdown" },
+    block: {
+      attributes: Object.fromEntries(schema.attributes.map((a) => [a.name, jsonAttribute(a)])),
+      description: schema.description,
+      description_kind: "markdown",
+    },
   };
 }
 

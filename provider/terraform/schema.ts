@@ -95,7 +95,13 @@ function scalar(type: FieldType): CtyType {
   return "string";
 }
 
-function attribute(name: string, type: CtyType, description: string, flags: Partial<Pick<TfAttribute, "required" | "optional" | "computed" | "sensitive" | "writeOnly">>, nested?: TfAttribute["nested"]): TfAttribute {
+function attribute(
+  name: string,
+  type: CtyType,
+  description: string,
+  flags: Partial<Pick<TfAttribute, "required" | "optional" | "computed" | "sensitive" | "writeOnly">>,
+  nested?: TfAttribute["nested"],
+): TfAttribute {
   return {
     name,
     type,
@@ -134,7 +140,12 @@ function fieldAttribute(field: FieldDef): TfAttribute {
   const type = field.type;
   if (type.kind === "object") {
     const subs = Object.entries(type.keys).map(([key, sub]) =>
-      attribute(toSnake(key), scalar(sub.type), `\`${sub.pveName}\` of the \`${field.pveName}\` property string.`, sub.optional ? { optional: true } : { required: true }),
+      attribute(
+        toSnake(key),
+        scalar(sub.type),
+        `\`${sub.pveName}\` of the \`${field.pveName}\` property string.`,
+        sub.optional ? { optional: true } : { required: true },
+      ),
     );
     const entry = objectType(subs);
     const nesting: Nesting = field.slots ? "map" : field.indexed ? "list" : "single";
@@ -154,21 +165,34 @@ export function resourceType(def: KindDefinition): ResourceType {
     if (bound.some((b) => b.attribute.name === attribute.name)) throw new Error(`${def.key}: two attributes named '${attribute.name}'`);
     bound.push({ attribute, source });
   };
-  const idDoc = def.lifecycle === "action" ? "The UPID of the action's run." : `The import id, \`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/") || (def.lifecycle === "singleton" ? (def.singletonId ?? def.key) : def.key)}\`.`;
+  const idDoc =
+    def.lifecycle === "action"
+      ? "The UPID of the action's run."
+      : `The import id, \`${def.identity.map((p) => `<${p}>`).join(def.idSeparator ?? "/") || (def.lifecycle === "singleton" ? (def.singletonId ?? def.key) : def.key)}\`.`;
   add(attribute("id", "string", idDoc, { computed: true }), { kind: "id" });
   for (const field of def.fieldList) {
     add(fieldAttribute(field), { kind: "field", field });
     if (isWriteOnlySecret(field)) {
       const name = `${toSnake(field.sdkName)}_version`;
-      add(attribute(name, "string", `Any value; changing it sends \`${toSnake(field.sdkName)}\` to PVE again.`, { optional: true }), { kind: "version", field });
+      add(attribute(name, "string", `Any value; changing it sends \`${toSnake(field.sdkName)}\` to PVE again.`, { optional: true }), {
+        kind: "version",
+        field,
+      });
     }
   }
   if (hasTriggers(def)) {
-    const doc = def.lifecycle === "action" ? "Arbitrary values: when any of them changes, the action runs again." : "Arbitrary values: when any of them changes, the update runs again.";
+    const doc =
+      def.lifecycle === "action"
+        ? "Arbitrary values: when any of them changes, the action runs again."
+        : "Arbitrary values: when any of them changes, the update runs again.";
     add(attribute("triggers", ["map", "string"], doc, { optional: true }), { kind: "triggers" });
   }
   for (const [sdkName, output] of Object.entries(def.outputs ?? {})) {
-    add(attribute(toSnake(sdkName), outputType(output.type), output.doc, { computed: true, sensitive: output.secret === true }), { kind: "output", sdkName, type: output.type });
+    add(attribute(toSnake(sdkName), outputType(output.type), output.doc, { computed: true, sensitive: output.secret === true }), {
+      kind: "output",
+      sdkName,
+      type: output.type,
+    });
   }
   const attributes = bound.map((b) => b.attribute);
   return {
@@ -216,7 +240,9 @@ function dataSourceType(spec: ReadSpec): DataSourceType {
   const returns = method.returns as ReturnSchema;
   const result = spec.firstItem ? returnType(returns.items as ReturnSchema | undefined) : returnType(returns);
   const attributes = [
-    ...spec.args.map((arg) => attribute(toSnake(arg.sdkName), argType(method.parameters[arg.pveName]), arg.doc, arg.optional ? { optional: true } : { required: true })),
+    ...spec.args.map((arg) =>
+      attribute(toSnake(arg.sdkName), argType(method.parameters[arg.pveName]), arg.doc, arg.optional ? { optional: true } : { required: true }),
+    ),
     attribute("result", result, "What PVE returned, typed from its schema (keys in snake_case); secret fields are left out.", { computed: true }),
   ];
   const bare = spec.name.replace(/^get/, "");
@@ -232,14 +258,50 @@ function dataSourceType(spec: ReadSpec): DataSourceType {
 /** The provider block's settings; the same names (snake_case) and environment fallbacks as the Pulumi config. */
 export const PROVIDER_SETTINGS: ReadonlyArray<{ name: string; configKey: string; type: CtyType; sensitive: boolean; description: string }> = [
   { name: "endpoint", configKey: "endpoint", type: "string", sensitive: false, description: "`https://<node>:8006`. Default: `PROXMOX_VE_ENDPOINT`." },
-  { name: "api_token", configKey: "apiToken", type: "string", sensitive: true, description: "`user@realm!tokenid=<uuid>` (recommended). Default: `PROXMOX_VE_API_TOKEN`." },
-  { name: "username", configKey: "username", type: "string", sensitive: false, description: "For ticket auth, e.g. `root@pam`. Default: `PROXMOX_VE_USERNAME`." },
+  {
+    name: "api_token",
+    configKey: "apiToken",
+    type: "string",
+    sensitive: true,
+    description: "`user@realm!tokenid=<uuid>` (recommended). Default: `PROXMOX_VE_API_TOKEN`.",
+  },
+  {
+    name: "username",
+    configKey: "username",
+    type: "string",
+    sensitive: false,
+    description: "For ticket auth, e.g. `root@pam`. Default: `PROXMOX_VE_USERNAME`.",
+  },
   { name: "password", configKey: "password", type: "string", sensitive: true, description: "For ticket auth. Default: `PROXMOX_VE_PASSWORD`." },
-  { name: "otp", configKey: "otp", type: "string", sensitive: false, description: "A current TOTP code, when the user has a second factor. Default: `PROXMOX_VE_OTP`." },
-  { name: "totp_secret", configKey: "totpSecret", type: "string", sensitive: true, description: "The base32 TOTP secret: the client computes codes itself. Default: `PROXMOX_VE_TOTP_SECRET`." },
-  { name: "fingerprint", configKey: "fingerprint", type: "string", sensitive: false, description: "SHA-256 of the node certificate (`AA:BB:...`): pins a self-signed certificate. Default: `PROXMOX_VE_FINGERPRINT`." },
+  {
+    name: "otp",
+    configKey: "otp",
+    type: "string",
+    sensitive: false,
+    description: "A current TOTP code, when the user has a second factor. Default: `PROXMOX_VE_OTP`.",
+  },
+  {
+    name: "totp_secret",
+    configKey: "totpSecret",
+    type: "string",
+    sensitive: true,
+    description: "The base32 TOTP secret: the client computes codes itself. Default: `PROXMOX_VE_TOTP_SECRET`.",
+  },
+  {
+    name: "fingerprint",
+    configKey: "fingerprint",
+    type: "string",
+    sensitive: false,
+    description: "SHA-256 of the node certificate (`AA:BB:...`): pins a self-signed certificate. Default: `PROXMOX_VE_FINGERPRINT`.",
+  },
   { name: "ca_cert", configKey: "caCert", type: "string", sensitive: false, description: "PEM bundle of a private CA. Default: `PROXMOX_VE_CA_CERT`." },
-  { name: "insecure", configKey: "insecure", type: "bool", sensitive: false, description: "`true` skips TLS verification (only when asked). Default: `PROXMOX_VE_INSECURE`." },
+  {
+    name: "insecure",
+    configKey: "insecure",
+    type: "bool",
+    sensitive: false,
+    description: "`true` skips TLS verification (only when asked). Default: `PROXMOX_VE_INSECURE`.",
+  },
 ];
 
 const providerAttributes = PROVIDER_SETTINGS.map((s) => attribute(s.name, s.type, s.description, { optional: true, sensitive: s.sensitive }));

@@ -146,7 +146,10 @@ function providerHandlers(connection: Connection, log: (line: string) => void): 
       if (!rt) return { diagnostics: [unknownType("resource", request["type_name"])] };
       try {
         const state = await importState(rt, connection, String(request["id"] ?? ""));
-        return { imported_resources: [{ type_name: rt.typeName, state: writeDynamic(state, rt.type), private: Buffer.from(JSON.stringify({ managed: [] })) }], diagnostics: [] };
+        return {
+          imported_resources: [{ type_name: rt.typeName, state: writeDynamic(state, rt.type), private: Buffer.from(JSON.stringify({ managed: [] })) }],
+          diagnostics: [],
+        };
       } catch (error) {
         return { imported_resources: [], diagnostics: [fromError(`importing ${rt.typeName} failed`, error)] };
       }

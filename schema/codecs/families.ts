@@ -342,10 +342,7 @@ function decodeKeyValue(wire: unknown): { [key: string]: SdkValue } | undefined 
 export const base64KeyValueFamily = declareFamily<void>({
   type: () => ({ kind: "map" }),
   sdk: () =>
-    z.record(
-      z.string().regex(/^[^=\s]+$/, "a key must be a word without '=' or white space"),
-      z.string().regex(/^[^\n]*$/, "a value must be one line"),
-    ),
+    z.record(z.string().regex(/^[^=\s]+$/, "a key must be a word without '=' or white space"), z.string().regex(/^[^\n]*$/, "a value must be one line")),
   wire: z.union([z.string(), z.record(z.string(), z.string())]),
   encode(value) {
     const entries = typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];

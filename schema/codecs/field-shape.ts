@@ -49,7 +49,8 @@ export function entryShape(param: ApiParam, override?: FieldOverride, where = "t
     case "base64-key-value":
       return base64KeyValueFamily.shape();
     case "comment-lines":
-      if (param.type !== "string" || list || isPropertyString(param)) throw new Error(`${where}: \`comment-lines\` is the encoding of a plain string parameter`);
+      if (param.type !== "string" || list || isPropertyString(param))
+        throw new Error(`${where}: \`comment-lines\` is the encoding of a plain string parameter`);
       return commentLinesFamily.shape(param);
     case "space-list":
       if (!list) throw new Error(`${where}: \`space-list\` is the encoding of a \`-list\` parameter`);
@@ -68,14 +69,19 @@ function slotsSchema(entry: z.ZodType, family: SlotField): z.ZodType {
   const slot = z
     .string()
     .regex(/^(0|[1-9][0-9]*)$/, `a slot is a number, 0 to ${family.limit - 1}`)
-    .refine((key) => !/^\d+$/.test(key) || Number(key) < family.limit, `PVE has ${family.limit} ${family.base} slots: ${family.base}0..${family.base}${family.limit - 1}`);
+    .refine(
+      (key) => !/^\d+$/.test(key) || Number(key) < family.limit,
+      `PVE has ${family.limit} ${family.base} slots: ${family.base}0..${family.base}${family.limit - 1}`,
+    );
   return z.record(slot, entry);
 }
 
 /** An indexed field's value: an array of entries, at most as many as PVE has numbered keys when the schema says. */
 function entriesSchema(entry: z.ZodType, indexed: IndexedParam): z.ZodType {
   const entries = z.array(entry);
-  return indexed.limit === undefined ? entries : entries.max(indexed.limit, `PVE allows at most ${indexed.limit} entries (${indexed.base}0..${indexed.base}${indexed.limit - 1})`);
+  return indexed.limit === undefined
+    ? entries
+    : entries.max(indexed.limit, `PVE allows at most ${indexed.limit} entries (${indexed.base}0..${indexed.base}${indexed.limit - 1})`);
 }
 
 /** `scheme://user:password@`: a URL whose userinfo carries a password. */
@@ -95,7 +101,8 @@ function holdsUrlPassword(value: unknown): boolean {
  */
 export function refusingUrlPasswords(schema: z.ZodType): z.ZodType {
   return schema.refine((value) => !holdsUrlPassword(value), {
-    message: "holds a password in a URL (`user:password@`), which would be stored in plain text: this field is not a secret; give the credentials where the kind takes them as one",
+    message:
+      "holds a password in a URL (`user:password@`), which would be stored in plain text: this field is not a secret; give the credentials where the kind takes them as one",
   });
 }
 

@@ -74,7 +74,10 @@ function objectInterfaces(className: string, field: FieldDef): string {
   const name = `${className}${pascal(field.pveName)}`;
   const entries = Object.entries(field.type.keys);
   const args = entries
-    .map(([key, sub]) => `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}${sub.optional ? "?" : ""}: pulumi.Input<${plainType(sub.type, "")}>;`)
+    .map(
+      ([key, sub]) =>
+        `${docBlock([`\`${sub.pveName}\` of the \`${field.pveName}\` property string.`], "  ")}  readonly ${key}${sub.optional ? "?" : ""}: pulumi.Input<${plainType(sub.type, "")}>;`,
+    )
     .join("\n");
   const outs = entries.map(([key, sub]) => `  readonly ${key}?: ${plainType(sub.type, "")};`).join("\n");
   return (
@@ -109,7 +112,14 @@ export function emitKind(def: KindDefinition): string {
   const isAction = def.lifecycle === "action";
   const unsupported = Object.entries(def.unsupported ?? {});
   const takesTriggers = hasTriggers(def);
-  const triggersDoc = docBlock([isAction ? "Arbitrary values: when any of them changes, the action runs again." : "Arbitrary values: when any of them changes, the update runs again (see the description)."], "  ");
+  const triggersDoc = docBlock(
+    [
+      isAction
+        ? "Arbitrary values: when any of them changes, the action runs again."
+        : "Arbitrary values: when any of them changes, the update runs again (see the description).",
+    ],
+    "  ",
+  );
   const adopts = takesAdopt(def);
   const adoptDoc = docBlock(
     [
@@ -122,9 +132,14 @@ export function emitKind(def: KindDefinition): string {
   const inputMembers = (allOptional: boolean): string[] => [
     ...(adopts ? [`${adoptDoc}  readonly adopt?: pulumi.Input<boolean>;`] : []),
     ...(takesTriggers ? [`${triggersDoc}  readonly triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;`] : []),
-    ...fields.map((f) => `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required && !allOptional ? "" : "?"}: ${fieldInputType(f, `${cls}${pascal(f.pveName)}`)};`),
+    ...fields.map(
+      (f) =>
+        `${docBlock(fieldDoc(def, f), "  ")}  readonly ${f.sdkName}${f.required && !allOptional ? "" : "?"}: ${fieldInputType(f, `${cls}${pascal(f.pveName)}`)};`,
+    ),
     // Declared so that a program asking for them reaches `check`, which refuses them with the reason.
-    ...unsupported.map(([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`),
+    ...unsupported.map(
+      ([name, why]) => `${docBlock([`Not supported: ${why}.`, "@deprecated Refused in preview."], "  ")}  readonly ${name}?: pulumi.Input<boolean>;`,
+    ),
   ];
   const outputs = Object.entries(def.outputs ?? {});
   const stateMembers = [...inputMembers(true), ...outputs.map(([name, o]) => `${outputDoc(o)}  readonly ${name}?: pulumi.Input<${outputType(o)}>;`)];
@@ -230,7 +245,9 @@ function resultType(schema: ReturnSchema | undefined, indent: string, secrets: R
     const props = Object.entries(schema.properties ?? {});
     const named = new Set(props.map(([key]) => toCamel(key)));
     // Write-only secrets are never in PVE's answer: only the ones PVE returns get a key of their own.
-    const extra = [...secrets].filter(([key, field]) => !named.has(key) && !field.writeOnly).map(([key, field]) => `${indent}  readonly ${JSON.stringify(key)}?: ${secretType(field)};`);
+    const extra = [...secrets]
+      .filter(([key, field]) => !named.has(key) && !field.writeOnly)
+      .map(([key, field]) => `${indent}  readonly ${JSON.stringify(key)}?: ${secretType(field)};`);
     if (props.length === 0) return extra.length === 0 ? "Record<string, unknown>" : `Record<string, unknown> & {\n${extra.join("\n")}\n${indent}}`;
     const inner = props.map(([key, p]) => {
       const name = toCamel(key);

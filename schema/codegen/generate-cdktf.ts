@@ -25,7 +25,9 @@ export async function generateCdktf(): Promise<Map<string, string>> {
     await generateProviderBindingsFromSchema(out, providersSchemaJson() as unknown as Parameters<typeof generateProviderBindingsFromSchema>[1]);
     const generated = join(out, "providers", "proxmox");
     const files = new Map<string, string>();
-    for (const path of listFiles(generated).filter((p) => p.endsWith(".ts")).sort()) {
+    for (const path of listFiles(generated)
+      .filter((p) => p.endsWith(".ts"))
+      .sort()) {
       const name = relative(generated, path);
       let text = readFileSync(path, "utf8").replace(/^(\s+)protected (synthesize(?:Hcl)?Attributes)\(/gm, "$1protected override $2(");
       if (name === join("provider", "index.ts")) text = text.replace(/^(\s+)public (get|set) alias\(/gm, "$1public override $2 alias(");

@@ -88,7 +88,8 @@ function checkRead(spec: ReadSpec, where: string, method: ApiMethod): void {
     const given = spec.query?.[name] !== undefined || spec.args.some((a) => a.pveName === name && !a.optional);
     if (param.optional !== true && !given) throw new Error(`${where}: GET ${spec.path} requires '${name}', which no required argument or constant gives`);
   }
-  if (spec.firstItem && method.returns.type !== "array") throw new Error(`${where}: firstItem needs a GET that returns a list (GET ${spec.path} returns ${method.returns.type ?? "no declared type"})`);
+  if (spec.firstItem && method.returns.type !== "array")
+    throw new Error(`${where}: firstItem needs a GET that returns a list (GET ${spec.path} returns ${method.returns.type ?? "no declared type"})`);
   // Throws naming the known kinds when there is no such kind.
   if (spec.objectOf) definitionOf(spec.objectOf);
 }

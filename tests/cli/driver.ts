@@ -191,7 +191,11 @@ async function run(op: "preview" | "up" | "refresh" | "destroy", options: Operat
       ({ stdout, stderr } = res);
       summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
     } else if (op === "refresh") {
-      const res = await stack.refresh({ ...common, ...(options.runProgram ? { runProgram: true } : {}), ...(options.expectNoChanges ? { expectNoChanges: true } : {}) });
+      const res = await stack.refresh({
+        ...common,
+        ...(options.runProgram ? { runProgram: true } : {}),
+        ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
+      });
       ({ stdout, stderr } = res);
       summary = (res.summary.resourceChanges ?? {}) as Record<string, number>;
     } else {
@@ -216,7 +220,16 @@ async function run(op: "preview" | "up" | "refresh" | "destroy", options: Operat
 async function importResources(resources: Array<{ type: string; name: string; id: string }>): Promise<CliResult> {
   try {
     const res = await stack.import({ resources, generateCode: false, protect: false });
-    return { ok: true, exitCode: 0, steps: [], summary: (res.summary.resourceChanges ?? {}) as Record<string, number>, stdout: res.stdout, stderr: res.stderr, errors: [], outputs: {} };
+    return {
+      ok: true,
+      exitCode: 0,
+      steps: [],
+      summary: (res.summary.resourceChanges ?? {}) as Record<string, number>,
+      stdout: res.stdout,
+      stderr: res.stderr,
+      errors: [],
+      outputs: {},
+    };
   } catch (error) {
     const result = (error as CommandFailure).commandResult;
     if (!result) throw error;

@@ -70,7 +70,11 @@ export async function newRealStack(suite: string, opts: RealStackOptions = {}): 
       up: (r, o) => opened.run("up", config(r), o),
       refresh: (r, o) => opened.run("refresh", config(r), o),
       destroy: (r) => opened.run("destroy", config(r)),
-      importExisting: (r) => opened.importResources(config([]), r.map((d) => ({ type: typeToken(d), name: d.name, id: d.importId ?? "" }))),
+      importExisting: (r) =>
+        opened.importResources(
+          config([]),
+          r.map((d) => ({ type: typeToken(d), name: d.name, id: d.importId ?? "" })),
+        ),
       exportText: async () => JSON.stringify(await opened.exportState()),
       exportState: () => opened.exportState(),
       importState: (d) => opened.importState(d),

@@ -22,7 +22,13 @@ afterAll(async () => {
   await real?.close();
 });
 
-const group = (name: string, args: Record<string, unknown>, importId?: string) => ({ namespace: "access", kind: "Group", name, args, ...(importId ? { importId } : {}) });
+const group = (name: string, args: Record<string, unknown>, importId?: string) => ({
+  namespace: "access",
+  kind: "Group",
+  name,
+  args,
+  ...(importId ? { importId } : {}),
+});
 
 describe("Pulumi's import of a dynamic resource", () => {
   it("`pulumi import` cannot even start here: it loads the Node.js language host, which the Go module proxy does not serve", async () => {

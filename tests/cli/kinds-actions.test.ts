@@ -193,9 +193,13 @@ describe("access.RealmSync, node.AptUpdate and node.ServiceAction through the re
 describe("node.AcmeCertificate through the real pulumi CLI, with ticket auth", () => {
   type Info = { filename: string; fingerprint: string; san: string[] };
   let stack: RealStack;
-  const proxyCert = async (): Promise<Info | undefined> => (await stack.admin.get<Info[]>("/nodes/pve1/certificates/info")).find((i) => i.filename === "pveproxy-ssl.pem");
+  const proxyCert = async (): Promise<Info | undefined> =>
+    (await stack.admin.get<Info[]>("/nodes/pve1/certificates/info")).find((i) => i.filename === "pveproxy-ssl.pem");
   const acmeTasks = async (): Promise<string[]> =>
-    (await stack.admin.get<Task[]>("/nodes/pve1/tasks", { limit: 1000 })).map((t) => t.type).filter((t) => t.startsWith("acme")).sort();
+    (await stack.admin.get<Task[]>("/nodes/pve1/tasks", { limit: 1000 }))
+      .map((t) => t.type)
+      .filter((t) => t.startsWith("acme"))
+      .sort();
   const fingerprintInState = async (): Promise<unknown> => (await exported(stack)).get("cert")?.outputs?.["fingerprint"];
   // `force`: renew whenever the trigger says so, not only within 30 days of expiry.
   const cert = (month: string): Declared[] => [res("node", "AcmeCertificate", "cert", { node: "pve1", force: true, triggers: { month } })];

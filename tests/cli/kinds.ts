@@ -50,7 +50,8 @@ export function kindGroupThroughCli(suite: string, scenarios: KindScenario[], au
   const secretsAbsent = async (): Promise<void> => {
     const exported = await stack.exportText();
     for (const e of entries) {
-      for (const secret of [TOKEN_SECRET, stack.sim.rootPassword, ...(e.s.secrets ?? [])]) expect(exported, `${e.label}: a secret in pulumi stack export`).not.toContain(secret);
+      for (const secret of [TOKEN_SECRET, stack.sim.rootPassword, ...(e.s.secrets ?? [])])
+        expect(exported, `${e.label}: a secret in pulumi stack export`).not.toContain(secret);
     }
   };
 
@@ -82,7 +83,10 @@ export function kindGroupThroughCli(suite: string, scenarios: KindScenario[], au
     for (const e of entries) expect(await e.s.exists(stack.admin, e.s.initial), `${e.label}: exists after up`).toBe(true);
     await settled();
     await secretsAbsent();
-    const again = await stack.preview(all((e) => e.s.initial), { expectNoChanges: true });
+    const again = await stack.preview(
+      all((e) => e.s.initial),
+      { expectNoChanges: true },
+    );
     expect(again.ok, `no-op preview: ${errorsOf(again)}`).toBe(true);
     expect(stepsOf(again)).toEqual(entries.map((e) => `same ${e.res}`).sort());
   }, 600_000);
@@ -166,7 +170,8 @@ export function kindGroupThroughCli(suite: string, scenarios: KindScenario[], au
     for (const e of entries) {
       if (e.s.destroyKeeps) continue;
       expect(await e.s.exists(stack.admin, e.current), `${e.label}: gone after destroy`).toBe(false);
-      if (e.s.replaced && adoptable.has(e)) expect(await e.s.exists(stack.admin, existing.get(e) ?? {}), `${e.label}: adopted object gone after destroy`).toBe(false);
+      if (e.s.replaced && adoptable.has(e))
+        expect(await e.s.exists(stack.admin, existing.get(e) ?? {}), `${e.label}: adopted object gone after destroy`).toBe(false);
     }
     await settled();
   }, 600_000);

@@ -57,6 +57,4 @@ export interface CliResult {
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
 
-export type DriverReply =
-  | { kind: "ready" }
-  | { kind: "result"; seq: number; result?: CliResult; value?: unknown; error?: string };
+export type DriverReply = { kind: "ready" } | { kind: "result"; seq: number; result?: CliResult; value?: unknown; error?: string };

@@ -73,8 +73,7 @@ describe("ticket", () => {
   let pve: Pve;
   beforeAll(async () => (pve = await startAuthPve()));
   afterAll(() => pve.server.close());
-  const ticketClient = (extra: object = {}) =>
-    clientFor(pve.server, { apiToken: undefined, username: "root@pam", password: PASSWORD, ...extra });
+  const ticketClient = (extra: object = {}) => clientFor(pve.server, { apiToken: undefined, username: "root@pam", password: PASSWORD, ...extra });
 
   test("logs in once, sends the uri-escaped cookie on every request and CSRF only on non-GET", async () => {
     const before = logins(pve).length;

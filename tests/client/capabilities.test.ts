@@ -27,7 +27,19 @@ describe("version() and supports() against a server", () => {
       const key = `${req.method} ${req.url.split("?")[0]!.replace("/api2/json", "")}`;
       if (key === "GET /version") return reply(res, 200, { data: { version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" } });
       if (key === "POST /cluster/sdn/zones") {
-        return reply(res, 400, { data: null, errors: { [PROBE_PARAM]: "property is not defined in schema and the schema does not allow additional properties", zone: "property is missing and it is not optional" }, message: "Parameter verification failed.\n" }, "Parameter verification failed.");
+        return reply(
+          res,
+          400,
+          {
+            data: null,
+            errors: {
+              [PROBE_PARAM]: "property is not defined in schema and the schema does not allow additional properties",
+              zone: "property is missing and it is not optional",
+            },
+            message: "Parameter verification failed.\n",
+          },
+          "Parameter verification failed.",
+        );
       }
       if (key === "PUT /nodes/pve1/qemu/100/resize") return reply(res, 403, { data: null }, "Permission check failed (/vms/100, VM.Config.Disk)");
       reply(res, 501, { data: null }, `Method '${key}' not implemented`);

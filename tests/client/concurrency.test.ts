@@ -118,10 +118,7 @@ describe("concurrency limits", () => {
       client.post("/nodes/pve1/qemu/200/status/start", {}, { lockKey: "custom" }),
       client.post("/nodes/pve1/qemu/201/status/start", {}, { lockKey: "custom" }),
     ];
-    const free = [
-      client.put("/nodes/pve1/qemu/300/config", {}, { lockKey: null }),
-      client.put("/nodes/pve1/qemu/300/config", {}, { lockKey: null }),
-    ];
+    const free = [client.put("/nodes/pve1/qemu/300/config", {}, { lockKey: null }), client.put("/nodes/pve1/qemu/300/config", {}, { lockKey: null })];
     await reach("guest:300", 2);
     await reach("guest:200", 1);
     gate.open();

@@ -6,16 +6,16 @@ import { clientFor, reply, startServer, type TestServer } from "./server";
 
 describe("encodeParams", () => {
   test("booleans become 0/1, lists are comma-joined, null/undefined are dropped", () => {
-    expect(
-      encodeParams({ onboot: true, template: false, delete: ["net1", "scsi2"], vmids: [100, 101], a: null, b: undefined, cores: 4, name: "web" }),
-    ).toEqual([
-      ["onboot", "1"],
-      ["template", "0"],
-      ["delete", "net1,scsi2"],
-      ["vmids", "100,101"],
-      ["cores", "4"],
-      ["name", "web"],
-    ]);
+    expect(encodeParams({ onboot: true, template: false, delete: ["net1", "scsi2"], vmids: [100, 101], a: null, b: undefined, cores: 4, name: "web" })).toEqual(
+      [
+        ["onboot", "1"],
+        ["template", "0"],
+        ["delete", "net1,scsi2"],
+        ["vmids", "100,101"],
+        ["cores", "4"],
+        ["name", "web"],
+      ],
+    );
   });
 
   test("an empty list is not sent; a non-finite number is a validation error naming the parameter", () => {

@@ -11,7 +11,14 @@ const ROUTES: Record<string, [number, string, unknown]> = {
   "POST /nodes/pve1/qemu": [
     400,
     "Parameter verification failed.",
-    { data: null, errors: { cores: "type check ('integer') failed - got 'four'", foo: "property is not defined in schema and the schema does not allow additional properties" }, message: "Parameter verification failed.\n" },
+    {
+      data: null,
+      errors: {
+        cores: "type check ('integer') failed - got 'four'",
+        foo: "property is not defined in schema and the schema does not allow additional properties",
+      },
+      message: "Parameter verification failed.\n",
+    },
   ],
   "POST /nodes/pve1/qemu/100/monitor": [400, "Parameter verification failed.", PROXMOXER_400], // old PVE: no message in JSON
   "GET /cluster/resources": [401, "No ticket", undefined],
@@ -42,7 +49,14 @@ describe("errors from PVE responses", () => {
 
   test("400: validation, with per-field errors in the property and the message", async () => {
     const error = await fail(clientFor(server).post("/nodes/pve1/qemu", { vmid: 100, cores: "four", foo: 1 }));
-    expect(error).toMatchObject({ kind: "validation", status: 400, method: "POST", path: "/nodes/pve1/qemu", pveMessage: "Parameter verification failed.", retryable: false });
+    expect(error).toMatchObject({
+      kind: "validation",
+      status: 400,
+      method: "POST",
+      path: "/nodes/pve1/qemu",
+      pveMessage: "Parameter verification failed.",
+      retryable: false,
+    });
     expect(error.errors).toEqual({
       cores: "type check ('integer') failed - got 'four'",
       foo: "property is not defined in schema and the schema does not allow additional properties",
@@ -54,7 +68,11 @@ describe("errors from PVE responses", () => {
 
   test("400 from an older PVE: the message comes from the reason phrase", async () => {
     const error = await fail(clientFor(server).post("/nodes/pve1/qemu/100/monitor", { command: "info" }));
-    expect(error).toMatchObject({ kind: "validation", pveMessage: "Parameter verification failed.", errors: { command: "type check ('string') failed - got ARRAY" } });
+    expect(error).toMatchObject({
+      kind: "validation",
+      pveMessage: "Parameter verification failed.",
+      errors: { command: "type check ('string') failed - got ARRAY" },
+    });
   });
 
   test("401 with an empty body: auth, reason phrase as message", async () => {
@@ -69,7 +87,11 @@ describe("errors from PVE responses", () => {
 
   test("500 'does not exist' is not-found, from the reason phrase (old PVE) or JSON (new PVE)", async () => {
     const old = await fail(clientFor(server).get("/nodes/pve1/qemu/999/config"));
-    expect(old).toMatchObject({ kind: "not-found", status: 500, message: "GET /nodes/pve1/qemu/999/config: Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist" });
+    expect(old).toMatchObject({
+      kind: "not-found",
+      status: 500,
+      message: "GET /nodes/pve1/qemu/999/config: Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist",
+    });
     const fresh = await fail(clientFor(server).get("/storage/nfs9"));
     expect(fresh).toMatchObject({ kind: "not-found", pveMessage: "storage 'nfs9' does not exist" });
   });

@@ -54,7 +54,16 @@ describe("a hostile endpoint", () => {
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(bomb.length) });
         res.end(bomb);
       } else if (path === "/forged") {
-        reply(res, 400, { data: null, message: "Parameter verification failed.\u001b[2J\r\n[pulumi] error: forged\u009b31m", errors: { "na\u0007me": "bad\r\nvalue \u001b]0;title\u0007" } }, "Parameter verification failed.");
+        reply(
+          res,
+          400,
+          {
+            data: null,
+            message: "Parameter verification failed.\u001b[2J\r\n[pulumi] error: forged\u009b31m",
+            errors: { "na\u0007me": "bad\r\nvalue \u001b]0;title\u0007" },
+          },
+          "Parameter verification failed.",
+        );
       } else if (path === "/text-error") {
         res.writeHead(500, "boom", { "content-type": "text/plain" });
         res.end("proxy said:\u001b[31m red\r\nfake line\u0000");
@@ -68,7 +77,10 @@ describe("a hostile endpoint", () => {
         const limit = Number(url.searchParams.get("limit"));
         // limit=0 would be "all of it": a client that asks for that gets every line at once.
         const end = limit === 0 ? FLOOD : Math.min(FLOOD, start + limit);
-        const lines = Array.from({ length: end - start }, (_, i) => ({ n: start + i + 1, t: start + i === 0 ? "line\u001b[1A\rTASK OK \u009b2J\u202eevil" : `line ${start + i + 1}` }));
+        const lines = Array.from({ length: end - start }, (_, i) => ({
+          n: start + i + 1,
+          t: start + i === 0 ? "line\u001b[1A\rTASK OK \u009b2J\u202eevil" : `line ${start + i + 1}`,
+        }));
         reply(res, 200, { data: lines, total: FLOOD });
       } else reply(res, 404, { data: null, message: "no such path" });
     });

@@ -9,4 +9,3 @@ export function useNock(): void {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 }
-

@@ -35,9 +35,7 @@ describe("options", () => {
 
   test("fingerprints are case and colon tolerant", () => {
     const hex = "ab".repeat(32);
-    expect(normalizeOptions({ endpoint: "https://pve1:8006", apiToken: API_TOKEN, fingerprint: hex }).tls.fingerprint).toBe(
-      Array(32).fill("AB").join(":"),
-    );
+    expect(normalizeOptions({ endpoint: "https://pve1:8006", apiToken: API_TOKEN, fingerprint: hex }).tls.fingerprint).toBe(Array(32).fill("AB").join(":"));
   });
 
   test.each<[Partial<ProxmoxClientOptions>, string]>([

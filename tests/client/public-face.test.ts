@@ -27,7 +27,11 @@ const CASES: ReadonlyArray<[string, FailureFacts, PveErrorKind]> = [
   ["a job, re-raised as text", { status: 500, message: "400 Parameter verification failed.\nid: No such job 'b1'" }, "not-found"],
   ["a bad delete list", { status: 400, message: "Parameter verification failed.", errors: { delete: "no such option 'foo'" } }, "validation"],
   ["a file PVE could not open", { status: 500, message: "unable to open file '/etc/pve/user.cfg.tmp.1234' - No such file or directory" }, "server"],
-  ["a lock timeout in a wrapped SDN error", { status: 500, message: "delete sdn zone object failed: can't lock file '/var/lock/pve-manager/pve-sdn.lck' - got timeout" }, "locked"],
+  [
+    "a lock timeout in a wrapped SDN error",
+    { status: 500, message: "delete sdn zone object failed: can't lock file '/var/lock/pve-manager/pve-sdn.lck' - got timeout" },
+    "locked",
+  ],
   ["a create race", { status: 500, message: "create sdn zone object failed: sdn 'zonea' already exists" }, "conflict"],
   ["a missing privilege", { status: 403, message: "Permission check failed (/vms/100, VM.Audit)" }, "permission"],
   ["PVE's proxy", { status: 596, message: "Connection timed out" }, "unreachable"],
@@ -90,7 +94,9 @@ describe("the engine imports the client only through its public entry", () => {
   test.each(sources)("%s", (file) => {
     const path = join(engine, file);
     const text = readFileSync(path, "utf8");
-    const specifiers = [...text.matchAll(/\bfrom\s+"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+    const specifiers = [...text.matchAll(/\bfrom\s+"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? "",
+    );
     const intoClient = specifiers
       .filter((specifier) => specifier.startsWith("."))
       .map((specifier) => relative(client, resolve(dirname(path), specifier)))

@@ -10,7 +10,9 @@ const fixture = (path: string): unknown => JSON.parse(readFileSync(`/work/shared
 
 describe("responses", () => {
   test("resolves to the unwrapped data of {data: ...}", async () => {
-    nock(ORIGIN).get(`${API}/cluster/status`).reply(200, fixture("go-proxmox/pve8x/get_cluster_status.json") as nock.Body);
+    nock(ORIGIN)
+      .get(`${API}/cluster/status`)
+      .reply(200, fixture("go-proxmox/pve8x/get_cluster_status.json") as nock.Body);
     const data = await tokenClient().get<{ type: string }[]>("/cluster/status");
     expect(Array.isArray(data)).toBe(true);
     expect(data.length).toBeGreaterThan(0);
@@ -18,14 +20,21 @@ describe("responses", () => {
   });
 
   test("numbers as strings pass through unchanged (no blind coercion)", async () => {
-    nock(ORIGIN).get(`${API}/cluster/nextid`).reply(200, fixture("go-proxmox/pve8x/get_cluster_nextid.json") as nock.Body);
+    nock(ORIGIN)
+      .get(`${API}/cluster/nextid`)
+      .reply(200, fixture("go-proxmox/pve8x/get_cluster_nextid.json") as nock.Body);
     expect(await tokenClient().get("/cluster/nextid")).toBe("100");
-    nock(ORIGIN).get(`${API}/nodes/pve1/qemu/100/config`).reply(200, { data: { memory: "2048", cores: 2, digest: "0a1b" } });
+    nock(ORIGIN)
+      .get(`${API}/nodes/pve1/qemu/100/config`)
+      .reply(200, { data: { memory: "2048", cores: 2, digest: "0a1b" } });
     expect(await tokenClient().get("/nodes/pve1/qemu/100/config")).toEqual({ memory: "2048", cores: 2, digest: "0a1b" });
   });
 
   test("extra envelope keys (total, success) are accepted; data null resolves to null", async () => {
-    nock(ORIGIN).get(`${API}/nodes/pve1/query-url-metadata`).query(true).reply(200, fixture("proxmoxer/query_url_metadata_iso.json") as nock.Body);
+    nock(ORIGIN)
+      .get(`${API}/nodes/pve1/query-url-metadata`)
+      .query(true)
+      .reply(200, fixture("proxmoxer/query_url_metadata_iso.json") as nock.Body);
     expect(await tokenClient().get("/nodes/pve1/query-url-metadata", { url: "https://x/file.iso" })).toMatchObject({ filename: "file.iso" });
     nock(ORIGIN).delete(`${API}/pools/test-pool`).reply(200, { data: null });
     expect(await tokenClient().delete("/pools/test-pool")).toBeNull();

@@ -81,7 +81,10 @@ describe("retries on the wire", () => {
     expect(error).toMatchObject({ kind: "unreachable", status: 596 });
     expect(count("POST", "/nodes/pve1/qemu/100/status/start")).toBe(1);
 
-    scripts.set("POST /nodes/pve1/qemu/100/status/stop", [[596, "Connection timed out", undefined], [200, "OK", { data: "UPID:pve1:000A1B2C:0153F0E1:66F1A2B3:qmstop:100:root@pam:" }]]);
+    scripts.set("POST /nodes/pve1/qemu/100/status/stop", [
+      [596, "Connection timed out", undefined],
+      [200, "OK", { data: "UPID:pve1:000A1B2C:0153F0E1:66F1A2B3:qmstop:100:root@pam:" }],
+    ]);
     await clientFor(server).post("/nodes/pve1/qemu/100/status/stop", {}, { idempotent: true });
     expect(count("POST", "/nodes/pve1/qemu/100/status/stop")).toBe(2);
   });

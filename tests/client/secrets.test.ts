@@ -15,7 +15,13 @@ const SECRETS = [TOKEN_SECRET, PASSWORD, TOTP_SECRET, TICKET, encodeURIComponent
 /** Every string a caller or log could ever see from these objects. */
 function surfaces(value: unknown): string {
   const e = value as Error;
-  return [inspect(value, { depth: 10, showHidden: true }), JSON.stringify(value), String(e?.message), String(e?.stack), inspect(e?.cause, { depth: 10, showHidden: true })].join("\n");
+  return [
+    inspect(value, { depth: 10, showHidden: true }),
+    JSON.stringify(value),
+    String(e?.message),
+    String(e?.stack),
+    inspect(e?.cause, { depth: 10, showHidden: true }),
+  ].join("\n");
 }
 
 function expectNoSecret(text: string): void {
@@ -25,9 +31,7 @@ function expectNoSecret(text: string): void {
 describe("redactor", () => {
   test("removes known secrets (raw and uri-escaped) and credential-shaped text", () => {
     const redact = createRedactor(() => [PASSWORD, TICKET]);
-    expect(redact(`pw ${PASSWORD} cookie PVEAuthCookie=${encodeURIComponent(TICKET)}; t ${TICKET}`)).toBe(
-      `pw ${REDACTED} cookie ${REDACTED}; t ${REDACTED}`,
-    );
+    expect(redact(`pw ${PASSWORD} cookie PVEAuthCookie=${encodeURIComponent(TICKET)}; t ${TICKET}`)).toBe(`pw ${REDACTED} cookie ${REDACTED}; t ${REDACTED}`);
     expect(redact(`Authorization: PVEAPIToken=ci@pve!x=${TOKEN_SECRET}`)).toBe(`Authorization: ${REDACTED}`);
     expect(redact(`csrf ${CSRF}`)).toBe(`csrf ${REDACTED}`);
     expect(redact("UPID:pve1:000A1B2C:0153F0E1:66F1A2B3:qmstart:100:root@pam:")).toBe("UPID:pve1:000A1B2C:0153F0E1:66F1A2B3:qmstart:100:root@pam:");
@@ -48,9 +52,22 @@ describe("no secret in errors, logs or inspect output", () => {
       }
       // A server that echoes credentials back in its error (worst case).
       if (path === "/echo") {
-        return reply(res, 500, { data: null, message: `bad request ${req.headers.authorization ?? ""} ${req.headers.cookie ?? ""} ${String(req.headers["csrfpreventiontoken"] ?? "")}` }, "echo");
+        return reply(
+          res,
+          500,
+          {
+            data: null,
+            message: `bad request ${req.headers.authorization ?? ""} ${req.headers.cookie ?? ""} ${String(req.headers["csrfpreventiontoken"] ?? "")}`,
+          },
+          "echo",
+        );
       }
-      reply(res, 400, { data: null, errors: { password: `value '${PASSWORD}' too weak` }, message: "Parameter verification failed.\n" }, "Parameter verification failed.");
+      reply(
+        res,
+        400,
+        { data: null, errors: { password: `value '${PASSWORD}' too weak` }, message: "Parameter verification failed.\n" },
+        "Parameter verification failed.",
+      );
     });
   });
   afterAll(() => server.close());
@@ -58,7 +75,11 @@ describe("no secret in errors, logs or inspect output", () => {
   test("token client: error, logger lines and inspect(client) are clean", async () => {
     const lines: string[] = [];
     const client = clientFor(server, { logger: (l) => lines.push(l), retries: 1 });
-    const errors = [await rejection(client.post("/echo")), await rejection(client.get("/echo")), await rejection(client.post("/access/users", { password: PASSWORD }))];
+    const errors = [
+      await rejection(client.post("/echo")),
+      await rejection(client.get("/echo")),
+      await rejection(client.post("/access/users", { password: PASSWORD })),
+    ];
     for (const error of errors) {
       expect((error as PveApiError).kind).toBeDefined();
       expectNoSecret(surfaces(error));
@@ -97,8 +118,9 @@ describe("no secret in errors, logs or inspect output", () => {
 
 describe("a secret in the forms a server echoes it in", () => {
   const redact = (secret: string) => createRedactor(() => [secret]);
-  const PEM = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg3bd2mLpLm1yE9e4v\nhRANCAAT2qP8F3Jq2n7W0mK8xTy5qLxJq4m9rHh0F5yB9x0z7c1wXkq2V3tN\n-----END PRIVATE KEY-----\n";
-  const KEYRING = "[client.admin]\n\tkey = AQDkN8BlAAAAABAAu3kWFkzFzR3JrYFqLq6pXw==\n\tcaps mon = \"allow *\"\n";
+  const PEM =
+    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg3bd2mLpLm1yE9e4v\nhRANCAAT2qP8F3Jq2n7W0mK8xTy5qLxJq4m9rHh0F5yB9x0z7c1wXkq2V3tN\n-----END PRIVATE KEY-----\n";
+  const KEYRING = '[client.admin]\n\tkey = AQDkN8BlAAAAABAAu3kWFkzFzR3JrYFqLq6pXw==\n\tcaps mon = "allow *"\n';
 
   // [what, the secret, the form the server echoes]
   test.each<[string, string, string]>([
@@ -123,7 +145,9 @@ describe("a secret in the forms a server echoes it in", () => {
 
   test("the armor lines of a PEM and short sub-values of a property string stay: they are no secret", () => {
     expect(redact("type=yubico,id=42,key=yK3y-0123456789abcdef")("realm tfa type=yubico digits=6")).toBe("realm tfa type=yubico digits=6");
-    expect(redact("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----")("expected -----BEGIN PRIVATE KEY-----")).toBe("expected -----BEGIN PRIVATE KEY-----");
+    expect(redact("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----")("expected -----BEGIN PRIVATE KEY-----")).toBe(
+      "expected -----BEGIN PRIVATE KEY-----",
+    );
   });
 
   test("a secret stays redacted whether a server echoes it with its line breaks, or broken up by control characters", () => {
@@ -142,8 +166,19 @@ describe("a secret in the forms a server echoes it in", () => {
       const form = new URLSearchParams(req.body);
       const values = [...form.values()];
       // Every value as it came, percent- and form-encoded, base64, decoded from base64.
-      const echo = values.flatMap((v) => [v, encodeURIComponent(v), form.toString(), Buffer.from(v).toString("base64"), Buffer.from(v, "base64").toString("utf8")]);
-      reply(res, 400, { data: null, message: `refused: ${echo.join(" | ")}`, errors: Object.fromEntries([...form].map(([k, v]) => [k, `bad '${v}'`])) }, "refused");
+      const echo = values.flatMap((v) => [
+        v,
+        encodeURIComponent(v),
+        form.toString(),
+        Buffer.from(v).toString("base64"),
+        Buffer.from(v, "base64").toString("utf8"),
+      ]);
+      reply(
+        res,
+        400,
+        { data: null, message: `refused: ${echo.join(" | ")}`, errors: Object.fromEntries([...form].map(([k, v]) => [k, `bad '${v}'`])) },
+        "refused",
+      );
     });
     try {
       const lines: string[] = [];

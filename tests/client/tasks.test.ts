@@ -19,9 +19,15 @@ describe("waitForTask", () => {
   test("polls running → running → stopped, streams new log lines in order, resolves OK", async () => {
     const status = nock(ORIGIN).get(`${BASE}/status`).times(2).reply(200, running).get(`${BASE}/status`).reply(200, stopped("OK"));
     const log = nock(ORIGIN)
-      .get(`${BASE}/log`).query({ start: "0", limit: "500" }).reply(200, { data: [{ n: 1, t: "no content" }] })
-      .get(`${BASE}/log`).query({ start: "0", limit: "500" }).reply(200, lines(1, ["INFO: starting new backup job", "INFO: Starting Backup of VM 110"]))
-      .get(`${BASE}/log`).query({ start: "2", limit: "500" }).reply(200, lines(3, ["INFO: Finished Backup of VM 110", "TASK OK"]));
+      .get(`${BASE}/log`)
+      .query({ start: "0", limit: "500" })
+      .reply(200, { data: [{ n: 1, t: "no content" }] })
+      .get(`${BASE}/log`)
+      .query({ start: "0", limit: "500" })
+      .reply(200, lines(1, ["INFO: starting new backup job", "INFO: Starting Backup of VM 110"]))
+      .get(`${BASE}/log`)
+      .query({ start: "2", limit: "500" })
+      .reply(200, lines(3, ["INFO: Finished Backup of VM 110", "TASK OK"]));
     const seen: string[] = [];
     const result = await tokenClient().waitForTask(UPID, { onLog: (l) => seen.push(l) });
     status.done();
@@ -32,7 +38,10 @@ describe("waitForTask", () => {
 
   test("WARNINGS: n is success with the warning count; without onLog the log is read once at the end", async () => {
     nock(ORIGIN).get(`${BASE}/status`).reply(200, running).get(`${BASE}/status`).reply(200, stopped("WARNINGS: 2"));
-    const log = nock(ORIGIN).get(`${BASE}/log`).query({ start: "0", limit: "500" }).reply(200, lines(1, ["WARN: a", "WARN: b", "TASK WARNINGS: 2"]));
+    const log = nock(ORIGIN)
+      .get(`${BASE}/log`)
+      .query({ start: "0", limit: "500" })
+      .reply(200, lines(1, ["WARN: a", "WARN: b", "TASK WARNINGS: 2"]));
     const result = await tokenClient().waitForTask(UPID);
     log.done();
     expect(result).toMatchObject({ exitstatus: "WARNINGS: 2", warnings: 2, log: ["WARN: a", "WARN: b", "TASK WARNINGS: 2"] });
@@ -41,7 +50,10 @@ describe("waitForTask", () => {
   test("any other exit status throws task-failed with the upid and the last 20 log lines", async () => {
     nock(ORIGIN).get(`${BASE}/status`).reply(200, proxmoxer("task_status_stopped_error.json"));
     const texts = Array.from({ length: 25 }, (_, i) => `line ${i + 1}`);
-    nock(ORIGIN).get(`${BASE}/log`).query(true).reply(200, lines(1, [...texts, "TASK ERROR: interrupted by signal"]));
+    nock(ORIGIN)
+      .get(`${BASE}/log`)
+      .query(true)
+      .reply(200, lines(1, [...texts, "TASK ERROR: interrupted by signal"]));
     const error = (await rejection(tokenClient().waitForTask(UPID))) as PveApiError;
     expect(error).toMatchObject({ kind: "task-failed", upid: UPID, pveMessage: "interrupted by signal" });
     expect(error.taskLog).toHaveLength(20);
@@ -52,10 +64,18 @@ describe("waitForTask", () => {
 
   test("log lines, the exit status and the error carry neither the client's credentials nor the secrets it was given", async () => {
     const passed = "s3cr3t-plugin-data";
-    nock(ORIGIN).get(`${BASE}/status`).reply(200, running).get(`${BASE}/status`).reply(200, stopped(`login with ${passed} failed`));
     nock(ORIGIN)
-      .get(`${BASE}/log`).query({ start: "0", limit: "500" }).reply(200, lines(1, [`using token ${TOKEN_SECRET}`]))
-      .get(`${BASE}/log`).query({ start: "1", limit: "500" }).reply(200, lines(2, [`TASK ERROR: login with ${passed} failed`]));
+      .get(`${BASE}/status`)
+      .reply(200, running)
+      .get(`${BASE}/status`)
+      .reply(200, stopped(`login with ${passed} failed`));
+    nock(ORIGIN)
+      .get(`${BASE}/log`)
+      .query({ start: "0", limit: "500" })
+      .reply(200, lines(1, [`using token ${TOKEN_SECRET}`]))
+      .get(`${BASE}/log`)
+      .query({ start: "1", limit: "500" })
+      .reply(200, lines(2, [`TASK ERROR: login with ${passed} failed`]));
     const seen: string[] = [];
     const error = (await rejection(tokenClient().waitForTask(UPID, { onLog: (l) => seen.push(l), secrets: [passed] }))) as PveApiError;
     expect(seen).toEqual(["using token [redacted]", "TASK ERROR: login with [redacted] failed"]);

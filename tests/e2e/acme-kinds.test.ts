@@ -28,7 +28,10 @@ describe("node.AcmeCertificate through the local engine", () => {
     const proxyCert = async (node: string): Promise<Info | undefined> =>
       (await admin.get<Info[]>(`/nodes/${node}/certificates/info`)).find((i) => i.filename === "pveproxy-ssl.pem");
     const taskTypes = async (node: string): Promise<string[]> =>
-      (await admin.get<Array<{ type: string }>>(`/nodes/${node}/tasks`, { limit: 1000 })).map((t) => t.type).filter((t) => t.startsWith("acme")).sort();
+      (await admin.get<Array<{ type: string }>>(`/nodes/${node}/tasks`, { limit: 1000 }))
+        .map((t) => t.type)
+        .filter((t) => t.startsWith("acme"))
+        .sort();
     try {
       await task(admin, admin.post("/cluster/acme/account", { contact: "admin@example.com", tos_url: LE_TOS }));
       await admin.post("/cluster/acme/plugins", { id: "cf1", type: "dns", api: "cf", data: b64("CF_Token=x\n") });
@@ -98,7 +101,16 @@ describe("node.AcmeCertificate through the local engine", () => {
       expect((await stack.destroy(withImport)).ok).toBe(true);
       expect(await proxyCert("pve1")).toBeUndefined();
       expect(await proxyCert("pve2")).toBeUndefined();
-      expect(await taskTypes("pve1")).toEqual(["acmenewcert", "acmenewcert", "acmenewcert", "acmeregister", "acmerenew", "acmerenew", "acmerevoke", "acmerevoke"]);
+      expect(await taskTypes("pve1")).toEqual([
+        "acmenewcert",
+        "acmenewcert",
+        "acmenewcert",
+        "acmeregister",
+        "acmerenew",
+        "acmerenew",
+        "acmerevoke",
+        "acmerevoke",
+      ]);
       expect(await taskTypes("pve2")).toEqual(["acmenewcert", "acmerevoke"]);
     } finally {
       await stack.close();

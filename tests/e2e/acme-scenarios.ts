@@ -48,7 +48,9 @@ export const accountScenario: KindScenario = {
 
 const TOKENS = ["first-secret-token-1a2b", "second-secret-token-3c4d", "adopted-secret-5e6f"];
 /** The plugin's settings as the SDK takes them: a map, sent to PVE as base64 of `KEY=value` lines. */
-const pluginData = (i: number): { $secret: Record<string, string> } => ({ $secret: i === 2 ? { OVH_AS: TOKENS[2] ?? "" } : { CF_Token: TOKENS[i] ?? "", CF_Account_ID: "acct-1" } });
+const pluginData = (i: number): { $secret: Record<string, string> } => ({
+  $secret: i === 2 ? { OVH_AS: TOKENS[2] ?? "" } : { CF_Token: TOKENS[i] ?? "", CF_Account_ID: "acct-1" },
+});
 
 export const pluginScenario: KindScenario = {
   namespace: "cluster",

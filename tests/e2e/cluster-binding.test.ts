@@ -53,7 +53,12 @@ describe("a copy of a stack against another cluster", () => {
     expect(other.requests.filter((r) => r.method !== "GET").length).toBe(writesBefore);
     expect(await otherAdmin.get("/access/users/bound@pve")).toBeDefined();
     // Nothing was forgotten: the state still holds every resource, and the first cluster still has them.
-    expect(destroyed.state.resources.filter((r) => r.custom && r.type.includes("proxmox")).map((r) => r.name).sort()).toEqual(["group", "pool", "user"]);
+    expect(
+      destroyed.state.resources
+        .filter((r) => r.custom && r.type.includes("proxmox"))
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["group", "pool", "user"]);
     expect(await stack.admin.get("/access/groups/bound-group")).toBeDefined();
 
     const refreshed = await stack.refresh(resources, { env });

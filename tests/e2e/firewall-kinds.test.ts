@@ -16,18 +16,24 @@ describe("preview checks rules against PVE's verify_rule", () => {
     ["a macro in another spelling", { macro: "ssh" }, "macro", /PVE stores this macro as 'SSH'/],
     ["a protocol /etc/protocols does not list", { proto: "tpc", dport: "22" }, "proto", /unknown protocol 'tpc'.*did you mean 'tcp'/],
     ["REJECT on a forward rule", { type: "forward", action: "REJECT" }, "action", /forward rules cannot REJECT/],
-  ])("refuses %s, naming the field; nothing is written", async (_what, args, property, reason) => {
-    const stack = await newStack("firewall");
-    try {
-      const result = await stack.preview([{ namespace: "firewall", kind: "ClusterRule", name: "r", args: { comment: "r", type: "in", action: "ACCEPT", ...args } }]);
-      expect(result.ok).toBe(false);
-      const failures = result.steps.find((s) => s.name === "r")?.failures ?? [];
-      expect(failures.find((f) => f.property === property)?.reason, JSON.stringify(failures)).toMatch(reason);
-      expect(await stack.admin.get<unknown[]>("/cluster/firewall/rules")).toEqual([]);
-    } finally {
-      await stack.close();
-    }
-  }, 120_000);
+  ])(
+    "refuses %s, naming the field; nothing is written",
+    async (_what, args, property, reason) => {
+      const stack = await newStack("firewall");
+      try {
+        const result = await stack.preview([
+          { namespace: "firewall", kind: "ClusterRule", name: "r", args: { comment: "r", type: "in", action: "ACCEPT", ...args } },
+        ]);
+        expect(result.ok).toBe(false);
+        const failures = result.steps.find((s) => s.name === "r")?.failures ?? [];
+        expect(failures.find((f) => f.property === property)?.reason, JSON.stringify(failures)).toMatch(reason);
+        expect(await stack.admin.get<unknown[]>("/cluster/firewall/rules")).toEqual([]);
+      } finally {
+        await stack.close();
+      }
+    },
+    120_000,
+  );
 });
 
 describe("firewall rules whose positions shift", () => {
@@ -37,7 +43,11 @@ describe("firewall rules whose positions shift", () => {
     const list = "/nodes/pve1/firewall/rules";
     try {
       const rule = (name: string, comment: string, action: string, dependsOn: string[]): Declared => ({
-        namespace: "firewall", kind: "NodeRule", name, args: { node: "pve1", comment, type: "in", action, macro: "SSH" }, dependsOn,
+        namespace: "firewall",
+        kind: "NodeRule",
+        name,
+        args: { node: "pve1", comment, type: "in", action, macro: "SSH" },
+        dependsOn,
       });
       const managed = [rule("a", "managed-a", "ACCEPT", []), rule("b", "managed-b", "ACCEPT", ["a"]), rule("c", "managed-c", "ACCEPT", ["b"])];
       expect((await stack.up(managed)).ok).toBe(true);
@@ -51,7 +61,10 @@ describe("firewall rules whose positions shift", () => {
 
       const refreshed = await stack.refresh(managed);
       expect(refreshed.ok).toBe(true);
-      expect(refreshed.steps.filter((s) => (s.drift ?? []).length > 0), "no drift").toEqual([]);
+      expect(
+        refreshed.steps.filter((s) => (s.drift ?? []).length > 0),
+        "no drift",
+      ).toEqual([]);
       expect(stepsOf(await stack.preview(managed))).toEqual(["same a", "same b", "same c"]);
 
       // Change the middle managed rule: exactly that rule changes, wherever it is now.

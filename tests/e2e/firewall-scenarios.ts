@@ -10,7 +10,13 @@ export async function posOf(admin: ProxmoxClient, list: string, comment: string)
   return rules.find((r) => r.comment === comment)?.pos ?? -1;
 }
 
-function ruleScenario(kind: string, list: string, scope: Record<string, unknown>, importPrefix: string, setup?: (admin: ProxmoxClient) => Promise<unknown>): KindScenario {
+function ruleScenario(
+  kind: string,
+  list: string,
+  scope: Record<string, unknown>,
+  importPrefix: string,
+  setup?: (admin: ProxmoxClient) => Promise<unknown>,
+): KindScenario {
   const rule = (extra: Record<string, unknown>): Record<string, unknown> => ({ ...scope, type: "in", action: "ACCEPT", ...extra });
   return {
     namespace: "firewall",
@@ -41,7 +47,10 @@ export const firewallScenarios: KindScenario[] = [
     replaced: { args: { name: "net2", cidr: "10.0.0.0/24", comment: "two" }, replaces: ["name"] },
     invalid: { args: { name: "net1", cidr: 5 }, property: "cidr" },
     exists: (admin, a) => found(() => admin.get(`/cluster/firewall/aliases/${String(a["name"])}`)),
-    drift: { edit: (admin, a) => admin.put(`/cluster/firewall/aliases/${String(a["name"])}`, { cidr: "10.9.9.0/24", comment: String(a["comment"]) }), keys: ["cidr"] },
+    drift: {
+      edit: (admin, a) => admin.put(`/cluster/firewall/aliases/${String(a["name"])}`, { cidr: "10.9.9.0/24", comment: String(a["comment"]) }),
+      keys: ["cidr"],
+    },
     existing: async (admin) => {
       await admin.post("/cluster/firewall/aliases", { name: "handmade", cidr: "192.168.0.1" });
       return { importId: "handmade", args: { name: "handmade", cidr: "192.168.0.1" } };
@@ -55,7 +64,8 @@ export const firewallScenarios: KindScenario[] = [
     updated: { args: { name: "set1", comment: "two" }, diffs: ["comment"] },
     replaced: { args: { name: "set2", comment: "two" }, replaces: ["name"] },
     invalid: { args: { name: 5, comment: "bad name" }, property: "name" },
-    exists: async (admin, a) => (await admin.get<Array<{ name: string; comment?: string }>>("/cluster/firewall/ipset")).some((s) => s.name === a["name"] && s.comment === a["comment"]),
+    exists: async (admin, a) =>
+      (await admin.get<Array<{ name: string; comment?: string }>>("/cluster/firewall/ipset")).some((s) => s.name === a["name"] && s.comment === a["comment"]),
     drift: {
       edit: (admin, a) => admin.post("/cluster/firewall/ipset", { name: String(a["name"]), rename: String(a["name"]), comment: "by hand" }),
       keys: ["comment"],
@@ -84,7 +94,9 @@ export const firewallScenarios: KindScenario[] = [
   },
   ruleScenario("ClusterRule", "/cluster/firewall/rules", {}, ""),
   ruleScenario("NodeRule", "/nodes/pve1/firewall/rules", { node: "pve1" }, "pve1/"),
-  ruleScenario("SecurityGroupRule", "/cluster/firewall/groups/web", { group: "web" }, "web/", (admin) => admin.post("/cluster/firewall/groups", { group: "web" })),
+  ruleScenario("SecurityGroupRule", "/cluster/firewall/groups/web", { group: "web" }, "web/", (admin) =>
+    admin.post("/cluster/firewall/groups", { group: "web" }),
+  ),
   {
     namespace: "firewall",
     kind: "NodeOptions",

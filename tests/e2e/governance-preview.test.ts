@@ -17,17 +17,67 @@ const res = (namespace: string, kind: string, name: string, args: Record<string,
 
 describe("preview rejects invalid inputs, naming the field", () => {
   it.each([
-    ["a privilege PVE 9 dropped", res("access", "Role", "r", { roleId: "Legacy", privileges: ["VM.Audit", "VM.Monitor"] }), "privileges", /'VM.Monitor' was removed in PVE 9/],
-    ["an option of another storage type", res("storage", "Storage", "s", { storageId: "d", type: "dir", path: "/x", server: "nfs.example" }), "server", /not an option of type 'dir'/],
-    ["a missing option the storage type requires", res("storage", "Storage", "s", { storageId: "n", type: "nfs", server: "nfs.example" }), "export", /required for type 'nfs'/],
-    ["a schedule that is no calendar event", res("cluster", "BackupJob", "b", { jobId: "j", schedule: "every night", all: true }), "schedule", /calendar event/],
-    ["two guest selections", res("cluster", "BackupJob", "b", { jobId: "j", schedule: "daily", all: true, pool: "team" }), "all", /exactly one of vmIds, pool or all is allowed, got pool and all/],
-    ["a retention below PVE's minimum", res("cluster", "BackupJob", "b", { jobId: "j", schedule: "daily", all: true, retention: { keepLast: 0 } }), "retention.keepLast", /too small|>=/],
-    ["an LDAP option on an OpenID realm", res("access", "Realm", "rl", { realm: "o", type: "openid", issuerUrl: "https://id", clientId: "c", bindDn: "cn=x" }), "bindDn", /not an option of type 'openid'/],
+    [
+      "a privilege PVE 9 dropped",
+      res("access", "Role", "r", { roleId: "Legacy", privileges: ["VM.Audit", "VM.Monitor"] }),
+      "privileges",
+      /'VM.Monitor' was removed in PVE 9/,
+    ],
+    [
+      "an option of another storage type",
+      res("storage", "Storage", "s", { storageId: "d", type: "dir", path: "/x", server: "nfs.example" }),
+      "server",
+      /not an option of type 'dir'/,
+    ],
+    [
+      "a missing option the storage type requires",
+      res("storage", "Storage", "s", { storageId: "n", type: "nfs", server: "nfs.example" }),
+      "export",
+      /required for type 'nfs'/,
+    ],
+    [
+      "a schedule that is no calendar event",
+      res("cluster", "BackupJob", "b", { jobId: "j", schedule: "every night", all: true }),
+      "schedule",
+      /calendar event/,
+    ],
+    [
+      "two guest selections",
+      res("cluster", "BackupJob", "b", { jobId: "j", schedule: "daily", all: true, pool: "team" }),
+      "all",
+      /exactly one of vmIds, pool or all is allowed, got pool and all/,
+    ],
+    [
+      "a retention below PVE's minimum",
+      res("cluster", "BackupJob", "b", { jobId: "j", schedule: "daily", all: true, retention: { keepLast: 0 } }),
+      "retention.keepLast",
+      /too small|>=/,
+    ],
+    [
+      "an LDAP option on an OpenID realm",
+      res("access", "Realm", "rl", { realm: "o", type: "openid", issuerUrl: "https://id", clientId: "c", bindDn: "cn=x" }),
+      "bindDn",
+      /not an option of type 'openid'/,
+    ],
     ["a WebAuthn entry", res("access", "Tfa", "t", { userId: "root@pam", type: "webauthn" }), "type", /needs a browser/],
-    ["a TOTP URI PVE cannot read", res("access", "Tfa", "t", { userId: "root@pam", type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&step=30" }), "totp", /unrecognized otpauth uri parameter: step/],
-    ["an ACL entry for root@pam", res("access", "Acl", "a", { path: "/vms", roleId: "PVEAuditor", userId: "root@pam" }), "userId", /stores no ACL entries for root@pam/],
-    ["a replication job id that is not <vmid>-<n>", res("cluster", "ReplicationJob", "rj", { jobId: "web", type: "local", target: "pve2" }), "jobId", /pattern/],
+    [
+      "a TOTP URI PVE cannot read",
+      res("access", "Tfa", "t", { userId: "root@pam", type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&step=30" }),
+      "totp",
+      /unrecognized otpauth uri parameter: step/,
+    ],
+    [
+      "an ACL entry for root@pam",
+      res("access", "Acl", "a", { path: "/vms", roleId: "PVEAuditor", userId: "root@pam" }),
+      "userId",
+      /stores no ACL entries for root@pam/,
+    ],
+    [
+      "a replication job id that is not <vmid>-<n>",
+      res("cluster", "ReplicationJob", "rj", { jobId: "web", type: "local", target: "pve2" }),
+      "jobId",
+      /pattern/,
+    ],
   ])("%s", async (_what, declared, property, reason) => {
     const result = await stack.preview([declared]);
     expect(result.ok).toBe(false);
@@ -67,7 +117,9 @@ describe("built-in realms and realm sync", () => {
 
   it("runs a realm sync as an awaited task, reruns it on a trigger change, and forgets it on destroy", async () => {
     await stack.admin.post("/access/domains", { realm: "corp", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example", user_attr: "uid" });
-    const sync = (trigger: string) => [res("access", "RealmSync", "sync", { realm: "corp", scope: "both", removeVanished: "acl;entry", triggers: { run: trigger } })];
+    const sync = (trigger: string) => [
+      res("access", "RealmSync", "sync", { realm: "corp", scope: "both", removeVanished: "acl;entry", triggers: { run: trigger } }),
+    ];
     const first = await stack.up(sync("1"));
     expect(first.ok, first.steps.map((s) => s.error ?? "").join("\n")).toBe(true);
     expect(stepsOf(await stack.preview(sync("1")))).toEqual(["same sync"]);

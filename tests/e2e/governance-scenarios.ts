@@ -52,7 +52,10 @@ export const accessGovernanceScenarios: KindScenario[] = [
       },
       diffs: ["server1", "syncDefaults"],
     },
-    replaced: { args: { realm: "corp2", type: "openid", issuerUrl: "https://id.example.com", clientId: "pve", clientKey: { $secret: "client-Key-secret" } }, replaces: ["realm", "type"] },
+    replaced: {
+      args: { realm: "corp2", type: "openid", issuerUrl: "https://id.example.com", clientId: "pve", clientKey: { $secret: "client-Key-secret" } },
+      replaces: ["realm", "type"],
+    },
     exists: (admin, a) => found(async () => (await admin.get<Array<{ realm: string }>>("/access/domains")).filter((r) => r.realm === a["realm"])),
     drift: { edit: (admin, a) => admin.put(`/access/domains/${String(a["realm"])}`, { "client-id": "by-hand" }), keys: ["clientId"] },
     existing: async (admin) => {
@@ -69,7 +72,10 @@ export const accessGovernanceScenarios: KindScenario[] = [
     auth: "ticket",
     setup: (admin) => admin.post("/access/users", { userid: "alice@pve", password: "alice-Passw0rd" }),
     initial: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone" },
-    updated: { args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone two", enable: false }, diffs: ["description", "enable"] },
+    updated: {
+      args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone two", enable: false },
+      diffs: ["description", "enable"],
+    },
     replaced: { args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_B }, description: "new phone" }, replaces: ["totp"] },
     exists: async (admin, a) => (await tfaEntries(admin)).some((e) => e.type === a["type"] && e.description === a["description"]),
     drift: {
@@ -102,7 +108,9 @@ export const clusterGovernanceScenarios: KindScenario[] = [
     replaced: { args: { poolId: "team/dev", storageId: "local" }, replaces: ["storageId", "vmId"] },
     exists: async (admin, a) => {
       const pools = await admin.get<Array<{ members?: Array<{ vmid?: number; storage?: string; type: string }> }>>("/pools", { poolid: String(a["poolId"]) });
-      return (pools[0]?.members ?? []).some((m) => (a["vmId"] !== undefined ? String(m.vmid) === a["vmId"] : m.type === "storage" && m.storage === a["storageId"]));
+      return (pools[0]?.members ?? []).some((m) =>
+        a["vmId"] !== undefined ? String(m.vmid) === a["vmId"] : m.type === "storage" && m.storage === a["storageId"],
+      );
     },
     // Another member added by hand is not this membership's business: no drift, no change.
     drift: { edit: (admin) => admin.put("/pools", { poolid: "team/dev", vms: "900" }), keys: [] },
@@ -114,9 +122,23 @@ export const clusterGovernanceScenarios: KindScenario[] = [
   {
     namespace: "cluster",
     kind: "BackupJob",
-    initial: { jobId: "nightly", schedule: "mon..fri 02:30", vmIds: ["101", "100"], storage: "local", retention: { keepLast: 3, keepDaily: 7 }, mode: "snapshot" },
+    initial: {
+      jobId: "nightly",
+      schedule: "mon..fri 02:30",
+      vmIds: ["101", "100"],
+      storage: "local",
+      retention: { keepLast: 3, keepDaily: 7 },
+      mode: "snapshot",
+    },
     updated: {
-      args: { jobId: "nightly", schedule: "sat 03:00", pool: "team", storage: "local", retention: { keepLast: 3, keepDaily: 7, keepWeekly: 4 }, mode: "snapshot" },
+      args: {
+        jobId: "nightly",
+        schedule: "sat 03:00",
+        pool: "team",
+        storage: "local",
+        retention: { keepLast: 3, keepDaily: 7, keepWeekly: 4 },
+        mode: "snapshot",
+      },
       diffs: ["pool", "retention", "schedule", "vmIds"],
     },
     replaced: { args: { jobId: "weekly", schedule: "sat 03:00", all: true, storage: "local" }, replaces: ["jobId"] },
@@ -200,13 +222,28 @@ export const storageScenarios: KindScenario[] = [
       diffs: ["content", "retention"],
     },
     replaced: {
-      args: { storageId: "share", type: "cifs", server: "files.example.com", share: "archive", username: "svc-pve", password: { $secret: "cifs-Passw0rd-secret" }, content: ["backup"] },
+      args: {
+        storageId: "share",
+        type: "cifs",
+        server: "files.example.com",
+        share: "archive",
+        username: "svc-pve",
+        password: { $secret: "cifs-Passw0rd-secret" },
+        content: ["backup"],
+      },
       replaces: ["share"],
     },
     exists: storageWith("share"),
     drift: { edit: (admin, a) => admin.put(`/storage/${String(a["storageId"])}`, { content: "images" }), keys: ["content"] },
     existing: async (admin) => {
-      await admin.post("/storage", { storage: "backups", type: "pbs", server: "pbs.example.com", datastore: "main", username: "pve@pbs", password: "pbs-Passw0rd-secret" });
+      await admin.post("/storage", {
+        storage: "backups",
+        type: "pbs",
+        server: "pbs.example.com",
+        datastore: "main",
+        username: "pve@pbs",
+        password: "pbs-Passw0rd-secret",
+      });
       return { importId: "backups", args: { storageId: "backups", type: "pbs", server: "pbs.example.com", datastore: "main", username: "pve@pbs" } };
     },
     secrets: ["cifs-Passw0rd-secret"],

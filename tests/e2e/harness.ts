@@ -91,7 +91,12 @@ export interface StackSettings {
  * `resources`, and the credentials (an API token, or root@pam's password with `auth: "ticket"`)
  * by environment or by stack config. `workDir` holds the resources file of very large lists.
  */
-export function stackSettings(sim: Simulator, credentialsVia: CredentialsVia, auth: "token" | "ticket", workDir: string): (resources: Declared[]) => StackSettings {
+export function stackSettings(
+  sim: Simulator,
+  credentialsVia: CredentialsVia,
+  auth: "token" | "ticket",
+  workDir: string,
+): (resources: Declared[]) => StackSettings {
   const viaConfig = credentialsVia === "stack config";
   const viaEnv = credentialsVia === "environment";
   const token = auth === "token" ? (sim.apiToken ?? "") : "";

@@ -14,7 +14,13 @@ describe("resource options on PVE objects", () => {
     const stack = await newStack("lifecycle-options");
     const { admin } = stack;
     const pool = (id: string) => found(() => admin.get("/pools", { poolid: id }));
-    const guarded = (protect: boolean): Declared => ({ namespace: "cluster", kind: "Pool", name: "guarded", args: { poolId: "guarded" }, options: { protect } });
+    const guarded = (protect: boolean): Declared => ({
+      namespace: "cluster",
+      kind: "Pool",
+      name: "guarded",
+      args: { poolId: "guarded" },
+      options: { protect },
+    });
     const kept: Declared = { namespace: "cluster", kind: "Pool", name: "kept", args: { poolId: "kept" }, options: { retainOnDelete: true } };
     const group = (comment: string): Declared => ({
       namespace: "access",

@@ -32,11 +32,21 @@ describe("a create that fails after PVE took its first write", () => {
     try {
       const program: Declared[] = [
         { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zp", type: "simple", mtu: 1450 } },
-        { namespace: "access", kind: "Tfa", name: "phone", args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone", enable: false } },
+        {
+          namespace: "access",
+          kind: "Tfa",
+          name: "phone",
+          args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone", enable: false },
+        },
       ];
       // PVE commits the staged zone, then its reload task fails; the TFA entry's follow-up `enable` write fails.
       stack.sim.faults.add({ method: "PUT", path: "/cluster/sdn", times: 1, action: { type: "task-fail", message: "reload network failed" } });
-      stack.sim.faults.add({ method: "PUT", path: "/access/tfa/alice@pve/*", times: 1, action: { type: "status", status: 500, message: "tfa config write failed" } });
+      stack.sim.faults.add({
+        method: "PUT",
+        path: "/access/tfa/alice@pve/*",
+        times: 1,
+        action: { type: "status", status: 500, message: "tfa config write failed" },
+      });
       const failed = await stack.up(program);
       expect(failed.ok).toBe(false);
       expect(failed.steps.find((s) => s.name === "zone")?.error).toMatch(/'zp' was created, but applying the staged changes .* failed/);
@@ -110,14 +120,20 @@ describe("an action whose task answer was lost", () => {
       stack.sim.faults.add({ method: "GET", path: "/nodes/pve1/tasks/*/status", times: 4, action: { type: "status", status: 596 } });
       const lost = await stack.up(program);
       expect(lost.ok).toBe(false);
-      expect(record(stack, "restart")).toMatchObject({ id: expect.stringMatching(/^UPID:pve1:.*:srvrestart:cron:/) as unknown, initErrors: [expect.any(String)] });
+      expect(record(stack, "restart")).toMatchObject({
+        id: expect.stringMatching(/^UPID:pve1:.*:srvrestart:cron:/) as unknown,
+        initErrors: [expect.any(String)],
+      });
 
       const next = await stack.up(program);
       expect(next.ok, errors(next)).toBe(true);
       expect(stepsOf(next)).toEqual(["update restart"]);
       expect(record(stack, "restart")?.outputs).toMatchObject({ upid: record(stack, "restart")?.id, exitStatus: "OK" });
       const tasks = await stack.admin.get<Array<{ type: string }>>("/nodes/pve1/tasks", { typefilter: "srvrestart" });
-      expect(tasks.filter((t) => t.type === "srvrestart"), "the restart ran once").toHaveLength(1);
+      expect(
+        tasks.filter((t) => t.type === "srvrestart"),
+        "the restart ran once",
+      ).toHaveLength(1);
     } finally {
       await stack.close();
     }
@@ -135,10 +151,18 @@ describe("a TFA replacement", () => {
       const planned = await stack.preview(phone(TOTP_B, "new phone"));
       expect(planned.steps.find((s) => s.name === "phone")).toMatchObject({ op: "replace", replaces: ["totp"] });
 
-      stack.sim.faults.add({ method: "POST", path: "/access/tfa/alice@pve", times: 1, action: { type: "status", status: 500, message: "adding tfa entry failed" } });
+      stack.sim.faults.add({
+        method: "POST",
+        path: "/access/tfa/alice@pve",
+        times: 1,
+        action: { type: "status", status: 500, message: "adding tfa entry failed" },
+      });
       const failed = await stack.up(phone(TOTP_B, "new phone"));
       expect(failed.ok).toBe(false);
-      expect((await tfaEntries(stack)).map((e) => e.description), "the old factor is still there").toEqual(["old phone"]);
+      expect(
+        (await tfaEntries(stack)).map((e) => e.description),
+        "the old factor is still there",
+      ).toEqual(["old phone"]);
 
       const replaced = await stack.up(phone(TOTP_B, "new phone"));
       expect(replaced.ok, errors(replaced)).toBe(true);

@@ -51,7 +51,13 @@ describe("deletes", () => {
       await admin.post("/pools", { poolid: "pm" });
       const program = (comment: string): Declared[] => [
         { namespace: "firewall", kind: "IpSet", name: "office", args: { name: "office", comment } },
-        { namespace: "firewall", kind: "IpSetEntry", name: "office-lan", args: { ipSet: "office", cidr: "10.0.0.0/24", comment: "lan" }, dependsOn: ["office"] },
+        {
+          namespace: "firewall",
+          kind: "IpSetEntry",
+          name: "office-lan",
+          args: { ipSet: "office", cidr: "10.0.0.0/24", comment: "lan" },
+          dependsOn: ["office"],
+        },
         { namespace: "firewall", kind: "IpSet", name: "lab", args: { name: "lab" } },
         { namespace: "firewall", kind: "IpSetEntry", name: "lab-net", args: { ipSet: "lab", cidr: "10.1.0.0/24" }, dependsOn: ["lab"] },
         { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zd", type: "simple" } },

@@ -14,7 +14,12 @@ describe("node network applies", () => {
     const stack = await newStack("node");
     try {
       const resources = ["pve1", "pve2"].flatMap((node) =>
-        [1, 2, 3].map((n) => ({ namespace: "node", kind: "NetworkInterface", name: `${node}-vmbr${n}`, args: { node, iface: `vmbr${n}`, type: "bridge", autostart: true } })),
+        [1, 2, 3].map((n) => ({
+          namespace: "node",
+          kind: "NetworkInterface",
+          name: `${node}-vmbr${n}`,
+          args: { node, iface: `vmbr${n}`, type: "bridge", autostart: true },
+        })),
       );
       const result = await stack.up(resources);
       expect(result.ok, result.steps.map((s) => s.error ?? "").join("\n")).toBe(true);
@@ -63,7 +68,14 @@ describe("APT repositories by hand", () => {
   it("an entry that does not exist fails the create with PVE's message", async () => {
     const stack = await newStack("node");
     try {
-      const result = await stack.up([{ namespace: "node", kind: "AptRepository", name: "missing", args: { node: "pve1", path: "/etc/apt/sources.list.d/ceph.sources", index: 3, enabled: true } }]);
+      const result = await stack.up([
+        {
+          namespace: "node",
+          kind: "AptRepository",
+          name: "missing",
+          args: { node: "pve1", path: "/etc/apt/sources.list.d/ceph.sources", index: 3, enabled: true },
+        },
+      ]);
       expect(result.ok).toBe(false);
       expect(result.steps.find((s) => s.name === "missing")?.error).toMatch(/invalid index - 3/);
     } finally {

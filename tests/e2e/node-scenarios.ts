@@ -90,9 +90,16 @@ export const nodeScenarios: KindScenario[] = [
     setup: async (admin) => {
       await admin.post("/cluster/acme/plugins", { id: "dns1", type: "dns", api: "cf" });
     },
-    initial: { node: "pve1", description: "rack 1", acmeDomains: [{ domain: "pve1.example.com" }, { domain: "pve1.example.net", plugin: "dns1", alias: "_acme-challenge.example.org" }] },
+    initial: {
+      node: "pve1",
+      description: "rack 1",
+      acmeDomains: [{ domain: "pve1.example.com" }, { domain: "pve1.example.net", plugin: "dns1", alias: "_acme-challenge.example.org" }],
+    },
     // Dropping the trailing entry deletes acmedomain1; changing the first rewrites acmedomain0.
-    updated: { args: { node: "pve1", description: "rack 2", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1" }] }, diffs: ["acmeDomains", "description"] },
+    updated: {
+      args: { node: "pve1", description: "rack 2", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1" }] },
+      diffs: ["acmeDomains", "description"],
+    },
     invalid: { args: { node: "pve1", acmeDomains: [{ domain: "pve1" }] }, property: "acmeDomains.0.domain" },
     exists: async (admin, a) => {
       const config = await get(admin, `/nodes/${String(a["node"])}/config`);

@@ -62,7 +62,12 @@ describe("node.ServiceAction through the local engine", () => {
       expect(await state()).toBe("running");
       expect(stepsOf(await stack.up(run("restart", "2")))).toContain("replace svc");
       const tasks = await stack.admin.get<Array<{ type: string; id: string }>>("/nodes/pve1/tasks", { limit: 1000 });
-      expect(tasks.filter((t) => t.id === "postfix").map((t) => t.type).sort()).toEqual(["srvrestart", "srvstart", "srvstop"]);
+      expect(
+        tasks
+          .filter((t) => t.id === "postfix")
+          .map((t) => t.type)
+          .sort(),
+      ).toEqual(["srvrestart", "srvstart", "srvstop"]);
       expect((await stack.destroy(run("restart", "2"))).ok).toBe(true);
       expect(await state()).toBe("running");
     } finally {

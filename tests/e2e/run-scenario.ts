@@ -15,7 +15,10 @@ export async function runScenario(suite: string, s: KindScenario): Promise<void>
       const rejected = await stack.preview([declare(s, "res", s.invalid.args)]);
       expect(rejected.ok, "invalid inputs fail the preview").toBe(false);
       const failures = rejected.steps.find((st) => st.name === "res")?.failures ?? [];
-      expect(failures.map((f) => f.property), JSON.stringify(failures)).toContain(s.invalid.property);
+      expect(
+        failures.map((f) => f.property),
+        JSON.stringify(failures),
+      ).toContain(s.invalid.property);
     }
     const initial = [declare(s, "res", s.initial)];
 

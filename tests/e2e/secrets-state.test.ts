@@ -47,7 +47,10 @@ function expectSecretInState(result: EngineResult): void {
     const resource = result.state.resources.find((r) => r.name === c.name && r.custom);
     expect(resource, c.name).toBeDefined();
     for (const name of c.secrets) {
-      const sides: Array<[string, PropertyMap | undefined]> = [["outputs", resource?.outputs], ["inputs", name in (resource?.inputs ?? {}) ? resource?.inputs : undefined]];
+      const sides: Array<[string, PropertyMap | undefined]> = [
+        ["outputs", resource?.outputs],
+        ["inputs", name in (resource?.inputs ?? {}) ? resource?.inputs : undefined],
+      ];
       for (const [side, props] of sides) {
         if (props === undefined || props[name] === undefined) continue;
         expect(isSecret(props[name]), `${c.name} ${side}.${name}`).toBe(true);

@@ -57,7 +57,10 @@ describe("the serialized provider in the state", () => {
   });
 
   it("keeps the token secret and the password as encrypted secrets", () => {
-    for (const [name, key] of [["t", "value"], ["u", "password"]] as const) {
+    for (const [name, key] of [
+      ["t", "value"],
+      ["u", "password"],
+    ] as const) {
       const value = byName(name).outputs[key];
       expect(typeof value, `${name}.${key}`).toBe("object");
       expect(JSON.stringify(value)).toMatch(/ciphertext/);

@@ -82,7 +82,9 @@ describe("an action path chosen by an input", () => {
     const { id } = await create(chosen, client, { node: "pve1", service: "postfix", action: "stop" });
     expect(id).toContain(":srvstop:postfix:");
     expect((await client.get<{ state: string }>("/nodes/pve1/services/postfix/state")).state).toBe("dead");
-    expect(diff(chosen, { node: "pve1", service: "postfix", action: "stop" }, { node: "pve1", service: "postfix", action: "start" }).replaces).toEqual(["action"]);
+    expect(diff(chosen, { node: "pve1", service: "postfix", action: "stop" }, { node: "pve1", service: "postfix", action: "start" }).replaces).toEqual([
+      "action",
+    ]);
   });
 
   it("refuses a choice the schema has no method for", () => {

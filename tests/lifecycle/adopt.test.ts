@@ -27,7 +27,12 @@ describe("adopt", () => {
   it("takes over an existing object and writes only the settings that differ", async () => {
     await client.post("/access/users", { userid: "legacy@pve", comment: "by hand", email: "old@example.com", firstname: "Lee" });
     const lines: string[] = [];
-    const { id, outs } = await create(user, client, { userId: "legacy@pve", comment: "managed", email: "old@example.com", adopt: true }, { onLog: (l) => lines.push(l) });
+    const { id, outs } = await create(
+      user,
+      client,
+      { userId: "legacy@pve", comment: "managed", email: "old@example.com", adopt: true },
+      { onLog: (l) => lines.push(l) },
+    );
     expect(id).toBe("legacy@pve");
     expect(outs).toMatchObject({ userId: "legacy@pve", comment: "managed", email: "old@example.com" });
     const after = await client.get<Record<string, unknown>>("/access/users/legacy@pve");
@@ -52,7 +57,9 @@ describe("adopt", () => {
     // A group's id is its only create-only field; a realm type is create-only for realms.
     const realm = definitionOf("access:Realm");
     await client.post("/access/domains", { realm: "corp", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example,dc=com", user_attr: "uid" });
-    await expect(create(realm, client, { realm: "corp", type: "ad", server1: "ldap.example.com", domain: "example.com", adopt: true })).rejects.toThrow(/'type', which PVE cannot change in place/);
+    await expect(create(realm, client, { realm: "corp", type: "ad", server1: "ldap.example.com", domain: "example.com", adopt: true })).rejects.toThrow(
+      /'type', which PVE cannot change in place/,
+    );
     expect((await client.get<Record<string, unknown>>("/access/domains/corp"))["type"]).toBe("ldap");
     const { outs } = await create(group, client, { groupId: "ops", comment: "by hand", adopt: true });
     expect(outs).toMatchObject({ groupId: "ops", comment: "by hand" });

@@ -50,7 +50,8 @@ describe("access checks that PVE's own rules need", () => {
   const tfa = definitionOf("access:Tfa");
 
   it("refuses ACL entries PVE would store differently or not at all", () => {
-    const failures = (args: Record<string, unknown>): string[] => check(acl, { roleId: "PVEAuditor", groupId: "g", ...args }).failures.map((f) => `${f.property}: ${f.reason}`);
+    const failures = (args: Record<string, unknown>): string[] =>
+      check(acl, { roleId: "PVEAuditor", groupId: "g", ...args }).failures.map((f) => `${f.property}: ${f.reason}`);
     expect(failures({ path: "/storage/local/" })).toEqual(["path: must be written as PVE stores it: '/storage/local'"]);
     expect(failures({ path: "/vms/100:0" })[0]).toMatch(/^path: is not an ACL path/);
     expect(failures({ path: "/datacenter" })[0]).toMatch(/^path: is not an object PVE puts ACLs on/);
@@ -63,7 +64,9 @@ describe("access checks that PVE's own rules need", () => {
     expect(reasons({ type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&step=30" })).toEqual([
       "totp: must be an otpauth://totp/<label>?secret=<BASE32> URI as PVE reads it: unrecognized otpauth uri parameter: step",
     ]);
-    expect(reasons({ type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=60&digits=8&algorithm=SHA256&issuer=me" })).toEqual([]);
+    expect(reasons({ type: "totp", description: "d", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=60&digits=8&algorithm=SHA256&issuer=me" })).toEqual(
+      [],
+    );
     expect(reasons({ type: "totp", totp: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP" })).toEqual(["description: is required for type 'totp'"]);
     expect(reasons({ type: "recovery", description: "paper" })[0]).toMatch(/^description: is not an option of type 'recovery'/);
     expect(reasons({ type: "recovery", enable: false })[0]).toMatch(/^enable: is not an option of type 'recovery'/);

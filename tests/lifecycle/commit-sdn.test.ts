@@ -16,7 +16,13 @@ let sim: Simulator;
 let api: ProxmoxClient;
 
 beforeAll(async () => {
-  sim = await startSimulator({ nodes: 2, apiToken: "root@pam!t=0d5a8c3e-1111-4222-8333-944455556666", authFailureDelayMs: 0, taskDurationMs: 10, models: [sdn] });
+  sim = await startSimulator({
+    nodes: 2,
+    apiToken: "root@pam!t=0d5a8c3e-1111-4222-8333-944455556666",
+    authFailureDelayMs: 0,
+    taskDurationMs: 10,
+    models: [sdn],
+  });
   api = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint, retryBaseDelayMs: 1, retryMaxDelayMs: 2 });
 });
 afterAll(async () => {
@@ -42,7 +48,10 @@ const pending = async (): Promise<string[]> => (await zones("pending")).filter((
 describe("SDN commit coordinator against pve-network's semantics", () => {
   it("an apply releases the lock it took (release-lock is sent: PVE applies no default)", async () => {
     const coordinator = new CommitCoordinator(5);
-    await Promise.all([write(coordinator, "/cluster/sdn/zones", { zone: "za", type: "simple" }), write(coordinator, "/cluster/sdn/zones", { zone: "zb", type: "simple" })]);
+    await Promise.all([
+      write(coordinator, "/cluster/sdn/zones", { zone: "za", type: "simple" }),
+      write(coordinator, "/cluster/sdn/zones", { zone: "zb", type: "simple" }),
+    ]);
     expect(sdn.locked()).toBe(false);
     expect(await pending()).toEqual([]);
     expect((await zones("running")).map((z) => z["zone"])).toEqual(["za", "zb"]);
@@ -85,7 +94,12 @@ describe("SDN commit coordinator against pve-network's semantics", () => {
 
   it("an apply PVE refuses rolls our own edits back and releases the lock", async () => {
     const coordinator = new CommitCoordinator(5);
-    sim.faults.add({ method: "PUT", path: "/cluster/sdn", times: 1, action: { type: "status", status: 500, message: "could not commit SDN config: cfs-lock 'domain-sdn' error: no quorum!" } });
+    sim.faults.add({
+      method: "PUT",
+      path: "/cluster/sdn",
+      times: 1,
+      action: { type: "status", status: 500, message: "could not commit SDN config: cfs-lock 'domain-sdn' error: no quorum!" },
+    });
     const error = await write(coordinator, "/cluster/sdn/zones", { zone: "mine", type: "simple" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StagedApplyError);
     expect((error as Error).message).toMatch(/rolled back and the lock released/);

@@ -64,7 +64,9 @@ const guest = defineKind({
             operation: {
               call: { method: "PUT", path: "/nodes/{node}/qemu/{vmid}/resize" },
               params: (disk, before, after) =>
-                before !== undefined && gib(after) < gib(before) ? { refused: `PVE cannot shrink a disk (${String(before)} → ${String(after)})` } : { params: { disk, size: String(after) } },
+                before !== undefined && gib(after) < gib(before)
+                  ? { refused: `PVE cannot shrink a disk (${String(before)} → ${String(after)})` }
+                  : { params: { disk, size: String(after) } },
             },
           },
           serial: { change: "createOnly" },
@@ -92,7 +94,10 @@ describe("the composite-kind contract", () => {
     expect(scsi?.slots).toMatchObject({ base: "scsi", limit: 31 });
     expect(scsi?.indexed).toBeUndefined();
     const tf = resourceType(guest);
-    expect(tf.schema.attributes.find((a) => a.name === "scsi")).toMatchObject({ type: ["map", ["object", expect.objectContaining({ size: "string", iops_rd: "number" })]], nested: { nesting: "map" } });
+    expect(tf.schema.attributes.find((a) => a.name === "scsi")).toMatchObject({
+      type: ["map", ["object", expect.objectContaining({ size: "string", iops_rd: "number" })]],
+      nested: { nesting: "map" },
+    });
     const slots = { "0": { file: "local-lvm:2", iopsRd: 100 }, "3": { file: "local:1" } };
     const object = objectOf(tf, { node: "pve1", vmid: 700, scsi: slots }, "pve1/700");
     expect(object["scsi"]).toMatchObject({ "0": { file: "local-lvm:2", iops_rd: 100, size: null }, "3": { file: "local:1" } });
@@ -100,16 +105,31 @@ describe("the composite-kind contract", () => {
     const sdk = emitKind(guest);
     expect(sdk).toMatch(/readonly scsi\?: pulumi\.Input<Record<string, pulumi\.Input<\w+Args>>>;/);
     expect(sdk).toMatch(/readonly scsi: pulumi\.Output<Record<string, \w+> \| undefined>;/);
-    const failures = check(guest, { node: "pve1", vmid: 700, scsi: { "31": { file: "local-lvm:1" }, x: { file: "local-lvm:1" } }, net: [{ model: "virtio" }] }).failures;
+    const failures = check(guest, {
+      node: "pve1",
+      vmid: 700,
+      scsi: { "31": { file: "local-lvm:1" }, x: { file: "local-lvm:1" } },
+      net: [{ model: "virtio" }],
+    }).failures;
     expect(failures.map((f) => f.property).sort()).toEqual(["net", "scsi.31", "scsi.x"]);
     expect(failures.find((f) => f.reason.includes("31 scsi slots"))?.reason).toBe("PVE has 31 scsi slots: scsi0..scsi30");
     expect(failures.find((f) => f.reason.includes("a slot is"))?.reason).toBe("a slot is a number, 0 to 30");
-    expect(() => defineKind({ ...guestSpecWith({ "net[n]": { slots: { limit: 32, subKeys: { mac: { computed: true } } } } }) })).toThrow("fixture.Guest: the device family 'net[n]' has no sub-key 'mac'");
-    expect(() => defineKind({ ...guestSpecWith({ name: { slots: { limit: 1 } } }) })).toThrow("fixture.Guest: 'name' is not an indexed parameter, so it cannot be a device family");
+    expect(() => defineKind({ ...guestSpecWith({ "net[n]": { slots: { limit: 32, subKeys: { mac: { computed: true } } } } }) })).toThrow(
+      "fixture.Guest: the device family 'net[n]' has no sub-key 'mac'",
+    );
+    expect(() => defineKind({ ...guestSpecWith({ name: { slots: { limit: 1 } } }) })).toThrow(
+      "fixture.Guest: 'name' is not an indexed parameter, so it cannot be a device family",
+    );
   });
 
   it("manages only the listed slots, keeps what PVE computed, and compares in PVE's form", async () => {
-    const inputs = { node: "pve1", vmid: 701, name: "web", scsi: { "0": { file: "local-lvm:2", size: "2G" } }, net: { "1": { model: "virtio", bridge: "vmbr0" } } };
+    const inputs = {
+      node: "pve1",
+      vmid: 701,
+      name: "web",
+      scsi: { "0": { file: "local-lvm:2", size: "2G" } },
+      net: { "1": { model: "virtio", bridge: "vmbr0" } },
+    };
     const { id, outs } = await create(guest, client, inputs);
     expect(id).toBe("pve1/701");
     const onPve = await config(701);

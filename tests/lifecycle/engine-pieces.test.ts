@@ -45,7 +45,9 @@ describe("variants", () => {
     expect(failures[0]?.reason).toMatch(/not an option of type 'dir'/);
   });
   it("requires the type's own required fields", () => {
-    expect(check(storage, { storageId: "s", type: "nfs", server: "10.0.0.1" }).failures).toEqual([{ property: "export", reason: "is required for type 'nfs'" }]);
+    expect(check(storage, { storageId: "s", type: "nfs", server: "10.0.0.1" }).failures).toEqual([
+      { property: "export", reason: "is required for type 'nfs'" },
+    ]);
   });
 });
 
@@ -129,7 +131,10 @@ describe("identity assigned by PVE", () => {
 describe("taskWaitOptions", () => {
   it("keeps the secret parameters of the call that started a task out of its log, and passes the log sink", () => {
     const onLog = (): void => undefined;
-    expect(taskWaitOptions({ node: "pve1", password: "hunter2-long", "eab-hmac-key": "k3y-value" }, onLog)).toEqual({ onLog, secrets: ["hunter2-long", "k3y-value"] });
+    expect(taskWaitOptions({ node: "pve1", password: "hunter2-long", "eab-hmac-key": "k3y-value" }, onLog)).toEqual({
+      onLog,
+      secrets: ["hunter2-long", "k3y-value"],
+    });
     expect(taskWaitOptions({ node: "pve1", force: 1 })).toEqual({});
   });
 });
@@ -140,7 +145,9 @@ describe("triggers that run a collection's update again (updateOnTriggers)", () 
 
   it("accepts triggers, and a change of them is an update (not a replacement) that runs the update call with every managed field", async () => {
     expect(check(cert, { node: "pve1", triggers: { month: "1" } }).failures).toEqual([]);
-    expect(check(cert, { node: "pve1", triggers: "x" }).failures).toEqual([{ property: "triggers", reason: "must be a map of values whose change runs the update again" }]);
+    expect(check(cert, { node: "pve1", triggers: "x" }).failures).toEqual([
+      { property: "triggers", reason: "must be a map of values whose change runs the update again" },
+    ]);
     const olds = { node: "pve1", force: true, triggers: { month: "1" }, fingerprint: "AA", san: ["a.example.com"] };
     const news = { node: "pve1", force: true, triggers: { month: "2" } };
     expect(diff(cert, olds, news)).toMatchObject({ changes: true, replaces: [], changed: ["triggers"] });
@@ -169,7 +176,10 @@ describe("triggers that run a collection's update again (updateOnTriggers)", () 
 describe("an identity the read-back leaves out", () => {
   it("keeps the addressed identity instead of the schema's default (an ACME account's name)", async () => {
     const account = definitionOf("cluster:AcmeAccount");
-    const api = fakeApi(() => ({ directory: "https://acme-v02.api.letsencrypt.org/directory", account: { status: "valid", contact: ["mailto:a@example.com"] } }));
+    const api = fakeApi(() => ({
+      directory: "https://acme-v02.api.letsencrypt.org/directory",
+      account: { status: "valid", contact: ["mailto:a@example.com"] },
+    }));
     const { props } = await read(account, api, "main", { accountName: "main", contact: ["a@example.com"] });
     expect(props).toMatchObject({ accountName: "main", contact: ["a@example.com"], status: "valid" });
   });
@@ -196,7 +206,10 @@ describe("indexed parameters (`acmedomain[n]`)", () => {
       if (method === "GET") return { ...config, digest: "d" };
       writes.push(params);
       for (const [key, value] of Object.entries(params)) if (key !== "delete") config[key] = value;
-      for (const key of String(params["delete"] ?? "").split(",").filter(Boolean)) delete config[key];
+      for (const key of String(params["delete"] ?? "")
+        .split(",")
+        .filter(Boolean))
+        delete config[key];
       return null;
     });
     return { config, writes, api };
@@ -217,7 +230,9 @@ describe("indexed parameters (`acmedomain[n]`)", () => {
     ]);
     const seven = Array.from({ length: 7 }, (_, i) => ({ domain: `d${i}.example.com` }));
     expect(check(options, { node: "pve1", acmeDomains: seven }).failures.map((f) => f.property)).toEqual(["acmeDomains"]);
-    expect(check(options, { node: "pve1", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1", alias: "_acme-challenge.example.net" }] }).failures).toEqual([]);
+    expect(
+      check(options, { node: "pve1", acmeDomains: [{ domain: "pve1.example.com", plugin: "dns1", alias: "_acme-challenge.example.net" }] }).failures,
+    ).toEqual([]);
   });
 
   it("refuse a node name pve-common's pve_verify_node_name refuses, with its message", () => {
@@ -233,7 +248,11 @@ describe("indexed parameters (`acmedomain[n]`)", () => {
   });
 
   it("delete the keys of removed trailing entries (and stray ones) on update", async () => {
-    const { config, writes, api } = nodeConfig({ acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com", acmedomain4: "domain=c.example.com" });
+    const { config, writes, api } = nodeConfig({
+      acmedomain0: "domain=a.example.com",
+      acmedomain1: "domain=b.example.com",
+      acmedomain4: "domain=c.example.com",
+    });
     const olds = (await read(options, api, "pve1", { node: "pve1", acmeDomains: [] })).props;
     expect(olds["acmeDomains"]).toEqual([{ domain: "a.example.com" }, { domain: "b.example.com" }, { domain: "c.example.com" }]);
     const news = { node: "pve1", acmeDomains: [{ domain: "a.example.com", plugin: "dns1" }] };
@@ -283,7 +302,18 @@ describe("lists inside a read's object (`read.within`)", () => {
 
   it("let a kind read one item by its identity; a missing item is gone", async () => {
     const repo = definitionOf("node:AptRepository");
-    const api = fakeApi(() => ({ ...listing, files: [{ ...listing.files[0], repositories: [{ URIs: ["u1"], Enabled: true }, { URIs: ["u2"], Enabled: false }] }] }));
+    const api = fakeApi(() => ({
+      ...listing,
+      files: [
+        {
+          ...listing.files[0],
+          repositories: [
+            { URIs: ["u1"], Enabled: true },
+            { URIs: ["u2"], Enabled: false },
+          ],
+        },
+      ],
+    }));
     const found = await read(repo, api, "pve1:/a.sources:1", {});
     expect(found.id).toBe("pve1:/a.sources:1");
     expect(found.props).toMatchObject({ node: "pve1", path: "/a.sources", index: 1, enabled: false, uris: ["u2"] });

@@ -18,15 +18,25 @@ describe("firewall rule checks", () => {
   });
 
   it("names the field and the nearest valid value", () => {
-    expect(reasons("firewall:ClusterRule", rule({ action: "ACCPET" }))).toEqual({ action: "unknown action 'ACCPET': in rules take ACCEPT, DROP or REJECT (did you mean 'ACCEPT'?)" });
+    expect(reasons("firewall:ClusterRule", rule({ action: "ACCPET" }))).toEqual({
+      action: "unknown action 'ACCPET': in rules take ACCEPT, DROP or REJECT (did you mean 'ACCEPT'?)",
+    });
     expect(reasons("firewall:ClusterRule", rule({ macro: "SHH" }))).toEqual({ macro: "unknown macro 'SHH' (did you mean 'SSH'?)" });
-    expect(reasons("firewall:ClusterRule", rule({ macro: "https" }))).toEqual({ macro: "PVE stores this macro as 'HTTPS': write it so, or every refresh shows a change" });
-    expect(reasons("firewall:ClusterRule", rule({ proto: "TCP" }))).toEqual({ proto: "unknown protocol 'TCP': a name or number of /etc/protocols (did you mean 'tcp'?)" });
+    expect(reasons("firewall:ClusterRule", rule({ macro: "https" }))).toEqual({
+      macro: "PVE stores this macro as 'HTTPS': write it so, or every refresh shows a change",
+    });
+    expect(reasons("firewall:ClusterRule", rule({ proto: "TCP" }))).toEqual({
+      proto: "unknown protocol 'TCP': a name or number of /etc/protocols (did you mean 'tcp'?)",
+    });
     expect(reasons("firewall:ClusterRule", rule({ proto: "250" }))).toMatchObject({ proto: expect.stringMatching(/^unknown protocol '250'/) });
-    expect(reasons("firewall:ClusterRule", rule({ type: "forward", action: "REJECT" }))).toMatchObject({ action: expect.stringMatching(/forward rules cannot REJECT/) });
+    expect(reasons("firewall:ClusterRule", rule({ type: "forward", action: "REJECT" }))).toMatchObject({
+      action: expect.stringMatching(/forward rules cannot REJECT/),
+    });
     expect(reasons("firewall:ClusterRule", rule({ dport: "22" }))).toEqual({ proto: "is required with dport" });
     expect(reasons("firewall:ClusterRule", rule({ proto: "icmp", sport: "1" }))).toEqual({ sport: "protocol 'icmp' does not support ports" });
-    expect(reasons("firewall:SecurityGroupRule", rule({ group: "web", type: "group", action: "other" }))).toMatchObject({ type: expect.stringMatching(/cannot include a security group/) });
+    expect(reasons("firewall:SecurityGroupRule", rule({ group: "web", type: "group", action: "other" }))).toMatchObject({
+      type: expect.stringMatching(/cannot include a security group/),
+    });
   });
 
   it("suggests only near values", () => {
@@ -37,13 +47,21 @@ describe("firewall rule checks", () => {
 
 describe("firewall object checks: what PVE would store differently", () => {
   it("aliases without /32, IP set entries without host bits, names in lower case", () => {
-    expect(reasons("firewall:Alias", { name: "gw", cidr: "10.0.0.1/32" })).toEqual({ cidr: "PVE stores a single address without '/32': write '10.0.0.1', or every refresh shows a change" });
+    expect(reasons("firewall:Alias", { name: "gw", cidr: "10.0.0.1/32" })).toEqual({
+      cidr: "PVE stores a single address without '/32': write '10.0.0.1', or every refresh shows a change",
+    });
     expect(reasons("firewall:Alias", { name: "net", cidr: "10.0.0.5/24" })).toEqual({});
-    expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "10.0.0.5/24" })).toEqual({ cidr: "has host bits set: PVE stores the network address of this /24, write that" });
-    expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "fd00::1/128" })).toMatchObject({ cidr: expect.stringMatching(/without '\/128': write 'fd00::1'/) });
+    expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "10.0.0.5/24" })).toEqual({
+      cidr: "has host bits set: PVE stores the network address of this /24, write that",
+    });
+    expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "fd00::1/128" })).toMatchObject({
+      cidr: expect.stringMatching(/without '\/128': write 'fd00::1'/),
+    });
     expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "fd00:1::/64" })).toEqual({});
     expect(reasons("firewall:IpSetEntry", { ipSet: "set1", cidr: "10.0.0.0/24" })).toEqual({});
-    expect(reasons("firewall:IpSet", { name: "Web" })).toEqual({ name: "PVE reads IP set names back in lower case, so it would not find 'Web' again: write 'web'" });
+    expect(reasons("firewall:IpSet", { name: "Web" })).toEqual({
+      name: "PVE reads IP set names back in lower case, so it would not find 'Web' again: write 'web'",
+    });
     expect(reasons("firewall:SecurityGroup", { group: "Web" })).toMatchObject({ group: expect.stringMatching(/would not find 'Web' again/) });
   });
 });

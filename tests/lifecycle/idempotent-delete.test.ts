@@ -40,7 +40,8 @@ const fixtures: Record<string, Fixture> = {
   "access:ApiToken": { args: { userId: "root@pam", tokenId: "del" } },
   "access:Realm": { args: { realm: "delldap", type: "ldap", server1: "ldap.example.com", baseDn: "dc=example,dc=com", userAttr: "uid" } },
   "access:RealmSync": {
-    setup: () => client.post("/access/domains", { realm: "delsync", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example,dc=com", user_attr: "uid" }),
+    setup: () =>
+      client.post("/access/domains", { realm: "delsync", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example,dc=com", user_attr: "uid" }),
     args: { realm: "delsync", scope: "users" },
   },
   "access:Tfa": {
@@ -80,7 +81,10 @@ const fixtures: Record<string, Fixture> = {
   "firewall:SecurityGroup": { args: { group: "delgroup" } },
   "firewall:ClusterRule": { args: { comment: "del-rule", type: "in", action: "ACCEPT", macro: "SSH" } },
   "firewall:NodeRule": { args: { node: "pve1", comment: "del-rule", type: "in", action: "ACCEPT", macro: "SSH" } },
-  "firewall:SecurityGroupRule": { setup: () => client.post("/cluster/firewall/groups", { group: "delrules" }), args: { group: "delrules", comment: "del-rule", type: "in", action: "ACCEPT" } },
+  "firewall:SecurityGroupRule": {
+    setup: () => client.post("/cluster/firewall/groups", { group: "delrules" }),
+    args: { group: "delrules", comment: "del-rule", type: "in", action: "ACCEPT" },
+  },
   "firewall:NodeOptions": { args: { node: "pve2", logLevelIn: "info" } },
   "node:Dns": { args: { node: "pve1", search: "corp.example", dns1: "10.0.0.53" } },
   "node:Hosts": { args: { node: "pve1", data: "127.0.0.1 localhost\n" } },

@@ -80,7 +80,9 @@ describe("one-time secrets of a create whose answer was lost", () => {
     const next = diff(token, error.properties, { userId: "root@pam", tokenId: "t1", comment: "ci" });
     expect(next).toMatchObject({ changes: true, replaces: ["value"], deleteBeforeReplace: true, outputsOnly: ["value"] });
     // The inputs cannot show it: the answer to Pulumi's host says `changes: true`, not "diff the inputs".
-    expect(await runtime.diff("access:ApiToken", "root@pam!t1", error.properties, { userId: "root@pam", tokenId: "t1", comment: "ci" })).toMatchObject({ changes: true });
+    expect(await runtime.diff("access:ApiToken", "root@pam!t1", error.properties, { userId: "root@pam", tokenId: "t1", comment: "ci" })).toMatchObject({
+      changes: true,
+    });
     // An imported token never had its value: nothing to replace.
     expect(diff(token, { userId: "root@pam", tokenId: "t1", comment: "ci" }, { userId: "root@pam", tokenId: "t1", comment: "ci" }).changes).toBe(false);
   });
@@ -97,7 +99,13 @@ describe("one-time secrets of a create whose answer was lost", () => {
     expect(error).toBeInstanceOf(PartialCreateError);
     expect(error.id).toBe("alice@pve/recovery");
     expect(error.properties).toMatchObject({ entryId: "recovery", recoveryKeys: ["k1", "k2"] });
-    expect(api.calls).toEqual(["POST /access/tfa/alice@pve", "GET /access/tfa/alice@pve/recovery", "DELETE /access/tfa/alice@pve/recovery", "POST /access/tfa/alice@pve", "GET /access/tfa/alice@pve/recovery"]);
+    expect(api.calls).toEqual([
+      "POST /access/tfa/alice@pve",
+      "GET /access/tfa/alice@pve/recovery",
+      "DELETE /access/tfa/alice@pve/recovery",
+      "POST /access/tfa/alice@pve",
+      "GET /access/tfa/alice@pve/recovery",
+    ]);
   });
 });
 
@@ -110,7 +118,13 @@ describe("read", () => {
     expect(result.inputs).toEqual({ userId: "u@pve", comment: "by hand", enable: true, password: "s3cret-pw" });
     const token = definitionOf("access:ApiToken");
     const tokenApi = fakeApi(() => ({ comment: "ci", expire: 0, privsep: 1 }));
-    const tokenRead = await read(token, tokenApi, "root@pam!t1", { userId: "root@pam", tokenId: "t1", comment: "ci", value: "secret", fullTokenId: "root@pam!t1" });
+    const tokenRead = await read(token, tokenApi, "root@pam!t1", {
+      userId: "root@pam",
+      tokenId: "t1",
+      comment: "ci",
+      value: "secret",
+      fullTokenId: "root@pam!t1",
+    });
     expect(tokenRead.props).toMatchObject({ value: "secret" });
     expect(tokenRead.inputs).toEqual({ userId: "root@pam", tokenId: "t1", comment: "ci" });
   });
@@ -138,7 +152,13 @@ describe("diff", () => {
 
   it("answers Pulumi's host: none, or changes left to the engine's input diff (the host drops per-property diffs)", async () => {
     const olds = { poolId: "p", comment: "one" };
-    expect(await runtime.diff("cluster:Pool", "p", olds, { ...olds, [PROVIDER_KEY]: "shim" })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, diffs: [], detailedDiff: {} });
+    expect(await runtime.diff("cluster:Pool", "p", olds, { ...olds, [PROVIDER_KEY]: "shim" })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: [],
+      detailedDiff: {},
+    });
     expect(await runtime.diff("cluster:Pool", "p", olds, { poolId: "q", comment: "two" })).toEqual({
       changes: undefined,
       replaces: ["poolId"],
@@ -181,7 +201,10 @@ describe("an action's update", () => {
 
   it("runs again when the recorded task failed, and says so", async () => {
     const again = "UPID:pve1:00001234:00005678:00000002:srvrestart:cron:root@pam:";
-    const api = fakeApi(() => again, async (task) => (task === upid ? fail("task-failed", "restart failed") : { exitstatus: "OK", warnings: 0 }));
+    const api = fakeApi(
+      () => again,
+      async (task) => (task === upid ? fail("task-failed", "restart failed") : { exitstatus: "OK", warnings: 0 }),
+    );
     const lines: string[] = [];
     const { outs } = await update(serviceRestart, api, { ...inputs, upid }, inputs, { onLog: (l) => lines.push(l) });
     expect(outs).toMatchObject({ upid: again, exitStatus: "OK" });
@@ -191,7 +214,10 @@ describe("an action's update", () => {
   });
 
   it("stays partial when the task is still out of reach", async () => {
-    const api = fakeApi(() => null, async () => fail("unreachable", "lost connection"));
+    const api = fakeApi(
+      () => null,
+      async () => fail("unreachable", "lost connection"),
+    );
     await expect(update(serviceRestart, api, { ...inputs, upid }, inputs)).rejects.toBeInstanceOf(PartialCreateError);
   });
 });

@@ -48,7 +48,16 @@ describe("update parameters", () => {
   it("a network interface's update sends every managed field, so that PVE keeps a static address static", async () => {
     const api = recorder(() => [{ iface: "vmbr1", type: "bridge", cidr: "10.0.0.2/24", comments: "one\n", autostart: 1 }]);
     const iface = definitionOf("node:NetworkInterface");
-    const olds = { node: "pve1", iface: "vmbr1", type: "bridge", cidr: "10.0.0.2/24", comments: "one", autostart: true, bridgeVlanAware: true, bridgeVids: ["2", "100-200"] };
+    const olds = {
+      node: "pve1",
+      iface: "vmbr1",
+      type: "bridge",
+      cidr: "10.0.0.2/24",
+      comments: "one",
+      autostart: true,
+      bridgeVlanAware: true,
+      bridgeVids: ["2", "100-200"],
+    };
     await update(iface, api, olds, { ...olds, comments: "two" });
     // PVE copies an update's bridge_vids into the file as sent: the list goes space-separated.
     expect(api.writes[0]).toEqual({

@@ -8,29 +8,29 @@ import { USAGE, parseCli } from "./cli-args";
 import { run } from "./engine";
 
 async function main(): Promise<number> {
-    const request = parseCli(process.argv.slice(2), () => readFileSync(0, "utf8"));
-    if (!request) {
-        console.error(USAGE);
-        return 2;
-    }
-    for (const warning of request.warnings) console.error(warning);
-    const result = await run(request.op, {
-        programDir: request.programDir,
-        stateFile: request.stateFile,
-        config: request.config,
-        secretConfig: request.secretConfig,
-        ...(request.parallel !== undefined ? { parallel: request.parallel } : {}),
-        ...(request.stack !== undefined ? { stack: request.stack } : {}),
-        verbose: request.verbose,
-        onLine: (line) => console.log(line),
-    });
-    return result.ok ? 0 : 1;
+  const request = parseCli(process.argv.slice(2), () => readFileSync(0, "utf8"));
+  if (!request) {
+    console.error(USAGE);
+    return 2;
+  }
+  for (const warning of request.warnings) console.error(warning);
+  const result = await run(request.op, {
+    programDir: request.programDir,
+    stateFile: request.stateFile,
+    config: request.config,
+    secretConfig: request.secretConfig,
+    ...(request.parallel !== undefined ? { parallel: request.parallel } : {}),
+    ...(request.stack !== undefined ? { stack: request.stack } : {}),
+    verbose: request.verbose,
+    onLine: (line) => console.log(line),
+  });
+  return result.ok ? 0 : 1;
 }
 
 main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-        console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(1);
-    },
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
 );

@@ -20,7 +20,7 @@ const mocks = programRequire("@pulumi/pulumi/runtime/mocks") as typeof Mocks;
 const settings = programRequire("@pulumi/pulumi/runtime/settings") as typeof Settings;
 // Internal APIs (absent from the .d.ts): the runtime store and the wait for outstanding RPCs.
 const stateMod = programRequire("@pulumi/pulumi/runtime/state") as {
-    getStore(): { supportsSecrets: boolean; supportsResourceReferences: boolean; supportsOutputValues: boolean };
+  getStore(): { supportsSecrets: boolean; supportsResourceReferences: boolean; supportsOutputValues: boolean };
 };
 const settingsInternal = settings as unknown as { waitForRPCs(): Promise<void> };
 const stackMod = programRequire("@pulumi/pulumi/runtime/stack") as typeof StackMod;
@@ -33,117 +33,117 @@ const pending = new Map<number, (reply: EngineReply) => void>();
 let seq = 0;
 
 function send(msg: RunnerMessage): void {
-    process.send?.(msg);
+  process.send?.(msg);
 }
 
 function ask(msg: RunnerMessage & { seq: number }): Promise<EngineReply> {
-    return new Promise((resolve) => {
-        pending.set(msg.seq, resolve);
-        send(msg);
-    });
+  return new Promise((resolve) => {
+    pending.set(msg.seq, resolve);
+    send(msg);
+  });
 }
 
 process.on("message", (m: EngineReply) => {
-    const resolve = pending.get(m.seq);
-    pending.delete(m.seq);
-    resolve?.(m);
+  const resolve = pending.get(m.seq);
+  pending.delete(m.seq);
+  resolve?.(m);
 });
 
 function toStruct(m: PropertyMap): StructPb.Struct {
-    return structPb.Struct.fromJavaScript(m as Record<string, StructPb.JavaScriptValue>);
+  return structPb.Struct.fromJavaScript(m as Record<string, StructPb.JavaScriptValue>);
 }
 
 class EngineMonitor extends mocks.MockMonitor {
-    override async registerResource(req: ResourcePb.RegisterResourceRequest, callback: Callback<ResourcePb.RegisterResourceResponse>): Promise<void> {
-        const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap().forEach((deps, key) => {
-            propertyDependencies[key] = deps.getUrnsList();
-        });
-        const reply = await ask({
-            kind: "register",
-            seq: ++seq,
-            type: req.getType(),
-            name: req.getName(),
-            custom: req.getCustom(),
-            parent: req.getParent() || undefined,
-            inputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
-            dependencies: req.getDependenciesList(),
-            propertyDependencies,
-            importId: req.getImportid() || undefined,
-            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-            ignoreChanges: req.getIgnorechangesList(),
-            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
-            protect: req.hasProtect() ? req.getProtect() : undefined,
-            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
-            replaceOnChanges: req.getReplaceonchangesList(),
-        });
-        if (reply.error !== undefined) return callback(new Error(reply.error));
-        const res = new resourcePb.RegisterResourceResponse();
-        res.setUrn(reply.urn ?? "");
-        res.setId(reply.id ?? "");
-        res.setObject(toStruct(reply.outputs ?? {}));
-        callback(null, res);
-    }
+  override async registerResource(req: ResourcePb.RegisterResourceRequest, callback: Callback<ResourcePb.RegisterResourceResponse>): Promise<void> {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
+    const reply = await ask({
+      kind: "register",
+      seq: ++seq,
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent() || undefined,
+      inputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      importId: req.getImportid() || undefined,
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      ignoreChanges: req.getIgnorechangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+      protect: req.hasProtect() ? req.getProtect() : undefined,
+      retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+      replaceOnChanges: req.getReplaceonchangesList(),
+    });
+    if (reply.error !== undefined) return callback(new Error(reply.error));
+    const res = new resourcePb.RegisterResourceResponse();
+    res.setUrn(reply.urn ?? "");
+    res.setId(reply.id ?? "");
+    res.setObject(toStruct(reply.outputs ?? {}));
+    callback(null, res);
+  }
 
-    override async readResource(req: ResourcePb.ReadResourceRequest, callback: Callback<ResourcePb.ReadResourceResponse>): Promise<void> {
-        const reply = await ask({
-            kind: "read",
-            seq: ++seq,
-            type: req.getType(),
-            name: req.getName(),
-            id: req.getId(),
-            parent: req.getParent() || undefined,
-            inputs: (req.getProperties()?.toJavaScript() ?? {}) as PropertyMap,
-            dependencies: req.getDependenciesList(),
-            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        });
-        if (reply.error !== undefined) return callback(new Error(reply.error));
-        const res = new resourcePb.ReadResourceResponse();
-        res.setUrn(reply.urn ?? "");
-        res.setProperties(toStruct(reply.outputs ?? {}));
-        callback(null, res);
-    }
+  override async readResource(req: ResourcePb.ReadResourceRequest, callback: Callback<ResourcePb.ReadResourceResponse>): Promise<void> {
+    const reply = await ask({
+      kind: "read",
+      seq: ++seq,
+      type: req.getType(),
+      name: req.getName(),
+      id: req.getId(),
+      parent: req.getParent() || undefined,
+      inputs: (req.getProperties()?.toJavaScript() ?? {}) as PropertyMap,
+      dependencies: req.getDependenciesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    });
+    if (reply.error !== undefined) return callback(new Error(reply.error));
+    const res = new resourcePb.ReadResourceResponse();
+    res.setUrn(reply.urn ?? "");
+    res.setProperties(toStruct(reply.outputs ?? {}));
+    callback(null, res);
+  }
 
-    override registerResourceOutputs(req: ResourcePb.RegisterResourceOutputsRequest, callback: Callback<object>): void {
-        send({ kind: "outputs", urn: req.getUrn(), outputs: (req.getOutputs()?.toJavaScript() ?? {}) as PropertyMap });
-        callback(null, {});
-    }
+  override registerResourceOutputs(req: ResourcePb.RegisterResourceOutputsRequest, callback: Callback<object>): void {
+    send({ kind: "outputs", urn: req.getUrn(), outputs: (req.getOutputs()?.toJavaScript() ?? {}) as PropertyMap });
+    callback(null, {});
+  }
 }
 
 function describe(e: unknown): string {
-    return e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
 async function main(): Promise<void> {
-    // A failed RegisterResource surfaces as an unhandled rejection in the program.
-    process.on("unhandledRejection", (e) => errors.push(describe(e)));
-    process.on("uncaughtException", (e) => errors.push(describe(e)));
-    const noInvokes: Mocks.Mocks = {
-        newResource: () => {
-            throw new Error("unreachable: the engine answers registrations");
-        },
-        call: (args) => {
-            throw new Error(`invoke ${args.token} is not supported by the local engine`);
-        },
-    };
-    settings.setMockOptions(new EngineMonitor(noInvokes), params.project, params.stack, params.dryRun);
-    // As setMocks does: secrets and resource references on, output values off.
-    const store = stateMod.getStore();
-    store.supportsSecrets = true;
-    store.supportsResourceReferences = true;
-    store.supportsOutputValues = false;
-    try {
-        await stackMod.runInPulumiStack(async () => {
-            const exported: unknown = programRequire(params.main);
-            // Like the language host: a program exporting a function is called; its result awaited.
-            return exported instanceof Function ? await (exported as () => unknown)() : await exported;
-        });
-    } catch (e) {
-        errors.push(describe(e));
-    }
-    await settingsInternal.waitForRPCs();
-    send({ kind: "done", errors });
-    process.disconnect?.();
+  // A failed RegisterResource surfaces as an unhandled rejection in the program.
+  process.on("unhandledRejection", (e) => errors.push(describe(e)));
+  process.on("uncaughtException", (e) => errors.push(describe(e)));
+  const noInvokes: Mocks.Mocks = {
+    newResource: () => {
+      throw new Error("unreachable: the engine answers registrations");
+    },
+    call: (args) => {
+      throw new Error(`invoke ${args.token} is not supported by the local engine`);
+    },
+  };
+  settings.setMockOptions(new EngineMonitor(noInvokes), params.project, params.stack, params.dryRun);
+  // As setMocks does: secrets and resource references on, output values off.
+  const store = stateMod.getStore();
+  store.supportsSecrets = true;
+  store.supportsResourceReferences = true;
+  store.supportsOutputValues = false;
+  try {
+    await stackMod.runInPulumiStack(async () => {
+      const exported: unknown = programRequire(params.main);
+      // Like the language host: a program exporting a function is called; its result awaited.
+      return exported instanceof Function ? await (exported as () => unknown)() : await exported;
+    });
+  } catch (e) {
+    errors.push(describe(e));
+  }
+  await settingsInternal.waitForRPCs();
+  send({ kind: "done", errors });
+  process.disconnect?.();
 }
 
 void main();

@@ -26,7 +26,8 @@ export function candidates(defs: readonly KindDefinition[] = definitions): Candi
   for (const def of defs) {
     for (const field of def.fieldList) {
       const format = typeof field.param.format === "string" ? field.param.format : "";
-      if (SECRET_NAME.test(field.pveName) || SECRET_FORMAT.test(format)) found.push({ kind: def.key, path: field.sdkName, field: field.sdkName, secret: field.secret });
+      if (SECRET_NAME.test(field.pveName) || SECRET_FORMAT.test(format))
+        found.push({ kind: def.key, path: field.sdkName, field: field.sdkName, secret: field.secret });
       if (field.type.kind === "object") {
         for (const [sub, key] of Object.entries(field.type.keys)) {
           if (SECRET_NAME.test(key.pveName)) found.push({ kind: def.key, path: `${field.sdkName}.${sub}`, field: field.sdkName, secret: field.secret });
@@ -165,7 +166,15 @@ export const SECRET_CASES: readonly SecretCase[] = [
     name: "ldap",
     namespace: "access",
     kind: "Realm",
-    args: { realm: "sec-ldap", type: "ldap", server1: "ldap.example.com", baseDn: "dc=example,dc=com", userAttr: "uid", bindDn: "cn=admin", password: BIND_PASSWORD },
+    args: {
+      realm: "sec-ldap",
+      type: "ldap",
+      server1: "ldap.example.com",
+      baseDn: "dc=example,dc=com",
+      userAttr: "uid",
+      bindDn: "cn=admin",
+      password: BIND_PASSWORD,
+    },
     secrets: ["password"],
     hidden: [BIND_PASSWORD, formEncoded(BIND_PASSWORD), encodeURIComponent(BIND_PASSWORD)],
     e2e: true,
@@ -237,7 +246,16 @@ export const SECRET_CASES: readonly SecretCase[] = [
     name: "pbs",
     namespace: "storage",
     kind: "Storage",
-    args: { storageId: "sec-pbs", type: "pbs", server: "pbs.example.com", datastore: "main", username: "pve@pbs", password: PBS_PASSWORD, encryptionKey: PBS_KEY, content: ["backup"] },
+    args: {
+      storageId: "sec-pbs",
+      type: "pbs",
+      server: "pbs.example.com",
+      datastore: "main",
+      username: "pve@pbs",
+      password: PBS_PASSWORD,
+      encryptionKey: PBS_KEY,
+      content: ["backup"],
+    },
     secrets: ["password", "encryptionKey"],
     hidden: [PBS_PASSWORD, formEncoded(PBS_PASSWORD), PBS_KEY_MATERIAL, encodeURIComponent(PBS_KEY), b64(PBS_KEY)],
     e2e: true,
@@ -273,4 +291,3 @@ export const SECRET_CASES: readonly SecretCase[] = [
 
 /** The token's value and the recovery keys: what PVE assigns and a hostile server may echo. */
 export const ASSIGNED_SECRETS = [TOKEN_VALUE, ...RECOVERY];
-

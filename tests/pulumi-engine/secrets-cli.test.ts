@@ -32,7 +32,9 @@ describe("secret config on the engine's command line", () => {
   });
 
   it("--config-secret-stdin key reads stdin, once", () => {
-    expect(parseCli([...base, "--config-secret-stdin", "proxmox:apiToken"], () => "root@pam!ci=uuid\n")?.secretConfig).toEqual({ "proxmox:apiToken": "root@pam!ci=uuid" });
+    expect(parseCli([...base, "--config-secret-stdin", "proxmox:apiToken"], () => "root@pam!ci=uuid\n")?.secretConfig).toEqual({
+      "proxmox:apiToken": "root@pam!ci=uuid",
+    });
     expect(() => parseCli([...base, "--config-secret-stdin", "a", "--config-secret-stdin", "b"], () => "x")).toThrow(/once/);
   });
 

@@ -22,7 +22,12 @@ describe("the secret-bearing fields", () => {
   });
 
   it("are exactly the fields marked secret: the candidates that are secret, plus our list", () => {
-    const expected = new Set([...candidates().filter((c) => c.secret).map((c) => `${c.kind} ${c.field}`), ...Object.keys(OUR_LIST)]);
+    const expected = new Set([
+      ...candidates()
+        .filter((c) => c.secret)
+        .map((c) => `${c.kind} ${c.field}`),
+      ...Object.keys(OUR_LIST),
+    ]);
     expect(new Set(markedSecrets())).toEqual(expected);
     // The reviewed lists name real fields only, so that they cannot go stale.
     const known = new Set(candidates().map((c) => `${c.kind} ${c.path}`));
@@ -43,7 +48,9 @@ describe("the secret-bearing fields", () => {
       const names = markedSecrets([def]).map((entry) => entry.split(" ")[1]);
       expect(JSON.parse(listed ?? "[]"), def.key).toEqual(expect.arrayContaining(names));
       for (const field of def.fieldList.filter((f) => f.secret)) {
-        expect(source, `${def.key} ${field.sdkName}`).toContain(`${field.sdkName}: argsOrState?.${field.sdkName} === undefined ? undefined : pulumi.secret(argsOrState.${field.sdkName}),`);
+        expect(source, `${def.key} ${field.sdkName}`).toContain(
+          `${field.sdkName}: argsOrState?.${field.sdkName} === undefined ? undefined : pulumi.secret(argsOrState.${field.sdkName}),`,
+        );
       }
     }
   });
@@ -86,7 +93,9 @@ interface Echo {
 /** Every string a user could see of an error: message, stack, JSON, inspect, cause. */
 function surfaces(error: unknown): string {
   const e = error as Error;
-  return [String(e?.message), String(e?.stack), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), inspect(e?.cause, { depth: 10 })].join("\n");
+  return [String(e?.message), String(e?.stack), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), inspect(e?.cause, { depth: 10 })].join(
+    "\n",
+  );
 }
 
 describe("every secret field, echoed by a hostile endpoint in every derived form", () => {
@@ -141,7 +150,13 @@ describe("every secret field, echoed by a hostile endpoint in every derived form
   };
 
   /** A PEM's armor lines (`-----BEGIN PRIVATE KEY-----`) and their forms: public text. */
-  const armor = (value: string): Set<string> => new Set(value.split(/\r?\n/).filter((line) => /^-----(?:BEGIN|END) /.test(line.trim())).flatMap((line) => echoesOf(line.trim())));
+  const armor = (value: string): Set<string> =>
+    new Set(
+      value
+        .split(/\r?\n/)
+        .filter((line) => /^-----(?:BEGIN|END) /.test(line.trim()))
+        .flatMap((line) => echoesOf(line.trim())),
+    );
 
   /** Nothing of the case's secrets, nor any secret parameter the server received, is in `text`. */
   const expectClean = (c: SecretCase, text: string): void => {
@@ -182,7 +197,9 @@ describe("every secret field, echoed by a hostile endpoint in every derived form
       const kind = `${c.namespace}:${c.kind}`;
       const def = definitionOf(kind);
       const props = { ...c.args, ...c.assigned };
-      const id = def.identity.map((p) => String(props[def.fieldsByPveName.get(p)?.sdkName ?? p] ?? (p === "id" ? c.assigned?.["entryId"] : ""))).join(def.idSeparator ?? "/");
+      const id = def.identity
+        .map((p) => String(props[def.fieldsByPveName.get(p)?.sdkName ?? p] ?? (p === "id" ? c.assigned?.["entryId"] : "")))
+        .join(def.idSeparator ?? "/");
       const error = await runtime.remove(kind, id, props).then(
         () => new Error("the delete succeeded"),
         (e: unknown) => e,

@@ -14,7 +14,12 @@ const GROUP = "access:Group";
 
 /** Points the runtime at `sim` through stack config, as `pulumi config set proxmox:*` does. */
 function use(sim: Simulator, extra: Record<string, string> = {}): void {
-  const values: Record<string, string> = { "proxmox:endpoint": sim.endpoint, "proxmox:apiToken": sim.apiToken ?? "", "proxmox:fingerprint": sim.fingerprint, ...extra };
+  const values: Record<string, string> = {
+    "proxmox:endpoint": sim.endpoint,
+    "proxmox:apiToken": sim.apiToken ?? "",
+    "proxmox:fingerprint": sim.fingerprint,
+    ...extra,
+  };
   runtime.configure({ config: { get: (key) => values[key] } });
 }
 
@@ -38,7 +43,9 @@ describe("a resource's state records its cluster", () => {
   it("as the root CA's fingerprint, the cluster name and the nodes", async () => {
     use(a);
     const created = await runtime.create(GROUP, { groupId: "rec", [PROVIDER_KEY]: "shim" });
-    const rootCa = (await admin(a).get<Array<{ filename: string; fingerprint: string }>>("/nodes/pve1/certificates/info")).find((c) => c.filename === "pve-root-ca.pem");
+    const rootCa = (await admin(a).get<Array<{ filename: string; fingerprint: string }>>("/nodes/pve1/certificates/info")).find(
+      (c) => c.filename === "pve-root-ca.pem",
+    );
     expect(created.outs[CLUSTER_KEY]).toEqual({ ca: rootCa?.fingerprint, name: "dc-a", nodes: ["pve1", "pve2"] });
     expect(rootCa?.fingerprint).toBe(a.fingerprint); // the simulator's root CA is the certificate it serves
     await runtime.remove(GROUP, "rec", created.outs);

@@ -57,7 +57,10 @@ describe("resolveConnection", () => {
     expect(() => resolveConnection(config({ "proxmox:endpoint": "https://b:8006" }), env)).toThrow(/proxmox:apiToken.*no PROXMOX_VE_\* variable is used/);
     // Keys that are not connection settings leave the environment in charge.
     expect(connectionSource(config({ "proxmox:allowClusterChange": "true", "project:resources": "[]" }))).toBe("environment");
-    expect(resolveConnection(config({ [ALLOW_CLUSTER_CHANGE]: "true" }), env)).toMatchObject({ endpoint: "https://a:8006", apiToken: env.PROXMOX_VE_API_TOKEN });
+    expect(resolveConnection(config({ [ALLOW_CLUSTER_CHANGE]: "true" }), env)).toMatchObject({
+      endpoint: "https://a:8006",
+      apiToken: env.PROXMOX_VE_API_TOKEN,
+    });
   });
 
   it("says how to set a missing endpoint or credential", () => {
@@ -82,7 +85,9 @@ describe("credentials and TLS settings on the wire", () => {
   beforeAll(async () => {
     server = await startServer((req, res) => {
       if (req.url.endsWith("/access/ticket")) {
-        return reply(res, 200, { data: { username: "root@pam", ticket: "PVE:root@pam:66F1A2B3::c2lnbmF0dXJl", CSRFPreventionToken: "66F1A2B3:Y3NyZnRva2VuLXNpZ25hdHVyZQ" } });
+        return reply(res, 200, {
+          data: { username: "root@pam", ticket: "PVE:root@pam:66F1A2B3::c2lnbmF0dXJl", CSRFPreventionToken: "66F1A2B3:Y3NyZnRva2VuLXNpZ25hdHVyZQ" },
+        });
       }
       reply(res, 200, { data: { version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" } });
     });
@@ -92,7 +97,11 @@ describe("credentials and TLS settings on the wire", () => {
   it("a token in the shell never reaches the cluster the stack config points at", async () => {
     const shellToken = "deploy@pve!a=aaaaaaaa-1111-2222-3333-444444444444";
     const options = resolveConnection(
-      config({ "proxmox:endpoint": server.origin, "proxmox:apiToken": "ci@pve!b=bbbbbbbb-1111-2222-3333-444444444444", "proxmox:fingerprint": server.fingerprint }),
+      config({
+        "proxmox:endpoint": server.origin,
+        "proxmox:apiToken": "ci@pve!b=bbbbbbbb-1111-2222-3333-444444444444",
+        "proxmox:fingerprint": server.fingerprint,
+      }),
       { PROXMOX_VE_API_TOKEN: shellToken },
     );
     const client = new ProxmoxClient({ ...options, retries: 0 });

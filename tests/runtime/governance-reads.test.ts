@@ -11,7 +11,14 @@ beforeAll(async () => {
   process.env["PROXMOX_VE_API_TOKEN"] = sim.apiToken;
   process.env["PROXMOX_VE_FINGERPRINT"] = sim.fingerprint;
   const admin = new pve.ProxmoxClient({ endpoint: sim.endpoint, apiToken: sim.apiToken, fingerprint: sim.fingerprint });
-  await admin.post("/access/domains", { realm: "corp", type: "ldap", server1: "ldap.example.com", base_dn: "dc=example", user_attr: "uid", password: "bind-secret" });
+  await admin.post("/access/domains", {
+    realm: "corp",
+    type: "ldap",
+    server1: "ldap.example.com",
+    base_dn: "dc=example",
+    user_attr: "uid",
+    password: "bind-secret",
+  });
   await admin.post("/cluster/backup", { id: "nightly", schedule: "daily", all: 1, storage: "local", "prune-backups": "keep-last=3" });
   await admin.post("/cluster/replication", { id: "100-0", type: "local", target: "pve2", rate: 5 });
   // A fresh cluster.fw holds no options: the read shows what was set.

@@ -47,7 +47,9 @@ describe("fetchRead", () => {
 
   it("refuses a missing path argument, naming it, without sending anything", async () => {
     const client = recordingClient();
-    await expect(fetchRead(client, "storage.getNodeStorages", readOf("storage.getNodeStorages"), {})).rejects.toThrow("storage.getNodeStorages: argument 'node' is required");
+    await expect(fetchRead(client, "storage.getNodeStorages", readOf("storage.getNodeStorages"), {})).rejects.toThrow(
+      "storage.getNodeStorages: argument 'node' is required",
+    );
     // A spec that was not made by defineRead (which refuses an optional path argument) still never
     // requests a path with `{node}` in it.
     const unchecked: ReadSpec = { ...readOf("storage.getNodeStorages"), args: [{ pveName: "node", sdkName: "node", doc: "The node.", optional: true }] };

@@ -77,7 +77,10 @@ describe("read functions", () => {
 
   it("cluster.getStatus lists the cluster and its nodes", async () => {
     const status = await pve.cluster.getStatus();
-    const nodes = status.filter((entry) => entry.type === "node").map((entry) => entry.name).sort();
+    const nodes = status
+      .filter((entry) => entry.type === "node")
+      .map((entry) => entry.name)
+      .sort();
     expect(nodes).toEqual(["pve1", "pve2", "pve3"]);
   });
 });

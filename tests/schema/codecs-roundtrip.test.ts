@@ -78,7 +78,7 @@ const guest = defineKind({
 });
 
 describe("one round trip per codec family", () => {
-  it("boolean: true/false travel as 1/0 and read back from 1, \"1\" or true (on/yes once decoded)", () => {
+  it('boolean: true/false travel as 1/0 and read back from 1, "1" or true (on/yes once decoded)', () => {
     const entry = entryShape(param("PUT", "/access/users/{userid}", "enable"));
     expect(entry.type).toEqual({ kind: "boolean" });
     roundTrips(entry, true, [1, "1", true]);
@@ -89,7 +89,7 @@ describe("one round trip per codec family", () => {
     expect(entry.codec.equal(true, "0" as SdkValue)).toBe(false);
   });
 
-  it("number: travels as a number and reads back from \"2048\" or 2048", () => {
+  it('number: travels as a number and reads back from "2048" or 2048', () => {
     const entry = entryShape(param("POST", "/nodes/{node}/qemu", "balloon"));
     expect(entry.type).toEqual({ kind: "number" });
     roundTrips(entry, 2048, ["2048", 2048]);
@@ -181,17 +181,24 @@ describe("one round trip per codec family", () => {
     expect(wire).toEqual({ acmedomain0: "domain=pve.example.com", acmedomain1: "domain=pve2.example.com,plugin=cloudflare,alias=_acme-challenge.example.org" });
     expect(decodeIndexed(field, wire)).toEqual(domains);
     // PVE reads the default key back without its name.
-    expect(decodeIndexed(field, { acmedomain1: "pve2.example.com,alias=_acme-challenge.example.org,plugin=cloudflare", acmedomain0: "pve.example.com" })).toEqual(domains);
+    expect(
+      decodeIndexed(field, { acmedomain1: "pve2.example.com,alias=_acme-challenge.example.org,plugin=cloudflare", acmedomain0: "pve.example.com" }),
+    ).toEqual(domains);
   });
 
   it("device family: a map of entries by slot, slot n as <base>n, read back from PVE's key aliases", () => {
     const net = fieldOf(guest, "net[n]") as FieldDef & { readonly slots: SlotField };
-    const nics: Record<string, SdkObject> = { "0": { model: "virtio", macaddr: "BC:24:11:00:00:01", bridge: "vmbr0" }, "3": { model: "e1000", bridge: "vmbr1" } };
+    const nics: Record<string, SdkObject> = {
+      "0": { model: "virtio", macaddr: "BC:24:11:00:00:01", bridge: "vmbr0" },
+      "3": { model: "e1000", bridge: "vmbr1" },
+    };
     expect(net.schema.safeParse(nics).success).toBe(true);
     const wire = encodeSlots(net, nics);
     expect(wire).toEqual({ net0: "model=virtio,macaddr=BC:24:11:00:00:01,bridge=vmbr0", net3: "model=e1000,bridge=vmbr1" });
     expect(decodeSlots(net, wire)).toEqual(nics);
-    expect(decodeSlots(net, { net0: "virtio=BC:24:11:00:00:01,bridge=vmbr0", net3: "e1000,bridge=vmbr1", net5: "rtl8139,bridge=vmbr2" }, new Set(["0", "3"]))).toEqual(nics);
+    expect(
+      decodeSlots(net, { net0: "virtio=BC:24:11:00:00:01,bridge=vmbr0", net3: "e1000,bridge=vmbr1", net5: "rtl8139,bridge=vmbr2" }, new Set(["0", "3"])),
+    ).toEqual(nics);
   });
 });
 
@@ -219,7 +226,9 @@ function candidates(type: FieldDef["type"]): SdkValue[] {
 }
 
 /** Every field of every registered kind and of the guest fixture, with its kind. */
-const everyField: Array<[KindDefinition, FieldDef]> = [...definitions, guest].flatMap((def) => def.fieldList.map((field): [KindDefinition, FieldDef] => [def, field]));
+const everyField: Array<[KindDefinition, FieldDef]> = [...definitions, guest].flatMap((def) =>
+  def.fieldList.map((field): [KindDefinition, FieldDef] => [def, field]),
+);
 
 /** The field's value holding one entry (its array or slot map when indexed or a device family), and the issue path of that entry. */
 function holding(field: FieldDef, entry: SdkValue): { value: unknown; at: PropertyKey[] } {
@@ -306,7 +315,9 @@ describe("check keeps each family's messages", () => {
   });
 
   it("says why a base64-key-value map is refused", () => {
-    expect(reasons("cluster:AcmePlugin", { id: "p", type: "dns", api: "cf", data: { "CF Token": "x" } }, "data")).toEqual(["a key must be a word without '=' or white space"]);
+    expect(reasons("cluster:AcmePlugin", { id: "p", type: "dns", api: "cf", data: { "CF Token": "x" } }, "data")).toEqual([
+      "a key must be a word without '=' or white space",
+    ]);
     expect(reasons("cluster:AcmePlugin", { id: "p", type: "dns", api: "cf", data: { CF_Token: "a\nb" } }, "data")).toEqual(["a value must be one line"]);
   });
 
@@ -334,10 +345,18 @@ describe("an override that contradicts the facts", () => {
   const comment = param("POST", "/access/users", "comment");
   const privs = param("POST", "/access/roles", "privs");
   it("is refused instead of mixing two families", () => {
-    expect(() => entryShape(comment, { single: true }, "x.Y: 'comment'")).toThrow("x.Y: 'comment': `single` takes a `-list` parameter as one value, and this parameter is no list");
-    expect(() => entryShape(privs, { single: true, encoding: "space-list" }, "x.Y: 'privs'")).toThrow("x.Y: 'privs': `single` and `encoding` exclude each other");
-    expect(() => entryShape(comment, { encoding: "space-list" }, "x.Y: 'comment'")).toThrow("x.Y: 'comment': `space-list` is the encoding of a `-list` parameter");
-    expect(() => entryShape(privs, { encoding: "comment-lines" }, "x.Y: 'privs'")).toThrow("x.Y: 'privs': `comment-lines` is the encoding of a plain string parameter");
+    expect(() => entryShape(comment, { single: true }, "x.Y: 'comment'")).toThrow(
+      "x.Y: 'comment': `single` takes a `-list` parameter as one value, and this parameter is no list",
+    );
+    expect(() => entryShape(privs, { single: true, encoding: "space-list" }, "x.Y: 'privs'")).toThrow(
+      "x.Y: 'privs': `single` and `encoding` exclude each other",
+    );
+    expect(() => entryShape(comment, { encoding: "space-list" }, "x.Y: 'comment'")).toThrow(
+      "x.Y: 'comment': `space-list` is the encoding of a `-list` parameter",
+    );
+    expect(() => entryShape(privs, { encoding: "comment-lines" }, "x.Y: 'privs'")).toThrow(
+      "x.Y: 'privs': `comment-lines` is the encoding of a plain string parameter",
+    );
   });
   it("is not needed for a list taken as a list", () => {
     expect(entryShape(privs).codec).toBe(listCodec);

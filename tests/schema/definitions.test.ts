@@ -56,7 +56,9 @@ describe.each(definitions.map((d) => [d.key, d] as const))("definition %s", (_ke
 
   it("covers every required parameter of its create method", () => {
     const method = apiMethod(create.method, create.path);
-    const required = Object.entries(method?.parameters ?? {}).filter(([, p]) => p.optional !== true).map(([name]) => name);
+    const required = Object.entries(method?.parameters ?? {})
+      .filter(([, p]) => p.optional !== true)
+      .map(([name]) => name);
     for (const name of required) {
       // A constant the kind always sends (a subnet's `type=subnet`) covers it too.
       const covered = def.fieldsByPveName.get(name)?.required === true || def.create.extra?.[name] !== undefined;

@@ -32,25 +32,37 @@ describe("defineRead", () => {
   });
 
   it("refuses a GET the schema does not have", () => {
-    expect(() => defineRead({ ...base, path: "/nodes/{node}/storages" })).toThrow(/read function storage\.getNodeStorages: PVE 9\.2 has no API method GET \/nodes\/\{node\}\/storages/);
+    expect(() => defineRead({ ...base, path: "/nodes/{node}/storages" })).toThrow(
+      /read function storage\.getNodeStorages: PVE 9\.2 has no API method GET \/nodes\/\{node\}\/storages/,
+    );
   });
 
   it("refuses a path placeholder that no argument fills, and an optional path argument", () => {
     expect(() => defineRead({ ...base, args: [] })).toThrow(/no argument fills '\{node\}'/);
-    expect(() => defineRead({ ...base, args: [{ pveName: "node", sdkName: "node", doc: "The node.", optional: true }] })).toThrow(/argument 'node' fills '\{node\}'.*cannot be optional/);
+    expect(() => defineRead({ ...base, args: [{ pveName: "node", sdkName: "node", doc: "The node.", optional: true }] })).toThrow(
+      /argument 'node' fills '\{node\}'.*cannot be optional/,
+    );
   });
 
   it("refuses arguments and constants the GET does not take, and doubled names", () => {
-    expect(() => defineRead({ ...base, args: [...base.args, { pveName: "colour", sdkName: "colour", doc: "No such thing." }] })).toThrow(/has no parameter 'colour' \(argument 'colour'\)/);
+    expect(() => defineRead({ ...base, args: [...base.args, { pveName: "colour", sdkName: "colour", doc: "No such thing." }] })).toThrow(
+      /has no parameter 'colour' \(argument 'colour'\)/,
+    );
     expect(() => defineRead({ ...base, query: { full: 1 } })).toThrow(/has no parameter 'full' \(constant query\)/);
-    expect(() => defineRead({ ...base, args: [...base.args, { pveName: "content", sdkName: "node", doc: "Twice." }] })).toThrow(/two arguments are named 'node'/);
-    expect(() => defineRead({ ...base, args: [...base.args, { pveName: "enabled", sdkName: "enabled", doc: "Only enabled.", optional: true }], query: { enabled: 1 } })).toThrow(/'enabled' is both an argument and a constant/);
+    expect(() => defineRead({ ...base, args: [...base.args, { pveName: "content", sdkName: "node", doc: "Twice." }] })).toThrow(
+      /two arguments are named 'node'/,
+    );
+    expect(() =>
+      defineRead({ ...base, args: [...base.args, { pveName: "enabled", sdkName: "enabled", doc: "Only enabled.", optional: true }], query: { enabled: 1 } }),
+    ).toThrow(/'enabled' is both an argument and a constant/);
   });
 
   it("refuses a read that leaves out a parameter PVE requires, or makes it optional", () => {
     const scan = { ...base, path: "/nodes/{node}/scan/nfs" };
     expect(() => defineRead(scan)).toThrow(/GET \/nodes\/\{node\}\/scan\/nfs requires 'server'/);
-    expect(() => defineRead({ ...scan, args: [...base.args, { pveName: "server", sdkName: "server", doc: "The NFS server.", optional: true }] })).toThrow(/requires 'server'/);
+    expect(() => defineRead({ ...scan, args: [...base.args, { pveName: "server", sdkName: "server", doc: "The NFS server.", optional: true }] })).toThrow(
+      /requires 'server'/,
+    );
     expect(defineRead({ ...scan, args: [...base.args, { pveName: "server", sdkName: "server", doc: "The NFS server." }] }).path).toBe(scan.path);
     expect(defineRead({ ...scan, query: { server: "10.0.0.5" } }).query).toEqual({ server: "10.0.0.5" });
   });

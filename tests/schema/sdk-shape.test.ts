@@ -108,7 +108,10 @@ describe("get", () => {
     const token = sdk.access.ApiToken.get("token-by-id", "ci@pve!deploy", { comment: "CI", fullTokenId: "ci@pve!deploy", value: "s3cret" });
     const user = sdk.access.User.get("user-by-id", "ci@pve", { password: "hunter2" });
     await Promise.all([settled(token), settled(user)]);
-    expect(registered.get("token-by-id")).toMatchObject({ id: "ci@pve!deploy", inputs: { comment: "CI", fullTokenId: "ci@pve!deploy", value: secret("s3cret") } });
+    expect(registered.get("token-by-id")).toMatchObject({
+      id: "ci@pve!deploy",
+      inputs: { comment: "CI", fullTokenId: "ci@pve!deploy", value: secret("s3cret") },
+    });
     expect(registered.get("user-by-id")).toMatchObject({ id: "ci@pve", inputs: { password: secret("hunter2") } });
   });
 
@@ -134,6 +137,8 @@ describe("the generator", () => {
     const def = definitions.find((d) => d.fieldList.some((f) => f.type.kind === "object"));
     const field = def?.fieldList.find((f) => f.type.kind === "object");
     if (!def || !field) throw new Error("no kind with a property string");
-    expect(() => emitKind({ ...def, fieldList: [{ ...field, pveName: "state" }] })).toThrow(`${def.key}: the interface of property string 'state' would be named ${def.name}State`);
+    expect(() => emitKind({ ...def, fieldList: [{ ...field, pveName: "state" }] })).toThrow(
+      `${def.key}: the interface of property string 'state' would be named ${def.name}State`,
+    );
   });
 });

@@ -171,7 +171,9 @@ function goVersion(): string {
   const version = res.stdout.trim().replace(/^go/, "");
   const toolchain = spawnSync("go", ["env", "GOTOOLCHAIN"], { encoding: "utf8" }).stdout.trim();
   if (compareVersions(version, pins.go.minimum) < 0 && toolchain === "local") {
-    throw new ToolsUnavailable(`Go ${version} is older than ${pins.go.minimum}, which the pinned pulumi and tofu need, and GOTOOLCHAIN=local forbids fetching a newer one. ${installAdvice()}`);
+    throw new ToolsUnavailable(
+      `Go ${version} is older than ${pins.go.minimum}, which the pinned pulumi and tofu need, and GOTOOLCHAIN=local forbids fetching a newer one. ${installAdvice()}`,
+    );
   }
   return version;
 }
@@ -313,7 +315,13 @@ async function buildGoTool(name: GoToolName, log: Log): Promise<Tool> {
       await runGo(["mod", "tidy"], src, logFile, `${name} modules`, log);
       const out = join(dir, "bin", `${name}.partial`);
       const tags = p.tags ? ["-tags", p.tags] : [];
-      await runGo(["build", "-v", "-trimpath", ...tags, "-ldflags", p.ldflags.replace("{version}", p.version), "-o", out, p.package], src, logFile, `${name} build`, log);
+      await runGo(
+        ["build", "-v", "-trimpath", ...tags, "-ldflags", p.ldflags.replace("{version}", p.version), "-o", out, p.package],
+        src,
+        logFile,
+        `${name} build`,
+        log,
+      );
       renameSync(out, cachedBinary(name));
     } catch (error) {
       writeFileSync(errorFile(name), String(error instanceof Error ? error.message : error));
@@ -350,7 +358,8 @@ function locate(names: readonly GoToolName[]): Partial<Record<GoToolName, Tool>>
     goVersion();
     const failures = missing.map((name) => readFileSyncSafe(errorFile(name)).trim()).filter(Boolean);
     const one = missing.length === 1;
-    const why = failures.length > 0 ? `the last build failed:\n${failures.join("\n")}\n` : `${one ? "it has" : "they have"} not been built on this machine yet. `;
+    const why =
+      failures.length > 0 ? `the last build failed:\n${failures.join("\n")}\n` : `${one ? "it has" : "they have"} not been built on this machine yet. `;
     throw new ToolsUnavailable(`The real ${missing.join(" and ")} CLI${one ? " is" : "s are"} not available: ${why}${installAdvice()}`);
   }
   return found;
@@ -381,7 +390,9 @@ async function main(): Promise<void> {
     const tools = await ensureTools();
     for (const line of toolLines(tools)) console.log(line);
     // The Node.js language host module is not served by the proxy: the suites use inline programs.
-    console.error("pulumi-language-nodejs: not built (the Go module proxy does not serve it); the real-CLI suites run inline programs through the Automation API");
+    console.error(
+      "pulumi-language-nodejs: not built (the Go module proxy does not serve it); the real-CLI suites run inline programs through the Automation API",
+    );
   } catch (error) {
     if (!(error instanceof ToolsUnavailable)) throw error;
     console.error(`\n${error.message}\n`);

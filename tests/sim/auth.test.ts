@@ -131,7 +131,17 @@ describe("tickets", () => {
 describe("the access index and path checks at login", () => {
   it("lists the access subdirectories in PVE's order", async () => {
     const r = await raw(sim(), "GET", "/access", { auth: root });
-    expect((r.json?.data as { subdir: string }[]).map((d) => d.subdir)).toEqual(["users", "groups", "roles", "acl", "domains", "openid", "tfa", "ticket", "password"]);
+    expect((r.json?.data as { subdir: string }[]).map((d) => d.subdir)).toEqual([
+      "users",
+      "groups",
+      "roles",
+      "acl",
+      "domains",
+      "openid",
+      "tfa",
+      "ticket",
+      "password",
+    ]);
   });
 
   it("answers a login with path and privs like a ticket login: with cap, without a ticket", async () => {

@@ -13,7 +13,7 @@ describe("cfs_lock re-raise", () => {
     expect(stringifyException(new SimError(500, "zone 'x' doesn't exist\n"))).toBe("zone 'x' doesn't exist\n");
   });
 
-  it("`die $@` keeps the exception, `die \"$@\"` makes it a 500, `die \"$errmsg: $err\"` prefixes it", () => {
+  it('`die $@` keeps the exception, `die "$@"` makes it a 500, `die "$errmsg: $err"` prefixes it', () => {
     expect(reraise(param, undefined)).toBe(param);
     expect(reraise(param, {})).toMatchObject({ status: 500, message: "400 Parameter verification failed.\nvmid: property is missing\n", errors: undefined });
     expect(reraise(param, { prefix: "create storage failed" })).toMatchObject({

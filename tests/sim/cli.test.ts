@@ -6,9 +6,13 @@ import { describe, expect, it } from "vitest";
 describe("cli", () => {
   it("starts, prints how to connect, and stops on SIGTERM", async () => {
     const tsx = path.resolve(__dirname, "../../node_modules/.bin/tsx");
-    const child = spawn(tsx, [path.join(__dirname, "cli.ts"), "--port", "0", "--nodes", "2", "--root-password", "cli-pass-1", "--api-token", "ci@pve!deploy=abc-123"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      tsx,
+      [path.join(__dirname, "cli.ts"), "--port", "0", "--nodes", "2", "--root-password", "cli-pass-1", "--api-token", "ci@pve!deploy=abc-123"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     await new Promise<void>((resolve, reject) => {
       child.stdout.on("data", (c: Buffer) => {

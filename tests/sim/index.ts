@@ -151,7 +151,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   accessStoreOf.provide(ctx, store);
   const registry = new HandlerRegistry();
   const installed: SimModel[] = [
-    systemModel({ fingerprint: cert.fingerprint, clusterName: options.clusterName ?? "sim", usedVmids: () => vmlistOf(ctx).vmids(), nextIdRange: () => nextIdRange(ctx) }),
+    systemModel({
+      fingerprint: cert.fingerprint,
+      clusterName: options.clusterName ?? "sim",
+      usedVmids: () => vmlistOf(ctx).vmids(),
+      nextIdRange: () => nextIdRange(ctx),
+    }),
     tasksModel(tasks),
     accessModel({ store, signer, perms, clock }),
     ...(options.models ?? stateModels),

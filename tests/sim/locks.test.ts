@@ -9,11 +9,15 @@ describe("flocks", () => {
     const locks = new LockManager({ cfsMs: 1000, flockMs: 1000 });
     const events: string[] = [];
     const reader = (name: string): Promise<void> =>
-      locks.withLock("lock-100.conf", async () => {
-        events.push(`${name}+`);
-        await hold(40);
-        events.push(`${name}-`);
-      }, { shared: true });
+      locks.withLock(
+        "lock-100.conf",
+        async () => {
+          events.push(`${name}+`);
+          await hold(40);
+          events.push(`${name}-`);
+        },
+        { shared: true },
+      );
     const both = [reader("a"), reader("b")];
     await hold(5);
     const writer = locks.withLock("lock-100.conf", () => void events.push("w"));

@@ -69,7 +69,7 @@ describe("permission checks", () => {
     expect((await raw(sim(), "POST", "/pools", { auth: token, form: { poolid: "tok1" } })).status).toBe(200);
     // Administrator on the token, but the user lacks Sys.Modify: the intersection lacks it too.
     const perms = await raw(sim(), "GET", "/access/permissions", { auth: token, query: { path: "/pool/x" } });
-    expect(Object.keys(perms.json?.data as Record<string, Record<string, number>>["/pool/x"] ?? {})).not.toContain("Sys.Modify");
+    expect(Object.keys((perms.json?.data as Record<string, Record<string, number>>["/pool/x"]) ?? {})).not.toContain("Sys.Modify");
   });
 
   it("applies pool ACLs to the pool's members", async () => {

@@ -132,7 +132,13 @@ describe("faults", () => {
 
   it("decides probabilities from the seed, the same way every run", async () => {
     const run = async (): Promise<number[]> => {
-      const s = await startSimulator({ seed: 42, models: [], authFailureDelayMs: 0, apiToken: TEST_TOKEN, faults: [{ path: "/version", probability: 0.5, action: { type: "status", status: 500, message: "flaky" } }] });
+      const s = await startSimulator({
+        seed: 42,
+        models: [],
+        authFailureDelayMs: 0,
+        apiToken: TEST_TOKEN,
+        faults: [{ path: "/version", probability: 0.5, action: { type: "status", status: 500, message: "flaky" } }],
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) statuses.push((await raw(s, "GET", "/version", { auth: root })).status);
       await s.close();

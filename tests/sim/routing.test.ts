@@ -52,7 +52,11 @@ describe("routing", () => {
   });
 
   it("refuses chunked transfer encoding", async () => {
-    const r = await raw(sim(), "POST", "/pools", { auth, body: "poolid=x", headers: { "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" } });
+    const r = await raw(sim(), "POST", "/pools", {
+      auth,
+      body: "poolid=x",
+      headers: { "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect([r.status, r.reason]).toEqual([501, "chunked transfer encoding not supported"]);
   });
 
@@ -67,7 +71,10 @@ describe("routing", () => {
   });
 
   it("matches one segment per template parameter, except the storage content volume", () => {
-    expect(matchRoute("/access/users/alice@pve/token/t1")).toEqual({ template: "/access/users/{userid}/token/{tokenid}", pathParams: { userid: "alice@pve", tokenid: "t1" } });
+    expect(matchRoute("/access/users/alice@pve/token/t1")).toEqual({
+      template: "/access/users/{userid}/token/{tokenid}",
+      pathParams: { userid: "alice@pve", tokenid: "t1" },
+    });
     expect(matchRoute("/access/users/a/b/c/d")).toBeUndefined();
     expect(matchRoute("/nodes/pve1/storage/local/content/local:iso/x.iso")).toEqual({
       template: "/nodes/{node}/storage/{storage}/content/{volume}",

@@ -63,11 +63,15 @@ describe("task calls", () => {
     await waitTask(sim(), root, big);
     const s = sim();
     const body = await new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
-      const req = request(`${s.endpoint}/api2/json${path(big, "/log")}?download=1`, { ca: s.caCert, agent: false, headers: { Authorization: `PVEAPIToken=${TEST_TOKEN}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], bytes: Buffer.concat(chunks) }));
-      });
+      const req = request(
+        `${s.endpoint}/api2/json${path(big, "/log")}?download=1`,
+        { ca: s.caCert, agent: false, headers: { Authorization: `PVEAPIToken=${TEST_TOKEN}` } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ encoding: res.headers["content-encoding"], bytes: Buffer.concat(chunks) }));
+        },
+      );
       req.on("error", reject);
       req.end();
     });

@@ -123,7 +123,10 @@ describe("tasks", () => {
   });
 
   it("runs realm sync as an auth-realm-sync task", async () => {
-    await raw(sim(), "POST", "/access/domains", { auth: root, form: { realm: "corp", type: "ldap", base_dn: "dc=corp", user_attr: "uid", server1: "ldap.corp" } });
+    await raw(sim(), "POST", "/access/domains", {
+      auth: root,
+      form: { realm: "corp", type: "ldap", base_dn: "dc=corp", user_attr: "uid", server1: "ldap.corp" },
+    });
     const r = await raw(sim(), "POST", "/access/domains/corp/sync", { auth: root, form: { scope: "users" } });
     const upid = r.json?.data as string;
     expect(upid).toMatch(/:auth-realm-sync:corp:root@pam!test:$/);

@@ -61,9 +61,15 @@ describe("validation", () => {
   });
 
   it("checks named formats with PVE's texts", async () => {
-    expect(await errorsOf("POST", "/access/users", { userid: "no-realm" })).toEqual({ userid: "invalid format - value 'no-realm' does not look like a valid user name\n" });
-    expect(await errorsOf("POST", "/pools", { poolid: "a/b/c/d" })).toEqual({ poolid: "invalid format - pool name 'a/b/c/d' nested too deeply (max levels = 3)\n" });
-    expect(await errorsOf("POST", "/access/roles", { roleid: "R1", privs: "VM.Monitor" })).toEqual({ privs: "invalid format - invalid privilege 'VM.Monitor'\n" });
+    expect(await errorsOf("POST", "/access/users", { userid: "no-realm" })).toEqual({
+      userid: "invalid format - value 'no-realm' does not look like a valid user name\n",
+    });
+    expect(await errorsOf("POST", "/pools", { poolid: "a/b/c/d" })).toEqual({
+      poolid: "invalid format - pool name 'a/b/c/d' nested too deeply (max levels = 3)\n",
+    });
+    expect(await errorsOf("POST", "/access/roles", { roleid: "R1", privs: "VM.Monitor" })).toEqual({
+      privs: "invalid format - invalid privilege 'VM.Monitor'\n",
+    });
     expect(await errorsOf("GET", "/nodes/pve1/tasks", { vmid: "abc" })).toEqual({ vmid: "type check ('integer') failed - got 'abc'" });
   });
 
@@ -87,11 +93,14 @@ describe("validation", () => {
   });
 
   it("checks the network, storage, certificate and ACME formats with PVE's texts", () => {
-    const net = (params: Record<string, unknown>): Record<string, string> => validate("POST", "/nodes/{node}/network", { node: "pve1", type: "bridge", ...params });
+    const net = (params: Record<string, unknown>): Record<string, string> =>
+      validate("POST", "/nodes/{node}/network", { node: "pve1", type: "bridge", ...params });
     expect(net({ iface: "vmbr1", address: "10.0.0.2", netmask: "24" })).toEqual({ netmask: "invalid format - value does not look like a valid IP netmask\n" });
     expect(net({ iface: "vmbr1", address: "10.0.0.2", netmask: "255.255.255.0" })).toEqual({});
     expect(net({ iface: "1bad" })).toEqual({ iface: "invalid format - invalid network interface name '1bad'\n" });
-    expect(net({ iface: "vmbr1", bridge_vids: "2-4094 100-50" })).toEqual({ bridge_vids: "invalid format - VLAN range must go from lower to higher tag '100-50'\n" });
+    expect(net({ iface: "vmbr1", bridge_vids: "2-4094 100-50" })).toEqual({
+      bridge_vids: "invalid format - VLAN range must go from lower to higher tag '100-50'\n",
+    });
     const store = (params: Record<string, unknown>): Record<string, string> => validate("POST", "/storage", { storage: "s1", type: "dir", ...params });
     expect(store({ path: "relative/dir" })).toEqual({ path: "invalid format - value does not look like a valid absolute path\n" });
     expect(store({ content: "images,floppy" })).toEqual({ content: "invalid format - invalid content type 'floppy'\n" });
@@ -105,6 +114,8 @@ describe("validation", () => {
     expect(validate("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "localhost" })).toEqual({
       acmedomain0: "invalid format - format error\nacmedomain0.domain: invalid format - value 'localhost' does not look like a valid domain name!\n\n",
     });
-    expect(validate("PUT", "/cluster/options", { mac_prefix: "BD:24" })).toEqual({ mac_prefix: "invalid format - value is not a valid unicast MAC address prefix\n" });
+    expect(validate("PUT", "/cluster/options", { mac_prefix: "BD:24" })).toEqual({
+      mac_prefix: "invalid format - value is not a valid unicast MAC address prefix\n",
+    });
   });
 });

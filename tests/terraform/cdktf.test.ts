@@ -19,10 +19,19 @@ describe("CDKTF-style bindings", () => {
   it("synthesize a program whose JSON tofu applies on the simulator, with no changes afterwards", async () => {
     const sim = await startSimulator({ nodes: 1, apiToken: TOKEN, authFailureDelayMs: 0, taskDurationMs: 20 });
     const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: TOKEN, fingerprint: sim.fingerprint });
-    const ws = await workspace({ PROXMOX_VE_ENDPOINT: sim.endpoint, PROXMOX_VE_API_TOKEN: TOKEN, PROXMOX_VE_FINGERPRINT: sim.fingerprint, TF_VAR_alice_password: PASSWORD });
+    const ws = await workspace({
+      PROXMOX_VE_ENDPOINT: sim.endpoint,
+      PROXMOX_VE_API_TOKEN: TOKEN,
+      PROXMOX_VE_FINGERPRINT: sim.fingerprint,
+      TF_VAR_alice_password: PASSWORD,
+    });
     try {
       const outdir = join(ws.dir, "cdktf.out");
-      execFileSync(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "examples", "cdktf", "main.ts")], { cwd: ws.dir, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: "pipe" });
+      execFileSync(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "examples", "cdktf", "main.ts")], {
+        cwd: ws.dir,
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+        stdio: "pipe",
+      });
       const synthesized = join(outdir, "stacks", "datacenter", "cdk.tf.json");
       expect(readFileSync(synthesized, "utf8")).not.toContain(PASSWORD);
       copyFileSync(synthesized, join(ws.dir, "cdk.tf.json"));

@@ -13,7 +13,13 @@ let connection: Connection;
 beforeAll(async () => {
   sim = await startSimulator({ nodes: 1, apiToken: TOKEN, authFailureDelayMs: 0 });
   const admin = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: TOKEN, fingerprint: sim.fingerprint });
-  await admin.post("/access/domains", { realm: "sso", type: "openid", "issuer-url": "https://id.example", "client-id": "pve", "client-key": "oidc-client-secret-1" });
+  await admin.post("/access/domains", {
+    realm: "sso",
+    type: "openid",
+    "issuer-url": "https://id.example",
+    "client-id": "pve",
+    "client-key": "oidc-client-secret-1",
+  });
   admin.close();
   connection = new Connection(() => undefined);
   expect(connection.configure({ endpoint: sim.endpoint, api_token: TOKEN, fingerprint: sim.fingerprint })).toBeUndefined();

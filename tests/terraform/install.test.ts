@@ -33,7 +33,9 @@ describe("naas-proxmox terraform-install", () => {
     }
     expect(message).toContain('source = "naas/proxmox"');
     const xdg = temp();
-    expect(terraformInstall({ devOverrides: false, env: { HOME: home, XDG_DATA_HOME: xdg } }).launchers).toContain(join(xdg, "opentofu", "plugins", "registry.opentofu.org", "naas", "proxmox", version, target, EXECUTABLE));
+    expect(terraformInstall({ devOverrides: false, env: { HOME: home, XDG_DATA_HOME: xdg } }).launchers).toContain(
+      join(xdg, "opentofu", "plugins", "registry.opentofu.org", "naas", "proxmox", version, target, EXECUTABLE),
+    );
   });
 
   it("with --dev-overrides writes one launcher and prints the block that points at it", () => {
@@ -61,9 +63,21 @@ describe("naas-proxmox terraform-install", () => {
   it("the command line prints usage, refuses unknown arguments, and prints the schema document", () => {
     let out = "";
     let err = "";
-    expect(main(["terraform-install", "--what"], (t) => (out += t), (t) => (err += t))).toBe(2);
+    expect(
+      main(
+        ["terraform-install", "--what"],
+        (t) => (out += t),
+        (t) => (err += t),
+      ),
+    ).toBe(2);
     expect(err).toMatch(/unknown argument '--what'/);
-    expect(main(["terraform-schema"], (t) => (out += t), (t) => (err += t))).toBe(0);
+    expect(
+      main(
+        ["terraform-schema"],
+        (t) => (out += t),
+        (t) => (err += t),
+      ),
+    ).toBe(0);
     expect(JSON.parse(out)).toHaveProperty(["provider_schemas", "registry.opentofu.org/naas/proxmox", "resource_schemas", "proxmox_access_user"]);
   });
 });

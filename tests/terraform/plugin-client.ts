@@ -71,7 +71,10 @@ export function pluginCommand(): { command: string; args: string[] } {
 }
 
 /** Starts the plugin with `env` (on top of this process's) and reads its handshake line. */
-export async function startPlugin(env: NodeJS.ProcessEnv, command = pluginCommand()): Promise<{ process: ChildProcess; line: Promise<string>; stderr: () => string; exited: Promise<number | null> }> {
+export async function startPlugin(
+  env: NodeJS.ProcessEnv,
+  command = pluginCommand(),
+): Promise<{ process: ChildProcess; line: Promise<string>; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(command.command, command.args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
@@ -85,7 +88,12 @@ export async function startPlugin(env: NodeJS.ProcessEnv, command = pluginComman
 }
 
 /** Starts the plugin as OpenTofu does and connects with `identity` (a different one proves the server refuses it). */
-export async function connectPlugin(options: { trusted: ClientIdentity; presented?: ClientIdentity; env?: NodeJS.ProcessEnv; command?: { command: string; args: string[] } }): Promise<PluginConnection> {
+export async function connectPlugin(options: {
+  trusted: ClientIdentity;
+  presented?: ClientIdentity;
+  env?: NodeJS.ProcessEnv;
+  command?: { command: string; args: string[] };
+}): Promise<PluginConnection> {
   const started = await startPlugin(
     { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6", PLUGIN_CLIENT_CERT: options.trusted.cert, ...options.env },
     options.command,

@@ -39,7 +39,9 @@ function decodeState(name: string, value: unknown): CtyObject | null {
   return bytes && bytes.length > 0 ? (fromMsgpack(bytes, rt(name).type) as CtyObject | null) : null;
 }
 
-function diagnostics(response: Record<string, unknown>): Array<{ severity: string; summary: string; detail: string; attribute?: { steps: Array<Record<string, unknown>> } }> {
+function diagnostics(
+  response: Record<string, unknown>,
+): Array<{ severity: string; summary: string; detail: string; attribute?: { steps: Array<Record<string, unknown>> } }> {
   return (response["diagnostics"] ?? []) as never;
 }
 
@@ -75,11 +77,21 @@ describe("the provider plugin at the protocol level", () => {
     const password = user?.block.attributes.find((a) => a["name"] === "password");
     expect(password).toMatchObject({ write_only: true, sensitive: true, optional: true, computed: false });
     expect(JSON.parse(Buffer.from(password?.["type"] as Uint8Array).toString())).toBe("string");
-    const channel = new grpc.Client(`unix://${plugin.handshake.address}`, grpc.credentials.createSsl(Buffer.from(plugin.handshake.serverCert ?? ""), Buffer.from(trusted.key), Buffer.from(trusted.cert)), {
-      "grpc.ssl_target_name_override": "localhost",
-    });
+    const channel = new grpc.Client(
+      `unix://${plugin.handshake.address}`,
+      grpc.credentials.createSsl(Buffer.from(plugin.handshake.serverCert ?? ""), Buffer.from(trusted.key), Buffer.from(trusted.cert)),
+      {
+        "grpc.ssl_target_name_override": "localhost",
+      },
+    );
     const code = await new Promise<number>((resolve) =>
-      channel.makeUnaryRequest("/tfplugin6.Provider/GetMetadata", (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (error) => resolve(error?.code ?? 0)),
+      channel.makeUnaryRequest(
+        "/tfplugin6.Provider/GetMetadata",
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.alloc(0),
+        (error) => resolve(error?.code ?? 0),
+      ),
     );
     channel.close();
     expect(code).toBe(grpc.status.UNIMPLEMENTED);
@@ -107,7 +119,13 @@ describe("the provider plugin at the protocol level", () => {
     const name = "proxmox_access_group";
     const prior = dv(name, { id: "ops", group_id: "ops", comment: "c" });
     const config = dv(name, { group_id: UNKNOWN, comment: "c" });
-    const planned = await plugin.call("PlanResourceChange", { type_name: name, prior_state: prior, proposed_new_state: config, config, prior_private: Buffer.from('{"managed":["group_id","comment"]}') });
+    const planned = await plugin.call("PlanResourceChange", {
+      type_name: name,
+      prior_state: prior,
+      proposed_new_state: config,
+      config,
+      prior_private: Buffer.from('{"managed":["group_id","comment"]}'),
+    });
     expect(diagnostics(planned)).toEqual([]);
     expect(planned["requires_replace"]).toEqual([{ steps: [{ attribute_name: "group_id", selector: "attribute_name" }] }]);
     expect(decodeState(name, planned["planned_state"])?.["group_id"]).toBe(UNKNOWN);
@@ -145,13 +163,33 @@ describe("the provider plugin at the protocol level", () => {
 
     it("configures, creates, refreshes drift, imports and deletes a group through the engine", async () => {
       const configured = await plugin.call("ConfigureProvider", {
-        config: { msgpack: Buffer.from(encode({ endpoint: sim.endpoint, api_token: TOKEN, username: null, password: null, otp: null, totp_secret: null, fingerprint: sim.fingerprint, ca_cert: null, insecure: null })) },
+        config: {
+          msgpack: Buffer.from(
+            encode({
+              endpoint: sim.endpoint,
+              api_token: TOKEN,
+              username: null,
+              password: null,
+              otp: null,
+              totp_secret: null,
+              fingerprint: sim.fingerprint,
+              ca_cert: null,
+              insecure: null,
+            }),
+          ),
+        },
       });
       expect(diagnostics(configured)).toEqual([]);
       const name = "proxmox_access_group";
       const config = dv(name, { group_id: "proto", comment: "one" });
       const plan = await plugin.call("PlanResourceChange", { type_name: name, prior_state: dv(name, null), proposed_new_state: config, config });
-      const applied = await plugin.call("ApplyResourceChange", { type_name: name, prior_state: dv(name, null), planned_state: plan["planned_state"], config, planned_private: plan["planned_private"] });
+      const applied = await plugin.call("ApplyResourceChange", {
+        type_name: name,
+        prior_state: dv(name, null),
+        planned_state: plan["planned_state"],
+        config,
+        planned_private: plan["planned_private"],
+      });
       expect(diagnostics(applied)).toEqual([]);
       const created = decodeState(name, applied["new_state"]);
       expect(created).toEqual(object(name, { id: "proto", group_id: "proto", comment: "one" }));
@@ -167,7 +205,12 @@ describe("the provider plugin at the protocol level", () => {
       const missing = await plugin.call("ImportResourceState", { type_name: name, id: "nope" });
       expect(diagnostics(missing)[0]?.detail).toMatch(/no object with id 'nope'/);
 
-      const deleted = await plugin.call("ApplyResourceChange", { type_name: name, prior_state: refreshed["new_state"], planned_state: dv(name, null), config: dv(name, null) });
+      const deleted = await plugin.call("ApplyResourceChange", {
+        type_name: name,
+        prior_state: refreshed["new_state"],
+        planned_state: dv(name, null),
+        config: dv(name, null),
+      });
       expect(diagnostics(deleted)).toEqual([]);
       expect(decodeState(name, deleted["new_state"])).toBeNull();
       await expect(client.get("/access/groups/proto")).rejects.toMatchObject({ kind: "not-found" });
@@ -204,7 +247,10 @@ describe("the plugin's handshake guards", () => {
   });
 
   it("refuses a client that offers no protocol 6", async () => {
-    const started = await startPlugin({ [MAGIC_COOKIE_KEY]: "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2", PLUGIN_PROTOCOL_VERSIONS: "5" });
+    const started = await startPlugin({
+      [MAGIC_COOKIE_KEY]: "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+      PLUGIN_PROTOCOL_VERSIONS: "5",
+    });
     await expect(started.line).rejects.toThrow(/before its handshake/);
     expect(started.stderr()).toMatch(/speaks plugin protocol 6; the client offers 5/);
   });

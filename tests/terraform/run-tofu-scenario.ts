@@ -89,7 +89,7 @@ function writeOnlySecrets(rt: ResourceType, ...argSets: Array<Record<string, unk
   for (const args of argSets) {
     for (const [key, value] of Object.entries(args ?? {})) {
       const field = rt.def.fieldsBySdkName.get(key);
-      if (field && isWriteOnlySecret(field)) values.push(...JSON.stringify(tfValue(value)).match(/[^"{}:,[\]]{6,}/g) ?? []);
+      if (field && isWriteOnlySecret(field)) values.push(...(JSON.stringify(tfValue(value)).match(/[^"{}:,[\]]{6,}/g) ?? []));
     }
   }
   return values;
@@ -142,7 +142,8 @@ export async function runTofuScenario(s: KindScenario): Promise<void> {
     const stateHasNoWriteOnlySecret = (): void => {
       for (const secret of wo) expect(w.state(), "terraform.tfstate").not.toContain(secret);
     };
-    const declare = (args: Record<string, unknown>, more: Record<string, Record<string, unknown>> = {}): void => w.write(config(rt, { res: t.body(args), ...more }));
+    const declare = (args: Record<string, unknown>, more: Record<string, Record<string, unknown>> = {}): void =>
+      w.write(config(rt, { res: t.body(args), ...more }));
     // `tofu init` installs the provider from the implied local mirror: no registry is reachable here.
     declare(s.initial);
     await w.tofu(["init", "-input=false"]);

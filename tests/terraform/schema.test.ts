@@ -25,7 +25,10 @@ describe("the Terraform schema from the definitions", () => {
     for (const rt of resourceTypes.values()) {
       const names = rt.schema.attributes.map((a) => a.name);
       for (const name of names) expect(name, rt.typeName).toMatch(/^[a-z][a-z0-9_]*$/);
-      expect(names.filter((n) => RESERVED.includes(n)), rt.typeName).toEqual([]);
+      expect(
+        names.filter((n) => RESERVED.includes(n)),
+        rt.typeName,
+      ).toEqual([]);
       for (const b of rt.bound) {
         if (b.source.kind !== "field") continue;
         const field = b.source.field;
@@ -54,7 +57,9 @@ describe("the Terraform schema from the definitions", () => {
 
   it("emits a providers-schema document with the same attributes", () => {
     const doc = providersSchemaJson();
-    const provider = doc.provider_schemas["registry.opentofu.org/naas/proxmox"] as { resource_schemas: Record<string, { block: { attributes: Record<string, Record<string, unknown>> } }> };
+    const provider = doc.provider_schemas["registry.opentofu.org/naas/proxmox"] as {
+      resource_schemas: Record<string, { block: { attributes: Record<string, Record<string, unknown>> } }>;
+    };
     const password = provider.resource_schemas["proxmox_access_user"]?.block.attributes["password"];
     expect(password).toMatchObject({ type: "string", optional: true, sensitive: true, write_only: true });
     expect(provider.resource_schemas["proxmox_cluster_backup_job"]?.block.attributes["retention"]?.["nested_type"]).toMatchObject({ nesting_mode: "single" });
@@ -62,7 +67,10 @@ describe("the Terraform schema from the definitions", () => {
 });
 
 describe("cty values on the wire", () => {
-  const type: CtyType = ["object", { name: "string", size: "number", tags: ["set", "string"], meta: ["map", "string"], any: "dynamic", nested: ["object", { on: "bool" }] }];
+  const type: CtyType = [
+    "object",
+    { name: "string", size: "number", tags: ["set", "string"], meta: ["map", "string"], any: "dynamic", nested: ["object", { on: "bool" }] },
+  ];
 
   it("round-trips through msgpack with every attribute present and unknowns as extension 0", () => {
     const value: CtyValue = { name: "a", size: 1.5, tags: ["x"], meta: { k: "v" }, any: { deep: [1, "two"] }, nested: UNKNOWN };

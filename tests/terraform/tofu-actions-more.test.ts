@@ -134,7 +134,10 @@ describe("access.RealmSync through the real tofu", () => {
       expect(outputs["exit_status"]).toBe("OK");
       expect(await user("ann@corp"), "the sync removed the vanished user").toBe(false);
       const acl = await admin.get<Array<{ ugid: string }>>("/access/acl");
-      expect(acl.filter((e) => e.ugid === "ann@corp"), "and its ACL entries").toEqual([]);
+      expect(
+        acl.filter((e) => e.ugid === "ann@corp"),
+        "and its ACL entries",
+      ).toEqual([]);
       await noChange(ws, "no changes after apply");
 
       // A user added by hand vanishes again when the trigger reruns the sync.
@@ -201,7 +204,10 @@ describe("node.AptUpdate through the real tofu", () => {
       // The task refreshed the index: PVE lists the upgradable packages, notified as asked.
       const listed = await upgradable("pve1");
       expect(listed.map((p) => p.Package)).toContain("pve-manager");
-      expect(listed.every((p) => p.NotifyStatus === p.Version), "notify marked the packages").toBe(true);
+      expect(
+        listed.every((p) => p.NotifyStatus === p.Version),
+        "notify marked the packages",
+      ).toBe(true);
       expect(await upgradable("pve2"), "only the named node").toEqual([]);
       await noChange(ws, "no changes after apply");
 
@@ -239,7 +245,10 @@ describe("node.AcmeCertificate through the real tofu", () => {
       const proxyCert = async (node: string): Promise<Info | undefined> =>
         (await admin.get<Info[]>(`/nodes/${node}/certificates/info`)).find((i) => i.filename === "pveproxy-ssl.pem");
       const acmeTasks = async (node: string): Promise<string[]> =>
-        (await admin.get<Task[]>(`/nodes/${node}/tasks`, { limit: 1000 })).map((t) => t.type).filter((t) => t.startsWith("acme")).sort();
+        (await admin.get<Task[]>(`/nodes/${node}/tasks`, { limit: 1000 }))
+          .map((t) => t.type)
+          .filter((t) => t.startsWith("acme"))
+          .sort();
       await task(admin, admin.post("/cluster/acme/account", { contact: "admin@example.com", tos_url: LE_TOS }));
       await admin.post("/cluster/acme/plugins", { id: "cf1", type: "dns", api: "cf", data: b64("CF_Token=x\n") });
       await admin.put("/nodes/pve1/config", { acme: "domains=pve1.example.com", acmedomain0: "domain=api.example.com,plugin=cf1" });

@@ -58,7 +58,12 @@ describe("actions and data sources through the real tofu", () => {
       expect(retrigger.json.resource_changes?.[0]?.change.replace_paths?.map((p) => p.join(".")).sort()).toEqual(["action", "triggers"]);
       await ws.applyPlan();
       const tasks = await admin.get<Array<{ type: string; id: string }>>("/nodes/pve1/tasks", { limit: 1000 });
-      expect(tasks.filter((t) => t.id === "postfix").map((t) => t.type).sort()).toEqual(["srvrestart", "srvstart", "srvstop"]);
+      expect(
+        tasks
+          .filter((t) => t.id === "postfix")
+          .map((t) => t.type)
+          .sort(),
+      ).toEqual(["srvrestart", "srvstart", "srvstop"]);
 
       const imported = await ws.tofu(["import", "-input=false", "proxmox_node_service_action.svc", "whatever"], { allowFailure: true });
       expect(imported.code).not.toBe(0);

@@ -30,7 +30,10 @@ export function findTofuBinary(env: NodeJS.ProcessEnv = process.env): string {
         .find((path) => existsSync(path))
     : undefined;
   if (cached) return cached;
-  const onPath = (env["PATH"] ?? "").split(delimiter).map((dir) => join(dir, "tofu")).find((path) => existsSync(path));
+  const onPath = (env["PATH"] ?? "")
+    .split(delimiter)
+    .map((dir) => join(dir, "tofu"))
+    .find((path) => existsSync(path));
   if (onPath) return onPath;
   throw new Error(
     `OpenTofu is needed for these tests and was not found (looked at $NAAS_PROXMOX_TOFU, ${cache}/tofu-*/bin/tofu and PATH). ` +

@@ -25,7 +25,13 @@ export interface ResourceChange {
   address: string;
   type: string;
   name: string;
-  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown>; replace_paths?: string[][] };
+  change: {
+    actions: string[];
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    after_unknown?: Record<string, unknown>;
+    replace_paths?: string[][];
+  };
 }
 
 export interface PlanJson {
@@ -112,7 +118,5 @@ export function actionsOf(plan: PlanJson, address: string): string[] {
 export function changedAttributes(change: ResourceChange | undefined, names: ReadonlySet<string>): string[] {
   if (!change) return [];
   const { before, after, after_unknown: unknown } = change.change;
-  return [...names]
-    .filter((name) => unknown?.[name] === true || JSON.stringify(before?.[name] ?? null) !== JSON.stringify(after?.[name] ?? null))
-    .sort();
+  return [...names].filter((name) => unknown?.[name] === true || JSON.stringify(before?.[name] ?? null) !== JSON.stringify(after?.[name] ?? null)).sort();
 }

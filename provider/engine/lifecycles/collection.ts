@@ -27,7 +27,13 @@ function isBuiltin(def: CollectionDefinition, identity: Identity): boolean {
 }
 
 /** Fields only the update call carries (a TFA entry's `enable`) are written right after the create. */
-async function applyUpdateOnly(def: CollectionDefinition, api: EngineApi, identity: Identity, values: ReadonlyMap<FieldDef, SdkValue>, options: LifecycleOptions): Promise<void> {
+async function applyUpdateOnly(
+  def: CollectionDefinition,
+  api: EngineApi,
+  identity: Identity,
+  values: ReadonlyMap<FieldDef, SdkValue>,
+  options: LifecycleOptions,
+): Promise<void> {
   const later = [...values].filter(([field]) => !field.inCreate && field.inUpdate);
   if (!def.update || later.length === 0) return;
   await write(def, api, def.update, identity, callParams(def, def.update, identity, later), options);
@@ -43,7 +49,12 @@ export const collection: Lifecycle<CollectionDefinition> = {
       // The update call carried every field: nothing is left for a follow-up write.
       return completeCreate(def, api, inputs, async () => {});
     }
-    const params = callParams(def, def.create, given, [...all].filter(([field]) => field.inCreate));
+    const params = callParams(
+      def,
+      def.create,
+      given,
+      [...all].filter(([field]) => field.inCreate),
+    );
     // `adopt: true`: an object already there is taken over and converged instead of refused.
     if (wantsAdopt(def, inputs)) {
       const adopted = await adoptExisting(def, api, inputs, options);

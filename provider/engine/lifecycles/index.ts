@@ -15,7 +15,9 @@ import { singleton } from "./singleton";
 export type { ReadResult } from "./contract";
 
 /** A kind with the lifecycle module that serves it, typed together. */
-type Served = { [K in KindDefinition["lifecycle"]]: { def: Extract<KindDefinition, { lifecycle: K }>; lifecycle: Lifecycle<Extract<KindDefinition, { lifecycle: K }>> } }[KindDefinition["lifecycle"]];
+type Served = {
+  [K in KindDefinition["lifecycle"]]: { def: Extract<KindDefinition, { lifecycle: K }>; lifecycle: Lifecycle<Extract<KindDefinition, { lifecycle: K }>> };
+}[KindDefinition["lifecycle"]];
 
 function served(def: KindDefinition): Served {
   switch (def.lifecycle) {

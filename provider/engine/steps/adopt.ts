@@ -13,7 +13,12 @@ import { updateInPlace } from "./update";
  * there is nothing to adopt. A difference PVE cannot change in place (a create-only setting) is an
  * error naming the fields, and nothing is written.
  */
-export async function adoptExisting(def: CollectionDefinition, api: EngineApi, inputs: Props, options: LifecycleOptions): Promise<{ id: string; outs: Props } | undefined> {
+export async function adoptExisting(
+  def: CollectionDefinition,
+  api: EngineApi,
+  inputs: Props,
+  options: LifecycleOptions,
+): Promise<{ id: string; outs: Props } | undefined> {
   const id = formatId(def, identityOf(def, inputs));
   const current = await refresh(def, api, id, inputs, collectionRules(def));
   if (!current.id) return undefined;
@@ -23,9 +28,13 @@ export async function adoptExisting(def: CollectionDefinition, api: EngineApi, i
   const fixed = differing.filter((field) => field.replaceOnChange);
   if (fixed.length > 0) {
     const names = fixed.map((field) => `'${field.sdkName}'`).join(", ");
-    throw new Error(`${def.namespace}.${def.name} '${id}' exists, and adopting it would change ${names}, which PVE cannot change in place: set the program to the existing value or remove the object first`);
+    throw new Error(
+      `${def.namespace}.${def.name} '${id}' exists, and adopting it would change ${names}, which PVE cannot change in place: set the program to the existing value or remove the object first`,
+    );
   }
-  options.onLog?.(`adopting the existing ${def.namespace}.${def.name} '${id}'${differing.length > 0 ? `; converging ${differing.map((field) => field.sdkName).join(", ")}` : ""}`);
+  options.onLog?.(
+    `adopting the existing ${def.namespace}.${def.name} '${id}'${differing.length > 0 ? `; converging ${differing.map((field) => field.sdkName).join(", ")}` : ""}`,
+  );
   if (differing.length === 0) return { id: current.id, outs: current.props };
   const { outs } = await updateInPlace(def, api, known, inputs, options);
   return { id: current.id, outs };

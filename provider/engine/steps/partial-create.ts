@@ -27,13 +27,17 @@ export function createOutputs(def: ReadableDefinition, response: unknown): Props
   return outs;
 }
 
-
 /**
  * The rest of a create whose first write PVE took: `followUp` (the fields only the update call
  * carries), then the read-back. From here on the object exists, so a failure keeps it (see
  * {@link keepCreated}).
  */
-export async function completeCreate(def: ReadableDefinition, api: EngineApi, managed: Props, followUp: (identity: Identity) => Promise<void>): Promise<{ id: string; outs: Props }> {
+export async function completeCreate(
+  def: ReadableDefinition,
+  api: EngineApi,
+  managed: Props,
+  followUp: (identity: Identity) => Promise<void>,
+): Promise<{ id: string; outs: Props }> {
   // Parts of the identity PVE assigns (a TFA entry's id) come with the create response.
   const identity = identityOf(def, managed);
   const id = formatId(def, identity);
@@ -60,7 +64,9 @@ async function keepCreated(def: ReadableDefinition, api: EngineApi, identity: Id
   try {
     raw = await readRaw(def, api, identity);
   } catch (readError) {
-    return new PartialCreateError(`${label(def, id)} was created, but ${reason(error)}; reading it back failed: ${reason(readError)}`, id, managed, [String(error)]);
+    return new PartialCreateError(`${label(def, id)} was created, but ${reason(error)}; reading it back failed: ${reason(readError)}`, id, managed, [
+      String(error),
+    ]);
   }
   if (!raw) return error;
   return new PartialCreateError(`${label(def, id)} was created, but ${reason(error)}`, id, outputsFrom(def, identity, raw, managed), [String(error)]);
@@ -85,7 +91,14 @@ function oneTimeSecrets(def: ReadableDefinition): string[] {
  * there, it is kept (a partial create) and its lost one-time secrets are issued again; gone, the
  * error stands.
  */
-export async function afterFailedWrite(def: CollectionDefinition, api: EngineApi, inputs: Props, params: WireParams, error: unknown, options: LifecycleOptions): Promise<unknown> {
+export async function afterFailedWrite(
+  def: CollectionDefinition,
+  api: EngineApi,
+  inputs: Props,
+  params: WireParams,
+  error: unknown,
+  options: LifecycleOptions,
+): Promise<unknown> {
   const lost = answerLost(error);
   if (!(lost || error instanceof StagedApplyError)) return error;
   const identity = { ...identityOf(def, inputs), ...hooksOf(def).assignedIdentity?.(inputs) };
@@ -115,7 +128,14 @@ export async function afterFailedWrite(def: CollectionDefinition, api: EngineApi
  * (a token's `regenerate`), or by deleting the object and creating it again. Says so in the log:
  * whoever held the lost secret (nobody, normally) can no longer use it.
  */
-async function reissueSecrets(def: CollectionDefinition, api: EngineApi, identity: Identity, inputs: Props, params: WireParams, options: LifecycleOptions): Promise<Props> {
+async function reissueSecrets(
+  def: CollectionDefinition,
+  api: EngineApi,
+  identity: Identity,
+  inputs: Props,
+  params: WireParams,
+  options: LifecycleOptions,
+): Promise<Props> {
   const secrets = oneTimeSecrets(def).join(", ");
   if (def.reissue) {
     const response = await write(def, api, def.reissue, identity, callParams(def, def.reissue, identity, []), options);

@@ -38,7 +38,11 @@ export async function resetManaged(def: ReadableDefinition, api: EngineApi, iden
   // An indexed field is the numbered keys PVE holds now.
   const raw = managed.some((field) => field.indexed) ? ((await findRaw(def, api, identity)) ?? {}) : {};
   const keys = managed.flatMap((field) =>
-    field.slots ? Object.keys(slotsOf(olds[field.sdkName])).map((slot) => slotKey(field.slots ?? { base: field.pveName, limit: 0 }, slot)) : field.indexed ? presentKeys(field, raw) : [field.pveName],
+    field.slots
+      ? Object.keys(slotsOf(olds[field.sdkName])).map((slot) => slotKey(field.slots ?? { base: field.pveName, limit: 0 }, slot))
+      : field.indexed
+        ? presentKeys(field, raw)
+        : [field.pveName],
   );
   if (keys.length === 0) return;
   params["delete"] = keys.join(",");
@@ -46,7 +50,14 @@ export async function resetManaged(def: ReadableDefinition, api: EngineApi, iden
 }
 
 /** Deletes a collection's object; one that is already gone counts as deleted. */
-export async function removeObject(def: CollectionDefinition, api: EngineApi, id: string, identity: Identity, olds: Props, options: LifecycleOptions): Promise<void> {
+export async function removeObject(
+  def: CollectionDefinition,
+  api: EngineApi,
+  id: string,
+  identity: Identity,
+  olds: Props,
+  options: LifecycleOptions,
+): Promise<void> {
   const call = def.remove;
   if (!call) throw new Error(`${label(def, id)} cannot be deleted through the API`);
   const confirm = confirmValues(def, olds);

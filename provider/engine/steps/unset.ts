@@ -61,7 +61,13 @@ export function removalParams(def: KindDefinition, call: ApiCall, removed: reado
  * The numbered keys of changed indexed fields (`acmedomain3`) that PVE holds beyond the entries
  * about to be written: they are deleted, so that a shorter array leaves nothing behind.
  */
-export async function staleIndexedKeys(def: ReadableDefinition, api: EngineApi, identity: Identity, changed: readonly FieldDef[], values: ReadonlyMap<FieldDef, SdkValue>): Promise<string[]> {
+export async function staleIndexedKeys(
+  def: ReadableDefinition,
+  api: EngineApi,
+  identity: Identity,
+  changed: readonly FieldDef[],
+  values: ReadonlyMap<FieldDef, SdkValue>,
+): Promise<string[]> {
   const indexed = changed.filter((field) => field.indexed && field.inUpdate);
   if (indexed.length === 0) return [];
   const raw = (await findRaw(def, api, identity)) ?? {};

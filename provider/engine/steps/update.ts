@@ -26,7 +26,9 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
   }
   const values = fieldValues(def, news);
   // Device families change slot by slot (see ./slots.ts); every other field as a whole.
-  const plans = [...changed].filter((field): field is SlotFieldDef => field.slots !== undefined && field.inUpdate).map((field) => planSlots(field, olds[field.sdkName], news[field.sdkName], identity));
+  const plans = [...changed]
+    .filter((field): field is SlotFieldDef => field.slots !== undefined && field.inUpdate)
+    .map((field) => planSlots(field, olds[field.sdkName], news[field.sdkName], identity));
   const refused = refusal(plans);
   if (refused) throw refused;
   const slotWrites = Object.assign({}, ...plans.map((plan) => plan.write)) as WireParams;
@@ -52,7 +54,14 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
         // carry: nothing to unset. One with a `delete` list (a network interface) still needs it.
         const dropsUnsent = call.whole === true && updateParams["delete"] === undefined;
         const plain = dropsUnsent ? [] : removed.filter((field) => !field.indexed);
-        await write(def, api, call, located, { ...callParams(def, call, located, set), ...slotWrites, ...removalParams(def, call, plain, [...stale, ...slotRemovals]) }, options);
+        await write(
+          def,
+          api,
+          call,
+          located,
+          { ...callParams(def, call, located, set), ...slotWrites, ...removalParams(def, call, plain, [...stale, ...slotRemovals]) },
+          options,
+        );
       });
     }
   }

@@ -8,7 +8,14 @@ import { fillPath } from "../identity";
 import type { LifecycleOptions } from "../options";
 
 /** One write; a kind with staged changes joins the process's commit batch and waits for its apply. */
-export async function write(def: KindDefinition, api: EngineApi, call: ApiCall, identity: Identity, params: WireParams, options: LifecycleOptions): Promise<unknown> {
+export async function write(
+  def: KindDefinition,
+  api: EngineApi,
+  call: ApiCall,
+  identity: Identity,
+  params: WireParams,
+  options: LifecycleOptions,
+): Promise<unknown> {
   const path = fillPath(call.path, identity);
   const commit = def.lifecycle === "collection" ? def.commit : undefined;
   if (!commit) return writeAndWait(api, call.method, path, params, options.onLog);

@@ -53,7 +53,9 @@ export const realmSync = defineKind({
     "remove-vanished": { doc: "What to remove when it vanished from the directory: `acl;properties;entry` (any of them, `;`-separated) or `none`." },
     "enable-new": { doc: "Enable newly synced users immediately." },
     "dry-run": { doc: "Only report what would change (the task log shows it)." },
-    full: { doc: "Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users." },
+    full: {
+      doc: "Deprecated, use `removeVanished`: make the directory the source of truth, removing vanished users and groups and local changes of synced users.",
+    },
     purge: { doc: "Deprecated, use `removeVanished`: remove the ACLs of users and groups removed by the sync." },
   },
 });

@@ -73,7 +73,7 @@ export const realm = defineKind({
     "check-connection": { writeOnly: true, doc: "LDAP/AD: test the bind when the realm is written (PVE does not store it)." },
     tfa: {
       secret: true,
-      doc: "Realm-wide second factor: `{ type: \"oath\" }` (TOTP) or `{ type: \"yubico\", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.",
+      doc: 'Realm-wide second factor: `{ type: "oath" }` (TOTP) or `{ type: "yubico", id, key, url }`. A secret as a whole: the Yubico API `key` is one, and PVE returns it on read.',
     },
     "sync-defaults-options": { sdkName: "syncDefaults", doc: "LDAP/AD: defaults of `access.RealmSync` runs (scope, enableNew, removeVanished)." },
     server1: { doc: "LDAP/AD: the directory server (host name or IP address)." },
@@ -95,7 +95,9 @@ export const realm = defineKind({
     group_filter: { doc: "LDAP/AD: an LDAP filter that limits which groups are synced." },
     group_classes: { doc: "LDAP/AD: the object classes of groups for sync, comma-separated (default `groupOfNames, group, univentionGroup, ipausergroup`)." },
     group_name_attr: { doc: "LDAP/AD: the attribute holding a group's name; unset (or missing) uses the first value of the group's DN." },
-    sync_attributes: { doc: "LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name." },
+    sync_attributes: {
+      doc: "LDAP/AD: which directory attribute fills which user field on sync, as comma-separated `field=attribute` pairs, e.g. `email=mail`; unset uses attributes of the same name.",
+    },
     "case-sensitive": { doc: "LDAP/AD: treat user names as case-sensitive (the default)." },
     domain: { doc: "AD: the Active Directory domain, e.g. `example.com`." },
     "issuer-url": { doc: "OpenID: the issuer URL of the OpenID Connect provider." },

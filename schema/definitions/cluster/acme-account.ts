@@ -60,12 +60,24 @@ export const acmeAccount = defineKind({
   ...restCalls("/cluster/acme/account", "/cluster/acme/account/{name}"),
   hooks: acmeAccountHooks,
   fields: {
-    name: { sdkName: "accountName", required: true, doc: "The account's name (PVE's default is `default`, the account nodes use unless their `acme` option names another)." },
+    name: {
+      sdkName: "accountName",
+      required: true,
+      doc: "The account's name (PVE's default is `default`, the account nodes use unless their `acme` option names another).",
+    },
     contact: { doc: "Contact e-mail addresses (PVE registers them as `mailto:` URLs)." },
     directory: { doc: "The CA's ACME directory URL; PVE's default is Let's Encrypt V2 (`cluster.getAcmeDirectories` lists the known ones)." },
-    tos_url: { sdkName: "tosUrl", doc: "The CA's Terms of Service URL (`GET /cluster/acme/meta`): setting it accepts them. Required by CAs that have Terms of Service." },
+    tos_url: {
+      sdkName: "tosUrl",
+      doc: "The CA's Terms of Service URL (`GET /cluster/acme/meta`): setting it accepts them. Required by CAs that have Terms of Service.",
+    },
     "eab-kid": { sdkName: "eabKid", writeOnly: true, doc: "External Account Binding key id, for CAs that require one (with `eabHmacKey`)." },
-    "eab-hmac-key": { sdkName: "eabHmacKey", secret: true, writeOnly: true, doc: "External Account Binding HMAC key (with `eabKid`). A secret; PVE never returns it." },
+    "eab-hmac-key": {
+      sdkName: "eabHmacKey",
+      secret: true,
+      writeOnly: true,
+      doc: "External Account Binding HMAC key (with `eabKid`). A secret; PVE never returns it.",
+    },
   },
   outputs: {
     location: { pveName: "location", type: "string", doc: "The account's URL at the CA." },

@@ -30,7 +30,7 @@ export const backupJob = defineKind({
     "prune-backups": { sdkName: "retention", doc: "Which backups to keep, e.g. `{ keepLast: 3, keepDaily: 7, keepWeekly: 4 }`." },
     mailto: { doc: "E-mail addresses or users notified about the job." },
     "exclude-path": { doc: "Paths (globs) to leave out of container backups." },
-    fleecing: { doc: "Backup fleecing: `{ enabled: true, storage: \"local-lvm\" }`." },
+    fleecing: { doc: 'Backup fleecing: `{ enabled: true, storage: "local-lvm" }`.' },
     performance: { doc: "`{ maxWorkers, pbsEntriesMax }`." },
     bwlimit: { doc: "I/O bandwidth limit for the backup, in KiB/s. `0` (PVE's default) means no limit." },
     dumpdir: { doc: "Write the backup files to this directory on the node instead of to a storage." },

@@ -30,7 +30,10 @@ export function ruleFailures(news: Props, inGroup: boolean): CheckFailure[] {
   if (type === "group" && inGroup) failures.push({ property: "type", reason: "a security group's rules cannot include a security group (type 'group')" });
   if (type !== undefined && type !== "group" && action !== undefined) {
     if (!FIREWALL_ACTIONS.includes(action)) {
-      failures.push({ property: "action", reason: `unknown action '${action}': ${type} rules take ACCEPT, DROP or REJECT${didYouMean(action, FIREWALL_ACTIONS)}` });
+      failures.push({
+        property: "action",
+        reason: `unknown action '${action}': ${type} rules take ACCEPT, DROP or REJECT${didYouMean(action, FIREWALL_ACTIONS)}`,
+      });
     } else if (type === "forward" && action === "REJECT") {
       failures.push({ property: "action", reason: "forward rules cannot REJECT (PVE has no REJECT on the forward chain): use DROP" });
     }
@@ -41,12 +44,17 @@ export function ruleFailures(news: Props, inGroup: boolean): CheckFailure[] {
     const spelled = FIREWALL_MACROS.find((name) => name.toLowerCase() === macro.toLowerCase());
     failures.push({
       property: "macro",
-      reason: spelled ? `PVE stores this macro as '${spelled}': write it so, or every refresh shows a change` : `unknown macro '${macro}'${didYouMean(macro, FIREWALL_MACROS)}`,
+      reason: spelled
+        ? `PVE stores this macro as '${spelled}': write it so, or every refresh shows a change`
+        : `unknown macro '${macro}'${didYouMean(macro, FIREWALL_MACROS)}`,
     });
   }
   const proto = text(news["proto"]);
   if (proto !== undefined && !FIREWALL_PROTOCOL_NAMES.includes(proto) && !PROTOCOL_NUMBERS.has(proto)) {
-    failures.push({ property: "proto", reason: `unknown protocol '${proto}': a name or number of /etc/protocols${didYouMean(proto, FIREWALL_PROTOCOL_NAMES)}` });
+    failures.push({
+      property: "proto",
+      reason: `unknown protocol '${proto}': a name or number of /etc/protocols${didYouMean(proto, FIREWALL_PROTOCOL_NAMES)}`,
+    });
   }
   const icmp = proto !== undefined && FIREWALL_ICMP_PROTOCOLS.includes(proto);
   for (const ports of ["dport", "sport"] as const) {

@@ -18,6 +18,6 @@ export const clusterOptions = defineKind({
     policy_in: { sdkName: "policyIn", doc: "Default policy for incoming traffic: `ACCEPT`, `REJECT` or `DROP` (PVE's default)." },
     policy_out: { sdkName: "policyOut", doc: "Default policy for outgoing traffic: `ACCEPT` (PVE's default), `REJECT` or `DROP`." },
     policy_forward: { sdkName: "policyForward", doc: "Default policy for forwarded traffic (nftables firewall): `ACCEPT` or `DROP`." },
-    log_ratelimit: { sdkName: "logRateLimit", doc: "Log rate limit: `{ enable: true, rate: \"1/second\", burst: 5 }`." },
+    log_ratelimit: { sdkName: "logRateLimit", doc: 'Log rate limit: `{ enable: true, rate: "1/second", burst: 5 }`.' },
   },
 });

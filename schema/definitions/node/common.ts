@@ -2,8 +2,7 @@
 import type { CollectionRead, OutputSpec } from "../../spec";
 
 /** What the node's system singletons say about their delete. */
-export const KEEP =
-  "Deleting the resource leaves the node's values as they are (PVE has no default to return to).";
+export const KEEP = "Deleting the resource leaves the node's values as they are (PVE has no default to return to).";
 
 /** The path of a node's APT repository configuration. */
 export const REPOSITORIES = "/nodes/{node}/apt/repositories";

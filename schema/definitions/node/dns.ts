@@ -18,7 +18,8 @@ const nodeDnsHooks: KindHooks = {
       const server = news[field];
       if (typeof server !== "string") return;
       const before = SERVERS[i - 1];
-      if (before && typeof news[before] !== "string") failures.push({ property: field, reason: `needs ${before}: PVE numbers the name servers in order, so it would read back as ${before}` });
+      if (before && typeof news[before] !== "string")
+        failures.push({ property: field, reason: `needs ${before}: PVE numbers the name servers in order, so it would read back as ${before}` });
       if (server === "0.0.0.0") failures.push({ property: field, reason: "0.0.0.0 is not written by PVE (it means no name server)" });
       const twin = seen.get(server);
       if (twin) failures.push({ property: field, reason: `repeats ${twin}: PVE writes a name server once` });

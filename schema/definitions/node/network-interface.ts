@@ -21,8 +21,16 @@ export const networkInterface = defineKind({
     iface: { doc: "The interface name, e.g. `vmbr1`, `bond0`, `vmbr0.20`." },
     type: { replaceOnChange: true, doc: "The interface type." },
     bridge_ports: { sdkName: "bridgePorts", doc: "`bridge`: the ports of the bridge." },
-    bridge_vlan_aware: { sdkName: "bridgeVlanAware", presence: true, doc: "`bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it)." },
-    bridge_vids: { sdkName: "bridgeVids", encoding: "space-list", doc: "`bridge`, VLAN-aware: the VLANs it carries, e.g. `[\"2-4094\"]` (PVE's default when unset)." },
+    bridge_vlan_aware: {
+      sdkName: "bridgeVlanAware",
+      presence: true,
+      doc: "`bridge`: VLAN-aware bridge (PVE makes a bridge VLAN-aware whenever the option is there: `false` removes it).",
+    },
+    bridge_vids: {
+      sdkName: "bridgeVids",
+      encoding: "space-list",
+      doc: '`bridge`, VLAN-aware: the VLANs it carries, e.g. `["2-4094"]` (PVE\'s default when unset).',
+    },
     slaves: { doc: "`bond`: the bonded interfaces." },
     bond_mode: { sdkName: "bondMode", doc: "`bond`: the bonding mode." },
     cidr: { doc: "IPv4 address with prefix, e.g. `10.0.0.2/24`." },

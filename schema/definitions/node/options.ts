@@ -24,6 +24,8 @@ export const nodeOptions = defineKind({
     "startall-onboot-delay": { doc: "Seconds to wait before starting the guests marked start-on-boot." },
     "ballooning-target": { doc: "The host RAM usage, in percent (0-100), that auto-ballooning aims for (PVE's default is 80)." },
     location: { doc: "The node's geographic location: `latitude` (-90..90) and `longitude` (-180..180) in degrees, and an optional `name`." },
-    wakeonlan: { doc: "Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255)." },
+    wakeonlan: {
+      doc: "Wake-on-LAN: the node's `mac` address, the `bindInterface` to send from (default: the one with the default route) and the `broadcastAddress` (default 255.255.255.255).",
+    },
   },
 });

@@ -33,7 +33,9 @@ export const controller = defineKind({
     type: { doc: "The controller type; changing it replaces the controller." },
     asn: { doc: "The autonomous system number." },
     peers: { doc: "BGP peers' IPs." },
-    "bgp-mode": { doc: "`evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`)." },
+    "bgp-mode": {
+      doc: "`evpn`: `internal` (iBGP), `external` (eBGP) or `auto`, which follows the node's BGP controller or falls back to iBGP (default `auto`).",
+    },
     "bgp-multipath-as-path-relax": { doc: "`bgp`: treat different AS paths of equal length as equal for multipath routing." },
     ebgp: { doc: "`bgp`: peer over eBGP (the peers are in another AS) instead of iBGP." },
     "ebgp-multihop": { doc: "`bgp`/`evpn`: the maximum number of hops to eBGP peers." },

@@ -48,6 +48,10 @@ for (const item of declared) {
     if (!resource) throw new Error(`${item.name} depends on '${name}', which is not declared before it`);
     return resource;
   });
-  const opts: pulumi.CustomResourceOptions = { ...item.options, ...(item.importId ? { import: item.importId } : {}), ...(dependsOn.length > 0 ? { dependsOn } : {}) };
+  const opts: pulumi.CustomResourceOptions = {
+    ...item.options,
+    ...(item.importId ? { import: item.importId } : {}),
+    ...(dependsOn.length > 0 ? { dependsOn } : {}),
+  };
   made.set(item.name, new Kind(item.name, withSecrets(item.args) as Record<string, unknown>, opts));
 }

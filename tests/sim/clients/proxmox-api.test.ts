@@ -63,7 +63,15 @@ describe("proxmox-api", () => {
     const vmid = Number(await api.cluster.nextid.$get());
     expect(vmid).toBe(100);
     const node = api.nodes.$("pve2");
-    const created = await node.qemu.$post({ vmid, name: "from-proxmox-api", memory: "1024", cores: 2, scsi0: "local-lvm:2", net0: "virtio,bridge=vmbr0", tags: "Js;demo" });
+    const created = await node.qemu.$post({
+      vmid,
+      name: "from-proxmox-api",
+      memory: "1024",
+      cores: 2,
+      scsi0: "local-lvm:2",
+      net0: "virtio,bridge=vmbr0",
+      tags: "Js;demo",
+    });
     expect(created).toMatch(/:qmcreate:100:root@pam!test:$/);
     expect(await waitTask(api, created)).toBe("OK");
     const config = await node.qemu.$(vmid).config.$get();

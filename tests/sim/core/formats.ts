@@ -83,10 +83,12 @@ function pem(label: string, multiple: boolean): FormatCheck {
 }
 
 /** `pve_verify_ipv4mask`: the dotted masks of `$ipv4_mask_hash`. */
-const IPV4_MASKS = new Set(Array.from({ length: 33 }, (_, bits) => {
-  const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
-}));
+const IPV4_MASKS = new Set(
+  Array.from({ length: 33 }, (_, bits) => {
+    const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
+  }),
+);
 
 /** The content types of pve-storage's dir plugin, which `verify_content` accepts (plus `import`). */
 const STORAGE_CONTENT = new Set(["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "none", "import"]);

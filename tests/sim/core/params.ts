@@ -67,7 +67,10 @@ function parseJsonBody(body: string): Record<string, unknown> {
     parsed = JSON.parse(body);
   } catch {
     // JSON::XS words this with the offset and the text it stopped at; the prefix is fixed.
-    throw new SimError(500, `malformed JSON string, neither tag, array, object, number, string or atom, at character offset 0 (before "${body.slice(0, 20)}")\n`);
+    throw new SimError(
+      500,
+      `malformed JSON string, neither tag, array, object, number, string or atom, at character offset 0 (before "${body.slice(0, 20)}")\n`,
+    );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new SimError(500, `Not a HASH reference at /usr/share/perl5/PVE/APIServer/AnyEvent.pm line 940.\n`);

@@ -9,7 +9,14 @@ import type { ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 
 /** HTTP::Status's reason phrases for the statuses PVE falls back to. */
-const STATUS_MESSAGES: Readonly<Record<number, string>> = { 200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error", 501: "Not Implemented" };
+const STATUS_MESSAGES: Readonly<Record<number, string>> = {
+  200: "OK",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+};
 
 /** The formats whose envelope the simulator serves (`register_formatter` of Standard.pm). */
 export type ApiFormat = "json" | "extjs" | "htmljs";
@@ -20,7 +27,14 @@ export function isApiFormat(format: string): format is ApiFormat {
 }
 
 /** Sends a complete response; `body` undefined sends an empty body. */
-export function send(res: ServerResponse, status: number, message: string, body?: string | Buffer, contentType = "application/json;charset=UTF-8", extraHeaders: Readonly<Record<string, string>> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  body?: string | Buffer,
+  contentType = "application/json;charset=UTF-8",
+  extraHeaders: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   // `m/^(.*)$/m` keeps the first line; a CR left in it makes PVE answer 400 with no content.
   let first = /^(.*)$/m.exec(message)?.[1] ?? "";

@@ -95,7 +95,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   // auth_handler runs on the headers alone, before the body is even read.
   let auth: SimAuth = { userid: "", via: "none" };
   if (!isUnauthenticated(method, relPath)) {
-    const result = authenticate({ method, headers: req.headers, nowMs: deps.clock.now(), forceTicketExpiry: faults.some((f) => f.type === "ticket-expiry") }, deps.store, deps.signer);
+    const result = authenticate(
+      { method, headers: req.headers, nowMs: deps.clock.now(), forceTicketExpiry: faults.some((f) => f.type === "ticket-expiry") },
+      deps.store,
+      deps.signer,
+    );
     if ("failure" in result) {
       // 401s from auth_handler carry no body and are delayed (3 s on PVE).
       await sleep(deps.authFailureDelayMs);
@@ -173,7 +177,8 @@ async function route(deps: PipelineDeps, input: RouteInput): Promise<unknown> {
   if (def.proxyto) {
     const target = raw[def.proxyto];
     // resolve_proxyto: `if !$node`, so an empty value (or "0") counts as missing.
-    if (target === undefined || target === "" || target === "0") throw new SimError(400, "Parameter verification failed.\n", { [def.proxyto]: "proxyto parameter does not exist" });
+    if (target === undefined || target === "" || target === "0")
+      throw new SimError(400, "Parameter verification failed.\n", { [def.proxyto]: "proxyto parameter does not exist" });
     const name = String(target);
     if (name !== "localhost" && !deps.nodes.includes(name)) {
       throw new SimError(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known\n`);

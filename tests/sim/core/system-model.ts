@@ -43,7 +43,27 @@ export function systemModel(options: {
         })),
       );
       register("GET", "/nodes/{node}", () =>
-        ["apt", "capabilities", "ceph", "certificates", "config", "disks", "dns", "firewall", "hosts", "network", "qemu", "lxc", "services", "status", "storage", "syslog", "tasks", "time", "version"].map((name) => ({ name })),
+        [
+          "apt",
+          "capabilities",
+          "ceph",
+          "certificates",
+          "config",
+          "disks",
+          "dns",
+          "firewall",
+          "hosts",
+          "network",
+          "qemu",
+          "lxc",
+          "services",
+          "status",
+          "storage",
+          "syslog",
+          "tasks",
+          "time",
+          "version",
+        ].map((name) => ({ name })),
       );
       register("GET", "/nodes/{node}/status", () => ({
         uptime: 86400,
@@ -63,7 +83,16 @@ export function systemModel(options: {
       }));
       register("GET", "/cluster/status", () => [
         { type: "cluster", id: "cluster", name: options.clusterName ?? "sim", version: ctx.nodes.length + 1, nodes: ctx.nodes.length, quorate: 1 },
-        ...ctx.nodes.map((name, i) => ({ type: "node", id: `node/${name}`, name, nodeid: i + 1, ip: `127.0.0.${i + 1}`, local: i === 0 ? 1 : 0, online: 1, level: "" })),
+        ...ctx.nodes.map((name, i) => ({
+          type: "node",
+          id: `node/${name}`,
+          name,
+          nodeid: i + 1,
+          ip: `127.0.0.${i + 1}`,
+          local: i === 0 ? 1 : 0,
+          online: 1,
+          level: "",
+        })),
       ]);
       register("GET", "/cluster/nextid", (req) => {
         const used = new Set(options.usedVmids?.() ?? []);

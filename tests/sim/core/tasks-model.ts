@@ -177,7 +177,10 @@ export function tasksModel(tasks: TaskManager): SimModel {
         // Each node broadcasts its running tasks, then its finished ones by start time, 25 in all.
         for (const node of ctx.nodes) {
           const running = tasks.running(node);
-          const finished = tasks.archive(node).sort((a, b) => b.starttime - a.starttime).slice(0, Math.max(0, 25 - running.length));
+          const finished = tasks
+            .archive(node)
+            .sort((a, b) => b.starttime - a.starttime)
+            .slice(0, Math.max(0, 25 - running.length));
           for (const t of [...running, ...finished]) {
             const { user, tokenid } = splitUser(t.user);
             if (!all && user !== subject) continue;

@@ -95,7 +95,10 @@ export class TaskManager {
     const hang = takeFault("task-hang");
     const timer = hang
       ? undefined
-      : setTimeout(() => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work), options.durationMs ?? this.durationFor({ node: options.node, type: options.type, id }));
+      : setTimeout(
+          () => void this.run(task, fail ? () => Promise.reject(new Error(fail.message)) : options.work),
+          options.durationMs ?? this.durationFor({ node: options.node, type: options.type, id }),
+        );
     task.interrupt = () => clearTimeout(timer);
     return upid;
   }

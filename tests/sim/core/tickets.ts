@@ -136,7 +136,9 @@ export function totpCode(secret: string, nowMs: number, stepOffset = 0, options:
   const counter = Math.floor(nowMs / 1000 / (options.period ?? 30)) + stepOffset;
   const msg = Buffer.alloc(8);
   msg.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac((options.algorithm ?? "SHA1").toLowerCase(), base32Decode(secret)).update(msg).digest();
+  const mac = createHmac((options.algorithm ?? "SHA1").toLowerCase(), base32Decode(secret))
+    .update(msg)
+    .digest();
   const offset = (mac[mac.length - 1] ?? 0) & 0xf;
   const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
   return bin.toString().padStart(digits, "0");

@@ -19,7 +19,15 @@ export async function makeCertificate(host: string): Promise<SimCertificate> {
       { name: "basicConstraints", cA: true, critical: true },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 2, value: "pve1" }, { type: 7, ip: "127.0.0.1" }, ...(host !== "127.0.0.1" && host !== "localhost" ? [{ type: 7 as const, ip: host }] : [])] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 2, value: "pve1" },
+          { type: 7, ip: "127.0.0.1" },
+          ...(host !== "127.0.0.1" && host !== "localhost" ? [{ type: 7 as const, ip: host }] : []),
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256 };

@@ -222,7 +222,8 @@ export function validateParams(
     const schema = lookupParam(props, k);
     // `if (my $value = $param->{$key})`: "", "0" and undef are left alone.
     const truthy = v !== undefined && v !== null && v !== "" && v !== "0" && v !== 0 && v !== false;
-    if (truthy && schema && Array.isArray(v) && (schema.type ?? "string") === "string" && typeof schema.format === "string" && schema.format.endsWith("-list")) input[k] = v.join(",");
+    if (truthy && schema && Array.isArray(v) && (schema.type ?? "string") === "string" && typeof schema.format === "string" && schema.format.endsWith("-list"))
+      input[k] = v.join(",");
     else if (truthy && schema?.type === "array" && !Array.isArray(v)) input[k] = [v];
     else input[k] = v;
   }

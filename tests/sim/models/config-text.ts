@@ -46,7 +46,10 @@ export function encodeText(line: string): string {
 
 /** `PVE/ParseUtils.pm::decode_text`: URI-unescaping, then UTF-8. */
 export function decodeText(text: string): string {
-  return Buffer.from(text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  return Buffer.from(
+    text.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  ).toString("utf8");
 }
 
 /** `PVE::Tools::split_list`: `delete=` and similar lists split on `,`, `;` or whitespace. */
@@ -74,12 +77,7 @@ export function configParams(
  * Applies `set` and the `delete` list to `target` with `delete_from_config`'s rules: the key must
  * be an option of the update schema, optional, and not also set. Deleting an unset key is a no-op.
  */
-export function applyUpdate(
-  target: ConfigRecord,
-  set: ConfigRecord,
-  deleteList: unknown,
-  schema: Readonly<Record<string, SchemaParam>>,
-): void {
+export function applyUpdate(target: ConfigRecord, set: ConfigRecord, deleteList: unknown, schema: Readonly<Record<string, SchemaParam>>): void {
   const toDelete = splitList(deleteList);
   for (const key of toDelete) {
     // `acmedomain3` is an option through the schema's indexed `acmedomain[n]`.

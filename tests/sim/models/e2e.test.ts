@@ -58,7 +58,9 @@ async function waitTask(upid: string): Promise<string> {
 
 beforeAll(async () => {
   sim = await startSimulator({
-    apiToken: TOKEN, authFailureDelayMs: 0, taskDurationMs: 20,
+    apiToken: TOKEN,
+    authFailureDelayMs: 0,
+    taskDurationMs: 20,
     models: [clusterModel(), storageModel(), firewallModel(), sdn, nodeModel()],
   });
 });

@@ -5,7 +5,10 @@ import { keyValueText, sha1, type ConfigRecord } from "./config-text";
 export class FlatConfig {
   private values: ConfigRecord;
 
-  constructor(initial: ConfigRecord = {}, private readonly render: (record: ConfigRecord) => string = keyValueText) {
+  constructor(
+    initial: ConfigRecord = {},
+    private readonly render: (record: ConfigRecord) => string = keyValueText,
+  ) {
     this.values = { ...initial };
   }
 

@@ -3,15 +3,7 @@
  * a collection of section-config items (create/list/read/update/delete) and singleton configs.
  */
 import { SimError, type HttpMethod, type SimContext, type SimHandler, type SimRequest } from "../types";
-import {
-  applyUpdate,
-  assertDigest,
-  configParams,
-  pveDie,
-  splitList,
-  withoutKeys,
-  type ConfigRecord,
-} from "./config-text";
+import { applyUpdate, assertDigest, configParams, pveDie, splitList, withoutKeys, type ConfigRecord } from "./config-text";
 import { parametersOf } from "../core/schema";
 import type { SectionStore } from "./section-store";
 import { type Reraise, underCfsLock } from "../core/cfs-lock";

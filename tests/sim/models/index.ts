@@ -10,4 +10,14 @@ import { sdnModel } from "./sdn";
 import { storageModel } from "./storage";
 
 /** Every state model the simulator installs, in order. */
-export const models: SimModel[] = [clusterModel(), storageModel(), firewallModel(), sdnModel(), nodeModel(), guestsModel(), qemuModel(), lxcModel(), backupModel()];
+export const models: SimModel[] = [
+  clusterModel(),
+  storageModel(),
+  firewallModel(),
+  sdnModel(),
+  nodeModel(),
+  guestsModel(),
+  qemuModel(),
+  lxcModel(),
+  backupModel(),
+];

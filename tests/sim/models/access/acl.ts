@@ -112,7 +112,9 @@ export const installAcl: AccessInstaller = (register, ctx, { store, perms }) => 
             for (const priv of privs) {
               if (!mine.has(priv)) throw paramError({ role: `Cannot ${verb} role '${role}' - requires 'Permissions.Modify' or superset of privileges.` });
               if (propagate && mine.get(priv) !== propagate && !p["delete"]) {
-                throw paramError({ role: `Cannot ${verb} role '${role}' with propagation - requires 'Permissions.Modify' or propagated superset of privileges.` });
+                throw paramError({
+                  role: `Cannot ${verb} role '${role}' with propagation - requires 'Permissions.Modify' or propagated superset of privileges.`,
+                });
               }
             }
             if (role === "NoAccess") throw paramError({ role: `Cannot ${verb} role '${role}' - requires 'Permissions.Modify'` });

@@ -84,4 +84,3 @@ export function storedText(value: string | undefined): string | undefined {
   const trimmed = String(value).trim();
   return perlTrue(trimmed) ? trimmed : undefined;
 }
-

@@ -25,9 +25,26 @@ const LOCK = "file-domains_cfg";
 
 const COMMON = ["default", "comment", "tfa"];
 const DIRECTORY = [
-  "server2", "bind_dn", "password", "port", "secure", "sslversion", "verify", "capath", "cert", "certkey", "filter",
-  "sync_attributes", "user_classes", "group_dn", "group_name_attr", "group_filter", "group_classes", "sync-defaults-options",
-  "mode", "case-sensitive",
+  "server2",
+  "bind_dn",
+  "password",
+  "port",
+  "secure",
+  "sslversion",
+  "verify",
+  "capath",
+  "cert",
+  "certkey",
+  "filter",
+  "sync_attributes",
+  "user_classes",
+  "group_dn",
+  "group_name_attr",
+  "group_filter",
+  "group_classes",
+  "sync-defaults-options",
+  "mode",
+  "case-sensitive",
 ];
 
 /** Each type's `options()`: the keys it takes, and the ones it requires. */
@@ -38,8 +55,21 @@ const TYPES: Readonly<Record<string, { readonly options: readonly string[]; read
   ad: { options: [...COMMON, "server1", "domain", "base_dn", "user_attr", ...DIRECTORY], required: ["server1", "domain"] },
   openid: {
     options: [
-      "issuer-url", "client-id", "client-key", "autocreate", "username-claim", "groups-claim", "groups-autocreate", "groups-overwrite",
-      "prompt", "scopes", "acr-values", "audiences", "default", "comment", "query-userinfo",
+      "issuer-url",
+      "client-id",
+      "client-key",
+      "autocreate",
+      "username-claim",
+      "groups-claim",
+      "groups-autocreate",
+      "groups-overwrite",
+      "prompt",
+      "scopes",
+      "acr-values",
+      "audiences",
+      "default",
+      "comment",
+      "query-userinfo",
     ],
     required: ["issuer-url", "client-id"],
   },
@@ -48,7 +78,13 @@ const TYPES: Readonly<Record<string, { readonly options: readonly string[]; read
 /** Parameters the handlers take out before the config check. */
 const NOT_CONFIG = new Set(["realm", "digest", "delete", "check-connection", "password"]);
 /** `realm-sync-options`: the keys, and the defaults `$parse_sync_opts` falls back to. */
-const SYNC_DEFAULTS: Readonly<Record<string, string | undefined>> = { "enable-new": "1", full: undefined, purge: undefined, "remove-vanished": "none", scope: undefined };
+const SYNC_DEFAULTS: Readonly<Record<string, string | undefined>> = {
+  "enable-new": "1",
+  full: undefined,
+  purge: undefined,
+  "remove-vanished": "none",
+  scope: undefined,
+};
 
 function parseKv(text: string): Record<string, string> {
   return Object.fromEntries(splitComma(text).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
@@ -90,7 +126,8 @@ function checkConfig(type: string, params: Readonly<Record<string, unknown>>, cr
     out[key] = typeof value === "number" ? value : String(value);
   }
   if (create) for (const key of spec.required) if (params[key] === undefined) throw die(`missing value for required option '${key}'`);
-  if (typeof out["sync-defaults-options"] === "string" && (type === "ldap" || type === "ad")) out["sync-defaults-options"] = normalizeSyncDefaults(out["sync-defaults-options"]);
+  if (typeof out["sync-defaults-options"] === "string" && (type === "ldap" || type === "ad"))
+    out["sync-defaults-options"] = normalizeSyncDefaults(out["sync-defaults-options"]);
   return out;
 }
 
@@ -167,7 +204,8 @@ export const installDomains: AccessInstaller = (register, ctx, { store }) => {
   register("PUT", "/access/domains/{realm}", (req) =>
     lockConfig(ctx, LOCK, "update auth server failed", () => {
       const digest = req.params["digest"];
-      if (digest !== undefined && digest !== store.domainsDigest()) throw new SimError(500, "detected modified configuration - file changed by other user? Try again.\n");
+      if (digest !== undefined && digest !== store.domainsDigest())
+        throw new SimError(500, "detected modified configuration - file changed by other user? Try again.\n");
       const realm = String(req.params["realm"]);
       const current = store.realms.get(realm);
       if (!current) throw die(`domain '${realm}' does not exist`);
@@ -251,10 +289,19 @@ export const installDomains: AccessInstaller = (register, ctx, { store }) => {
  * group (`...-realm`) of the realm has vanished. `entry` removes it (a removed user stays listed in
  * its groups: user.cfg's group lines keep their members), `acl` removes its ACL entries.
  */
-function syncVanished(store: AccessStore, log: (line: string) => void, what: "users" | "groups", realm: string, vanished: string | undefined, remove: ReadonlySet<string>, apply: boolean): void {
+function syncVanished(
+  store: AccessStore,
+  log: (line: string) => void,
+  what: "users" | "groups",
+  realm: string,
+  vanished: string | undefined,
+  remove: ReadonlySet<string>,
+  apply: boolean,
+): void {
   log(vanished !== undefined ? `syncing ${what} (remove-vanished opts: ${vanished})` : `syncing ${what}`);
   if (remove.has("entry")) log(`deleting outdated existing ${what} first`);
-  const ids = what === "users" ? [...store.users.keys()].filter((id) => id.endsWith(`@${realm}`)) : [...store.groups.keys()].filter((id) => id.endsWith(`-${realm}`));
+  const ids =
+    what === "users" ? [...store.users.keys()].filter((id) => id.endsWith(`@${realm}`)) : [...store.groups.keys()].filter((id) => id.endsWith(`-${realm}`));
   for (const id of ids.sort()) {
     if (remove.has("entry")) {
       log(`remove ${what === "users" ? "user" : "group"} '${id}'`);

@@ -44,9 +44,13 @@ describe("pools", () => {
         { id: "storage/pve1/local", storage: "local", type: "storage", node: "pve1", status: "unknown" },
       ],
     });
-    expect((await raw(sim(), "PUT", "/pools", { auth, form: { poolid: "p2", vms: "200" } })).reason).toBe("update pools failed: VM 200 belongs already to pool 'p1' and 'allow-move' is not set");
+    expect((await raw(sim(), "PUT", "/pools", { auth, form: { poolid: "p2", vms: "200" } })).reason).toBe(
+      "update pools failed: VM 200 belongs already to pool 'p1' and 'allow-move' is not set",
+    );
     expect((await raw(sim(), "PUT", "/pools", { auth, form: { poolid: "p2", vms: "200", "allow-move": 1 } })).status).toBe(200);
-    expect((await raw(sim(), "PUT", "/pools", { auth, form: { poolid: "p1", vms: "200", delete: 1 } })).reason).toBe("update pools failed: VM 200 is not a pool member");
+    expect((await raw(sim(), "PUT", "/pools", { auth, form: { poolid: "p1", vms: "200", delete: 1 } })).reason).toBe(
+      "update pools failed: VM 200 is not a pool member",
+    );
   });
 
   it("reads one pool by parameter for anyone, and says when it does not exist", async () => {
@@ -77,9 +81,13 @@ describe("pools", () => {
     await raw(sim(), "POST", "/pools", { auth, form: { poolid: "full" } });
     await raw(sim(), "PUT", "/pools/full", { auth, form: { vms: "301" } });
     await raw(sim(), "POST", "/pools", { auth, form: { poolid: "full/kid" } });
-    expect((await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "full" } })).reason).toBe("delete pool failed: pool 'full' is not empty (contains pool 'full/kid')");
+    expect((await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "full" } })).reason).toBe(
+      "delete pool failed: pool 'full' is not empty (contains pool 'full/kid')",
+    );
     await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "full/kid" } });
-    expect((await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "full" } })).reason).toBe("delete pool failed: pool 'full' is not empty (contains VM 301)");
+    expect((await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "full" } })).reason).toBe(
+      "delete pool failed: pool 'full' is not empty (contains VM 301)",
+    );
     await raw(sim(), "PUT", "/pools/full", { auth, form: { vms: "301", delete: 1 } });
     expect((await raw(sim(), "DELETE", "/pools/full", { auth })).status).toBe(200);
     expect((await raw(sim(), "GET", "/pools/full", { auth })).reason).toBe("pool 'full' does not exist");
@@ -91,7 +99,10 @@ describe("pools", () => {
     await raw(sim(), "POST", "/pools", { auth, form: { poolid: "top/sub" } });
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/pool/top", users: "aclp@pve", roles: "PVEAuditor" } });
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/pool/top/sub", users: "aclp@pve", roles: "PVEAuditor" } });
-    const paths = async (): Promise<unknown[]> => ((await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[]).filter((e) => e["ugid"] === "aclp@pve").map((e) => e["path"]);
+    const paths = async (): Promise<unknown[]> =>
+      ((await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[])
+        .filter((e) => e["ugid"] === "aclp@pve")
+        .map((e) => e["path"]);
     await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "top/sub" } });
     expect(await paths()).toEqual(["/pool/top", "/pool/top/sub"]);
     await raw(sim(), "DELETE", "/pools", { auth, query: { poolid: "top" } });

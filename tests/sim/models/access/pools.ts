@@ -20,7 +20,9 @@ function poolView(ctx: SimContext, poolid: string, pool: PoolEntry, type?: strin
   const vms = [...pool.vms].map(String).sort();
   const members = [
     ...(type === undefined || type === "qemu" ? vms.map((vmid) => ({ id: `qemu/${vmid}`, vmid: Number(vmid), node, type: "qemu", status: "unknown" })) : []),
-    ...(type === undefined || type === "storage" ? [...pool.storage].sort().map((storage) => ({ id: `storage/${node}/${storage}`, storage, node, type: "storage", status: "unknown" })) : []),
+    ...(type === undefined || type === "storage"
+      ? [...pool.storage].sort().map((storage) => ({ id: `storage/${node}/${storage}`, storage, node, type: "storage", status: "unknown" }))
+      : []),
   ];
   return { members, ...(pool.comment !== undefined ? { comment: pool.comment } : {}), poolid };
 }
@@ -32,7 +34,12 @@ function setComment(pool: PoolEntry, comment: string | undefined): void {
 }
 
 /** `update_pool`'s member edits, shared by `PUT /pools` and `PUT /pools/{poolid}`. */
-async function updatePool(ctx: SimContext, { store, perms }: AccessDeps, auth: { userid: string; tokenid?: string }, p: Readonly<Record<string, unknown>>): Promise<null> {
+async function updatePool(
+  ctx: SimContext,
+  { store, perms }: AccessDeps,
+  auth: { userid: string; tokenid?: string },
+  p: Readonly<Record<string, unknown>>,
+): Promise<null> {
   return lockUserConfig(ctx, "update pools failed", () => {
     const poolid = String(p["poolid"]);
     const pool = store.pools.get(poolid);
@@ -99,7 +106,8 @@ function deletePool(ctx: SimContext, { store }: AccessDeps, poolid: string): Pro
     if (storage !== undefined) throw die(`pool '${poolid}' is not empty (contains storage '${storage}')`);
     store.pools.delete(poolid);
     // `delete_pool_acl` removes the ACL subtree below /pool/<id>; a nested id is no child key there, so its ACLs stay.
-    if (!poolid.includes("/")) for (const path of [...store.acl.keys()]) if (path === `/pool/${poolid}` || path.startsWith(`/pool/${poolid}/`)) store.acl.delete(path);
+    if (!poolid.includes("/"))
+      for (const path of [...store.acl.keys()]) if (path === `/pool/${poolid}` || path.startsWith(`/pool/${poolid}/`)) store.acl.delete(path);
     return null;
   });
 }

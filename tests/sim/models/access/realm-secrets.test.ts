@@ -18,7 +18,9 @@ describe("realm secrets on read", () => {
     expect(read.json?.data).toMatchObject({ type: "openid", "client-key": "oidc-Cl13nt-K3y" });
     const put = await raw(sim(), "PUT", "/access/domains/pve", { auth, form: { tfa: "type=yubico,id=42,key=yubiAPIk3y0123,url=https://api.example/verify" } });
     expect(put.status).toBe(200);
-    expect((await raw(sim(), "GET", "/access/domains/pve", { auth })).json?.data).toMatchObject({ tfa: "type=yubico,id=42,key=yubiAPIk3y0123,url=https://api.example/verify" });
+    expect((await raw(sim(), "GET", "/access/domains/pve", { auth })).json?.data).toMatchObject({
+      tfa: "type=yubico,id=42,key=yubiAPIk3y0123,url=https://api.example/verify",
+    });
     // `delete` removes the key from the section, as for any other option.
     expect((await raw(sim(), "PUT", "/access/domains/oidc-s", { auth, form: { delete: "client-key" } })).status).toBe(200);
     expect((await raw(sim(), "GET", "/access/domains/oidc-s", { auth })).json?.data).not.toHaveProperty("client-key");
@@ -32,7 +34,15 @@ describe("realm secrets on read", () => {
   });
 
   it("never returns the LDAP bind password", async () => {
-    const form = { realm: "ldap-s", type: "ldap", base_dn: "dc=example,dc=com", user_attr: "uid", server1: "ldap.example.com", bind_dn: "cn=admin", password: "b1nd-s3cret" };
+    const form = {
+      realm: "ldap-s",
+      type: "ldap",
+      base_dn: "dc=example,dc=com",
+      user_attr: "uid",
+      server1: "ldap.example.com",
+      bind_dn: "cn=admin",
+      password: "b1nd-s3cret",
+    };
     expect((await raw(sim(), "POST", "/access/domains", { auth, form })).status).toBe(200);
     expect(JSON.stringify((await raw(sim(), "GET", "/access/domains/ldap-s", { auth })).json)).not.toContain("b1nd-s3cret");
   });

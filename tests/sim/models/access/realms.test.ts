@@ -18,7 +18,10 @@ describe("realm options per type", () => {
   it("refuses options of another type and missing required options, as check_config does", async () => {
     const foreign = await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "l1", ...LDAP, "issuer-url": "https://id.example" } });
     expect([foreign.status, foreign.reason]).toEqual([500, "add auth server failed: unexpected property 'issuer-url'"]);
-    const openidTfa = await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "o1", type: "openid", "issuer-url": "https://id.example", "client-id": "pve", tfa: "type=oath" } });
+    const openidTfa = await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: { realm: "o1", type: "openid", "issuer-url": "https://id.example", "client-id": "pve", tfa: "type=oath" },
+    });
     expect(openidTfa.reason).toBe("add auth server failed: unexpected property 'tfa'");
     const missing = await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "l2", type: "ldap", server1: "ldap.example.com", base_dn: "dc=x" } });
     expect(missing.reason).toBe("add auth server failed: missing value for required option 'user_attr'");
@@ -32,7 +35,9 @@ describe("realm options per type", () => {
 
   it("needs something to update, and keeps one default realm", async () => {
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "d1", ...LDAP, default: 1 } });
-    expect((await raw(sim(), "PUT", "/access/domains/d1", { auth, form: { "check-connection": 0 } })).reason).toBe("update auth server failed: no options specified");
+    expect((await raw(sim(), "PUT", "/access/domains/d1", { auth, form: { "check-connection": 0 } })).reason).toBe(
+      "update auth server failed: no options specified",
+    );
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "d2", ...LDAP, default: 1 } });
     const defaults = ((await raw(sim(), "GET", "/access/domains")).json?.data as Record<string, unknown>[]).filter((r) => r["default"]).map((r) => r["realm"]);
     expect(defaults).toEqual(["d2"]);
@@ -46,7 +51,10 @@ describe("realm options per type", () => {
   });
 
   it("keeps a bind password only for LDAP and AD, and drops it with delete", async () => {
-    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "oid", type: "openid", "issuer-url": "https://id.example", "client-id": "pve", password: "ignored-pw" } });
+    await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: { realm: "oid", type: "openid", "issuer-url": "https://id.example", "client-id": "pve", password: "ignored-pw" },
+    });
     const oid = await raw(sim(), "GET", "/access/domains/oid", { auth });
     expect(oid.json?.data).not.toHaveProperty("password");
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "bind", ...LDAP, bind_dn: "cn=pve", password: "bind-secret" } });
@@ -63,7 +71,11 @@ describe("realm options per type", () => {
 
 describe("built-in realms", () => {
   it("reads pam with its plugin, and brings back the default comment when it is removed", async () => {
-    expect((await raw(sim(), "GET", "/access/domains/pam", { auth })).json?.data).toMatchObject({ type: "pam", plugin: "PVE::Auth::PAM", comment: "Linux PAM standard authentication" });
+    expect((await raw(sim(), "GET", "/access/domains/pam", { auth })).json?.data).toMatchObject({
+      type: "pam",
+      plugin: "PVE::Auth::PAM",
+      comment: "Linux PAM standard authentication",
+    });
     await raw(sim(), "PUT", "/access/domains/pve", { auth, form: { comment: "Local accounts", tfa: "type=oath" } });
     expect((await raw(sim(), "GET", "/access/domains/pve", { auth })).json?.data).toMatchObject({ comment: "Local accounts", tfa: "type=oath" });
     await raw(sim(), "PUT", "/access/domains/pve", { auth, form: { delete: "comment" } });
@@ -108,7 +120,8 @@ describe("realm sync", () => {
     await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "staff" } });
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "ann@corp", groups: "staff" } });
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/vms", users: "ann@corp", roles: "PVEAuditor" } });
-    const upid = (await raw(sim(), "POST", "/access/domains/corp/sync", { auth, form: { scope: "users", "remove-vanished": "acl;entry" } })).json?.data as string;
+    const upid = (await raw(sim(), "POST", "/access/domains/corp/sync", { auth, form: { scope: "users", "remove-vanished": "acl;entry" } })).json
+      ?.data as string;
     expect(await taskLog(upid)).toEqual([
       "starting sync for realm corp",
       "got data from server, updating users",

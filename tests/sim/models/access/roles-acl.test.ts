@@ -48,7 +48,9 @@ describe("roles", () => {
   });
 
   it("refuses to touch built-in roles or the PVE namespace", async () => {
-    expect((await raw(sim(), "PUT", "/access/roles/PVEAdmin", { auth, form: { privs: "VM.Audit" } })).reason).toBe("auto-generated role 'PVEAdmin' cannot be modified");
+    expect((await raw(sim(), "PUT", "/access/roles/PVEAdmin", { auth, form: { privs: "VM.Audit" } })).reason).toBe(
+      "auto-generated role 'PVEAdmin' cannot be modified",
+    );
     expect((await raw(sim(), "DELETE", "/access/roles/NoAccess", { auth })).reason).toBe("auto-generated role 'NoAccess' cannot be deleted");
     const ns = await raw(sim(), "POST", "/access/roles", { auth, form: { roleid: "pveMine" } });
     expect(ns.json?.errors).toEqual({ roleid: "cannot use role ID starting with the (case-insensitive) 'PVE' namespace" });
@@ -60,7 +62,10 @@ describe("ACL", () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "acl@pve" } });
     await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "aclg" } });
     await raw(sim(), "POST", "/access/users/acl@pve/token/tt", { auth, form: {} });
-    const put = await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/storage/local/", users: "acl@pve", groups: "aclg", tokens: "acl@pve!tt", roles: "PVEDatastoreUser", propagate: 0 } });
+    const put = await raw(sim(), "PUT", "/access/acl", {
+      auth,
+      form: { path: "/storage/local/", users: "acl@pve", groups: "aclg", tokens: "acl@pve!tt", roles: "PVEDatastoreUser", propagate: 0 },
+    });
     expect(put.status, put.reason).toBe(200);
     const list = (await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[];
     expect(list.filter((e) => e["path"] === "/storage/local")).toEqual([
@@ -68,7 +73,10 @@ describe("ACL", () => {
       { path: "/storage/local", type: "group", ugid: "aclg", roleid: "PVEDatastoreUser", propagate: 0 },
       { path: "/storage/local", type: "token", ugid: "acl@pve!tt", roleid: "PVEDatastoreUser", propagate: 0 },
     ]);
-    await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/storage/local", users: "acl@pve", groups: "aclg", tokens: "acl@pve!tt", roles: "PVEDatastoreUser", delete: 1 } });
+    await raw(sim(), "PUT", "/access/acl", {
+      auth,
+      form: { path: "/storage/local", users: "acl@pve", groups: "aclg", tokens: "acl@pve!tt", roles: "PVEDatastoreUser", delete: 1 },
+    });
     const after = (await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[];
     expect(after.filter((e) => e["path"] === "/storage/local")).toEqual([]);
   });
@@ -83,7 +91,8 @@ describe("ACL", () => {
   it("lists entries in ACL tree order: a path, then its sub-paths by name", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "tree@pve" } });
     for (const poolid of ["a", "a/b", "a-b"]) await raw(sim(), "POST", "/pools", { auth, form: { poolid } });
-    for (const path of ["/pool/a-b", "/pool/a/b", "/pool/a"]) await raw(sim(), "PUT", "/access/acl", { auth, form: { path, users: "tree@pve", roles: "PVEAuditor" } });
+    for (const path of ["/pool/a-b", "/pool/a/b", "/pool/a"])
+      await raw(sim(), "PUT", "/access/acl", { auth, form: { path, users: "tree@pve", roles: "PVEAuditor" } });
     const acl = (await raw(sim(), "GET", "/access/acl", { auth })).json?.data as Record<string, unknown>[];
     expect(acl.filter((e) => e["ugid"] === "tree@pve").map((e) => e["path"])).toEqual(["/pool/a", "/pool/a/b", "/pool/a-b"]);
   });

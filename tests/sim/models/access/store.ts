@@ -202,6 +202,8 @@ export class AccessStore {
 
   /** SHA-1 of domains.cfg (realms). */
   domainsDigest(): string {
-    return createHash("sha1").update(JSON.stringify([...this.realms])).digest("hex");
+    return createHash("sha1")
+      .update(JSON.stringify([...this.realms]))
+      .digest("hex");
   }
 }

@@ -61,7 +61,10 @@ describe("TFA", () => {
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "list@pve", password: "password-1" } });
     const t = await login(sim(), "root@pam", "rootpw-123");
     const secret = newTotpSecret();
-    const totp = await raw(sim(), "POST", "/access/tfa/list@pve", { auth: t, json: { type: "totp", description: "", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) } });
+    const totp = await raw(sim(), "POST", "/access/tfa/list@pve", {
+      auth: t,
+      json: { type: "totp", description: "", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) },
+    });
     const id = (totp.json?.data as { id: string }).id;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await raw(sim(), "POST", "/access/tfa/list@pve", { auth: t, form: { type: "recovery", description: "paper" } });
@@ -81,11 +84,19 @@ describe("TFA", () => {
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "bad@pve" } });
     const t = await login(sim(), "root@pam", "rootpw-123");
     const secret = newTotpSecret();
-    const add = (form: Record<string, string>): Promise<{ status: number; reason: string }> => raw(sim(), "POST", "/access/tfa/bad@pve", { auth: t, form: { type: "totp", ...form } });
+    const add = (form: Record<string, string>): Promise<{ status: number; reason: string }> =>
+      raw(sim(), "POST", "/access/tfa/bad@pve", { auth: t, form: { type: "totp", ...form } });
     const code = totpCode(secret, sim().clock.now());
-    expect(await add({ totp: `otpauth://totp/x?secret=${secret}`, value: code })).toMatchObject({ status: 500, reason: "'description' is required for new entries" });
-    expect(await add({ description: "d", totp: `otpauth://totp/x?secret=${secret}` })).toMatchObject({ reason: "'totp' type requires both 'totp' and 'value' parameters" });
-    expect(await add({ description: "d", totp: `otpauth://totp/x?secret=${secret}&step=30`, value: code })).toMatchObject({ reason: "unrecognized otpauth uri parameter: step" });
+    expect(await add({ totp: `otpauth://totp/x?secret=${secret}`, value: code })).toMatchObject({
+      status: 500,
+      reason: "'description' is required for new entries",
+    });
+    expect(await add({ description: "d", totp: `otpauth://totp/x?secret=${secret}` })).toMatchObject({
+      reason: "'totp' type requires both 'totp' and 'value' parameters",
+    });
+    expect(await add({ description: "d", totp: `otpauth://totp/x?secret=${secret}&step=30`, value: code })).toMatchObject({
+      reason: "unrecognized otpauth uri parameter: step",
+    });
     expect(await add({ description: "d", totp: `https://totp/x?secret=${secret}`, value: code })).toMatchObject({ reason: "not an otpauth uri" });
     expect(await add({ description: "d", totp: "otpauth://totp/x?issuer=me", value: code })).toMatchObject({ reason: "missing secret in otpauth url" });
   });
@@ -95,10 +106,16 @@ describe("TFA", () => {
     const t = await login(sim(), "root@pam", "rootpw-123");
     const secret = newTotpSecret();
     const uri = `otpauth://totp/x?secret=${secret}&digits=8&period=60&algorithm=SHA256`;
-    const add = await raw(sim(), "POST", "/access/tfa/eight@pve", { auth: t, form: { type: "totp", description: "d", totp: uri, value: sha256Code8(secret, sim().clock.now()) } });
+    const add = await raw(sim(), "POST", "/access/tfa/eight@pve", {
+      auth: t,
+      form: { type: "totp", description: "d", totp: uri, value: sha256Code8(secret, sim().clock.now()) },
+    });
     expect(add.status, add.reason).toBe(200);
-    const half = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "eight@pve", password: "password-8" } })).json?.data as { ticket: string }).ticket;
-    const second = await raw(sim(), "POST", "/access/ticket", { form: { username: "eight@pve", password: `totp:${sha256Code8(secret, sim().clock.now())}`, "tfa-challenge": half } });
+    const half = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "eight@pve", password: "password-8" } })).json?.data as { ticket: string })
+      .ticket;
+    const second = await raw(sim(), "POST", "/access/ticket", {
+      form: { username: "eight@pve", password: `totp:${sha256Code8(secret, sim().clock.now())}`, "tfa-challenge": half },
+    });
     expect(second.status).toBe(200);
   });
 
@@ -107,7 +124,9 @@ describe("TFA", () => {
     const t = await login(sim(), "root@pam", "rootpw-123");
     const withValue = await raw(sim(), "POST", "/access/tfa/rk@pve", { auth: t, form: { type: "recovery", value: "x" } });
     expect(withValue.reason).toBe("generating recovery tokens does not allow additional parameters");
-    const keys = ((await raw(sim(), "POST", "/access/tfa/rk@pve", { auth: t, form: { type: "recovery", description: "paper" } })).json?.data as { recovery: string[] }).recovery;
+    const keys = (
+      (await raw(sim(), "POST", "/access/tfa/rk@pve", { auth: t, form: { type: "recovery", description: "paper" } })).json?.data as { recovery: string[] }
+    ).recovery;
     for (const key of keys) expect(key).toMatch(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
     expect((await raw(sim(), "POST", "/access/tfa/rk@pve", { auth: t, form: { type: "recovery" } })).reason).toBe("user already has recovery keys");
     expect((await raw(sim(), "GET", "/access/tfa/rk@pve/recovery", { auth: root })).json?.data).not.toHaveProperty("description");
@@ -156,7 +175,10 @@ describe("TFA", () => {
 
   it("refuses Yubico entries without the realm's Yubico settings", async () => {
     const t = await login(sim(), "root@pam", "rootpw-123");
-    const r = await raw(sim(), "POST", "/access/tfa/root@pam", { auth: t, form: { type: "yubico", description: "key", value: "cccccccbcjdifctrndncchkftchjlnbhvhtugdljibej" } });
+    const r = await raw(sim(), "POST", "/access/tfa/root@pam", {
+      auth: t,
+      form: { type: "yubico", description: "key", value: "cccccccbcjdifctrndncchkftchjlnbhvhtugdljibej" },
+    });
     expect(r.reason).toBe("no yubico otp configuration available for realm pam");
   });
 
@@ -171,8 +193,10 @@ describe("TFA", () => {
     const add = await raw(sim(), "POST", "/access/tfa/rec@pve", { auth: t, form: { type: "recovery" } });
     const keys = (add.json?.data as { recovery: string[] }).recovery;
     expect(keys).toHaveLength(10);
-    const challenge = async (): Promise<string> => ((await raw(sim(), "POST", "/access/ticket", { form: { username: "rec@pve", password: "password-2" } })).json?.data as { ticket: string }).ticket;
-    const use = (half: string): Promise<{ status: number }> => raw(sim(), "POST", "/access/ticket", { form: { username: "rec@pve", password: `recovery:${keys[0]}`, "tfa-challenge": half } });
+    const challenge = async (): Promise<string> =>
+      ((await raw(sim(), "POST", "/access/ticket", { form: { username: "rec@pve", password: "password-2" } })).json?.data as { ticket: string }).ticket;
+    const use = (half: string): Promise<{ status: number }> =>
+      raw(sim(), "POST", "/access/ticket", { form: { username: "rec@pve", password: `recovery:${keys[0]}`, "tfa-challenge": half } });
     expect((await use(await challenge())).status).toBe(200);
     expect((await use(await challenge())).status).toBe(401);
   });
@@ -188,9 +212,11 @@ describe("TFA at login", () => {
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "idx@pve", password: "password-3" } });
     const t = await login(sim(), "root@pam", "rootpw-123");
     const keys = ((await raw(sim(), "POST", "/access/tfa/idx@pve", { auth: t, form: { type: "recovery" } })).json?.data as { recovery: string[] }).recovery;
-    const first = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "idx@pve", password: "password-3" } })).json?.data as { ticket: string }).ticket;
+    const first = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "idx@pve", password: "password-3" } })).json?.data as { ticket: string })
+      .ticket;
     await raw(sim(), "POST", "/access/ticket", { form: { username: "idx@pve", password: `recovery:${keys[3]}`, "tfa-challenge": first } });
-    const next = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "idx@pve", password: "password-3" } })).json?.data as { ticket: string }).ticket;
+    const next = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "idx@pve", password: "password-3" } })).json?.data as { ticket: string })
+      .ticket;
     expect(next).toContain(`!tfa!{"recovery"%3A[0,1,2,4,5,6,7,8,9]}:`);
   });
 
@@ -207,17 +233,25 @@ describe("TFA at login", () => {
     await raw(sim(), "PUT", "/access/domains/pve", { auth: root, form: { tfa: "type=yubico,id=42,key=c2VjcmV0" } });
     try {
       await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "yk@pve", password: "password-6" } });
-      const first = (await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as { ticket: string; NeedTFA: number };
+      const first = (await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as {
+        ticket: string;
+        NeedTFA: number;
+      };
       expect(first.NeedTFA).toBe(1);
       expect(first.ticket).toContain('!tfa!{"yubico"%3Atrue}:');
       const admin = await login(sim(), "root@pam", "rootpw-123");
       const otp = "cccccckdvfjehgrnbnucitgkevjclnjnbllklcdgkt";
-      expect((await raw(sim(), "POST", "/access/tfa/yk@pve", { auth: admin, form: { type: "yubico", description: "key", value: "cccccc" } })).reason).toBe("yubico: wrong OTP length");
+      expect((await raw(sim(), "POST", "/access/tfa/yk@pve", { auth: admin, form: { type: "yubico", description: "key", value: "cccccc" } })).reason).toBe(
+        "yubico: wrong OTP length",
+      );
       expect((await raw(sim(), "POST", "/access/tfa/yk@pve", { auth: admin, form: { type: "yubico", description: "key", value: otp } })).status).toBe(200);
-      const half = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as { ticket: string }).ticket;
+      const half = ((await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "password-6" } })).json?.data as { ticket: string })
+        .ticket;
       const totp = await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: "totp:123456", "tfa-challenge": half } });
       expect(totp.status).toBe(401);
-      const yubico = await raw(sim(), "POST", "/access/ticket", { form: { username: "yk@pve", password: `yubico:${otp.slice(0, 12)}otherotpcharacters00000000`, "tfa-challenge": half } });
+      const yubico = await raw(sim(), "POST", "/access/ticket", {
+        form: { username: "yk@pve", password: `yubico:${otp.slice(0, 12)}otherotpcharacters00000000`, "tfa-challenge": half },
+      });
       expect(yubico.status).toBe(200);
     } finally {
       await raw(sim(), "PUT", "/access/domains/pve", { auth: root, form: { delete: "tfa" } });
@@ -230,10 +264,17 @@ describe("TFA at login", () => {
     expect(noTfa.status).toBe(401);
     const t = await login(sim(), "root@pam", "rootpw-123");
     const secret = newTotpSecret();
-    await raw(sim(), "POST", "/access/tfa/early@pve", { auth: t, form: { type: "totp", description: "d", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) } });
-    const plainCode = await raw(sim(), "POST", "/access/ticket", { form: { username: "early@pve", password: "password-5", otp: totpCode(secret, sim().clock.now()) } });
+    await raw(sim(), "POST", "/access/tfa/early@pve", {
+      auth: t,
+      form: { type: "totp", description: "d", totp: `otpauth://totp/x?secret=${secret}`, value: totpCode(secret, sim().clock.now()) },
+    });
+    const plainCode = await raw(sim(), "POST", "/access/ticket", {
+      form: { username: "early@pve", password: "password-5", otp: totpCode(secret, sim().clock.now()) },
+    });
     expect(plainCode.status).toBe(401);
-    const typed = await raw(sim(), "POST", "/access/ticket", { form: { username: "early@pve", password: "password-5", otp: `totp:${totpCode(secret, sim().clock.now())}` } });
+    const typed = await raw(sim(), "POST", "/access/ticket", {
+      form: { username: "early@pve", password: "password-5", otp: `totp:${totpCode(secret, sim().clock.now())}` },
+    });
     expect((typed.json?.data as { NeedTFA?: number }).NeedTFA).toBe(1);
   });
 });

@@ -82,7 +82,11 @@ function yubicoKey(store: AccessStore, userid: string, otp: string | undefined):
   if (!cfg) throw die(`auth domain '${realm}' does not exist`);
   const tfa = cfg["tfa"];
   if (tfa === undefined) throw die(`no yubico otp configuration available for realm ${realm}`);
-  const props = Object.fromEntries(String(tfa).split(",").map((kv) => (kv.includes("=") ? kv.split("=", 2) : ["type", kv])));
+  const props = Object.fromEntries(
+    String(tfa)
+      .split(",")
+      .map((kv) => (kv.includes("=") ? kv.split("=", 2) : ["type", kv])),
+  );
   if (props["type"] !== "yubico") throw die("realm is not setup for Yubico OTP");
   // PVE::OTP::yubico_verify_otp, before it asks the Yubico servers (which the simulator cannot).
   if (otp === undefined) throw die("yubico: missing password");
@@ -148,9 +152,14 @@ export const installTfa: AccessInstaller = (register, ctx, deps) => {
           return { id };
         }
         case "recovery": {
-          if (totp !== undefined || value !== undefined || challenge !== undefined) throw die("generating recovery tokens does not allow additional parameters");
+          if (totp !== undefined || value !== undefined || challenge !== undefined)
+            throw die("generating recovery tokens does not allow additional parameters");
           if (entries(userid).some((e) => e.type === "recovery")) throw die("user already has recovery keys");
-          const keys = Array.from({ length: 10 }, () => randomBytes(8).toString("hex").replace(/(.{4})(?=.)/g, "$1-"));
+          const keys = Array.from({ length: 10 }, () =>
+            randomBytes(8)
+              .toString("hex")
+              .replace(/(.{4})(?=.)/g, "$1-"),
+          );
           // The recovery entry has no description of its own (`TfaInfo::recovery`).
           add({ ...base, description: "", id: "recovery", type, recovery: [...keys] });
           return { id: "recovery", recovery: keys };

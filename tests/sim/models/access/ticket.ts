@@ -86,7 +86,9 @@ export const installTicket: AccessInstaller = (register, ctx, deps) => {
           authenticatePassword(store, username, password);
           firstFactorChallenge(deps, username, otp);
         }
-        const privs = String(p["privs"]).split(/[,;\s]+/).filter(Boolean);
+        const privs = String(p["privs"])
+          .split(/[,;\s]+/)
+          .filter(Boolean);
         if (!privs.length || !perms.check(username, normpath, privs, false, true)) throw die(`no permission (${path}, ${String(p["privs"])})`);
         result = { username };
       } else {
@@ -104,9 +106,10 @@ export const installTicket: AccessInstaller = (register, ctx, deps) => {
           authenticatePassword(store, username, password);
           needTfa = firstFactorChallenge(deps, username, otp);
         }
-        result = needTfa !== undefined
-          ? { username, ticket: signer.assemble(`!tfa!${needTfa}`, nowSec(), username), CSRFPreventionToken: signer.csrfFor(username, nowSec()), NeedTFA: 1 }
-          : { username, ticket: signer.ticketFor(username, nowSec()), CSRFPreventionToken: signer.csrfFor(username, nowSec()) };
+        result =
+          needTfa !== undefined
+            ? { username, ticket: signer.assemble(`!tfa!${needTfa}`, nowSec(), username), CSRFPreventionToken: signer.csrfFor(username, nowSec()), NeedTFA: 1 }
+            : { username, ticket: signer.ticketFor(username, nowSec()), CSRFPreventionToken: signer.csrfFor(username, nowSec()) };
       }
     } catch {
       throw authFailure();

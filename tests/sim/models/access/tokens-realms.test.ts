@@ -70,7 +70,19 @@ describe("API token read-back", () => {
 
 describe("realms", () => {
   it("stores an LDAP realm and never returns its bind password", async () => {
-    const c = await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "ldap1", type: "ldap", base_dn: "dc=example,dc=com", user_attr: "uid", server1: "ldap.example.com", bind_dn: "cn=admin", password: "s3cret", comment: "corp" } });
+    const c = await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: {
+        realm: "ldap1",
+        type: "ldap",
+        base_dn: "dc=example,dc=com",
+        user_attr: "uid",
+        server1: "ldap.example.com",
+        bind_dn: "cn=admin",
+        password: "s3cret",
+        comment: "corp",
+      },
+    });
     expect(c.status, c.reason).toBe(200);
     const r = await raw(sim(), "GET", "/access/domains/ldap1", { auth });
     expect(r.json?.data).toMatchObject({ type: "ldap", base_dn: "dc=example,dc=com", server1: "ldap.example.com", comment: "corp" });
@@ -84,8 +96,12 @@ describe("realms", () => {
     await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "oidc", type: "openid", "issuer-url": "https://id.example.com", "client-id": "pve" } });
     const stale = await raw(sim(), "PUT", "/access/domains/oidc", { auth, form: { comment: "x", digest: "0".repeat(40) } });
     expect(stale.reason).toBe("update auth server failed: detected modified configuration - file changed by other user? Try again.");
-    expect((await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "pam", type: "ldap", base_dn: "x", user_attr: "uid", server1: "h" } })).reason).toBe("add auth server failed: domain 'pam' already exists");
-    expect((await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "p2", type: "pve" } })).reason).toBe("add auth server failed: unable to create builtin type 'pve'");
+    expect(
+      (await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "pam", type: "ldap", base_dn: "x", user_attr: "uid", server1: "h" } })).reason,
+    ).toBe("add auth server failed: domain 'pam' already exists");
+    expect((await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "p2", type: "pve" } })).reason).toBe(
+      "add auth server failed: unable to create builtin type 'pve'",
+    );
     expect((await raw(sim(), "GET", "/access/domains/none", { auth })).reason).toBe("domain 'none' does not exist");
     expect((await raw(sim(), "DELETE", "/access/domains/oidc", { auth })).status).toBe(200);
   });

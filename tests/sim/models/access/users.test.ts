@@ -13,14 +13,27 @@ async function rootTicket(): Promise<{ ticket: string; csrf: string }> {
 describe("users and groups", () => {
   it("creates, reads, updates and deletes a user", async () => {
     await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "devs", comment: "developers" } });
-    const c = await raw(sim(), "POST", "/access/users", { auth, form: { userid: "u1@pve", email: "u1@example.com", firstname: "U", groups: "devs", expire: 0 } });
+    const c = await raw(sim(), "POST", "/access/users", {
+      auth,
+      form: { userid: "u1@pve", email: "u1@example.com", firstname: "U", groups: "devs", expire: 0 },
+    });
     expect(c.status, c.reason).toBe(200);
     const r = await raw(sim(), "GET", "/access/users/u1@pve", { auth });
     // `tokens` is user.cfg's (undefined) token hash: JSON null while the user has none.
     expect(r.json?.data).toEqual({ enable: 1, expire: 0, email: "u1@example.com", firstname: "U", groups: ["devs"], tokens: null });
     await raw(sim(), "PUT", "/access/users/u1@pve", { auth, form: { comment: "c", enable: 0 } });
     const list = await raw(sim(), "GET", "/access/users", { auth, query: { full: 1 } });
-    expect(list.json?.data).toContainEqual({ userid: "u1@pve", enable: 0, expire: 0, email: "u1@example.com", firstname: "U", comment: "c", groups: "devs", "realm-type": "pve", tokens: null });
+    expect(list.json?.data).toContainEqual({
+      userid: "u1@pve",
+      enable: 0,
+      expire: 0,
+      email: "u1@example.com",
+      firstname: "U",
+      comment: "c",
+      groups: "devs",
+      "realm-type": "pve",
+      tokens: null,
+    });
     const g = await raw(sim(), "GET", "/access/groups/devs", { auth });
     expect(g.json?.data).toEqual({ comment: "developers", members: ["u1@pve"] });
     expect((await raw(sim(), "DELETE", "/access/users/u1@pve", { auth })).status).toBe(200);
@@ -33,7 +46,8 @@ describe("users and groups", () => {
     await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "peekable" } });
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "member@pve", groups: "peekable" } });
     const t = await login(sim(), "peek@pve", "peek-pass");
-    const ids = async (): Promise<string[]> => ((await raw(sim(), "GET", "/access/users", { auth: t })).json?.data as { userid: string }[]).map((u) => u.userid);
+    const ids = async (): Promise<string[]> =>
+      ((await raw(sim(), "GET", "/access/users", { auth: t })).json?.data as { userid: string }[]).map((u) => u.userid);
     expect(await ids()).toEqual(["peek@pve"]);
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/access/groups/peekable", users: "peek@pve", roles: "PVEAuditor" } });
     expect(await ids()).toEqual(["member@pve", "peek@pve"]);
@@ -70,8 +84,12 @@ describe("users and groups", () => {
 
   it("uses PVE's messages for duplicates and unknown groups", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "twice@pve" } });
-    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "twice@pve" } })).reason).toBe("create user failed: user 'twice@pve' already exists");
-    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "g@pve", groups: "nogroup" } })).reason).toBe("create user failed: no such group 'nogroup'");
+    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "twice@pve" } })).reason).toBe(
+      "create user failed: user 'twice@pve' already exists",
+    );
+    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "g@pve", groups: "nogroup" } })).reason).toBe(
+      "create user failed: no such group 'nogroup'",
+    );
     expect((await raw(sim(), "GET", "/access/groups/none", { auth })).reason).toBe("group 'none' does not exist");
     expect((await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "devs2" } })).status).toBe(200);
     expect((await raw(sim(), "POST", "/access/groups", { auth, form: { groupid: "devs2" } })).reason).toBe("create group failed: group 'devs2' already exists");
@@ -94,7 +112,10 @@ describe("users and groups", () => {
     expect(entry).not.toHaveProperty("realm-type");
     const withPassword = await raw(sim(), "POST", "/access/users", { auth, form: { userid: "y@nowhere", password: "password-1" } });
     expect(withPassword.reason).toBe("create user failed: auth domain 'nowhere' does not exist");
-    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "dir", type: "ldap", server1: "ldap.example", base_dn: "dc=example", user_attr: "uid" } });
+    await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: { realm: "dir", type: "ldap", server1: "ldap.example", base_dn: "dc=example", user_attr: "uid" },
+    });
     const ldap = await raw(sim(), "POST", "/access/users", { auth, form: { userid: "l@dir", password: "password-1" } });
     expect(ldap.reason).toBe("create user failed: can't set password on auth type 'ldap'");
   });
@@ -121,7 +142,14 @@ describe("users and groups", () => {
 
   it("reads text fields back as user.cfg keeps them: trimmed, only when true, email empty before a comment", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "txt@pve", comment: "  spaced  ", firstname: "0" } });
-    expect((await raw(sim(), "GET", "/access/users/txt@pve", { auth })).json?.data).toEqual({ enable: 1, expire: 0, email: "", comment: "spaced", groups: [], tokens: null });
+    expect((await raw(sim(), "GET", "/access/users/txt@pve", { auth })).json?.data).toEqual({
+      enable: 1,
+      expire: 0,
+      email: "",
+      comment: "spaced",
+      groups: [],
+      tokens: null,
+    });
     await raw(sim(), "PUT", "/access/users/txt@pve", { auth, json: { comment: "" } });
     expect((await raw(sim(), "GET", "/access/users/txt@pve", { auth })).json?.data).toEqual({ enable: 1, expire: 0, groups: [], tokens: null });
   });
@@ -136,9 +164,14 @@ describe("users and groups", () => {
   });
 
   it("matches user ids without case in a case-insensitive realm", async () => {
-    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "corp", type: "ad", server1: "dc.example", domain: "example.com", "case-sensitive": 0 } });
+    await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: { realm: "corp", type: "ad", server1: "dc.example", domain: "example.com", "case-sensitive": 0 },
+    });
     expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "Bob@corp" } })).status).toBe(200);
-    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "bob@corp" } })).reason).toBe("create user failed: user 'Bob@corp' already exists");
+    expect((await raw(sim(), "POST", "/access/users", { auth, form: { userid: "bob@corp" } })).reason).toBe(
+      "create user failed: user 'Bob@corp' already exists",
+    );
   });
 
   it("reports the user's TFA types and has nothing to unlock", async () => {
@@ -173,8 +206,14 @@ describe("users and groups", () => {
 
   it("changes a password (ticket only) and the new one logs in", async () => {
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "pw@pve", password: "first-pass" } });
-    const t = (await raw(sim(), "POST", "/access/ticket", { form: { username: "root@pam", password: "rootpw-123" } })).json?.data as { ticket: string; CSRFPreventionToken: string };
-    const r = await raw(sim(), "PUT", "/access/password", { auth: { ticket: t.ticket, csrf: t.CSRFPreventionToken }, form: { userid: "pw@pve", password: "second-pass" } });
+    const t = (await raw(sim(), "POST", "/access/ticket", { form: { username: "root@pam", password: "rootpw-123" } })).json?.data as {
+      ticket: string;
+      CSRFPreventionToken: string;
+    };
+    const r = await raw(sim(), "PUT", "/access/password", {
+      auth: { ticket: t.ticket, csrf: t.CSRFPreventionToken },
+      form: { userid: "pw@pve", password: "second-pass" },
+    });
     expect(r.status, r.reason).toBe(200);
     expect((await raw(sim(), "POST", "/access/ticket", { form: { username: "pw", realm: "pve", password: "second-pass" } })).status).toBe(200);
   });
@@ -184,15 +223,24 @@ describe("users and groups", () => {
     const t = await login(sim(), "self@pve", "self-pass1");
     const missing = await raw(sim(), "PUT", "/access/password", { auth: t, form: { userid: "self@pve", password: "self-pass2" } });
     expect([missing.status, missing.json?.errors]).toEqual([400, { "confirmation-password": "password is required to modify user" }]);
-    const wrong = await raw(sim(), "PUT", "/access/password", { auth: t, form: { userid: "self@pve", password: "self-pass2", "confirmation-password": "not-my-pass" } });
+    const wrong = await raw(sim(), "PUT", "/access/password", {
+      auth: t,
+      form: { userid: "self@pve", password: "self-pass2", "confirmation-password": "not-my-pass" },
+    });
     expect([wrong.status, wrong.reason]).toEqual([500, "invalid credentials"]);
-    const right = await raw(sim(), "PUT", "/access/password", { auth: t, form: { userid: "self@pve", password: "self-pass2", "confirmation-password": "self-pass1" } });
+    const right = await raw(sim(), "PUT", "/access/password", {
+      auth: t,
+      form: { userid: "self@pve", password: "self-pass2", "confirmation-password": "self-pass1" },
+    });
     expect(right.status, right.reason).toBe(200);
   });
 
   it("refuses passwords of other realm types, and system users' passwords to anyone but root@pam", async () => {
     const t = await rootTicket();
-    await raw(sim(), "POST", "/access/domains", { auth, form: { realm: "dir2", type: "ldap", server1: "ldap.example", base_dn: "dc=example", user_attr: "uid" } });
+    await raw(sim(), "POST", "/access/domains", {
+      auth,
+      form: { realm: "dir2", type: "ldap", server1: "ldap.example", base_dn: "dc=example", user_attr: "uid" },
+    });
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "d@dir2" } });
     const ldap = await raw(sim(), "PUT", "/access/password", { auth: t, form: { userid: "d@dir2", password: "new-pass-1" } });
     expect([ldap.status, ldap.reason]).toEqual([500, "can't set password on auth type 'ldap'"]);
@@ -200,7 +248,10 @@ describe("users and groups", () => {
     await raw(sim(), "PUT", "/access/acl", { auth, form: { path: "/", users: "admin@pve", roles: "Administrator" } });
     await raw(sim(), "POST", "/access/users", { auth, form: { userid: "sys@pam" } });
     const admin = await login(sim(), "admin@pve", "admin-pass");
-    const pam = await raw(sim(), "PUT", "/access/password", { auth: admin, form: { userid: "sys@pam", password: "new-pass-1", "confirmation-password": "admin-pass" } });
+    const pam = await raw(sim(), "PUT", "/access/password", {
+      auth: admin,
+      form: { userid: "sys@pam", password: "new-pass-1", "confirmation-password": "admin-pass" },
+    });
     expect([pam.status, pam.reason]).toEqual([403, "Permission check failed"]);
   });
 });

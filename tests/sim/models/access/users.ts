@@ -64,7 +64,10 @@ export const installUsers: AccessInstaller = (register, ctx, { store, perms }) =
         if (full) {
           entry["groups"] = (entry["groups"] as string[]).join(",");
           const tokens = entry["tokens"] as Record<string, Record<string, unknown>> | null;
-          if (tokens) entry["tokens"] = Object.keys(tokens).sort().map((tokenid) => ({ tokenid, ...tokens[tokenid] }));
+          if (tokens)
+            entry["tokens"] = Object.keys(tokens)
+              .sort()
+              .map((tokenid) => ({ tokenid, ...tokens[tokenid] }));
         }
         const realmType = store.realms.get(id.slice(id.lastIndexOf("@") + 1))?.["type"];
         if (realmType !== undefined) entry["realm-type"] = realmType;

@@ -33,7 +33,9 @@ export function archiveInfo(archive: string): ArchiveInfo {
   const extension = m[3];
   const format = extension === "tgz" ? "tar" : (extension.split(".")[0] ?? "tar");
   const compression = extension === "tgz" ? "gz" : m[4];
-  const std = new RegExp(`^vzdump-${type}-([1-9][0-9]{2,8})-(\\d{4})_(\\d{2})_(\\d{2})-(\\d{2})_(\\d{2})_(\\d{2})\\.${extension.replace(/\./g, "\\.")}$`).exec(base);
+  const std = new RegExp(`^vzdump-${type}-([1-9][0-9]{2,8})-(\\d{4})_(\\d{2})_(\\d{2})-(\\d{2})_(\\d{2})_(\\d{2})\\.${extension.replace(/\./g, "\\.")}$`).exec(
+    base,
+  );
   const info = { filename: m[1], type, format, ...(compression ? { compression } : {}) };
   if (!std) return { ...info, isStdName: false };
   const [, vmid, year, month, day, hour, min, sec] = std.map(Number);

@@ -36,7 +36,10 @@ export async function removeVmidFromBackupJobs(ctx: SimContext, vmid: number): P
   await ctx.withLock("file-jobs_cfg", () => {
     for (const [id, job] of store.entries()) {
       if (job.type !== "vzdump") continue;
-      const without = (list: unknown): string => splitList(String(list)).filter((v) => v !== String(vmid)).join(",");
+      const without = (list: unknown): string =>
+        splitList(String(list))
+          .filter((v) => v !== String(vmid))
+          .join(",");
       if (job.vmid !== undefined) {
         const rest = without(job.vmid);
         if (rest) store.set(id, { ...job, vmid: rest });

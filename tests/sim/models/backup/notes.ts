@@ -24,6 +24,13 @@ export function verifyNotesTemplate(template: string): void {
 /** `$generate_notes`: the template with escapes and variables replaced. */
 export function generateNotes(template: string, info: { readonly vmid: number; readonly node: string; readonly hostname?: string }): string {
   verifyNotesTemplate(template);
-  const vars: Readonly<Record<string, string>> = { cluster: CLUSTER_NAME, guestname: info.hostname ?? `VM ${info.vmid}`, node: info.node, vmid: String(info.vmid) };
-  return template.replace(/\\(.)/g, (_m, c: string) => (c === "n" ? "\n" : "\\")).replace(/\{\{(cluster|guestname|node|vmid)\}\}/g, (_m, name: string) => vars[name] ?? "");
+  const vars: Readonly<Record<string, string>> = {
+    cluster: CLUSTER_NAME,
+    guestname: info.hostname ?? `VM ${info.vmid}`,
+    node: info.node,
+    vmid: String(info.vmid),
+  };
+  return template
+    .replace(/\\(.)/g, (_m, c: string) => (c === "n" ? "\n" : "\\"))
+    .replace(/\{\{(cluster|guestname|node|vmid)\}\}/g, (_m, name: string) => vars[name] ?? "");
 }

@@ -89,7 +89,15 @@ export function pruneMarkBackupGroup(group: PruneEntry[], keep: Retention): void
  * `prune_backups($cfg, $storeid, $keep, $vmid, $type, $dryrun, $logfunc)`: the storage's
  * `prune-backups` when `keep` is not given; removes the `remove`-marked ones unless `dryrun`.
  */
-export async function pruneBackups(env: StorageEnv, storage: string, keep: Retention | undefined, vmid: number | undefined, type: string | undefined, dryrun: boolean, log: (line: string) => void): Promise<PruneEntry[]> {
+export async function pruneBackups(
+  env: StorageEnv,
+  storage: string,
+  keep: Retention | undefined,
+  vmid: number | undefined,
+  type: string | undefined,
+  dryrun: boolean,
+  log: (line: string) => void,
+): Promise<PruneEntry[]> {
   const scfg = storageConfig(env.ctx, storage);
   if (!contentOf(scfg).has("backup")) throw pveDie(`storage '${storage}' does not support backups`);
   let retention = keep;

@@ -18,14 +18,17 @@ interface BackupItem {
   protected?: number;
 }
 
-const backups = (s: Simulator, storage = "local"): Promise<BackupItem[]> => data(api(s, "GET", `/nodes/pve1/storage/${storage}/content`, { content: "backup" }));
-const config = (s: Simulator, type: "qemu" | "lxc", vmid: number): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/pve1/${type}/${vmid}/config`));
+const backups = (s: Simulator, storage = "local"): Promise<BackupItem[]> =>
+  data(api(s, "GET", `/nodes/pve1/storage/${storage}/content`, { content: "backup" }));
+const config = (s: Simulator, type: "qemu" | "lxc", vmid: number): Promise<Record<string, unknown>> =>
+  data(api(s, "GET", `/nodes/pve1/${type}/${vmid}/config`));
 const backupOf = async (s: Simulator, vmid: number): Promise<BackupItem> => {
   const found = (await backups(s)).find((b) => b.vmid === vmid);
   if (!found) throw new Error(`no backup of ${vmid}`);
   return found;
 };
-const vzdump = (s: Simulator, params: Record<string, string | number>): Promise<TaskRun> => run(s, "POST", "/nodes/pve1/vzdump", { storage: "local", ...params });
+const vzdump = (s: Simulator, params: Record<string, string | number>): Promise<TaskRun> =>
+  run(s, "POST", "/nodes/pve1/vzdump", { storage: "local", ...params });
 const notBackedUp = async (s: Simulator): Promise<Record<string, unknown>[]> =>
   (await data<Record<string, unknown>[]>(api(s, "GET", "/cluster/backup-info/not-backed-up"))).filter((g) => Number(g.vmid) >= 900);
 /** A config without what a restore gives anew or points at the new guest's volumes. */
@@ -63,7 +66,10 @@ describe("vzdump", () => {
     // a protected backup cannot be deleted; the flag and notes are volume attributes
     const del = await run(s, "DELETE", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`);
     expect(del.status).not.toBe("OK");
-    expect(await data(api(s, "GET", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`))).toMatchObject({ notes: "web on pve1 (100)\nsim", protected: 1 });
+    expect(await data(api(s, "GET", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`))).toMatchObject({
+      notes: "web on pve1 (100)\nsim",
+      protected: 1,
+    });
     await data(api(s, "PUT", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`, { protected: 0, notes: "" }));
     expect(await data(api(s, "GET", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`))).toMatchObject({ notes: "", protected: 0 });
     expect((await run(s, "DELETE", `/nodes/pve1/storage/local/content/${encodeURIComponent(vm.volid)}`)).status).toBe("OK");
@@ -144,7 +150,16 @@ describe("vzdump", () => {
 describe("restore", () => {
   it("round trip: a VM backed up and restored to a new VMID has the same config on new volumes, with new MACs and UUIDs for unique", async () => {
     const s = sim();
-    await createVm(s, 500, { name: "web", memory: 2048, cores: 2, scsi0: "local-lvm:4", virtio1: "local-lvm:2", net0: "virtio,bridge=vmbr0", description: "two\nlines", tags: "a;b" });
+    await createVm(s, 500, {
+      name: "web",
+      memory: 2048,
+      cores: 2,
+      scsi0: "local-lvm:4",
+      virtio1: "local-lvm:2",
+      net0: "virtio,bridge=vmbr0",
+      description: "two\nlines",
+      tags: "a;b",
+    });
     expect((await vzdump(s, { vmid: 500, compress: "zstd" })).status).toBe("OK");
     const archive = (await backupOf(s, 500)).volid;
     const plain = await run(s, "POST", "/nodes/pve1/qemu", { vmid: 501, archive });
@@ -172,7 +187,14 @@ describe("restore", () => {
 
   it("round trip: a container backed up and restored to a new VMID has the same config on new volumes", async () => {
     const s = sim();
-    await createCt(s, 600, { hostname: "box", memory: 1024, cores: 2, rootfs: "local-lvm:2", mp0: "local-lvm:1,mp=/srv,backup=1", net0: "name=eth0,bridge=vmbr0,ip=dhcp" });
+    await createCt(s, 600, {
+      hostname: "box",
+      memory: 1024,
+      cores: 2,
+      rootfs: "local-lvm:2",
+      mp0: "local-lvm:1,mp=/srv,backup=1",
+      net0: "name=eth0,bridge=vmbr0,ip=dhcp",
+    });
     expect((await vzdump(s, { vmid: 600 })).status).toBe("OK");
     const archive = (await backupOf(s, 600)).volid;
     const done = await run(s, "POST", "/nodes/pve1/lxc", { vmid: 601, ostemplate: archive, restore: 1, storage: "local-lvm" });
@@ -236,7 +258,9 @@ describe("prune-backups", () => {
     }
     const [oldest] = (await backups(s)).filter((b) => b.vmid === 800).sort((a, b) => a.ctime - b.ctime);
     await data(api(s, "PUT", `/nodes/pve1/storage/local/content/${encodeURIComponent(oldest?.volid ?? "")}`, { protected: 1 }));
-    const dry = await data<{ volid: string; mark: string; type: string; vmid: number }[]>(api(s, "GET", "/nodes/pve1/storage/local/prunebackups", { "prune-backups": "keep-last=1", vmid: 800 }));
+    const dry = await data<{ volid: string; mark: string; type: string; vmid: number }[]>(
+      api(s, "GET", "/nodes/pve1/storage/local/prunebackups", { "prune-backups": "keep-last=1", vmid: 800 }),
+    );
     const marks = dry.sort((a, b) => a.volid.localeCompare(b.volid)).map((e) => e.mark);
     expect(marks).toEqual(["protected", "remove", "keep"]);
     expect(dry.every((e) => e.type === "qemu" && e.vmid === 800)).toBe(true);

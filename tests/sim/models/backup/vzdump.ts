@@ -106,7 +106,8 @@ export function installVzdump(register: Register, ctx: SimContext): void {
     if (!isRoot(auth)) {
       for (const key of ["tmpdir", "dumpdir", "script", "job-id"]) if (p[key] !== undefined) throw paramError({ [key]: "Only root may set this option." });
       if (["bwlimit", "ionice", "performance"].some((k) => p[k] !== undefined)) checkPrivs(ctx, auth, "/", ["Sys.Modify"]);
-      if (p["prune-backups"] !== undefined && p.dumpdir === undefined) checkPrivs(ctx, auth, `/storage/${String(p.storage ?? "local")}`, ["Datastore.Allocate"]);
+      if (p["prune-backups"] !== undefined && p.dumpdir === undefined)
+        checkPrivs(ctx, auth, `/storage/${String(p.storage ?? "local")}`, ["Datastore.Allocate"]);
     }
     if (p.all && p.vmid !== undefined) throw paramError({ all: "option conflicts with option 'vmid'" });
     if (p.exclude !== undefined && p.vmid !== undefined) throw paramError({ exclude: "option conflicts with option 'vmid'" });
@@ -124,14 +125,24 @@ export function installVzdump(register: Register, ctx: SimContext): void {
     if (!(all || p.stop || p.pool !== undefined) && p.vmid === undefined) throw paramError({ vmid: "property is missing" });
     if (p.stop) throw new SimError(501, "stopping running backup jobs (vzdump 'stop') is not modelled by the simulator");
     if (p.dumpdir !== undefined) throw new SimError(501, "vzdump to a 'dumpdir' is not modelled by the simulator (use a storage)");
-    const perNode = includedGuests(ctx, { ...(p.vmid !== undefined ? { vmid: String(p.vmid) } : {}), ...(all ? { all: 1 } : {}), ...(p.exclude !== undefined ? { exclude: String(p.exclude) } : {}), ...(p.pool !== undefined ? { pool: String(p.pool) } : {}) });
+    const perNode = includedGuests(ctx, {
+      ...(p.vmid !== undefined ? { vmid: String(p.vmid) } : {}),
+      ...(all ? { all: 1 } : {}),
+      ...(p.exclude !== undefined ? { exclude: String(p.exclude) } : {}),
+      ...(p.pool !== undefined ? { pool: String(p.pool) } : {}),
+    });
     const local = [...(perNode.get(node) ?? []), ...(perNode.get("") ?? [])];
     const skiplist = [...perNode].filter(([n]) => n !== node && n !== "").flatMap(([, ids]) => ids);
     if (!local.length && !all) return "OK";
     const storage = String(p.storage ?? "local");
     checkPrivs(ctx, auth, `/storage/${storage}`, ["Datastore.AllocateSpace"]);
     const job: VzdumpJob = {
-      node, auth, vmids: local, skiplist, all, storage,
+      node,
+      auth,
+      vmids: local,
+      skiplist,
+      all,
+      storage,
       mode: String(p.mode ?? "snapshot"),
       compress: String(p.compress ?? "0"),
       ...(template !== undefined ? { notesTemplate: template } : {}),
@@ -167,7 +178,8 @@ async function runVzdump(ctx: SimContext, job: VzdumpJob, worker: Worker): Promi
     throw pveDie(`could not activate storage '${job.storage}': ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
   }
   const scfg = storageConfig(ctx, job.storage);
-  if (!contentOf(scfg).has("backup")) throw pveDie(`could not get storage information for '${job.storage}': can't use storage '${job.storage}' for backups - wrong content type`);
+  if (!contentOf(scfg).has("backup"))
+    throw pveDie(`could not get storage information for '${job.storage}': can't use storage '${job.storage}' for backups - wrong content type`);
   if (scfg.type === "pbs") throw pveDie("backups to a Proxmox Backup Server storage are not modelled by the simulator");
   const retention = job.retention ?? (scfg["prune-backups"] !== undefined ? parseRetention(String(scfg["prune-backups"])) : { "keep-all": 1 });
   const removeOld = job.removeOld && !retention["keep-all"];
@@ -197,19 +209,34 @@ async function runVzdump(ctx: SimContext, job: VzdumpJob, worker: Worker): Promi
     if (!(err instanceof Error) || !/^can't lock file '\/var\/run\/vzdump\.lock' - got timeout/.test(err.message)) throw err;
     info("trying to get global lock - waiting...");
     try {
-      await ctx.withLock(lockId, async () => {
-        info("got global lock");
-        await exec();
-      }, { timeoutMs: job.lockwaitMinutes * 60_000 });
+      await ctx.withLock(
+        lockId,
+        async () => {
+          info("got global lock");
+          await exec();
+        },
+        { timeoutMs: job.lockwaitMinutes * 60_000 },
+      );
     } catch (inner) {
-      if (inner instanceof Error && /^can't lock file '\/var\/run\/vzdump\.lock' - got timeout/.test(inner.message)) throw pveDie("can't acquire lock '/var/run/vzdump.lock' - got timeout");
+      if (inner instanceof Error && /^can't lock file '\/var\/run\/vzdump\.lock' - got timeout/.test(inner.message))
+        throw pveDie("can't acquire lock '/var/run/vzdump.lock' - got timeout");
       throw inner;
     }
   }
 }
 
 /** `exec_backup_task` for one guest; whether it succeeded. */
-async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, retention: Retention, removeOld: boolean, vmid: number, type: "qemu" | "lxc" | undefined, worker: Worker, info: (msg: string) => void): Promise<boolean> {
+async function backupGuest(
+  ctx: SimContext,
+  env: StorageEnv,
+  job: VzdumpJob,
+  retention: Retention,
+  removeOld: boolean,
+  vmid: number,
+  type: "qemu" | "lxc" | undefined,
+  worker: Worker,
+  info: (msg: string) => void,
+): Promise<boolean> {
   const plugin = type === undefined ? undefined : vzdumpPluginsOf(ctx).get(type);
   const node = job.node;
   const started = ctx.now();
@@ -223,14 +250,19 @@ async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, ret
     }
     const limit = retention["keep-all"] ? 0 : Object.values(retention).reduce((a, b) => a + b, 0);
     if ((limit && !removeOld) || job.protected) {
-      const backups = volumesOf(ctx).list(locationOf(ctx, job.storage, node)).filter((v) => v.vtype === "backup" && v.vmid === vmid && v.volname.includes(`vzdump-${plugin.type}-`));
+      const backups = volumesOf(ctx)
+        .list(locationOf(ctx, job.storage, node))
+        .filter((v) => v.vtype === "backup" && v.vmid === vmid && v.volname.includes(`vzdump-${plugin.type}-`));
       const protectedCount = backups.filter((v) => v.protected).length;
       if (job.protected) {
         const max = storageConfig(ctx, job.storage)["max-protected-backups"];
         const maxProtected = max !== undefined ? Number(max) : hasPriv(ctx, job.auth, `/storage/${job.storage}`, "Datastore.Allocate") ? -1 : 5;
-        if (maxProtected > -1 && protectedCount >= maxProtected) throw pveDie(`The number of protected backups per guest is limited to ${maxProtected} on storage '${job.storage}'`);
+        if (maxProtected > -1 && protectedCount >= maxProtected)
+          throw pveDie(`The number of protected backups per guest is limited to ${maxProtected} on storage '${job.storage}'`);
       } else if (backups.length - protectedCount >= limit) {
-        throw pveDie(`There is a max backup limit of ${limit} enforced by the target storage or the vzdump parameters. Either increase the limit or delete old backups.`);
+        throw pveDie(
+          `There is a max backup limit of ${limit} enforced by the target storage or the vzdump parameters. Either increase the limit or delete old backups.`,
+        );
       }
     }
     const ext = compressionExt(job.compress);
@@ -273,7 +305,17 @@ async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, ret
     }
     const archive = plugin.assemble(node, vmid, info);
     const volname = `backup/${name}`;
-    const stub: Volume = { storage: job.storage, volname, vtype: "backup", format: name.replace(/^[^.]+\./, ""), size: 0, ctime: Math.floor(started / 1000), isBase: false, snapshots: [], vmid };
+    const stub: Volume = {
+      storage: job.storage,
+      volname,
+      vtype: "backup",
+      format: name.replace(/^[^.]+\./, ""),
+      size: 0,
+      ctime: Math.floor(started / 1000),
+      isBase: false,
+      snapshots: [],
+      vmid,
+    };
     info(`creating vzdump archive '${volumePath(ctx, stub)}'`);
     await worker.spend(1);
     const size = Math.max(1024, Math.floor(prepared.dataBytes / (ext ? 12 : 4)) + archive.config.length);
@@ -290,7 +332,12 @@ async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, ret
       volume.protected = true;
     }
     if (removeOld) {
-      info(`prune older backups with retention: ${Object.keys(retention).sort().map((k) => `${k}=${retention[k]}`).join(", ")}`);
+      info(
+        `prune older backups with retention: ${Object.keys(retention)
+          .sort()
+          .map((k) => `${k}=${retention[k]}`)
+          .join(", ")}`,
+      );
       const pruned = await pruneBackups(env, job.storage, retention, vmid, plugin.type, false, info);
       const count = pruned.filter((e) => e.mark === "remove").length;
       info(`pruned ${count} backup(s)${count > 0 ? " not covered by keep-retention policy" : ""}`);
@@ -310,7 +357,10 @@ async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, ret
   async function cleanup(): Promise<void> {
     if (!plugin) return;
     if (locked) await plugin.unlock(node, vmid).catch((e: unknown) => worker.log(e instanceof Error ? e.message.replace(/\n$/, "") : String(e)));
-    if (snapshotTaken) await plugin.cleanupSnapshot(node, vmid, worker).catch((e: unknown) => worker.log(`snapshot 'vzdump' was not (fully) removed - ${e instanceof Error ? e.message : String(e)}`));
+    if (snapshotTaken)
+      await plugin
+        .cleanupSnapshot(node, vmid, worker)
+        .catch((e: unknown) => worker.log(`snapshot 'vzdump' was not (fully) removed - ${e instanceof Error ? e.message : String(e)}`));
     if (restart && !plugin.isRunning(node, vmid)) {
       info("restarting vm");
       await plugin.start(node, vmid, worker).catch((e: unknown) => worker.log(e instanceof Error ? e.message.replace(/\n$/, "") : String(e)));
@@ -318,4 +368,3 @@ async function backupGuest(ctx: SimContext, env: StorageEnv, job: VzdumpJob, ret
     }
   }
 }
-

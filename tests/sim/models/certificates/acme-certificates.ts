@@ -44,7 +44,9 @@ export function acmeNodeConfig(config: ConfigRecord, plugins: AcmeState["plugins
   if (typeof config.acme === "string") {
     const parsed = parsePropertyString(config.acme, subKeysOf(schema.acme) ?? {});
     if (typeof parsed.account === "string") account = parsed.account;
-    for (const raw of String(parsed.domains ?? "").split(";").filter((d) => d !== "")) {
+    for (const raw of String(parsed.domains ?? "")
+      .split(";")
+      .filter((d) => d !== "")) {
       const domain = raw.toLowerCase();
       if (domains.has(domain)) throw pveDie(`duplicate domain '${domain}' in ACME config properties`);
       domains.set(domain, { plugin: "standalone", configKey: "acme" });
@@ -78,13 +80,22 @@ export function installAcmeCertificates(register: Register, ctx: SimContext, dep
     let ca = cas.get(directory);
     if (!ca) {
       const name = `Simulated ACME CA (${directoryOf(directory).name})`;
-      ca = generate([{ name: "commonName", value: name }, { name: "organizationName", value: "PVE simulator" }], {
-        keyType: "ec",
-        algorithm: "sha256",
-        notBeforeDate: new Date(ctx.now() - DAY_MS),
-        notAfterDate: new Date(ctx.now() + 3650 * DAY_MS),
-        extensions: [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }],
-      }).then((pems) => ({ key: pems.private, cert: pems.cert }));
+      ca = generate(
+        [
+          { name: "commonName", value: name },
+          { name: "organizationName", value: "PVE simulator" },
+        ],
+        {
+          keyType: "ec",
+          algorithm: "sha256",
+          notBeforeDate: new Date(ctx.now() - DAY_MS),
+          notAfterDate: new Date(ctx.now() + 3650 * DAY_MS),
+          extensions: [
+            { name: "basicConstraints", cA: true, critical: true },
+            { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+          ],
+        },
+      ).then((pems) => ({ key: pems.private, cert: pems.cert }));
       cas.set(directory, ca);
     }
     return ca;

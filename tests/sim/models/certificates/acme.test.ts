@@ -109,14 +109,18 @@ describe("ACME accounts", () => {
 });
 
 describe("a node's custom certificate (Certificates.pm, CertHelpers::set_cert_files)", () => {
-  it("ends its refusals with the extra newline of `die \"$@\\n\"`, and holds the node's pve-certs lock", async () => {
+  it('ends its refusals with the extra newline of `die "$@\\n"`, and holds the node\'s pve-certs lock', async () => {
     const s = sim();
-    await expect(s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-a.pem"), key: certFixture("custom-b.key") })).rejects.toMatchObject({
+    await expect(
+      s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-a.pem"), key: certFixture("custom-b.key") }),
+    ).rejects.toMatchObject({
       status: 500,
       message: expect.stringMatching(/^Setting certificate files failed - \d+: key does not match the certificate \(chain\) \(\)\n\n\n$/),
     });
     await s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-a.pem"), key: certFixture("custom-a.key") });
-    await expect(s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-b.pem"), key: certFixture("custom-b.key") })).rejects.toMatchObject({
+    await expect(
+      s.call("POST", "/nodes/{node}/certificates/custom", { node: "pve1", certificates: certFixture("custom-b.pem"), key: certFixture("custom-b.key") }),
+    ).rejects.toMatchObject({
       status: 500,
       message: "Custom certificate file exists but force flag is not set.\n\n",
     });
@@ -134,7 +138,9 @@ describe("ACME plugins", () => {
     const read = (await s.call("GET", "/cluster/acme/plugins/{id}", { id: "cf1" })) as Record<string, unknown>;
     expect(read).toMatchObject({ plugin: "cf1", type: "dns", api: "cf", data, "validation-delay": 10, digest: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(((await s.call("GET", "/cluster/acme/plugins", { type: "dns" })) as { plugin: string }[]).map((p) => p.plugin)).toEqual(["cf1"]);
-    await expect(s.call("PUT", "/cluster/acme/plugins/{id}", { id: "cf1", disable: 1, digest: "0".repeat(40) })).rejects.toThrow(/detected modified configuration/);
+    await expect(s.call("PUT", "/cluster/acme/plugins/{id}", { id: "cf1", disable: 1, digest: "0".repeat(40) })).rejects.toThrow(
+      /detected modified configuration/,
+    );
     await s.call("PUT", "/cluster/acme/plugins/{id}", { id: "cf1", disable: 1, delete: "validation-delay", digest: read["digest"] });
     const updated = (await s.call("GET", "/cluster/acme/plugins/{id}", { id: "cf1" })) as Record<string, unknown>;
     expect(updated).toMatchObject({ disable: 1 });

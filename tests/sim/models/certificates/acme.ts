@@ -28,9 +28,26 @@ const LE_TOS = "https://letsencrypt.org/documents/LE-SA-v1.5-February-24-2025.pd
 
 /** PVE's two named directories, plus a CA that requires External Account Binding (not in PVE's list). */
 export const ACME_DIRECTORIES: readonly AcmeDirectory[] = [
-  { name: "Let's Encrypt V2", url: "https://acme-v02.api.letsencrypt.org/directory", meta: { termsOfService: LE_TOS, website: "https://letsencrypt.org", caaIdentities: ["letsencrypt.org"] } },
-  { name: "Let's Encrypt V2 Staging", url: "https://acme-staging-v02.api.letsencrypt.org/directory", meta: { termsOfService: LE_TOS, website: "https://letsencrypt.org/docs/staging-environment/", caaIdentities: ["letsencrypt.org"] } },
-  { name: "ZeroSSL", url: "https://acme.zerossl.com/v2/DV90", meta: { termsOfService: "https://secure.trust-provider.com/repository/docs/Legacy/20221001_Certificate_Subscriber_Agreement_v_2_5_click.pdf", website: "https://zerossl.com", caaIdentities: ["sectigo.com", "trust-provider.com", "usertrust.com", "comodoca.com", "comodo.com"], externalAccountRequired: true } },
+  {
+    name: "Let's Encrypt V2",
+    url: "https://acme-v02.api.letsencrypt.org/directory",
+    meta: { termsOfService: LE_TOS, website: "https://letsencrypt.org", caaIdentities: ["letsencrypt.org"] },
+  },
+  {
+    name: "Let's Encrypt V2 Staging",
+    url: "https://acme-staging-v02.api.letsencrypt.org/directory",
+    meta: { termsOfService: LE_TOS, website: "https://letsencrypt.org/docs/staging-environment/", caaIdentities: ["letsencrypt.org"] },
+  },
+  {
+    name: "ZeroSSL",
+    url: "https://acme.zerossl.com/v2/DV90",
+    meta: {
+      termsOfService: "https://secure.trust-provider.com/repository/docs/Legacy/20221001_Certificate_Subscriber_Agreement_v_2_5_click.pdf",
+      website: "https://zerossl.com",
+      caaIdentities: ["sectigo.com", "trust-provider.com", "usertrust.com", "comodoca.com", "comodo.com"],
+      externalAccountRequired: true,
+    },
+  },
 ];
 
 const DEFAULT_DIRECTORY = ACME_DIRECTORIES[0]?.url ?? "";
@@ -55,8 +72,20 @@ export interface AcmeAccount {
 
 /** A small sample of proxmox-acme's `dns-challenge-schema.json` (the challenge-schema endpoint). */
 const DNS_APIS: Readonly<Record<string, { name: string; fields: Record<string, string> }>> = {
-  acmedns: { name: "acme-dns", fields: { ACMEDNS_BASE_URL: "API endpoint", ACMEDNS_USERNAME: "Username", ACMEDNS_PASSWORD: "Password", ACMEDNS_SUBDOMAIN: "Subdomain" } },
-  cf: { name: "Cloudflare Managed DNS", fields: { CF_Token: "The CF API Token", CF_Account_ID: "The CF Account ID", CF_Zone_ID: "The CF Zone ID", CF_Key: "The CF API key (legacy)", CF_Email: "The CF e-mail (legacy)" } },
+  acmedns: {
+    name: "acme-dns",
+    fields: { ACMEDNS_BASE_URL: "API endpoint", ACMEDNS_USERNAME: "Username", ACMEDNS_PASSWORD: "Password", ACMEDNS_SUBDOMAIN: "Subdomain" },
+  },
+  cf: {
+    name: "Cloudflare Managed DNS",
+    fields: {
+      CF_Token: "The CF API Token",
+      CF_Account_ID: "The CF Account ID",
+      CF_Zone_ID: "The CF Zone ID",
+      CF_Key: "The CF API key (legacy)",
+      CF_Email: "The CF e-mail (legacy)",
+    },
+  },
   hetzner: { name: "Hetzner", fields: { HETZNER_Token: "API Token" } },
   ovh: { name: "OVH", fields: { OVH_AK: "Application key", OVH_AS: "Application secret", OVH_CK: "Consumer key", OVH_END_POINT: "Endpoint" } },
   pdns: { name: "PowerDNS", fields: { PDNS_Url: "The PowerDNS API URL", PDNS_ServerId: "Server ID", PDNS_Token: "API Token", PDNS_Ttl: "TTL" } },
@@ -93,9 +122,7 @@ export function installAcme(register: Register, ctx: SimContext): AcmeState {
   // Challenge.pm's parse_config puts a `standalone` plugin back whenever the file lacks one.
   plugins.set("standalone", { type: "standalone" });
 
-  register("GET", "/cluster/acme", () =>
-    ["account", "tos", "meta", "directories", "plugins", "challenge-schema"].map((name) => ({ name })),
-  );
+  register("GET", "/cluster/acme", () => ["account", "tos", "meta", "directories", "plugins", "challenge-schema"].map((name) => ({ name })));
   register("GET", "/cluster/acme/directories", () => ACME_DIRECTORIES.slice(0, 2).map(({ name, url }) => ({ name, url })));
   const directoryParam = (req: SimRequest): string => (typeof req.params.directory === "string" ? req.params.directory : DEFAULT_DIRECTORY);
   register("GET", "/cluster/acme/meta", (req) => directoryOf(directoryParam(req)).meta);
@@ -164,7 +191,6 @@ export function installAcme(register: Register, ctx: SimContext): AcmeState {
   return { accounts, plugins };
 }
 
-
 /** `/cluster/acme/account`: register, read, update the contact, deactivate; every write is a worker task. */
 function installAccounts(register: Register, ctx: SimContext, accounts: Map<string, AcmeAccount>, directoryParam: (req: SimRequest) => string): void {
   const nameOf = (req: SimRequest): string => (typeof req.params.name === "string" ? req.params.name : "default");
@@ -205,7 +231,8 @@ function installAccounts(register: Register, ctx: SimContext, accounts: Map<stri
             const newAccount = `${caBase(url)}/acme/new-acct`;
             // The CA's own refusals (RFC 8555 errors), as PVE's `fatal` reports them.
             if (directory.meta.termsOfService && !tos) return `POST to '${newAccount}' failed - Must agree to terms of service`;
-            if (directory.meta.externalAccountRequired && typeof kid !== "string") return `POST to '${newAccount}' failed - External Account Binding is required`;
+            if (directory.meta.externalAccountRequired && typeof kid !== "string")
+              return `POST to '${newAccount}' failed - External Account Binding is required`;
             return "";
           };
           let failure: string;

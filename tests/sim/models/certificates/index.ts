@@ -41,7 +41,11 @@ function stripLeadingText(pem: string): string {
 
 /** PVE's `X509_NAME_oneline` form: `/CN=x/O=y`. */
 function oneline(name: string): string {
-  return name.split("\n").filter((part) => part !== "").map((part) => `/${part}`).join("");
+  return name
+    .split("\n")
+    .filter((part) => part !== "")
+    .map((part) => `/${part}`)
+    .join("");
 }
 
 /** One `pve-certificate-info` record for the leaf certificate of a PEM chain. */
@@ -58,7 +62,10 @@ export function certificateInfo(filename: string, chain: string): Record<string,
     issuer: oneline(cert.issuer),
     notbefore: Math.floor(Date.parse(cert.validFrom) / 1000),
     notafter: Math.floor(Date.parse(cert.validTo) / 1000),
-    san: (cert.subjectAltName ?? "").split(", ").filter((s) => s !== "").map((s) => s.replace(/^[A-Za-z ]+:/, "")),
+    san: (cert.subjectAltName ?? "")
+      .split(", ")
+      .filter((s) => s !== "")
+      .map((s) => s.replace(/^[A-Za-z ]+:/, "")),
     pem: `${leaf}\n`,
     "public-key-type": cert.publicKey.asymmetricKeyType === "ec" ? "id-ecPublicKey" : "rsaEncryption",
     "public-key-bits": keyDetails?.modulusLength ?? (keyDetails?.namedCurve === "prime256v1" ? 256 : 384),

@@ -30,7 +30,12 @@ const int = { type: "integer" } as const;
 const PROPERTY_STRINGS: Readonly<Record<string, Parameters<typeof parsePropertyString>[1]>> = {
   "prune-backups": {
     "keep-all": { type: "boolean" },
-    "keep-last": int, "keep-hourly": int, "keep-daily": int, "keep-weekly": int, "keep-monthly": int, "keep-yearly": int,
+    "keep-last": int,
+    "keep-hourly": int,
+    "keep-daily": int,
+    "keep-weekly": int,
+    "keep-monthly": int,
+    "keep-yearly": int,
   },
   fleecing: { enabled: { type: "boolean", default_key: 1 }, storage: { type: "string" } },
   performance: { "max-workers": int, "pbs-entries-max": int },

@@ -77,7 +77,13 @@ describe("cluster options", () => {
 
   it("reads integers and property-string values back as the strings of the file, booleans as 0/1; writes migration_unsecure as migration", async () => {
     const s = sim();
-    await s.call("PUT", "/cluster/options", { max_workers: 4, "next-id": "lower=500,upper=900", crs: "ha=static,ha-rebalance-on-start=yes", bwlimit: "default=100", migration_unsecure: 1 });
+    await s.call("PUT", "/cluster/options", {
+      max_workers: 4,
+      "next-id": "lower=500,upper=900",
+      crs: "ha=static,ha-rebalance-on-start=yes",
+      bwlimit: "default=100",
+      migration_unsecure: 1,
+    });
     expect(await s.call("GET", "/cluster/options")).toMatchObject({
       max_workers: "4",
       "next-id": { lower: "500", upper: "900" },
@@ -97,7 +103,10 @@ describe("cluster options", () => {
       "allowed-tags": ["alpha", "db", "web", "zeta"],
     });
     await s.call("PUT", "/cluster/options", { keyboard: "de" });
-    expect(await s.call("GET", "/cluster/options")).toMatchObject({ "registered-tags": ["alpha", "zeta"], "user-tag-access": { "user-allow-list": ["db", "web"] } });
+    expect(await s.call("GET", "/cluster/options")).toMatchObject({
+      "registered-tags": ["alpha", "zeta"],
+      "user-tag-access": { "user-allow-list": ["db", "web"] },
+    });
   });
 
   it("maps the deprecated applet console to html5 and refuses a next-id range whose lower bound is above the upper", async () => {

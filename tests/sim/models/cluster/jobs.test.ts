@@ -60,7 +60,10 @@ describe("backup jobs", () => {
       message: "400 Parameter verification failed.\nall: option conflicts with option 'vmid'\n",
     });
     await s.call("POST", "/cluster/backup", { id: "b1", all: 1, schedule: "daily" });
-    await expect(s.call("POST", "/cluster/backup", { id: "b1", all: 1, schedule: "daily" })).rejects.toMatchObject({ status: 500, message: "Job 'b1' already exists\n" });
+    await expect(s.call("POST", "/cluster/backup", { id: "b1", all: 1, schedule: "daily" })).rejects.toMatchObject({
+      status: 500,
+      message: "Job 'b1' already exists\n",
+    });
     expect(s.locks).toContain("file-jobs_cfg");
   });
 
@@ -109,7 +112,13 @@ describe("replication jobs", () => {
   it("marks a deleted job for removal until the runner has run", async () => {
     const s = sim();
     await s.call("POST", "/cluster/replication", { id: "100-0", type: "local", target: "pve2", schedule: "*/30" });
-    expect(await s.call("GET", "/cluster/replication/{id}", { id: "100-0" })).toMatchObject({ id: "100-0", guest: 100, jobnum: 0, source: "pve1", target: "pve2" });
+    expect(await s.call("GET", "/cluster/replication/{id}", { id: "100-0" })).toMatchObject({
+      id: "100-0",
+      guest: 100,
+      jobnum: 0,
+      source: "pve1",
+      target: "pve2",
+    });
     await s.call("DELETE", "/cluster/replication/{id}", { id: "100-0" });
     expect(await s.call("GET", "/cluster/replication/{id}", { id: "100-0" })).toMatchObject({ remove_job: "full" });
     s.advance(60_000);

@@ -28,8 +28,7 @@ export function installMetricServers(register: Register, ctx: SimContext): void 
     },
     hooks: {
       // The index lists only these fields, with `disable` defaulted to 0.
-      list: () =>
-        store.entries().map(([id, r]) => ({ id, disable: r.disable ?? 0, type: r.type, server: r.server, port: r.port })),
+      list: () => store.entries().map(([id, r]) => ({ id, disable: r.disable ?? 0, type: r.type, server: r.server, port: r.port })),
     },
   });
 }

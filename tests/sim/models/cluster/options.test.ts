@@ -9,7 +9,16 @@ const root = { token: TEST_TOKEN };
 
 describe("datacenter options", () => {
   it("shows a user without Sys.Audit on / only console and tag-style, plus the tags it may use", async () => {
-    await raw(sim(), "PUT", "/cluster/options", { auth: root, form: { console: "xtermjs", "tag-style": "shape=circle", keyboard: "de", "registered-tags": "prod", "user-tag-access": "user-allow=list,user-allow-list=web" } });
+    await raw(sim(), "PUT", "/cluster/options", {
+      auth: root,
+      form: {
+        console: "xtermjs",
+        "tag-style": "shape=circle",
+        keyboard: "de",
+        "registered-tags": "prod",
+        "user-tag-access": "user-allow=list,user-allow-list=web",
+      },
+    });
     await raw(sim(), "POST", "/access/users", { auth: root, form: { userid: "plain@pve", password: "plain-password-1" } });
     const ticket = await login(sim(), "plain@pve", "plain-password-1");
     const r = await raw(sim(), "GET", "/cluster/options", { auth: ticket });

@@ -65,7 +65,8 @@ function parseDatacenterConfig(raw: string): Parsed {
     if (typeof res[key] === "string" && res[key] !== "") res[key] = parsePropertyString(String(res[key]), formatOf(key));
   }
   const access = res["user-tag-access"] as Parsed | undefined;
-  if (access && typeof access["user-allow-list"] === "string" && access["user-allow-list"] !== "") access["user-allow-list"] = String(access["user-allow-list"]).split(";");
+  if (access && typeof access["user-allow-list"] === "string" && access["user-allow-list"] !== "")
+    access["user-allow-list"] = String(access["user-allow-list"]).split(";");
   if (typeof res["registered-tags"] === "string" && res["registered-tags"] !== "") res["registered-tags"] = String(res["registered-tags"]).split(";");
   if (res["migration_unsecure"] !== undefined) {
     const migration = (res["migration"] ??= {}) as Parsed;
@@ -104,7 +105,9 @@ export function installClusterOptions(register: Register, ctx: SimContext): void
     for (const [key, value] of Object.entries(cfg)) {
       if (value !== null && typeof value === "object" && !Array.isArray(value)) cfg[key] = printPropertyString(value as Parsed, formatOf(key));
     }
-    const comment = perlSplit(String(cfg["description"] ?? ""), /\n/).map((line) => `#${encodeText(line)}\n`).join("");
+    const comment = perlSplit(String(cfg["description"] ?? ""), /\n/)
+      .map((line) => `#${encodeText(line)}\n`)
+      .join("");
     delete cfg["description"];
     const dump = Object.keys(cfg)
       .sort()

@@ -38,7 +38,10 @@ export function installReplication(register: Register, ctx: SimContext, options:
     }
   };
   // Every handler checks the guest's privilege itself (the schema says `user => 'all'`).
-  const checked = (priv: string) => (req: SimRequest): void => ctx.checkPermission(req.auth, `/vms/${guestOf(String(req.params.id))}`, priv);
+  const checked =
+    (priv: string) =>
+    (req: SimRequest): void =>
+      ctx.checkPermission(req.auth, `/vms/${guestOf(String(req.params.id))}`, priv);
   const withRunner: Register = (method, template, handler) =>
     register(method, template, (req, c) => {
       runDue();

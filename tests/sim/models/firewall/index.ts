@@ -65,8 +65,22 @@ export function firewallModel(): SimModel {
       const nodeRules = perNode(() => new RuleList());
       const clusterRules = new RuleList();
 
-      registerOptions(register, ctx, "/cluster/firewall/options", () => clusterOptions, () => "firewall-cluster", (value, now) => (value > 1 ? now : value));
-      registerOptions(register, ctx, "/nodes/{node}/firewall/options", (req) => nodeOptions(req.params.node), (req) => `firewall-host-${String(req.params.node)}`, (value) => (value ? 1 : 0));
+      registerOptions(
+        register,
+        ctx,
+        "/cluster/firewall/options",
+        () => clusterOptions,
+        () => "firewall-cluster",
+        (value, now) => (value > 1 ? now : value),
+      );
+      registerOptions(
+        register,
+        ctx,
+        "/nodes/{node}/firewall/options",
+        (req) => nodeOptions(req.params.node),
+        (req) => `firewall-host-${String(req.params.node)}`,
+        (value) => (value ? 1 : 0),
+      );
 
       const aliases = installAliases(register, ctx);
       const ipsets = installIpSets(register, ctx, aliases.alias);

@@ -23,7 +23,16 @@ const LOCK = "firewall-cluster";
 
 /** `copy_list_with_digest`: one digest over the items' sorted keys and values. */
 function listDigest(items: readonly Readonly<Record<string, unknown>>[]): string {
-  return sha1(items.map((item) => Object.keys(item).sort().map((k) => `${k}:${String(item[k])}\n`).join("")).join(""));
+  return sha1(
+    items
+      .map((item) =>
+        Object.keys(item)
+          .sort()
+          .map((k) => `${k}:${String(item[k])}\n`)
+          .join(""),
+      )
+      .join(""),
+  );
 }
 
 /** `parse_ip_or_cidr`: a single address loses its `/32` (`/128`); the IP version comes with it. */
@@ -42,7 +51,6 @@ function cleanCidr(cidr: string): string {
   const network = (value & mask) >>> 0;
   return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join(".")}/${bits}`;
 }
-
 
 /** Aliases: lowercased name → `{name, cidr, comment?}`, with rename on PUT. */
 export function installAliases(register: Register, ctx: SimContext): Pick<RuleObjects, "alias"> {
@@ -145,7 +153,10 @@ export function installIpSets(register: Register, ctx: SimContext, aliasOf: Rule
         if (!old) throw paramError({ name: `IPSet '${rename}' does not exist` });
         if (sets.has(asReadBack(name)) && name !== rename) throw paramError({ name: `IPSet '${name}' does already exist` });
         sets.delete(rename);
-        sets.set(asReadBack(name), { entries: old.entries, ...(comment !== undefined ? { comment } : old.comment !== undefined ? { comment: old.comment } : {}) });
+        sets.set(asReadBack(name), {
+          entries: old.entries,
+          ...(comment !== undefined ? { comment } : old.comment !== undefined ? { comment: old.comment } : {}),
+        });
         return null;
       }
       if (sets.has(name)) throw paramError({ name: `IPSet '${name}' already exists` });
@@ -241,7 +252,10 @@ export function installSecurityGroups(register: Register, ctx: SimContext, objec
         if (!old) throw paramError({ group: `Security group '${rename}' does not exist` });
         if (groups.has(name) && name !== rename) throw paramError({ group: `Security group '${name}' does already exist` });
         groups.delete(rename);
-        groups.set(asReadBack(name), { rules: old.rules, ...(comment !== undefined ? { comment } : old.comment !== undefined ? { comment: old.comment } : {}) });
+        groups.set(asReadBack(name), {
+          rules: old.rules,
+          ...(comment !== undefined ? { comment } : old.comment !== undefined ? { comment: old.comment } : {}),
+        });
         return null;
       }
       if (groups.has(name)) throw paramError({ group: `Security group '${name}' already exists` });

@@ -16,7 +16,10 @@ import { vmlistOf } from "./vmlist";
 const GiB = 1024 ** 3;
 
 function poolEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>[] {
-  return [...accessStoreOf(ctx).pools.keys()].sort().filter((pool) => hasPriv(ctx, auth, `/pool/${pool}`, "Pool.Audit")).map((pool) => ({ id: `/pool/${pool}`, pool, type: "pool" }));
+  return [...accessStoreOf(ctx).pools.keys()]
+    .sort()
+    .filter((pool) => hasPriv(ctx, auth, `/pool/${pool}`, "Pool.Audit"))
+    .map((pool) => ({ id: `/pool/${pool}`, pool, type: "pool" }));
 }
 
 function guestEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>[] {
@@ -30,8 +33,20 @@ function guestEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>[]
     const item: Record<string, unknown> = { id: `${entry.type}/${vmid}`, vmid: Number(vmid), node: entry.node, type: entry.type, status: "unknown" };
     if (stats) {
       Object.assign(item, {
-        uptime: stats.uptime, name: stats.name, status: stats.status, template: stats.template, maxcpu: stats.maxcpu, cpu: stats.cpu,
-        maxmem: stats.maxmem, mem: stats.mem, maxdisk: stats.maxdisk, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0,
+        uptime: stats.uptime,
+        name: stats.name,
+        status: stats.status,
+        template: stats.template,
+        maxcpu: stats.maxcpu,
+        cpu: stats.cpu,
+        maxmem: stats.maxmem,
+        mem: stats.mem,
+        maxdisk: stats.maxdisk,
+        disk: 0,
+        netin: 0,
+        netout: 0,
+        diskread: 0,
+        diskwrite: 0,
         ...(entry.type === "qemu" ? { memhost: stats.mem } : {}),
       });
       if (stats.tags !== undefined) item.tags = stats.tags;
@@ -51,7 +66,11 @@ function nodeEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>[] 
   return ctx.nodes.map((node) => {
     const audit = hasPriv(ctx, auth, `/nodes/${node}`, "Sys.Audit");
     return {
-      id: `node/${node}`, node, type: "node", status: "online", level: "",
+      id: `node/${node}`,
+      node,
+      type: "node",
+      status: "online",
+      level: "",
       ...(audit ? { uptime: 86400, cpu: 0.01, mem: 4 * GiB, disk: 10 * GiB, maxcpu: 8, maxmem: 32 * GiB, maxdisk: 100 * GiB } : {}),
       "cgroup-mode": 2,
     };
@@ -65,7 +84,18 @@ function storageEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>
     for (const node of ctx.nodes) {
       if (scfg.disable || (scfg.nodes !== undefined && !String(scfg.nodes).split(",").includes(node))) continue;
       const { total, used } = storageNumbers(ctx, storage, scfg, node);
-      out.push({ id: `storage/${node}/${storage}`, storage, node, type: "storage", plugintype: scfg.type, status: "available", shared: scfg.shared ? 1 : 0, content: scfg.content, maxdisk: total, disk: used });
+      out.push({
+        id: `storage/${node}/${storage}`,
+        storage,
+        node,
+        type: "storage",
+        plugintype: scfg.type,
+        status: "available",
+        shared: scfg.shared ? 1 : 0,
+        content: scfg.content,
+        maxdisk: total,
+        disk: used,
+      });
     }
   }
   return out;
@@ -73,7 +103,14 @@ function storageEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>
 
 function networkEntries(ctx: SimContext, auth: SimAuth): Record<string, unknown>[] {
   if (!hasPriv(ctx, auth, "/sdn/zones/localnetwork", "SDN.Audit")) return [];
-  return ctx.nodes.map((node) => ({ id: `network/${node}/zone/localnetwork`, type: "network", "network-type": "zone", network: "localnetwork", node, status: "ok" }));
+  return ctx.nodes.map((node) => ({
+    id: `network/${node}/zone/localnetwork`,
+    type: "network",
+    "network-type": "zone",
+    network: "localnetwork",
+    node,
+    status: "ok",
+  }));
 }
 
 /** The resources list for `type` (all groups when undefined). */

@@ -70,7 +70,10 @@ export function parsePendingDelete(value: ConfigValue | undefined): Map<string, 
 
 /** `print_pending_delete`: sorted, `!` marking forced deletions. */
 function printPendingDelete(deletes: ReadonlyMap<string, boolean>): string {
-  return [...deletes.keys()].sort().map((key) => (deletes.get(key) ? `!${key}` : key)).join(",");
+  return [...deletes.keys()]
+    .sort()
+    .map((key) => (deletes.get(key) ? `!${key}` : key))
+    .join(",");
 }
 
 /** `add_to_pending_delete`. */

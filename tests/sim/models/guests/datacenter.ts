@@ -33,5 +33,9 @@ export function tagAccess(ctx: SimContext): { userAllow: string; allowList: stri
   const access = datacenterOption(ctx, "user-tag-access") as Parsed;
   // parse_datacenter_config splits both lists at ';' already.
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? v.split(/[;,\s]+/).filter((t) => t !== "") : []);
-  return { userAllow: String(access?.["user-allow"] ?? "free"), allowList: list(access?.["user-allow-list"]), registered: list(datacenterOption(ctx, "registered-tags")) };
+  return {
+    userAllow: String(access?.["user-allow"] ?? "free"),
+    allowList: list(access?.["user-allow-list"]),
+    registered: list(datacenterOption(ctx, "registered-tags")),
+  };
 }

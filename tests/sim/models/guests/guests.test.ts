@@ -44,11 +44,25 @@ describe("/cluster/resources", () => {
     const guests = all.filter((r) => r.type === "qemu").map((r) => r.vmid);
     expect(guests.indexOf(1000)).toBeLessThan(guests.indexOf(999)); // "1000" sorts before "999"
     expect(all.find((r) => r.vmid === 1000)).toMatchObject({
-      id: "qemu/1000", node: "pve1", status: "stopped", name: "big", template: 0, maxcpu: 2, maxmem: 1024 * 1024 ** 2,
-      maxdisk: 1024 ** 3, pool: "rpool", tags: "a;b", uptime: 0,
+      id: "qemu/1000",
+      node: "pve1",
+      status: "stopped",
+      name: "big",
+      template: 0,
+      maxcpu: 2,
+      maxmem: 1024 * 1024 ** 2,
+      maxdisk: 1024 ** 3,
+      pool: "rpool",
+      tags: "a;b",
+      uptime: 0,
     });
     expect(all.filter((r) => r.type === "storage").map((r) => r.id)).toEqual([
-      "storage/pve1/local", "storage/pve2/local", "storage/pve3/local", "storage/pve1/local-lvm", "storage/pve2/local-lvm", "storage/pve3/local-lvm",
+      "storage/pve1/local",
+      "storage/pve2/local",
+      "storage/pve3/local",
+      "storage/pve1/local-lvm",
+      "storage/pve2/local-lvm",
+      "storage/pve3/local-lvm",
     ]);
     expect(all.filter((r) => r.type === "network")).toHaveLength(3);
     const vms = await data<Record<string, unknown>[]>(api(s, "GET", "/cluster/resources", { type: "vm" }));
@@ -98,7 +112,12 @@ describe("volumes and storage content", () => {
     expect([bad.status, bad.json?.message]).toEqual([500, "illegal name 'vm-141-disk-0' - should be 'vm-140-*'\n"]);
     const qcow = await api(s, "POST", "/nodes/pve1/storage/local-lvm/content", { vmid: 140, filename: "vm-140-disk-8.qcow2", size: "1G" });
     expect([qcow.status, qcow.json?.message]).toEqual([500, "unsupported format 'qcow2'\n"]);
-    expect(await data(api(s, "GET", `/nodes/pve1/storage/local-lvm/content/${volid}`))).toEqual({ path: "/dev/pve/vm-140-disk-7", size: 1024 ** 3, used: 0, format: "raw" });
+    expect(await data(api(s, "GET", `/nodes/pve1/storage/local-lvm/content/${volid}`))).toEqual({
+      path: "/dev/pve/vm-140-disk-7",
+      size: 1024 ** 3,
+      used: 0,
+      format: "raw",
+    });
     await createVm(s, 141, { scsi0: "local-lvm:1" });
     const gone = await run(s, "DELETE", "/nodes/pve1/storage/local-lvm/content/local-lvm:vm-141-disk-0");
     expect(gone.status).toBe("OK");

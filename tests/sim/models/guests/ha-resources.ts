@@ -39,9 +39,7 @@ function view(ctx: SimContext, sid: string, resource: HaResource): Record<string
 export function installHaResources(register: Register, ctx: SimContext): void {
   const ha = haStateOf(ctx);
   register("GET", "/cluster/ha/resources", (req) =>
-    [...ha.resources]
-      .filter(([, r]) => req.params.type === undefined || r.type === req.params.type)
-      .map(([sid, r]) => view(ctx, sid, r)),
+    [...ha.resources].filter(([, r]) => req.params.type === undefined || r.type === req.params.type).map(([sid, r]) => view(ctx, sid, r)),
   );
 
   register("POST", "/cluster/ha/resources", async (req) => {

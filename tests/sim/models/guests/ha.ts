@@ -32,7 +32,10 @@ export interface HaAgent {
 }
 
 /** A CRM request (`ha-manager set/migrate/crm-command stop`). */
-export type HaRequest = { readonly kind: "state"; readonly state: string } | { readonly kind: "migrate"; readonly target: string } | { readonly kind: "stop"; readonly timeout: number };
+export type HaRequest =
+  | { readonly kind: "state"; readonly state: string }
+  | { readonly kind: "migrate"; readonly target: string }
+  | { readonly kind: "stop"; readonly timeout: number };
 
 /** resources.cfg, the manager status and the resource agents. */
 export class HaState {

@@ -14,7 +14,8 @@ import { paramError } from "../param-error";
 import { macPrefix } from "./datacenter";
 import { parseVolname } from "./storage-ops";
 
-const SSH_KEY = /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]{16,}={0,3}(\s|$)/;
+const SSH_KEY =
+  /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]{16,}={0,3}(\s|$)/;
 
 /** `validate_ssh_public_keys`: every non-empty line must be a public key. */
 export function validateSshPublicKeys(keys: string): void {

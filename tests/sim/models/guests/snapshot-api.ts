@@ -36,7 +36,11 @@ export interface SnapshotApi {
 export function installSnapshotApi(register: Register, api: SnapshotApi): void {
   const { guest } = api;
   const base = `/nodes/{node}/${api.type}/{vmid}/snapshot`;
-  const target = (req: SimRequest): { node: string; vmid: number; snapname: string } => ({ node: String(req.params.node), vmid: Number(req.params.vmid), snapname: String(req.params.snapname ?? "") });
+  const target = (req: SimRequest): { node: string; vmid: number; snapname: string } => ({
+    node: String(req.params.node),
+    vmid: Number(req.params.vmid),
+    snapname: String(req.params.snapname ?? ""),
+  });
 
   register("GET", base, (req) => {
     const { node, vmid } = target(req);

@@ -40,8 +40,11 @@ describe("container snapshots", () => {
     const rollback = await run(s, "POST", "/nodes/pve1/lxc/700/snapshot/s1/rollback", { start: 1 });
     expect([rollback.upid.split(":")[5], rollback.status]).toEqual(["vzrollback", "OK"]);
     expect(await config(s, "lxc", 700)).toMatchObject({ memory: 512, parent: "s1", rootfs: "local-lvm:vm-700-disk-0,size=1G" });
-    expect(await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 700 }))).toEqual([expect.objectContaining({ size: 1024 ** 3 })]);
-    for (let i = 0; i < 100 && (await data<{ status: string }>(api(s, "GET", "/nodes/pve1/lxc/700/status/current"))).status !== "running"; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 700 }))).toEqual([
+      expect.objectContaining({ size: 1024 ** 3 }),
+    ]);
+    for (let i = 0; i < 100 && (await data<{ status: string }>(api(s, "GET", "/nodes/pve1/lxc/700/status/current"))).status !== "running"; i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect((await snapshots(s, "lxc", 700)).at(-1)).toMatchObject({ name: "current", running: 1, parent: "s1" });
     // the description changes in place; deleting s1 moves s2's parent link away
     await data(api(s, "PUT", "/nodes/pve1/lxc/700/snapshot/s2/config", { description: "after upgrade" }));
@@ -73,7 +76,13 @@ describe("container snapshots", () => {
     expect((await run(s, "POST", "/nodes/pve1/lxc/711/snapshot", { snapname: "snap1" })).status).toBe("snapshot feature is not available");
     expect((await snapshots(s, "lxc", 711)).map((x) => x.name)).toEqual(["current"]); // nothing left behind
     expect(await config(s, "lxc", 711)).not.toHaveProperty("lock");
-    await run(s, "POST", "/nodes/pve1/lxc", { vmid: 712, ostemplate: "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst", rootfs: "local-lvm:1", mp0: "/srv/share,mp=/share" }, root);
+    await run(
+      s,
+      "POST",
+      "/nodes/pve1/lxc",
+      { vmid: 712, ostemplate: "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst", rootfs: "local-lvm:1", mp0: "/srv/share,mp=/share" },
+      root,
+    );
     expect((await run(s, "POST", "/nodes/pve1/lxc/712/snapshot", { snapname: "snap1" })).status).toBe("snapshot feature is not available");
     await createCt(s, 713, { rootfs: "local-lvm:1" });
     expect((await api(s, "POST", "/nodes/pve1/lxc/713/template")).status).toBe(200);
@@ -97,7 +106,9 @@ describe("container snapshots", () => {
     const s = sim();
     await createCt(s, 730, { rootfs: "local-lvm:1", hostname: "live" });
     await run(s, "POST", "/nodes/pve1/lxc/730/status/start");
-    expect((await api(s, "POST", "/nodes/pve1/lxc/730/clone", { newid: 731 })).json?.message).toBe("Full clone of a running container is only possible from a snapshot\n");
+    expect((await api(s, "POST", "/nodes/pve1/lxc/730/clone", { newid: 731 })).json?.message).toBe(
+      "Full clone of a running container is only possible from a snapshot\n",
+    );
     await run(s, "POST", "/nodes/pve1/lxc/730/snapshot", { snapname: "base" });
     const clone = await run(s, "POST", "/nodes/pve1/lxc/730/clone", { newid: 731, snapname: "base" });
     expect(clone.status).toBe("OK");
@@ -115,13 +126,22 @@ describe("VM snapshots", () => {
     const before = await config(s, "qemu", 740);
     const taken = await run(s, "POST", "/nodes/pve1/qemu/740/snapshot", { snapname: "ram", vmstate: 1, description: "with RAM" });
     expect(taken.upid).toMatch(/:qmsnapshot:740:/);
-    expect(taken.log).toEqual(["saving VM state and RAM using storage 'local-lvm'", "completed saving the VM state in 1s, saved 0.25 GiB", "snapshotting 'drive-scsi0' (local-lvm:vm-740-disk-0)", "TASK OK"]);
+    expect(taken.log).toEqual([
+      "saving VM state and RAM using storage 'local-lvm'",
+      "completed saving the VM state in 1s, saved 0.25 GiB",
+      "snapshotting 'drive-scsi0' (local-lvm:vm-740-disk-0)",
+      "TASK OK",
+    ]);
     expect(await volumes(s, "local-lvm", 740)).toContain("local-lvm:vm-740-state-ram");
     expect(await snapshots(s, "qemu", 740)).toEqual([
       { name: "ram", snaptime: expect.any(Number), vmstate: 1, description: "with RAM" },
       expect.objectContaining({ name: "current", running: 1, parent: "ram" }),
     ]);
-    expect(await data(api(s, "GET", "/nodes/pve1/qemu/740/snapshot/ram/config"))).toMatchObject({ vmstate: "local-lvm:vm-740-state-ram", runningmachine: "pc-i440fx-10.0+pve0", memory: "1024" });
+    expect(await data(api(s, "GET", "/nodes/pve1/qemu/740/snapshot/ram/config"))).toMatchObject({
+      vmstate: "local-lvm:vm-740-state-ram",
+      runningmachine: "pc-i440fx-10.0+pve0",
+      memory: "1024",
+    });
     expect(await config(s, "qemu", 740, { snapshot: "ram" })).toMatchObject({ vmstate: "local-lvm:vm-740-state-ram" });
     const rollback = await run(s, "POST", "/nodes/pve1/qemu/740/snapshot/ram/rollback");
     expect([rollback.upid.split(":")[5], rollback.status]).toEqual(["qmrollback", "OK"]);
@@ -138,10 +158,15 @@ describe("VM snapshots", () => {
   it("refuses reserved names, blocks template conversion and disk moves with delete, and clones from a snapshot", async () => {
     const s = sim();
     await createVm(s, 750, { scsi0: "local-lvm:1", name: "src" });
-    for (const [name, message] of [["current", "unable to use snapshot name 'current' (reserved name)\n"], ["Pending", "unable to use snapshot name 'pending' (reserved name)\n"]]) {
+    for (const [name, message] of [
+      ["current", "unable to use snapshot name 'current' (reserved name)\n"],
+      ["Pending", "unable to use snapshot name 'pending' (reserved name)\n"],
+    ]) {
       expect((await api(s, "POST", "/nodes/pve1/qemu/750/snapshot", { snapname: String(name) })).json?.message).toBe(message);
     }
-    expect((await api(s, "POST", "/nodes/pve1/qemu/799/snapshot", { snapname: "snap1" })).json?.message).toBe("Configuration file 'nodes/pve1/qemu-server/799.conf' does not exist\n");
+    expect((await api(s, "POST", "/nodes/pve1/qemu/799/snapshot", { snapname: "snap1" })).json?.message).toBe(
+      "Configuration file 'nodes/pve1/qemu-server/799.conf' does not exist\n",
+    );
     expect((await run(s, "POST", "/nodes/pve1/qemu/750/snapshot", { snapname: "clean" })).status).toBe("OK");
     expect((await api(s, "POST", "/nodes/pve1/qemu/750/template")).json?.message).toBe("unable to create template, because VM contains snapshots\n");
     await data(api(s, "POST", "/storage", { storage: "vmdir", type: "dir", path: "/srv/vmdir", content: "images" }));

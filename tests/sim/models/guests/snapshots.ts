@@ -197,7 +197,10 @@ export async function snapshotDelete(job: SnapshotJob, snapname: string, force: 
 /** `__snapshot_rollback_get_unused`: volumes of the config the snapshot does not have. */
 function rollbackUnused(guest: SnapshotGuest, conf: GuestConf, snap: Readonly<ConfigSection>, snapname: string): string[] {
   const inSnap = new Set(guest.volumes(snap, snapname).map((v) => v.volid));
-  return guest.volumes(conf.main, snapname).map((v) => v.volid).filter((volid) => !inSnap.has(volid));
+  return guest
+    .volumes(conf.main, snapname)
+    .map((v) => v.volid)
+    .filter((volid) => !inSnap.has(volid));
 }
 
 /** `snapshot_rollback($vmid, $snapname)`: two passes under the flock around the volume rollbacks. */
@@ -247,12 +250,22 @@ export function snapshotList(guest: SnapshotGuest, vmid: number, node: string, w
   const out: Record<string, unknown>[] = [];
   for (const name of [...conf.snapshots.keys()].sort()) {
     const d = conf.snapshots.get(name) ?? {};
-    const item: Record<string, unknown> = { name, snaptime: Number(d.snaptime ?? 0), ...(withVmstate ? { vmstate: d.vmstate ? 1 : 0 } : {}), description: String(d.description ?? "") };
+    const item: Record<string, unknown> = {
+      name,
+      snaptime: Number(d.snaptime ?? 0),
+      ...(withVmstate ? { vmstate: d.vmstate ? 1 : 0 } : {}),
+      description: String(d.description ?? ""),
+    };
     if (d.parent !== undefined && (guest.label === "CT" || d.parent)) item.parent = d.parent;
     if (d.snapstate) item.snapstate = d.snapstate;
     out.push(item);
   }
-  const current: Record<string, unknown> = { name: "current", digest: guest.configs.digest(vmid), running: guest.isRunning(vmid, node) ? 1 : 0, description: "You are here!" };
+  const current: Record<string, unknown> = {
+    name: "current",
+    digest: guest.configs.digest(vmid),
+    running: guest.isRunning(vmid, node) ? 1 : 0,
+    description: "You are here!",
+  };
   if (conf.main.parent !== undefined && (guest.label === "CT" || conf.main.parent)) current.parent = conf.main.parent;
   out.push(current);
   return out;

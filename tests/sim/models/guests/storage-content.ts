@@ -14,7 +14,18 @@ import { paramError } from "../param-error";
 import type { Register } from "../generic-store";
 import { checkPrivs } from "./permissions";
 import { checkVolumeAccess } from "./volume-access";
-import { contentOf, findVolume, locationOf, parseVolname, parseVolumeId, pluginOf, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree } from "./storage-ops";
+import {
+  contentOf,
+  findVolume,
+  locationOf,
+  parseVolname,
+  parseVolumeId,
+  pluginOf,
+  storageCheckEnabled,
+  storageConfig,
+  vdiskAlloc,
+  vdiskFree,
+} from "./storage-ops";
 import { volidOf, volumesOf, type Volume } from "./volumes";
 import { vmlistOf } from "./vmlist";
 import { taskSucceeded, waitForTask } from "./worker";
@@ -35,7 +46,16 @@ function realVolumeId(storage: string | undefined, volume: string): { volid: str
 export function volumePath(ctx: SimContext, volume: Volume): string {
   const scfg = storageConfig(ctx, volume.storage);
   if (pluginOf(ctx, volume.storage).fileBased) {
-    const sub = volume.vtype === "images" ? "images" : volume.vtype === "iso" ? "template/iso" : volume.vtype === "vztmpl" ? "template/cache" : volume.vtype === "backup" ? "dump" : volume.vtype;
+    const sub =
+      volume.vtype === "images"
+        ? "images"
+        : volume.vtype === "iso"
+          ? "template/iso"
+          : volume.vtype === "vztmpl"
+            ? "template/cache"
+            : volume.vtype === "backup"
+              ? "dump"
+              : volume.vtype;
     return `${String(scfg.path)}/${sub}/${volume.volname.replace(/^(iso|vztmpl|backup|snippets|import)\//, "")}`;
   }
   if (scfg.type === "lvmthin" || scfg.type === "lvm") return `/dev/${String(scfg.vgname)}/${volume.volname}`;
@@ -70,7 +90,10 @@ function listItem(ctx: SimContext, volume: Volume): Record<string, unknown> {
 function updateAttribute(ctx: SimContext, volume: Volume, attribute: "notes" | "protected", value: string | number): void {
   const dirLike = ["dir", "nfs", "cifs", "cephfs", "btrfs"].includes(String(storageConfig(ctx, volume.storage).type));
   if (!dirLike) {
-    if (attribute === "notes") throw pveDie(`volume notes are not supported for PVE::Storage::${pluginClass(String(storageConfig(ctx, volume.storage).type))} at /usr/share/perl5/PVE/Storage/Plugin.pm line 1300.`);
+    if (attribute === "notes")
+      throw pveDie(
+        `volume notes are not supported for PVE::Storage::${pluginClass(String(storageConfig(ctx, volume.storage).type))} at /usr/share/perl5/PVE/Storage/Plugin.pm line 1300.`,
+      );
     throw pveDie(`attribute '${attribute}' is not supported for storage type '${String(storageConfig(ctx, volume.storage).type)}'`);
   }
   if (volume.vtype !== "backup") throw pveDie(attribute === "notes" ? "only backups can have notes" : `only backups support attribute '${attribute}'`);
@@ -86,7 +109,17 @@ function updateAttribute(ctx: SimContext, volume: Volume, attribute: "notes" | "
 
 /** The Perl class name of a storage type's plugin, as PVE's messages print it. */
 function pluginClass(type: string): string {
-  const names: Readonly<Record<string, string>> = { lvmthin: "LvmThinPlugin", lvm: "LVMPlugin", zfspool: "ZFSPoolPlugin", rbd: "RBDPlugin", iscsi: "ISCSIPlugin", zfs: "ZFSPlugin", iscsidirect: "ISCSIDirectPlugin", pbs: "PBSPlugin", esxi: "ESXiPlugin" };
+  const names: Readonly<Record<string, string>> = {
+    lvmthin: "LvmThinPlugin",
+    lvm: "LVMPlugin",
+    zfspool: "ZFSPoolPlugin",
+    rbd: "RBDPlugin",
+    iscsi: "ISCSIPlugin",
+    zfs: "ZFSPlugin",
+    iscsidirect: "ISCSIDirectPlugin",
+    pbs: "PBSPlugin",
+    esxi: "ESXiPlugin",
+  };
   return names[type] ?? "Plugin";
 }
 
@@ -129,7 +162,10 @@ export function installStorageContent(register: Register, ctx: SimContext): void
       if (format && format !== fromName) throw paramError({ format: `different storage formats (${format} != ${fromName})` });
       format = fromName;
     }
-    return vdiskAlloc({ ctx, node: String(req.params.node) }, { storage: String(req.params.storage), vmid: Number(req.params.vmid), name, sizeKiB, ...(format ? { format } : {}) });
+    return vdiskAlloc(
+      { ctx, node: String(req.params.node) },
+      { storage: String(req.params.storage), vmid: Number(req.params.vmid), name, sizeKiB, ...(format ? { format } : {}) },
+    );
   });
 
   register("GET", "/nodes/{node}/storage/{storage}/content/{volume}", (req) => {
@@ -138,7 +174,10 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     const volume = findVolume({ ctx, node: String(req.params.node) }, volid);
     if (!volume) throw pveDie(`volume_size_info on '${volid}' failed - no format`);
     return {
-      path: volumePath(ctx, volume), size: volume.size, used: 0, format: volume.format,
+      path: volumePath(ctx, volume),
+      size: volume.size,
+      used: 0,
+      format: volume.format,
       ...(volume.vtype === "backup" ? { notes: volume.notes ?? "", protected: volume.protected ? 1 : 0 } : {}),
     };
   });
@@ -168,7 +207,10 @@ export function installStorageContent(register: Register, ctx: SimContext): void
     }
     const id = `${owner !== undefined ? `${owner}@` : ""}${storage}`;
     const upid = ctx.startTask({
-      node, type: "imgdel", id, auth: req.auth,
+      node,
+      type: "imgdel",
+      id,
+      auth: req.auth,
       work: async (log) => {
         await vdiskFree({ ctx, node }, volid);
         log(`Removed volume '${volid}'`);

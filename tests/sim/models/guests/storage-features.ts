@@ -57,7 +57,11 @@ const TABLES: Readonly<Record<string, FeatureTable>> = {
   zfspool: ZFSPOOL,
   zfs: { snapshot: { current: true, snap: true }, clone: { base: true }, template: { current: true }, copy: { base: true, current: true } },
   rbd: { ...LVMTHIN, snapshot: { current: true, snap: true } },
-  lvm: { copy: { base: ["qcow2", "raw"], current: ["qcow2", "raw"], snap: ["qcow2"] }, rename: { current: ["qcow2", "raw"] }, snapshot: { current: ["qcow2"], snap: ["qcow2"] } },
+  lvm: {
+    copy: { base: ["qcow2", "raw"], current: ["qcow2", "raw"], snap: ["qcow2"] },
+    rename: { current: ["qcow2", "raw"] },
+    snapshot: { current: ["qcow2"], snap: ["qcow2"] },
+  },
   btrfs: {
     snapshot: { current: ["qcow2", "raw", "subvol"], snap: ["qcow2", "raw", "subvol"] },
     clone: { base: ["qcow2", "raw", "subvol", "vmdk"], current: ["raw"], snap: ["raw"] },

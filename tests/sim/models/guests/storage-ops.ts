@@ -49,7 +49,11 @@ export function storageConfig(ctx: SimContext, storage: string): ConfigRecord {
 
 /** The storage's content types as a set. */
 export function contentOf(scfg: ConfigRecord): Set<string> {
-  return new Set(String(scfg.content ?? "").split(",").filter((c) => c !== ""));
+  return new Set(
+    String(scfg.content ?? "")
+      .split(",")
+      .filter((c) => c !== ""),
+  );
 }
 
 /** `storage_check_enabled`: disabled, or not available on `node` (`nodes` restriction). */
@@ -192,9 +196,24 @@ export async function vdiskAlloc(env: StorageEnv, req: AllocRequest, holdMs = 0)
     let name = req.name ?? store.nextDiskName(location, req.vmid, suffix, format === "subvol" ? "subvol" : "vm");
     if (plugin.fileBased && req.name !== undefined && !/\.(raw|qcow2|vmdk)$/.test(name)) name += suffix;
     const volname = plugin.fileBased ? `${req.vmid}/${name}` : name;
-    if (store.get(location, volname)) throw pveDie(plugin.fileBased ? `disk image '${String(scfg.path)}/images/${volname}' already exists` : `lvcreate '${name}' error: Logical Volume "${name}" already exists`);
+    if (store.get(location, volname))
+      throw pveDie(
+        plugin.fileBased
+          ? `disk image '${String(scfg.path)}/images/${volname}' already exists`
+          : `lvcreate '${name}' error: Logical Volume "${name}" already exists`,
+      );
     const size = Math.ceil((req.sizeKiB * 1024) / plugin.granularity) * plugin.granularity;
-    store.put(location, { storage: req.storage, volname, vtype: "images", vmid: req.vmid, format, size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false, snapshots: [] });
+    store.put(location, {
+      storage: req.storage,
+      volname,
+      vtype: "images",
+      vmid: req.vmid,
+      format,
+      size,
+      ctime: Math.floor(env.ctx.now() / 1000),
+      isBase: false,
+      snapshots: [],
+    });
     return `${req.storage}:${volname}`;
   });
 }
@@ -214,8 +233,19 @@ export async function vdiskClone(env: StorageEnv, volid: string, vmid: number, h
     const store = volumesOf(env.ctx);
     const format = plugin.fileBased ? "qcow2" : base.format;
     const name = store.nextDiskName(location, vmid, plugin.fileBased ? ".qcow2" : "");
-    const volname = plugin.linkedClone === "thin" ? name : plugin.fileBased ? `${base.vmid}/${base.volname.split("/")[1]}/${vmid}/${name}` : `${base.volname}/${name}`;
-    const clone: Volume = { storage, volname, vtype: "images", vmid, format, size: snapshot?.size ?? base.size, ctime: Math.floor(env.ctx.now() / 1000), isBase: false, snapshots: [] };
+    const volname =
+      plugin.linkedClone === "thin" ? name : plugin.fileBased ? `${base.vmid}/${base.volname.split("/")[1]}/${vmid}/${name}` : `${base.volname}/${name}`;
+    const clone: Volume = {
+      storage,
+      volname,
+      vtype: "images",
+      vmid,
+      format,
+      size: snapshot?.size ?? base.size,
+      ctime: Math.floor(env.ctx.now() / 1000),
+      isBase: false,
+      snapshots: [],
+    };
     if (plugin.linkedClone === "thin") clone.origin = volid;
     else clone.parent = volid;
     store.put(location, clone);
@@ -233,7 +263,8 @@ export async function vdiskCreateBase(env: StorageEnv, volid: string, holdMs = 0
     const location = locationOf(env.ctx, storage, env.node);
     const store = volumesOf(env.ctx);
     store.remove(location, volume.volname);
-    volume.volname = volume.format === "subvol" ? volume.volname.replace(/(^|\/)subvol-(\d+-)/, "$1basevol-$2") : volume.volname.replace(/(^|\/)vm-(\d+-)/, "$1base-$2");
+    volume.volname =
+      volume.format === "subvol" ? volume.volname.replace(/(^|\/)subvol-(\d+-)/, "$1basevol-$2") : volume.volname.replace(/(^|\/)vm-(\d+-)/, "$1base-$2");
     volume.isBase = true;
     store.put(location, volume);
     return volidOf(volume);
@@ -245,7 +276,9 @@ export function volumeIsBaseAndUsed(env: StorageEnv, volid: string): boolean {
   const [storage] = parseVolumeId(volid);
   const volume = findVolume(env, volid);
   if (!volume?.isBase) return false;
-  return volumesOf(env.ctx).list(locationOf(env.ctx, storage, env.node)).some((v) => v.parent === volid);
+  return volumesOf(env.ctx)
+    .list(locationOf(env.ctx, storage, env.node))
+    .some((v) => v.parent === volid);
 }
 
 /**

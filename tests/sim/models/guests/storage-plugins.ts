@@ -31,7 +31,15 @@ const MiB = 1024 ** 2;
 const FILE: ImagePlugin = { fileBased: true, formats: ["raw", "qcow2", "vmdk"], defaultFormat: "raw", template: true, linkedClone: "path", granularity: 1 };
 /** DirPlugin also makes subvolumes (directories) for containers. */
 const DIR: ImagePlugin = { ...FILE, formats: ["raw", "qcow2", "vmdk", "subvol"] };
-const BLOCK = (o: Partial<ImagePlugin>): ImagePlugin => ({ fileBased: false, formats: ["raw"], defaultFormat: "raw", template: true, linkedClone: "path", granularity: 1, ...o });
+const BLOCK = (o: Partial<ImagePlugin>): ImagePlugin => ({
+  fileBased: false,
+  formats: ["raw"],
+  defaultFormat: "raw",
+  template: true,
+  linkedClone: "path",
+  granularity: 1,
+  ...o,
+});
 
 /** The plugins by storage type (`type` of storage.cfg). */
 const PLUGINS: Readonly<Record<string, ImagePlugin>> = {

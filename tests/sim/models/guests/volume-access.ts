@@ -15,7 +15,8 @@ export function checkVolumeAccess(ctx: SimContext, auth: SimAuth, vmid: number |
   const parsed = parseVolumeId(volid, true);
   if (!parsed) {
     // a plain `die` without "\n": Perl appends where it died
-    if (!(auth.userid === "root@pam" && auth.tokenid === undefined)) throw pveDie("Only root can pass arbitrary filesystem paths. at /usr/share/perl5/PVE/Storage.pm line 651.");
+    if (!(auth.userid === "root@pam" && auth.tokenid === undefined))
+      throw pveDie("Only root can pass arbitrary filesystem paths. at /usr/share/perl5/PVE/Storage.pm line 651.");
     return;
   }
   const [storage] = parsed;

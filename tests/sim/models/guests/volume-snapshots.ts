@@ -30,7 +30,10 @@ export function volumeSnapshot(env: StorageEnv, volid: string, snap: string): vo
   if (volume.snapshots.some((s) => s.name === snap)) {
     const type = storageConfig(env.ctx, volume.storage).type;
     const label = snapshotLabel(env, volume, snap);
-    if (type === "lvmthin") throw pveDie(`lvcreate snapshot '${label}' error:   Logical Volume "${label.split("/")[1] ?? ""}" already exists in volume group "${label.split("/")[0] ?? ""}"`);
+    if (type === "lvmthin")
+      throw pveDie(
+        `lvcreate snapshot '${label}' error:   Logical Volume "${label.split("/")[1] ?? ""}" already exists in volume group "${label.split("/")[0] ?? ""}"`,
+      );
     if (type === "zfspool") throw pveDie(`zfs error: cannot create snapshot '${label}': dataset already exists`);
     throw pveDie(`snapshot '${snap}' already exists on '${volid}'`);
   }

@@ -18,7 +18,9 @@ import { SimError } from "../../types";
 export function workerError(err: unknown): Error {
   if (!(err instanceof SimError) || (err.status === 500 && !err.errors)) return err instanceof Error ? err : new Error(String(err));
   const head = err.message.endsWith("\n") ? err.message : `${err.message}\n`;
-  const lines = Object.entries(err.errors ?? {}).map(([key, msg]) => `${key}: ${msg}\n`).join("");
+  const lines = Object.entries(err.errors ?? {})
+    .map(([key, msg]) => `${key}: ${msg}\n`)
+    .join("");
   return new Error(`${err.status === 500 ? "" : `${err.status} `}${head}${lines}`);
 }
 
@@ -76,7 +78,13 @@ export function forkWorker(
  * forks `qmstart`, `vzshutdown`, ...): resolves when its body has finished, rejects with its
  * error; nothing to do when the guest is on no node.
  */
-export function runAgentWorker(ctx: SimContext, node: string | undefined, type: string, vmid: number, body: (worker: Worker) => Promise<void> | void): Promise<void> {
+export function runAgentWorker(
+  ctx: SimContext,
+  node: string | undefined,
+  type: string,
+  vmid: number,
+  body: (worker: Worker) => Promise<void> | void,
+): Promise<void> {
   if (!node) return Promise.resolve();
   return new Promise((resolve, reject) => {
     forkWorker(ctx, { userid: "root@pam", via: "ticket" }, { node, type, id: String(vmid) }, async (worker) => {

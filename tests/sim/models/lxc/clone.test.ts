@@ -30,7 +30,11 @@ describe("clone", () => {
     expect(await config(s, 501)).toMatchObject({ lock: "create", hostname: "web1" });
     const done = await finish(s, String(reply.json?.data));
     expect(done.upid).toMatch(/:vzclone:500:/);
-    expect(done.log).toEqual(["creating a clone of container 500 with ID 501", "create linked clone of mount point rootfs (local-lvm:base-500-disk-0)", "TASK OK"]);
+    expect(done.log).toEqual([
+      "creating a clone of container 500 with ID 501",
+      "create linked clone of mount point rootfs (local-lvm:base-500-disk-0)",
+      "TASK OK",
+    ]);
     const clone = await config(s, 501);
     expect(clone).toMatchObject({ hostname: "web1", rootfs: "local-lvm:vm-501-disk-0,size=2G", tags: "gold", ostype: "debian", unprivileged: 1 });
     expect(clone).not.toHaveProperty("template");
@@ -58,7 +62,12 @@ describe("clone", () => {
     await data(api(s, "POST", "/storage", { storage: "ctdir2", type: "dir", path: "/srv/ct2", content: "rootdir,images" }));
     await createCt(s, 520, { rootfs: "local-lvm:1", mp0: "local-lvm:1,mp=/d" });
     const full = await run(s, "POST", "/nodes/pve1/lxc/520/clone", { newid: 521, storage: "ctdir2" });
-    expect(full.log).toEqual(["creating a clone of container 520 with ID 521", "create full clone of mountpoint mp0 (local-lvm:vm-520-disk-1)", "create full clone of mountpoint rootfs (local-lvm:vm-520-disk-0)", "TASK OK"]);
+    expect(full.log).toEqual([
+      "creating a clone of container 520 with ID 521",
+      "create full clone of mountpoint mp0 (local-lvm:vm-520-disk-1)",
+      "create full clone of mountpoint rootfs (local-lvm:vm-520-disk-0)",
+      "TASK OK",
+    ]);
     expect(await config(s, 521)).toMatchObject({ rootfs: "ctdir2:521/vm-521-disk-1.raw,size=1G", mp0: "ctdir2:521/vm-521-disk-0.raw,mp=/d,size=1G" });
     const linked = await api(s, "POST", "/nodes/pve1/lxc/520/clone", { newid: 522, full: 0 });
     // keys are checked in sorted order, so mp0 comes before rootfs

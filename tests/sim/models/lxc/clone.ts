@@ -63,10 +63,16 @@ export function installClone(register: Register, deps: LxcDeps): void {
 
     const srcConf = await setLock(deps, node, vmid, "disk");
     try {
-      await lockConfig(ctx, node, newid, () => {
-        vmlistOf(ctx).assertUnused(newid);
-        configs.create(newid, node, emptyConf({ lock: "create" }));
-      }, { timeoutMs: 5000 });
+      await lockConfig(
+        ctx,
+        node,
+        newid,
+        () => {
+          vmlistOf(ctx).assertUnused(newid);
+          configs.create(newid, node, emptyConf({ lock: "create" }));
+        },
+        { timeoutMs: 5000 },
+      );
     } catch (err) {
       await removeLock(deps, node, vmid, "disk").catch(() => undefined);
       throw err;
@@ -156,7 +162,9 @@ export function installClone(register: Register, deps: LxcDeps): void {
       await removeLock(deps, node, vmid, "disk").catch((err: unknown) => worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err)));
       if (failure !== undefined) {
         for (const volid of newvollist) await vdiskFree(env, volid).catch(() => undefined);
-        await lockAndReload(() => configs.remove(newid)).catch((err: unknown) => worker.log(`Failed to remove target CT config - ${err instanceof Error ? err.message : String(err)}`));
+        await lockAndReload(() => configs.remove(newid)).catch((err: unknown) =>
+          worker.log(`Failed to remove target CT config - ${err instanceof Error ? err.message : String(err)}`),
+        );
         throw pveDie(`clone failed: ${failure instanceof Error ? failure.message.replace(/\n$/, "") : String(failure)}`);
       }
       await lockAndReload((conf) => {

@@ -40,7 +40,11 @@ function sectionText(section: ConfigSection): string {
 
 /** Drops `unusedN` entries naming a volume the section still mounts (what `write_pct_config` does first). */
 function dropUsedUnused(section: ConfigSection): void {
-  const used = new Set(volumesOf(section).filter(({ mp }) => mp.type === "volume").map(({ mp }) => mp.volume));
+  const used = new Set(
+    volumesOf(section)
+      .filter(({ mp }) => mp.type === "volume")
+      .map(({ mp }) => mp.volume),
+  );
   for (const key of Object.keys(section)) if (/^unused\d+$/.test(key) && used.has(String(section[key]))) delete section[key];
 }
 
@@ -50,7 +54,9 @@ function dropUsedUnused(section: ConfigSection): void {
  */
 function roundTripDescription(section: ConfigSection): void {
   if (section.description === undefined) return;
-  const text = lines(String(section.description)).map((line) => `${line}\n`).join("");
+  const text = lines(String(section.description))
+    .map((line) => `${line}\n`)
+    .join("");
   if (text) section.description = text;
   else delete section.description;
 }

@@ -8,7 +8,8 @@ const sim = useGuestSimulator();
 
 type Pending = { key: string; value?: unknown; pending?: unknown; delete?: number }[];
 
-const config = (s: Simulator, vmid: number, query: Params = {}): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/pve1/lxc/${vmid}/config`, query));
+const config = (s: Simulator, vmid: number, query: Params = {}): Promise<Record<string, unknown>> =>
+  data(api(s, "GET", `/nodes/pve1/lxc/${vmid}/config`, query));
 const pending = (s: Simulator, vmid: number): Promise<Pending> => data(api(s, "GET", `/nodes/pve1/lxc/${vmid}/pending`));
 const volumes = async (s: Simulator, vmid: number): Promise<string[]> =>
   (await data<{ volid: string }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid }))).map((v) => v.volid);
@@ -19,7 +20,13 @@ describe("config of a stopped container", () => {
     const s = sim();
     await createCt(s, 300, { hostname: "web" });
     const before = await config(s, 300);
-    const reply = await put(s, 300, { mp0: "local-lvm:2,mp=/data,backup=1", memory: 1024, tags: "B;a;b", description: "line one\nline two", digest: String(before.digest) });
+    const reply = await put(s, 300, {
+      mp0: "local-lvm:2,mp=/data,backup=1",
+      memory: 1024,
+      tags: "B;a;b",
+      description: "line one\nline two",
+      digest: String(before.digest),
+    });
     expect([reply.status, reply.json?.data]).toEqual([200, null]);
     // no task: the volume exists as soon as PUT answered
     expect(await volumes(s, 300)).toEqual(["local-lvm:vm-300-disk-0", "local-lvm:vm-300-disk-1"]);
@@ -73,9 +80,30 @@ describe("config of a running container", () => {
     const s = sim();
     await createCt(s, 310, { hostname: "one", net0: "name=eth0,bridge=vmbr0,ip=dhcp" });
     expect((await run(s, "POST", "/nodes/pve1/lxc/310/status/start")).status).toBe("OK");
-    await data(put(s, 310, { hostname: "two", cores: 2, cpulimit: 1.5, memory: 2048, swap: 0, net1: "name=eth1,bridge=vmbr0,ip=10.0.0.5/24", mp0: "local-lvm:1,mp=/data", ostype: "ubuntu", timezone: "Europe/Vienna", nameserver: "192.0.2.53 192.0.2.54" }));
+    await data(
+      put(s, 310, {
+        hostname: "two",
+        cores: 2,
+        cpulimit: 1.5,
+        memory: 2048,
+        swap: 0,
+        net1: "name=eth1,bridge=vmbr0,ip=10.0.0.5/24",
+        mp0: "local-lvm:1,mp=/data",
+        ostype: "ubuntu",
+        timezone: "Europe/Vienna",
+        nameserver: "192.0.2.53 192.0.2.54",
+      }),
+    );
     const conf = await config(s, 310, { current: 1 });
-    expect(conf).toMatchObject({ hostname: "two", cores: 2, cpulimit: "1.5", memory: 2048, swap: 0, mp0: "local-lvm:vm-310-disk-1,mp=/data,size=1G", ostype: "debian" });
+    expect(conf).toMatchObject({
+      hostname: "two",
+      cores: 2,
+      cpulimit: "1.5",
+      memory: 2048,
+      swap: 0,
+      mp0: "local-lvm:vm-310-disk-1,mp=/data,size=1G",
+      ostype: "debian",
+    });
     expect(conf.net1).toMatch(/^name=eth1,bridge=vmbr0,hwaddr=BC:24:11:[0-9A-F:]{8},ip=10\.0\.0\.5\/24,type=veth$/);
     const rows = await pending(s, 310);
     expect(rows).toContainEqual({ key: "ostype", value: "debian", pending: "ubuntu" });
@@ -84,7 +112,11 @@ describe("config of a running container", () => {
     expect(await config(s, 310)).toMatchObject({ ostype: "ubuntu", timezone: "Europe/Vienna" }); // pending values merged in
     // an existing mount point cannot change while running; deleting it waits too
     await data(put(s, 310, { mp0: "local-lvm:vm-310-disk-1,mp=/other,size=1G" }));
-    expect(await pending(s, 310)).toContainEqual({ key: "mp0", value: "local-lvm:vm-310-disk-1,mp=/data,size=1G", pending: "local-lvm:vm-310-disk-1,mp=/other,size=1G" });
+    expect(await pending(s, 310)).toContainEqual({
+      key: "mp0",
+      value: "local-lvm:vm-310-disk-1,mp=/data,size=1G",
+      pending: "local-lvm:vm-310-disk-1,mp=/other,size=1G",
+    });
     await data(put(s, 310, { revert: "mp0" }));
     await data(put(s, 310, { delete: "mp0" }));
     expect(await pending(s, 310)).toContainEqual({ key: "mp0", value: "local-lvm:vm-310-disk-1,mp=/data,size=1G", delete: 1 });
@@ -156,7 +188,7 @@ describe("who may change what", () => {
     const s = sim();
     const root = await login(s, "root@pam", "rootpw-123");
     await createCt(s, 321, { unprivileged: 0 });
-    expect((await config(s, 321))).not.toHaveProperty("unprivileged");
+    expect(await config(s, 321)).not.toHaveProperty("unprivileged");
     const token = await put(s, 321, { features: "nesting=1" });
     expect(token.reason).toBe("Permission check failed (changing feature flags for privileged container is only allowed for root@pam)");
     expect((await put(s, 321, { features: "nesting=1" }, root)).status).toBe(200);

@@ -24,24 +24,46 @@ async function userWith(s: Simulator, name: string, role: string, path: string):
 describe("create from an OS template", () => {
   it("allocates the rootfs, unpacks the template, detects the OS and fills PVE's defaults", async () => {
     const s = sim();
-    const done = await run(s, "POST", "/nodes/pve1/lxc", { vmid: 200, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", net0: "name=eth0,bridge=vmbr0,ip=dhcp", password: "secret-pw-1" });
+    const done = await run(s, "POST", "/nodes/pve1/lxc", {
+      vmid: 200,
+      ostemplate: DEFAULT_TEMPLATE,
+      storage: "local-lvm",
+      net0: "name=eth0,bridge=vmbr0,ip=dhcp",
+      password: "secret-pw-1",
+    });
     expect(done.upid).toMatch(/:vzcreate:200:root@pam!test:$/);
     expect(done.status).toBe("OK");
     expect(done.log).toContain("extracting archive '/var/lib/vz/template/cache/debian-12-standard_12.12-1_amd64.tar.zst'");
     expect(done.log).toContain("Detected container architecture: amd64");
     const conf = await config(s, 200);
     expect(conf).toMatchObject({
-      arch: "amd64", ostype: "debian", hostname: "CT200", memory: 512, swap: 512, unprivileged: 1,
-      rootfs: "local-lvm:vm-200-disk-0,size=4G", digest: expect.stringMatching(/^[0-9a-f]{40}$/),
+      arch: "amd64",
+      ostype: "debian",
+      hostname: "CT200",
+      memory: 512,
+      swap: 512,
+      unprivileged: 1,
+      rootfs: "local-lvm:vm-200-disk-0,size=4G",
+      digest: expect.stringMatching(/^[0-9a-f]{40}$/),
     });
     expect(conf.net0).toMatch(/^name=eth0,bridge=vmbr0,hwaddr=BC:24:11(:[0-9A-F]{2}){3},ip=dhcp,type=veth$/);
     expect(JSON.stringify(conf)).not.toContain("secret-pw-1"); // the password is set inside the container only
     expect(conf).not.toHaveProperty("password");
     const content = await data<Record<string, unknown>[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 200 }));
     expect(content).toEqual([expect.objectContaining({ volid: "local-lvm:vm-200-disk-0", content: "rootdir", format: "raw", size: 4 * 1024 ** 3 })]);
-    const alpine = await createCt(s, 201, { ostemplate: "local:vztmpl/alpine-3.22-default_20250617_amd64.tar.xz", rootfs: "local-lvm:1", hostname: "alp", mp0: "local-lvm:0.5,mp=/srv" });
+    const alpine = await createCt(s, 201, {
+      ostemplate: "local:vztmpl/alpine-3.22-default_20250617_amd64.tar.xz",
+      rootfs: "local-lvm:1",
+      hostname: "alp",
+      mp0: "local-lvm:0.5,mp=/srv",
+    });
     expect(alpine.status).toBe("OK");
-    expect(await config(s, 201)).toMatchObject({ ostype: "alpine", hostname: "alp", rootfs: "local-lvm:vm-201-disk-0,size=1G", mp0: "local-lvm:vm-201-disk-1,mp=/srv,size=512M" });
+    expect(await config(s, 201)).toMatchObject({
+      ostype: "alpine",
+      hostname: "alp",
+      rootfs: "local-lvm:vm-201-disk-0,size=1G",
+      mp0: "local-lvm:vm-201-disk-1,mp=/srv,size=512M",
+    });
   });
 
   it("lists its templates as vztmpl content and refuses templates that are not there or of the wrong type", async () => {
@@ -49,7 +71,11 @@ describe("create from an OS template", () => {
     const templates = await data<Record<string, unknown>[]>(api(s, "GET", "/nodes/pve2/storage/local/content", { content: "vztmpl" }));
     expect(templates.map((t) => t.volid)).toEqual(["local:vztmpl/alpine-3.22-default_20250617_amd64.tar.xz", DEFAULT_TEMPLATE]);
     expect(templates[1]).toMatchObject({ format: "tzst", content: "vztmpl" });
-    const missing = await run(s, "POST", "/nodes/pve1/lxc", { vmid: 202, ostemplate: "local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst", storage: "local-lvm" });
+    const missing = await run(s, "POST", "/nodes/pve1/lxc", {
+      vmid: 202,
+      ostemplate: "local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst",
+      storage: "local-lvm",
+    });
     expect(missing.status).toBe("unable to create CT 202 - can't find file 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'");
     expect((await api(s, "GET", "/nodes/pve1/lxc/202/config")).status).toBe(500); // no config left behind
     expect(await data<unknown[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 202 }))).toEqual([]); // nor its rootfs
@@ -68,7 +94,10 @@ describe("create from an OS template", () => {
     const noRootfs = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 210, ostemplate: DEFAULT_TEMPLATE, mp0: "local-lvm:1,mp=/x" });
     expect(noRootfs.json?.message).toBe("mount points configured, but 'rootfs' not set - aborting\n");
     const range = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 210, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", net32: "name=eth9" });
-    expect([range.status, range.json?.errors]).toEqual([400, { net32: "property is not defined in schema and the schema does not allow additional properties" }]);
+    expect([range.status, range.json?.errors]).toEqual([
+      400,
+      { net32: "property is not defined in schema and the schema does not allow additional properties" },
+    ]);
     const keys = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 210, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", "ssh-public-keys": "not a key" });
     expect(keys.json?.message).toBe("SSH public key validation error\n");
     const shortPw = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 210, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", password: "abc" });
@@ -99,7 +128,14 @@ describe("create from an OS template", () => {
     await until(async () => (await data<{ status: string }>(api(s, "GET", "/nodes/pve1/lxc/240/status/current"))).status === "running");
     expect(await data(api(s, "GET", "/nodes/pve1/lxc/240/status/current"))).toMatchObject({ status: "running", ha: { managed: 1 } });
     const resources = await data<Record<string, unknown>[]>(api(s, "GET", "/cluster/resources", { type: "vm" }));
-    expect(resources.find((r) => r.vmid === 240)).toMatchObject({ id: "lxc/240", type: "lxc", pool: "cts", status: "running", hastate: "started", name: "CT240" });
+    expect(resources.find((r) => r.vmid === 240)).toMatchObject({
+      id: "lxc/240",
+      type: "lxc",
+      pool: "cts",
+      status: "running",
+      hastate: "started",
+      name: "CT240",
+    });
     expect(await data(api(s, "GET", "/cluster/ha/resources/ct:240"))).toMatchObject({ sid: "ct:240", state: "started" });
   });
 
@@ -111,7 +147,13 @@ describe("create from an OS template", () => {
     expect(await config(s, 250)).toMatchObject({ features: "nesting=1", unprivileged: 1 });
     const privileged = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 251, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", unprivileged: 0 }, admin);
     expect([privileged.status, privileged.reason]).toEqual([403, "Permission check failed (/, Sys.Modify)"]);
-    const bind = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 251, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", mp0: "/srv/data,mp=/data", rootfs: "local-lvm:1" }, admin);
+    const bind = await api(
+      s,
+      "POST",
+      "/nodes/pve1/lxc",
+      { vmid: 251, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", mp0: "/srv/data,mp=/data", rootfs: "local-lvm:1" },
+      admin,
+    );
     expect([bind.status, bind.reason]).toEqual([403, "Permission check failed (mount point type bind is only allowed for root@pam)"]);
     const dev = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 251, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", dev0: "/dev/net/tun" }, admin);
     expect(dev.reason).toBe("Permission check failed (configuring device passthrough is only allowed for root@pam)");
@@ -122,7 +164,17 @@ describe("create from an OS template", () => {
     expect([other.status, other.reason]).toEqual([403, "Permission check failed"]);
     // root@pam itself may bind-mount and pass devices through; a missing device is refused
     const root = await login(s, "root@pam", "rootpw-123");
-    expect((await run(s, "POST", "/nodes/pve1/lxc", { vmid: 252, ostemplate: DEFAULT_TEMPLATE, rootfs: "local-lvm:1", mp0: "/srv/data,mp=/data", dev0: "/dev/net/tun,mode=0666" }, root)).status).toBe("OK");
+    expect(
+      (
+        await run(
+          s,
+          "POST",
+          "/nodes/pve1/lxc",
+          { vmid: 252, ostemplate: DEFAULT_TEMPLATE, rootfs: "local-lvm:1", mp0: "/srv/data,mp=/data", dev0: "/dev/net/tun,mode=0666" },
+          root,
+        )
+      ).status,
+    ).toBe("OK");
     expect(await config(s, 252)).toMatchObject({ mp0: "/srv/data,mp=/data", dev0: "/dev/net/tun,mode=0666" });
     const gone = await api(s, "POST", "/nodes/pve1/lxc", { vmid: 253, ostemplate: DEFAULT_TEMPLATE, storage: "local-lvm", dev0: "/dev/nvidia0" }, root);
     expect(gone.json?.message).toBe("Device /dev/nvidia0 does not exist\n");

@@ -41,7 +41,23 @@ import { recoverConfig, sanitizeAndMergeConfig } from "./restore";
 import { templateCreate } from "./template";
 
 /** Parameters of create that are not config keys (`extract_param` in `create_vm`). */
-const EXTRACTED = ["node", "vmid", "ignore-unpack-errors", "bwlimit", "start", "ha-managed", "unprivileged", "restore", "unique", "force", "password", "ssh-public-keys", "pool", "ostemplate", "storage"];
+const EXTRACTED = [
+  "node",
+  "vmid",
+  "ignore-unpack-errors",
+  "bwlimit",
+  "start",
+  "ha-managed",
+  "unprivileged",
+  "restore",
+  "unique",
+  "force",
+  "password",
+  "ssh-public-keys",
+  "pool",
+  "ostemplate",
+  "storage",
+];
 
 const GiB = 1024 ** 3;
 
@@ -147,9 +163,22 @@ export function installCreate(register: Register, deps: LxcDeps): void {
       throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
     }
     const plan: CreatePlan = {
-      node, vmid, auth, restore, unique: Boolean(p.unique), force, archive, storage, sameExists, storageOnly, mpParam, conf: conf.main,
-      ...(pool !== undefined ? { pool } : {}), ...(unprivileged !== undefined ? { unprivileged } : {}),
-      start: Boolean(p.start), haManaged: Boolean(p["ha-managed"]),
+      node,
+      vmid,
+      auth,
+      restore,
+      unique: Boolean(p.unique),
+      force,
+      archive,
+      storage,
+      sameExists,
+      storageOnly,
+      mpParam,
+      conf: conf.main,
+      ...(pool !== undefined ? { pool } : {}),
+      ...(unprivileged !== undefined ? { unprivileged } : {}),
+      start: Boolean(p.start),
+      haManaged: Boolean(p["ha-managed"]),
     };
     return forkWorker(ctx, auth, { node, type: restore ? "vzrestore" : "vzcreate", id: String(vmid) }, (worker) => runCreate(deps, plan, emsg, worker));
   });
@@ -191,9 +220,12 @@ async function runCreate(deps: LxcDeps, plan: CreatePlan, emsg: string, worker: 
   if (plan.start) forkWorker(ctx, plan.auth, { node, type: "vzstart", id: String(vmid) }, (w) => startCt(deps, node, vmid, w));
   if (plan.haManaged) {
     worker.log("Add as HA resource");
-    await addHaResource(ctx, sidOf("lxc", vmid), { type: "ct", state: plan.start ? "started" : "stopped" }, ctx.taskDurationMs({ node, type: "hastart", id: String(vmid) })).catch((err: unknown) =>
-      worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err)),
-    );
+    await addHaResource(
+      ctx,
+      sidOf("lxc", vmid),
+      { type: "ct", state: plan.start ? "started" : "stopped" },
+      ctx.taskDurationMs({ node, type: "hastart", id: String(vmid) }),
+    ).catch((err: unknown) => worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err)));
   }
 }
 

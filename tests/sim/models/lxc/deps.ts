@@ -27,7 +27,20 @@ export interface LxcModelOptions {
 /** The default template: what `pveam` lists first for Debian 12. */
 export const DEFAULT_TEMPLATE = "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst";
 
-const DEFAULT_DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/net/tun", "/dev/fuse", "/dev/kvm", "/dev/dri/card0", "/dev/dri/renderD128", "/dev/ttyS0"];
+const DEFAULT_DEVICES = [
+  "/dev/null",
+  "/dev/zero",
+  "/dev/full",
+  "/dev/random",
+  "/dev/urandom",
+  "/dev/tty",
+  "/dev/net/tun",
+  "/dev/fuse",
+  "/dev/kvm",
+  "/dev/dri/card0",
+  "/dev/dri/renderD128",
+  "/dev/ttyS0",
+];
 
 /** The handlers' shared services. */
 export interface LxcDeps {

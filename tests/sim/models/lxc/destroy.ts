@@ -51,7 +51,9 @@ export function installDestroy(register: Register, deps: LxcDeps): void {
           else await queueHaRequest(ctx, sid, { kind: "stop", timeout: 120 }, ctx.taskDurationMs({ node, type: "hastop", id: String(vmid) }));
         }
         await worker.spend(1);
-        await destroyLxcContainer({ ctx, node }, vmid, conf, worker.log, Boolean(req.params["destroy-unreferenced-disks"]), (replacement) => configs.write(vmid, replacement));
+        await destroyLxcContainer({ ctx, node }, vmid, conf, worker.log, Boolean(req.params["destroy-unreferenced-disks"]), (replacement) =>
+          configs.write(vmid, replacement),
+        );
         await removeVmAccess(ctx, vmid);
         if (purge) {
           worker.log(`purging CT ${vmid} from related configurations..`);

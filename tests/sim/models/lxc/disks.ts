@@ -9,7 +9,17 @@
 import { sleep } from "../../core/clock";
 import { pveDie } from "../config-text";
 import { addUnusedVolume, type ConfigSection, type GuestConf } from "../guests/config";
-import { contentOf, findVolume, locationOf, parseVolname, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, type StorageEnv } from "../guests/storage-ops";
+import {
+  contentOf,
+  findVolume,
+  locationOf,
+  parseVolname,
+  storageCheckEnabled,
+  storageConfig,
+  vdiskAlloc,
+  vdiskFree,
+  type StorageEnv,
+} from "../guests/storage-ops";
 import { volidOf, volumesOf } from "../guests/volumes";
 import { storageConfigOf } from "../storage";
 import { NEW_DISK_RE, parseVolume, printMountpoint, volumesOf as mountpointsOf, type MountPoint } from "./mountpoint";
@@ -30,7 +40,14 @@ export async function allocDisk(env: StorageEnv, vmid: number, storage: string, 
  * `create_disks`: allocates every `storage:size` volume of `settings` (written into `conf`, or
  * into its pending section) and keeps the others as given; frees what it made when one fails.
  */
-export async function createDisks(env: StorageEnv, vmid: number, settings: Readonly<ConfigSection>, conf: GuestConf, pending = false, holdMs = 0): Promise<string[]> {
+export async function createDisks(
+  env: StorageEnv,
+  vmid: number,
+  settings: Readonly<ConfigSection>,
+  conf: GuestConf,
+  pending = false,
+  holdMs = 0,
+): Promise<string[]> {
   const vollist: string[] = [];
   try {
     for (const { key, mp } of mountpointsOf(settings)) {
@@ -98,7 +115,14 @@ export function vmVolumes(section: Readonly<ConfigSection>): string[] {
  * a volume that cannot go fails the destroy), with `purgeUnreferenced` every other `rootdir`
  * volume named for the id, then writes `replacement` (or removes the config).
  */
-export async function destroyLxcContainer(env: StorageEnv, vmid: number, conf: GuestConf, log: (line: string) => void, purgeUnreferenced: boolean, write: (replacement: GuestConf) => void): Promise<void> {
+export async function destroyLxcContainer(
+  env: StorageEnv,
+  vmid: number,
+  conf: GuestConf,
+  log: (line: string) => void,
+  purgeUnreferenced: boolean,
+  write: (replacement: GuestConf) => void,
+): Promise<void> {
   const seen = new Set<string>();
   const remove = async (section: Readonly<ConfigSection>): Promise<void> => {
     const entries: { volume: string }[] = [...mountpointsOf(section).map(({ mp }) => mp)];

@@ -39,7 +39,8 @@ function announce(deps: LxcDeps): void {
       return statsFromStatus(ctStatus(deps, vmid, conf.main));
     },
   });
-  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> => runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
+  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> =>
+    runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
   haStateOf(ctx).registerAgent("ct", {
     start: (vmid) => lrm("vzstart", vmid, (w) => startCt(deps, w.node, vmid, w)),
     stop: (vmid) => lrm("vzshutdown", vmid, (w) => stopCt(deps, w.node, vmid, w, { shutdown: true })),

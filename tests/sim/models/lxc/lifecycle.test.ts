@@ -4,10 +4,13 @@ import type { Simulator } from "../../index";
 import { api, createCt, data, finish, run, useGuestSimulator } from "../../testkit/guests";
 
 /** The template conversion of CT 430 and the first volume move of CT 450 run long enough to be watched. */
-const sim = useGuestSimulator({ taskDuration: (t) => ((t.type === "vztemplate" && t.id === "430") || (t.type === "move_volume" && t.id === "450") ? 1500 : undefined) });
+const sim = useGuestSimulator({
+  taskDuration: (t) => ((t.type === "vztemplate" && t.id === "430") || (t.type === "move_volume" && t.id === "450") ? 1500 : undefined),
+});
 
 const config = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/${node}/lxc/${vmid}/config`));
-const status = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/${node}/lxc/${vmid}/status/current`));
+const status = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, unknown>> =>
+  data(api(s, "GET", `/nodes/${node}/lxc/${vmid}/status/current`));
 const volumes = async (s: Simulator, storage: string, vmid: number, node = "pve1"): Promise<string[]> =>
   (await data<{ volid: string }[]>(api(s, "GET", `/nodes/${node}/storage/${storage}/content`, { vmid }))).map((v) => v.volid);
 const until = async (check: () => Promise<boolean>): Promise<void> => {
@@ -22,7 +25,18 @@ describe("power", () => {
   it("starts, shuts down, stops and reboots as vz* tasks, refusing what PVE refuses before forking", async () => {
     const s = sim();
     await createCt(s, 400, { hostname: "box", memory: 768, cores: 2, tags: "x" });
-    expect(await status(s, 400)).toMatchObject({ type: "lxc", vmid: 400, status: "stopped", name: "box", cpus: 2, maxmem: 768 * 1024 ** 2, maxdisk: 4 * 1024 ** 3, maxswap: 512 * 1024 ** 2, tags: "x", ha: { managed: 0 } });
+    expect(await status(s, 400)).toMatchObject({
+      type: "lxc",
+      vmid: 400,
+      status: "stopped",
+      name: "box",
+      cpus: 2,
+      maxmem: 768 * 1024 ** 2,
+      maxdisk: 4 * 1024 ** 3,
+      maxswap: 512 * 1024 ** 2,
+      tags: "x",
+      ha: { managed: 0 },
+    });
     const notRunning = await api(s, "POST", "/nodes/pve1/lxc/400/status/stop");
     expect([notRunning.status, notRunning.json?.message]).toEqual([500, "CT 400 not running\n"]);
     expect((await api(s, "POST", "/nodes/pve1/lxc/400/status/reboot")).json?.message).toBe("VM 400 not running\n");
@@ -46,8 +60,25 @@ describe("power", () => {
     await createCt(s, 405, { hostname: "listed", tags: "b;a" }, "pve2");
     const all = await data<Record<string, unknown>[]>(api(s, "GET", "/cluster/resources", { type: "vm" }));
     expect(all.find((r) => r.vmid === 405)).toEqual({
-      id: "lxc/405", vmid: 405, node: "pve2", type: "lxc", status: "stopped", name: "listed", template: 0, uptime: 0, maxcpu: 8, cpu: 0,
-      maxmem: 512 * 1024 ** 2, mem: 0, maxdisk: 4 * 1024 ** 3, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0, tags: "a;b",
+      id: "lxc/405",
+      vmid: 405,
+      node: "pve2",
+      type: "lxc",
+      status: "stopped",
+      name: "listed",
+      template: 0,
+      uptime: 0,
+      maxcpu: 8,
+      cpu: 0,
+      maxmem: 512 * 1024 ** 2,
+      mem: 0,
+      maxdisk: 4 * 1024 ** 3,
+      disk: 0,
+      netin: 0,
+      netout: 0,
+      diskread: 0,
+      diskwrite: 0,
+      tags: "a;b",
     });
   });
 });
@@ -80,7 +111,9 @@ describe("resize and move_volume", () => {
     const grown = await run(s, "PUT", "/nodes/pve1/lxc/440/resize", { disk: "rootfs", size: "+1G" });
     expect([grown.upid.split(":")[5], grown.status]).toEqual(["resize", "OK"]);
     expect((await config(s, 440)).rootfs).toBe("local-lvm:vm-440-disk-0,size=3G");
-    expect(await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 440 }))).toEqual([expect.objectContaining({ size: 3 * 1024 ** 3 })]);
+    expect(await data<{ size: number }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 440 }))).toEqual([
+      expect.objectContaining({ size: 3 * 1024 ** 3 }),
+    ]);
     await run(s, "PUT", "/nodes/pve1/lxc/440/resize", { disk: "rootfs", size: "5G" });
     expect((await config(s, 440)).rootfs).toBe("local-lvm:vm-440-disk-0,size=5G");
     const shrink = await api(s, "PUT", "/nodes/pve1/lxc/440/resize", { disk: "rootfs", size: "4G" });
@@ -111,9 +144,14 @@ describe("resize and move_volume", () => {
     const unused = await api(s, "POST", "/nodes/pve1/lxc/450/move_volume", { volume: "unused0", storage: "ctdir" });
     expect(unused.json?.message).toBe("cannot move volume 'unused0', only configured volumes can be moved to another storage\n");
     await run(s, "POST", "/nodes/pve1/lxc/450/status/start");
-    expect((await api(s, "POST", "/nodes/pve1/lxc/450/move_volume", { volume: "mp0", storage: "local-lvm" })).json?.message).toBe("cannot move volumes of a running container\n");
+    expect((await api(s, "POST", "/nodes/pve1/lxc/450/move_volume", { volume: "mp0", storage: "local-lvm" })).json?.message).toBe(
+      "cannot move volumes of a running container\n",
+    );
     const both = await api(s, "POST", "/nodes/pve1/lxc/450/move_volume", { volume: "mp0" });
-    expect(both.json?.errors).toEqual({ "target-vmid": "both 'storage' and 'target-vmid' missing, either needs to be set", storage: "both 'storage' and 'target-vmid' missing, either needs to be set" });
+    expect(both.json?.errors).toEqual({
+      "target-vmid": "both 'storage' and 'target-vmid' missing, either needs to be set",
+      storage: "both 'storage' and 'target-vmid' missing, either needs to be set",
+    });
   });
 
   it("reassigns a volume to another container on the same node", async () => {
@@ -122,7 +160,12 @@ describe("resize and move_volume", () => {
     await createCt(s, 461, { rootfs: "local-lvm:1" });
     const moved = await run(s, "POST", "/nodes/pve1/lxc/460/move_volume", { volume: "mp0", "target-vmid": 461, "target-volume": "mp3" });
     expect(moved.upid).toMatch(/:move_volume:460-mp0>461-mp3:/);
-    expect(moved.log).toEqual(["moving volume 'mp0' from container '460' to '461'", "removing volume 'mp0' from container '460' config", "target container '461' updated with 'mp3'", "TASK OK"]);
+    expect(moved.log).toEqual([
+      "moving volume 'mp0' from container '460' to '461'",
+      "removing volume 'mp0' from container '460' config",
+      "target container '461' updated with 'mp3'",
+      "TASK OK",
+    ]);
     expect(await config(s, 460)).not.toHaveProperty("mp0");
     expect((await config(s, 461)).mp3).toBe("local-lvm:vm-461-disk-1,mp=/data,size=1G");
     const rootfs = await api(s, "POST", "/nodes/pve1/lxc/460/move_volume", { volume: "rootfs", "target-vmid": 461 });
@@ -190,10 +233,17 @@ describe("destroy", () => {
     expect((await api(s, "DELETE", "/nodes/pve1/lxc/480")).json?.message).toBe("unable to destroy CT 480 - container is running\n");
     await data(api(s, "POST", "/cluster/backup", { vmid: "480,481", storage: "local", schedule: "daily" }));
     await data(api(s, "POST", "/cluster/ha/resources", { sid: "ct:480", state: "started" }));
-    expect((await api(s, "DELETE", "/nodes/pve1/lxc/480", { force: 1 })).json?.message).toBe("unable to remove CT 480 - used in HA resources and purge parameter not set.\n");
+    expect((await api(s, "DELETE", "/nodes/pve1/lxc/480", { force: 1 })).json?.message).toBe(
+      "unable to remove CT 480 - used in HA resources and purge parameter not set.\n",
+    );
     const forced = await run(s, "DELETE", "/nodes/pve1/lxc/480", { force: 1, purge: 1 });
     expect([forced.upid.split(":")[5], forced.status]).toEqual(["vzdestroy", "OK"]);
-    expect(forced.log).toEqual(["forced to stop CT 480 before destroying!", "purging CT 480 from related configurations..", "NOTE: removed CT 480 from HA resource configuration.", "TASK OK"]);
+    expect(forced.log).toEqual([
+      "forced to stop CT 480 before destroying!",
+      "purging CT 480 from related configurations..",
+      "NOTE: removed CT 480 from HA resource configuration.",
+      "TASK OK",
+    ]);
     expect((await api(s, "GET", "/nodes/pve1/lxc/480/config")).json?.message).toBe("Configuration file 'nodes/pve1/lxc/480.conf' does not exist\n");
     expect(await volumes(s, "local-lvm", 480)).toEqual([]);
     expect((await data<{ vmid: string }[]>(api(s, "GET", "/cluster/backup")))[0]).toMatchObject({ vmid: "481" });

@@ -21,7 +21,17 @@ import type { GuestConf } from "../guests/config";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm } from "../guests/permissions";
 import { mapStorage, mapTargets, parseStorageMap, type StorageMap } from "../guests/storage-map";
-import { contentOf, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskFree, volumeSize, type StorageEnv } from "../guests/storage-ops";
+import {
+  contentOf,
+  parseVolname,
+  parseVolumeId,
+  relocateVolume,
+  storageCheckEnabled,
+  storageConfig,
+  vdiskFree,
+  volumeSize,
+  type StorageEnv,
+} from "../guests/storage-ops";
 import { forkWorker, migrationLock, type Worker } from "../guests/worker";
 import { checkLock, lockConfig, type LxcDeps } from "./deps";
 import { allocDisk } from "./disks";
@@ -186,7 +196,16 @@ function allVolumes(conf: GuestConf): { key: string; volume?: string; shared?: s
 }
 
 /** `phase1`: lock, copy local volumes, move the config; then `phase3` frees the source copies. */
-async function phase1(deps: LxcDeps, env: StorageEnv, conf: GuestConf, vmid: number, target: string, options: CtMigrateOptions, worker: Worker, info: (msg: string) => void): Promise<void> {
+async function phase1(
+  deps: LxcDeps,
+  env: StorageEnv,
+  conf: GuestConf,
+  vmid: number,
+  target: string,
+  options: CtMigrateOptions,
+  worker: Worker,
+  info: (msg: string) => void,
+): Promise<void> {
   const { ctx, configs } = deps;
   info(`starting migration of CT ${vmid} to node '${target}' (127.0.0.${ctx.nodes.indexOf(target) + 1})`);
   conf.main.lock = "migrate";
@@ -225,7 +244,8 @@ async function phase1(deps: LxcDeps, env: StorageEnv, conf: GuestConf, vmid: num
   for (const [snapname, snap] of conf.snapshots) for (const { mp } of volumesOf(snap)) if (mp.type === "volume") testMp(mp.volume, snapname);
   for (const { mp } of volumesOf(conf.pending)) if (mp.type === "volume") testMp(mp.volume, undefined);
   for (const { volume } of allVolumes(conf)) testMp(volume, undefined);
-  for (const volid of [...local.keys()].sort()) info(`found local volume '${volid}' (${local.get(volid)?.ref === "snapshot" ? "referenced by snapshot(s)" : "in current VM config"})`);
+  for (const volid of [...local.keys()].sort())
+    info(`found local volume '${volid}' (${local.get(volid)?.ref === "snapshot" ? "referenced by snapshot(s)" : "in current VM config"})`);
   for (const volid of [...errors.keys()].sort()) info(`can't migrate local volume '${volid}': ${errors.get(volid) ?? ""}`);
   if (errors.size) throw pveDie("can't migrate CT - check log");
   await worker.spend(1);
@@ -249,7 +269,8 @@ async function phase1(deps: LxcDeps, env: StorageEnv, conf: GuestConf, vmid: num
       const mapped = mp.type === "volume" ? volumeMap.get(mp.volume) : undefined;
       if (mapped !== undefined && mapped !== mp.volume) section[key] = printMountpoint(key, { ...mp, volume: mapped });
     }
-    for (const key of Object.keys(section)) if (/^unused\d+$/.test(key) && volumeMap.has(String(section[key]))) section[key] = volumeMap.get(String(section[key])) as string;
+    for (const key of Object.keys(section))
+      if (/^unused\d+$/.test(key) && volumeMap.has(String(section[key]))) section[key] = volumeMap.get(String(section[key])) as string;
   }
   configs.write(vmid, conf);
   configs.moveTo(vmid, target);

@@ -59,7 +59,15 @@ export function installMoveVolume(register: Register, deps: LxcDeps): void {
             if (/^unused\d+$/.test(targetKey)) {
               target.main[targetKey] = newVolid;
             } else {
-              const errors = await updatePctConfig({ env, vmid: targetVmid, conf: target, running: deps.runtime.isRunning(targetVmid, node), set: { [targetKey]: printMountpoint(targetKey, mp) }, devices: deps.devices, log: worker.log });
+              const errors = await updatePctConfig({
+                env,
+                vmid: targetVmid,
+                conf: target,
+                running: deps.runtime.isRunning(targetVmid, node),
+                set: { [targetKey]: printMountpoint(targetKey, mp) },
+                devices: deps.devices,
+                log: worker.log,
+              });
               for (const message of Object.values(errors)) worker.warn(message);
             }
             configs.write(targetVmid, target);
@@ -95,7 +103,16 @@ export function installMoveVolume(register: Register, deps: LxcDeps): void {
 }
 
 /** `$storage_realcmd` (without the final unlock). */
-async function moveToStorage(deps: LxcDeps, env: StorageEnv, vmid: number, mpkey: string, mp: MountPoint, storage: string, del: boolean, worker: Worker): Promise<void> {
+async function moveToStorage(
+  deps: LxcDeps,
+  env: StorageEnv,
+  vmid: number,
+  mpkey: string,
+  mp: MountPoint,
+  storage: string,
+  del: boolean,
+  worker: Worker,
+): Promise<void> {
   const { configs } = deps;
   const conf = configs.load(vmid, env.node);
   const digest = configs.digest(vmid);
@@ -130,7 +147,14 @@ async function moveToStorage(deps: LxcDeps, env: StorageEnv, vmid: number, mpkey
 }
 
 /** `$load_and_check_reassign_configs`. */
-function checkReassign(deps: LxcDeps, req: SimRequest, vmid: number, targetVmid: number, mpkey: string, targetKey: string): { source: GuestConf; target: GuestConf; drive: MountPoint } {
+function checkReassign(
+  deps: LxcDeps,
+  req: SimRequest,
+  vmid: number,
+  targetVmid: number,
+  mpkey: string,
+  targetKey: string,
+): { source: GuestConf; target: GuestConf; drive: MountPoint } {
   const { configs, ctx } = deps;
   const node = String(req.params.node);
   if (mpkey === "rootfs" || targetKey === "rootfs") throw pveDie("Cannot move to/from 'rootfs'");
@@ -147,9 +171,11 @@ function checkReassign(deps: LxcDeps, req: SimRequest, vmid: number, targetVmid:
   if (target !== source) checkLock(target);
   if (Number(source.main.template) === 1 || Number(target.main.template) === 1) throw pveDie("Can't move volumes from or to template CT");
   const digest = req.params.digest;
-  if (typeof digest === "string" && digest && digest !== configs.digest(vmid)) throw pveDie(`Container ${vmid}: detected modified configuration - file changed by other user? Try again.`);
+  if (typeof digest === "string" && digest && digest !== configs.digest(vmid))
+    throw pveDie(`Container ${vmid}: detected modified configuration - file changed by other user? Try again.`);
   const targetDigest = req.params["target-digest"];
-  if (typeof targetDigest === "string" && targetDigest && targetDigest !== configs.digest(targetVmid)) throw pveDie(`Container ${targetVmid}: detected modified configuration - file changed by other user? Try again.`);
+  if (typeof targetDigest === "string" && targetDigest && targetDigest !== configs.digest(targetVmid))
+    throw pveDie(`Container ${targetVmid}: detected modified configuration - file changed by other user? Try again.`);
   if (source.main[mpkey] === undefined) throw pveDie(`volume '${mpkey}' for container '${vmid}' does not exist`);
   if (target.main[targetKey] !== undefined) throw pveDie(`Target volume key '${targetKey}' is already in use for container '${targetVmid}'`);
   const drive = parseVolume(mpkey, String(source.main[mpkey])) as MountPoint;
@@ -157,6 +183,7 @@ function checkReassign(deps: LxcDeps, req: SimRequest, vmid: number, targetVmid:
   if (usedBySnapshots(source, drive.volume)) throw pveDie("Cannot move volume used by a snapshot to another container");
   if (!volumeHasFeature(ctx, "rename", drive.volume)) throw pveDie("Storage does not support moving of this disk to another container");
   if (drive.type !== "volume") throw pveDie("Cannot move a bindmount or device mount to another container");
-  if (deps.runtime.isRunning(vmid, node) && !/^unused\d+$/.test(mpkey)) throw pveDie("Cannot move in-use volume while the source CT is running - detach or shutdown first");
+  if (deps.runtime.isRunning(vmid, node) && !/^unused\d+$/.test(mpkey))
+    throw pveDie("Cannot move in-use volume while the source CT is running - detach or shutdown first");
   return { source, target, drive };
 }

@@ -19,8 +19,20 @@ import { storageConfigOf } from "../storage";
 
 /** os-release `ID`s and `$plugin_alias` to the ostype the plugin sets. */
 const OS_IDS: Readonly<Record<string, string>> = {
-  debian: "debian", devuan: "devuan", ubuntu: "ubuntu", centos: "centos", rocky: "centos", rockylinux: "centos", almalinux: "centos",
-  fedora: "fedora", opensuse: "opensuse", archlinux: "archlinux", arch: "archlinux", alpine: "alpine", gentoo: "gentoo", nixos: "nixos",
+  debian: "debian",
+  devuan: "devuan",
+  ubuntu: "ubuntu",
+  centos: "centos",
+  rocky: "centos",
+  rockylinux: "centos",
+  almalinux: "centos",
+  fedora: "fedora",
+  opensuse: "opensuse",
+  archlinux: "archlinux",
+  arch: "archlinux",
+  alpine: "alpine",
+  gentoo: "gentoo",
+  nixos: "nixos",
 };
 
 const ARCHES = ["amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"];
@@ -62,7 +74,16 @@ export function seedTemplates(ctx: SimContext, templates: readonly string[]): vo
     const ext = /\.tar(?:\.(\w+))?$/.exec(volname)?.[1];
     for (const node of ctx.nodes) {
       const location = VolumeStore.location(storage, Boolean(scfg.shared), node);
-      volumesOf(ctx).put(location, { storage, volname, vtype: "vztmpl", format: ext ? `t${ext}` : "tar", size: 126 * 1024 * 1024, ctime: Math.floor(ctx.now() / 1000), isBase: false, snapshots: [] });
+      volumesOf(ctx).put(location, {
+        storage,
+        volname,
+        vtype: "vztmpl",
+        format: ext ? `t${ext}` : "tar",
+        size: 126 * 1024 * 1024,
+        ctime: Math.floor(ctx.now() / 1000),
+        isBase: false,
+        snapshots: [],
+      });
     }
   }
 }

@@ -100,8 +100,10 @@ export async function updatePctConfig(u: PctUpdate): Promise<Record<string, stri
       value = uniqueTags(env.ctx, String(value));
     } else if (/^net\d+$/.test(opt)) {
       const net = parseNetworkRaw(String(value));
-      if (net.mtu !== undefined && Number(net.mtu) > BRIDGE_MTU) throw pveDie(`${opt}: MTU size '${String(net.mtu)}' is bigger than bridge MTU '${BRIDGE_MTU}'`);
-      if (Number(net.link_down ?? 0) !== 1 && Number(net["host-managed"] ?? 0) && net.ip6 === "auto") throw pveDie(`${opt}: SLAAC is not supported for host-managed network configuration.`);
+      if (net.mtu !== undefined && Number(net.mtu) > BRIDGE_MTU)
+        throw pveDie(`${opt}: MTU size '${String(net.mtu)}' is bigger than bridge MTU '${BRIDGE_MTU}'`);
+      if (Number(net.link_down ?? 0) !== 1 && Number(net["host-managed"] ?? 0) && net.ip6 === "auto")
+        throw pveDie(`${opt}: SLAAC is not supported for host-managed network configuration.`);
     } else if (/^dev\d+$/.test(opt)) {
       const dev = parseDevice(String(value));
       checkDevicePath(u.devices, dev.path);

@@ -35,7 +35,8 @@ export async function startCt(deps: LxcDeps, node: string, vmid: number, worker:
     const conf = deps.configs.load(vmid, node);
     if (Number(conf.main.template) === 1) throw pveDie("you can't start a CT if it's a template");
     if (!options.skiplock && !hasLock(conf.main, "mounted")) checkLock(conf);
-    if (conf.main.unprivileged && volumesOf(conf.main).some(({ mp }) => Number(mp.quota ?? 0) === 1)) throw pveDie("Quotas are not supported by unprivileged containers.");
+    if (conf.main.unprivileged && volumesOf(conf.main).some(({ mp }) => Number(mp.quota ?? 0) === 1))
+      throw pveDie("Quotas are not supported by unprivileged containers.");
     if (deps.runtime.isRunning(vmid)) return; // `systemctl start` of an active unit does nothing
     await startHeld(deps, node, vmid, worker);
   });
@@ -49,7 +50,13 @@ export async function stopHeld(deps: LxcDeps, vmid: number, worker: Worker): Pro
 }
 
 /** The `vzstop`/`vzshutdown` worker. */
-export async function stopCt(deps: LxcDeps, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; shutdown?: boolean } = {}): Promise<void> {
+export async function stopCt(
+  deps: LxcDeps,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock?: boolean; shutdown?: boolean } = {},
+): Promise<void> {
   await lockConfig(deps.ctx, node, vmid, async () => {
     const conf = deps.configs.load(vmid, node);
     if (options.shutdown) checkLock(conf);
@@ -79,7 +86,8 @@ export function installPower(register: Register, deps: LxcDeps): void {
     const { node, vmid } = target(req);
     const skip = skiplock(req);
     if (running(node, vmid)) throw pveDie(`CT ${vmid} already running`);
-    if (isHaManaged(ctx, "lxc", vmid)) return haTask(req.auth, node, vmid, "hastart", `Requesting HA start for CT ${vmid}`, { kind: "state", state: "started" });
+    if (isHaManaged(ctx, "lxc", vmid))
+      return haTask(req.auth, node, vmid, "hastart", `Requesting HA start for CT ${vmid}`, { kind: "state", state: "started" });
     return forkWorker(ctx, req.auth, { node, type: "vzstart", id: String(vmid) }, (worker) => startCt(deps, node, vmid, worker, { skiplock: skip }));
   });
 

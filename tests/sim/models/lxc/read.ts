@@ -56,7 +56,23 @@ export function installReads(register: Register, deps: LxcDeps): void {
   register("GET", "/nodes/{node}/lxc/{vmid}", (req) => {
     const { node, vmid } = target(req);
     configs.load(vmid, node);
-    return ["config", "pending", "status", "vncproxy", "termproxy", "vncwebsocket", "spiceproxy", "migrate", "clone", "rrd", "rrddata", "firewall", "snapshot", "resize", "interfaces"].map((subdir) => ({ subdir }));
+    return [
+      "config",
+      "pending",
+      "status",
+      "vncproxy",
+      "termproxy",
+      "vncwebsocket",
+      "spiceproxy",
+      "migrate",
+      "clone",
+      "rrd",
+      "rrddata",
+      "firewall",
+      "snapshot",
+      "resize",
+      "interfaces",
+    ].map((subdir) => ({ subdir }));
   });
 
   register("GET", "/nodes/{node}/lxc/{vmid}/config", (req) => {

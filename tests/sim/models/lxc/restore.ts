@@ -29,7 +29,15 @@ export function recoverConfig(env: StorageEnv, archive: string): { conf: ConfigS
 }
 
 /** `sanitize_and_merge_config`. */
-export function sanitizeAndMergeConfig(env: StorageEnv, auth: SimAuth, conf: ConfigSection, oldconf: Readonly<ConfigSection>, restricted: boolean, unique: boolean, log: (line: string) => void): void {
+export function sanitizeAndMergeConfig(
+  env: StorageEnv,
+  auth: SimAuth,
+  conf: ConfigSection,
+  oldconf: Readonly<ConfigSection>,
+  restricted: boolean,
+  unique: boolean,
+  log: (line: string) => void,
+): void {
   for (const key of Object.keys(oldconf)) {
     if (["digest", "rootfs", "snapshots", "unprivileged", "parent", "template"].includes(key) || /^(mp|unused)\d+$/.test(key)) continue;
     if (restricted && key === "features" && !conf.unprivileged && oldconf.unprivileged) {

@@ -40,7 +40,8 @@ export function registerLxcVzdump(ctx: SimContext, deps: LxcDeps): void {
         log(`including mount point ${key} ('${mount}') in backup`);
         data += Number(mp.size ?? 0);
       }
-      if (mode === "snapshot" && !ctHasFeature(ctx, "snapshot", conf.main, undefined, true)) throw new Error("mode failure - some volumes do not support snapshots");
+      if (mode === "snapshot" && !ctHasFeature(ctx, "snapshot", conf.main, undefined, true))
+        throw new Error("mode failure - some volumes do not support snapshots");
       return { hostname: String(conf.main.hostname || `CT${vmid}`), dataBytes: data / 4 };
     },
     lock: async (node, vmid) => {

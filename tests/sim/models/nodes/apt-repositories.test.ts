@@ -7,7 +7,15 @@ const PATH = "/apt/repositories";
 const T = "/nodes/{node}/apt/repositories";
 const DIR = "/etc/apt/sources.list.d";
 
-interface Repo { Types: string[]; URIs: string[]; Suites: string[]; Components: string[]; Enabled: 0 | 1; FileType: string; Options: { Key: string; Values: string[] }[] }
+interface Repo {
+  Types: string[];
+  URIs: string[];
+  Suites: string[];
+  Components: string[];
+  Enabled: 0 | 1;
+  FileType: string;
+  Options: { Key: string; Values: string[] }[];
+}
 interface Listing {
   digest: string;
   files: { path: string; "file-type": string; digest: number[]; repositories: Repo[] }[];
@@ -28,7 +36,14 @@ describe(`GET ${PATH}`, () => {
       [`${DIR}/pve-enterprise.sources`, "sources", 1],
     ]);
     const enterprise = l.files[2]?.repositories[0];
-    expect(enterprise).toMatchObject({ Types: ["deb"], URIs: ["https://enterprise.proxmox.com/debian/pve"], Suites: ["trixie"], Components: ["pve-enterprise"], FileType: "sources", Enabled: 1 });
+    expect(enterprise).toMatchObject({
+      Types: ["deb"],
+      URIs: ["https://enterprise.proxmox.com/debian/pve"],
+      Suites: ["trixie"],
+      Components: ["pve-enterprise"],
+      FileType: "sources",
+      Enabled: 1,
+    });
     expect(enterprise?.Options).toEqual([{ Key: "Signed-By", Values: ["/usr/share/keyrings/proxmox-archive-keyring.gpg"] }]);
     expect(l.errors).toEqual([]);
     expect(l.infos).toContainEqual({ path: `${DIR}/debian.sources`, index: "1", kind: "origin", message: "Debian" });
@@ -46,8 +61,12 @@ describe(`GET ${PATH}`, () => {
   it("lists the standard repositories with their status (absent when not configured)", async () => {
     const l = await list(sim());
     expect(l["standard-repos"].map((r) => r.handle)).toEqual([
-      "enterprise", "no-subscription", "test",
-      "ceph-squid-enterprise", "ceph-squid-no-subscription", "ceph-squid-test",
+      "enterprise",
+      "no-subscription",
+      "test",
+      "ceph-squid-enterprise",
+      "ceph-squid-no-subscription",
+      "ceph-squid-test",
     ]);
     expect(status(l, "enterprise")).toBe(1);
     expect(status(l, "ceph-squid-enterprise")).toBe(1);
@@ -109,7 +128,10 @@ describe(`PUT ${PATH} (add a standard repository)`, () => {
     ]);
     expect(status(l, "no-subscription")).toBe(1);
     await s.call("PUT", T, { node: "pve1", handle: "test" });
-    expect((await list(s)).files.find((f) => f.path === `${DIR}/proxmox.sources`)?.repositories.map((r) => r.Components)).toEqual([["pve-no-subscription"], ["pve-test"]]);
+    expect((await list(s)).files.find((f) => f.path === `${DIR}/proxmox.sources`)?.repositories.map((r) => r.Components)).toEqual([
+      ["pve-no-subscription"],
+      ["pve-test"],
+    ]);
   });
 
   it("enables a configured but disabled repository instead of adding it twice", async () => {

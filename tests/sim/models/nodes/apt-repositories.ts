@@ -113,7 +113,16 @@ const STANDARD: readonly Standard[] = [
 ];
 
 function repo(uri: string, suites: string[], components: string[], key: string): Repository {
-  return { Types: ["deb"], URIs: [uri], Suites: suites, Components: components, Options: [{ Key: "Signed-By", Values: [key] }], Comment: "", FileType: "sources", Enabled: 1 };
+  return {
+    Types: ["deb"],
+    URIs: [uri],
+    Suites: suites,
+    Components: components,
+    Options: [{ Key: "Signed-By", Values: [key] }],
+    Comment: "",
+    FileType: "sources",
+    Enabled: 1,
+  };
 }
 
 /** What a fresh PVE 9 installation ships. */
@@ -186,7 +195,12 @@ export function installAptRepositories(register: Register, ctx: SimContext): voi
     const files = [...filesOf(req.params.node)].sort((a, b) => a.path.localeCompare(b.path));
     const all = files.flatMap((f) => f.repositories);
     return {
-      files: files.map((f) => ({ path: f.path, "file-type": "sources", digest: [...sha256(render(f))], repositories: f.repositories.map((r) => structuredClone(r)) })),
+      files: files.map((f) => ({
+        path: f.path,
+        "file-type": "sources",
+        digest: [...sha256(render(f))],
+        repositories: f.repositories.map((r) => structuredClone(r)),
+      })),
       errors: [],
       digest: commonDigest(files),
       infos: files.flatMap((f) =>

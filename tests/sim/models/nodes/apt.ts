@@ -30,14 +30,28 @@ const CANDIDATES: readonly Package[] = [
 ];
 
 function pkg(name: string, title: string, section: string, version: string, old: string): Package {
-  return { Package: name, Title: title, Description: title, Origin: "Proxmox", Section: section, Arch: "amd64", Priority: "optional", Version: version, OldVersion: old };
+  return {
+    Package: name,
+    Title: title,
+    Description: title,
+    Origin: "Proxmox",
+    Section: section,
+    Arch: "amd64",
+    Priority: "optional",
+    Version: version,
+    OldVersion: old,
+  };
 }
 
 /** Registers `update` (GET, POST) and `versions`. */
 export function installApt(register: Register, ctx: SimContext): void {
   const upgradable = perNode((): Package[] => []);
   /** The package lists apt-get prints while it fetches. */
-  const fetched = ["Hit:1 http://deb.debian.org/debian trixie InRelease", "Hit:2 http://security.debian.org/debian-security trixie-security InRelease", "Reading package lists..."];
+  const fetched = [
+    "Hit:1 http://deb.debian.org/debian trixie InRelease",
+    "Hit:2 http://security.debian.org/debian-security trixie-security InRelease",
+    "Reading package lists...",
+  ];
   register("GET", "/nodes/{node}/apt", () => [{ id: "changelog" }, { id: "repositories" }, { id: "update" }, { id: "versions" }]);
   register("GET", "/nodes/{node}/apt/update", (req) => upgradable(req.params.node));
   register("POST", "/nodes/{node}/apt/update", (req: SimRequest) =>
@@ -60,6 +74,17 @@ export function installApt(register: Register, ctx: SimContext): void {
     }),
   );
   register("GET", "/nodes/{node}/apt/versions", () =>
-    CANDIDATES.map((p) => ({ Package: p.Package, Title: p.Title, Description: p.Description, Origin: p.Origin, Section: p.Section, Arch: p.Arch, Priority: p.Priority, Version: p.OldVersion, CurrentState: "Installed", OldVersion: p.OldVersion })),
+    CANDIDATES.map((p) => ({
+      Package: p.Package,
+      Title: p.Title,
+      Description: p.Description,
+      Origin: p.Origin,
+      Section: p.Section,
+      Arch: p.Arch,
+      Priority: p.Priority,
+      Version: p.OldVersion,
+      CurrentState: "Installed",
+      OldVersion: p.OldVersion,
+    })),
   );
 }

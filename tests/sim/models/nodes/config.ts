@@ -52,7 +52,16 @@ function isTimezone(zone: string): boolean {
 
 /** `timegm(localtime($t))`: the zone's wall clock at `epoch`, read as if it were UTC. */
 function localtime(epoch: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone === "UTC" ? "UTC" : zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(epoch * 1000));
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone === "UTC" ? "UTC" : zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(epoch * 1000));
   const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second")) / 1000;
 }
@@ -99,7 +108,9 @@ export class NodeConfigFile {
   /** `write_node_config`. */
   write(conf: Readonly<Record<string, unknown>>): void {
     const description = typeof conf.description === "string" ? conf.description : "";
-    let raw = perlSplit(description, /\n/).map((line) => `#${encodeText(line)}\n`).join("");
+    let raw = perlSplit(description, /\n/)
+      .map((line) => `#${encodeText(line)}\n`)
+      .join("");
     for (const key of Object.keys(conf).sort()) {
       if (key === "description" || key === "digest") continue;
       const value = String(conf[key]);

@@ -158,11 +158,15 @@ export function installNodeNetwork(register: Register, ctx: SimContext): void {
     if (wanted.size === 0) return;
     for (const [other, d] of Object.entries(ifaces)) {
       if (other === name) continue;
-      for (const p of portsOf(d, false)) if (wanted.has(p)) throw paramError({ [paramName ?? "bridge_ports"]: `${p} is already used on interface '${other}'.` });
+      for (const p of portsOf(d, false))
+        if (wanted.has(p)) throw paramError({ [paramName ?? "bridge_ports"]: `${p} is already used on interface '${other}'.` });
     }
   };
   const mapCidr = (param: Record<string, unknown>): void => {
-    for (const [cidrKey, addrKey, maskKey] of [["cidr", "address", "netmask"], ["cidr6", "address6", "netmask6"]] as const) {
+    for (const [cidrKey, addrKey, maskKey] of [
+      ["cidr", "address", "netmask"],
+      ["cidr6", "address6", "netmask6"],
+    ] as const) {
       if (!param[cidrKey]) continue;
       if (param[addrKey]) throw paramError({ [addrKey]: `${addrKey} conflicts with ${cidrKey}` });
       if (param[maskKey]) throw paramError({ [maskKey]: `${maskKey} conflicts with ${cidrKey}` });

@@ -16,7 +16,16 @@ describe("node network (staged)", () => {
   it("is seeded as the installer leaves a node: vmbr0 on eno1 up, a spare eno2 that exists but is down, no lo in the list", async () => {
     const ifaces = byName(await list(sim()));
     expect(Object.keys(ifaces).sort()).toEqual(["eno1", "eno2", "vmbr0"]);
-    expect(ifaces["vmbr0"]).toMatchObject({ type: "bridge", active: 1, autostart: 1, cidr: "192.168.1.10/24", address: "192.168.1.10", netmask: "24", method: "static", bridge_ports: "eno1" });
+    expect(ifaces["vmbr0"]).toMatchObject({
+      type: "bridge",
+      active: 1,
+      autostart: 1,
+      cidr: "192.168.1.10/24",
+      address: "192.168.1.10",
+      netmask: "24",
+      method: "static",
+      bridge_ports: "eno1",
+    });
     expect(ifaces["eno1"]).toMatchObject({ type: "eth", active: 1, exists: 1, method: "manual", families: ["inet"] });
     expect(ifaces["eno2"]).toMatchObject({ type: "eth", exists: 1, method: "manual", method6: "manual", families: ["inet"] });
     expect(ifaces["eno2"]).not.toHaveProperty("active");
@@ -41,7 +50,9 @@ describe("node network (staged)", () => {
     await s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr7", type: "bridge", autostart: 1 });
     const staged = await s.call("GET", "/nodes/{node}/network", { node: "pve1" });
     expect(staged).toBeInstanceOf(SimResult);
-    expect((staged as SimResult).extras.changes).toMatch(/^--- \/etc\/network\/interfaces\n\+\+\+ \/etc\/network\/interfaces\.new\n@@[\s\S]*\n\+auto vmbr7\n\+iface vmbr7 inet manual\n/);
+    expect((staged as SimResult).extras.changes).toMatch(
+      /^--- \/etc\/network\/interfaces\n\+\+\+ \/etc\/network\/interfaces\.new\n@@[\s\S]*\n\+auto vmbr7\n\+iface vmbr7 inet manual\n/,
+    );
     await s.call("PUT", "/nodes/{node}/network", { node: "pve1" });
     await s.settle();
     expect(await s.call("GET", "/nodes/{node}/network", { node: "pve1" })).toBeInstanceOf(Array);
@@ -52,7 +63,8 @@ describe("node network (staged)", () => {
     await s.call("DELETE", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr0" });
     await s.call("PUT", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "eno1", type: "eth", mtu: 9000 });
     await expect(s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "vmbr0" })).rejects.toMatchObject({
-      status: 400, errors: { iface: "interface does not exist" },
+      status: 400,
+      errors: { iface: "interface does not exist" },
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "eno1", type: "eth" })).rejects.toMatchObject({
       errors: { iface: "interface already exists" },
@@ -66,50 +78,86 @@ describe("node network (staged)", () => {
   it("reads an interface back as the file holds it: cidr split into address and netmask bits, comments with newlines, VLAN lists space-separated", async () => {
     const s = sim();
     await s.call("POST", "/nodes/{node}/network", {
-      node: "pve2", iface: "vmbr1", type: "bridge", autostart: 1, cidr: "10.0.0.2/24", comments: "one\ntwo", bridge_vlan_aware: 1, bridge_vids: "2,4;100-200",
+      node: "pve2",
+      iface: "vmbr1",
+      type: "bridge",
+      autostart: 1,
+      cidr: "10.0.0.2/24",
+      comments: "one\ntwo",
+      bridge_vlan_aware: 1,
+      bridge_vids: "2,4;100-200",
     });
     expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr1" })).toMatchObject({
-      type: "bridge", cidr: "10.0.0.2/24", address: "10.0.0.2", netmask: "24", method: "static", method6: "manual", families: ["inet"],
-      comments: "one\ntwo\n", bridge_vlan_aware: 1, bridge_vids: "2 4 100-200", bridge_stp: "off", bridge_fd: "0",
+      type: "bridge",
+      cidr: "10.0.0.2/24",
+      address: "10.0.0.2",
+      netmask: "24",
+      method: "static",
+      method6: "manual",
+      families: ["inet"],
+      comments: "one\ntwo\n",
+      bridge_vlan_aware: 1,
+      bridge_vids: "2 4 100-200",
+      bridge_stp: "off",
+      bridge_fd: "0",
     });
     await s.call("POST", "/nodes/{node}/network", { node: "pve2", iface: "vmbr0.20", type: "vlan" });
-    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr0.20" })).toMatchObject({ type: "vlan", "vlan-raw-device": "vmbr0", "vlan-id": "20" });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr0.20" })).toMatchObject({
+      type: "vlan",
+      "vlan-raw-device": "vmbr0",
+      "vlan-id": "20",
+    });
     // A bridge's VLAN awareness is written whenever the key is there, even as 0.
     await s.call("POST", "/nodes/{node}/network", { node: "pve2", iface: "vmbr3", type: "bridge", bridge_vlan_aware: 0 });
-    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr3" })).toMatchObject({ bridge_vlan_aware: 1, bridge_vids: "2-4094" });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve2", iface: "vmbr3" })).toMatchObject({
+      bridge_vlan_aware: 1,
+      bridge_vids: "2-4094",
+    });
   });
 
   it("recomputes the method from what an update sends: an update without the address leaves it, but as manual", async () => {
     const s = sim();
     await s.call("PUT", "/nodes/{node}/network/{iface}", { node: "pve3", iface: "vmbr0", type: "bridge", comments: "uplink" });
-    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve3", iface: "vmbr0" })).toMatchObject({ method: "manual", cidr: "192.168.1.10/24", comments: "uplink\n" });
+    expect(await s.call("GET", "/nodes/{node}/network/{iface}", { node: "pve3", iface: "vmbr0" })).toMatchObject({
+      method: "manual",
+      cidr: "192.168.1.10/24",
+      comments: "uplink\n",
+    });
   });
 
   it("refuses what could not come up: a missing bridge port, a port used twice, an address on a bridge port, a VLAN without parent, Open vSwitch", async () => {
     const s = sim();
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", bridge_ports: "eno9" })).rejects.toMatchObject({
-      status: 500, message: "bridge 'vmbr1' - unable to find bridge port 'eno9'\n",
+      status: 500,
+      message: "bridge 'vmbr1' - unable to find bridge port 'eno9'\n",
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", bridge_ports: "eno1" })).rejects.toMatchObject({
-      status: 400, errors: { bridge_ports: "eno1 is already used on interface 'vmbr0'." },
+      status: 400,
+      errors: { bridge_ports: "eno1 is already used on interface 'vmbr0'." },
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr1", type: "bridge", gateway: "10.0.0.1" })).rejects.toMatchObject({
-      status: 400, errors: { gateway: "Default gateway already exists on interface 'vmbr0'." },
+      status: 400,
+      errors: { gateway: "Default gateway already exists on interface 'vmbr0'." },
     });
     await expect(s.call("PUT", "/nodes/{node}/network/{iface}", { node: "pve1", iface: "eno1", type: "eth", cidr: "10.9.9.9/24" })).rejects.toMatchObject({
-      status: 500, message: "iface eno1 - ip address can't be set on interface if bridged in vmbr0\n",
+      status: 500,
+      message: "iface eno1 - ip address can't be set on interface if bridged in vmbr0\n",
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "eth9.5", type: "vlan" })).rejects.toMatchObject({
-      status: 500, message: "vlan 'eth9.5' - unable to find parent 'eth9'\n",
+      status: 500,
+      message: "vlan 'eth9.5' - unable to find parent 'eth9'\n",
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr5", type: "OVSBridge" })).rejects.toMatchObject({
-      status: 500, message: "Open VSwitch is not installed (need package 'openvswitch-switch')\n",
+      status: 500,
+      message: "Open VSwitch is not installed (need package 'openvswitch-switch')\n",
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "bond0", type: "bond", slaves: "eno7" })).rejects.toMatchObject({
-      status: 500, message: "bond 'bond0' - unable to find slave 'eno7'\n",
+      status: 500,
+      message: "bond 'bond0' - unable to find slave 'eno7'\n",
     });
     await expect(s.call("POST", "/nodes/{node}/network", { node: "pve1", iface: "vmbr0.30", type: "vlan", mtu: 9000 })).rejects.toMatchObject({
-      status: 500, message: "interface 'vmbr0' - mtu 1500 is lower than 'vmbr0.30' - mtu 9000\n",
+      status: 500,
+      message: "interface 'vmbr0' - mtu 1500 is lower than 'vmbr0.30' - mtu 9000\n",
     });
     expect(s.locks).toContain("pve1:/etc/network/.pve-interfaces.lock");
   });
@@ -124,7 +172,8 @@ describe("node configs", () => {
     await s.call("POST", "/nodes/{node}/hosts", { node: "pve2", data: `${before.data}10.0.0.9 extra\n`, digest: before.digest });
     expect(((await s.call("GET", "/nodes/{node}/hosts", { node: "pve2" })) as { data: string }).data).toContain("10.0.0.9 extra");
     await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve2", data: "x", digest: before.digest })).rejects.toMatchObject({
-      status: 500, message: "detected modified configuration - file changed by other user? Try again.\n",
+      status: 500,
+      message: "detected modified configuration - file changed by other user? Try again.\n",
     });
   });
 
@@ -167,9 +216,16 @@ describe("node configs", () => {
 
   it("hosts: every line is an IP and host names (400 on data), under the node's lock file", async () => {
     const s = sim();
-    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "# ok\n\n10.0.0.300 bad\n" })).rejects.toMatchObject({ status: 400, errors: { data: "Invalid IP '10.0.0.300'" } });
-    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "10.0.0.3 good bad_name\n" })).rejects.toMatchObject({ errors: { data: "Invalid Hostname 'bad_name'" } });
-    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "  10.0.0.3 indented\n" })).rejects.toMatchObject({ errors: { data: "Invalid IP ''" } });
+    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "# ok\n\n10.0.0.300 bad\n" })).rejects.toMatchObject({
+      status: 400,
+      errors: { data: "Invalid IP '10.0.0.300'" },
+    });
+    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "10.0.0.3 good bad_name\n" })).rejects.toMatchObject({
+      errors: { data: "Invalid Hostname 'bad_name'" },
+    });
+    await expect(s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "  10.0.0.3 indented\n" })).rejects.toMatchObject({
+      errors: { data: "Invalid IP ''" },
+    });
     await s.call("POST", "/nodes/{node}/hosts", { node: "pve1", data: "fd00::1 v6.lan v6\n127.0.0.1 localhost\n" });
     expect(s.locks).toContain("pve1:/var/lock/pve-etchosts.lck");
   });
@@ -179,7 +235,10 @@ describe("node configs", () => {
     // verify_conf: a domain's plugin must exist.
     await s.call("POST", "/cluster/acme/plugins", { id: "dns1", type: "dns", api: "cf" });
     await s.call("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com,plugin=dns1" });
-    expect(await s.call("GET", "/nodes/{node}/config", { node: "pve1" })).toMatchObject({ acmedomain0: "domain=a.example.com", acmedomain1: "domain=b.example.com,plugin=dns1" });
+    expect(await s.call("GET", "/nodes/{node}/config", { node: "pve1" })).toMatchObject({
+      acmedomain0: "domain=a.example.com",
+      acmedomain1: "domain=b.example.com,plugin=dns1",
+    });
     await s.call("PUT", "/nodes/{node}/config", { node: "pve1", acmedomain0: "domain=c.example.com", delete: "acmedomain1" });
     const config = await s.call("GET", "/nodes/{node}/config", { node: "pve1" });
     expect(config).toMatchObject({ acmedomain0: "domain=c.example.com" });
@@ -196,7 +255,10 @@ describe("node configs", () => {
 
   it("time: refuses a zone timedatectl does not list, and knows every zone's offset", async () => {
     const s = sim();
-    await expect(s.call("PUT", "/nodes/{node}/time", { node: "pve2", timezone: "Mars/Olympus" })).rejects.toMatchObject({ status: 400, errors: { timezone: "No such timezone" } });
+    await expect(s.call("PUT", "/nodes/{node}/time", { node: "pve2", timezone: "Mars/Olympus" })).rejects.toMatchObject({
+      status: 400,
+      errors: { timezone: "No such timezone" },
+    });
     await expect(s.call("PUT", "/nodes/{node}/time", { node: "pve2", timezone: "europe/vienna" })).rejects.toMatchObject({ status: 400 });
     await s.call("PUT", "/nodes/{node}/time", { node: "pve2", timezone: "Asia/Kolkata" });
     const t = (await s.call("GET", "/nodes/{node}/time", { node: "pve2" })) as { time: number; localtime: number };
@@ -213,7 +275,10 @@ describe("node services", () => {
     expect(await s.call("GET", "/nodes/{node}/services/{service}/state", { node: "pve1", service: "postfix" })).toMatchObject({ state: "dead" });
     await s.call("POST", "/nodes/{node}/services/{service}/start", { node: "pve1", service: "postfix" });
     await s.settle();
-    expect(await s.call("GET", "/nodes/{node}/services/{service}/state", { node: "pve1", service: "postfix" })).toMatchObject({ state: "running", "active-state": "active" });
+    expect(await s.call("GET", "/nodes/{node}/services/{service}/state", { node: "pve1", service: "postfix" })).toMatchObject({
+      state: "running",
+      "active-state": "active",
+    });
   });
 
   it("refuses to stop an essential service inside the task", async () => {

@@ -22,8 +22,12 @@ export function installNodeServices(register: Register, ctx: SimContext): void {
   const state = (node: unknown, service: string): Record<string, unknown> => {
     const up = running(node).has(service);
     return {
-      service, name: service, desc: `${service} service`,
-      state: up ? "running" : "dead", "active-state": up ? "active" : "inactive", "unit-state": "enabled",
+      service,
+      name: service,
+      desc: `${service} service`,
+      state: up ? "running" : "dead",
+      "active-state": up ? "active" : "inactive",
+      "unit-state": "enabled",
     };
   };
 

@@ -21,10 +21,26 @@ import type { AgentState } from "./runtime";
 
 /** The commands registered one endpoint each, with their HTTP method. */
 const COMMANDS: Readonly<Record<string, "GET" | "POST">> = {
-  ping: "POST", "get-time": "GET", info: "GET", "fsfreeze-status": "POST", "fsfreeze-freeze": "POST", "fsfreeze-thaw": "POST", fstrim: "POST",
-  "network-get-interfaces": "GET", "get-vcpus": "GET", "get-fsinfo": "GET", "get-memory-blocks": "GET", "get-memory-block-info": "GET",
-  "suspend-hybrid": "POST", "suspend-ram": "POST", "suspend-disk": "POST", shutdown: "POST", "get-host-name": "GET", "get-osinfo": "GET",
-  "get-users": "GET", "get-timezone": "GET",
+  ping: "POST",
+  "get-time": "GET",
+  info: "GET",
+  "fsfreeze-status": "POST",
+  "fsfreeze-freeze": "POST",
+  "fsfreeze-thaw": "POST",
+  fstrim: "POST",
+  "network-get-interfaces": "GET",
+  "get-vcpus": "GET",
+  "get-fsinfo": "GET",
+  "get-memory-blocks": "GET",
+  "get-memory-block-info": "GET",
+  "suspend-hybrid": "POST",
+  "suspend-ram": "POST",
+  "suspend-disk": "POST",
+  shutdown: "POST",
+  "get-host-name": "GET",
+  "get-osinfo": "GET",
+  "get-users": "GET",
+  "get-timezone": "GET",
 };
 
 /** `assert_agent_available`; returns the guest's agent state. */
@@ -42,7 +58,15 @@ function assertAgent(deps: QemuDeps, vmid: number, conf: GuestConf): AgentState 
 /** The guest's view of its NICs (`guest-network-get-interfaces`). */
 function interfaces(deps: QemuDeps, vmid: number, conf: GuestConf): unknown[] {
   const out: unknown[] = [
-    { name: "lo", "hardware-address": "00:00:00:00:00:00", "ip-addresses": [{ "ip-address-type": "ipv4", "ip-address": "127.0.0.1", prefix: 8 }, { "ip-address-type": "ipv6", "ip-address": "::1", prefix: 128 }], statistics: stats() },
+    {
+      name: "lo",
+      "hardware-address": "00:00:00:00:00:00",
+      "ip-addresses": [
+        { "ip-address-type": "ipv4", "ip-address": "127.0.0.1", prefix: 8 },
+        { "ip-address-type": "ipv6", "ip-address": "::1", prefix: 128 },
+      ],
+      statistics: stats(),
+    },
   ];
   for (let i = 0; i < 32; i++) {
     const value = conf.main[`net${i}`];
@@ -50,7 +74,8 @@ function interfaces(deps: QemuDeps, vmid: number, conf: GuestConf): unknown[] {
     const net = parseNet(deps.ctx, String(value), true) ?? {};
     const ip = conf.main[`ipconfig${i}`] === undefined ? {} : parsePropertyStringStrict(String(conf.main[`ipconfig${i}`]), IPCONFIG_FORMAT);
     const addresses: unknown[] = [];
-    const v4 = ip.ip === undefined || ip.ip === "dhcp" ? `10.0.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 2}/24` : ip.ip === "manual" ? undefined : String(ip.ip);
+    const v4 =
+      ip.ip === undefined || ip.ip === "dhcp" ? `10.0.${Math.floor(vmid / 250) % 250}.${(vmid % 250) + 2}/24` : ip.ip === "manual" ? undefined : String(ip.ip);
     if (v4) addresses.push({ "ip-address-type": "ipv4", "ip-address": v4.split("/")[0], prefix: Number(v4.split("/")[1] ?? 24) });
     if (ip.ip6 !== undefined && ip.ip6 !== "dhcp" && ip.ip6 !== "auto" && ip.ip6 !== "manual") {
       addresses.push({ "ip-address-type": "ipv6", "ip-address": String(ip.ip6).split("/")[0], prefix: Number(String(ip.ip6).split("/")[1] ?? 64) });
@@ -66,13 +91,36 @@ function stats(): Record<string, number> {
 
 function osinfo(conf: GuestConf): Record<string, string> {
   if (/^win/.test(String(conf.main.ostype ?? ""))) {
-    return { id: "mswindows", name: "Microsoft Windows", "pretty-name": "Windows Server 2022 Datacenter", version: "Microsoft Windows Server 2022", "version-id": "2022", machine: "x86_64", "kernel-release": "20348", "kernel-version": "10.0" };
+    return {
+      id: "mswindows",
+      name: "Microsoft Windows",
+      "pretty-name": "Windows Server 2022 Datacenter",
+      version: "Microsoft Windows Server 2022",
+      "version-id": "2022",
+      machine: "x86_64",
+      "kernel-release": "20348",
+      "kernel-version": "10.0",
+    };
   }
-  return { id: "debian", name: "Debian GNU/Linux", "pretty-name": "Debian GNU/Linux 12 (bookworm)", version: "12 (bookworm)", "version-id": "12", machine: "x86_64", "kernel-release": "6.1.0-28-amd64", "kernel-version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)" };
+  return {
+    id: "debian",
+    name: "Debian GNU/Linux",
+    "pretty-name": "Debian GNU/Linux 12 (bookworm)",
+    version: "12 (bookworm)",
+    "version-id": "12",
+    machine: "x86_64",
+    "kernel-release": "6.1.0-28-amd64",
+    "kernel-version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)",
+  };
 }
 
 /** What a simple command prints (the simulated guest's tiny userland). */
-function runCommand(conf: GuestConf, vmid: number, argv: readonly string[], input: string | undefined): { exitcode: number; out: string; err: string; ms: number } | string {
+function runCommand(
+  conf: GuestConf,
+  vmid: number,
+  argv: readonly string[],
+  input: string | undefined,
+): { exitcode: number; out: string; err: string; ms: number } | string {
   const [path = "", ...args] = argv;
   const name = path.split("/").pop() ?? path;
   switch (name) {
@@ -134,11 +182,18 @@ export function installAgent(register: Register, deps: QemuDeps): void {
       case "get-users":
         return [];
       case "get-vcpus":
-        return Array.from({ length: Number(conf.main.cores ?? 1) * Number(conf.main.sockets ?? 1) }, (_, i) => ({ "logical-id": i, online: true, "can-offline": i > 0 }));
+        return Array.from({ length: Number(conf.main.cores ?? 1) * Number(conf.main.sockets ?? 1) }, (_, i) => ({
+          "logical-id": i,
+          online: true,
+          "can-offline": i > 0,
+        }));
       case "get-fsinfo":
         return [{ name: "sda1", mountpoint: "/", type: "ext4", "total-bytes": 10 * 1024 ** 3, "used-bytes": 2 * 1024 ** 3, disk: [] }];
       case "info":
-        return { version: "7.2.0", supported_commands: Object.keys(COMMANDS).map((name) => ({ name: `guest-${name}`, enabled: true, "success-response": true })) };
+        return {
+          version: "7.2.0",
+          supported_commands: Object.keys(COMMANDS).map((name) => ({ name: `guest-${name}`, enabled: true, "success-response": true })),
+        };
       case "shutdown":
       case "suspend-disk":
       case "suspend-hybrid":
@@ -150,15 +205,19 @@ export function installAgent(register: Register, deps: QemuDeps): void {
     }
   };
 
-  const command = (cmd: string) => (req: SimRequest): unknown => {
-    const { vmid, conf } = load(req);
-    const agent = assertAgent(deps, vmid, conf);
-    return { result: simple(cmd, vmid, conf, agent) };
-  };
+  const command =
+    (cmd: string) =>
+    (req: SimRequest): unknown => {
+      const { vmid, conf } = load(req);
+      const agent = assertAgent(deps, vmid, conf);
+      return { result: simple(cmd, vmid, conf, agent) };
+    };
 
   for (const [cmd, method] of Object.entries(COMMANDS)) register(method, `${base}/${cmd}`, command(cmd));
   register("POST", base, (req) => command(String(req.params.command))(req));
-  register("GET", base, () => [...Object.keys(COMMANDS), "exec", "exec-status", "file-read", "file-write", "set-user-password"].sort().map((name) => ({ name })));
+  register("GET", base, () =>
+    [...Object.keys(COMMANDS), "exec", "exec-status", "file-read", "file-write", "set-user-password"].sort().map((name) => ({ name })),
+  );
 
   register("POST", `${base}/set-user-password`, (req) => {
     const { vmid, conf } = load(req);

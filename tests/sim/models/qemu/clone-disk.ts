@@ -8,7 +8,18 @@
  * simulator choice: allocation a tenth of a full copy.
  */
 import { sleep } from "../../core/clock";
-import { defaultFormat, findVolume, parseVolumeId, parseVolname, pluginOf, storageConfig, vdiskAlloc, vdiskClone, volumeSize, type StorageEnv } from "../guests/storage-ops";
+import {
+  defaultFormat,
+  findVolume,
+  parseVolumeId,
+  parseVolname,
+  pluginOf,
+  storageConfig,
+  vdiskAlloc,
+  vdiskClone,
+  volumeSize,
+  type StorageEnv,
+} from "../guests/storage-ops";
 import { pveDie } from "../config-text";
 import { CLOUDINIT_DISK_SIZE, efivarsSize } from "./disks";
 import { driveIsCloudinit, type Drive } from "./drive";
@@ -39,7 +50,15 @@ export function resolveDstFormat(env: StorageEnv, storage: string, srcVolid: str
 }
 
 /** `clone_disk`: returns the new drive; new volumes are pushed onto `newvollist`; `workMs` is this disk's share of the worker's time. */
-export async function cloneDisk(env: StorageEnv, source: CloneSource, target: CloneTarget, full: boolean, newvollist: string[], log: (line: string) => void, workMs: number): Promise<Drive> {
+export async function cloneDisk(
+  env: StorageEnv,
+  source: CloneSource,
+  target: CloneTarget,
+  full: boolean,
+  newvollist: string[],
+  log: (line: string) => void,
+  workMs: number,
+): Promise<Drive> {
   const { drive } = source;
   const unused = source.drivename.startsWith("unused");
   log(`create ${full ? "full" : "linked"} clone of drive ${source.drivename} (${drive.file})`);
@@ -51,7 +70,8 @@ export async function cloneDisk(env: StorageEnv, source: CloneSource, target: Cl
     const [srcStorage] = parseVolumeId(drive.file);
     const storage = target.storage ?? srcStorage;
     const format = resolveDstFormat(env, storage, drive.file, target.format);
-    if (target.format && target.format !== format) log(`format '${target.format}' is not supported by the target storage '${storage}' - using '${format}' instead`);
+    if (target.format && target.format !== format)
+      log(`format '${target.format}' is not supported by the target storage '${storage}' - using '${format}' instead`);
     let name: string | undefined;
     let size: number;
     if (driveIsCloudinit(drive)) {

@@ -159,7 +159,15 @@ export function installClone(register: Register, deps: QemuDeps): void {
         if (!drives.size) await sleep(durationMs);
         for (const key of [...drives.keys()].sort()) {
           const drive = drives.get(key) as Drive;
-          const newDrive = await cloneDisk(env, { vmid, drivename: key, drive, ...(snapname ? { snapname } : {}) }, { vmid: newid, drivename: key, ...(storage ? { storage } : {}), ...(format ? { format } : {}) }, fullclone.has(key), newvollist, log, perDisk);
+          const newDrive = await cloneDisk(
+            env,
+            { vmid, drivename: key, drive, ...(snapname ? { snapname } : {}) },
+            { vmid: newid, drivename: key, ...(storage ? { storage } : {}), ...(format ? { format } : {}) },
+            fullclone.has(key),
+            newvollist,
+            log,
+            perDisk,
+          );
           conf.main[key] = printDrive(key, newDrive);
           configs.write(newid, conf);
         }
@@ -175,7 +183,10 @@ export function installClone(register: Register, deps: QemuDeps): void {
     };
 
     return forkWorker(ctx, req.auth, { node, type: "qmclone", id: String(vmid) }, (worker) =>
-      lockConfig(ctx, node, vmid, () => lockConfig(ctx, node, newid, () => clonefn(worker.log, worker.durationMs), { timeoutMs: 1000 }), { timeoutMs: 1000, shared: !running }),
+      lockConfig(ctx, node, vmid, () => lockConfig(ctx, node, newid, () => clonefn(worker.log, worker.durationMs), { timeoutMs: 1000 }), {
+        timeoutMs: 1000,
+        shared: !running,
+      }),
     );
   });
 }

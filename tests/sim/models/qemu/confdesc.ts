@@ -14,8 +14,19 @@ import type { ConfigValue } from "../guests/config";
 
 /** How many numbered keys each indexed option has. */
 export const INDEXED: Readonly<Record<string, number>> = {
-  ide: 4, scsi: 31, virtio: 16, sata: 6, net: 32, ipconfig: 32, serial: 4, parallel: 3,
-  hostpci: 16, usb: 14, numa: 8, unused: 256, virtiofs: 10,
+  ide: 4,
+  scsi: 31,
+  virtio: 16,
+  sata: 6,
+  net: 32,
+  ipconfig: 32,
+  serial: 4,
+  parallel: 3,
+  hostpci: 16,
+  usb: 14,
+  numa: 8,
+  unused: 256,
+  virtiofs: 10,
 };
 
 let confdesc: Readonly<Record<string, SchemaParam>> | undefined;

@@ -9,7 +9,8 @@ const sim = useGuestSimulator({ taskDuration: (t) => (t.type === "qmcreate" && t
 
 type Pending = { key: string; value?: unknown; pending?: unknown; delete?: number }[];
 
-const config = (s: Simulator, vmid: number, query: Params = {}): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/pve1/qemu/${vmid}/config`, query));
+const config = (s: Simulator, vmid: number, query: Params = {}): Promise<Record<string, unknown>> =>
+  data(api(s, "GET", `/nodes/pve1/qemu/${vmid}/config`, query));
 const pending = (s: Simulator, vmid: number): Promise<Pending> => data(api(s, "GET", `/nodes/pve1/qemu/${vmid}/pending`));
 const start = async (s: Simulator, vmid: number): Promise<void> => {
   expect((await run(s, "POST", `/nodes/pve1/qemu/${vmid}/status/start`)).status).toBe("OK");
@@ -29,9 +30,15 @@ describe("create", () => {
     const noPool = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 200, pool: "nope" });
     expect([noPool.status, noPool.reason]).toEqual([403, "Permission check failed (pool 'nope' does not exist)"]);
     const drive = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 200, scsi0: "local-lvm:1,ssd=maybe" });
-    expect([drive.status, drive.json?.errors]).toEqual([400, { scsi0: "invalid format - format error\nscsi0.ssd: type check ('boolean') failed - got 'maybe'\n" }]);
+    expect([drive.status, drive.json?.errors]).toEqual([
+      400,
+      { scsi0: "invalid format - format error\nscsi0.ssd: type check ('boolean') failed - got 'maybe'\n" },
+    ]);
     const slot = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 200, scsi31: "local-lvm:1" });
-    expect([slot.status, slot.json?.errors]).toEqual([400, { scsi31: "property is not defined in schema and the schema does not allow additional properties" }]);
+    expect([slot.status, slot.json?.errors]).toEqual([
+      400,
+      { scsi31: "property is not defined in schema and the schema does not allow additional properties" },
+    ]);
     const importSyntax = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 200, scsi0: "local-lvm:4,import-from=local-lvm:vm-1-disk-0" });
     expect(importSyntax.json?.errors).toEqual({ scsi0: "'import-from' requires special syntax - use <storage ID>:0,import-from=<source>" });
     const created = await run(s, "POST", "/nodes/pve1/qemu", { vmid: 200 });
@@ -43,7 +50,15 @@ describe("create", () => {
 
   it("shows lock: create while the worker runs and writes PVE's generated keys", async () => {
     const s = sim();
-    const reply = await api(s, "POST", "/nodes/pve1/qemu", { vmid: 201, name: "web", scsi0: "local-lvm:4,ssd=on,discard=on", net0: "virtio,bridge=vmbr0,firewall=yes", ide2: "none,media=cdrom", tags: "Web;prod;web", sockets: 1 });
+    const reply = await api(s, "POST", "/nodes/pve1/qemu", {
+      vmid: 201,
+      name: "web",
+      scsi0: "local-lvm:4,ssd=on,discard=on",
+      net0: "virtio,bridge=vmbr0,firewall=yes",
+      ide2: "none,media=cdrom",
+      tags: "Web;prod;web",
+      sockets: 1,
+    });
     const during = await config(s, 201);
     expect(during).toEqual({ lock: "create", digest: expect.any(String) });
     await finish(s, String(reply.json?.data));
@@ -194,7 +209,16 @@ describe("config", () => {
     const s = sim();
     await createVm(s, 310, { cores: 1, memory: 1024, scsi0: "local-lvm:1", net0: "virtio,bridge=vmbr0", name: "old", ostype: "l26" });
     await start(s, 310);
-    const upd = await run(s, "POST", "/nodes/pve1/qemu/310/config", { cores: 2, memory: 2048, name: "new", net1: "virtio,bridge=vmbr1", scsi1: "local-lvm:1", ide0: "local-lvm:1", cpuunits: 200, tags: "X" });
+    const upd = await run(s, "POST", "/nodes/pve1/qemu/310/config", {
+      cores: 2,
+      memory: 2048,
+      name: "new",
+      net1: "virtio,bridge=vmbr1",
+      scsi1: "local-lvm:1",
+      ide0: "local-lvm:1",
+      cpuunits: 200,
+      tags: "X",
+    });
     expect(upd.status).toBe("OK");
     const conf = await config(s, 310, { current: 1 });
     expect(conf).toMatchObject({ name: "new", cpuunits: 200, tags: "x" });
@@ -221,7 +245,9 @@ describe("config", () => {
     const low = await run(s, "POST", "/nodes/pve1/qemu/312/config", { memory: 512 });
     // fork_worker chomps the error once and turns every other newline into a space: the field's
     // message ends with die's newline, so the status ends with a space (RESTEnvironment.pm).
-    expect(low.status).toBe("400 Parameter verification failed. memory: hotplug problem - memory can't be lower than 1024 MB at /usr/share/perl5/PVE/QemuServer/Memory.pm line 219. ");
+    expect(low.status).toBe(
+      "400 Parameter verification failed. memory: hotplug problem - memory can't be lower than 1024 MB at /usr/share/perl5/PVE/QemuServer/Memory.pm line 219. ",
+    );
     expect(await pending(s, 312)).toContainEqual({ key: "memory", value: "4096", pending: "512" });
   });
 
@@ -261,13 +287,19 @@ describe("config", () => {
     expect(conf.cipassword).toBe("**********");
     expect(JSON.stringify(await pending(s, 320))).not.toContain("first-secret");
     await start(s, 320);
-    await run(s, "POST", "/nodes/pve1/qemu/320/config", { ciuser: "bob", cipassword: "second-secret", sshkeys: encodeURIComponent("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheSimulatorTests user@host") });
+    await run(s, "POST", "/nodes/pve1/qemu/320/config", {
+      ciuser: "bob",
+      cipassword: "second-secret",
+      sshkeys: encodeURIComponent("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheSimulatorTests user@host"),
+    });
     const ci = await data<unknown[]>(api(s, "GET", "/nodes/pve1/qemu/320/cloudinit"));
-    expect(ci).toEqual(expect.arrayContaining([
-      { key: "sshkeys", pending: expect.stringContaining("ssh-ed25519") },
-      { key: "cipassword", value: "**********" }, // written straight to the config, so never recorded
-      { key: "ciuser", value: "admin", pending: "bob" },
-    ]));
+    expect(ci).toEqual(
+      expect.arrayContaining([
+        { key: "sshkeys", pending: expect.stringContaining("ssh-ed25519") },
+        { key: "cipassword", value: "**********" }, // written straight to the config, so never recorded
+        { key: "ciuser", value: "admin", pending: "bob" },
+      ]),
+    );
     expect(await data(api(s, "PUT", "/nodes/pve1/qemu/320/cloudinit"))).toBeNull();
     const regenerated = await data<{ key: string; pending?: unknown }[]>(api(s, "GET", "/nodes/pve1/qemu/320/cloudinit"));
     expect(regenerated.filter((item) => item.pending !== undefined)).toEqual([]);

@@ -98,8 +98,15 @@ export function installCreate(register: Register, deps: QemuDeps): void {
     }
     if (archive !== undefined) {
       const options: RestoreRequest = {
-        archive, emsg, unique: Boolean(p.unique), live: Boolean(p["live-restore"]), start: Boolean(p.start), haManaged: Boolean(p["ha-managed"]), override: params,
-        ...(storage !== undefined ? { storage } : {}), ...(pool !== undefined ? { pool } : {}),
+        archive,
+        emsg,
+        unique: Boolean(p.unique),
+        live: Boolean(p["live-restore"]),
+        start: Boolean(p.start),
+        haManaged: Boolean(p["ha-managed"]),
+        override: params,
+        ...(storage !== undefined ? { storage } : {}),
+        ...(pool !== undefined ? { pool } : {}),
       };
       return forkWorker(ctx, auth, { node, type: "qmrestore", id: String(vmid) }, (worker) => runRestore(deps, auth, node, vmid, options, worker));
     }
@@ -107,38 +114,59 @@ export function installCreate(register: Register, deps: QemuDeps): void {
     return forkWorker(ctx, auth, { node, type: "qmcreate", id: String(vmid) }, async (worker) => {
       const env = { ctx, node };
       try {
-        await lockConfig(ctx, node, vmid, async () => {
-          const conf = emptyConf();
-          for (const [key, value] of Object.entries(params)) conf.main[key] = typedValue(key, value);
-          conf.main.meta = `creation-qemu=${QEMU_VERSION},ctime=${Math.floor(ctx.now() / 1000)}`;
-          const disks = newDiskCount(params);
-          let vollist: string[] = [];
-          try {
-            const result = await createDisks({ env, auth, vmid, conf, settings: params, ...(storage ? { defaultStorage: storage } : {}), isTemplate: Boolean(conf.main.template), log: worker.log, allocMs: disks ? worker.durationMs / disks : 0 });
-            vollist = result.vollist;
-            Object.assign(conf.main, result.created);
-            if (!disks) await worker.spend(1);
-            if (conf.main.boot === undefined) conf.main.boot = printBootorder(defaultBootDevices(conf.main));
-            assertClipboardConfig(conf.main.vga);
-            if (conf.main.smbios1 === undefined) conf.main.smbios1 = `uuid=${randomUUID()}`;
-            if ((conf.main.vmgenid === undefined || String(conf.main.vmgenid) === "1") && conf.main.arch !== "aarch64") conf.main.vmgenid = randomUUID();
-            // "always pin Windows' machine version on create"
-            const machine = checkAndPinMachine(conf.main.machine, conf.main.ostype, conf.main.arch, worker.log);
-            if (machine !== undefined) conf.main.machine = machine;
-            if (conf.main.tags !== undefined) {
-              assertTagPermissions(ctx, auth, vmid, undefined, String(conf.main.tags));
-              conf.main.tags = uniqueTags(ctx, String(conf.main.tags));
+        await lockConfig(
+          ctx,
+          node,
+          vmid,
+          async () => {
+            const conf = emptyConf();
+            for (const [key, value] of Object.entries(params)) conf.main[key] = typedValue(key, value);
+            conf.main.meta = `creation-qemu=${QEMU_VERSION},ctime=${Math.floor(ctx.now() / 1000)}`;
+            const disks = newDiskCount(params);
+            let vollist: string[] = [];
+            try {
+              const result = await createDisks({
+                env,
+                auth,
+                vmid,
+                conf,
+                settings: params,
+                ...(storage ? { defaultStorage: storage } : {}),
+                isTemplate: Boolean(conf.main.template),
+                log: worker.log,
+                allocMs: disks ? worker.durationMs / disks : 0,
+              });
+              vollist = result.vollist;
+              Object.assign(conf.main, result.created);
+              if (!disks) await worker.spend(1);
+              if (conf.main.boot === undefined) conf.main.boot = printBootorder(defaultBootDevices(conf.main));
+              assertClipboardConfig(conf.main.vga);
+              if (conf.main.smbios1 === undefined) conf.main.smbios1 = `uuid=${randomUUID()}`;
+              if ((conf.main.vmgenid === undefined || String(conf.main.vmgenid) === "1") && conf.main.arch !== "aarch64") conf.main.vmgenid = randomUUID();
+              // "always pin Windows' machine version on create"
+              const machine = checkAndPinMachine(conf.main.machine, conf.main.ostype, conf.main.arch, worker.log);
+              if (machine !== undefined) conf.main.machine = machine;
+              if (conf.main.tags !== undefined) {
+                assertTagPermissions(ctx, auth, vmid, undefined, String(conf.main.tags));
+                conf.main.tags = uniqueTags(ctx, String(conf.main.tags));
+              }
+              configs.write(vmid, conf);
+            } catch (err) {
+              for (const volid of vollist) await vdiskFree(env, volid).catch(() => undefined);
+              throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
             }
-            configs.write(vmid, conf);
-          } catch (err) {
-            for (const volid of vollist) await vdiskFree(env, volid).catch(() => undefined);
-            throw pveDie(`${emsg} ${err instanceof Error ? err.message.replace(/\n$/, "") : String(err)}`);
-          }
-          if (pool !== undefined) await addVmToPool(ctx, vmid, pool);
-        }, { timeoutMs: 1000 });
+            if (pool !== undefined) await addVmToPool(ctx, vmid, pool);
+          },
+          { timeoutMs: 1000 },
+        );
         if (p["ha-managed"]) {
           worker.log("Add as HA resource");
-          await addHaResource(ctx, sidOf("qemu", vmid), { type: "vm", state: p.start ? "started" : "stopped" }, ctx.taskDurationMs({ node, type: "hastart", id: String(vmid) }));
+          await addHaResource(
+            ctx,
+            sidOf("qemu", vmid),
+            { type: "vm", state: p.start ? "started" : "stopped" },
+            ctx.taskDurationMs({ node, type: "hastart", id: String(vmid) }),
+          );
         }
       } catch (err) {
         configs.remove(vmid);

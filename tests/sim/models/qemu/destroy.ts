@@ -55,7 +55,10 @@ export function installDestroy(register: Register, deps: QemuDeps): void {
           Object.entries(section)
             .filter(([key]) => isDriveName(key) || /^unused\d+$/.test(key) || key === "vmstate")
             .map(([key, value]) => (key === "vmstate" ? { file: String(value) } : parseDrive(key, String(value))))
-            .filter((drive): drive is { file: string } => drive !== undefined && !driveIsCdrom(drive as Record<string, string | number>, true) && Boolean(drive.file) && !drive.file.startsWith("/"))
+            .filter(
+              (drive): drive is { file: string } =>
+                drive !== undefined && !driveIsCdrom(drive as Record<string, string | number>, true) && Boolean(drive.file) && !drive.file.startsWith("/"),
+            )
             .map((drive) => drive.file);
         if (conf.main.template) {
           for (const volid of volumes(conf.main)) {

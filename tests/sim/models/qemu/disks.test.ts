@@ -6,7 +6,8 @@ import { api, createVm, data, finish, run, useGuestSimulator } from "../../testk
 /** Clones of VM 610 take long enough to be watched. */
 const sim = useGuestSimulator({ taskDuration: (t) => (t.type === "qmclone" && t.id === "610" ? 1500 : undefined) });
 
-const config = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, string | number>> => data(api(s, "GET", `/nodes/${node}/qemu/${vmid}/config`));
+const config = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, string | number>> =>
+  data(api(s, "GET", `/nodes/${node}/qemu/${vmid}/config`));
 const volumes = async (s: Simulator, storage: string, vmid: number, node = "pve1"): Promise<string[]> =>
   (await data<{ volid: string }[]>(api(s, "GET", `/nodes/${node}/storage/${storage}/content`, { vmid }))).map((v) => v.volid);
 
@@ -68,7 +69,9 @@ describe("template and clone", () => {
     await createVm(s, 612, {}, "pve2");
     const elsewhere = await api(s, "POST", "/nodes/pve1/qemu/610/clone", { newid: 612 });
     expect(elsewhere.status).toBe(200);
-    expect((await finish(s, String(elsewhere.json?.data))).status).toBe("close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/612.conf' failed: File exists");
+    expect((await finish(s, String(elsewhere.json?.data))).status).toBe(
+      "close (rename) atomic file '/etc/pve/nodes/pve1/qemu-server/612.conf' failed: File exists",
+    );
     expect(await volumes(s, "local-lvm", 612)).toEqual([]);
     expect((await config(s, 612, "pve2")).lock).toBeUndefined();
   });
@@ -84,14 +87,18 @@ describe("template and clone", () => {
 
   it("clones to another node when every disk is on shared storage", async () => {
     const s = sim();
-    await data(api(s, "POST", "/storage", { storage: "shared-nfs", type: "nfs", server: "10.0.0.9", export: "/export", content: "images", path: "/mnt/pve/shared-nfs" }));
+    await data(
+      api(s, "POST", "/storage", { storage: "shared-nfs", type: "nfs", server: "10.0.0.9", export: "/export", content: "images", path: "/mnt/pve/shared-nfs" }),
+    );
     await createVm(s, 620, { scsi0: "shared-nfs:1,format=qcow2", template: 1 });
     expect((await config(s, 620)).scsi0).toBe("shared-nfs:620/base-620-disk-0.qcow2,size=1G");
     const done = await run(s, "POST", "/nodes/pve1/qemu/620/clone", { newid: 621, target: "pve3" });
     expect(done.status).toBe("OK");
     expect((await config(s, 621, "pve3")).scsi0).toBe("shared-nfs:620/base-620-disk-0.qcow2/621/vm-621-disk-0.qcow2,size=1G");
     const content = await data<{ volid: string; parent?: string }[]>(api(s, "GET", "/nodes/pve2/storage/shared-nfs/content", { vmid: 621 }));
-    expect(content).toEqual([expect.objectContaining({ volid: "shared-nfs:620/base-620-disk-0.qcow2/621/vm-621-disk-0.qcow2", parent: "620/base-620-disk-0.qcow2" })]);
+    expect(content).toEqual([
+      expect.objectContaining({ volid: "shared-nfs:620/base-620-disk-0.qcow2/621/vm-621-disk-0.qcow2", parent: "620/base-620-disk-0.qcow2" }),
+    ]);
     const base = await run(s, "DELETE", "/nodes/pve1/qemu/620");
     expect(base.status).toBe("base volume 'shared-nfs:620/base-620-disk-0.qcow2' is still in use by linked cloned");
   });
@@ -144,7 +151,10 @@ describe("move_disk", () => {
     const same = await api(s, "POST", "/nodes/pve1/qemu/640/move_disk", { disk: "scsi1", storage: "local" });
     expect(same.json?.message).toBe("you can't move to the same storage with same format\n");
     const neither = await api(s, "POST", "/nodes/pve1/qemu/640/move_disk", { disk: "scsi1" });
-    expect(neither.json?.errors).toEqual({ "target-vmid": "both 'storage' and 'target-vmid' missing, either needs to be set", storage: "both 'storage' and 'target-vmid' missing, either needs to be set" });
+    expect(neither.json?.errors).toEqual({
+      "target-vmid": "both 'storage' and 'target-vmid' missing, either needs to be set",
+      storage: "both 'storage' and 'target-vmid' missing, either needs to be set",
+    });
     const stale = await api(s, "POST", "/nodes/pve1/qemu/640/move_disk", { disk: "scsi1", storage: "local-lvm", digest: "0".repeat(40) });
     expect(stale.json?.message).toBe("detected modified configuration - file changed by other user? Try again.\n");
   });
@@ -167,7 +177,14 @@ describe("move_disk", () => {
     const done = await run(s, "POST", "/nodes/pve1/qemu/643/move_disk", { disk: "scsi0", "target-vmid": 644 });
     expect(done.log).toContain("removing disk 'scsi0' from boot order config");
     expect((await config(s, 643)).boot).toBe("order=ide2;net0");
-    await createVm(s, 645, { scsi0: "local-lvm:1", scsi1: "local-lvm:1", ide2: "none,media=cdrom", net0: "virtio,bridge=vmbr0", boot: "cdn", bootdisk: "scsi1" });
+    await createVm(s, 645, {
+      scsi0: "local-lvm:1",
+      scsi1: "local-lvm:1",
+      ide2: "none,media=cdrom",
+      net0: "virtio,bridge=vmbr0",
+      boot: "cdn",
+      bootdisk: "scsi1",
+    });
     await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi1", "target-vmid": 644 });
     expect((await config(s, 645)).boot).toBe("order=ide2;net0");
     await run(s, "POST", "/nodes/pve1/qemu/645/move_disk", { disk: "scsi0", "target-vmid": 644, "target-disk": "scsi5" });
@@ -180,7 +197,13 @@ describe("migrate", () => {
     const s = sim();
     await createVm(s, 650, { scsi0: "local-lvm:1" });
     expect(await data(api(s, "GET", "/nodes/pve1/qemu/650/migrate"))).toEqual({
-      running: 0, allowed_nodes: ["pve2", "pve3"], not_allowed_nodes: {}, local_resources: [], "mapped-resources": [], "mapped-resource-info": {}, "has-dbus-vmstate": 1,
+      running: 0,
+      allowed_nodes: ["pve2", "pve3"],
+      not_allowed_nodes: {},
+      local_resources: [],
+      "mapped-resources": [],
+      "mapped-resource-info": {},
+      "has-dbus-vmstate": 1,
       local_disks: [{ volid: "local-lvm:vm-650-disk-0", size: 1024 ** 3, cdrom: 0, is_unused: 0 }],
     });
     const moved = await run(s, "POST", "/nodes/pve1/qemu/650/migrate", { target: "pve2" });
@@ -196,8 +219,14 @@ describe("migrate", () => {
     expect([offline.status, offline.json?.message]).toEqual([500, "can't migrate running VM without --online\n"]);
     const local = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1 });
     expect(local.status).toBe("migration aborted");
-    expect(local.log.some((l) => l.endsWith("can't migrate local disk 'local-lvm:vm-650-disk-0': can't live migrate attached local disks without with-local-disks option"))).toBe(true);
-    expect(local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): Problem found while scanning volumes - can't migrate VM - check log"))).toBe(true);
+    expect(
+      local.log.some((l) =>
+        l.endsWith("can't migrate local disk 'local-lvm:vm-650-disk-0': can't live migrate attached local disks without with-local-disks option"),
+      ),
+    ).toBe(true);
+    expect(
+      local.log.some((l) => l.endsWith("ERROR: migration aborted (duration 00:00:00): Problem found while scanning volumes - can't migrate VM - check log")),
+    ).toBe(true);
     expect((await config(s, 650, "pve2")).lock).toBeUndefined();
     const online = await run(s, "POST", "/nodes/pve2/qemu/650/migrate", { target: "pve3", online: 1, "with-local-disks": 1 });
     expect(online.status).toBe("OK");
@@ -212,24 +241,30 @@ describe("migrate", () => {
     await createVm(s, 655, { scsi0: "local-lvm:1", ide2: "cdrom,media=cdrom" });
     const cdrom = await run(s, "POST", "/nodes/pve1/qemu/655/migrate", { target: "pve2" });
     expect(cdrom.status).toBe("migration aborted");
-    expect(tail(cdrom.log)).toEqual(expect.arrayContaining([
-      "found local disk 'local-lvm:vm-655-disk-0' (attached)",
-      "can't migrate local cdrom drive",
-      "ERROR: Problem found while scanning volumes - can't migrate VM - check log",
-      "aborting phase 1 - cleanup resources",
-    ]));
+    expect(tail(cdrom.log)).toEqual(
+      expect.arrayContaining([
+        "found local disk 'local-lvm:vm-655-disk-0' (attached)",
+        "can't migrate local cdrom drive",
+        "ERROR: Problem found while scanning volumes - can't migrate VM - check log",
+        "aborting phase 1 - cleanup resources",
+      ]),
+    );
     expect((await config(s, 655)).lock).toBeUndefined();
     await createVm(s, 656, { scsi0: "local-lvm:1", ide3: "local-lvm:cloudinit" });
     const ci = await run(s, "POST", "/nodes/pve1/qemu/656/migrate", { target: "pve2" });
     expect(ci.status).toBe("OK");
-    expect(tail(ci.log)).toEqual(expect.arrayContaining(["found generated disk 'local-lvm:vm-656-cloudinit' (in current VM config)", "copying local disk images"]));
+    expect(tail(ci.log)).toEqual(
+      expect.arrayContaining(["found generated disk 'local-lvm:vm-656-cloudinit' (in current VM config)", "copying local disk images"]),
+    );
     expect(await volumes(s, "local-lvm", 656, "pve2")).toEqual(["local-lvm:vm-656-cloudinit", "local-lvm:vm-656-disk-0"]);
     await data(api(s, "POST", "/storage", { storage: "dir2", type: "dir", path: "/mnt/dir2", content: "images" }));
     await createVm(s, 657, { scsi0: "dir2:1,format=qcow2", template: 1 });
     expect((await run(s, "POST", "/nodes/pve1/qemu/657/clone", { newid: 658 })).status).toBe("OK");
     const linked = await run(s, "POST", "/nodes/pve1/qemu/658/migrate", { target: "pve2" });
     expect(linked.status).toBe("migration aborted");
-    expect(tail(linked.log)).toContain("ERROR: Problem found while scanning volumes - can't migrate 'dir2:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.");
+    expect(tail(linked.log)).toContain(
+      "ERROR: Problem found while scanning volumes - can't migrate 'dir2:657/base-657-disk-0.qcow2/658/vm-658-disk-0.qcow2' as it's a clone of 'base-657-disk-0.qcow2' at /usr/share/perl5/PVE/QemuMigrate.pm line 586.",
+    );
   });
 
   it("only queues the migration of an HA-managed VM; /cluster/resources shows it on the target later", async () => {
@@ -239,7 +274,8 @@ describe("migrate", () => {
     const queued = await run(s, "POST", "/nodes/pve1/qemu/660/migrate", { target: "pve2" });
     expect(queued.upid).toMatch(/:hamigrate:660:/);
     expect(queued.log).toEqual(["Requesting HA migration for VM 660 to node pve2", "TASK OK"]);
-    const where = async (): Promise<unknown> => (await data<{ vmid?: number; node?: string }[]>(api(s, "GET", "/cluster/resources", { type: "vm" }))).find((r) => r.vmid === 660)?.node;
+    const where = async (): Promise<unknown> =>
+      (await data<{ vmid?: number; node?: string }[]>(api(s, "GET", "/cluster/resources", { type: "vm" }))).find((r) => r.vmid === 660)?.node;
     for (let i = 0; i < 100 && (await where()) !== "pve2"; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await where()).toBe("pve2");
   });

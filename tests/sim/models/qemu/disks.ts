@@ -96,7 +96,8 @@ export function checkDriveParams(ctx: SimContext, params: Record<string, string 
     cleanupDrivePath(ctx, key, drive);
     const id = parseVolumeId(drive.file, true);
     if (id && !NEW_DISK_RE.test(drive.file) && id[1] !== "cloudinit") {
-      if (parseVolname(ctx, drive.file).vtype === "iso" && drive.media !== "cdrom") throw paramError({ [key]: "explicit 'media=cdrom' is required for iso images" });
+      if (parseVolname(ctx, drive.file).vtype === "iso" && drive.media !== "cdrom")
+        throw paramError({ [key]: "explicit 'media=cdrom' is required for iso images" });
     }
     params[key] = printDrive(key, drive, true);
   }
@@ -205,8 +206,10 @@ export async function createDisks(input: CreateDisksInput): Promise<{ created: R
         checkVolumeAccess(env.ctx, input.auth, vmid, volid);
         if (id) {
           const { vtype, format } = parseVolname(env.ctx, volid);
-          if (vtype !== "images" && vtype !== "iso") throw pveDie(`cannot use volume ${volid} - content type needs to be 'images' or 'iso' at /usr/share/perl5/PVE/API2/Qemu.pm line 688.`);
-          if (disk.format && disk.format !== format) throw pveDie(`drive '${key}' - volume '${volid}' - 'format=${disk.format}' option different from storage format '${format}'`);
+          if (vtype !== "images" && vtype !== "iso")
+            throw pveDie(`cannot use volume ${volid} - content type needs to be 'images' or 'iso' at /usr/share/perl5/PVE/API2/Qemu.pm line 688.`);
+          if (disk.format && disk.format !== format)
+            throw pveDie(`drive '${key}' - volume '${volid}' - 'format=${disk.format}' option different from storage format '${format}'`);
           if (driveIsCloudinit(disk)) {
             const attached = cloudinitKey(input.conf.main, key) ?? cloudinitKey(input.conf.pending, key) ?? cloudinitKey(created, key);
             if (attached) throw pveDie(`${key} - cloud-init drive is already attached at '${attached}'`);
@@ -278,7 +281,15 @@ export function isVolumeInUse(conf: GuestConf, skipKey: string | undefined, voli
 }
 
 /** `try_deallocate_drive`: with `force` (or for `unusedN`) an owned volume is freed; returns whether the key can go. */
-export async function tryDeallocateDrive(env: StorageEnv, auth: SimAuth, vmid: number, conf: GuestConf, key: string, drive: Drive, force: boolean): Promise<boolean> {
+export async function tryDeallocateDrive(
+  env: StorageEnv,
+  auth: SimAuth,
+  vmid: number,
+  conf: GuestConf,
+  key: string,
+  drive: Drive,
+  force: boolean,
+): Promise<boolean> {
   if (!(force || key.startsWith("unused")) || driveIsCdrom(drive, true)) return false;
   if (!isVolidOwner(env.ctx, vmid, drive.file)) return true;
   const [storage] = parseVolumeId(drive.file);
@@ -287,4 +298,3 @@ export async function tryDeallocateDrive(env: StorageEnv, auth: SimAuth, vmid: n
   if (findVolume(env, drive.file)) await vdiskFree(env, drive.file);
   return true;
 }
-

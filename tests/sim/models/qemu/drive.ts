@@ -26,10 +26,18 @@ function driveFormat(key: string, withAlloc: boolean): SubKeys | undefined {
 }
 
 const THROTTLE_REQUIRES: readonly [string, string][] = [
-  ["mbps_max", "mbps"], ["mbps_rd_max", "mbps_rd"], ["mbps_wr_max", "mbps_wr"],
-  ["miops_max", "miops"], ["miops_rd_max", "miops_rd"], ["miops_wr_max", "miops_wr"],
-  ["bps_max_length", "mbps_max"], ["bps_rd_max_length", "mbps_rd_max"], ["bps_wr_max_length", "mbps_wr_max"],
-  ["iops_max_length", "iops_max"], ["iops_rd_max_length", "iops_rd_max"], ["iops_wr_max_length", "iops_wr_max"],
+  ["mbps_max", "mbps"],
+  ["mbps_rd_max", "mbps_rd"],
+  ["mbps_wr_max", "mbps_wr"],
+  ["miops_max", "miops"],
+  ["miops_rd_max", "miops_rd"],
+  ["miops_wr_max", "miops_wr"],
+  ["bps_max_length", "mbps_max"],
+  ["bps_rd_max_length", "mbps_rd_max"],
+  ["bps_wr_max_length", "mbps_wr_max"],
+  ["iops_max_length", "iops_max"],
+  ["iops_rd_max_length", "iops_rd_max"],
+  ["iops_wr_max_length", "iops_wr_max"],
 ];
 
 /** `parse_drive`: the drive, or undefined where qemu-server's parser gives up. */

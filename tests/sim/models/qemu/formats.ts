@@ -15,8 +15,18 @@ export const BOOT_FORMAT: SubKeys = { legacy: { type: "string", default_key: 1, 
 /** `$hostpci_fmt`. */
 export const HOSTPCI_FORMAT: SubKeys = {
   host: { type: "string", default_key: 1, optional: true },
-  mapping: str, rombar: bool, romfile: str, pcie: bool, "x-vga": bool, "legacy-igd": bool, mdev: str,
-  "vendor-id": str, "device-id": str, "sub-vendor-id": str, "sub-device-id": str, driver: str,
+  mapping: str,
+  rombar: bool,
+  romfile: str,
+  pcie: bool,
+  "x-vga": bool,
+  "legacy-igd": bool,
+  mdev: str,
+  "vendor-id": str,
+  "device-id": str,
+  "sub-vendor-id": str,
+  "sub-device-id": str,
+  driver: str,
 };
 
 /** `$rng_fmt`. */

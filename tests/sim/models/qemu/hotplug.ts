@@ -22,7 +22,22 @@ import { parseNet } from "./net";
 
 /** `$fast_plug_option`: applied at once on a running VM (cloud-init keys included). */
 function isFastPlug(key: string): boolean {
-  return ["description", "hookscript", "lock", "migrate_downtime", "migrate_speed", "name", "onboot", "protection", "shares", "startup", "tags", "vmstatestorage"].includes(key) || isCloudinitKey(key);
+  return (
+    [
+      "description",
+      "hookscript",
+      "lock",
+      "migrate_downtime",
+      "migrate_speed",
+      "name",
+      "onboot",
+      "protection",
+      "shares",
+      "startup",
+      "tags",
+      "vmstatestorage",
+    ].includes(key) || isCloudinitKey(key)
+  );
 }
 
 /** `parse_hotplug_features` (`1` is the default `network,disk,usb`, `0` nothing). */
@@ -45,7 +60,14 @@ function unplug(conf: GuestConf, key: string): void {
 }
 
 /** Hot-plugs or hot-unplugs what can go live; returns the per-key errors (`hotplug problem - ...`). */
-export async function hotplugPending(env: StorageEnv, auth: SimAuth, vmid: number, conf: GuestConf, selection: ReadonlySet<string> | undefined, write: () => void): Promise<Record<string, string>> {
+export async function hotplugPending(
+  env: StorageEnv,
+  auth: SimAuth,
+  vmid: number,
+  conf: GuestConf,
+  selection: ReadonlySet<string> | undefined,
+  write: () => void,
+): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
   let changes = false;
   for (const key of Object.keys(conf.pending)) {
@@ -245,7 +267,14 @@ function updateAgent(conf: GuestConf, value: string): void {
  * then every pending value; a replaced disk becomes `unusedN`. Regenerates the cloud-init drive
  * when one was added, unless `skipCloudInit`. Returns the per-key errors.
  */
-export async function applyPending(env: StorageEnv, auth: SimAuth, vmid: number, conf: GuestConf, log: (line: string) => void, skipCloudInit = false): Promise<Record<string, string>> {
+export async function applyPending(
+  env: StorageEnv,
+  auth: SimAuth,
+  vmid: number,
+  conf: GuestConf,
+  log: (line: string) => void,
+  skipCloudInit = false,
+): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
   if (Object.keys(conf.pending).length === 0) return errors;
   const deletes = parsePendingDelete(conf.pending.delete);

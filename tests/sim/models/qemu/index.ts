@@ -56,11 +56,13 @@ function announce(deps: QemuDeps): void {
       return statsFromStatus(vmStatus(deps, vmid, conf, false));
     },
   });
-  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> => runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
+  const lrm = (type: string, vmid: number, body: Parameters<typeof runAgentWorker>[4]): Promise<void> =>
+    runAgentWorker(ctx, configs.nodeOf(vmid), type, vmid, body);
   haStateOf(ctx).registerAgent("vm", {
     start: (vmid) => lrm("qmstart", vmid, (w) => startVm(deps, ROOT, w.node, vmid, w)),
     stop: (vmid) => lrm("qmshutdown", vmid, (w) => stopVm(deps, ROOT, w.node, vmid, w, { shutdown: true })),
-    migrate: (vmid, target) => lrm("qmigrate", vmid, (w) => migrateVm(deps, ROOT, w.node, vmid, target, { online: deps.runtime.isRunning(vmid), withLocalDisks: true }, w)),
+    migrate: (vmid, target) =>
+      lrm("qmigrate", vmid, (w) => migrateVm(deps, ROOT, w.node, vmid, target, { online: deps.runtime.isRunning(vmid), withLocalDisks: true }, w)),
     where: (vmid) => {
       const node = configs.nodeOf(vmid);
       return node ? { node, running: deps.runtime.isRunning(vmid) } : undefined;

@@ -7,7 +7,8 @@ import { login } from "../../testkit/raw";
 /** The guest agent of these VMs answers 300 ms after start; VM 560's guest has none installed. */
 const sim = useGuestSimulator({ qemu: { agentStartMs: 300, agentInstalled: (vmid) => vmid !== 560 } });
 
-const status = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, unknown>> => data(api(s, "GET", `/nodes/${node}/qemu/${vmid}/status/current`));
+const status = (s: Simulator, vmid: number, node = "pve1"): Promise<Record<string, unknown>> =>
+  data(api(s, "GET", `/nodes/${node}/qemu/${vmid}/status/current`));
 const until = async (check: () => Promise<boolean>): Promise<void> => {
   for (let i = 0; i < 200; i++) {
     if (await check()) return;
@@ -20,7 +21,15 @@ describe("power", () => {
   it("starts and stops as qmstart/qmstop tasks, refusing what PVE refuses", async () => {
     const s = sim();
     await createVm(s, 500, { memory: 1024, cores: 2, scsi0: "local-lvm:1" });
-    expect(await status(s, 500)).toMatchObject({ status: "stopped", qmpstatus: "stopped", maxmem: 1024 ** 3, maxdisk: 1024 ** 3, cpus: 2, name: "VM 500", ha: { managed: 0 } });
+    expect(await status(s, 500)).toMatchObject({
+      status: "stopped",
+      qmpstatus: "stopped",
+      maxmem: 1024 ** 3,
+      maxdisk: 1024 ** 3,
+      cpus: 2,
+      name: "VM 500",
+      ha: { managed: 0 },
+    });
     const started = await run(s, "POST", "/nodes/pve1/qemu/500/status/start");
     expect(started.upid).toMatch(/:qmstart:500:root@pam!test:$/);
     expect(started.status).toBe("OK");
@@ -42,7 +51,8 @@ describe("power", () => {
 
   it("starts a VM created with start=1 in a qmstart task of its own, whose failure the create task does not see", async () => {
     const s = sim();
-    const tasks = async (vmid: number): Promise<{ upid: string; status?: string }[]> => data(api(s, "GET", "/nodes/pve1/tasks", { vmid, typefilter: "qmstart", source: "all" }));
+    const tasks = async (vmid: number): Promise<{ upid: string; status?: string }[]> =>
+      data(api(s, "GET", "/nodes/pve1/tasks", { vmid, typefilter: "qmstart", source: "all" }));
     const template = await createVm(s, 530, { start: 1, template: 1 });
     expect(template.log).toContain("Execute autostart");
     expect(template.log.join("\n")).not.toContain("template");
@@ -63,7 +73,14 @@ describe("power", () => {
     expect(Object.keys(running.nics as object)).toEqual(["tap537i0", "tap537i2"]);
     expect((running.nics as Record<string, unknown>).tap537i0).toEqual({ netin: 0, netout: 0 });
     expect(Object.keys(running.blockstat as object).sort()).toEqual(["ide2", "scsi0"]);
-    expect((running.blockstat as Record<string, unknown>).scsi0).toMatchObject({ rd_bytes: 0, wr_bytes: 0, rd_operations: 0, wr_operations: 0, account_invalid: true, timed_stats: [] });
+    expect((running.blockstat as Record<string, unknown>).scsi0).toMatchObject({
+      rd_bytes: 0,
+      wr_bytes: 0,
+      rd_operations: 0,
+      wr_operations: 0,
+      account_invalid: true,
+      timed_stats: [],
+    });
     expect(running).toMatchObject({ balloon: 1024 ** 3, ballooninfo: { actual: 1024 ** 3, max_mem: 1024 ** 3 }, diskread: 0, diskwrite: 0 });
     const listed = (await data<Record<string, unknown>[]>(api(s, "GET", "/nodes/pve1/qemu"))).find((v) => v.vmid === 537);
     expect(listed?.pressurememoryfull).toBe(0);
@@ -71,7 +88,14 @@ describe("power", () => {
     await createVm(s, 538, { memory: 512, balloon: 0 });
     await run(s, "POST", "/nodes/pve1/qemu/538/status/start");
     const bare = await status(s, 538);
-    expect([bare.balloon, bare.ballooninfo, bare.freemem, bare.nics, bare.blockstat, bare.diskread]).toEqual([undefined, undefined, undefined, undefined, undefined, 0]);
+    expect([bare.balloon, bare.ballooninfo, bare.freemem, bare.nics, bare.blockstat, bare.diskread]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      0,
+    ]);
     await run(s, "POST", "/nodes/pve1/qemu/538/status/stop");
     const stopped = await status(s, 538);
     expect([stopped.pressurecpusome, stopped.diskread, stopped.qmpstatus]).toEqual([undefined, undefined, "stopped"]);
@@ -208,8 +232,13 @@ describe("guest agent", () => {
     expect([booting.status, booting.reason]).toEqual([500, "QEMU guest agent is not running"]);
     await until(async () => (await api(s, "POST", "/nodes/pve1/qemu/550/agent/ping")).status === 200);
     expect(await data(api(s, "POST", "/nodes/pve1/qemu/550/agent/ping"))).toEqual({ result: {} });
-    const nics = await data<{ result: { name: string; "hardware-address": string; "ip-addresses": { "ip-address": string }[] }[] }>(api(s, "GET", "/nodes/pve1/qemu/550/agent/network-get-interfaces"));
-    const mac = String((await data<Record<string, string>>(api(s, "GET", "/nodes/pve1/qemu/550/config"))).net0).split(",")[0]?.split("=")[1]?.toLowerCase();
+    const nics = await data<{ result: { name: string; "hardware-address": string; "ip-addresses": { "ip-address": string }[] }[] }>(
+      api(s, "GET", "/nodes/pve1/qemu/550/agent/network-get-interfaces"),
+    );
+    const mac = String((await data<Record<string, string>>(api(s, "GET", "/nodes/pve1/qemu/550/config"))).net0)
+      .split(",")[0]
+      ?.split("=")[1]
+      ?.toLowerCase();
     expect(nics.result.map((n) => n.name)).toEqual(["lo", "eth0"]);
     expect(nics.result[1]).toMatchObject({ "hardware-address": mac, "ip-addresses": [{ "ip-address": "192.0.2.10", prefix: 24 }] });
     expect(await data(api(s, "GET", "/nodes/pve1/qemu/550/agent/get-osinfo"))).toMatchObject({ result: { id: "debian", "pretty-name": expect.any(String) } });
@@ -314,6 +343,8 @@ describe("destroy", () => {
     await createVm(s, 581, { scsi0: "local-lvm:1" });
     await data(api(s, "POST", "/nodes/pve1/storage/local-lvm/content", { vmid: 581, filename: "vm-581-disk-5", size: "1G" }));
     await run(s, "DELETE", "/nodes/pve1/qemu/581");
-    expect((await data<{ volid: string }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 581 }))).map((v) => v.volid)).toEqual(["local-lvm:vm-581-disk-5"]);
+    expect((await data<{ volid: string }[]>(api(s, "GET", "/nodes/pve1/storage/local-lvm/content", { vmid: 581 }))).map((v) => v.volid)).toEqual([
+      "local-lvm:vm-581-disk-5",
+    ]);
   });
 });

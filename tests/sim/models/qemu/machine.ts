@@ -45,7 +45,12 @@ export function assertMachine(value: ConfigValue): void {
  * `pc`/`q35`/`virt`, the type is pinned (`pc-i440fx-10.0+pve1`) and `log` says so; the result is
  * the machine string reprinted, or undefined when there is none.
  */
-export function checkAndPinMachine(machine: ConfigValue | undefined, ostype: ConfigValue | undefined, arch: ConfigValue | undefined, log: (line: string) => void): string | undefined {
+export function checkAndPinMachine(
+  machine: ConfigValue | undefined,
+  ostype: ConfigValue | undefined,
+  arch: ConfigValue | undefined,
+  log: (line: string) => void,
+): string | undefined {
   const format = subKeys("machine") ?? {};
   const conf = machine === undefined || machine === "" ? {} : parsePropertyStringStrict(String(machine), format);
   const type = conf.type === undefined ? undefined : String(conf.type);

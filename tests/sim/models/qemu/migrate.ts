@@ -16,7 +16,19 @@ import { paramError } from "../param-error";
 import { checkMigrationTarget } from "../guests/params";
 import { isHaManaged, queueHaRequest, sidOf } from "../guests/ha";
 import { checkPrivs, checkVmPerm, isRoot } from "../guests/permissions";
-import { contentOf, findVolume, parseVolname, parseVolumeId, relocateVolume, storageCheckEnabled, storageConfig, vdiskAlloc, vdiskFree, volumeIsBaseAndUsed, type StorageEnv } from "../guests/storage-ops";
+import {
+  contentOf,
+  findVolume,
+  parseVolname,
+  parseVolumeId,
+  relocateVolume,
+  storageCheckEnabled,
+  storageConfig,
+  vdiskAlloc,
+  vdiskFree,
+  volumeIsBaseAndUsed,
+  type StorageEnv,
+} from "../guests/storage-ops";
 import { parsePropertyStringStrict } from "../property-string";
 import { isDriveName, subKeys } from "./confdesc";
 import { checkLock, checkRunning, type QemuDeps } from "./deps";
@@ -92,7 +104,12 @@ function precondition(deps: QemuDeps, node: string, vmid: number): Record<string
   }
   const localDisks = volumes
     .filter(({ volid }) => !storageConfig(deps.ctx, parseVolumeId(volid)[0]).shared)
-    .map(({ key, volid, cdrom }) => ({ volid, size: findVolume({ ctx: deps.ctx, node }, volid)?.size ?? 0, cdrom: cdrom ? 1 : 0, is_unused: /^unused\d+$/.test(key) ? 1 : 0 }));
+    .map(({ key, volid, cdrom }) => ({
+      volid,
+      size: findVolume({ ctx: deps.ctx, node }, volid)?.size ?? 0,
+      cdrom: cdrom ? 1 : 0,
+      is_unused: /^unused\d+$/.test(key) ? 1 : 0,
+    }));
   return {
     running: running ? 1 : 0,
     allowed_nodes: allowed,
@@ -116,7 +133,8 @@ export function installMigrate(register: Register, deps: QemuDeps): void {
     const vmid = Number(p.vmid);
     const target = String(p.target);
     checkMigrationTarget(ctx, node, target);
-    for (const name of ["force", "migration_type", "migration_network"]) if (p[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
+    for (const name of ["force", "migration_type", "migration_network"])
+      if (p[name] && !isRoot(req.auth)) throw paramError({ [name]: "Only root may use this option." });
     const conf = configs.load(vmid, node);
     checkLock(conf);
     let online = Boolean(p.online);
@@ -198,7 +216,16 @@ function configVolumes(conf: GuestConf): { volid: string; key: string; ref: Loca
  * attached disk of a running VM without `with-local-disks`, a linked clone on local storage and
  * unsupported storage types each abort the migration.
  */
-function scanLocalVolumes(deps: QemuDeps, conf: GuestConf, vmid: number, node: string, target: string, running: boolean, options: MigrateOptions, info: (msg: string) => void): LocalVolume[] {
+function scanLocalVolumes(
+  deps: QemuDeps,
+  conf: GuestConf,
+  vmid: number,
+  node: string,
+  target: string,
+  running: boolean,
+  options: MigrateOptions,
+  info: (msg: string) => void,
+): LocalVolume[] {
   const { ctx } = deps;
   const env: StorageEnv = { ctx, node };
   const local = new Map<string, LocalVolume>();
@@ -274,7 +301,15 @@ export interface MigrateOptions {
 }
 
 /** `PVE::QemuMigrate->migrate` under `guest_migration_lock` (also what the HA manager runs). */
-export async function migrateVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, target: string, options: MigrateOptions, worker: Worker): Promise<void> {
+export async function migrateVm(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  target: string,
+  options: MigrateOptions,
+  worker: Worker,
+): Promise<void> {
   const { ctx, configs } = deps;
   const stamp = (): string => new Date(ctx.now()).toISOString().replace("T", " ").slice(0, 19);
   const info = (msg: string): void => worker.log(`${stamp()} ${msg}`);
@@ -314,7 +349,8 @@ export async function migrateVm(deps: QemuDeps, auth: SimAuth, node: string, vmi
         for (const { volid, key } of local) {
           const [sid] = parseVolumeId(volid);
           const targetSid = mapStorage(options.storageMap, sid);
-          const moved = targetSid === sid ? (relocateVolume(ctx, volid, node, target), volid) : await copyToStorage({ ctx, node }, volid, targetSid, target, vmid);
+          const moved =
+            targetSid === sid ? (relocateVolume(ctx, volid, node, target), volid) : await copyToStorage({ ctx, node }, volid, targetSid, target, vmid);
           if (offline.some((volume) => volume.volid === volid)) info(`volume '${volid}' is '${moved}' on the target`);
           if (moved !== volid) {
             if (isDriveName(key)) {

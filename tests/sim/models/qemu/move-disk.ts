@@ -72,7 +72,14 @@ export function installMoveDisk(register: Register, deps: QemuDeps): void {
               target.main[targetDisk] = newVolid;
               configs.write(targetVmid, target);
             } else {
-              const plan = planUpdateFor(deps, req.auth, node, targetVmid, { [targetDisk]: driveString }, typeof p["target-digest"] === "string" ? p["target-digest"] : undefined);
+              const plan = planUpdateFor(
+                deps,
+                req.auth,
+                node,
+                targetVmid,
+                { [targetDisk]: driveString },
+                typeof p["target-digest"] === "string" ? p["target-digest"] : undefined,
+              );
               await runUpdate(deps, plan, worker.log);
             }
           }),
@@ -111,7 +118,15 @@ export function installMoveDisk(register: Register, deps: QemuDeps): void {
         const newvollist: string[] = [];
         try {
           if (snapshotted) worker.log("moving disk with snapshots, snapshots will not be moved!");
-          const newDrive = await cloneDisk(env, { vmid, drivename: disk, drive }, { vmid, drivename: disk, storage, ...(format ? { format } : {}) }, true, newvollist, worker.log, worker.durationMs);
+          const newDrive = await cloneDisk(
+            env,
+            { vmid, drivename: disk, drive },
+            { vmid, drivename: disk, storage, ...(format ? { format } : {}) },
+            true,
+            newvollist,
+            worker.log,
+            worker.durationMs,
+          );
           conf.main[disk] = printDrive(disk, newDrive);
           if (!p.delete) {
             const key = addUnusedVolume(conf.main, oldVolid);
@@ -125,7 +140,8 @@ export function installMoveDisk(register: Register, deps: QemuDeps): void {
         }
         if (p.delete) {
           worker.log(`removing source volume '${oldVolid}' after successful copy`);
-          if (!isVolumeInUse(conf, undefined, oldVolid)) await vdiskFree(env, oldVolid).catch((err: unknown) => worker.log(err instanceof Error ? err.message : String(err)));
+          if (!isVolumeInUse(conf, undefined, oldVolid))
+            await vdiskFree(env, oldVolid).catch((err: unknown) => worker.log(err instanceof Error ? err.message : String(err)));
         }
       }),
     );
@@ -133,7 +149,14 @@ export function installMoveDisk(register: Register, deps: QemuDeps): void {
 }
 
 /** `$load_and_check_reassign_configs`. */
-function checkReassign(deps: QemuDeps, req: SimRequest, vmid: number, targetVmid: number, disk: string, targetDisk: string): { source: GuestConf; drive: Drive } {
+function checkReassign(
+  deps: QemuDeps,
+  req: SimRequest,
+  vmid: number,
+  targetVmid: number,
+  disk: string,
+  targetDisk: string,
+): { source: GuestConf; drive: Drive } {
   const { configs, ctx } = deps;
   const vmlist = vmlistOf(ctx);
   const from = vmlist.get(vmid);
@@ -160,7 +183,8 @@ function checkReassign(deps: QemuDeps, req: SimRequest, vmid: number, targetVmid
   if (!drive.file) throw pveDie(`disk '${disk}' has no associated volume`);
   if (driveIsCdrom(drive, true)) throw pveDie("CD drive contents can't be moved to another VM");
   if (!parseVolumeId(drive.file, true)) throw pveDie(`Volume '${drive.file}' not managed by PVE`);
-  if ([...source.snapshots.values()].some((snap) => Object.values(snap).some((v) => String(v).split(",")[0] === drive.file))) throw pveDie("Can't move disk used by a snapshot to another VM");
+  if ([...source.snapshots.values()].some((snap) => Object.values(snap).some((v) => String(v).split(",")[0] === drive.file)))
+    throw pveDie("Can't move disk used by a snapshot to another VM");
   if (deps.runtime.isRunning(vmid) && !/^unused\d+$/.test(disk)) throw pveDie("Cannot move disk to another VM while the source VM is running - detach first");
   return { source, drive };
 }

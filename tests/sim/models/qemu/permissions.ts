@@ -22,7 +22,25 @@ import { parseNet } from "./net";
 const CPU = ["cores", "cpu", "runningcpu", "cpulimit", "cpuunits", "numa", "smp", "sockets", "vcpus"];
 const MEMORY = ["memory", "balloon", "shares", "allow-ksm"];
 const HWTYPE = ["acpi", "hotplug", "kvm", "machine", "runningmachine", "scsihw", "smbios1", "tablet", "vga", "watchdog", "audio0", "rng0"];
-const GENERAL = ["agent", "autostart", "bios", "description", "keyboard", "localtime", "migrate_downtime", "migrate_speed", "name", "onboot", "ostype", "protection", "reboot", "startdate", "startup", "tdf", "template"];
+const GENERAL = [
+  "agent",
+  "autostart",
+  "bios",
+  "description",
+  "keyboard",
+  "localtime",
+  "migrate_downtime",
+  "migrate_speed",
+  "name",
+  "onboot",
+  "ostype",
+  "protection",
+  "reboot",
+  "startdate",
+  "startup",
+  "tdf",
+  "template",
+];
 const POWER = ["freeze"];
 const DISK = ["boot", "bootdisk", "vmstatestorage"];
 const CLOUDINIT = ["cicustom", "cipassword", "citype", "ciuser", "ciupgrade", "nameserver", "searchdomain", "sshkeys"];
@@ -104,7 +122,13 @@ export function checkDirPerm(ctx: SimContext, auth: SimAuth, vmid: number, pool:
  * `check_rng_perm` for `rng0`, `check_vm_create_dir_perm`), so a request with several root-only
  * devices is refused for the first family's.
  */
-export function checkCreateDevicePerms(ctx: SimContext, auth: SimAuth, vmid: number, pool: string | undefined, params: Readonly<Record<string, unknown>>): void {
+export function checkCreateDevicePerms(
+  ctx: SimContext,
+  auth: SimAuth,
+  vmid: number,
+  pool: string | undefined,
+  params: Readonly<Record<string, unknown>>,
+): void {
   const keys = Object.keys(params).sort();
   const each = (pattern: RegExp, check: (key: string, value: string) => void): void => {
     for (const key of keys) if (pattern.test(key)) check(key, String(params[key]));
@@ -131,7 +155,13 @@ export function checkBridgeAccess(ctx: SimContext, auth: SimAuth, settings: Read
  * needs `Datastore.AllocateSpace` and a storage with `images`; an existing volume needs read
  * access and content `images` or `iso`; an import source `VM.Clone` on its owner.
  */
-export function checkStorageAccess(ctx: SimContext, auth: SimAuth, vmid: number, settings: Readonly<Record<string, unknown>>, defaultStorage: string | undefined): void {
+export function checkStorageAccess(
+  ctx: SimContext,
+  auth: SimAuth,
+  vmid: number,
+  settings: Readonly<Record<string, unknown>>,
+  defaultStorage: string | undefined,
+): void {
   for (const key of Object.keys(settings).sort()) {
     if (!isDriveName(key)) continue;
     const drive = parseDrive(key, String(settings[key]), true);
@@ -170,7 +200,10 @@ export function checkStorageAccess(ctx: SimContext, auth: SimAuth, vmid: number,
   }
   for (const key of Object.keys(settings).sort()) {
     if (!/^unused\d+$/.test(key)) continue;
-    const volid = String(settings[key]).replace(/^(file|volume)=/, "").split(",")[0] ?? "";
+    const volid =
+      String(settings[key])
+        .replace(/^(file|volume)=/, "")
+        .split(",")[0] ?? "";
     if (!parseVolumeId(volid, true)) throw paramError({ [key]: `not a valid volid: ${volid}` });
     checkVolumeAccess(ctx, auth, vmid, volid, "images");
   }

@@ -25,12 +25,26 @@ import { forkWorker, type Worker } from "../guests/worker";
 import { lockConfig } from "./worker";
 
 /** `vm_start`: under the config flock, refuses templates, locks and a running VM; applies pending, then starts QEMU. */
-export async function startVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; statefile?: string } = {}): Promise<void> {
+export async function startVm(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock?: boolean; statefile?: string } = {},
+): Promise<void> {
   await lockConfig(deps.ctx, node, vmid, () => startVmHeld(deps, auth, node, vmid, worker, options));
 }
 
 /** `vm_start`'s body for a caller that holds the flock (a rollback starting from a snapshot's RAM passes `statefile`). */
-export async function startVmHeld(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; statefile?: string } = {}): Promise<void> {
+export async function startVmHeld(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock?: boolean; statefile?: string } = {},
+): Promise<void> {
   const conf = deps.configs.load(vmid, node);
   if (conf.main.template) throw pveDie("you can't start a vm if it's a template");
   const suspended = conf.main.lock === "suspended";
@@ -87,7 +101,11 @@ export function findVmstateStorage(env: StorageEnv, conf: Readonly<ConfigSection
 
 /** Hibernation blockers (`check_non_migratable_resources` with state). */
 function assertHibernatable(conf: Readonly<ConfigSection>): void {
-  const blockers = [conf["amd-sev"] ? "amd-sev" : "", conf["intel-tdx"] ? "intel-tdx" : "", Object.keys(conf).some((k) => /^virtiofs\d+$/.test(k)) ? "virtiofs" : ""].filter((b) => b);
+  const blockers = [
+    conf["amd-sev"] ? "amd-sev" : "",
+    conf["intel-tdx"] ? "intel-tdx" : "",
+    Object.keys(conf).some((k) => /^virtiofs\d+$/.test(k)) ? "virtiofs" : "",
+  ].filter((b) => b);
   if (blockers.length) throw pveDie(`Cannot live-migrate, snapshot (with RAM), or hibernate a VM with: ${blockers.join(", ")}`);
 }
 
@@ -96,7 +114,13 @@ function assertHibernatable(conf: Readonly<ConfigSection>): void {
  * (2 × memory + 500 MiB, `__snapshot_save_vmstate`) under `lock: suspending`, saves the state
  * outside the flock, then quits QEMU and sets `lock: suspended`.
  */
-async function suspendVm(deps: QemuDeps, node: string, vmid: number, worker: Worker, options: { skiplock: boolean; todisk: boolean; statestorage: string | undefined }): Promise<void> {
+async function suspendVm(
+  deps: QemuDeps,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock: boolean; todisk: boolean; statestorage: string | undefined },
+): Promise<void> {
   const env: StorageEnv = { ctx: deps.ctx, node };
   const saved = await lockConfig(deps.ctx, node, vmid, async () => {
     const conf = deps.configs.load(vmid, node);
@@ -133,7 +157,14 @@ async function suspendVm(deps: QemuDeps, node: string, vmid: number, worker: Wor
 }
 
 /** `_do_vm_stop` + `vm_stop_cleanup` (which applies pending changes): nothing to do for a stopped VM; the caller holds the flock. */
-export async function doStop(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; shutdown?: boolean }): Promise<void> {
+export async function doStop(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock?: boolean; shutdown?: boolean },
+): Promise<void> {
   if (!checkRunning(deps, vmid, node)) return;
   const conf = deps.configs.load(vmid, node);
   if (!options.skiplock) checkLock(conf);
@@ -145,11 +176,28 @@ export async function doStop(deps: QemuDeps, auth: SimAuth, node: string, vmid: 
 }
 
 /** `vm_stop` (also the shutdown path), under the config flock. */
-export async function stopVm(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, worker: Worker, options: { skiplock?: boolean; shutdown?: boolean } = {}): Promise<void> {
+export async function stopVm(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  worker: Worker,
+  options: { skiplock?: boolean; shutdown?: boolean } = {},
+): Promise<void> {
   await lockConfig(deps.ctx, node, vmid, () => doStop(deps, auth, node, vmid, worker, options));
 }
 
-const ROOT_ONLY_START = ["stateuri", "skiplock", "migratedfrom", "migration_type", "migration_network", "targetstorage", "force-cpu", "with-conntrack-state", "nets-host-mtu"];
+const ROOT_ONLY_START = [
+  "stateuri",
+  "skiplock",
+  "migratedfrom",
+  "migration_type",
+  "migration_network",
+  "targetstorage",
+  "force-cpu",
+  "with-conntrack-state",
+  "nets-host-mtu",
+];
 
 /** Options the handlers refuse for anyone but root@pam (`Only root may use this option.`). */
 function assertRootOnly(auth: SimAuth, params: Readonly<Record<string, unknown>>, names: readonly string[]): void {
@@ -175,7 +223,9 @@ export function requestStart(deps: QemuDeps, auth: SimAuth, node: string, vmid: 
   if (isHaManaged(deps.ctx, "qemu", vmid) && !params.stateuri) {
     return haTask(deps, auth, node, vmid, "hastart", `Requesting HA start for VM ${vmid}`, { kind: "state", state: "started" });
   }
-  return forkWorker(deps.ctx, auth, { node, type: "qmstart", id: String(vmid) }, (worker) => startVm(deps, auth, node, vmid, worker, { skiplock: Boolean(params.skiplock) }));
+  return forkWorker(deps.ctx, auth, { node, type: "qmstart", id: String(vmid) }, (worker) =>
+    startVm(deps, auth, node, vmid, worker, { skiplock: Boolean(params.skiplock) }),
+  );
 }
 
 type Register = (method: "POST", template: string, handler: (req: SimRequest) => unknown) => void;
@@ -197,7 +247,9 @@ export function installPower(register: Register, deps: QemuDeps): void {
       if (req.params["overrule-shutdown"]) throw paramError({ "overrule-shutdown": "Not applicable for HA resources." });
       return haTask(deps, req.auth, node, vmid, "hastop", `Requesting HA stop for VM ${vmid}`, { kind: "stop", timeout: 0 });
     }
-    return forkWorker(ctx, req.auth, { node, type: "qmstop", id: String(vmid) }, (worker) => stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock) }));
+    return forkWorker(ctx, req.auth, { node, type: "qmstop", id: String(vmid) }, (worker) =>
+      stopVm(deps, req.auth, node, vmid, worker, { skiplock: Boolean(req.params.skiplock) }),
+    );
   });
 
   register("POST", "/nodes/{node}/qemu/{vmid}/status/reset", (req) => {
@@ -244,7 +296,8 @@ export function installPower(register: Register, deps: QemuDeps): void {
         stopped = true;
       });
       // qmeventd sees the reboot request and starts the VM again as root@pam.
-      if (stopped) forkWorker(ctx, { userid: "root@pam", via: "ticket" }, { node, type: "qmstart", id: String(vmid) }, (w) => startVm(deps, req.auth, node, vmid, w));
+      if (stopped)
+        forkWorker(ctx, { userid: "root@pam", via: "ticket" }, { node, type: "qmstart", id: String(vmid) }, (w) => startVm(deps, req.auth, node, vmid, w));
     });
   });
 

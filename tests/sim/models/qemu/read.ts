@@ -29,7 +29,28 @@ export function installReads(register: Register, deps: QemuDeps): void {
   });
 
   register("GET", "/nodes/{node}/qemu/{vmid}", () =>
-    ["config", "cloudinit", "pending", "status", "unlink", "vncproxy", "termproxy", "migrate", "resize", "move", "rrd", "rrddata", "monitor", "agent", "snapshot", "spiceproxy", "sendkey", "firewall", "mtunnel", "remote_migrate"].map((subdir) => ({ subdir })),
+    [
+      "config",
+      "cloudinit",
+      "pending",
+      "status",
+      "unlink",
+      "vncproxy",
+      "termproxy",
+      "migrate",
+      "resize",
+      "move",
+      "rrd",
+      "rrddata",
+      "monitor",
+      "agent",
+      "snapshot",
+      "spiceproxy",
+      "sendkey",
+      "firewall",
+      "mtunnel",
+      "remote_migrate",
+    ].map((subdir) => ({ subdir })),
   );
 
   register("GET", "/nodes/{node}/qemu/{vmid}/config", (req) => {

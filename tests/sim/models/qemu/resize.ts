@@ -30,7 +30,8 @@ export function installResize(register: Register, deps: QemuDeps): void {
     return forkWorker(deps.ctx, req.auth, { node, type: "resize", id: String(vmid) }, (worker) =>
       lockConfig(deps.ctx, node, vmid, async () => {
         const conf = deps.configs.load(vmid, node);
-        if (typeof req.params.digest === "string" && req.params.digest && req.params.digest !== deps.configs.digest(vmid)) throw pveDie("checksum mismatch (file change by other user?)");
+        if (typeof req.params.digest === "string" && req.params.digest && req.params.digest !== deps.configs.digest(vmid))
+          throw pveDie("checksum mismatch (file change by other user?)");
         if (!req.params.skiplock) checkLock(conf);
         if (conf.main[disk] === undefined) throw pveDie(`disk '${disk}' does not exist`);
         const drive = parseDrive(disk, String(conf.main[disk]));

@@ -49,7 +49,16 @@ export interface RestoreOptions {
 }
 
 /** `$smbios1_fmt` (named `pve-qm-smbios1`). */
-const SMBIOS_FORMAT = { uuid: { type: "string", optional: true }, version: { type: "string", optional: true }, serial: { type: "string", optional: true }, manufacturer: { type: "string", optional: true }, product: { type: "string", optional: true }, sku: { type: "string", optional: true }, family: { type: "string", optional: true }, base64: { type: "boolean", optional: true } } as const;
+const SMBIOS_FORMAT = {
+  uuid: { type: "string", optional: true },
+  version: { type: "string", optional: true },
+  serial: { type: "string", optional: true },
+  manufacturer: { type: "string", optional: true },
+  product: { type: "string", optional: true },
+  sku: { type: "string", optional: true },
+  family: { type: "string", optional: true },
+  base64: { type: "boolean", optional: true },
+} as const;
 
 /** `restore_update_config_line` over the archive's config text. */
 function updateConfigLines(ctx: StorageEnv["ctx"], raw: string, map: ReadonlyMap<string, string>, unique: boolean): string {
@@ -86,7 +95,15 @@ function updateConfigLines(ctx: StorageEnv["ctx"], raw: string, map: ReadonlyMap
 }
 
 /** `restore_vma_archive` (the archive already classified as a file); runs in the `qmrestore` worker under the flock. */
-export async function restoreVmaArchive(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, archive: string, options: RestoreOptions, worker: Worker): Promise<void> {
+export async function restoreVmaArchive(
+  deps: QemuDeps,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  archive: string,
+  options: RestoreOptions,
+  worker: Worker,
+): Promise<void> {
   const { ctx, configs } = deps;
   const env: StorageEnv = { ctx, node };
   const contents = archiveContents(env, archive);
@@ -94,7 +111,9 @@ export async function restoreVmaArchive(deps: QemuDeps, auth: SimAuth, node: str
   if (info.format === "tar") throw pveDie("restoring a VM from a tar archive is not modelled by the simulator");
   const file = volumePath(ctx, archiveFile(env, archive));
   const decompress = info.compression === "zst" ? "zstd -q -d -c" : info.compression === "gz" ? "zcat" : info.compression === "lzo" ? "lzop -d -c" : undefined;
-  worker.log(`restore vma archive: ${decompress ? `${decompress} ${file} | vma extract -v -r /var/tmp/vzdumptmp${vmid}.fifo - /var/tmp/vzdumptmp${vmid}` : `vma extract -v -r /var/tmp/vzdumptmp${vmid}.fifo ${file} /var/tmp/vzdumptmp${vmid}`}`);
+  worker.log(
+    `restore vma archive: ${decompress ? `${decompress} ${file} | vma extract -v -r /var/tmp/vzdumptmp${vmid}.fifo - /var/tmp/vzdumptmp${vmid}` : `vma extract -v -r /var/tmp/vzdumptmp${vmid}.fifo ${file} /var/tmp/vzdumptmp${vmid}`}`,
+  );
   worker.log(`CFG: size: ${contents.config.length} name: qemu-server.conf`);
   const devices = Object.entries(contents.devices);
   devices.forEach(([devname, size], i) => worker.log(`DEV: dev_id=${i + 1} size: ${size} devname: ${devname}`));
@@ -120,7 +139,8 @@ export async function restoreVmaArchive(deps: QemuDeps, auth: SimAuth, node: str
       const drive = parseDrive(key, String(value));
       if (!drive?.file || driveIsCdrom(drive, true) || drive.file.startsWith("/") || !isVolidOwner(ctx, vmid, drive.file)) continue;
       // only the disks being restored go; the others become unused below
-      if (hints.has(key)) await vdiskFree(env, drive.file).catch((err: unknown) => worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err)));
+      if (hints.has(key))
+        await vdiskFree(env, drive.file).catch((err: unknown) => worker.log(err instanceof Error ? err.message.replace(/\n$/, "") : String(err)));
     }
     for (const snap of oldconf.snapshots.values()) if (snap.vmstate !== undefined) await vdiskFree(env, String(snap.vmstate)).catch(() => undefined);
   }
@@ -135,7 +155,9 @@ export async function restoreVmaArchive(deps: QemuDeps, auth: SimAuth, node: str
       allocated.push(volid);
       worker.log(`new volume ID is '${volid}'`);
       map.set(virtdev, volid);
-      worker.log(`map '${d.devname}' to '${volumePath(ctx, volumesOf(ctx).get(locationOf(ctx, d.storage, node), volid.split(/:(.*)/s)[1] ?? "") ?? { storage: d.storage, volname: volid.split(":")[1] ?? "", vtype: "images", format, size: 0, ctime: 0, isBase: false, snapshots: [] })}' (write zeros = 0)`);
+      worker.log(
+        `map '${d.devname}' to '${volumePath(ctx, volumesOf(ctx).get(locationOf(ctx, d.storage, node), volid.split(/:(.*)/s)[1] ?? "") ?? { storage: d.storage, volname: volid.split(":")[1] ?? "", vtype: "images", format, size: 0, ctime: 0, isBase: false, snapshots: [] })}' (write zeros = 0)`,
+      );
     }
     await worker.spend(1);
     const total = devices.reduce((sum, [, size]) => sum + size, 0);
@@ -146,12 +168,17 @@ export async function restoreVmaArchive(deps: QemuDeps, auth: SimAuth, node: str
     checkBridgeAccess(ctx, auth, merged);
     const conf = emptyConf(merged);
     // `rescan`: the VM's other volumes become unused disks
-    const referenced = new Set(Object.entries(merged).filter(([k]) => isDriveName(k)).map(([k, v]) => parseDrive(k, String(v))?.file));
+    const referenced = new Set(
+      Object.entries(merged)
+        .filter(([k]) => isDriveName(k))
+        .map(([k, v]) => parseDrive(k, String(v))?.file),
+    );
     for (const [storage, scfg] of storageConfigOf(ctx).entries()) {
       if (!contentOf(scfg).has("images")) continue;
       for (const volume of volumesOf(ctx).list(locationOf(ctx, storage, node))) {
         const volid = volidOf(volume);
-        if (volume.vtype === "images" && volume.vmid === vmid && !referenced.has(volid) && !driveIsCloudinit({ file: volid })) addUnusedVolume(conf.main, volid);
+        if (volume.vtype === "images" && volume.vmid === vmid && !referenced.has(volid) && !driveIsCloudinit({ file: volid }))
+          addUnusedVolume(conf.main, volid);
       }
     }
     configs.write(vmid, conf);
@@ -186,12 +213,20 @@ export interface RestoreRequest {
  * the API, `check_volume_access` for `backup` content, and `$classify_restore_archive` (a file
  * must exist). Archives the simulator cannot read answer 501 rather than half-restore.
  */
-export function checkRestoreArchive(ctx: SimContext, auth: SimAuth, node: string, vmid: number, archive: string, params: Readonly<Record<string, unknown>>): void {
+export function checkRestoreArchive(
+  ctx: SimContext,
+  auth: SimAuth,
+  node: string,
+  vmid: number,
+  archive: string,
+  params: Readonly<Record<string, unknown>>,
+): void {
   for (const key of Object.keys(params).sort()) if (isDriveName(key)) throw paramError({ [key]: "option conflicts with option 'archive'" });
   if (archive === "-") throw pveDie("pipe requires cli environment");
   checkVolumeAccess(ctx, auth, vmid, archive, "backup");
   const parsed = parseVolumeId(archive, true);
-  if (parsed && storageConfig(ctx, parsed[0]).type === "pbs") throw new SimError(501, "restore from a Proxmox Backup Server archive is not modelled by the simulator");
+  if (parsed && storageConfig(ctx, parsed[0]).type === "pbs")
+    throw new SimError(501, "restore from a Proxmox Backup Server archive is not modelled by the simulator");
   archiveFile({ ctx, node }, archive);
   let format: string | undefined;
   try {
@@ -209,14 +244,22 @@ export async function runRestore(deps: QemuDeps, auth: SimAuth, node: string, vm
     const conf = configs.load(vmid, node);
     checkProtection(conf, request.emsg);
     if (checkRunning(deps, vmid, node)) throw pveDie(`${request.emsg} vm is running`);
-    await lockConfig(ctx, node, vmid, async () => {
-      if (request.live) throw pveDie("live-restore is only compatible with backup images from a Proxmox Backup Server");
-      const options: RestoreOptions = {
-        unique: request.unique, override: request.override,
-        ...(request.storage !== undefined ? { storage: request.storage } : {}), ...(request.pool !== undefined ? { pool: request.pool } : {}),
-      };
-      await restoreVmaArchive(deps, auth, node, vmid, request.archive, options, worker);
-    }, { timeoutMs: 1000 });
+    await lockConfig(
+      ctx,
+      node,
+      vmid,
+      async () => {
+        if (request.live) throw pveDie("live-restore is only compatible with backup images from a Proxmox Backup Server");
+        const options: RestoreOptions = {
+          unique: request.unique,
+          override: request.override,
+          ...(request.storage !== undefined ? { storage: request.storage } : {}),
+          ...(request.pool !== undefined ? { pool: request.pool } : {}),
+        };
+        await restoreVmaArchive(deps, auth, node, vmid, request.archive, options, worker);
+      },
+      { timeoutMs: 1000 },
+    );
   } catch (err) {
     if (configs.existsOn(vmid, node)) {
       const conf = configs.load(vmid, node);
@@ -224,7 +267,11 @@ export async function runRestore(deps: QemuDeps, auth: SimAuth, node: string, vm
         delete conf.main.lock;
         configs.write(vmid, conf);
       } else {
-        worker.log(conf.main.lock === undefined ? "no lock found trying to remove 'create'  lock" : `found lock '${String(conf.main.lock)}' trying to remove 'create' lock`);
+        worker.log(
+          conf.main.lock === undefined
+            ? "no lock found trying to remove 'create'  lock"
+            : `found lock '${String(conf.main.lock)}' trying to remove 'create' lock`,
+        );
       }
     }
     worker.log(`error before or during data restore, some or all disks were not completely restored. VM ${vmid} state is NOT cleaned up.`);

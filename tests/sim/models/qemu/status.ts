@@ -21,7 +21,32 @@ const BLOCK_DRIVE = /^(?:ide|sata|scsi|virtio)\d+$/;
 
 /** QEMU's `BlockDeviceStats` of a drive nothing has read or written yet. */
 function idleBlockStats(): Record<string, number | boolean | unknown[]> {
-  const counters = ["rd_bytes", "wr_bytes", "unmap_bytes", "rd_operations", "wr_operations", "flush_operations", "unmap_operations", "rd_total_time_ns", "wr_total_time_ns", "flush_total_time_ns", "unmap_total_time_ns", "wr_highest_offset", "rd_merged", "wr_merged", "unmap_merged", "idle_time_ns", "failed_rd_operations", "failed_wr_operations", "failed_flush_operations", "failed_unmap_operations", "invalid_rd_operations", "invalid_wr_operations", "invalid_flush_operations", "invalid_unmap_operations"];
+  const counters = [
+    "rd_bytes",
+    "wr_bytes",
+    "unmap_bytes",
+    "rd_operations",
+    "wr_operations",
+    "flush_operations",
+    "unmap_operations",
+    "rd_total_time_ns",
+    "wr_total_time_ns",
+    "flush_total_time_ns",
+    "unmap_total_time_ns",
+    "wr_highest_offset",
+    "rd_merged",
+    "wr_merged",
+    "unmap_merged",
+    "idle_time_ns",
+    "failed_rd_operations",
+    "failed_wr_operations",
+    "failed_flush_operations",
+    "failed_unmap_operations",
+    "invalid_rd_operations",
+    "invalid_wr_operations",
+    "invalid_flush_operations",
+    "invalid_unmap_operations",
+  ];
   return { ...Object.fromEntries(counters.map((name) => [name, 0])), account_invalid: true, account_failed: true, timed_stats: [] };
 }
 
@@ -98,7 +123,17 @@ export function vmStatus(deps: QemuDeps, vmid: number, conf: GuestConf, full: bo
       d.balloon = maxmem;
       d.freemem = free;
       d.mem = maxmem - free;
-      d.ballooninfo = { actual: maxmem, max_mem: maxmem, total_mem: maxmem, free_mem: free, mem_swapped_in: 0, mem_swapped_out: 0, major_page_faults: 0, minor_page_faults: 0, last_update: Math.floor(deps.ctx.now() / 1000) };
+      d.ballooninfo = {
+        actual: maxmem,
+        max_mem: maxmem,
+        total_mem: maxmem,
+        free_mem: free,
+        mem_swapped_in: 0,
+        mem_swapped_out: 0,
+        major_page_faults: 0,
+        minor_page_faults: 0,
+        last_update: Math.floor(deps.ctx.now() / 1000),
+      };
     }
   } else {
     d.qmpstatus = d.status;

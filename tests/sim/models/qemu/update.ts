@@ -28,15 +28,7 @@ import { prepareParams } from "./params";
 import { applyPending, hotplugPending } from "./hotplug";
 import { assertClipboardConfig, assertMachine, checkAndPinMachine, windowsVersion } from "./machine";
 import { parseNet, printNet } from "./net";
-import {
-  checkBridgeAccess,
-  checkDirPerm,
-  checkHostpciPerm,
-  checkModifyConfigPerm,
-  checkRngPerm,
-  checkStorageAccess,
-  checkUsbPerm,
-} from "./permissions";
+import { checkBridgeAccess, checkDirPerm, checkHostpciPerm, checkModifyConfigPerm, checkRngPerm, checkStorageAccess, checkUsbPerm } from "./permissions";
 import { forkWorker, taskSucceeded, waitForTask } from "../guests/worker";
 import { lockConfig } from "./worker";
 
@@ -46,7 +38,10 @@ const CONTROL = new Set(["node", "vmid", "digest", "background_delay", "skip_clo
 /** `encrypt_pw` (a `$5$` crypt-shaped hash; cloud-init only needs it hashed). */
 function encryptPassword(password: string): string {
   const salt = randomBytes(6).toString("base64").replace(/\+/g, "X");
-  return `$5$${salt}$${createHash("sha256").update(salt + password).digest("base64").replace(/=+$/, "")}`;
+  return `$5$${salt}$${createHash("sha256")
+    .update(salt + password)
+    .digest("base64")
+    .replace(/=+$/, "")}`;
 }
 
 /** The checks of `$check_drive_perms`: cloud-init, CD-ROM or disk privileges. */
@@ -135,9 +130,17 @@ export function planUpdate(deps: QemuDeps, req: SimRequest): UpdatePlan {
   checkStorageAccess(deps.ctx, auth, vmid, set, undefined);
   checkBridgeAccess(deps.ctx, auth, set);
   const plan: UpdatePlan = {
-    node, vmid, auth, set, deletes, revert, force: Boolean(p.force), skiplock,
+    node,
+    vmid,
+    auth,
+    set,
+    deletes,
+    revert,
+    force: Boolean(p.force),
+    skiplock,
     ...(typeof p.digest === "string" ? { digest: p.digest } : {}),
-    skipCloudInit: Boolean(p.skip_cloud_init), logLine,
+    skipCloudInit: Boolean(p.skip_cloud_init),
+    logLine,
   };
   loadAndCheck(deps, plan, false);
   return plan;
@@ -198,7 +201,12 @@ async function updatefn(deps: QemuDeps, plan: UpdatePlan, log: (line: string) =>
       modified.add("boot");
     }
     if (/^unused/.test(key)) {
-      const drive = { file: String(value).replace(/^(file|volume)=/, "").split(",")[0] ?? "" };
+      const drive = {
+        file:
+          String(value)
+            .replace(/^(file|volume)=/, "")
+            .split(",")[0] ?? "",
+      };
       checkProtection(conf, `can't remove unused disk '${drive.file}'`);
       checkVmPerm(ctx, auth, vmid, undefined, ["VM.Config.Disk"]);
       if (await tryDeallocateDrive(env, auth, vmid, conf, key, drive, false)) {
@@ -345,7 +353,13 @@ async function updatefn(deps: QemuDeps, plan: UpdatePlan, log: (line: string) =>
 /** A config update made by another handler (`move_disk`'s reassign calls `$update_vm_api` itself). */
 export function planUpdateFor(deps: QemuDeps, auth: SimAuth, node: string, vmid: number, set: Record<string, string>, digest?: string): UpdatePlan {
   const template = "/nodes/{node}/qemu/{vmid}/config";
-  return planUpdate(deps, { method: "PUT", template, path: `/nodes/${node}/qemu/${vmid}/config`, params: { node, vmid, ...set, ...(digest ? { digest } : {}) }, auth });
+  return planUpdate(deps, {
+    method: "PUT",
+    template,
+    path: `/nodes/${node}/qemu/${vmid}/config`,
+    params: { node, vmid, ...set, ...(digest ? { digest } : {}) },
+    auth,
+  });
 }
 
 /** Runs `$updatefn` for a plan; the caller already holds the VM's config flock. */
@@ -384,4 +398,3 @@ export function installUpdate(register: (method: "PUT" | "POST", template: strin
     return syncUpdate({ ...req, params: { ...rest, delete: idlist } });
   });
 }
-

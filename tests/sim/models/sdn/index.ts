@@ -154,7 +154,9 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
       const found = controllers.get(controller);
       if (!found) throw perlDie(`controller ${controller} don't exist`, "PVE/Network/SDN/Zones/EvpnPlugin.pm", 354);
       if (found.type !== "evpn") throw perlDie(`${controller} is not a evpn controller type`, "PVE/Network/SDN/Zones/EvpnPlugin.pm", 356);
-      const twin = zones.entries().find(([other, zone]) => other !== id && zone["vrf-vxlan"] !== undefined && String(zone["vrf-vxlan"]) === String(record["vrf-vxlan"]));
+      const twin = zones
+        .entries()
+        .find(([other, zone]) => other !== id && zone["vrf-vxlan"] !== undefined && String(zone["vrf-vxlan"]) === String(record["vrf-vxlan"]));
       if (twin) throw perlDie(`vrf-vxlan ${String(record["vrf-vxlan"])} is already declared in ${twin[0]}`, "PVE/Network/SDN/Zones/EvpnPlugin.pm", 366);
       record.mac ??= randomMac();
     }
@@ -164,8 +166,13 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
   };
 
   registerCollection(register, ctx, {
-    store: zones, collection: "/cluster/sdn/zones", item: "/cluster/sdn/zones/{zone}", idParam: "zone", lockId: LOCK,
-    errorPrefix: prefixes("zone"), transient: ["lock-token"],
+    store: zones,
+    collection: "/cluster/sdn/zones",
+    item: "/cluster/sdn/zones/{zone}",
+    idParam: "zone",
+    lockId: LOCK,
+    errorPrefix: prefixes("zone"),
+    transient: ["lock-token"],
     messages: { notFound: zoneNotFound, exists: (id) => `sdn zone object ID '${id}' already defined` },
     hooks: {
       // `$plugin->check_config($id, $param, 1, 1)` runs before the lock: a plain, unprefixed die.
@@ -227,8 +234,13 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
     if (!vnets.has(String(vnet))) throw pveDie(vnetNotFound(String(vnet)));
   };
   registerCollection(register, ctx, {
-    store: vnets, collection: "/cluster/sdn/vnets", item: "/cluster/sdn/vnets/{vnet}", idParam: "vnet", lockId: LOCK,
-    errorPrefix: prefixes("vnet"), transient: ["lock-token"],
+    store: vnets,
+    collection: "/cluster/sdn/vnets",
+    item: "/cluster/sdn/vnets/{vnet}",
+    idParam: "vnet",
+    lockId: LOCK,
+    errorPrefix: prefixes("vnet"),
+    transient: ["lock-token"],
     messages: { notFound: vnetNotFound, exists: (id) => `sdn vnet object ID '${id}' already defined` },
     hooks: {
       before(req, op) {
@@ -261,8 +273,13 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
     if (gateway && !inSubnet(gateway, cidr) && !pointToPoint) throw paramError({ gateway: `${gateway} is not in subnet ${cidr}` });
   };
   registerCollection(register, ctx, {
-    store: subnets, collection: "/cluster/sdn/vnets/{vnet}/subnets", item: "/cluster/sdn/vnets/{vnet}/subnets/{subnet}",
-    idParam: "subnet", lockId: LOCK, errorPrefix: prefixes("subnet"), transient: ["lock-token"],
+    store: subnets,
+    collection: "/cluster/sdn/vnets/{vnet}/subnets",
+    item: "/cluster/sdn/vnets/{vnet}/subnets/{subnet}",
+    idParam: "subnet",
+    lockId: LOCK,
+    errorPrefix: prefixes("subnet"),
+    transient: ["lock-token"],
     messages: { notFound: (id) => `sdn subnet '${id}' does not exist`, exists: (id) => `sdn subnet object ID '${id}' already defined` },
     // `delete` reads the subnet with `$noerr`: deleting one that is gone (in a zone without IPAM) succeeds.
     deleteMissingOk: true,
@@ -283,8 +300,13 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
   });
 
   registerCollection(register, ctx, {
-    store: controllers, collection: "/cluster/sdn/controllers", item: "/cluster/sdn/controllers/{controller}",
-    idParam: "controller", lockId: LOCK, errorPrefix: prefixes("controller"), transient: ["lock-token"],
+    store: controllers,
+    collection: "/cluster/sdn/controllers",
+    item: "/cluster/sdn/controllers/{controller}",
+    idParam: "controller",
+    lockId: LOCK,
+    errorPrefix: prefixes("controller"),
+    transient: ["lock-token"],
     messages: { notFound: zoneNotFound, exists: (id) => `sdn controller object ID '${id}' already defined` },
     hooks: {
       before(req, op) {
@@ -310,13 +332,15 @@ function installStaged(register: Register, ctx: SimContext, state: SdnState, dir
     const local = ctx.nodes[0];
     const onLocalNode = (type: string): number => others.filter(([, other]) => other.type === type && other.node === local).length;
     if (record.type === "evpn") {
-      if (others.some(([, other]) => other.type === "evpn")) throw perlDie("only 1 global evpn controller can be defined", "PVE/Network/SDN/Controllers/EvpnPlugin.pm", 491);
+      if (others.some(([, other]) => other.type === "evpn"))
+        throw perlDie("only 1 global evpn controller can be defined", "PVE/Network/SDN/Controllers/EvpnPlugin.pm", 491);
       if ((record.peers !== undefined) === (record.fabric !== undefined)) {
         throw perlDie("must have exactly one of peers / fabric defined", "PVE/Network/SDN/Controllers/EvpnPlugin.pm", 496);
       }
     }
     if (record.type === "bgp" && onLocalNode("bgp") > 1) throw perlDie("only 1 bgp controller can be defined", "PVE/Network/SDN/Controllers/BgpPlugin.pm", 183);
-    if (record.type === "isis" && onLocalNode("isis") > 1) throw perlDie("only 1 bgp or isis controller can be defined", "PVE/Network/SDN/Controllers/IsisPlugin.pm", 123);
+    if (record.type === "isis" && onLocalNode("isis") > 1)
+      throw perlDie("only 1 bgp or isis controller can be defined", "PVE/Network/SDN/Controllers/IsisPlugin.pm", 123);
   }
 }
 
@@ -328,18 +352,33 @@ function installDirect(register: Register, ctx: SimContext, state: SdnState): { 
   const dns = new SectionStore();
   registerCollection(register, ctx, {
     // Ipams.pm's delete says "zone" (its message was copied from Zones.pm).
-    store: ipams, collection: "/cluster/sdn/ipams", item: "/cluster/sdn/ipams/{ipam}", idParam: "ipam", lockId: LOCK,
-    errorPrefix: prefixes("ipam", "zone"), hidden: ["token"], transient: ["lock-token"],
+    store: ipams,
+    collection: "/cluster/sdn/ipams",
+    item: "/cluster/sdn/ipams/{ipam}",
+    idParam: "ipam",
+    lockId: LOCK,
+    errorPrefix: prefixes("ipam", "zone"),
+    hidden: ["token"],
+    transient: ["lock-token"],
     messages: { notFound: (id) => `sdn '${id}' does not exist`, exists: (id) => `sdn ipam object ID '${id}' already defined` },
     hooks: {
       guard,
       list: (req) =>
-        ipams.entries().filter(([, r]) => req.params.type === undefined || r.type === req.params.type).map(([ipam, r]) => ({ ipam, type: r.type })),
+        ipams
+          .entries()
+          .filter(([, r]) => req.params.type === undefined || r.type === req.params.type)
+          .map(([ipam, r]) => ({ ipam, type: r.type })),
     },
   });
   registerCollection(register, ctx, {
-    store: dns, collection: "/cluster/sdn/dns", item: "/cluster/sdn/dns/{dns}", idParam: "dns", lockId: LOCK,
-    errorPrefix: prefixes("dns"), hidden: ["key"], transient: ["lock-token"],
+    store: dns,
+    collection: "/cluster/sdn/dns",
+    item: "/cluster/sdn/dns/{dns}",
+    idParam: "dns",
+    lockId: LOCK,
+    errorPrefix: prefixes("dns"),
+    hidden: ["key"],
+    transient: ["lock-token"],
     messages: { notFound: (id) => `sdn '${id}' does not exist`, exists: (id) => `sdn dns object ID '${id}' already defined` },
     hooks: { guard },
   });

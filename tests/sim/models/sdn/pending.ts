@@ -8,10 +8,7 @@ import type { ConfigRecord } from "../config-text";
 const TOP_LEVEL = ["type", "vnet"];
 
 /** One object's pending view, or undefined when it exists in neither config. */
-export function pendingView(
-  running: Readonly<ConfigRecord> | undefined,
-  staged: Readonly<ConfigRecord> | undefined,
-): Record<string, unknown> | undefined {
+export function pendingView(running: Readonly<ConfigRecord> | undefined, staged: Readonly<ConfigRecord> | undefined): Record<string, unknown> | undefined {
   if (!running && !staged) return undefined;
   if (!running && staged) {
     const top: Record<string, unknown> = {};

@@ -18,12 +18,25 @@ describe("SDN staged model", () => {
     await s.call("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "vnet1", subnet: "10.0.0.0/24", type: "subnet", gateway: "10.0.0.1" });
 
     expect(await s.call("GET", "/cluster/sdn/zones/{zone}", { zone: "zone1", pending: 1 })).toMatchObject({
-      zone: "zone1", type: "simple", state: "new", pending: { mtu: 1450 },
+      zone: "zone1",
+      type: "simple",
+      state: "new",
+      pending: { mtu: 1450 },
     });
     const pendingZone = (await s.call("GET", "/cluster/sdn/zones/{zone}", { zone: "zone1", pending: 1 })) as Record<string, unknown>;
     expect(pendingZone.mtu).toBeUndefined();
-    const subnet = (await s.call("GET", "/cluster/sdn/vnets/{vnet}/subnets/{subnet}", { vnet: "vnet1", subnet: "zone1-10.0.0.0-24", pending: 1 })) as Record<string, unknown>;
-    expect(subnet).toMatchObject({ subnet: "zone1-10.0.0.0-24", type: "subnet", vnet: "vnet1", state: "new", pending: { gateway: "10.0.0.1" }, "dhcp-range": [] });
+    const subnet = (await s.call("GET", "/cluster/sdn/vnets/{vnet}/subnets/{subnet}", { vnet: "vnet1", subnet: "zone1-10.0.0.0-24", pending: 1 })) as Record<
+      string,
+      unknown
+    >;
+    expect(subnet).toMatchObject({
+      subnet: "zone1-10.0.0.0-24",
+      type: "subnet",
+      vnet: "vnet1",
+      state: "new",
+      pending: { gateway: "10.0.0.1" },
+      "dhcp-range": [],
+    });
     expect(await s.call("GET", "/cluster/sdn/zones", { running: 1 })).toEqual([]);
 
     const upid = await s.call("PUT", "/cluster/sdn", {});
@@ -83,7 +96,8 @@ describe("SDN global lock (API2/Network/SDN.pm, Network/SDN.pm lock_sdn_config)"
     const { s } = setup();
     const token = (await s.call("POST", "/cluster/sdn/lock", {})) as string;
     await expect(s.call("POST", "/cluster/sdn/zones", { zone: "z2", type: "simple" })).rejects.toMatchObject({
-      status: 500, message: `create sdn zone object failed: ${LOCK_TOKEN_AT}`,
+      status: 500,
+      message: `create sdn zone object failed: ${LOCK_TOKEN_AT}`,
     });
     await expect(s.call("POST", "/cluster/sdn/zones", { zone: "z2", type: "simple", "lock-token": "forged" })).rejects.toMatchObject({ status: 500 });
     await s.call("POST", "/cluster/sdn/zones", { zone: "z2", type: "simple", "lock-token": token });
@@ -101,7 +115,9 @@ describe("SDN global lock (API2/Network/SDN.pm, Network/SDN.pm lock_sdn_config)"
     await s.call("PUT", "/cluster/sdn", { "lock-token": token });
     expect(await s.call("GET", "/cluster/sdn/zones", { running: 1 })).toMatchObject([{ zone: "z1" }]);
     expect(model.locked()).toBe(true);
-    await expect(s.call("POST", "/cluster/sdn/zones", { zone: "z3", type: "simple" })).rejects.toMatchObject({ message: `create sdn zone object failed: ${LOCK_TOKEN_AT}` });
+    await expect(s.call("POST", "/cluster/sdn/zones", { zone: "z3", type: "simple" })).rejects.toMatchObject({
+      message: `create sdn zone object failed: ${LOCK_TOKEN_AT}`,
+    });
     // release-lock without a token releases nothing either; with both, the apply releases it.
     await expect(s.call("PUT", "/cluster/sdn", { "release-lock": 1 })).rejects.toMatchObject({ message: `could not commit SDN config: ${LOCK_TOKEN_AT}` });
     await s.call("PUT", "/cluster/sdn", { "lock-token": token, "release-lock": 1 });
@@ -134,17 +150,24 @@ describe("SDN objects: checks and texts", () => {
   it("names missing objects as sdn_*_config does, and checks required options before the lock", async () => {
     const { s } = setup();
     await expect(s.call("GET", "/cluster/sdn/zones/{zone}", { zone: "zz" })).rejects.toMatchObject({ status: 500, message: "sdn 'zz' does not exist\n" });
-    await expect(s.call("DELETE", "/cluster/sdn/zones/{zone}", { zone: "zz" })).rejects.toMatchObject({ message: "delete sdn zone object failed: sdn 'zz' does not exist\n" });
+    await expect(s.call("DELETE", "/cluster/sdn/zones/{zone}", { zone: "zz" })).rejects.toMatchObject({
+      message: "delete sdn zone object failed: sdn 'zz' does not exist\n",
+    });
     await expect(s.call("GET", "/cluster/sdn/controllers/{controller}", { controller: "cc" })).rejects.toMatchObject({ message: "sdn 'cc' does not exist\n" });
     await expect(s.call("PUT", "/cluster/sdn/vnets/{vnet}", { vnet: "vv", alias: "x" })).rejects.toMatchObject({ message: "sdn vnet 'vv' does not exist\n" });
     await expect(s.call("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "vv", subnet: "10.0.0.0/24", type: "subnet" })).rejects.toMatchObject({
       message: "sdn vnet 'vv' does not exist\n",
     });
-    await expect(s.call("POST", "/cluster/sdn/zones", { zone: "v1", type: "vlan" })).rejects.toMatchObject({ status: 500, message: "missing value for required option 'bridge'\n" });
+    await expect(s.call("POST", "/cluster/sdn/zones", { zone: "v1", type: "vlan" })).rejects.toMatchObject({
+      status: 500,
+      message: "missing value for required option 'bridge'\n",
+    });
     await expect(s.call("POST", "/cluster/sdn/controllers", { controller: "ev", type: "evpn", peers: "10.0.0.1" })).rejects.toMatchObject({
       message: "missing value for required option 'asn'\n",
     });
-    await expect(s.call("DELETE", "/cluster/sdn/ipams/{ipam}", { ipam: "nb" })).rejects.toMatchObject({ message: "delete sdn zone object failed: sdn 'nb' does not exist\n" });
+    await expect(s.call("DELETE", "/cluster/sdn/ipams/{ipam}", { ipam: "nb" })).rejects.toMatchObject({
+      message: "delete sdn zone object failed: sdn 'nb' does not exist\n",
+    });
   });
 
   it("evpn: one controller with exactly one of peers/fabric, an existing evpn controller for zones, unique vrf-vxlan", async () => {
@@ -153,11 +176,13 @@ describe("SDN objects: checks and texts", () => {
       message: "create sdn zone object failed: controller ctl don't exist at /usr/share/perl5/PVE/Network/SDN/Zones/EvpnPlugin.pm line 354.\n",
     });
     await expect(s.call("POST", "/cluster/sdn/controllers", { controller: "ctl", type: "evpn", asn: 65000 })).rejects.toMatchObject({
-      message: "create sdn controller object failed: must have exactly one of peers / fabric defined at /usr/share/perl5/PVE/Network/SDN/Controllers/EvpnPlugin.pm line 496.\n",
+      message:
+        "create sdn controller object failed: must have exactly one of peers / fabric defined at /usr/share/perl5/PVE/Network/SDN/Controllers/EvpnPlugin.pm line 496.\n",
     });
     await s.call("POST", "/cluster/sdn/controllers", { controller: "ctl", type: "evpn", asn: 65000, peers: "10.0.0.1" });
     await expect(s.call("POST", "/cluster/sdn/controllers", { controller: "ctl2", type: "evpn", asn: 65001, peers: "10.0.0.2" })).rejects.toMatchObject({
-      message: "create sdn controller object failed: only 1 global evpn controller can be defined at /usr/share/perl5/PVE/Network/SDN/Controllers/EvpnPlugin.pm line 491.\n",
+      message:
+        "create sdn controller object failed: only 1 global evpn controller can be defined at /usr/share/perl5/PVE/Network/SDN/Controllers/EvpnPlugin.pm line 491.\n",
     });
     await s.call("POST", "/cluster/sdn/zones", { zone: "ev", type: "evpn", controller: "ctl", "vrf-vxlan": 100 });
     expect(await s.call("GET", "/cluster/sdn/zones/{zone}", { zone: "ev" })).toMatchObject({ mac: expect.stringMatching(/^BC:24:11(:[0-9A-F]{2}){3}$/) });
@@ -199,7 +224,8 @@ describe("SDN objects: checks and texts", () => {
 
   it("vxlan zones need exactly one of peers and fabric (a 500 carrying the 400)", async () => {
     const { s } = setup();
-    const both = "create sdn zone object failed: 400 Parameter verification failed.\npeers: must have exactly one of peers / fabric defined\nfabric: must have exactly one of peers / fabric defined\n";
+    const both =
+      "create sdn zone object failed: 400 Parameter verification failed.\npeers: must have exactly one of peers / fabric defined\nfabric: must have exactly one of peers / fabric defined\n";
     await expect(s.call("POST", "/cluster/sdn/zones", { zone: "vx", type: "vxlan" })).rejects.toMatchObject({ status: 500, message: both });
     await s.call("POST", "/cluster/sdn/zones", { zone: "vx", type: "vxlan", peers: "10.0.0.1,10.0.0.2" });
     await s.call("POST", "/cluster/sdn/vnets", { vnet: "vxn", zone: "vx", tag: 100 });
@@ -212,7 +238,9 @@ describe("SDN objects: checks and texts", () => {
     const { s } = setup();
     await s.call("POST", "/cluster/sdn/zones", { zone: "z", type: "simple" });
     await s.call("POST", "/cluster/sdn/vnets", { vnet: "v", zone: "z" });
-    await expect(s.call("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "v", subnet: "10.1.0.0/24", type: "subnet", gateway: "10.2.0.1" })).rejects.toMatchObject({
+    await expect(
+      s.call("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "v", subnet: "10.1.0.0/24", type: "subnet", gateway: "10.2.0.1" }),
+    ).rejects.toMatchObject({
       message: "create sdn subnet object failed: 400 Parameter verification failed.\ngateway: 10.2.0.1 is not in subnet 10.1.0.0/24\n",
     });
     await s.call("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "v", subnet: "10.1.0.0/24", type: "subnet", gateway: "10.1.0.1" });
@@ -230,6 +258,9 @@ describe("SDN objects: checks and texts", () => {
     const item = (await s.call("GET", "/cluster/sdn/ipams/{ipam}", { ipam: "nb" })) as Record<string, unknown>;
     expect(item).toMatchObject({ ipam: "nb", type: "netbox", url: "https://nb/api" });
     expect(item.token).toBeUndefined();
-    expect(await s.call("GET", "/cluster/sdn/ipams")).toEqual([{ ipam: "nb", type: "netbox" }, { ipam: "pve", type: "pve" }]);
+    expect(await s.call("GET", "/cluster/sdn/ipams")).toEqual([
+      { ipam: "nb", type: "netbox" },
+      { ipam: "pve", type: "pve" },
+    ]);
   });
 });

@@ -38,7 +38,8 @@ const DEFAULT_LOCAL: ConfigRecord = {
 };
 
 /** Storage listings show a storage to who has `Datastore.Audit` or `Datastore.AllocateSpace` on it. */
-const mayList = (ctx: SimContext, req: SimRequest, id: string): boolean => hasAny(ctx, req.auth, `/storage/${id}`, ["Datastore.Audit", "Datastore.AllocateSpace"]);
+const mayList = (ctx: SimContext, req: SimRequest, id: string): boolean =>
+  hasAny(ctx, req.auth, `/storage/${id}`, ["Datastore.Audit", "Datastore.AllocateSpace"]);
 
 /** Deterministic usage numbers per storage, stable across calls, plus the guest volumes on it. */
 function usage(id: string, allocated: number): { total: number; used: number; avail: number } {
@@ -75,7 +76,10 @@ function decodeContent(t: StorageType, value: string): string {
 
 /** `File::Spec->canonpath`: no repeated or trailing slashes, no `/./`. */
 function canonpath(path: string): string {
-  return path.replace(/\/+/g, "/").replace(/(\/\.)+(\/|$)/g, "/").replace(/(.)\/$/, "$1");
+  return path
+    .replace(/\/+/g, "/")
+    .replace(/(\/\.)+(\/|$)/g, "/")
+    .replace(/(.)\/$/, "$1");
 }
 
 /**
@@ -92,7 +96,10 @@ function checkConfig(t: StorageType, id: string, given: Readonly<Record<string, 
     if (typeof value !== "string" && typeof value !== "number") continue;
     if (/[\n\r]/.test(String(value))) throw pveDie("property contains a line feed");
     if (key === "content") out[key] = decodeContent(t, String(value));
-    else if (key === "nodes") out[key] = splitList(String(value)).filter((n) => NODE_RE.test(n)).join(",");
+    else if (key === "nodes")
+      out[key] = splitList(String(value))
+        .filter((n) => NODE_RE.test(n))
+        .join(",");
     else out[key] = value;
   }
   if (create) {
@@ -121,7 +128,12 @@ function newPbsKey(): string {
  * storage.cfg keeps instead (PBS keeps the key's fingerprint and `master-pubkey 1`), and the
  * `config` a create or update hands back.
  */
-function sensitiveHook(type: string, record: ConfigRecord, sensitive: Readonly<Record<string, string | undefined>>, create: boolean): Record<string, string> | undefined {
+function sensitiveHook(
+  type: string,
+  record: ConfigRecord,
+  sensitive: Readonly<Record<string, string | undefined>>,
+  create: boolean,
+): Record<string, string> | undefined {
   if (type === "esxi" && create && sensitive["password"] === undefined) throw pveDie("missing password");
   if (type !== "pbs") return undefined;
   const res: Record<string, string> = {};

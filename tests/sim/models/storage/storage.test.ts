@@ -19,7 +19,9 @@ describe("storage.cfg", () => {
       const own = Object.keys(t.options).filter((key) => !["content", "nodes", "disable"].includes(key));
       expect([name, [...(variants?.accepts[name] ?? [])].sort()]).toEqual([name, own.sort()]);
       // NFS, CIFS and CephFS fill a missing path themselves.
-      const needed = Object.entries(t.options).filter(([key, o]) => !o.optional && !(key === "path" && t.mountsUnderMntPve)).map(([key]) => key);
+      const needed = Object.entries(t.options)
+        .filter(([key, o]) => !o.optional && !(key === "path" && t.mountsUnderMntPve))
+        .map(([key]) => key);
       // ESXi's on_add_hook also refuses a storage without a password.
       if (name === "esxi") needed.push("password");
       expect([name, [...(variants?.requires?.[name] ?? [])].sort()]).toEqual([name, needed.sort()]);
@@ -97,7 +99,13 @@ describe("storage.cfg", () => {
   it("keeps a PBS key out of storage.cfg but its fingerprint in, and hands a generated key back once", async () => {
     const s = sim();
     const created = (await s.call("POST", "/storage", {
-      storage: "backup", type: "pbs", server: "pbs.lan", datastore: "ds1", username: "u@pbs", password: "hunter2", "encryption-key": "autogen",
+      storage: "backup",
+      type: "pbs",
+      server: "pbs.lan",
+      datastore: "ds1",
+      username: "u@pbs",
+      password: "hunter2",
+      "encryption-key": "autogen",
     })) as { config: { "encryption-key": string } };
     const key = JSON.parse(created.config["encryption-key"]) as { kdf: null; data: string; fingerprint: string };
     expect(key).toMatchObject({ kdf: null, data: expect.any(String), fingerprint: expect.stringMatching(/^([0-9a-f]{2}:){31}[0-9a-f]{2}$/) });
@@ -164,14 +172,30 @@ describe("storage.cfg", () => {
     await s.call("POST", "/storage", { storage: "only2", type: "dir", path: "/srv", nodes: "pve2" });
     const onPve1 = (await s.call("GET", "/nodes/{node}/storage", { node: "pve1" })) as Record<string, unknown>[];
     expect(onPve1.map((x) => x.storage)).toEqual(["local", "local-lvm", "only2"]);
-    expect(onPve1.find((x) => x.storage === "only2")).toEqual({ storage: "only2", type: "dir", total: 0, used: 0, avail: 0, shared: 0, content: expect.any(String), active: 0, enabled: 0 });
+    expect(onPve1.find((x) => x.storage === "only2")).toEqual({
+      storage: "only2",
+      type: "dir",
+      total: 0,
+      used: 0,
+      avail: 0,
+      shared: 0,
+      content: expect.any(String),
+      active: 0,
+      enabled: 0,
+    });
     expect((await s.call("GET", "/nodes/{node}/storage", { node: "pve1", content: "images" })) as unknown[]).toHaveLength(1);
     const status = (await s.call("GET", "/nodes/{node}/storage/{storage}/status", { node: "pve1", storage: "only2" })) as Record<string, number>;
     expect(status).toMatchObject({ active: 0, enabled: 0, total: 0 });
     const onPve2 = (await s.call("GET", "/nodes/{node}/storage/{storage}/status", { node: "pve2", storage: "only2" })) as Record<string, number>;
     expect(onPve2.total).toBe((onPve2.used ?? 0) + (onPve2.avail ?? 0));
-    await expect(s.call("GET", "/nodes/{node}/storage/{storage}/status", { node: "pve1", storage: "nope" })).rejects.toMatchObject({ status: 400, errors: { storage: "No such storage." } });
-    await expect(s.call("GET", "/nodes/{node}/storage", { node: "pve1", storage: "nope" })).rejects.toMatchObject({ status: 400, errors: { storage: "No such storage." } });
+    await expect(s.call("GET", "/nodes/{node}/storage/{storage}/status", { node: "pve1", storage: "nope" })).rejects.toMatchObject({
+      status: 400,
+      errors: { storage: "No such storage." },
+    });
+    await expect(s.call("GET", "/nodes/{node}/storage", { node: "pve1", storage: "nope" })).rejects.toMatchObject({
+      status: 400,
+      errors: { storage: "No such storage." },
+    });
     await s.call("DELETE", "/storage/{storage}", { storage: "only2" });
     expect(((await s.call("GET", "/storage")) as { storage: string }[]).map((x) => x.storage)).toEqual(["local", "local-lvm"]);
   });
