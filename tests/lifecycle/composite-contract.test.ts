@@ -15,7 +15,7 @@ import { objectOf, propsOf } from "../../provider/terraform/values";
 import { emitKind } from "../../schema/codegen/emit";
 import { defineKind } from "../../schema/define";
 import type { SdkValue } from "../../schema/codecs";
-import type { CollectionSpec } from "../../schema/spec";
+import { guestSpec } from "../fixtures/guest-spec";
 import { useGuestSimulator } from "../sim/testkit/guests";
 import { TEST_TOKEN } from "../sim/testkit/raw";
 
@@ -30,19 +30,8 @@ function gib(value: SdkValue): number {
 /** The storage of a drive's `file` (`local-lvm:4` and `local-lvm:vm-100-disk-0` are both on `local-lvm`). */
 const storageOf = (file: SdkValue): string => String(file).split(":")[0] ?? "";
 
-const guest = defineKind({
-  namespace: "fixture",
-  name: "Guest",
-  description: "A fixture of the composite-kind contract: a VM with disks and network devices.",
-  lifecycle: "collection",
-  identity: ["node", "vmid"],
-  create: { method: "POST", path: "/nodes/{node}/qemu" },
-  read: { path: "/nodes/{node}/qemu/{vmid}/config" },
-  update: { method: "PUT", path: "/nodes/{node}/qemu/{vmid}/config" },
-  remove: { method: "DELETE", path: "/nodes/{node}/qemu/{vmid}" },
-  // `numa[n]` would take the SDK name of the `numa` flag: the fixture leaves it out.
-  exclude: ["numa[n]"],
-  fields: {
+const guest = defineKind(
+  guestSpec("Guest", {
     "scsi[n]": {
       doc: "Disks on the SCSI bus, by slot.",
       slots: {
@@ -74,8 +63,8 @@ const guest = defineKind({
       },
     },
     "net[n]": { doc: "Network devices, by slot.", slots: { limit: 32, subKeys: { macaddr: { computed: true } } } },
-  },
-});
+  }),
+);
 
 const sim = useGuestSimulator();
 let client: ProxmoxClient;
@@ -114,10 +103,10 @@ describe("the composite-kind contract", () => {
     expect(failures.map((f) => f.property).sort()).toEqual(["net", "scsi.31", "scsi.x"]);
     expect(failures.find((f) => f.reason.includes("31 scsi slots"))?.reason).toBe("PVE has 31 scsi slots: scsi0..scsi30");
     expect(failures.find((f) => f.reason.includes("a slot is"))?.reason).toBe("a slot is a number, 0 to 30");
-    expect(() => defineKind({ ...guestSpecWith({ "net[n]": { slots: { limit: 32, subKeys: { mac: { computed: true } } } } }) })).toThrow(
+    expect(() => defineKind(guestSpec("Guest", { "net[n]": { slots: { limit: 32, subKeys: { mac: { computed: true } } } } }))).toThrow(
       "fixture.Guest: the device family 'net[n]' has no sub-key 'mac'",
     );
-    expect(() => defineKind({ ...guestSpecWith({ name: { slots: { limit: 1 } } }) })).toThrow(
+    expect(() => defineKind(guestSpec("Guest", { name: { slots: { limit: 1 } } }))).toThrow(
       "fixture.Guest: 'name' is not an indexed parameter, so it cannot be a device family",
     );
   });
@@ -193,19 +182,3 @@ describe("the composite-kind contract", () => {
     await remove(guest, client, "pve1/702", dropped.outs);
   });
 });
-
-/** The fixture's spec with other field overrides, for the definition-time checks. */
-function guestSpecWith(fields: NonNullable<CollectionSpec["fields"]>): CollectionSpec {
-  return {
-    namespace: "fixture",
-    name: "Guest",
-    description: "",
-    lifecycle: "collection",
-    identity: ["node", "vmid"],
-    create: { method: "POST", path: "/nodes/{node}/qemu" },
-    read: { path: "/nodes/{node}/qemu/{vmid}/config" },
-    update: { method: "PUT", path: "/nodes/{node}/qemu/{vmid}/config" },
-    exclude: ["numa[n]"],
-    fields,
-  };
-}

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { check } from "../../provider/engine";
 import { type EntryShape, type SdkObject, type SdkValue, entryShape, fieldShape, listCodec } from "../../schema/codecs";
 import { type KindDefinition, defineKind } from "../../schema/define";
+import { guestSpec } from "../fixtures/guest-spec";
 import { definitionOf, definitions } from "../../schema/definitions";
 import type { FieldDef } from "../../schema/fields";
 import { resolveNamedFormat } from "../../schema/formats";
@@ -63,19 +64,7 @@ function roundTrips(entry: EntryShape, value: SdkValue, readBacks: readonly unkn
 }
 
 /** A guest over qemu-server's API whose `scsi[n]` and `net[n]` are device families. */
-const guest = defineKind({
-  namespace: "fixture",
-  name: "RoundTripGuest",
-  description: "A fixture whose device families round-trip.",
-  lifecycle: "collection",
-  identity: ["node", "vmid"],
-  create: { method: "POST", path: "/nodes/{node}/qemu" },
-  read: { path: "/nodes/{node}/qemu/{vmid}/config" },
-  update: { method: "PUT", path: "/nodes/{node}/qemu/{vmid}/config" },
-  remove: { method: "DELETE", path: "/nodes/{node}/qemu/{vmid}" },
-  exclude: ["numa[n]"],
-  fields: { "scsi[n]": { slots: { limit: 31 } }, "net[n]": { slots: { limit: 32 } } },
-});
+const guest = defineKind(guestSpec("RoundTripGuest", { "scsi[n]": { slots: { limit: 31 } }, "net[n]": { slots: { limit: 32 } } }));
 
 describe("one round trip per codec family", () => {
   it('boolean: true/false travel as 1/0 and read back from 1, "1" or true (on/yes once decoded)', () => {
