@@ -4,6 +4,7 @@ import { ADOPT } from "./adopt";
 import type { CheckFailure } from "../../schema/hooks";
 import { hookApi, hookKit, hooksOf } from "./hook-kit";
 import type { EngineApi } from "./api";
+import { didYouMean } from "../../schema/nearest";
 import { checkRules } from "./rules";
 import { PROVIDER_KEY, type Props, containsUnknown, isSet } from "./values";
 
@@ -39,7 +40,9 @@ export function check(def: KindDefinition, news: Props): CheckResult {
       if (typeof news[key] !== "boolean" && !containsUnknown(news[key])) failures.push({ property: key, reason: "must be true or false" });
       continue;
     }
-    failures.push({ property: key, reason: def.unsupported?.[key] ?? `${def.namespace}.${def.name} has no input '${key}'` });
+    // A misspelled key passed past TypeScript names the input it was probably meant to be.
+    const hint = didYouMean(key, [...def.fieldsBySdkName.keys()]);
+    failures.push({ property: key, reason: def.unsupported?.[key] ?? `${def.namespace}.${def.name} has no input '${key}'${hint}` });
   }
   for (const field of def.fieldList) {
     const value = news[field.sdkName];

@@ -12,9 +12,15 @@ describe("check", () => {
     const result = check(user, { userId: "alice@pve", enable: "yes", expire: -1, colour: "blue" });
     const byProperty = Object.fromEntries(result.failures.map((f) => [f.property, f.reason]));
     expect(Object.keys(byProperty).sort()).toEqual(["colour", "enable", "expire"]);
-    expect(byProperty["colour"]).toContain("has no input 'colour'");
+    expect(byProperty["colour"]).toBe("access.User has no input 'colour'");
     expect(byProperty["enable"]).toMatch(/boolean/i);
     expect(byProperty["expire"]).toMatch(/>=\s*0|too small/i);
+  });
+
+  it("names the input a misspelled key was probably meant to be", () => {
+    expect(check(user, { userId: "alice@pve", emial: "a@example.com" }).failures).toEqual([
+      { property: "emial", reason: "access.User has no input 'emial' (did you mean 'email'?)" },
+    ]);
   });
 
   it("reports a missing required input", () => {
