@@ -22,6 +22,7 @@ describe("cli", () => {
       child.on("exit", (code) => reject(new Error(`cli exited early (${String(code)}): ${out}`)));
     });
     expect(out).toMatch(/endpoint: +https:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain("nodes:       pve1, pve2");
     expect(out).toMatch(/fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     expect(out).toContain("root@pam password: cli-pass-1");
     expect(out).toContain("API token:   ci@pve!deploy=abc-123");

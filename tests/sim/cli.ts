@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       `PVE simulator (Proxmox VE 9.2.11 API) listening`,
       `endpoint:    ${sim.endpoint}`,
       `fingerprint: ${sim.fingerprint}`,
+      `nodes:       ${sim.nodes.join(", ")}`,
       `root@pam password: ${sim.rootPassword}`,
       `API token:   ${apiToken}`,
       `(Ctrl-C to stop)`,

@@ -92,6 +92,8 @@ export interface Simulator {
   readonly rootPassword: string;
   /** The seeded token, full `user@realm!id=secret`. */
   readonly apiToken?: string;
+  /** The cluster's node names (`pve1`, `pve2`, ...). */
+  readonly nodes: readonly string[];
   readonly clock: SimClock;
   readonly faults: { add(rule: FaultRule): void; clear(): void };
   /** Every request answered so far (rel path, final status). */
@@ -195,6 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     fingerprint: cert.fingerprint,
     caCert: cert.cert,
     rootPassword,
+    nodes,
     clock,
     faults: { add: (r) => faults.add(r), clear: () => faults.clear() },
     requests,
