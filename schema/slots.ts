@@ -64,6 +64,14 @@ export interface SlotField extends SlotFamily {
   readonly base: string;
 }
 
+/** A field that is a device family. */
+export type SlotFieldDef = FieldDef & { readonly slots: SlotField };
+
+/** True when the field is a device family. */
+export function isSlotField(field: FieldDef): field is SlotFieldDef {
+  return field.slots !== undefined;
+}
+
 /** A family's SDK value: slot number → the device's property-string object. */
 export type Slots = Readonly<Record<string, SdkObject>>;
 
@@ -96,7 +104,7 @@ export function createOnlyKeys(family: SlotFamily): string[] {
 }
 
 /** The wire parameters of a family's slots: slot `n` as `<base>n`. */
-export function encodeSlots(field: FieldDef & { readonly slots: SlotField }, value: unknown): Record<string, string | number> {
+export function encodeSlots(field: SlotFieldDef, value: unknown): Record<string, string | number> {
   return Object.fromEntries(Object.entries(slotsOf(value)).map(([slot, entry]) => [slotKey(field.slots, slot), field.codec.encode(entry)]));
 }
 
@@ -104,11 +112,7 @@ export function encodeSlots(field: FieldDef & { readonly slots: SlotField }, val
  * The slots PVE reports for a family, decoded; with `only`, just those slots (the managed ones:
  * a slot PVE has beside them is not the resource's).
  */
-export function decodeSlots(
-  field: FieldDef & { readonly slots: SlotField },
-  raw: Readonly<Record<string, unknown>>,
-  only?: ReadonlySet<string>,
-): Record<string, SdkObject> {
+export function decodeSlots(field: SlotFieldDef, raw: Readonly<Record<string, unknown>>, only?: ReadonlySet<string>): Record<string, SdkObject> {
   const out: Record<string, SdkObject> = {};
   for (const [key, wire] of Object.entries(raw)) {
     const slot = slotOf(field.slots, key);

@@ -5,8 +5,8 @@
 import type { SdkValue } from "../../schema/codecs";
 import { type KindDefinition, TRIGGERS, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
-import { slotsOf } from "../../schema/slots";
-import { type SlotFieldDef, type SlotPlan, planSlots, refusal } from "./steps/slots";
+import { isSlotField, slotsOf } from "../../schema/slots";
+import { type SlotPlan, planSlots, refusal } from "./steps/slots";
 import { changedSubKeys } from "./sub-keys";
 import { hooksOf } from "./hook-kit";
 import { identityOf } from "./identity";
@@ -121,9 +121,9 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   const plans: SlotPlan[] = [];
   for (const field of changed) {
     const desired = normalized(field, news[field.sdkName]);
-    if (field.slots && !field.replaceOnChange) {
+    if (isSlotField(field) && !field.replaceOnChange) {
       // A device family differs slot by slot (and sub-key by sub-key), as its update will write it.
-      const plan = planSlots(field as SlotFieldDef, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
+      const plan = planSlots(field, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
       plans.push(plan);
       for (const change of plan.changes) detailedDiff[change.property] = { kind: change.replace ? `${change.kind}_REPLACE` : change.kind, inputDiff: false };
       continue;

@@ -6,7 +6,7 @@ import type { SdkValue } from "../../schema/codecs";
 import type { KindDefinition } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
 import { decodeIndexed, encodeIndexed } from "../../schema/indexed";
-import { decodeSlots, encodeSlots, slotsOf } from "../../schema/slots";
+import { decodeSlots, encodeSlots, isSlotField, slotsOf } from "../../schema/slots";
 import { type Props, type WireParams, isSet } from "../../schema/props";
 
 /** The key under which Pulumi stores the serialized provider; never part of the resource. */
@@ -31,7 +31,7 @@ export function toWire(values: Iterable<[FieldDef, SdkValue]>, accepts: (pveName
   const params: WireParams = {};
   for (const [field, value] of values) {
     if (!accepts(field.pveName)) continue;
-    if (field.slots) Object.assign(params, encodeSlots({ ...field, slots: field.slots }, value));
+    if (isSlotField(field)) Object.assign(params, encodeSlots(field, value));
     else if (field.indexed) Object.assign(params, encodeIndexed(field, value));
     else params[field.pveName] = field.codec.encode(value);
   }
@@ -51,9 +51,9 @@ export function fromWire(
 ): Props {
   const out: Props = {};
   for (const field of fields) {
-    if (field.slots) {
+    if (isSlotField(field)) {
       const only = options.managed ? new Set(Object.keys(slotsOf(options.managed[field.sdkName]))) : undefined;
-      const slots = decodeSlots({ ...field, slots: field.slots }, raw, only);
+      const slots = decodeSlots(field, raw, only);
       if (Object.keys(slots).length > 0 || options.defaults) out[field.sdkName] = slots;
       continue;
     }

@@ -7,7 +7,7 @@ import type { SdkValue } from "../../../schema/codecs";
 import type { CollectionDefinition, KindDefinition, ReadableDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
 import { presentKeys } from "../../../schema/indexed";
-import { slotKey, slotsOf } from "../../../schema/slots";
+import { isSlotField, slotKey, slotsOf } from "../../../schema/slots";
 import type { Identity, Props } from "../../../schema/props";
 import type { ApiCall } from "../../../schema/spec";
 import type { EngineApi } from "../api";
@@ -38,8 +38,8 @@ export async function resetManaged(def: ReadableDefinition, api: EngineApi, iden
   // An indexed field is the numbered keys PVE holds now.
   const raw = managed.some((field) => field.indexed) ? ((await findRaw(def, api, identity)) ?? {}) : {};
   const keys = managed.flatMap((field) =>
-    field.slots
-      ? Object.keys(slotsOf(olds[field.sdkName])).map((slot) => slotKey(field.slots ?? { base: field.pveName, limit: 0 }, slot))
+    isSlotField(field)
+      ? Object.keys(slotsOf(olds[field.sdkName])).map((slot) => slotKey(field.slots, slot))
       : field.indexed
         ? presentKeys(field, raw)
         : [field.pveName],

@@ -6,7 +6,7 @@
 import type { SdkObject } from "../../../schema/codecs";
 import type { FieldDef } from "../../../schema/fields";
 import { type Identity, type WireParams, containsUnknown } from "../../../schema/props";
-import { type SlotField, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
+import { type SlotFieldDef, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
 import type { ApiCall } from "../../../schema/spec";
 import { changedSubKeys } from "../sub-keys";
 
@@ -30,9 +30,6 @@ export interface SlotPlan {
   /** Changes PVE cannot make, with the reason, by property path. */
   readonly refused: ReadonlyArray<{ readonly property: string; readonly reason: string }>;
 }
-
-/** A field that is a device family. */
-export type SlotFieldDef = FieldDef & { readonly slots: SlotField };
 
 /** Pulumi's path of a slot (`scsi["0"]`), or of one of its sub-keys. */
 export function slotPath(field: FieldDef, slot: string, subKey?: string): string {

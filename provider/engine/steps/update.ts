@@ -2,6 +2,7 @@
 import type { ReadableDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
 import type { Props, WireParams } from "../../../schema/props";
+import { isSlotField } from "../../../schema/slots";
 import type { EngineApi } from "../api";
 import { callParams } from "../calls";
 import { changedFields, triggersChanged } from "../diff";
@@ -10,7 +11,7 @@ import { formatId, identityOf } from "../identity";
 import { type LifecycleOptions, label } from "../options";
 import { fieldValues } from "../values";
 import { addressed, locate, outputsFrom, readRaw } from "./read-back";
-import { type SlotFieldDef, planSlots, refusal } from "./slots";
+import { planSlots, refusal } from "./slots";
 import { removalParams, staleIndexedKeys } from "./unset";
 import { write } from "./write";
 
@@ -27,7 +28,8 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
   const values = fieldValues(def, news);
   // Device families change slot by slot (see ./slots.ts); every other field as a whole.
   const plans = [...changed]
-    .filter((field): field is SlotFieldDef => field.slots !== undefined && field.inUpdate)
+    .filter(isSlotField)
+    .filter((field) => field.inUpdate)
     .map((field) => planSlots(field, olds[field.sdkName], news[field.sdkName], identity));
   const refused = refusal(plans);
   if (refused) throw refused;
