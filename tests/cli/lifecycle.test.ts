@@ -11,6 +11,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { PARTIAL_CREATE_FAULTS, TOTP_A, partialCreateProgram, deletesProgram, optionResources } from "../e2e/lifecycle-programs";
 import { ProxmoxClient } from "../../provider/client";
 import { PASSPHRASE, TOKEN_SECRET, programDir, stepsOf, type Declared } from "../e2e/harness";
 import { found } from "../e2e/scenarios";
@@ -20,7 +21,6 @@ import { cliEnvironment, type CliEnvironment, type CliResult } from "./stack";
 const SUITE = "lifecycle";
 const execFileAsync = promisify(execFile);
 
-const TOTP_A = "otpauth://totp/pve:alice?secret=JBSWY3DPEHPK3PXP";
 const TOTP_B = "otpauth://totp/pve:alice?secret=KRSXG5CTMVRXEZLU";
 
 interface ExportedResource {
@@ -107,23 +107,8 @@ describe("a create that fails after PVE took its first write, through the real p
     const s = await tfaStack("partial");
     const { stack } = s;
     try {
-      const program: Declared[] = [
-        { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zp", type: "simple", mtu: 1450 } },
-        {
-          namespace: "access",
-          kind: "Tfa",
-          name: "phone",
-          args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone", enable: false },
-        },
-      ];
-      // PVE commits the staged zone, then its reload task fails; the TFA entry's follow-up `enable` write fails.
-      stack.sim.faults.add({ method: "PUT", path: "/cluster/sdn", times: 1, action: { type: "task-fail", message: "reload network failed" } });
-      stack.sim.faults.add({
-        method: "PUT",
-        path: "/access/tfa/alice@pve/*",
-        times: 1,
-        action: { type: "status", status: 500, message: "tfa config write failed" },
-      });
+      const program = partialCreateProgram;
+      for (const rule of PARTIAL_CREATE_FAULTS) stack.sim.faults.add(rule);
       const failed = await stack.up(program);
       expect(failed.ok).toBe(false);
       // The CLI shows a partial create's reasons (ErrorResourceInitFailed), not the provider's
@@ -258,20 +243,7 @@ describe("deletes and in-place updates, through the real pulumi CLI", () => {
     const { admin } = stack;
     try {
       await admin.post("/pools", { poolid: "pm" });
-      const program = (comment: string): Declared[] => [
-        { namespace: "firewall", kind: "IpSet", name: "office", args: { name: "office", comment } },
-        {
-          namespace: "firewall",
-          kind: "IpSetEntry",
-          name: "office-lan",
-          args: { ipSet: "office", cidr: "10.0.0.0/24", comment: "lan" },
-          dependsOn: ["office"],
-        },
-        { namespace: "firewall", kind: "IpSet", name: "lab", args: { name: "lab" } },
-        { namespace: "firewall", kind: "IpSetEntry", name: "lab-net", args: { ipSet: "lab", cidr: "10.1.0.0/24" }, dependsOn: ["lab"] },
-        { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zd", type: "simple" } },
-        { namespace: "cluster", kind: "PoolMembership", name: "member", args: { poolId: "pm", vmId: "100" } },
-      ];
+      const program = deletesProgram;
       const created = await stack.up(program("one"));
       expect(created.ok, errorsOf(created)).toBe(true);
       const officeId = (await exported(stack)).get("office")?.id;
@@ -357,22 +329,7 @@ describe("resource options on PVE objects, through the real pulumi CLI", () => {
     const { stack } = s;
     const { admin } = stack;
     const pool = (id: string) => found(() => admin.get("/pools", { poolid: id }));
-    const guarded = (protect: boolean): Declared => ({
-      namespace: "cluster",
-      kind: "Pool",
-      name: "guarded",
-      args: { poolId: "guarded" },
-      options: { protect },
-    });
-    const kept: Declared = { namespace: "cluster", kind: "Pool", name: "kept", args: { poolId: "kept" }, options: { retainOnDelete: true } };
-    const group = (comment: string): Declared => ({
-      namespace: "access",
-      kind: "Group",
-      name: "team",
-      args: { groupId: "team", comment },
-      // Same id: the old group must go first.
-      options: { replaceOnChanges: ["comment"], deleteBeforeReplace: true },
-    });
+    const { guarded, kept, group } = optionResources;
     try {
       const created = await stack.up([guarded(true), kept, group("one")]);
       expect(created.ok, errorsOf(created)).toBe(true);

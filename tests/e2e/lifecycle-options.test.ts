@@ -3,8 +3,9 @@
  * `retainOnDelete` and `replaceOnChanges` on PVE objects, as Pulumi's engine enforces them.
  */
 import { describe, expect, it } from "vitest";
+import { optionResources } from "./lifecycle-programs";
 import type { EngineResult } from "../pulumi-engine";
-import { type Declared, newStack, stepsOf } from "./harness";
+import { newStack, stepsOf } from "./harness";
 import { found } from "./scenarios";
 
 const step = (r: EngineResult, name: string) => r.steps.find((s) => s.name === name);
@@ -14,22 +15,7 @@ describe("resource options on PVE objects", () => {
     const stack = await newStack("lifecycle-options");
     const { admin } = stack;
     const pool = (id: string) => found(() => admin.get("/pools", { poolid: id }));
-    const guarded = (protect: boolean): Declared => ({
-      namespace: "cluster",
-      kind: "Pool",
-      name: "guarded",
-      args: { poolId: "guarded" },
-      options: { protect },
-    });
-    const kept: Declared = { namespace: "cluster", kind: "Pool", name: "kept", args: { poolId: "kept" }, options: { retainOnDelete: true } };
-    const group = (comment: string): Declared => ({
-      namespace: "access",
-      kind: "Group",
-      name: "team",
-      args: { groupId: "team", comment },
-      // Same id: the old group must go first.
-      options: { replaceOnChanges: ["comment"], deleteBeforeReplace: true },
-    });
+    const { guarded, kept, group } = optionResources;
     try {
       expect((await stack.up([guarded(true), kept, group("one")])).ok).toBe(true);
 

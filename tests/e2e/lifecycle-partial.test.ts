@@ -4,11 +4,11 @@
  * task answer was lost is not stuck; a TFA replacement creates the new factor first.
  */
 import { describe, expect, it } from "vitest";
+import { PARTIAL_CREATE_FAULTS, TOTP_A, partialCreateProgram } from "./lifecycle-programs";
 import { ProxmoxClient } from "../../provider/client";
 import type { EngineResult } from "../pulumi-engine";
 import { type Declared, type Stack, newStack, stepsOf } from "./harness";
 
-const TOTP_A = "otpauth://totp/pve:alice?secret=JBSWY3DPEHPK3PXP";
 const TOTP_B = "otpauth://totp/pve:alice?secret=KRSXG5CTMVRXEZLU";
 
 type TfaEntry = { id: string; type: string; description: string; enable?: number };
@@ -30,23 +30,8 @@ describe("a create that fails after PVE took its first write", () => {
   it("keeps the object in the state (SDN apply task failed; TFA enable write failed), and the next up converges", async () => {
     const stack = await tfaStack();
     try {
-      const program: Declared[] = [
-        { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zp", type: "simple", mtu: 1450 } },
-        {
-          namespace: "access",
-          kind: "Tfa",
-          name: "phone",
-          args: { userId: "alice@pve", type: "totp", totp: { $secret: TOTP_A }, description: "phone", enable: false },
-        },
-      ];
-      // PVE commits the staged zone, then its reload task fails; the TFA entry's follow-up `enable` write fails.
-      stack.sim.faults.add({ method: "PUT", path: "/cluster/sdn", times: 1, action: { type: "task-fail", message: "reload network failed" } });
-      stack.sim.faults.add({
-        method: "PUT",
-        path: "/access/tfa/alice@pve/*",
-        times: 1,
-        action: { type: "status", status: 500, message: "tfa config write failed" },
-      });
+      const program = partialCreateProgram;
+      for (const rule of PARTIAL_CREATE_FAULTS) stack.sim.faults.add(rule);
       const failed = await stack.up(program);
       expect(failed.ok).toBe(false);
       expect(failed.steps.find((s) => s.name === "zone")?.error).toMatch(/'zp' was created, but applying the staged changes .* failed/);

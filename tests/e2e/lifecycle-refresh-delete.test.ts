@@ -4,6 +4,7 @@
  * after a lost answer; an IP set's comment changes in place, its entries untouched.
  */
 import { describe, expect, it } from "vitest";
+import { deletesProgram } from "./lifecycle-programs";
 import type { EngineResult } from "../pulumi-engine";
 import { type Declared, newStack, stepsOf } from "./harness";
 
@@ -49,20 +50,7 @@ describe("deletes", () => {
     const { admin } = stack;
     try {
       await admin.post("/pools", { poolid: "pm" });
-      const program = (comment: string): Declared[] => [
-        { namespace: "firewall", kind: "IpSet", name: "office", args: { name: "office", comment } },
-        {
-          namespace: "firewall",
-          kind: "IpSetEntry",
-          name: "office-lan",
-          args: { ipSet: "office", cidr: "10.0.0.0/24", comment: "lan" },
-          dependsOn: ["office"],
-        },
-        { namespace: "firewall", kind: "IpSet", name: "lab", args: { name: "lab" } },
-        { namespace: "firewall", kind: "IpSetEntry", name: "lab-net", args: { ipSet: "lab", cidr: "10.1.0.0/24" }, dependsOn: ["lab"] },
-        { namespace: "sdn", kind: "Zone", name: "zone", args: { zone: "zd", type: "simple" } },
-        { namespace: "cluster", kind: "PoolMembership", name: "member", args: { poolId: "pm", vmId: "100" } },
-      ];
+      const program = deletesProgram;
       expect((await stack.up(program("one"))).ok).toBe(true);
 
       // An IP set's comment changes in place: no replacement, its entry stays.
