@@ -190,6 +190,12 @@ export interface CollectionSpec extends KindSpecBase {
    * declaring one adopts it (create updates it), and deleting resets the fields it managed.
    */
   readonly builtinIds?: readonly string[];
+  /**
+   * A create succeeds although an object with the identity exists (it enables or merges into it:
+   * an APT repository already in a sources file, an ACL entry), always or for the given inputs (a
+   * certificate ordered with `force`): preview does not refuse a taken id then.
+   */
+  readonly createTakesExisting?: boolean | ((inputs: Readonly<Record<string, unknown>>) => boolean);
   /** Writes are staged by PVE and need an apply: see {@link CommitSpec}. */
   readonly commit?: CommitSpec;
   /**

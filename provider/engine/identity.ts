@@ -19,6 +19,11 @@ function part(def: KindDefinition, pveName: string): { sdkName: string; required
   return output ? { sdkName: output[0], required: true } : undefined;
 }
 
+/** Whether the identity names an object PVE ships (a collection's `builtinIds`, the `pam` realm). */
+export function isBuiltin(def: KindDefinition, identity: Identity): boolean {
+  return (def.lifecycle === "collection" && def.builtinIds?.includes(formatId(def, identity))) ?? false;
+}
+
 /** The identity values (by PVE name) from SDK-shaped props; absent optional parts are left out. */
 export function identityOf(def: KindDefinition, props: Props): Identity {
   const identity: Identity = {};

@@ -4,6 +4,7 @@
  */
 export type { EngineApi, PveMethod, WireParams } from "./api";
 export { check, checkRemote, hasRemoteCheck, type CheckResult } from "./check";
+export { checkExistence, type ExistenceContext } from "./existence";
 export type { CheckFailure } from "../../schema/hooks";
 export { errorKind } from "./api";
 export { diff, type DiffResult, type PropertyDiff, type PropertyDiffKind } from "./diff";

@@ -71,12 +71,31 @@ async function clusterName(client: ProxmoxClient): Promise<string | undefined> {
   }
 }
 
-async function fetchIdentity(client: ProxmoxClient): Promise<ClusterIdentity> {
-  const entries = await client.get<NodeEntry[]>("/nodes");
-  const nodes = entries
+const listings = new WeakMap<ProxmoxClient, Promise<NodeEntry[]>>();
+
+/** `GET /nodes`, asked once per client (a failure is asked again): the identity and the preview's node checks share it. */
+function nodeListing(client: ProxmoxClient): Promise<NodeEntry[]> {
+  let listing = listings.get(client);
+  if (!listing) {
+    listing = client.get<NodeEntry[]>("/nodes");
+    listing.catch(() => listings.delete(client));
+    listings.set(client, listing);
+  }
+  return listing;
+}
+
+/** The names of the cluster's nodes, sorted (see {@link nodeListing}). */
+export async function clusterNodes(client: ProxmoxClient): Promise<string[]> {
+  const entries = await nodeListing(client);
+  return entries
     .map((entry) => entry.node)
     .filter((node): node is string => typeof node === "string")
     .sort();
+}
+
+async function fetchIdentity(client: ProxmoxClient): Promise<ClusterIdentity> {
+  const entries = await nodeListing(client);
+  const nodes = await clusterNodes(client);
   const online = entries
     .filter((entry) => entry.status === "online")
     .map((entry) => String(entry.node))

@@ -1,12 +1,13 @@
 /**
  * The REST clients of this process, one per connection configuration, shared by the resources
- * (`currentClient`, in the provider host) and the read functions (`provider/reads.ts`, in the
+ * (`connectedClient`, in the provider host) and the read functions (`provider/reads.ts`, in the
  * program). They live here, in a module the serialized shims reach through `require`, never in a
  * closure (Pulumi would capture them by value on every call).
  */
 import { createHash } from "node:crypto";
 import { ProxmoxClient, type ProxmoxClientOptions } from "../client";
-import { type ConfigSource, allowsClusterChange, resolveConnection } from "./credentials";
+import { type ConfigSource, allowsClusterChange, resolveConnection, settingNamer } from "./credentials";
+import { connectionError, preflight } from "./preflight";
 
 let configured: ConfigSource | undefined;
 
@@ -51,9 +52,22 @@ export function clientFor(options: Omit<ProxmoxClientOptions, "logger">): Proxmo
   return client;
 }
 
-/** The client for the configuration the host passed (or the environment's), see {@link clientFor}. */
-export function currentClient(): ProxmoxClient {
-  return clientFor(resolveConnection(configured));
+/**
+ * The client for the configuration the host passed (or the environment's), see {@link clientFor},
+ * once PVE has answered its first probe (see `./preflight`). Every error names the setting to fix.
+ */
+export async function connectedClient(): Promise<ProxmoxClient> {
+  const options = resolveConnection(configured);
+  const name = settingNamer(configured);
+  let client: ProxmoxClient;
+  try {
+    client = clientFor(options);
+  } catch (error) {
+    // A malformed setting (a fingerprint of the wrong length) is refused by the client's constructor.
+    throw await connectionError(error, options, name);
+  }
+  await preflight(client, options, name);
+  return client;
 }
 
 /** Whether the stack config lets this run refresh, update and delete resources recorded on another cluster. */

@@ -23,7 +23,8 @@ const SETTINGS = [
   ["fingerprint", "PROXMOX_VE_FINGERPRINT"],
 ] as const;
 
-type SettingName = (typeof SETTINGS)[number][0];
+/** A connection setting, by its stack config name (`apiToken` for `proxmox:apiToken`). */
+export type SettingName = (typeof SETTINGS)[number][0];
 
 /** The stack config keys and environment variables the provider reads, for docs and errors. */
 export const CONNECTION_SETTINGS: ReadonlyArray<{ config: string; env: string }> = SETTINGS.map(([name, env]) => ({
@@ -47,6 +48,16 @@ function given(value: string | undefined): value is string {
 /** Where the connection comes from: the stack config when it sets any connection key, else the environment. */
 export function connectionSource(config: ConfigSource | undefined): "stack config" | "environment" {
   return SETTINGS.some(([name]) => given(config?.get(`proxmox:${name}`))) ? "stack config" : "environment";
+}
+
+/**
+ * How errors name a setting to the user: as the source the connection comes from sets it
+ * (`proxmox:apiToken` in the stack config, `PROXMOX_VE_API_TOKEN` in the environment).
+ */
+export function settingNamer(config: ConfigSource | undefined): (setting: SettingName) => string {
+  const source = connectionSource(config);
+  const envNames = new Map<string, string>(SETTINGS);
+  return (setting) => (source === "stack config" ? `proxmox:${setting}` : (envNames.get(setting) ?? setting));
 }
 
 /** Resolves the client options; a missing endpoint or credential is an error that says how to set it. */

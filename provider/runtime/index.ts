@@ -8,9 +8,9 @@ import type { KindDefinition } from "../../schema/define";
 import { cleanServerText } from "../client/sanitize";
 import * as engine from "../engine";
 import type { Props } from "../engine";
-import { CLUSTER_KEY, type ClusterIdentity, assertSameCluster, clusterIdentity, recordedCluster } from "./cluster";
+import { CLUSTER_KEY, type ClusterIdentity, assertSameCluster, clusterIdentity, clusterNodes, recordedCluster } from "./cluster";
 import type { ConfigSource } from "./credentials";
-import { clusterChangeAllowed, currentClient, setConfig } from "./connection";
+import { clusterChangeAllowed, connectedClient, setConfig } from "./connection";
 import { redactingApi, secretValues } from "./kind-secrets";
 
 /** Runtime contract version, bumped only with a compatible shim for old states. */
@@ -37,7 +37,7 @@ function label(def: KindDefinition, id: string): string {
  * is written, so that a failure to learn it changes nothing.
  */
 async function connect(def: KindDefinition, ...props: Props[]): Promise<{ api: engine.EngineApi; cluster: ClusterIdentity }> {
-  const client = currentClient();
+  const client = await connectedClient();
   const cluster = await clusterIdentity(client);
   return { api: redactingApi(client, secretValues(def, ...props)), cluster };
 }
@@ -52,33 +52,43 @@ export function configure(req: { config?: ConfigSource } | undefined): void {
   setConfig(req?.config);
 }
 
-export async function check(kind: string, _olds: Props, news: Props): Promise<engine.CheckResult> {
+/**
+ * Resources this provider process has seen with a state (`kind:id`). A replacement is checked a
+ * second time without its old inputs (Pulumi re-checks a replacement as a create), and its object
+ * still exists then: it is not a taken id.
+ */
+const managedHere = new Set<string>();
+
+function managedKey(def: KindDefinition, inputs: Props): string {
+  return `${def.key}:${engine.formatId(def, engine.identityOf(def, inputs))}`;
+}
+
+/** The message of a taken id: how a Pulumi program takes the object over. */
+const takeOver = (): string => "adopt it (set `adopt: true`)";
+
+export async function check(kind: string, olds: Props, news: Props): Promise<engine.CheckResult> {
   const def = definitionOf(kind);
   const clean = ownProps(news);
+  const previous = ownProps(olds);
+  const isNew = Object.keys(previous).length === 0;
+  if (!isNew) managedHere.add(managedKey(def, previous));
   const result = engine.check(def, clean);
-  if (result.failures.length === 0 && engine.hasRemoteCheck(def)) result.failures.push(...(await remoteFailures(def, clean)));
+  if (result.failures.length === 0) result.failures.push(...(await remoteFailures(def, clean, isNew && !managedHere.has(managedKey(def, clean)))));
   return { inputs: { ...news, ...result.inputs }, failures: result.failures };
 }
 
 /**
- * Checks against the connected PVE. Without a connection (no credentials in a preview, PVE
- * unreachable) they cannot conclude and are skipped: the apply reports what PVE says.
+ * Checks against the connected PVE, so that a preview fails where the apply would: the connection
+ * itself (a refused token, an untrusted certificate: see `./preflight`), the nodes named, a new
+ * resource's id already taken, and the kind's own remote checks.
  */
-async function remoteFailures(def: KindDefinition, inputs: Props): Promise<engine.CheckFailure[]> {
-  let client: ReturnType<typeof currentClient>;
-  try {
-    client = currentClient();
-  } catch {
-    return [];
-  }
-  try {
-    const failures = await engine.checkRemote(def, redactingApi(client, secretValues(def, inputs)), inputs);
-    // Their reasons quote what PVE answered (a CA's terms URL, a node's repositories).
-    return failures.map((failure) => ({ ...failure, reason: cleanServerText(failure.reason) }));
-  } catch (error) {
-    if (engine.errorKind(error) === "unreachable") return [];
-    throw error;
-  }
+async function remoteFailures(def: KindDefinition, inputs: Props, isNew: boolean): Promise<engine.CheckFailure[]> {
+  const client = await connectedClient();
+  const api = redactingApi(client, secretValues(def, inputs));
+  const failures = await engine.checkExistence(def, api, inputs, { nodes: () => clusterNodes(client), isNew, takeOver });
+  if (failures.length === 0 && engine.hasRemoteCheck(def)) failures.push(...(await engine.checkRemote(def, api, inputs)));
+  // Their reasons quote what PVE answered (a CA's terms URL, a node's repositories).
+  return failures.map((failure) => ({ ...failure, reason: cleanServerText(failure.reason) }));
 }
 
 /** What `diff` answers Pulumi's dynamic-provider host. */
@@ -140,6 +150,7 @@ export async function read(kind: string, id: string, props: Props): Promise<engi
   const clean = ownProps(props);
   const { api, cluster } = await connect(def, clean);
   guard(def, id, props, cluster, "refresh");
+  managedHere.add(`${def.key}:${id}`);
   const found = await engine.read(def, api, id, clean);
   // A state without a recorded cluster (written by an older version) adopts the connected one.
   return found.id === "" ? found : { ...found, props: { ...found.props, [CLUSTER_KEY]: cluster } };

@@ -4,7 +4,8 @@
  * same `PROXMOX_VE_*` environment fallbacks apply on both front ends.
  */
 import { ProxmoxClient } from "../client";
-import { resolveConnection } from "../runtime/credentials";
+import { type SettingName, connectionSource, resolveConnection } from "../runtime/credentials";
+import { connectionError, preflight } from "../runtime/preflight";
 import { type CtyObject, hasUnknown } from "./cty";
 import { PROVIDER_SETTINGS } from "./schema";
 
@@ -21,6 +22,16 @@ function configSource(block: CtyObject): { get(key: string): string | undefined 
   };
 }
 
+/** How errors name a setting: the provider block's attribute, or the environment variable it falls back to. */
+function settingNamer(source: { get(key: string): string | undefined }): (setting: SettingName) => string {
+  const fromBlock = connectionSource(source) === "stack config";
+  return (setting) => {
+    const found = PROVIDER_SETTINGS.find((s) => s.configKey === setting);
+    const attribute = found?.name ?? setting;
+    return fromBlock ? `the provider block's \`${attribute}\`` : `PROXMOX_VE_${attribute.toUpperCase()}`;
+  };
+}
+
 /** What ConfigureProvider left: a client, or why there is none (raised when a call needs PVE). */
 export class Connection {
   private client: ProxmoxClient | undefined;
@@ -30,18 +41,32 @@ export class Connection {
 
   constructor(private readonly logger: (line: string) => void) {}
 
-  /** Applies a provider block; returns the reason when it cannot make a client. */
-  configure(block: CtyObject): string | undefined {
+  /**
+   * Applies a provider block and probes PVE once (see `runtime/preflight`), so that a plan with a
+   * refused token or an untrusted certificate fails at once; returns the reason when it cannot connect.
+   */
+  async configure(block: CtyObject): Promise<string | undefined> {
     this.close();
     this.deferred = hasUnknown(block);
     if (this.deferred) {
       this.problem = "the provider's configuration depends on values known only after apply";
       return undefined;
     }
+    const source = configSource(block);
     try {
-      this.client = new ProxmoxClient({ ...resolveConnection(configSource(block)), logger: this.logger });
+      const options = resolveConnection(source);
+      const name = settingNamer(source);
+      let client: ProxmoxClient;
+      try {
+        client = new ProxmoxClient({ ...options, logger: this.logger });
+      } catch (error) {
+        throw await connectionError(error, options, name);
+      }
+      this.client = client;
+      await preflight(client, options, name);
       this.problem = undefined;
     } catch (error) {
+      this.close();
       this.problem = error instanceof Error ? error.message : String(error);
     }
     return this.problem;

@@ -14,6 +14,7 @@
 import * as engine from "../engine";
 import type { Props } from "../engine";
 import { createRedactor } from "../client/redact";
+import { clusterNodes } from "../runtime/cluster";
 import { type CtyObject, type CtyValue, UNKNOWN, conform, hasUnknown, isObject } from "./cty";
 import type { Connection } from "./connection";
 import { type Diagnostic, type PathStep, errorAt, fromError } from "./diagnostics";
@@ -158,7 +159,10 @@ export async function plan(
     else desired[name] = UNKNOWN;
   }
   const props = { ...propsOf(rt, desired), ...writeOnlyValues(rt, config) };
-  const diagnostics = await remoteChecks(rt, connection, props);
+  if (prior !== null) managedHere.add(managedKey(rt, propsOf(rt, prior, true)));
+  // Terraform plans a replacement's create a second time with no prior state: its object still exists then.
+  const isNew = prior === null && !managedHere.has(managedKey(rt, props));
+  const diagnostics = await remoteChecks(rt, connection, props, isNew);
   const plannedPrivate = writePrivate(managedBy(rt, config));
   if (prior === null) return { planned: desired, requiresReplace: [], plannedPrivate, diagnostics };
 
@@ -194,19 +198,34 @@ export async function plan(
   return { planned, requiresReplace, plannedPrivate, diagnostics };
 }
 
-/** Checks that need PVE (a role's privileges on its major version, an ACME directory's terms). */
-async function remoteChecks(rt: ResourceType, connection: Connection, props: Props): Promise<Diagnostic[]> {
+/**
+ * Resources this plugin process has seen with a state (`kind:id`), from refreshes and plans with a
+ * prior state: a replacement's second plan (without a prior state) must not find its own object taken.
+ */
+const managedHere = new Set<string>();
+
+function managedKey(rt: ResourceType, props: Props): string {
+  return `${rt.def.key}:${engine.formatId(rt.def, engine.identityOf(rt.def, props))}`;
+}
+
+/** How a Terraform configuration takes over an object that exists. */
+function takeOver(rt: ResourceType): (id: string) => string {
+  return (id) => `import it with id \`${id}\` (an \`import\` block, or \`tofu import ${rt.typeName}.<name> ${id}\`)`;
+}
+
+/**
+ * Checks that need PVE: the nodes named, a new resource's id already taken, the kind's own (a
+ * role's privileges on its major version, an ACME directory's terms). Without a client (the
+ * provider block depends on values known after apply) they are left to the apply.
+ */
+async function remoteChecks(rt: ResourceType, connection: Connection, props: Props, isNew: boolean): Promise<Diagnostic[]> {
   const client = connection.optional();
-  if (!client || !engine.hasRemoteCheck(rt.def)) return [];
+  if (!client) return [];
   const local = engine.check(rt.def, props);
   if (local.failures.length > 0) return failureDiagnostics(rt, local.failures);
-  try {
-    return failureDiagnostics(rt, await engine.checkRemote(rt.def, client, props));
-  } catch (error) {
-    // PVE unreachable in a plan: the apply reports what PVE says.
-    if (engine.errorKind(error) === "unreachable") return [];
-    throw error;
-  }
+  const failures = await engine.checkExistence(rt.def, client, props, { nodes: () => clusterNodes(client), isNew, takeOver: takeOver(rt) });
+  if (failures.length === 0 && engine.hasRemoteCheck(rt.def)) failures.push(...(await engine.checkRemote(rt.def, client, props)));
+  return failureDiagnostics(rt, failures);
 }
 
 /**
@@ -306,6 +325,7 @@ export async function read(rt: ResourceType, connection: Connection, prior: CtyO
   const props = propsOf(rt, prior, true);
   const found = await engine.read(rt.def, connection.require(), String(prior["id"] ?? ""), props);
   if (found.id === "") return null;
+  managedHere.add(`${rt.def.key}:${found.id}`);
   const fresh = objectOf(rt, found.props, found.id);
   const drifted = new Set(engine.diff(rt.def, found.props, props).changed);
   const state: CtyObject = {};

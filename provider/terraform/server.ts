@@ -91,7 +91,7 @@ function providerHandlers(connection: Connection, log: (line: string) => void): 
     },
     async ConfigureProvider(request) {
       const block = objectOrNull(readDynamic(dynamic(request, "config"), providerType)) ?? {};
-      const problem = connection.configure(block);
+      const problem = await connection.configure(block);
       if (problem === undefined) return { diagnostics: [] };
       return {
         diagnostics: [

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ProxmoxClientOptions } from "../../provider/client";
 import { type ReadClient, fetchRead } from "../../provider/read-call";
 import { invokeRead } from "../../provider/reads";
-import { MAX_CACHED_CLIENTS, clientFor, currentClient, setConfig } from "../../provider/runtime/connection";
+import { MAX_CACHED_CLIENTS, clientFor, connectedClient, setConfig } from "../../provider/runtime/connection";
 import { resolveConnection } from "../../provider/runtime/credentials";
 import { type ReadSpec, readOf } from "../../schema/reads";
 
@@ -89,12 +89,12 @@ describe("the shared client cache", () => {
     expect(() => clientFor({ ...options("cluster-a"), logger: () => undefined } as ProxmoxClientOptions)).toThrow(/takes no logger/);
   });
 
-  it("is the one both the resources (currentClient) and the read functions (invokeRead) use", async () => {
+  it("is the one both the resources (connectedClient) and the read functions (invokeRead) use", async () => {
     const settings = { "proxmox:endpoint": "https://shared.invalid:8006", "proxmox:apiToken": "ci@pve!shared=bbbbbbbb-1111-2222-3333-444444444444" };
     const shared = clientFor(resolveConnection({ get: (key) => settings[key as keyof typeof settings] }));
     setConfig({ get: (key) => settings[key as keyof typeof settings] });
-    expect(currentClient()).toBe(shared);
     const get = vi.spyOn(shared, "get").mockResolvedValue({ version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" });
+    expect(await connectedClient()).toBe(shared);
     pulumi.runtime.setAllConfig(settings, ["proxmox:apiToken"]);
     expect(await invokeRead("getVersion", {})).toMatchObject({ release: "9.2" });
     expect(get).toHaveBeenCalledWith("/version", {});

@@ -22,7 +22,7 @@ beforeAll(async () => {
   });
   admin.close();
   connection = new Connection(() => undefined);
-  expect(connection.configure({ endpoint: sim.endpoint, api_token: TOKEN, fingerprint: sim.fingerprint })).toBeUndefined();
+  expect(await connection.configure({ endpoint: sim.endpoint, api_token: TOKEN, fingerprint: sim.fingerprint })).toBeUndefined();
 });
 afterAll(async () => {
   connection?.close();

@@ -216,6 +216,54 @@ describe("the provider plugin at the protocol level", () => {
       await expect(client.get("/access/groups/proto")).rejects.toMatchObject({ kind: "not-found" });
       client.close();
     });
+
+    /** The provider block with the given token and fingerprint. */
+    function block(token: string, fingerprint: string | null): { msgpack: Buffer } {
+      const settings = {
+        endpoint: sim.endpoint,
+        api_token: token,
+        username: null,
+        password: null,
+        otp: null,
+        totp_secret: null,
+        ca_cert: null,
+        insecure: null,
+      };
+      return { msgpack: Buffer.from(encode({ ...settings, fingerprint })) };
+    }
+
+    it("fails ConfigureProvider on a refused token or an untrusted certificate, naming the block's attribute", async () => {
+      const refused = diagnostics(await plugin.call("ConfigureProvider", { config: block(TOKEN.replace(/.{4}$/, "dead"), sim.fingerprint) }));
+      expect(refused[0]?.detail).toMatch(/^the provider block's `api_token` was refused by https:\/\/\S+ \(GET \/version: Authentication failed!\)/);
+      expect(JSON.stringify(refused)).not.toContain(TOKEN.slice(-12));
+      const untrusted = diagnostics(await plugin.call("ConfigureProvider", { config: block(TOKEN, null) }));
+      expect(untrusted[0]?.detail).toContain(`set the provider block's \`fingerprint\` to ${sim.fingerprint}`);
+    });
+
+    it("plans a taken id as an error that says how to import it, but not a replacement's create, and refuses an unknown node", async () => {
+      expect(diagnostics(await plugin.call("ConfigureProvider", { config: block(TOKEN, sim.fingerprint) }))).toEqual([]);
+      const client = new ProxmoxClient({ endpoint: sim.endpoint, apiToken: TOKEN, fingerprint: sim.fingerprint });
+      await client.post("/access/groups", { groupid: "taken" });
+      client.close();
+      const name = "proxmox_access_group";
+      const config = dv(name, { group_id: "taken", comment: "new" });
+      const fresh = await plugin.call("PlanResourceChange", { type_name: name, prior_state: dv(name, null), proposed_new_state: config, config });
+      expect(diagnostics(fresh).map((d) => d.detail)).toEqual([
+        "proxmox_access_group: attribute \"group_id\" access.Group 'taken' already exists on PVE: import it with id `taken` " +
+          "(an `import` block, or `tofu import proxmox_access_group.<name> taken`), or choose another identity.",
+      ]);
+      // Terraform plans a replacement twice: with the prior state, then its create without one.
+      const prior = dv(name, { id: "taken", group_id: "taken", comment: "old" });
+      await plugin.call("PlanResourceChange", { type_name: name, prior_state: prior, proposed_new_state: config, config });
+      const replacement = await plugin.call("PlanResourceChange", { type_name: name, prior_state: dv(name, null), proposed_new_state: config, config });
+      expect(diagnostics(replacement)).toEqual([]);
+      const dns = "proxmox_node_dns";
+      const elsewhere = dv(dns, { node: "pve9", search: "example.com" });
+      const onPve9 = await plugin.call("PlanResourceChange", { type_name: dns, prior_state: dv(dns, null), proposed_new_state: elsewhere, config: elsewhere });
+      expect(diagnostics(onPve9).map((d) => d.detail)).toEqual([
+        "proxmox_node_dns: attribute \"node\" 'pve9' is not a node of this cluster (its nodes: pve1).",
+      ]);
+    });
   });
 
   it("shuts down on the controller's Shutdown and removes its socket", async () => {

@@ -10,7 +10,7 @@ import { wantsAdopt } from "../adopt";
 import type { EngineApi } from "../api";
 import { callParams } from "../calls";
 import { hookKit, hooksOf } from "../hook-kit";
-import { formatId, identityFor, identityOf } from "../identity";
+import { formatId, identityFor, identityOf, isBuiltin } from "../identity";
 import { type LifecycleOptions, label } from "../options";
 import { adoptExisting } from "../steps/adopt";
 import { afterFailedWrite, completeCreate, createOutputs } from "../steps/partial-create";
@@ -21,10 +21,6 @@ import { updateInPlace } from "../steps/update";
 import { write } from "../steps/write";
 import { fieldValues } from "../values";
 import type { Lifecycle } from "./contract";
-
-function isBuiltin(def: CollectionDefinition, identity: Identity): boolean {
-  return def.builtinIds?.includes(formatId(def, identity)) ?? false;
-}
 
 /** Fields only the update call carries (a TFA entry's `enable`) are written right after the create. */
 async function applyUpdateOnly(

@@ -34,6 +34,8 @@ export const acl = defineKind({
   identity: ["path", "roles", "users", "groups", "tokens"],
   idSeparator: "|",
   create: { method: "PUT", path: "/access/acl" },
+  // PVE sets an entry that is there again without complaint.
+  createTakesExisting: true,
   read: {
     path: "/access/acl",
     select: (item, id) => {

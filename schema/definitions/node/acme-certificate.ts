@@ -28,6 +28,8 @@ export const acmeCertificate = defineKind({
   update: { method: "PUT", path: CERTIFICATE, whole: true },
   remove: { method: "DELETE", path: CERTIFICATE },
   updateOnTriggers: true,
+  // `force` orders over a certificate that is there; without it PVE refuses ("Custom certificate exists").
+  createTakesExisting: (inputs) => inputs["force"] === true,
   fields: {
     node: { doc: "The node." },
     force: {

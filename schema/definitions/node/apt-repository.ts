@@ -23,6 +23,8 @@ export const aptRepository = defineKind({
   identity: ["node", "path", "index"],
   idSeparator: ":",
   create: { method: "POST", path: REPOSITORIES },
+  // The "create" switches an entry of a sources file, which exists by definition.
+  createTakesExisting: true,
   read: {
     path: REPOSITORIES,
     within: { keys: ["files", "repositories"], position: "index" },

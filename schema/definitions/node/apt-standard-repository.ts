@@ -35,6 +35,8 @@ export const aptStandardRepository = defineKind({
   lifecycle: "collection",
   identity: ["node", "handle"],
   create: { method: "PUT", path: REPOSITORIES },
+  // Adding a standard repository that is configured already enables it.
+  createTakesExisting: true,
   read: {
     path: REPOSITORIES,
     within: { keys: ["standard-repos"] },

@@ -27,6 +27,8 @@ export const customCertificate = defineKind({
   // (PVE would pair a new chain with the key on disk, which may be the one of a certificate set by hand).
   update: { method: "POST", path: "/nodes/{node}/certificates/custom", extra: { force: 1 }, whole: true },
   remove: { method: "DELETE", path: "/nodes/{node}/certificates/custom" },
+  // With `force` the upload overwrites a certificate that is there; without it PVE refuses ("Custom certificate exists").
+  createTakesExisting: (inputs) => inputs["force"] === true,
   hooks: customCertificateHooks,
   fields: {
     node: { doc: "The node." },
