@@ -1,6 +1,8 @@
 /**
  * Waiting for a PVE worker task: poll its status on the node named in the UPID (schedule in
  * ./poll-schedule), stream new log lines, and turn the exit status into a result or an error.
+ * A task can log nothing for minutes (a big vzdump, a disk copy), so a streaming wait also sends
+ * a heartbeat line now and then: the user sees that the wait is alive, and for how long it runs.
  */
 import { z } from "zod";
 import { PveApiError } from "./errors";
@@ -32,8 +34,19 @@ export interface TaskResult {
 export interface WaitForTaskOptions {
   /** Give up (kind `timeout`) after this many ms. Default 3600000. */
   timeoutMs?: number;
-  /** Receives each new log line, in order, while the task runs. */
+  /**
+   * Receives each new log line, in order, while the task runs (they are read at every poll, so
+   * a line arrives within one poll interval of PVE writing it), and the heartbeats of
+   * `heartbeatMs`. Heartbeats are our own lines: they are not part of `log` or `taskLog`.
+   */
   onLog?: (line: string) => void;
+  /**
+   * While the task runs, `onLog` receives `still running: <type> on <node>, <s> s` every this
+   * many ms, the type and node taken from the UPID and the seconds counted from the start of
+   * the wait (the node's clock may differ from ours). They stop when the wait ends, however it
+   * ends. 0 sends none; without `onLog` there are none either. Default 10000.
+   */
+  heartbeatMs?: number;
   /** Stops waiting (the task itself keeps running). */
   signal?: AbortSignal;
   /**
@@ -65,6 +78,8 @@ const TaskStatus = z.looseObject({ status: z.string(), exitstatus: z.string().op
 const LogLines = z.array(z.looseObject({ n: z.coerce.number(), t: z.string() }));
 
 const TAIL = 20;
+/** Default heartbeat interval: often enough that a silent task never looks hung. */
+const HEARTBEAT_MS = 10_000;
 /** Lines asked for per log read: a task that logs a lot is read in pages, never in one unbounded answer. */
 const LOG_PAGE = 500;
 
@@ -86,6 +101,25 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * Calls `beat` every `ms` until stopped. The timer is unref'd: a heartbeat alone must not keep
+ * the process alive. A `beat` that throws stops the heartbeat; `failure` then holds its error,
+ * for the wait to throw (thrown from the timer, it would crash the process instead).
+ */
+function startHeartbeat(ms: number, beat: () => void): { stop(): void; failure(): { error: unknown } | undefined } {
+  let failed: { error: unknown } | undefined;
+  const timer = setInterval(() => {
+    try {
+      beat();
+    } catch (error) {
+      failed = { error };
+      clearInterval(timer);
+    }
+  }, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer), failure: () => failed };
+}
+
 /** Parses `WARNINGS: n`; null for anything that is not a success. */
 export function successWarnings(exitstatus: string): number | null {
   if (exitstatus === "OK") return 0;
@@ -96,6 +130,11 @@ export function successWarnings(exitstatus: string): number | null {
 /** Polls a task to its end. See {@link ProxmoxClient.waitForTask}. */
 export async function waitForTask(deps: TaskDeps, upid: string, options: WaitForTaskOptions = {}): Promise<TaskResult> {
   const { node, type, id } = parseUpid(upid);
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  // A NaN or negative delay would make setInterval fire every millisecond.
+  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 0) {
+    throw new PveApiError({ kind: "validation", message: `waitForTask option 'heartbeatMs' must be a number >= 0, got ${String(heartbeatMs)}` });
+  }
   const base = `/nodes/${node}/tasks/${upid}`;
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   const { signal, onLog } = options;
@@ -131,39 +170,60 @@ export async function waitForTask(deps: TaskDeps, upid: string, options: WaitFor
     expectedMs: options.expectedMs ?? deps.durations?.get(type),
     streaming: onLog !== undefined,
   };
-  let interval: number | undefined;
-  for (;;) {
-    if (signal?.aborted) throw new PveApiError({ kind: "timeout", upid, message: `${what}: waiting aborted (the task keeps running)` });
-    const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
-    if (onLog || status.status !== "running") await readLog();
-    if (status.status !== "running") {
-      const exitstatus = cutLine(safeServerText(status.exitstatus ?? "unexpected status", redact));
-      const warnings = successWarnings(exitstatus);
-      if (warnings !== null) {
-        // Only successful runs teach the expected duration: a failure often ends early.
-        deps.durations?.set(type, Date.now() - started);
-        return { upid, node, exitstatus, warnings, log: log.slice(-deps.maxLogLines), logLines: seen };
+  const heartbeat =
+    onLog && heartbeatMs > 0
+      ? startHeartbeat(heartbeatMs, () => onLog(cleanServerText(`still running: ${type} on ${node}, ${Math.floor((Date.now() - started) / 1000)} s`)))
+      : undefined;
+  // An onLog that throws ends the wait with its error, whether a log line or a heartbeat hit it.
+  const rethrowHeartbeatFailure = (): void => {
+    const failed = heartbeat?.failure();
+    if (failed) throw failed.error;
+  };
+
+  const poll = async (): Promise<TaskResult> => {
+    let interval: number | undefined;
+    for (;;) {
+      rethrowHeartbeatFailure();
+      if (signal?.aborted) throw new PveApiError({ kind: "timeout", upid, message: `${what}: waiting aborted (the task keeps running)` });
+      const status = parse(TaskStatus, await deps.get(`${base}/status`, undefined, signal), `GET ${base}/status`);
+      if (onLog || status.status !== "running") await readLog();
+      rethrowHeartbeatFailure();
+      if (status.status !== "running") {
+        const exitstatus = cutLine(safeServerText(status.exitstatus ?? "unexpected status", redact));
+        const warnings = successWarnings(exitstatus);
+        if (warnings !== null) {
+          // Only successful runs teach the expected duration: a failure often ends early.
+          deps.durations?.set(type, Date.now() - started);
+          return { upid, node, exitstatus, warnings, log: log.slice(-deps.maxLogLines), logLines: seen };
+        }
+        const tail = log.slice(-TAIL);
+        throw new PveApiError({
+          kind: "task-failed",
+          upid,
+          taskLog: tail,
+          pveMessage: exitstatus,
+          message: `${what} failed: ${exitstatus}${tail.length ? `\n  ${tail.slice(-5).join("\n  ")}` : ""}`,
+        });
       }
-      const tail = log.slice(-TAIL);
-      throw new PveApiError({
-        kind: "task-failed",
-        upid,
-        taskLog: tail,
-        pveMessage: exitstatus,
-        message: `${what} failed: ${exitstatus}${tail.length ? `\n  ${tail.slice(-5).join("\n  ")}` : ""}`,
-      });
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new PveApiError({
+          kind: "timeout",
+          upid,
+          taskLog: log.slice(-TAIL),
+          retryable: true,
+          message: `${what}: still running after ${options.timeoutMs ?? 3_600_000} ms (the task keeps running)`,
+        });
+      }
+      interval = nextPollDelay(plan, Date.now() - started, interval);
+      await sleep(Math.min(interval, remaining), signal);
     }
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw new PveApiError({
-        kind: "timeout",
-        upid,
-        taskLog: log.slice(-TAIL),
-        retryable: true,
-        message: `${what}: still running after ${options.timeoutMs ?? 3_600_000} ms (the task keeps running)`,
-      });
-    }
-    interval = nextPollDelay(plan, Date.now() - started, interval);
-    await sleep(Math.min(interval, remaining), signal);
+  };
+
+  try {
+    return await poll();
+  } finally {
+    // However the wait ends (result, failure, timeout, abort): no heartbeat after it.
+    heartbeat?.stop();
   }
 }
