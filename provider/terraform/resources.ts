@@ -158,11 +158,12 @@ export async function plan(
     } else if (b.source.kind === "triggers" || b.source.kind === "version") desired[name] = given;
     else desired[name] = UNKNOWN;
   }
-  const props = { ...propsOf(rt, desired), ...writeOnlyValues(rt, config) };
+  // What the configuration says (not what the plan keeps of the prior state) is what is checked.
+  const configured = { ...propsOf(rt, config), ...writeOnlyValues(rt, config) };
   if (prior !== null) managedHere.add(managedKey(rt, propsOf(rt, prior, true)));
   // Terraform plans a replacement's create a second time with no prior state: its object still exists then.
-  const isNew = prior === null && !managedHere.has(managedKey(rt, props));
-  const diagnostics = await remoteChecks(rt, connection, props, isNew);
+  const isNew = prior === null && !managedHere.has(managedKey(rt, configured));
+  const diagnostics = await remoteChecks(rt, connection, configured, isNew);
   const plannedPrivate = writePrivate(managedBy(rt, config));
   if (prior === null) return { planned: desired, requiresReplace: [], plannedPrivate, diagnostics };
 
