@@ -72,7 +72,8 @@ export function openLocalEngine(opts: OpenOptions): ProgramEngine {
     description: "the local engine (tests/pulumi-engine): Pulumi's real dynamic-provider host driven by our stand-in for the Pulumi engine",
     kind: "local",
     preview: async (o) => fromLocal(await preview(options(o))),
-    up: async (o) => fromLocal(await up(options(o))),
+    // The Automation API's `up` runs `pulumi up --skip-preview`: so does the local engine beside it.
+    up: async (o) => fromLocal(await up({ ...options(o), skipPreview: true })),
     refresh: async (o) => fromLocal(await refresh(options(o))),
     destroy: async (o) => fromLocal(await destroy(options(o))),
     close: async () => rmSync(work, { recursive: true, force: true }),

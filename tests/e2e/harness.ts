@@ -42,6 +42,11 @@ export interface DeclaredOptions {
 export interface RunOverrides {
   config?: Record<string, string>;
   env?: Record<string, string>;
+  /**
+   * `up` only: apply without previewing first (`pulumi up --skip-preview`, which the Automation
+   * API's `up` passes), to reach what only the apply does once a preview would have stopped the run.
+   */
+  skipPreview?: boolean;
 }
 
 export interface Stack {
@@ -182,7 +187,15 @@ export async function newStack(
   const settings = stackSettings(sim, credentialsVia, auth, stateDir);
   const options = (resources: Declared[], overrides: RunOverrides = {}): EngineOptions => {
     const stack = settings(resources);
-    return { ...engine, programDir: dir, stateFile, ...stack, config: { ...stack.config, ...overrides.config }, env: { ...stack.env, ...overrides.env } };
+    return {
+      ...engine,
+      programDir: dir,
+      stateFile,
+      ...stack,
+      config: { ...stack.config, ...overrides.config },
+      env: { ...stack.env, ...overrides.env },
+      ...(overrides.skipPreview ? { skipPreview: true } : {}),
+    };
   };
   return {
     sim,

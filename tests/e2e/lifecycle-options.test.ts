@@ -22,9 +22,19 @@ describe("resource options on PVE objects", () => {
       const planned = await stack.preview([guarded(true), kept, group("two")]);
       expect(step(planned, "team")).toMatchObject({ op: "replace", replaces: ["comment"], diffs: ["comment"], detailedDiff: { comment: "UPDATE_REPLACE" } });
 
-      // Both pools leave the program.
-      const dropped = await stack.up([group("two")]);
+      // Both pools leave the program. The preview that `up` runs first plans the protected pool's delete
+      // and refuses it, as Pulumi's does: the run stops there, with nothing written.
+      const stopped = await stack.up([group("two")]);
+      expect(stopped.ok).toBe(false);
+      expect(stopped.steps, "the run ended in its preview").toBe(stopped.preview?.steps);
+      expect(step(stopped, "guarded")).toMatchObject({ op: "delete", error: expect.stringContaining("cannot be deleted\nbecause it is protected") as unknown });
+      expect(stack.state().resources.map((r) => r.name)).toEqual(expect.arrayContaining(["guarded", "kept", "team"]));
+      expect((await admin.get<{ comment?: string }>("/access/groups/team")).comment, "nothing was replaced").toBe("one");
+
+      // Without the preview (`--skip-preview`), the apply refuses the one delete and does the rest.
+      const dropped = await stack.up([group("two")], { skipPreview: true });
       expect(dropped.ok).toBe(false);
+      expect(dropped.preview).toBeUndefined();
       expect(step(dropped, "guarded")).toMatchObject({ op: "delete", error: expect.stringContaining("cannot be deleted\nbecause it is protected") as unknown });
       expect(step(dropped, "kept")).toMatchObject({ op: "delete" });
       expect(step(dropped, "kept")?.error).toBeUndefined();

@@ -22,9 +22,12 @@ describe("credentials from stack config", () => {
     const stack = await newStack("stack-config", "nowhere");
     try {
       const resources = [{ namespace: "cluster", kind: "Pool", name: "p", args: { poolId: "x" } }];
-      // Preview needs no connection: check and diff are local.
-      expect((await stack.preview(resources)).ok).toBe(true);
-      const result = await stack.up(resources);
+      // Preview connects, so it fails already, saying how to set them; so does up, which previews first.
+      for (const result of [await stack.preview(resources), await stack.up(resources)]) {
+        expect(result.ok).toBe(false);
+        expect(result.steps.find((s) => s.name === "p")?.error).toMatch(/pulumi config set proxmox:endpoint.*PROXMOX_VE_ENDPOINT/);
+      }
+      const result = await stack.up(resources, { skipPreview: true });
       expect(result.ok).toBe(false);
       expect(result.steps.find((s) => s.name === "p")?.error).toMatch(/pulumi config set proxmox:endpoint.*PROXMOX_VE_ENDPOINT/);
       expect(result.state.resources.filter((r) => r.type.includes("proxmox"))).toEqual([]);

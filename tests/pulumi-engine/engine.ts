@@ -1,13 +1,14 @@
 // One engine run (preview, up, refresh or destroy) of one stack: loads the state, starts one
 // provider host, runs the program (preview/up) or walks the state (refresh/destroy), writes the
-// state after every step and reports each step as it finishes.
+// state after every step and reports each step as it finishes. An `up` previews first, as the
+// Pulumi CLI's does, and applies only when the preview succeeded.
 import type { ConfigValue } from "./host";
 import { ProviderHost } from "./host";
 import { Limiter } from "./limit";
 import { runProgram } from "./program";
-import { loadProgram } from "./project";
+import { type ProgramInfo, loadProgram } from "./project";
 import { footerLines, headerLine, stepLines, summarize } from "./render";
-import { Checkpointer, loadState } from "./state";
+import { Checkpointer, type StateFile, loadState } from "./state";
 import { Deployment } from "./steps";
 import type { EngineOptions, EngineResult, Operation, StepRecord } from "./types";
 
@@ -20,15 +21,45 @@ function stackConfig(project: string, plain: Record<string, string> = {}, secret
   return out;
 }
 
-export async function run(op: Operation, options: EngineOptions): Promise<EngineResult> {
-  const started = Date.now();
-  const emit = options.onLine ?? ((): void => undefined);
+/** What every pass of one command shares: read once, so that an `up`'s preview and apply see the same program, config and state. */
+interface Prepared {
+  program: ProgramInfo;
+  stack: string;
+  env: Record<string, string | undefined>;
+  passphrase: string | undefined;
+  config: Record<string, ConfigValue>;
+  state: StateFile;
+}
+
+function prepare(options: EngineOptions): Prepared {
   const program = loadProgram(options.programDir);
   const stack = options.stack ?? "dev";
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   const passphrase = env.PULUMI_CONFIG_PASSPHRASE;
   const config = stackConfig(program.project, options.config, options.secretConfig);
-  const state = loadState(options.stateFile, stack, program.project, passphrase);
+  return { program, stack, env, passphrase, config, state: loadState(options.stateFile, stack, program.project, passphrase) };
+}
+
+/**
+ * Runs `op`. An `up` is a preview and then the apply, as `pulumi up` is (the CLI's
+ * `PreviewThenPromptThenExecute`, with `--yes`): an error the preview finds (a failed check or
+ * diff, a refused delete, a program error) ends the command before anything is written, and the
+ * result is the preview's. `skipPreview` applies straight away (`--skip-preview`).
+ */
+export async function run(op: Operation, options: EngineOptions): Promise<EngineResult> {
+  const prepared = prepare(options);
+  if (op !== "up" || options.skipPreview) return runPass(op, options, prepared);
+  const planned = await runPass("preview", options, prepared);
+  if (!planned.ok) return { ...planned, preview: planned };
+  // The preview wrote nothing (a dry run never touches the state), so the apply starts from the same state.
+  return { ...(await runPass("up", options, prepared)), preview: planned };
+}
+
+/** One pass over the stack: a preview, an apply, a refresh or a destroy. */
+async function runPass(op: Operation, options: EngineOptions, prepared: Prepared): Promise<EngineResult> {
+  const started = Date.now();
+  const emit = options.onLine ?? ((): void => undefined);
+  const { program, stack, env, passphrase, config, state } = prepared;
   const dryRun = op === "preview";
   const steps: StepRecord[] = [];
   const hostOutput: string[] = [];

@@ -3,6 +3,7 @@ import { run } from "./engine";
 import type { EngineOptions, EngineResult } from "./types";
 
 export { installPackage } from "./install";
+export { stackOutput, type OutputOptions, type OutputResult } from "./output";
 export type { EngineOptions, EngineResult, Operation, StepOp, StepRecord } from "./types";
 export type { ResourceState, StateFile } from "./state";
 

@@ -1,5 +1,6 @@
 // Progress lines in the manner of the Pulumi CLI's non-interactive display.
 import type { Operation, StepOp, StepRecord } from "./types";
+import { massageSecrets } from "./secrets";
 import { UNKNOWN, isSecret } from "./values";
 
 const SYMBOL: Record<StepOp, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", refresh: "~", import: "=", read: ">" };
@@ -66,8 +67,8 @@ export function summarize(steps: StepRecord[]): Record<string, number> {
 
 function outputValue(v: unknown): string {
   if (isSecret(v)) return "[secret]";
-  // Unknown in preview: shown as Pulumi shows it.
-  return JSON.stringify(v).replaceAll(`"${UNKNOWN}"`, "output<unknown>");
+  // A secret inside an object or array is hidden too (display.MassageSecrets); unknown in preview: shown as Pulumi shows it.
+  return JSON.stringify(massageSecrets(v, false)).replaceAll(`"${UNKNOWN}"`, "output<unknown>");
 }
 
 export function footerLines(op: Operation, summary: Record<string, number>, outputs: Record<string, unknown>, ms: number): string[] {

@@ -35,7 +35,7 @@ describe("engine scenarios", () => {
     expect(fx.store().objects.legacy).toMatchObject({ size: 7, generation: 5 });
   });
 
-  it("a check failure names the property and stops only that resource", async () => {
+  it("a check failure names the property; up's preview catches it, so nothing is created", async () => {
     const lines: string[] = [];
     const r = await up(fx.options({ invalid: "true" }, { onLine: (l) => lines.push(l) }));
     expect(r.ok).toBe(false);
@@ -45,6 +45,18 @@ describe("engine scenarios", () => {
       { property: "name", reason: "name must match ^[a-z0-9-]+$" },
     ]);
     expect(lines.some((l) => l.includes("size: size must be a number >= 0"))).toBe(true);
+    expect(lines[0], "the preview ran").toBe("Previewing update (dev):");
+    expect(lines, "the apply did not").not.toContain("Updating (dev):");
+    expect(fx.store().log, "no provider write").toEqual([]);
+    expect(r.state.resources).toEqual([]);
+  });
+
+  it("with skipPreview, a check failure stops only that resource", async () => {
+    const lines: string[] = [];
+    const r = await up(fx.options({ invalid: "true" }, { onLine: (l) => lines.push(l), skipPreview: true }));
+    expect(r.ok).toBe(false);
+    expect(r.steps.find((s) => s.name === "invalid")?.failures?.map((f) => f.property)).toEqual(["size", "name"]);
+    expect(lines[0]).toBe("Updating (dev):");
     // Independent steps still completed.
     expect(Object.keys(fx.store().objects).sort()).toEqual(["child", "fan-0", "fan-1", "fan-2", "leaf", "root"]);
   });

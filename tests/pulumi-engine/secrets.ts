@@ -34,6 +34,17 @@ export function annotateSecrets(outs: PropertyMap, ins: PropertyMap): PropertyMa
   return outs;
 }
 
+/**
+ * `massagePropertyValue`: a secret becomes the string `[secret]`, or its value (itself massaged)
+ * when secrets are shown; arrays and objects are massaged member by member.
+ */
+export function massageSecrets(value: unknown, showSecrets: boolean): unknown {
+  if (isSecret(value)) return showSecrets ? massageSecrets(value.value, showSecrets) : "[secret]";
+  if (Array.isArray(value)) return value.map((v) => massageSecrets(v, showSecrets));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, massageSecrets(v, showSecrets)]));
+  return value;
+}
+
 /** Marks the named top-level outputs secret (the `additionalSecretOutputs` resource option). */
 export function markSecretOutputs(outs: PropertyMap, keys: readonly string[]): PropertyMap {
   for (const k of keys) if (k in outs) outs[k] = makeSecret(outs[k]);

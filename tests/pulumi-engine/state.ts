@@ -45,8 +45,11 @@ export function emptyState(stack: string, project: string): StateFile {
   return { version: 1, stack, project, secretsSalt: SecretsCrypter.newSalt(), resources: [] };
 }
 
-/** Reads a state file (secrets decrypted to secret sentinels); a missing file is an empty stack. */
-export function loadState(file: string, stack: string, project: string, passphrase: string | undefined): StateFile {
+/**
+ * Reads a state file as it is on disk, its secrets still encrypted (each is still a secret
+ * sentinel, holding ciphertext instead of its value); a missing file is an empty stack.
+ */
+export function readState(file: string, stack: string, project: string): StateFile {
   if (!existsSync(file)) return emptyState(stack, project);
   const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
   if (!isObject(raw) || raw.version !== 1 || !Array.isArray(raw.resources) || typeof raw.secretsSalt !== "string") {
@@ -55,8 +58,15 @@ export function loadState(file: string, stack: string, project: string, passphra
   if (raw.stack !== stack || raw.project !== project) {
     throw new Error(`${file} belongs to ${String(raw.project)}/${String(raw.stack)}, not ${project}/${stack}`);
   }
+  return raw as unknown as StateFile;
+}
+
+/** Reads a state file (secrets decrypted to secret sentinels); a missing file is an empty stack. */
+export function loadState(file: string, stack: string, project: string, passphrase: string | undefined): StateFile {
+  const raw = readState(file, stack, project);
+  if (raw.resources.length === 0) return raw;
   const crypter = new SecretsCrypter(passphrase, raw.secretsSalt);
-  return { ...(raw as unknown as StateFile), resources: crypter.decrypt(raw.resources) as ResourceState[] };
+  return { ...raw, resources: crypter.decrypt(raw.resources) as ResourceState[] };
 }
 
 /** The on-disk form: a deep copy with every secret encrypted. */

@@ -37,6 +37,11 @@ export interface EngineOptions {
   stack?: string;
   /** Show unchanged ("same") steps too. */
   verbose?: boolean;
+  /**
+   * `up` only: apply without the preview that otherwise runs first and stops the run on any error
+   * it finds (the CLI's `--skip-preview`). For what only the apply can show, such as PVE refusing a write.
+   */
+  skipPreview?: boolean;
   onLine?: (line: string) => void;
 }
 
@@ -54,4 +59,9 @@ export interface EngineResult {
   state: StateFile;
   /** Provider calls per method with their total time (ms), e.g. `check`, `diff`, `create`. */
   rpc: Record<string, { calls: number; totalMs: number }>;
+  /**
+   * `up` without `skipPreview`: the preview it ran first. When that failed, the `up` stopped there
+   * and this result is the preview's (its steps, errors and outputs), with nothing written.
+   */
+  preview?: EngineResult;
 }
