@@ -116,12 +116,12 @@ const ACME_DOMAIN = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)+$/i;
 /** A DNS alias for ACME validation: labels may also start with `_` (`_acme-challenge.example.com`). */
 const ACME_ALIAS = /^[a-z0-9_][a-z0-9_-]*(?:\.[a-z0-9_][a-z0-9_-]*)+$/i;
 
-/** A node name as pve-common's `pve_verify_node_name` takes it (JSONSchema.pm, format `pve-node`). */
-const NODE_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
-
-/** Checks of named string formats: a message when the value is not of the format. */
+/**
+ * The provider's own checks of named string formats, by PVE's format name: they win over PVE's
+ * table (`schema/pve-formats.ts`) where a friendlier message helps (ACME names) or PVE's rule is
+ * richer than the table's (calendar events). A message when the value is not of the format.
+ */
 export const FORMAT_CHECKS: Readonly<Record<string, { check: (value: string) => boolean; message: string }>> = {
-  "pve-node": { check: (v) => NODE_NAME.test(v), message: "value does not look like a valid node name" },
   "pve-acme-domain": { check: (v) => ACME_DOMAIN.test(v), message: "does not look like a valid domain name (at least two dot-separated labels)" },
   "pve-acme-alias": { check: (v) => ACME_ALIAS.test(v), message: "does not look like a valid domain alias (at least two dot-separated labels)" },
   "pve-calendar-event": {

@@ -39,13 +39,13 @@ describe("oneOf", () => {
 describe("variants", () => {
   const storage = definitionOf("storage:Storage");
   it("rejects a field of another type and names it", () => {
-    const failures = check(storage, { storageId: "s", type: "dir", path: "/x", server: "10.0.0.1" }).failures;
+    const failures = check(storage, { storageId: "s1", type: "dir", path: "/x", server: "10.0.0.1" }).failures;
     expect(failures).toHaveLength(1);
     expect(failures[0]?.property).toBe("server");
     expect(failures[0]?.reason).toMatch(/not an option of type 'dir'/);
   });
   it("requires the type's own required fields", () => {
-    expect(check(storage, { storageId: "s", type: "nfs", server: "10.0.0.1" }).failures).toEqual([
+    expect(check(storage, { storageId: "s1", type: "nfs", server: "10.0.0.1" }).failures).toEqual([
       { property: "export", reason: "is required for type 'nfs'" },
     ]);
   });
@@ -188,7 +188,7 @@ describe("an identity the read-back leaves out", () => {
 describe("the schema's requires", () => {
   it("names the missing partner of a field that needs one (an EAB key id without its HMAC key)", () => {
     const account = definitionOf("cluster:AcmeAccount");
-    const base = { accountName: "a", contact: ["a@example.com"], tosUrl: "https://ca.example/tos" };
+    const base = { accountName: "acct", contact: ["a@example.com"], tosUrl: "https://ca.example/tos" };
     expect(check(account, { ...base, eabKid: "kid" }).failures).toEqual([{ property: "eabHmacKey", reason: "is required with eabKid" }]);
     expect(check(account, { ...base, eabHmacKey: "k" }).failures).toEqual([{ property: "eabKid", reason: "is required with eabHmacKey" }]);
     expect(check(account, { ...base, eabKid: "kid", eabHmacKey: "k" }).failures).toEqual([]);

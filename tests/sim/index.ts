@@ -14,7 +14,7 @@ import type { SimClock } from "./core/clock";
 import { createClock } from "./core/clock";
 import type { FaultRule } from "./core/faults";
 import { FaultInjector, loadFaultFile } from "./core/faults";
-import { setPrivilegeCheck } from "./core/formats";
+import { setPrivilegeCheck } from "../../schema/pve-formats";
 import type { LockTimeouts, LockUsage } from "./core/locks";
 import { LockManager } from "./core/locks";
 import { PermissionEngine } from "./core/permissions";

@@ -92,6 +92,20 @@ describe("validation", () => {
     expect(validate("PUT", "/pools", { poolid: "p", delete: 1 })).toEqual({});
   });
 
+  it("checks CIDR prefix bounds, PVE's address patterns and parse_id's length with PVE's texts", () => {
+    const subnet = (params: Record<string, unknown>): Record<string, string> =>
+      validate("POST", "/cluster/sdn/vnets/{vnet}/subnets", { vnet: "v1", type: "subnet", ...params });
+    const notCidr = "invalid format - value does not look like a valid CIDR network\n";
+    expect(subnet({ subnet: "10.0.0.0/33" })).toEqual({ subnet: notCidr });
+    expect(subnet({ subnet: "10.0.0.0/7" })).toEqual({ subnet: notCidr });
+    expect(subnet({ subnet: "10.300.0.0/24" })).toEqual({ subnet: notCidr });
+    expect(subnet({ subnet: "10.0.0.0/8", gateway: "fe80::1%eth0" })).toEqual({ gateway: "invalid format - value does not look like a valid IP address\n" });
+    expect(subnet({ subnet: "fd00::/64", gateway: "fd00::1" })).toEqual({});
+    expect(validate("POST", "/storage", { storage: "s", type: "dir", path: "/srv" })).toEqual({
+      storage: "invalid format - storage ID 's' cannot be shorter than 2 characters\n",
+    });
+  });
+
   it("checks the network, storage, certificate and ACME formats with PVE's texts", () => {
     const net = (params: Record<string, unknown>): Record<string, string> =>
       validate("POST", "/nodes/{node}/network", { node: "pve1", type: "bridge", ...params });

@@ -9,7 +9,7 @@
 import { SimError } from "../types";
 import type { AccessStore, AclNode, RoleGrants } from "../models/access/store";
 import type { SchemaMethod } from "./schema";
-import { splitList } from "./formats";
+import { splitList } from "../../../schema/pve-formats";
 
 /** privilege → propagate flag, as `permissions()` returns it. */
 export type PrivMap = Map<string, 0 | 1>;

@@ -7,7 +7,7 @@
  */
 import type { SimAuth, SimModel } from "../types";
 import { SimDownload, SimError, SimResult } from "../types";
-import { splitList } from "./formats";
+import { splitList } from "../../../schema/pve-formats";
 import { hasAny } from "./may";
 import type { TaskManager, TaskRecord } from "./tasks";
 import { decodeUpid } from "./tasks";

@@ -5,7 +5,7 @@
  * `Parameter verification failed.` (`PVE/Exception.pm::raise_param_exc`) with per-field `errors`.
  */
 import { SimError } from "../types";
-import { checkNamedFormat, parseLooseBoolean } from "./formats";
+import { checkNamedFormat, parseLooseBoolean } from "../../../schema/pve-formats";
 import type { SchemaParam } from "./schema";
 
 type Errors = Record<string, string>;

@@ -4,7 +4,7 @@
  * and user.cfg's read-back of the ACL tree (`AccessStore.settleAcl`: root@pam's entries are never
  * written).
  */
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import { normalizeAclPath } from "../../core/permissions";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, paramError, subjectOf } from "./common";

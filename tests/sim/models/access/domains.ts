@@ -15,7 +15,7 @@
  * `tfa` only its type.
  */
 import { SimError } from "../../types";
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import type { AccessInstaller } from "./common";
 import { die, lockConfig, lockUserConfig, paramError, perlTrue } from "./common";
 import type { AccessStore, RealmConfig } from "./store";

@@ -8,7 +8,7 @@
  * The access model knows no guests and no storage.cfg: every VM member is listed as a `qemu`
  * guest on the first node, every storage member as it was added (see tests/sim/FIDELITY.md).
  */
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import type { SimContext } from "../../types";
 import type { AccessDeps, AccessInstaller } from "./common";
 import { die, lockUserConfig, str, storedText, subjectOf } from "./common";

@@ -4,7 +4,7 @@
  * `role_is_special`: built-in roles cannot be changed; ACL entries naming a deleted role are
  * dropped when user.cfg is parsed again (`parse_user_config`: "ignore invalid acl role").
  */
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import { BUILTIN_ROLES, isPrivilege } from "./privileges";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, paramError, str } from "./common";

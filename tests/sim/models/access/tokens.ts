@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, paramError, str, storedText } from "./common";
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import type { AccessStore, TokenEntry, UserEntry } from "./store";
 import { tokenView } from "./users";
 

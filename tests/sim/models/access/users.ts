@@ -4,7 +4,7 @@
  * `delete_user`, `read_user_tfa_type`, `unlock_tfa`, `$extract_user_data`), with user.cfg's
  * read-back (`settleUser`) and `PVE::AccessControl::domain_set_password` for passwords.
  */
-import { splitList } from "../../core/formats";
+import { splitList } from "../../../../schema/pve-formats";
 import type { AccessInstaller } from "./common";
 import { die, lockUserConfig, perlTrue, str, subjectOf } from "./common";
 import { setPassword } from "./passwords";
