@@ -40,6 +40,20 @@ export interface FieldOverride {
    */
   encoding?: "base64-key-value" | "comment-lines" | "space-list";
   /**
+   * An integer PVE uses as an on/off flag although its schema gives no maximum (a firewall rule's
+   * `enable`, which pve-firewall tests for truth): a boolean in the SDK, 0/1 on the wire, and any
+   * non-zero value PVE reads back is on. An integer whose range is 0..1 is a flag without it.
+   */
+  flag?: boolean;
+  /**
+   * The values PVE takes for a string its schema leaves free (a firewall rule's `macro`), as a
+   * union the SDK type offers for autocomplete; `open` when PVE also takes other text (a `group`
+   * rule's action names a security group, a protocol may be given by number), so the type adds
+   * `string`. The type only offers them: the kind's check hook refuses what PVE refuses, in PVE's
+   * context (a macro's spelling, the rule's type).
+   */
+  values?: { readonly names: readonly string[]; readonly open?: boolean };
+  /**
    * PVE's `delete` cannot remove this field (the update refuses it, e.g. a token's `privsep`):
    * unsetting it writes this wire value instead, which PVE reads as "not set".
    */
@@ -54,10 +68,12 @@ export interface FieldOverride {
 
 /** The TypeScript shape of a field, for the SDK generator. */
 export type FieldType =
-  | { kind: "string"; enum?: readonly string[] }
+  /** `open`: the enum names what PVE offers, and other text is taken too (`"ACCEPT" | ... | (string & {})`). */
+  | { kind: "string"; enum?: readonly string[]; open?: boolean }
   | { kind: "number" }
   | { kind: "boolean" }
-  | { kind: "list" }
+  /** `items`: the type of each item (VMIDs are numbers, a DHCP range is an object); strings when absent. */
+  | { kind: "list"; items?: FieldType }
   | { kind: "map" }
   | { kind: "object"; keys: Readonly<Record<string, { type: FieldType; optional: boolean; pveName: string }>> };
 

@@ -90,7 +90,7 @@ function scalar(type: FieldType): CtyType {
   if (type.kind === "number") return "number";
   if (type.kind === "boolean") return "bool";
   // Every PVE list compares without order (its codec sorts): a set is what Terraform users expect.
-  if (type.kind === "list") return ["set", "string"];
+  if (type.kind === "list") return ["set", type.items ? scalar(type.items) : "string"];
   if (type.kind === "map") return ["map", "string"];
   return "string";
 }
@@ -137,7 +137,9 @@ function fieldAttribute(field: FieldDef): TfAttribute {
   const flags = field.required
     ? { required: true, sensitive: field.secret, writeOnly: wo }
     : { optional: true, computed: !field.writeOnly, sensitive: field.secret, writeOnly: wo };
-  const type = field.type;
+  // A list of property strings (a subnet's DHCP ranges) is a list of nested objects, like an indexed one.
+  const listOfObjects = field.type.kind === "list" && field.type.items?.kind === "object";
+  const type = field.type.kind === "list" && field.type.items?.kind === "object" ? field.type.items : field.type;
   if (type.kind === "object") {
     const subs = Object.entries(type.keys).map(([key, sub]) =>
       attribute(
@@ -148,8 +150,9 @@ function fieldAttribute(field: FieldDef): TfAttribute {
       ),
     );
     const entry = objectType(subs);
-    const nesting: Nesting = field.slots ? "map" : field.indexed ? "list" : "single";
-    return attribute(name, field.slots ? ["map", entry] : field.indexed ? ["list", entry] : entry, description, flags, { nesting, attributes: subs });
+    const repeated = field.indexed !== undefined || listOfObjects;
+    const nesting: Nesting = field.slots ? "map" : repeated ? "list" : "single";
+    return attribute(name, field.slots ? ["map", entry] : repeated ? ["list", entry] : entry, description, flags, { nesting, attributes: subs });
   }
   return attribute(name, field.indexed ? ["list", scalar(type)] : scalar(type), description, flags);
 }

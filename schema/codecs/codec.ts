@@ -4,7 +4,7 @@
  */
 
 /** A typed SDK value: what users write and what outputs hold. */
-export type SdkValue = string | number | boolean | string[] | SdkObject | SdkObject[];
+export type SdkValue = string | number | boolean | string[] | number[] | SdkObject | SdkObject[];
 
 /** A property string as a typed object. */
 export interface SdkObject {

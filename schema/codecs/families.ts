@@ -8,9 +8,10 @@
 import { z } from "zod";
 import type { FieldType } from "../fields";
 import { FORMAT_CHECKS } from "../formats";
+import { type FormatCheck, checkNamedFormat } from "../pve-formats";
 import { toCamel } from "../naming";
 import type { ApiPropertyKey } from "../pve-schema";
-import type { Codec, SdkValue } from "./codec";
+import type { Codec, SdkObject, SdkValue } from "./codec";
 
 /** What one family says about its values, given the facts of the parameter it serves. */
 export interface FamilyDeclaration<F> {
@@ -112,6 +113,30 @@ function stringType(fact: ScalarFacts): FieldType {
   return fact.enum ? { kind: "string", enum: fact.enum } : { kind: "string" };
 }
 
+/**
+ * The provider's checks that win over PVE's format table: its friendlier ones, and `pve-priv`,
+ * which passes here because the privileges depend on the connected PVE's version (the role's
+ * remote check asks it).
+ */
+const FORMAT_OVERRIDES: Readonly<Record<string, FormatCheck>> = {
+  ...Object.fromEntries(Object.entries(FORMAT_CHECKS).map(([name, { check, message }]) => [name, (v: string) => (check(v) ? undefined : message)])),
+  "pve-priv": () => undefined,
+};
+
+/**
+ * Refines `schema` with PVE's named format (`-list` and `-opt` handled as PVE's `check_format`
+ * does), so that `check` refuses what PVE would, with PVE's reason. Formats PVE registers as
+ * property strings and formats the table does not know pass.
+ */
+function withNamedFormat<T extends z.ZodType<string>>(schema: T, format: unknown): z.ZodType<string> {
+  if (typeof format !== "string") return schema;
+  return schema.superRefine((value, ctx) => {
+    const reason = checkNamedFormat(format, value, FORMAT_OVERRIDES);
+    // PVE's own text ("value does not look like a valid CIDR network"); the failure names the field.
+    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+  });
+}
+
 /** A string's validation: its enum, or its lengths, pattern and named format. */
 function stringSchema(fact: ScalarFacts): z.ZodType {
   if (fact.enum) return z.enum(fact.enum as readonly [string, ...string[]]);
@@ -120,9 +145,7 @@ function stringSchema(fact: ScalarFacts): z.ZodType {
   if (fact.minLength !== undefined) schema = schema.min(fact.minLength);
   const pattern = jsPattern(fact.pattern);
   if (pattern) schema = schema.regex(pattern, `must match the pattern ${fact.pattern}`);
-  const named = typeof fact.format === "string" ? FORMAT_CHECKS[fact.format] : undefined;
-  if (named) return schema.refine(named.check, named.message);
-  return schema;
+  return withNamedFormat(schema, fact.format);
 }
 
 const TRUE_WORDS = new Set(["1", "on", "yes", "true"]);
@@ -147,6 +170,37 @@ export const booleanFamily = declareFamily<ScalarFacts>({
   },
   equal: (a, b) => encodeBoolean(a) === encodeBoolean(b),
 });
+
+/** A flag's value as PVE's Perl tests it: any non-zero number is on; undefined when it is no flag value. */
+function decodeFlag(wire: unknown): boolean | undefined {
+  if (typeof wire === "boolean") return wire;
+  if (typeof wire === "number") return wire !== 0;
+  const word = String(wire).toLowerCase();
+  if (/^\d+$/.test(word)) return Number(word) !== 0;
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
+/**
+ * Integers PVE uses as on/off flags (range 0..1, or a definition's `flag`: a firewall rule's
+ * `enable`): booleans in the SDK, 0/1 on the wire. PVE tests them for truth, so any non-zero value
+ * it reads back is on (the datacenter firewall's `enable` holds a timestamp while a GUI enable
+ * awaits its confirmation, pve-firewall `API2/Firewall/Cluster.pm`).
+ */
+export const flagFamily = declareFamily<ScalarFacts>({
+  type: () => ({ kind: "boolean" }),
+  sdk: () => z.boolean(),
+  wire: WIRE_SCALAR,
+  encode: encodeBoolean,
+  decode: decodeFlag,
+  equal: (a, b) => decodeFlag(a) === decodeFlag(b),
+});
+
+/** True for an integer whose range is 0..1: a flag in all but its schema type. */
+export function isFlagInteger(fact: Pick<ScalarFacts, "type" | "minimum" | "maximum">): boolean {
+  return fact.type === "integer" && num(fact.minimum) === 0 && num(fact.maximum) === 1;
+}
 
 /** Numbers (integers when the schema says so, within its range): PVE's JSON sometimes carries them as strings (`"2048"`). */
 export const numberFamily = declareFamily<ScalarFacts>({
@@ -182,9 +236,10 @@ export const stringFamily = declareFamily<ScalarFacts>({
   equal: (a, b) => String(a) === String(b),
 });
 
-/** The family of a scalar by its schema type: boolean, number (integer or number), else string. */
-export function scalarFamily(fact: Pick<ScalarFacts, "type">): CodecFamily<ScalarFacts> {
+/** The family of a scalar by its schema type: boolean, flag (an integer 0..1), number (integer or number), else string. */
+export function scalarFamily(fact: Pick<ScalarFacts, "type" | "minimum" | "maximum">): CodecFamily<ScalarFacts> {
   if (fact.type === "boolean") return booleanFamily;
+  if (isFlagInteger(fact)) return flagFamily;
   if (fact.type === "integer" || fact.type === "number") return numberFamily;
   return stringFamily;
 }
@@ -204,9 +259,25 @@ function sameSet(a: SdkValue, b: SdkValue): boolean {
   return left.length === right.length && left.every((item, i) => item === right[i]);
 }
 
-const LIST: FamilyDeclaration<void> = {
+/** The facts of a list that its family reads: a `-list` format, or an array's item format. */
+export interface ListFacts {
+  /** The parameter's format: a `-list` name (`pve-node-list`) checks each entry. */
+  format?: unknown;
+  /** An array parameter's item schema: its `format` checks each item. */
+  items?: unknown;
+}
+
+/** The named format each entry of a list must have: the `-list` format itself (it splits an entry PVE would split), or the array's item format. */
+function entryFormat(facts: ListFacts | void): unknown {
+  if (!facts) return undefined;
+  if (typeof facts.format === "string") return facts.format;
+  const items = facts.items;
+  return typeof items === "object" && items !== null && "format" in items ? items.format : undefined;
+}
+
+const LIST: FamilyDeclaration<ListFacts | void> = {
   type: () => ({ kind: "list" }),
-  sdk: () => z.array(z.string().min(1)),
+  sdk: (facts) => z.array(withNamedFormat(z.string().min(1), entryFormat(facts))),
   wire: WIRE_LIST,
   encode: (value) => (Array.isArray(value) ? value.join(",") : String(value)),
   decode: (wire) => splitList(wire),
@@ -217,7 +288,7 @@ const LIST: FamilyDeclaration<void> = {
 export const listFamily = declareFamily(LIST);
 
 /** A list PVE copies into a config line as sent (a bridge's `bridge_vids`): a list joined with spaces, which every reader splits. */
-export const spaceListFamily = declareFamily<void>({ ...LIST, encode: (value) => (Array.isArray(value) ? value.join(" ") : String(value)) });
+export const spaceListFamily = declareFamily<ListFacts | void>({ ...LIST, encode: (value) => (Array.isArray(value) ? value.join(" ") : String(value)) });
 
 /**
  * Property strings (`key=value,key=value`, optionally with a leading default key) become objects
@@ -300,6 +371,70 @@ export function propertyStringFamily(keys: Readonly<Record<string, ApiPropertyKe
         } else if (!subCodec(key).equal(l, r)) return false;
       }
       return true;
+    },
+  });
+}
+
+/**
+ * A `pve-vmid-list` (a backup job's guests): VMIDs as numbers in the SDK, joined with commas on the
+ * wire, each checked as PVE's `check_format` checks a `-list` entry (pve-common `pve_verify_vmid`:
+ * 100 to 999999999). Order does not matter to PVE.
+ */
+export const vmidListFamily = declareFamily<void>({
+  type: () => ({ kind: "list", items: { kind: "number" } }),
+  sdk: () =>
+    z.array(
+      z
+        .number()
+        .int()
+        .superRefine((vmid, ctx) => {
+          const reason = checkNamedFormat("pve-vmid", String(vmid));
+          if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+        }),
+    ),
+  wire: WIRE_LIST,
+  encode: (value) => (Array.isArray(value) ? value.join(",") : String(value)),
+  decode(wire) {
+    const vmids = splitList(wire).map(Number);
+    return vmids.some(Number.isNaN) ? undefined : vmids;
+  },
+  equal: sameSet,
+});
+
+const isSdkObject = (value: unknown): value is SdkObject => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * An array parameter whose items are property strings (a subnet's `dhcp-range`, items of format
+ * `pve-sdn-dhcp-range`): an array of typed objects in the SDK, each item in the property-string
+ * family. PVE answers with the items parsed into objects (pve-network `API2/Network/SDN/Subnets.pm`
+ * runs `get_dhcp_ranges`), or as stored strings; both read back. The order is PVE's too.
+ * On the wire the array travels as one form value, which PVE's `RESTHandler` wraps into a one-item
+ * array: several items need repeated parameters, which the provider's client does not send yet, so
+ * `check` takes at most one (two joined would reach PVE as one item it cannot parse).
+ */
+export function propertyStringListFamily(keys: Readonly<Record<string, ApiPropertyKey>>): CodecFamily<void> {
+  const item = propertyStringFamily(keys);
+  const entry = item.shape();
+  const itemsOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined || value === null || value === "" ? [] : [value]);
+  const decode = (wire: unknown): SdkObject[] | undefined =>
+    wire === undefined || wire === null
+      ? undefined
+      : itemsOf(wire)
+          .map((one) => item.codec.decode(one))
+          .filter(isSdkObject);
+  return declareFamily<void>({
+    type: () => ({ kind: "list", items: entry.type }),
+    sdk: () => z.array(entry.schema).max(1, "takes one entry for now: PVE takes several as repeated parameters, which the provider does not send yet"),
+    wire: z.union([z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())]))]),
+    encode: (value) =>
+      itemsOf(value)
+        .map((one) => item.codec.encode(one as SdkValue))
+        .join(","),
+    decode,
+    equal(a, b) {
+      const left = decode(a) ?? [];
+      const right = decode(b) ?? [];
+      return left.length === right.length && left.every((one, i) => item.codec.equal(one, right[i] ?? {}));
     },
   });
 }

@@ -6,7 +6,9 @@
  */
 import { z } from "zod";
 import type { FieldOverride, FieldType, IndexedParam } from "../fields";
-import type { ApiParam } from "../pve-schema";
+import { SDN_PROPERTY_FORMATS } from "../facts/sdn";
+import { NAMED_PROPERTY_FORMATS } from "../formats";
+import type { ApiParam, ApiPropertyKey } from "../pve-schema";
 import { isListFormat, isPropertyString } from "../pve-schema";
 import type { SlotField } from "../slots";
 import type { Codec } from "./codec";
@@ -14,12 +16,15 @@ import type { EntryShape } from "./families";
 import {
   base64KeyValueFamily,
   commentLinesFamily,
+  flagFamily,
   listFamily,
   pemChainFamily,
   propertyStringFamily,
+  propertyStringListFamily,
   scalarFamily,
   spaceListFamily,
   stringFamily,
+  vmidListFamily,
 } from "./families";
 
 /** A field's type, codec and validation, as `defineKind` puts them into its `FieldDef`. */
@@ -39,7 +44,31 @@ export interface FieldShape {
  * contradicts the facts (an `encoding` or `single` that the parameter cannot take).
  */
 export function entryShape(param: ApiParam, override?: FieldOverride, where = "the parameter"): EntryShape {
+  const shape = familyShape(param, override, where);
+  return override?.values ? offering(shape, override.values, where) : shape;
+}
+
+/** A free string's shape whose type offers PVE's values (see {@link FieldOverride.values}); its validation stays the family's. */
+function offering(shape: EntryShape, values: NonNullable<FieldOverride["values"]>, where: string): EntryShape {
+  if (shape.type.kind !== "string" || shape.type.enum)
+    throw new Error(`${where}: \`values\` names the values of a free string, and this parameter is no free string`);
+  return { ...shape, type: { kind: "string", enum: values.names, ...(values.open ? { open: true } : {}) } };
+}
+
+/** The sub-keys of an array's items when they are a property-string format PVE registers by name (a subnet's DHCP ranges). */
+function itemFormat(param: ApiParam): Readonly<Record<string, ApiPropertyKey>> | undefined {
+  if (param.type !== "array" || typeof param.items !== "object" || param.items === null) return undefined;
+  const format = (param.items as { format?: unknown }).format;
+  return typeof format === "string" ? (NAMED_PROPERTY_FORMATS[format] ?? SDN_PROPERTY_FORMATS[format]) : undefined;
+}
+
+/** The family's shape of a parameter's value, from the override and the facts. */
+function familyShape(param: ApiParam, override: FieldOverride | undefined, where: string): EntryShape {
   const list = isListFormat(param) || param.type === "array";
+  if (override?.flag) {
+    if (param.type !== "integer") throw new Error(`${where}: \`flag\` is for an integer PVE uses as a flag, and this parameter is no integer`);
+    return flagFamily.shape(param);
+  }
   if (override?.single) {
     if (override.encoding) throw new Error(`${where}: \`single\` and \`encoding\` exclude each other`);
     if (!list) throw new Error(`${where}: \`single\` takes a \`-list\` parameter as one value, and this parameter is no list`);
@@ -54,12 +83,15 @@ export function entryShape(param: ApiParam, override?: FieldOverride, where = "t
       return commentLinesFamily.shape(param);
     case "space-list":
       if (!list) throw new Error(`${where}: \`space-list\` is the encoding of a \`-list\` parameter`);
-      return spaceListFamily.shape();
+      return spaceListFamily.shape(param);
     case undefined:
       break;
   }
   if (isPropertyString(param)) return propertyStringFamily(param.format).shape();
-  if (list) return listFamily.shape();
+  const items = itemFormat(param);
+  if (items) return propertyStringListFamily(items).shape();
+  if (param.format === "pve-vmid-list") return vmidListFamily.shape();
+  if (list) return listFamily.shape(param);
   if (param.format === "pem-certificate-chain") return pemChainFamily.shape(param);
   return scalarFamily(param).shape(param);
 }

@@ -26,14 +26,18 @@ export {
   booleanFamily,
   commentLinesFamily,
   declareFamily,
+  flagFamily,
+  isFlagInteger,
   listFamily,
   numberFamily,
   pemChainFamily,
   propertyStringFamily,
+  propertyStringListFamily,
   scalarFamily,
   spaceListFamily,
   splitList,
   stringFamily,
+  vmidListFamily,
 } from "./families";
 export type { FieldContainer, FieldShape } from "./field-shape";
 export { entryShape, fieldShape, refusingUrlPasswords } from "./field-shape";

@@ -21,16 +21,30 @@ function pascal(name: string): string {
   return camel.charAt(0).toUpperCase() + camel.slice(1);
 }
 
+/**
+ * A string's type: its enum as a union; an open one (`"ACCEPT" | "DROP" | (string & {})`) keeps the
+ * names for autocomplete and takes any other string too.
+ */
+function stringType(type: Extract<FieldType, { kind: "string" }>): string {
+  if (!type.enum) return "string";
+  return [...type.enum.map((e) => JSON.stringify(e)), ...(type.open ? ["(string & {})"] : [])].join(" | ");
+}
+
+/** An item type inside `T[]`: a union needs parentheses. */
+function itemType(text: string): string {
+  return text.includes(" | ") ? `(${text})` : text;
+}
+
 function plainType(type: FieldType, objectName: string): string {
   switch (type.kind) {
     case "string":
-      return type.enum ? type.enum.map((e) => JSON.stringify(e)).join(" | ") : "string";
+      return stringType(type);
     case "number":
       return "number";
     case "boolean":
       return "boolean";
     case "list":
-      return "string[]";
+      return `${itemType(type.items ? plainType(type.items, objectName) : "string")}[]`;
     case "map":
       return "Record<string, string>";
     case "object":
@@ -39,7 +53,10 @@ function plainType(type: FieldType, objectName: string): string {
 }
 
 function inputType(type: FieldType, objectName: string): string {
-  if (type.kind === "list") return "pulumi.Input<pulumi.Input<string>[]>";
+  if (type.kind === "list") {
+    const item = type.items?.kind === "object" ? `${objectName}Args` : type.items ? plainType(type.items, objectName) : "string";
+    return `pulumi.Input<pulumi.Input<${item}>[]>`;
+  }
   if (type.kind === "object") return `pulumi.Input<${objectName}Args>`;
   if (type.kind === "map") return "pulumi.Input<Record<string, pulumi.Input<string>>>";
   return `pulumi.Input<${plainType(type, objectName)}>`;
@@ -57,11 +74,25 @@ function fieldOutputType(field: FieldDef, objectName: string): string {
   return field.slots ? `Record<string, ${entry}>` : field.indexed ? `${entry}[]` : entry;
 }
 
+/**
+ * PVE's default as a value of the field's SDK type (`true`, not `"1"` or `"yes"`), decoded by the
+ * field's codec; a default PVE states in words ("same as user") is shown as those words.
+ */
+export function defaultText(field: FieldDef): string | undefined {
+  const fallback = field.param.default;
+  if (fallback === undefined) return undefined;
+  // An indexed field's or device family's codec is one entry's: its default is not one entry.
+  const decoded = field.indexed || field.slots ? undefined : field.codec.decode(fallback);
+  if (decoded !== undefined && !(typeof decoded === "number" && Number.isNaN(decoded))) return JSON.stringify(decoded);
+  return typeof fallback === "string" ? fallback : JSON.stringify(fallback);
+}
+
 function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
   const lines = [field.doc, ""];
   if (field.replaceOnChange) lines.push("Changing this replaces the resource.");
   if (field.secret) lines.push("A secret: stored encrypted in the state.");
-  if (field.param.default !== undefined) lines.push(`@default ${JSON.stringify(field.param.default)} (PVE's default; not set unless given)`);
+  const fallback = defaultText(field);
+  if (fallback !== undefined) lines.push(`@default ${fallback} (PVE's default; not set unless given)`);
   // A chosen path segment links to the first choice's method (the viewer has no `{action}` node).
   const choice = def.lifecycle === "action" ? def.pathChoice : undefined;
   const path = chosenCall(def.create, choice, choice?.values[0] ?? "").path;
@@ -70,9 +101,12 @@ function fieldDoc(def: KindDefinition, field: FieldDef): string[] {
 }
 
 function objectInterfaces(className: string, field: FieldDef): string {
-  if (field.type.kind !== "object") return "";
+  // A property string, or the items of a list of them (a subnet's DHCP ranges).
+  const type = field.type.kind === "list" && field.type.items ? field.type.items : field.type;
+  if (type.kind !== "object") return "";
   const name = `${className}${pascal(field.pveName)}`;
-  const entries = Object.entries(field.type.keys);
+  const entries = Object.entries(type.keys);
+  const what = type === field.type ? `The \`${field.pveName}\` property string` : `One \`${field.pveName}\` entry (a property string)`;
   const args = entries
     .map(
       ([key, sub]) =>
@@ -81,8 +115,8 @@ function objectInterfaces(className: string, field: FieldDef): string {
     .join("\n");
   const outs = entries.map(([key, sub]) => `  readonly ${key}?: ${plainType(sub.type, "")};`).join("\n");
   return (
-    `${docBlock([`The \`${field.pveName}\` property string of {@link ${className}}, as a typed object.`])}export interface ${name}Args {\n${args}\n}\n\n` +
-    `${docBlock([`The \`${field.pveName}\` property string of {@link ${className}}, as PVE reports it.`])}export interface ${name} {\n${outs}\n}\n\n`
+    `${docBlock([`${what} of {@link ${className}}, as a typed object.`])}export interface ${name}Args {\n${args}\n}\n\n` +
+    `${docBlock([`${what} of {@link ${className}}, as PVE reports it.`])}export interface ${name} {\n${outs}\n}\n\n`
   );
 }
 
@@ -106,7 +140,7 @@ export function emitKind(def: KindDefinition): string {
   const cls = def.name;
   const fields = def.fieldList;
   // A property string named `state` would merge its interface into the class's state, silently.
-  const clash = fields.find((f) => f.type.kind === "object" && pascal(f.pveName) === "State");
+  const clash = fields.find((f) => (f.type.kind === "object" || (f.type.kind === "list" && f.type.items?.kind === "object")) && pascal(f.pveName) === "State");
   if (clash) throw new Error(`${def.key}: the interface of property string '${clash.pveName}' would be named ${cls}State, like the class's state`);
   const objects = fields.map((f) => objectInterfaces(cls, f)).join("");
   const isAction = def.lifecycle === "action";
@@ -152,7 +186,16 @@ export function emitKind(def: KindDefinition): string {
   ].join("\n");
   const required = fields.filter((f) => f.required);
   const secrets = [...fields.filter((f) => f.secret).map((f) => f.sdkName), ...outputs.filter(([, o]) => o.secret).map(([n]) => n)];
+  const listed = [
+    ...fields.map((f) => f.sdkName),
+    ...(adopts ? ["adopt"] : []),
+    ...(takesTriggers ? ["triggers"] : []),
+    ...unsupported.map(([name]) => name),
+    ...outputs.map(([name]) => name),
+  ];
   const props = [
+    // Unknown keys go first, so that a declared input always wins; check refuses each one.
+    `      ...unlistedInputs(argsOrState, [${listed.map((name) => JSON.stringify(name)).join(", ")}]),`,
     ...fields.map((f) => passProp(f.sdkName, "argsOrState", f.secret)),
     ...(adopts ? [passProp("adopt", "argsOrState", false)] : []),
     ...(takesTriggers ? [passProp("triggers", "argsOrState", false)] : []),
@@ -175,6 +218,7 @@ export function emitKind(def: KindDefinition): string {
   const token = `pulumi-nodejs:dynamic/${module}:${cls}`;
   return `${BANNER}import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/shim";
+import { unlistedInputs } from "../../provider/unlisted-inputs";
 
 ${objects}${docBlock([`The arguments of {@link ${cls}}.`])}export interface ${cls}Args {
 ${inputMembers(false).join("\n")}

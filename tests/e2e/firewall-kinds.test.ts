@@ -94,9 +94,16 @@ describe("firewall rules whose positions shift", () => {
     const stack = await newStack("firewall");
     try {
       await stack.admin.post("/cluster/firewall/rules", { type: "in", action: "ACCEPT", comment: "taken" });
-      const result = await stack.up([{ namespace: "firewall", kind: "ClusterRule", name: "dup", args: { comment: "taken", type: "in", action: "DROP" } }]);
-      expect(result.ok).toBe(false);
-      expect(result.steps.find((s) => s.name === "dup")?.error).toMatch(/already exists: adopt it/);
+      const program = [{ namespace: "firewall", kind: "ClusterRule", name: "dup", args: { comment: "taken", type: "in", action: "DROP" } }];
+      // The preview (which up runs first) finds the comment taken; an up without it is refused by the same check.
+      const previewed = await stack.up(program);
+      expect(previewed.ok).toBe(false);
+      expect(previewed.steps.find((s) => s.name === "dup")?.failures?.map((f) => f.reason)).toEqual([
+        "firewall.ClusterRule 'taken' already exists on PVE: adopt it (set `adopt: true`), or choose another identity",
+      ]);
+      const applied = await stack.up(program, { skipPreview: true });
+      expect(applied.ok).toBe(false);
+      expect(applied.steps.find((s) => s.name === "dup")?.error).toMatch(/comment: firewall.ClusterRule 'taken' already exists on PVE: adopt it/);
       expect((await stack.admin.get<unknown[]>("/cluster/firewall/rules")).length).toBe(1);
     } finally {
       await stack.close();

@@ -22,9 +22,9 @@ function ruleScenario(
     namespace: "firewall",
     kind,
     ...(setup ? { setup } : {}),
-    initial: rule({ comment: "ssh", macro: "SSH", enable: 1 }),
-    updated: { args: rule({ comment: "ssh", macro: "SSH", enable: 1, source: "10.0.0.0/8" }), diffs: ["source"] },
-    replaced: { args: rule({ comment: "ssh-admin", macro: "SSH", enable: 1, source: "10.0.0.0/8" }), replaces: ["comment"] },
+    initial: rule({ comment: "ssh", macro: "SSH", enable: true }),
+    updated: { args: rule({ comment: "ssh", macro: "SSH", enable: true, source: "10.0.0.0/8" }), diffs: ["source"] },
+    replaced: { args: rule({ comment: "ssh-admin", macro: "SSH", enable: true, source: "10.0.0.0/8" }), replaces: ["comment"] },
     invalid: { args: rule({ comment: "bad", type: "sideways" }), property: "type" },
     exists: async (admin, a) => (await posOf(admin, list, String(a["comment"]))) >= 0,
     drift: {

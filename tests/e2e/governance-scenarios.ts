@@ -125,7 +125,7 @@ export const clusterGovernanceScenarios: KindScenario[] = [
     initial: {
       jobId: "nightly",
       schedule: "mon..fri 02:30",
-      vmIds: ["101", "100"],
+      vmIds: [101, 100],
       storage: "local",
       retention: { keepLast: 3, keepDaily: 7 },
       mode: "snapshot",
@@ -169,8 +169,8 @@ export const clusterGovernanceScenarios: KindScenario[] = [
   {
     namespace: "firewall",
     kind: "ClusterOptions",
-    initial: { enable: 1, policyIn: "ACCEPT", logRateLimit: { enable: true, rate: "2/second", burst: 10 } },
-    updated: { args: { enable: 1, policyIn: "REJECT", logRateLimit: { enable: true, rate: "2/second", burst: 10 } }, diffs: ["policyIn"] },
+    initial: { enable: true, policyIn: "ACCEPT", logRateLimit: { enable: true, rate: "2/second", burst: 10 } },
+    updated: { args: { enable: true, policyIn: "REJECT", logRateLimit: { enable: true, rate: "2/second", burst: 10 } }, diffs: ["policyIn"] },
     exists: async (admin, a) => (await admin.get<Record<string, unknown>>("/cluster/firewall/options"))["policy_in"] === a["policyIn"],
     drift: { edit: (admin) => admin.put("/cluster/firewall/options", { policy_in: "DROP" }), keys: ["policyIn"] },
     existing: async (admin) => {

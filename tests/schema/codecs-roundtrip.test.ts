@@ -200,8 +200,14 @@ function candidates(type: FieldDef["type"]): SdkValue[] {
       return [0, 1, 3, 8, 64, 2048, -1, 1.5, 1e12, "2048"];
     case "string":
       return [...(type.enum ?? []), "local", "abc", "vmbr0", "example.com", "daily", "1", "", "x".repeat(5000), "https://u:p@h/", 7, ["abc"]];
-    case "list":
+    case "list": {
+      if (type.items) {
+        const items = candidates(type.items);
+        // Typed items: one, two, none, an item of another type, a joined string, a bare item.
+        return [items.slice(0, 1), items.slice(0, 2), [], ["a"], "a,b", ...items.slice(0, 1)] as SdkValue[];
+      }
       return [["a", "b"], ["vmbr0"], [], [""], "a,b", [1 as unknown as string]];
+    }
     case "map":
       return [{ A: "1", B_C: "two" }, {}, { "A B": "1" }, { A: "two\nlines" }, ["x"]];
     case "object": {

@@ -10,7 +10,8 @@ import * as sdk from "../../sdk";
 function compatible(param: ApiParam, kind: string): boolean {
   switch (kind) {
     case "boolean":
-      return param.type === "boolean";
+      // Or an integer PVE uses as a flag (a firewall rule's `enable`).
+      return param.type === "boolean" || param.type === "integer";
     case "number":
       return param.type === "integer" || param.type === "number";
     case "list":

@@ -17,10 +17,10 @@ export const backupJob = defineKind({
   fields: {
     id: { sdkName: "jobId", required: true, doc: "The job id (PVE generates `backup-<hex>` when unset; this kind names it). Changing it replaces the job." },
     schedule: { required: true, doc: "When the job runs, as a PVE calendar event: `daily`, `sat 02:00`, `mon..fri 21:30`, `*/6:00`." },
-    vmid: { sdkName: "vmIds", doc: "The guests to back up (their ids)." },
+    vmid: { sdkName: "vmIds", doc: "The guests to back up, by VMID: `[100, 101]`." },
     pool: { doc: "Back up the guests of this pool." },
     all: { doc: "Back up all guests (minus `exclude`)." },
-    exclude: { doc: "Guests to leave out when `all` is set." },
+    exclude: { doc: "Guests to leave out when `all` is set, by VMID: `[100, 101]`." },
     storage: { doc: "The storage the backups go to." },
     node: { doc: "Run only on this node." },
     mode: { doc: "`snapshot` (default), `suspend` or `stop`." },

@@ -13,7 +13,13 @@ export const clusterOptions = defineKind({
   identity: [],
   ...configCalls("/cluster/firewall/options"),
   fields: {
-    enable: { doc: "Enable the firewall cluster-wide (`1`) or not (`0`)." },
+    enable: {
+      // PVE's schema says integer (minimum 0): a value above 1 is the anti-lockout enable, stored as a
+      // timestamp that reads back as off after 60 s unless confirmed (pve-firewall `API2/Firewall/Cluster.pm`,
+      // `parse_clusterfw_option`); otherwise PVE only tests it for truth.
+      flag: true,
+      doc: "Enable the firewall cluster-wide. It is off until enabled, and with it off no node, guest or vnet firewall applies.",
+    },
     ebtables: { doc: "Enable ebtables rules cluster-wide. PVE's default is true." },
     policy_in: { sdkName: "policyIn", doc: "Default policy for incoming traffic: `ACCEPT`, `REJECT` or `DROP` (PVE's default)." },
     policy_out: { sdkName: "policyOut", doc: "Default policy for outgoing traffic: `ACCEPT` (PVE's default), `REJECT` or `DROP`." },

@@ -9,6 +9,7 @@
 import { type CollectionDefinition, defineKind } from "../../define";
 import type { KindHooks } from "../../hooks";
 import type { CollectionSpec } from "../../spec";
+import { FIREWALL_ACTIONS, FIREWALL_MACROS, FIREWALL_PROTOCOL_NAMES } from "../../facts/firewall";
 import { ruleFailures } from "./checks";
 
 /** `verify_rule`'s checks, as pve-firewall runs them on every rule create and update. */
@@ -23,16 +24,34 @@ const RULE_DOC =
 const FIELDS: CollectionSpec["fields"] = {
   comment: { required: true, doc: "The rule's identity in its list (unique); changing it replaces the rule." },
   type: { doc: "`in`, `out`, `forward`, or `group` (then `action` names a security group)." },
-  action: { doc: "`ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview." },
-  macro: { doc: "A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list." },
+  action: {
+    // A `group` rule's action is a security group's name: any name PVE's pattern takes.
+    values: { names: FIREWALL_ACTIONS, open: true },
+    doc: "`ACCEPT`, `DROP`, `REJECT` (not on `forward`), or a security group's name for `type: group`; checked in preview.",
+  },
+  macro: {
+    values: { names: FIREWALL_MACROS },
+    doc: "A predefined macro in PVE's spelling (e.g. `SSH`, `HTTPS`, `DNS`) instead of proto/ports; checked in preview against PVE's list.",
+  },
   source: { doc: "Source addresses: IPs, CIDRs, ranges, an alias or `+ipset` (comma list)." },
   dest: { doc: "Destination addresses, like `source`." },
-  proto: { doc: "An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview." },
+  proto: {
+    // Numbers are free text to the type; the check takes those /etc/protocols lists.
+    values: { names: FIREWALL_PROTOCOL_NAMES, open: true },
+    doc: "An IP protocol name or number as /etc/protocols lists it (`tcp`, `udp`, `icmp`, `6`, ...); checked in preview.",
+  },
   dport: { doc: "Destination ports or ranges (`22`, `80,443`, `8000:8100`)." },
   sport: { doc: "Source ports or ranges." },
   iface: { doc: "The network interface the rule applies to." },
   log: { doc: "The log level for packets matching the rule." },
-  enable: { doc: "1 enables the rule, 0 disables it." },
+  enable: {
+    // PVE's schema says integer (minimum 0); pve-firewall only tests it for truth.
+    flag: true,
+    doc:
+      "Whether the rule is active. Set it: PVE creates a rule without `enable` disabled (pve-firewall " +
+      "`API2/Firewall/Rules.pm` stores `enable: 0` then), while removing it from a managed rule later deletes " +
+      "the flag, which turns the rule on.",
+  },
   "icmp-type": { doc: "With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`." },
 };
 

@@ -1,31 +1,69 @@
 import { defineKind } from "../../define";
 import { SDN_COMMIT } from "./commit";
 import { BlockList, isIP } from "node:net";
-import type { KindHooks } from "../../hooks";
+import type { CheckFailure, KindHooks } from "../../hooks";
 
 /** Whether `ip` lies in `cidr`; undefined when either is not an address PVE would take. */
 function inside(ip: string, cidr: string): boolean | undefined {
   const [network = "", bits = ""] = cidr.split("/");
   const family = isIP(network);
-  if (family === 0 || isIP(ip) !== family || !/^\d+$/.test(bits)) return undefined;
+  // A prefix longer than the address is the format check's to refuse (BlockList would throw on it).
+  if (family === 0 || isIP(ip) !== family || !/^\d+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return undefined;
   const list = new BlockList();
   const type = family === 4 ? "ipv4" : "ipv6";
   list.addSubnet(network, Number(bits), type);
   return list.check(ip, type);
 }
 
+/** The addresses of a DHCP range, by PVE's key: an SDK object (`startAddress`) or PVE's `start-address=<ip>,end-address=<ip>`. */
+function rangeAddresses(range: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof range === "object" && range !== null && !Array.isArray(range)) {
+    const { startAddress, endAddress } = range as Record<string, unknown>;
+    if (typeof startAddress === "string") out["start-address"] = startAddress;
+    if (typeof endAddress === "string") out["end-address"] = endAddress;
+    return out;
+  }
+  if (typeof range !== "string") return out;
+  for (const part of range.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A DHCP range's addresses outside the subnet, with PVE's texts (`SubnetPlugin::validate_dhcp_ranges`). */
+function rangeFailures(ranges: unknown, cidr: string): CheckFailure[] {
+  if (!Array.isArray(ranges)) return [];
+  const failures: CheckFailure[] = [];
+  ranges.forEach((range: unknown, i) => {
+    const addresses = rangeAddresses(range);
+    // PVE stops at the first address outside; so does the check, per range.
+    const outside = ["start-address", "end-address"].find((key) => {
+      const address = addresses[key];
+      return address !== undefined && inside(address, cidr) === false;
+    });
+    if (outside) failures.push({ property: `dhcpRanges.${i}`, reason: `${outside} ${addresses[outside] ?? ""} is not in subnet ${cidr}` });
+  });
+  return failures;
+}
+
 /**
  * PVE's subnet list names each subnet by its id (`zone-10.0.0.0-24`) under `subnet`, and the CIDR
  * the user gave under `cidr`: the field `subnet` (SDK `cidr`) is read from `cidr`, the id kept apart.
- * Preview refuses a gateway outside the subnet, as PVE does at apply (pve-network
- * `SubnetPlugin::on_update_hook`; only an IPv4 /32 may point outside).
+ * Preview refuses a gateway or a DHCP range address outside the subnet, as PVE does at apply
+ * (pve-network `SubnetPlugin::on_update_hook` and `validate_dhcp_ranges`; only an IPv4 /32 may
+ * have its gateway outside).
  */
 const sdnSubnetHooks: KindHooks = {
   check(news) {
     const { gateway, cidr } = news;
-    if (typeof gateway !== "string" || typeof cidr !== "string") return [];
+    if (typeof cidr !== "string") return [];
+    const failures = rangeFailures(news["dhcpRanges"], cidr);
+    if (typeof gateway !== "string") return failures;
     const pointToPoint = isIP(gateway) === 4 && cidr.endsWith("/32");
-    return inside(gateway, cidr) === false && !pointToPoint ? [{ property: "gateway", reason: `${gateway} is not in subnet ${cidr}` }] : [];
+    if (inside(gateway, cidr) === false && !pointToPoint) failures.unshift({ property: "gateway", reason: `${gateway} is not in subnet ${cidr}` });
+    return failures;
   },
   decodeRead(raw) {
     return { ...raw, "subnet-id": raw["subnet"], subnet: raw["cidr"] };
@@ -61,7 +99,12 @@ export const subnet = defineKind({
     subnet: { sdkName: "cidr", doc: "The subnet in CIDR notation, e.g. `10.0.0.0/24` or `fd00::/64`." },
     gateway: { doc: "The gateway address inside the subnet." },
     snat: { doc: "Source-NAT traffic leaving the subnet (simple and evpn zones)." },
-    "dhcp-range": { sdkName: "dhcpRanges", doc: "DHCP ranges, each `start-address=<ip>,end-address=<ip>`." },
+    "dhcp-range": {
+      sdkName: "dhcpRanges",
+      doc:
+        'The range of addresses DHCP hands out, inside the subnet: `[{ startAddress: "10.0.0.100", endAddress: "10.0.0.200" }]`. ' +
+        "One range for now (several would need repeated parameters, which the provider does not send yet).",
+    },
     "dhcp-dns-server": { doc: "The DNS server handed out by DHCP." },
     dnszoneprefix: { sdkName: "dnsZonePrefix", doc: "A DNS zone prefix, e.g. `adm` for `<host>.adm.<dnszone>`." },
   },

@@ -45,11 +45,11 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly enabled?: boolean | cdktn.IResolvable;
   /**
-  * Guests to leave out when `all` is set.
+  * Guests to leave out when `all` is set, by VMID: `[100, 101]`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#exclude ClusterBackupJob#exclude}
   */
-  readonly exclude?: string[];
+  readonly exclude?: number[];
   /**
   * Paths (globs) to leave out of container backups.
   *
@@ -203,11 +203,11 @@ export interface ClusterBackupJobConfig extends cdktn.TerraformMetaArguments {
   */
   readonly tmpdir?: string;
   /**
-  * The guests to back up (their ids).
+  * The guests to back up, by VMID: `[100, 101]`.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/cluster_backup_job#vm_ids ClusterBackupJob#vm_ids}
   */
-  readonly vmIds?: string[];
+  readonly vmIds?: number[];
   /**
   * Number of zstd threads: `0` uses half the cores, more than 0 that many threads. PVE's default is 1.
   *
@@ -975,11 +975,11 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
   }
 
   // exclude - computed: true, optional: true, required: false
-  private _exclude?: string[]; 
+  private _exclude?: number[]; 
   public get exclude() {
-    return cdktn.Fn.tolist(this.getListAttribute('exclude'));
+    return cdktn.Token.asNumberList(cdktn.Fn.tolist(this.getNumberListAttribute('exclude')));
   }
-  public set exclude(value: string[]) {
+  public set exclude(value: number[]) {
     this._exclude = value;
   }
   public resetExclude() {
@@ -1385,11 +1385,11 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
   }
 
   // vm_ids - computed: true, optional: true, required: false
-  private _vmIds?: string[]; 
+  private _vmIds?: number[]; 
   public get vmIds() {
-    return cdktn.Fn.tolist(this.getListAttribute('vm_ids'));
+    return cdktn.Token.asNumberList(cdktn.Fn.tolist(this.getNumberListAttribute('vm_ids')));
   }
-  public set vmIds(value: string[]) {
+  public set vmIds(value: number[]) {
     this._vmIds = value;
   }
   public resetVmIds() {
@@ -1428,7 +1428,7 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
       compress: cdktn.stringToTerraform(this._compress),
       dumpdir: cdktn.stringToTerraform(this._dumpdir),
       enabled: cdktn.booleanToTerraform(this._enabled),
-      exclude: cdktn.listMapper(cdktn.stringToTerraform, false)(this._exclude),
+      exclude: cdktn.listMapper(cdktn.numberToTerraform, false)(this._exclude),
       exclude_path: cdktn.listMapper(cdktn.stringToTerraform, false)(this._excludePath),
       fleecing: clusterBackupJobFleecingToTerraform(this._fleecing.internalValue),
       job_id: cdktn.stringToTerraform(this._jobId),
@@ -1454,7 +1454,7 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
       stopwait: cdktn.numberToTerraform(this._stopwait),
       storage: cdktn.stringToTerraform(this._storage),
       tmpdir: cdktn.stringToTerraform(this._tmpdir),
-      vm_ids: cdktn.listMapper(cdktn.stringToTerraform, false)(this._vmIds),
+      vm_ids: cdktn.listMapper(cdktn.numberToTerraform, false)(this._vmIds),
       zstd: cdktn.numberToTerraform(this._zstd),
     };
   }
@@ -1498,10 +1498,10 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
         storageClassType: "boolean",
       },
       exclude: {
-        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._exclude),
+        value: cdktn.listMapperHcl(cdktn.numberToHclTerraform, false)(this._exclude),
         isBlock: false,
         type: "set",
-        storageClassType: "stringList",
+        storageClassType: "numberList",
       },
       exclude_path: {
         value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._excludePath),
@@ -1654,10 +1654,10 @@ export class ClusterBackupJob extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       vm_ids: {
-        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._vmIds),
+        value: cdktn.listMapperHcl(cdktn.numberToHclTerraform, false)(this._vmIds),
         isBlock: false,
         type: "set",
-        storageClassType: "stringList",
+        storageClassType: "numberList",
       },
       zstd: {
         value: cdktn.numberToHclTerraform(this._zstd),

@@ -15,11 +15,11 @@ export interface FirewallClusterOptionsConfig extends cdktn.TerraformMetaArgumen
   */
   readonly ebtables?: boolean | cdktn.IResolvable;
   /**
-  * Enable the firewall cluster-wide (`1`) or not (`0`).
+  * Enable the firewall cluster-wide. It is off until enabled, and with it off no node, guest or vnet firewall applies.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_cluster_options#enable FirewallClusterOptions#enable}
   */
-  readonly enable?: number;
+  readonly enable?: boolean | cdktn.IResolvable;
   /**
   * Log rate limit: `{ enable: true, rate: "1/second", burst: 5 }`.
   *
@@ -292,11 +292,11 @@ export class FirewallClusterOptions extends cdktn.TerraformResource {
   }
 
   // enable - computed: true, optional: true, required: false
-  private _enable?: number; 
+  private _enable?: boolean | cdktn.IResolvable; 
   public get enable() {
-    return this.getNumberAttribute('enable');
+    return this.getBooleanAttribute('enable');
   }
-  public set enable(value: number) {
+  public set enable(value: boolean | cdktn.IResolvable) {
     this._enable = value;
   }
   public resetEnable() {
@@ -378,7 +378,7 @@ export class FirewallClusterOptions extends cdktn.TerraformResource {
   protected override synthesizeAttributes(): { [name: string]: any } {
     return {
       ebtables: cdktn.booleanToTerraform(this._ebtables),
-      enable: cdktn.numberToTerraform(this._enable),
+      enable: cdktn.booleanToTerraform(this._enable),
       log_rate_limit: firewallClusterOptionsLogRateLimitToTerraform(this._logRateLimit.internalValue),
       policy_forward: cdktn.stringToTerraform(this._policyForward),
       policy_in: cdktn.stringToTerraform(this._policyIn),
@@ -395,10 +395,10 @@ export class FirewallClusterOptions extends cdktn.TerraformResource {
         storageClassType: "boolean",
       },
       enable: {
-        value: cdktn.numberToHclTerraform(this._enable),
+        value: cdktn.booleanToHclTerraform(this._enable),
         isBlock: false,
         type: "simple",
-        storageClassType: "number",
+        storageClassType: "boolean",
       },
       log_rate_limit: {
         value: firewallClusterOptionsLogRateLimitToHclTerraform(this._logRateLimit.internalValue),

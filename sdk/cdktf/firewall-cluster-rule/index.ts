@@ -33,11 +33,11 @@ export interface FirewallClusterRuleConfig extends cdktn.TerraformMetaArguments 
   */
   readonly dport?: string;
   /**
-  * 1 enables the rule, 0 disables it.
+  * Whether the rule is active. Set it: PVE creates a rule without `enable` disabled (pve-firewall `API2/Firewall/Rules.pm` stores `enable: 0` then), while removing it from a managed rule later deletes the flag, which turns the rule on.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_cluster_rule#enable FirewallClusterRule#enable}
   */
-  readonly enable?: number;
+  readonly enable?: boolean | cdktn.IResolvable;
   /**
   * With `proto` `icmp` or `icmpv6`: the ICMP type to match, by name (e.g. `echo-request`); not with `dport`.
   *
@@ -220,11 +220,11 @@ export class FirewallClusterRule extends cdktn.TerraformResource {
   }
 
   // enable - computed: true, optional: true, required: false
-  private _enable?: number; 
+  private _enable?: boolean | cdktn.IResolvable; 
   public get enable() {
-    return this.getNumberAttribute('enable');
+    return this.getBooleanAttribute('enable');
   }
-  public set enable(value: number) {
+  public set enable(value: boolean | cdktn.IResolvable) {
     this._enable = value;
   }
   public resetEnable() {
@@ -370,7 +370,7 @@ export class FirewallClusterRule extends cdktn.TerraformResource {
       comment: cdktn.stringToTerraform(this._comment),
       dest: cdktn.stringToTerraform(this._dest),
       dport: cdktn.stringToTerraform(this._dport),
-      enable: cdktn.numberToTerraform(this._enable),
+      enable: cdktn.booleanToTerraform(this._enable),
       icmp_type: cdktn.stringToTerraform(this._icmpType),
       iface: cdktn.stringToTerraform(this._iface),
       log: cdktn.stringToTerraform(this._log),
@@ -409,10 +409,10 @@ export class FirewallClusterRule extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       enable: {
-        value: cdktn.numberToHclTerraform(this._enable),
+        value: cdktn.booleanToHclTerraform(this._enable),
         isBlock: false,
         type: "simple",
-        storageClassType: "number",
+        storageClassType: "boolean",
       },
       icmp_type: {
         value: cdktn.stringToHclTerraform(this._icmpType),

@@ -33,11 +33,11 @@ export interface FirewallSecurityGroupRuleConfig extends cdktn.TerraformMetaArgu
   */
   readonly dport?: string;
   /**
-  * 1 enables the rule, 0 disables it.
+  * Whether the rule is active. Set it: PVE creates a rule without `enable` disabled (pve-firewall `API2/Firewall/Rules.pm` stores `enable: 0` then), while removing it from a managed rule later deletes the flag, which turns the rule on.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/firewall_security_group_rule#enable FirewallSecurityGroupRule#enable}
   */
-  readonly enable?: number;
+  readonly enable?: boolean | cdktn.IResolvable;
   /**
   * The security group (`firewall.SecurityGroup`). Changing it replaces the resource.
   *
@@ -227,11 +227,11 @@ export class FirewallSecurityGroupRule extends cdktn.TerraformResource {
   }
 
   // enable - computed: true, optional: true, required: false
-  private _enable?: number; 
+  private _enable?: boolean | cdktn.IResolvable; 
   public get enable() {
-    return this.getNumberAttribute('enable');
+    return this.getBooleanAttribute('enable');
   }
-  public set enable(value: number) {
+  public set enable(value: boolean | cdktn.IResolvable) {
     this._enable = value;
   }
   public resetEnable() {
@@ -390,7 +390,7 @@ export class FirewallSecurityGroupRule extends cdktn.TerraformResource {
       comment: cdktn.stringToTerraform(this._comment),
       dest: cdktn.stringToTerraform(this._dest),
       dport: cdktn.stringToTerraform(this._dport),
-      enable: cdktn.numberToTerraform(this._enable),
+      enable: cdktn.booleanToTerraform(this._enable),
       group: cdktn.stringToTerraform(this._group),
       icmp_type: cdktn.stringToTerraform(this._icmpType),
       iface: cdktn.stringToTerraform(this._iface),
@@ -430,10 +430,10 @@ export class FirewallSecurityGroupRule extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       enable: {
-        value: cdktn.numberToHclTerraform(this._enable),
+        value: cdktn.booleanToHclTerraform(this._enable),
         isBlock: false,
         type: "simple",
-        storageClassType: "number",
+        storageClassType: "boolean",
       },
       group: {
         value: cdktn.stringToHclTerraform(this._group),

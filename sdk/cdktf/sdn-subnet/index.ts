@@ -15,11 +15,11 @@ export interface SdnSubnetConfig extends cdktn.TerraformMetaArguments {
   */
   readonly dhcpDnsServer?: string;
   /**
-  * DHCP ranges, each `start-address=<ip>,end-address=<ip>`.
+  * The range of addresses DHCP hands out, inside the subnet: `[{ startAddress: "10.0.0.100", endAddress: "10.0.0.200" }]`. One range for now (several would need repeated parameters, which the provider does not send yet).
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_subnet#dhcp_ranges SdnSubnet#dhcp_ranges}
   */
-  readonly dhcpRanges?: string[];
+  readonly dhcpRanges?: SdnSubnetDhcpRanges[] | cdktn.IResolvable;
   /**
   * A DNS zone prefix, e.g. `adm` for `<host>.adm.<dnszone>`.
   *
@@ -50,6 +50,153 @@ export interface SdnSubnetConfig extends cdktn.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_subnet#vnet SdnSubnet#vnet}
   */
   readonly vnet: string;
+}
+export interface SdnSubnetDhcpRanges {
+  /**
+  * `start-address` of the `dhcp-range` property string.
+  *
+  * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_subnet#start_address SdnSubnet#start_address}
+  */
+  readonly startAddress: string;
+  /**
+  * `end-address` of the `dhcp-range` property string.
+  *
+  * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/sdn_subnet#end_address SdnSubnet#end_address}
+  */
+  readonly endAddress: string;
+}
+
+export function sdnSubnetDhcpRangesToTerraform(struct?: SdnSubnetDhcpRanges | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+    start_address: cdktn.stringToTerraform(struct!.startAddress),
+    end_address: cdktn.stringToTerraform(struct!.endAddress),
+  }
+}
+
+
+export function sdnSubnetDhcpRangesToHclTerraform(struct?: SdnSubnetDhcpRanges | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+    start_address: {
+      value: cdktn.stringToHclTerraform(struct!.startAddress),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    end_address: {
+      value: cdktn.stringToHclTerraform(struct!.endAddress),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class SdnSubnetDhcpRangesOutputReference extends cdktn.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktn.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): SdnSubnetDhcpRanges | cdktn.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._startAddress !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.startAddress = this._startAddress;
+    }
+    if (this._endAddress !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.endAddress = this._endAddress;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: SdnSubnetDhcpRanges | cdktn.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._startAddress = undefined;
+      this._endAddress = undefined;
+    }
+    else if (cdktn.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._startAddress = value.startAddress;
+      this._endAddress = value.endAddress;
+    }
+  }
+
+  // start_address - computed: true, optional: false, required: true
+  private _startAddress?: string; 
+  public get startAddress() {
+    return this.getStringAttribute('start_address');
+  }
+  public set startAddress(value: string) {
+    this._startAddress = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get startAddressInput() {
+    return this._startAddress;
+  }
+
+  // end_address - computed: true, optional: false, required: true
+  private _endAddress?: string; 
+  public get endAddress() {
+    return this.getStringAttribute('end_address');
+  }
+  public set endAddress(value: string) {
+    this._endAddress = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get endAddressInput() {
+    return this._endAddress;
+  }
+}
+
+export class SdnSubnetDhcpRangesList extends cdktn.ComplexList {
+  public internalValue? : SdnSubnetDhcpRanges[] | cdktn.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): SdnSubnetDhcpRangesOutputReference {
+    return new SdnSubnetDhcpRangesOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
 }
 
 /**
@@ -102,7 +249,7 @@ export class SdnSubnet extends cdktn.TerraformResource {
       forEach: config.forEach
     });
     this._dhcpDnsServer = config.dhcpDnsServer;
-    this._dhcpRanges = config.dhcpRanges;
+    this._dhcpRanges.internalValue = config.dhcpRanges;
     this._dnsZonePrefix = config.dnsZonePrefix;
     this._gateway = config.gateway;
     this._snat = config.snat;
@@ -136,19 +283,19 @@ export class SdnSubnet extends cdktn.TerraformResource {
   }
 
   // dhcp_ranges - computed: true, optional: true, required: false
-  private _dhcpRanges?: string[]; 
+  private _dhcpRanges = new SdnSubnetDhcpRangesList(this, "dhcp_ranges", false);
   public get dhcpRanges() {
-    return cdktn.Fn.tolist(this.getListAttribute('dhcp_ranges'));
+    return this._dhcpRanges;
   }
-  public set dhcpRanges(value: string[]) {
-    this._dhcpRanges = value;
+  public putDhcpRanges(value: SdnSubnetDhcpRanges[] | cdktn.IResolvable) {
+    this._dhcpRanges.internalValue = value;
   }
   public resetDhcpRanges() {
-    this._dhcpRanges = undefined;
+    this._dhcpRanges.internalValue = undefined;
   }
   // Temporarily expose input value. Use with caution.
   public get dhcpRangesInput() {
-    return this._dhcpRanges;
+    return this._dhcpRanges.internalValue;
   }
 
   // dns_zone_prefix - computed: true, optional: true, required: false
@@ -242,7 +389,7 @@ export class SdnSubnet extends cdktn.TerraformResource {
   protected override synthesizeAttributes(): { [name: string]: any } {
     return {
       dhcp_dns_server: cdktn.stringToTerraform(this._dhcpDnsServer),
-      dhcp_ranges: cdktn.listMapper(cdktn.stringToTerraform, false)(this._dhcpRanges),
+      dhcp_ranges: cdktn.listMapper(sdnSubnetDhcpRangesToTerraform, false)(this._dhcpRanges.internalValue),
       dns_zone_prefix: cdktn.stringToTerraform(this._dnsZonePrefix),
       gateway: cdktn.stringToTerraform(this._gateway),
       snat: cdktn.booleanToTerraform(this._snat),
@@ -260,10 +407,10 @@ export class SdnSubnet extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       dhcp_ranges: {
-        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._dhcpRanges),
-        isBlock: false,
-        type: "set",
-        storageClassType: "stringList",
+        value: cdktn.listMapperHcl(sdnSubnetDhcpRangesToHclTerraform, false)(this._dhcpRanges.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "SdnSubnetDhcpRangesList",
       },
       dns_zone_prefix: {
         value: cdktn.stringToHclTerraform(this._dnsZonePrefix),
