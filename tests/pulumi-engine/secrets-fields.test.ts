@@ -107,6 +107,8 @@ describe("every secret field, echoed by a hostile endpoint in every derived form
       const url = new URL(req.url, "https://x");
       const path = url.pathname.replace("/api2/json", "");
       if (req.method === "GET") {
+        // Every provider probes the version first (its preflight).
+        if (path === "/version") return reply(res, 200, { data: { version: "9.2.11", release: "9.2", repoid: "0123456789abcdef" } });
         if (path === "/nodes") return reply(res, 200, { data: [{ node: "pve1", status: "online" }] });
         if (path === "/nodes/pve1/certificates/info") return reply(res, 200, { data: [{ filename: "pve-root-ca.pem", fingerprint: "AB:CD" }] });
         if (path === "/cluster/status") return reply(res, 200, { data: [{ type: "cluster", name: "echo" }] });
