@@ -95,6 +95,15 @@ function changedKeys(olds: Record<string, unknown> | undefined, news: Record<str
 }
 
 /** The engine's events as one step per resource, in the local engine's {@link StepRecord} shape. */
+/** The diagnostics that are no errors: what a provider logs and prints while it works. */
+function messagesOf(events: Automation.EngineEvent[]): CliResult["messages"] {
+  return events.flatMap((e) =>
+    e.diagnosticEvent && e.diagnosticEvent.severity !== "error"
+      ? [{ urn: e.diagnosticEvent.urn ?? "", severity: e.diagnosticEvent.severity, message: e.diagnosticEvent.message.trim() }]
+      : [],
+  );
+}
+
 function stepsOf(events: Automation.EngineEvent[]): { steps: StepRecord[]; errors: Array<{ urn: string; message: string }> } {
   const byUrn = new Map<string, StepRecord>();
   const errors: Array<{ urn: string; message: string }> = [];
@@ -214,7 +223,17 @@ async function run(op: "preview" | "up" | "refresh" | "destroy", options: Operat
   if (process.env.NAAS_CLI_EVENTS) appendFileSync(process.env.NAAS_CLI_EVENTS, events.map((e) => `${JSON.stringify(e)}\n`).join(""));
   const { steps: all, errors } = stepsOf(events);
   const steps = op === "refresh" ? refreshSteps(events, all) : all;
-  return { ok: exitCode === 0, exitCode, steps, summary, stdout, stderr, errors, outputs: op === "destroy" ? {} : await outputs() };
+  return {
+    ok: exitCode === 0,
+    exitCode,
+    steps,
+    summary,
+    stdout,
+    stderr,
+    errors,
+    messages: messagesOf(events),
+    outputs: op === "destroy" ? {} : await outputs(),
+  };
 }
 
 async function importResources(resources: Array<{ type: string; name: string; id: string }>): Promise<CliResult> {
@@ -228,12 +247,23 @@ async function importResources(resources: Array<{ type: string; name: string; id
       stdout: res.stdout,
       stderr: res.stderr,
       errors: [],
+      messages: [],
       outputs: {},
     };
   } catch (error) {
     const result = (error as CommandFailure).commandResult;
     if (!result) throw error;
-    return { ok: false, exitCode: result.code || 1, steps: [], summary: {}, stdout: result.stdout, stderr: result.stderr, errors: [], outputs: {} };
+    return {
+      ok: false,
+      exitCode: result.code || 1,
+      steps: [],
+      summary: {},
+      stdout: result.stdout,
+      stderr: result.stderr,
+      errors: [],
+      messages: [],
+      outputs: {},
+    };
   }
 }
 

@@ -53,6 +53,8 @@ export interface CliResult {
   stderr: string;
   /** Error diagnostics the engine reported, per URN ("" for the stack). */
   errors: Array<{ urn: string; message: string }>;
+  /** The other diagnostics (info, warning, a provider's output lines), per URN ("" for none). */
+  messages: Array<{ urn: string; severity: string; message: string }>;
   /** Stack outputs, secrets shown as `[secret]`. */
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
