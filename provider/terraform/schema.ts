@@ -10,8 +10,7 @@ import { definitions } from "../../schema/definitions";
 import type { FieldDef, FieldType } from "../../schema/fields";
 import { toCamel, toSnake } from "../../schema/naming";
 import type { ApiParam } from "../../schema/pve-schema";
-import { requireApiMethod } from "../../schema/pve-schema";
-import { type ReadSpec, reads } from "../../schema/reads";
+import { type ReadDefinition, type ReadSpec, reads } from "../../schema/reads";
 import type { CtyType } from "./cty";
 
 /** How a nested attribute repeats. */
@@ -237,8 +236,8 @@ function argType(param: ApiParam | undefined): CtyType {
   return "string";
 }
 
-function dataSourceType(spec: ReadSpec): DataSourceType {
-  const method = requireApiMethod("GET", spec.path);
+function dataSourceType(spec: ReadDefinition): DataSourceType {
+  const method = spec.method;
   const args = new Map(spec.args.map((arg) => [toSnake(arg.sdkName), arg]));
   const returns = method.returns as ReturnSchema;
   const result = spec.firstItem ? returnType(returns.items as ReturnSchema | undefined) : returnType(returns);

@@ -2,8 +2,7 @@
 import { type KindDefinition, chosenCall, hasTriggers, takesAdopt } from "../define";
 import type { FieldDef, FieldType } from "../fields";
 import type { ApiParam } from "../pve-schema";
-import { requireApiMethod } from "../pve-schema";
-import { type ReadSpec, secretFieldsOf } from "../reads";
+import { type ReadDefinition, secretFieldsOf } from "../reads";
 import type { OutputSpec } from "../spec";
 import { toCamel } from "../naming";
 
@@ -308,8 +307,8 @@ function resultType(schema: ReturnSchema | undefined, indent: string, secrets: R
 }
 
 /** One read function with its argument and result types. */
-export function emitRead(spec: ReadSpec, importPrefix: string): string {
-  const method = requireApiMethod("GET", spec.path);
+export function emitRead(spec: ReadDefinition, importPrefix: string): string {
+  const method = spec.method;
   const type = pascal(spec.name.replace(/^get/, "get-"));
   const base = `${type.replace(/^Get/, "Get")}`;
   const returns = method.returns as ReturnSchema;

@@ -5,7 +5,7 @@
  */
 import { definitionOf } from "../definitions";
 import type { FieldDef } from "../fields";
-import type { ApiMethod } from "../pve-schema";
+import type { ApiMethod, ApiParam } from "../pve-schema";
 import { requireApiMethod } from "../pve-schema";
 
 /** One argument of a read function: a path or query parameter of its GET, under an SDK name. */
@@ -48,7 +48,10 @@ export interface ReadSpec {
 export interface ReadDefinition extends ReadSpec {
   /** The name callers and the SDK use: `access.getUser`, or `getVersion` at the package root. */
   readonly qualifiedName: string;
-  /** The GET method as the official schema describes it (looked up once, by `defineRead`). */
+  /**
+   * The GET method as the official schema describes it (looked up once, by `defineRead`), except
+   * that the flags of the kind it returns (`objectOf`) are booleans in its result, as in the kind.
+   */
   readonly method: ApiMethod;
 }
 
@@ -105,7 +108,27 @@ export function defineRead(spec: ReadSpec): ReadDefinition {
     throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
   }
   checkRead(spec, where, method);
-  return { ...spec, qualifiedName, method };
+  return { ...spec, qualifiedName, method: spec.objectOf ? { ...method, returns: withFlags(method.returns, spec.objectOf) } : method };
+}
+
+/**
+ * The result's schema with the kind's flags as booleans: PVE types some flags as integers (a
+ * firewall's `enable`, "integer, minimum 0"), which the kind's SDK types as booleans; the read of
+ * the same object must say the same.
+ */
+function withFlags(returns: ApiMethod["returns"], objectOf: string): ApiMethod["returns"] {
+  const flags = new Set(
+    definitionOf(objectOf)
+      .fieldList.filter((field) => field.type.kind === "boolean" && field.param.type === "integer")
+      .map((field) => field.pveName),
+  );
+  const adjust = (properties: Record<string, ApiParam> | undefined): Record<string, ApiParam> | undefined =>
+    properties && Object.fromEntries(Object.entries(properties).map(([key, param]) => [key, flags.has(key) ? { ...param, type: "boolean" } : param]));
+  if (returns.type === "array" && typeof returns.items === "object" && returns.items !== null) {
+    const items = returns.items as { properties?: Record<string, ApiParam> };
+    return { ...returns, items: { ...items, properties: adjust(items.properties) } };
+  }
+  return { ...returns, properties: adjust(returns.properties) };
 }
 
 /** The fields whose values are secret in a read's result: the secret fields of the kind it returns (see `objectOf`). */

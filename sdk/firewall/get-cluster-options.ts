@@ -11,7 +11,7 @@ export type GetClusterOptionsArgs = Record<string, never>;
  */
 export type GetClusterOptionsResult = {
   readonly "ebtables"?: boolean;
-  readonly "enable"?: number;
+  readonly "enable"?: boolean;
   readonly "logRatelimit"?: string;
   readonly "policyForward"?: "ACCEPT" | "DROP";
   readonly "policyIn"?: "ACCEPT" | "REJECT" | "DROP";

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await admin.post("/cluster/backup", { id: "nightly", schedule: "daily", all: 1, storage: "local", "prune-backups": "keep-last=3" });
   await admin.post("/cluster/replication", { id: "100-0", type: "local", target: "pve2", rate: 5 });
   // A fresh cluster.fw holds no options: the read shows what was set.
-  await admin.put("/cluster/firewall/options", { policy_in: "DROP" });
+  await admin.put("/cluster/firewall/options", { policy_in: "DROP", enable: 1 });
   await admin.post("/storage", { storage: "nfs1", type: "nfs", server: "10.0.0.5", export: "/pve", content: "iso,backup", nodes: "pve1" });
   admin.close();
 });
@@ -56,7 +56,8 @@ describe("read functions of access, datacenter and storage", () => {
   });
 
   it("firewall.getClusterOptions and cluster.getOptions", async () => {
-    expect(await pve.firewall.getClusterOptions()).toMatchObject({ policyIn: "DROP" });
+    // `enable` is a flag, as in firewall.ClusterOptions: a boolean, though PVE's schema says integer.
+    expect(await pve.firewall.getClusterOptions()).toMatchObject({ policyIn: "DROP", enable: true });
     expect(typeof (await pve.cluster.getOptions())).toBe("object");
   });
 

@@ -8,4 +8,5 @@ export const getClusterOptions = defineRead({
   description: "Reads the datacenter firewall's options (`GET /cluster/firewall/options`).",
   path: "/cluster/firewall/options",
   args: [],
+  objectOf: "firewall:ClusterOptions",
 });

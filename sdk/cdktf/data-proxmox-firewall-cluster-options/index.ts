@@ -65,7 +65,7 @@ export class DataProxmoxFirewallClusterOptionsResultOutputReference extends cdkt
 
   // enable - computed: true, optional: false, required: false
   public get enable() {
-    return this.getNumberAttribute('enable');
+    return this.getBooleanAttribute('enable');
   }
 
   // log_ratelimit - computed: true, optional: false, required: false
