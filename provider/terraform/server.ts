@@ -93,14 +93,11 @@ function providerHandlers(connection: Connection, log: (line: string) => void): 
       const block = objectOrNull(readDynamic(dynamic(request, "config"), providerType)) ?? {};
       const problem = await connection.configure(block);
       if (problem === undefined) return { diagnostics: [] };
-      return {
-        diagnostics: [
-          errorAt(
-            "the proxmox provider cannot connect",
-            `${problem}. In Terraform/OpenTofu, set the provider block's \`endpoint\` and \`api_token\` (or \`username\` and \`password\`), or the PROXMOX_VE_* environment variables.`,
-          ),
-        ],
-      };
+      // A missing setting is said in Pulumi's words by the shared resolution: say where Terraform sets it.
+      const where = /^no Proxmox (endpoint|credentials)/.test(problem)
+        ? " In Terraform/OpenTofu, set the provider block's `endpoint` and `api_token` (or `username` and `password`), or the PROXMOX_VE_* environment variables."
+        : "";
+      return { diagnostics: [errorAt("the proxmox provider cannot connect", `${problem}.${where}`)] };
     },
     async ReadResource(request) {
       const rt = resource(request["type_name"]);

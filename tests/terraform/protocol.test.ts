@@ -236,6 +236,8 @@ describe("the provider plugin at the protocol level", () => {
       const refused = diagnostics(await plugin.call("ConfigureProvider", { config: block(TOKEN.replace(/.{4}$/, "dead"), sim.fingerprint) }));
       expect(refused[0]?.detail).toMatch(/^the provider block's `api_token` was refused by https:\/\/\S+ \(GET \/version: Authentication failed!\)/);
       expect(JSON.stringify(refused)).not.toContain(TOKEN.slice(-12));
+      // The settings are all there: no advice to set them.
+      expect(refused[0]?.detail).not.toContain("set the provider block's `endpoint`");
       const untrusted = diagnostics(await plugin.call("ConfigureProvider", { config: block(TOKEN, null) }));
       expect(untrusted[0]?.detail).toContain(`set the provider block's \`fingerprint\` to ${sim.fingerprint}`);
     });
