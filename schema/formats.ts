@@ -38,6 +38,13 @@ export const NAMED_PROPERTY_FORMATS: Readonly<Record<string, Record<string, ApiP
     digits: { type: "integer", minimum: 6, maximum: 8, optional: true, default: 6 },
     step: { type: "integer", minimum: 10, optional: true, default: 30 },
   },
+  // pve-network SDN/SubnetPlugin.pm `$dhcp_range_fmt`: the items of a subnet's `dhcp-range`. PVE types
+  // both keys `ip`, which pve-common's check_type leaves unchecked; `validate_dhcp_ranges` checks the
+  // addresses when the subnet is written, so here they are plain strings.
+  "pve-sdn-dhcp-range": {
+    "start-address": { type: "string" },
+    "end-address": { type: "string" },
+  },
   // pve-access-control PVE::Auth::Plugin: the defaults of a realm sync.
   "realm-sync-options": {
     scope: { type: "string", enum: ["users", "groups", "both"], optional: true },

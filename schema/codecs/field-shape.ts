@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import type { FieldOverride, FieldType, IndexedParam } from "../fields";
-import { SDN_PROPERTY_FORMATS } from "../facts/sdn";
 import { NAMED_PROPERTY_FORMATS } from "../formats";
 import type { ApiParam, ApiPropertyKey } from "../pve-schema";
 import { isListFormat, isPropertyString } from "../pve-schema";
@@ -59,7 +58,7 @@ function offering(shape: EntryShape, values: NonNullable<FieldOverride["values"]
 function itemFormat(param: ApiParam): Readonly<Record<string, ApiPropertyKey>> | undefined {
   if (param.type !== "array" || typeof param.items !== "object" || param.items === null) return undefined;
   const format = (param.items as { format?: unknown }).format;
-  return typeof format === "string" ? (NAMED_PROPERTY_FORMATS[format] ?? SDN_PROPERTY_FORMATS[format]) : undefined;
+  return typeof format === "string" ? NAMED_PROPERTY_FORMATS[format] : undefined;
 }
 
 /** The family's shape of a parameter's value, from the override and the facts. */
