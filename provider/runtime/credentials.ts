@@ -52,12 +52,16 @@ export function connectionSource(config: ConfigSource | undefined): "stack confi
 
 /**
  * How errors name a setting to the user: as the source the connection comes from sets it
- * (`proxmox:apiToken` in the stack config, `PROXMOX_VE_API_TOKEN` in the environment).
+ * (`proxmox:apiToken` in the stack config, `PROXMOX_VE_API_TOKEN` in the environment);
+ * `configured` names a setting of the configuration itself (Terraform: the provider block's attribute).
  */
-export function settingNamer(config: ConfigSource | undefined): (setting: SettingName) => string {
+export function settingNamer(
+  config: ConfigSource | undefined,
+  configured: (setting: SettingName) => string = (setting) => `proxmox:${setting}`,
+): (setting: SettingName) => string {
   const source = connectionSource(config);
   const envNames = new Map<string, string>(SETTINGS);
-  return (setting) => (source === "stack config" ? `proxmox:${setting}` : (envNames.get(setting) ?? setting));
+  return (setting) => (source === "stack config" ? configured(setting) : (envNames.get(setting) ?? setting));
 }
 
 /** Resolves the client options; a missing endpoint or credential is an error that says how to set it. */

@@ -4,7 +4,7 @@
  * same `PROXMOX_VE_*` environment fallbacks apply on both front ends.
  */
 import { ProxmoxClient } from "../client";
-import { type SettingName, connectionSource, resolveConnection } from "../runtime/credentials";
+import { type SettingName, resolveConnection, settingNamer } from "../runtime/credentials";
 import { connectionError, preflight } from "../runtime/preflight";
 import { type CtyObject, hasUnknown } from "./cty";
 import { PROVIDER_SETTINGS } from "./schema";
@@ -22,14 +22,9 @@ function configSource(block: CtyObject): { get(key: string): string | undefined 
   };
 }
 
-/** How errors name a setting: the provider block's attribute, or the environment variable it falls back to. */
-function settingNamer(source: { get(key: string): string | undefined }): (setting: SettingName) => string {
-  const fromBlock = connectionSource(source) === "stack config";
-  return (setting) => {
-    const found = PROVIDER_SETTINGS.find((s) => s.configKey === setting);
-    const attribute = found?.name ?? setting;
-    return fromBlock ? `the provider block's \`${attribute}\`` : `PROXMOX_VE_${attribute.toUpperCase()}`;
-  };
+/** The provider block's attribute of a setting, as errors name it. */
+function blockAttribute(setting: SettingName): string {
+  return `the provider block's \`${PROVIDER_SETTINGS.find((s) => s.configKey === setting)?.name ?? setting}\``;
 }
 
 /** What ConfigureProvider left: a client, or why there is none (raised when a call needs PVE). */
@@ -55,7 +50,7 @@ export class Connection {
     const source = configSource(block);
     try {
       const options = resolveConnection(source);
-      const name = settingNamer(source);
+      const name = settingNamer(source, blockAttribute);
       let client: ProxmoxClient;
       try {
         client = new ProxmoxClient({ ...options, logger: this.logger });
