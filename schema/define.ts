@@ -5,14 +5,15 @@
  */
 import { entryShape, fieldShape } from "./codecs";
 import type { FieldDef, FieldType, IndexedParam } from "./fields";
-import type { SlotFamily, SlotField } from "./slots";
+import { guestCalls } from "./guest";
+import type { SlotFamily, SlotField, SubKeyRule } from "./slots";
 import { describeParam } from "./fields";
 import { resolveNamedFormat } from "./formats";
 import { indexedParam } from "./indexed";
 import { kindKey, toCamel } from "./naming";
 import type { ApiParam } from "./pve-schema";
 import { requireApiMethod } from "./pve-schema";
-import type { ActionSpec, ApiCall, CollectionSpec, KindSpec, OutputSpec, PathChoice, SingletonSpec } from "./spec";
+import type { ActionSpec, ApiCall, CollectionSpec, KindSpec, OutputSpec, OwnInput, PathChoice, SingletonSpec } from "./spec";
 
 /** The input whose change reruns an action, or the update of a kind with `updateOnTriggers`. */
 export const TRIGGERS = "triggers";
@@ -103,6 +104,7 @@ function callsOf(spec: KindSpec): ApiCall[] {
     Object.values(override.slots?.subKeys ?? {}).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])),
   );
   own.push(...operations);
+  if (spec.lifecycle === "collection" && spec.guest) own.push(...guestCalls(spec.guest));
   const lock = spec.lifecycle === "collection" ? spec.commit?.lock : undefined;
   const lockCalls: ApiCall[] = lock
     ? [
@@ -138,6 +140,45 @@ function slotFamily(where: string, pveName: string, type: FieldType, family: Slo
       throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
   }
   return { ...family, base: indexed.base };
+}
+
+/** Sub-key rules of a plain property string; throws when they name what it lacks or ask for an operation. */
+function plainSubKeys(where: string, pveName: string, type: FieldType, rules: Readonly<Record<string, SubKeyRule>>): Readonly<Record<string, SubKeyRule>> {
+  if (type.kind !== "object") throw new Error(`${where}: '${pveName}' is not a property string, so it has no sub-keys`);
+  for (const [key, rule] of Object.entries(rules)) {
+    if (!type.keys[key]) throw new Error(`${where}: the property string '${pveName}' has no sub-key '${key}'`);
+    if (rule.change !== undefined && rule.change !== "inPlace")
+      throw new Error(`${where}: '${pveName}.${key}': only a device family's sub-keys change by operation or replacement`);
+  }
+  return rules;
+}
+
+/**
+ * The field of an input of ours (see {@link OwnInput}): typed and checked like a parameter, in no
+ * call; read back from its `readKey`, or kept as given (write-only).
+ */
+function ownField(sdkName: string, input: OwnInput, where: string): FieldDef {
+  const { type, codec, schema } = fieldShape(entryShape(input.param, undefined, where));
+  return {
+    pveName: input.readKey ?? sdkName,
+    sdkName,
+    param: input.param,
+    type,
+    codec,
+    schema,
+    required: false,
+    inCreate: false,
+    inUpdate: false,
+    replaceOnChange: input.replaceOnChange ?? false,
+    ...(input.replaceWhen ? { replaceWhen: input.replaceWhen } : {}),
+    secret: false,
+    writeOnly: input.readKey === undefined,
+    presence: false,
+    identity: false,
+    computed: false,
+    own: true,
+    doc: input.doc,
+  };
 }
 
 /** Builds a kind from its spec and the official schema. Throws when the spec names what PVE lacks. */
@@ -208,6 +249,10 @@ export function defineKind(spec: KindSpec): KindDefinition {
       inUpdate,
       // What PVE cannot change after creation forces a new object.
       replaceOnChange: override?.replaceOnChange ?? (identity || !inUpdate),
+      ...(override?.replaceWhen ? { replaceWhen: override.replaceWhen } : {}),
+      computed: override?.computed ?? false,
+      own: false,
+      ...(override?.subKeys ? { subKeys: plainSubKeys(`${spec.namespace}.${spec.name}`, pveName, type, override.subKeys) } : {}),
       secret: override?.secret ?? false,
       writeOnly: override?.writeOnly ?? false,
       presence: override?.presence ?? false,
@@ -218,6 +263,11 @@ export function defineKind(spec: KindSpec): KindDefinition {
       ...(slots ? { slots } : indexed ? { indexed } : {}),
     };
   });
+  for (const [sdkName, input] of Object.entries(spec.ownInputs ?? {})) {
+    if (fieldList.some((field) => field.sdkName === sdkName))
+      throw new Error(`${spec.namespace}.${spec.name}: own input '${sdkName}' is also a PVE parameter's name`);
+    fieldList.push(ownField(sdkName, input, `${spec.namespace}.${spec.name}: own input '${sdkName}'`));
+  }
   return {
     ...spec,
     ...(spec.lifecycle === "action" ? { outputs: { ...ACTION_OUTPUTS, ...spec.outputs } } : {}),

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { Codec } from "./codecs";
-import type { SlotFamily, SlotField } from "./slots";
+import type { SlotFamily, SlotField, SubKeyRule } from "./slots";
 import type { ApiParam } from "./pve-schema";
 
 /** What a definition may say about one field beyond the official facts. */
@@ -64,6 +64,22 @@ export interface FieldOverride {
    * sub-key follows its rule (see `schema/slots.ts`).
    */
   slots?: SlotFamily;
+  /**
+   * Rules for sub-keys of a property string that is no device family (a VM's `efidisk0`): their
+   * normal form, `computed`, `writeOnce`, as a family's slots have them (no operations here).
+   */
+  subKeys?: Readonly<Record<string, SubKeyRule>>;
+  /**
+   * PVE (or the provider) assigns a value when the program gives none (a guest's VMID, taken from
+   * the cluster's next free id): the assigned value is kept in state, and the program's silence is
+   * no change. A value the program gives is compared as usual.
+   */
+  computed?: boolean;
+  /**
+   * A change replaces the resource only in the direction this says (a template cannot become a VM
+   * again: `true` → `false` replaces, `false` → `true` converts in place). Overrides `replaceOnChange`.
+   */
+  replaceWhen?: (before: unknown, after: unknown) => boolean;
 }
 
 /** The TypeScript shape of a field, for the SDK generator. */
@@ -110,6 +126,17 @@ export interface FieldDef {
    * to entries; `type`, `codec` and the entry checks describe one entry. Never set with `indexed`.
    */
   readonly slots?: SlotField;
+  /** See {@link FieldOverride.subKeys}. */
+  readonly subKeys?: Readonly<Record<string, SubKeyRule>>;
+  /** See {@link FieldOverride.computed}. */
+  readonly computed: boolean;
+  /** See {@link FieldOverride.replaceWhen}. */
+  readonly replaceWhen?: (before: unknown, after: unknown) => boolean;
+  /**
+   * An input of ours that is no PVE parameter (a guest's `started`): never sent to PVE; read from
+   * the key the kind's read puts into PVE's answer, or kept as given (see `OwnInput`).
+   */
+  readonly own: boolean;
 }
 
 /** How an indexed parameter (`name[n]`) maps to numbered wire keys. */

@@ -45,6 +45,29 @@ export const NAMED_PROPERTY_FORMATS: Readonly<Record<string, Record<string, ApiP
     "start-address": { type: "string" },
     "end-address": { type: "string" },
   },
+  // qemu-server QemuServer/Network.pm `$ipconfig_fmt`: a cloud-init NIC's addresses (`dhcp`, `auto` or CIDR).
+  "pve-qm-ipconfig": {
+    ip: { type: "string", optional: true },
+    gw: { type: "string", optional: true, format: "ipv4" },
+    ip6: { type: "string", optional: true },
+    gw6: { type: "string", optional: true, format: "ipv6" },
+  },
+  // qemu-server QemuServer/PCI.pm `$hostpci_fmt`: a PCI device passed through (a host address or a mapping).
+  "pve-qm-hostpci": {
+    host: { type: "string", default_key: 1, optional: true },
+    mapping: { type: "string", optional: true, format: "pve-configid" },
+    rombar: { type: "boolean", optional: true, default: 1 },
+    romfile: { type: "string", optional: true },
+    pcie: { type: "boolean", optional: true, default: 0 },
+    "x-vga": { type: "boolean", optional: true, default: 0 },
+    "legacy-igd": { type: "boolean", optional: true, default: 0 },
+    mdev: { type: "string", optional: true },
+    "vendor-id": { type: "string", optional: true },
+    "device-id": { type: "string", optional: true },
+    "sub-vendor-id": { type: "string", optional: true },
+    "sub-device-id": { type: "string", optional: true },
+    driver: { type: "string", optional: true, enum: ["vfio", "keep"] },
+  },
   // pve-access-control PVE::Auth::Plugin: the defaults of a realm sync.
   "realm-sync-options": {
     scope: { type: "string", enum: ["users", "groups", "both"], optional: true },

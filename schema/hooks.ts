@@ -5,7 +5,7 @@
  * import nothing from `provider/`.
  */
 import type { FieldDef } from "./fields";
-import type { Identity, Props, PveMethod, WireParams } from "./props";
+import type { Caller, Identity, Props, PveMethod, WireParams } from "./props";
 
 /** A per-field failure, as Pulumi's `check` reports it. */
 export interface CheckFailure {
@@ -35,6 +35,8 @@ export interface HookKit {
 /** What a hook that talks to PVE gets: the kit and the connected cluster's calls. */
 export interface HookApi extends HookKit {
   request<T = unknown>(method: PveMethod, path: string, params?: WireParams): Promise<T>;
+  /** Who the requests are made as, when the connection knows. */
+  caller(): Caller | undefined;
 }
 
 /** The hook points of a kind; each is optional. */

@@ -31,3 +31,14 @@ export function containsUnknown(value: unknown): boolean {
 export function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
+
+/**
+ * Who requests are made as: PVE grants some settings to `root@pam` itself only (a VM's `args`, a
+ * container's bind mounts), never to an API token, not even one of `root@pam`.
+ */
+export interface Caller {
+  /** `user@realm`; for an API token, the user it belongs to. */
+  readonly userid: string;
+  /** The requests carry an API token. */
+  readonly token: boolean;
+}

@@ -25,9 +25,15 @@ export interface SlotOperation {
   readonly call: ApiCall;
   /**
    * The call's parameters for changing the slot `key` (`scsi0`) from `before` to `after`, or the
-   * reason PVE cannot make that change (a shrink), which preview reports on the sub-key.
+   * reason PVE cannot make that change (a shrink), which preview reports on the sub-key, or
+   * `inPlace` when this change is a plain config write after all (a CD-ROM drive's other ISO).
    */
-  params(key: string, before: SdkValue | undefined, after: SdkValue, identity: Identity): { readonly params: WireParams } | { readonly refused: string };
+  params(
+    key: string,
+    before: SdkValue | undefined,
+    after: SdkValue,
+    identity: Identity,
+  ): { readonly params: WireParams } | { readonly refused: string } | { readonly inPlace: true };
 }
 
 /** How one sub-key (SDK name) of a slot's property string behaves. */
@@ -48,6 +54,12 @@ export interface SubKeyRule {
   readonly computed?: boolean;
   /** PVE's normal form of a value (`32` → `32G`, a tag set sorted): values compare in it. */
   readonly normalize?: (value: SdkValue) => string;
+  /**
+   * PVE acts on the value when the slot is made and does not keep it (a disk's `import-from`): it
+   * is sent with a new slot only, kept in state as given, never compared and never sent again
+   * (which would import the disk a second time).
+   */
+  readonly writeOnce?: boolean;
 }
 
 /** What a definition says of an indexed field that is a device family. */

@@ -4,7 +4,8 @@
  */
 import type { FieldOverride } from "./fields";
 import type { KindHooks } from "./hooks";
-import type { ApiHttpMethod } from "./pve-schema";
+import type { GuestSpec } from "./guest";
+import type { ApiHttpMethod, ApiParam } from "./pve-schema";
 
 /** One API call of a kind's lifecycle. */
 export interface ApiCall {
@@ -24,6 +25,12 @@ export interface ApiCall {
    * updates an IP set's or a security group's comment by renaming it to its own name (`rename`).
    */
   readonly sameAs?: Readonly<Record<string, string>>;
+  /**
+   * The write carries the `digest` of the object as PVE has it just before the write, after the
+   * managed fields were found as recorded: a change made by someone else in between fails the
+   * write (PVE's `checksum mismatch`) instead of being overwritten.
+   */
+  readonly carriesDigest?: boolean;
 }
 
 /** A group of fields of which exactly one (or, when not `required`, at most one) may be given. */
@@ -150,6 +157,26 @@ export interface PathChoice {
   readonly values: readonly [string, ...string[]];
 }
 
+/**
+ * An input of ours that is no PVE parameter (a guest's `started`, its clone source): typed and
+ * checked like a parameter, never sent as one; the kind's lifecycle acts on it.
+ */
+export interface OwnInput {
+  /** The input's doc comment. */
+  readonly doc: string;
+  /** Its type, range, default and sub-keys, stated as PVE states a parameter's. */
+  readonly param: ApiParam;
+  /**
+   * The key under which the kind's read reports the value (a guest's read adds `started` from its
+   * status): the input is then read back and diffed. Without it the value is kept as given.
+   */
+  readonly readKey?: string;
+  /** A change replaces the resource (a VM cloned from another source is another VM). */
+  readonly replaceOnChange?: boolean;
+  /** See {@link FieldOverride.replaceWhen}. */
+  readonly replaceWhen?: (before: unknown, after: unknown) => boolean;
+}
+
 /** What every kind says, whatever its lifecycle. */
 interface KindSpecBase {
   /** SDK namespace, mirroring PVE's tree: `access`, `cluster`, `firewall`, `sdn`, `node`, `storage`. */
@@ -165,6 +192,8 @@ interface KindSpecBase {
   /** PVE parameters of create/update that this kind does not expose (control or other kinds' concerns). */
   readonly exclude?: readonly string[];
   readonly fields?: Readonly<Record<string, FieldOverride>>;
+  /** Inputs of ours that are no PVE parameter, by SDK name: see {@link OwnInput}. */
+  readonly ownInputs?: Readonly<Record<string, OwnInput>>;
   readonly outputs?: Readonly<Record<string, OutputSpec>>;
   /** Groups of mutually exclusive fields (e.g. an ACL's user, group or token). */
   readonly oneOf?: readonly OneOf[];
@@ -219,6 +248,11 @@ export interface CollectionSpec extends KindSpecBase {
    * secrets and no `reissue` is deleted and created again instead.
    */
   readonly reissue?: ApiCall;
+  /**
+   * The object is a guest (a VM, a container): besides its config it has a power state, pending
+   * changes, a source it is made from, a node it migrates between. See `schema/guest.ts`.
+   */
+  readonly guest?: GuestSpec;
 }
 
 /**

@@ -7,6 +7,7 @@ import { PveApiError, type HttpMethod } from "./errors";
 import type { Credentials } from "./options";
 import type { PveParams } from "./encode";
 import { totp } from "./totp";
+import type { Caller } from "../../schema/props";
 
 /** Sends `POST /access/ticket` without credentials and returns its `data`. */
 export type LoginCall = (params: PveParams) => Promise<unknown>;
@@ -24,6 +25,8 @@ export interface Authenticator {
   secrets(): (string | undefined)[];
   /** A secret-free description ("token ci@pve!deploy", "ticket root@pam"). */
   describe(): string;
+  /** Who the requests are made as: PVE grants some settings to `root@pam` itself only, never to a token. */
+  caller(): Caller;
 }
 
 /** `Authorization: PVEAPIToken=user@realm!id=secret`; PVE does not want CSRF with tokens. */
@@ -50,6 +53,10 @@ export class TokenAuth implements Authenticator {
 
   describe(): string {
     return `token ${this.#tokenId}`;
+  }
+
+  caller(): Caller {
+    return { userid: this.#tokenId.split("!")[0] ?? this.#tokenId, token: true };
   }
 }
 
@@ -114,6 +121,10 @@ export class TicketAuth implements Authenticator {
 
   describe(): string {
     return `ticket ${this.#creds.username}`;
+  }
+
+  caller(): Caller {
+    return { userid: this.#creds.username, token: false };
   }
 
   /** The valid ticket; one login or renewal at a time, awaited by everyone who needs it. */

@@ -3,6 +3,7 @@
  * options → TLS agent → transport (got) → scheduler (p-queue) → auth → tasks/capabilities.
  */
 import { inspect } from "node:util";
+import type { Caller } from "../../schema/props";
 import { TicketAuth, TokenAuth, type Authenticator } from "./auth";
 import { parseVersion, probeParams, probeResult, type PveVersion } from "./capabilities";
 import { encodePath, type PveParams } from "./encode";
@@ -215,6 +216,11 @@ export class ProxmoxClient {
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.#scheduler.withLock(key, fn);
+  }
+
+  /** Who this client's requests are made as (never a secret). */
+  caller(): Caller {
+    return this.#auth.caller();
   }
 
   /** Closes idle keep-alive sockets. The client stays usable (new sockets are opened on demand). */

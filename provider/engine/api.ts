@@ -1,13 +1,26 @@
 /** The slice of the REST client that the lifecycle engine needs (so tests can drive it with anything). */
 import { errorKindOf, isNotFound, secretParamValues, wasRetried } from "../client";
 
-import type { PveMethod, WireParams } from "../../schema/props";
+import type { Caller, PveMethod, WireParams } from "../../schema/props";
 
 export type { PveMethod, WireParams } from "../../schema/props";
 
 export interface EngineApi {
   request<T = unknown>(method: PveMethod, path: string, params?: WireParams): Promise<T>;
   waitForTask(upid: string, options?: TaskWaitOptions): Promise<{ exitstatus: string; warnings: number }>;
+  /** Who the requests are made as (a client knows; a test double may not). */
+  caller?(): Caller;
+  /**
+   * Runs `fn` holding the client's keyed lock `key`, for an operation PVE locks longer than one
+   * request (a clone's task holds its source and its storage): others of this client wait instead
+   * of meeting PVE's lock timeouts.
+   */
+  withLock?<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** {@link EngineApi.withLock} where the API has it; otherwise `fn` runs as it is. */
+export function underLock<T>(api: EngineApi, key: string, fn: () => Promise<T>): Promise<T> {
+  return api.withLock ? api.withLock(key, fn) : fn();
 }
 
 /** What the engine tells a wait: where log lines go, and which values they must not show. */

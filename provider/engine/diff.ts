@@ -85,7 +85,13 @@ export function fieldUnchanged(field: FieldDef, desired: unknown, recorded: unkn
 
 /** The fields whose desired value differs from the recorded one (unknowns count as changes). */
 export function changedFields(def: KindDefinition, olds: Props, news: Props): FieldDef[] {
-  return def.fieldList.filter((field) => !fieldUnchanged(field, news[field.sdkName], olds[field.sdkName]));
+  // A value PVE assigns (a VMID) that the program leaves out is the assigned one.
+  return def.fieldList.filter((field) => !(field.computed && !isSet(news[field.sdkName])) && !fieldUnchanged(field, news[field.sdkName], olds[field.sdkName]));
+}
+
+/** Whether this change of the field replaces the object: always, never, or in one direction ({@link FieldDef.replaceWhen}). */
+export function replacesOnChange(field: FieldDef, olds: Props, news: Props): boolean {
+  return field.replaceWhen ? field.replaceWhen(olds[field.sdkName], news[field.sdkName]) : field.replaceOnChange;
 }
 
 /** The `triggers` changed: an action runs again, a collection with {@link KindDefinition.updateOnTriggers} runs its update. */
@@ -121,14 +127,15 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   const plans: SlotPlan[] = [];
   for (const field of changed) {
     const desired = normalized(field, news[field.sdkName]);
-    if (isSlotField(field) && !field.replaceOnChange) {
+    const replace = replacesOnChange(field, olds, news);
+    if (isSlotField(field) && !replace) {
       // A device family differs slot by slot (and sub-key by sub-key), as its update will write it.
       const plan = planSlots(field, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
       plans.push(plan);
       for (const change of plan.changes) detailedDiff[change.property] = { kind: change.replace ? `${change.kind}_REPLACE` : change.kind, inputDiff: false };
       continue;
     }
-    detailedDiff[field.sdkName] = { kind: diffKind(desired, normalized(field, olds[field.sdkName]), field.replaceOnChange), inputDiff: false };
+    detailedDiff[field.sdkName] = { kind: diffKind(desired, normalized(field, olds[field.sdkName]), replace), inputDiff: false };
   }
   // A change PVE cannot make (a disk that would shrink) fails the preview, naming what and why.
   const refused = refusal(plans);

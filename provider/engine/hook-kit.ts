@@ -13,7 +13,7 @@ export const hookKit: HookKit = {
 
 /** The kit and the connected cluster's calls, for hooks that talk to PVE. */
 export function hookApi(api: EngineApi): HookApi {
-  return { ...hookKit, request: (method, path, params) => api.request(method, path, params) };
+  return { ...hookKit, request: (method, path, params) => api.request(method, path, params), caller: () => api.caller?.() };
 }
 
 /** The kind's hooks (none when it has none). */

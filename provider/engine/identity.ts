@@ -14,7 +14,8 @@ function separator(def: KindDefinition): string {
  */
 function part(def: KindDefinition, pveName: string): { sdkName: string; required: boolean } | undefined {
   const field = def.fieldsByPveName.get(pveName);
-  if (field) return { sdkName: field.sdkName, required: field.required };
+  // A part PVE assigns when the program leaves it out (a VMID) is always there once the object exists.
+  if (field) return { sdkName: field.sdkName, required: field.required || field.computed };
   const output = Object.entries(def.outputs ?? {}).find(([, o]) => o.pveName === pveName);
   return output ? { sdkName: output[0], required: true } : undefined;
 }
@@ -90,7 +91,9 @@ export function identityProps(def: KindDefinition, identity: Identity): Props {
   const props: Props = {};
   for (const [pveName, value] of Object.entries(identity)) {
     const found = part(def, pveName);
-    if (found) props[found.sdkName] = value;
+    // In the field's own type: a VMID is a number in state, as in the program.
+    const field = def.fieldsByPveName.get(pveName);
+    if (found) props[found.sdkName] = field?.type.kind === "number" ? Number(value) : value;
   }
   return props;
 }

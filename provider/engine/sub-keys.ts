@@ -19,9 +19,11 @@ export function changedSubKeys(field: FieldDef, desired: Readonly<Record<string,
   const facts = typeof field.param.format === "object" ? field.param.format : {};
   return [...new Set([...Object.keys(desired), ...Object.keys(recorded)])].filter((key) => {
     const sub = type.keys[key];
-    const rule = field.slots ? ruleOf(field.slots, key) : {};
+    const rule = field.slots ? ruleOf(field.slots, key) : (field.subKeys?.[key] ?? {});
     const w = desired[key];
     const h = recorded[key];
+    // PVE does not keep it: what the program gave is what it gave, and it is never written again.
+    if (rule.writeOnce === true) return false;
     if (w === undefined && (rule.computed === true || rule.change === "operation")) return false;
     if (w !== undefined && h !== undefined)
       return rule.normalize ? rule.normalize(w) !== rule.normalize(h) : subText(sub?.type.kind, w) !== subText(sub?.type.kind, h);

@@ -513,3 +513,26 @@ export const commentLinesFamily = declareFamily<ScalarFacts>({
   decode: (wire) => (wire === undefined || wire === null ? undefined : String(wire).replace(/\n$/, "")),
   equal: (a, b) => commentText(String(a)) === commentText(String(b)),
 });
+
+/**
+ * A text PVE takes URL-encoded (`format: urlencoded`: a VM's `sshkeys`, one key per line): plain
+ * text in the SDK, percent-encoded on the wire as PVE's web UI sends it, and decoded from what PVE
+ * stores (the encoded form), so that two spellings of the same text are no change.
+ */
+export const urlEncodedFamily = declareFamily<ScalarFacts>({
+  type: stringType,
+  sdk: () => z.string(),
+  wire: z.string(),
+  encode: (value) => encodeURIComponent(String(value)),
+  decode: (wire) => (wire === undefined || wire === null ? undefined : safeDecode(String(wire))),
+  equal: (a, b) => String(a).trim() === String(b).trim(),
+});
+
+/** PVE's stored form decoded; a value that is not valid percent-encoding is taken as it is. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -23,6 +23,7 @@ import {
   scalarFamily,
   spaceListFamily,
   stringFamily,
+  urlEncodedFamily,
   vmidListFamily,
 } from "./families";
 
@@ -92,6 +93,7 @@ function familyShape(param: ApiParam, override: FieldOverride | undefined, where
   if (param.format === "pve-vmid-list") return vmidListFamily.shape();
   if (list) return listFamily.shape(param);
   if (param.format === "pem-certificate-chain") return pemChainFamily.shape(param);
+  if (param.format === "urlencoded") return urlEncodedFamily.shape(param);
   return scalarFamily(param).shape(param);
 }
 

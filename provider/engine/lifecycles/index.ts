@@ -9,6 +9,7 @@ import type { EngineApi } from "../api";
 import type { LifecycleOptions } from "../options";
 import { action } from "./action";
 import { collection } from "./collection";
+import { guest } from "./guest";
 import type { Lifecycle, ReadResult } from "./contract";
 import { singleton } from "./singleton";
 
@@ -22,7 +23,8 @@ type Served = {
 function served(def: KindDefinition): Served {
   switch (def.lifecycle) {
     case "collection":
-      return { def, lifecycle: collection };
+      // A guest is a collection's object with a power state, a source and a node to migrate between.
+      return { def, lifecycle: def.guest ? guest : collection };
     case "singleton":
       return { def, lifecycle: singleton };
     case "action":

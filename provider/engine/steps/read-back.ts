@@ -19,6 +19,7 @@ import type { FieldDef } from "../../../schema/fields";
 import { slotsOf } from "../../../schema/slots";
 import { changedSubKeys } from "../sub-keys";
 import { itemsWithin } from "../within";
+import { withGuestState } from "./guest/state";
 
 /** The object as PVE returns it (before any hook); undefined when PVE says it does not exist. */
 export async function findRaw(def: ReadableDefinition, api: EngineApi, identity: Identity): Promise<Record<string, unknown> | undefined> {
@@ -41,7 +42,9 @@ export async function readRaw(def: ReadableDefinition, api: EngineApi, identity:
   const item = await findRaw(def, api, identity);
   if (!item) return undefined;
   const hooks = hooksOf(def);
-  return hooks.decodeRead ? hooks.decodeRead(item) : item;
+  const decoded = hooks.decodeRead ? hooks.decodeRead(item) : item;
+  // A guest's read is its config with its power state and pending changes.
+  return def.lifecycle === "collection" && def.guest ? withGuestState(def, api, identity, decoded) : decoded;
 }
 
 /** A write's identity with the path parameters PVE derives (`read.address`) resolved from a fresh read. */

@@ -41,11 +41,13 @@ export function slotPath(field: FieldDef, slot: string, subKey?: string): string
  * (a MAC, so that PVE keeps it) and, for sub-keys an operation changes, the value PVE has now
  * (the operation changes it after the write).
  */
-function slotWriteValue(field: SlotFieldDef, desired: SdkObject, recorded: SdkObject): SdkObject {
-  const value: SdkObject = { ...desired };
+function slotWriteValue(field: SlotFieldDef, desired: SdkObject, recorded: SdkObject, written: ReadonlySet<string>): SdkObject {
+  // A value PVE acted on when the slot was made (an import source) is not sent again.
+  const value: SdkObject = Object.fromEntries(Object.entries(desired).filter(([key]) => ruleOf(field.slots, key).writeOnce !== true));
   for (const [key, current] of Object.entries(recorded)) {
     const rule = ruleOf(field.slots, key);
-    if (rule.change === "operation" || (rule.computed === true && desired[key] === undefined)) value[key] = current;
+    const byOperation = rule.change === "operation" && !written.has(key);
+    if (byOperation || (rule.computed === true && desired[key] === undefined)) value[key] = current;
   }
   return value;
 }
@@ -70,6 +72,8 @@ export function planSlots(field: SlotFieldDef, recordedValue: unknown, desiredVa
     const differing = changedSubKeys(field, want, have);
     if (differing.length === 0) continue;
     let configChanged = false;
+    // Sub-keys an operation would serve whose change is a config write after all.
+    const written = new Set<string>();
     for (const subKey of differing) {
       const rule = ruleOf(field.slots, subKey);
       const property = slotPath(field, slot, subKey);
@@ -79,12 +83,16 @@ export function planSlots(field: SlotFieldDef, recordedValue: unknown, desiredVa
         // An unknown value (preview) is planned at apply, when it is known.
         const planned = containsUnknown(after) ? undefined : rule.operation.params(key, have[subKey], after, identity);
         if (planned && "refused" in planned) refused.push({ property, reason: planned.refused });
-        else if (planned) operations.push({ call: rule.operation.call, params: planned.params, property });
+        else if (planned && "inPlace" in planned) {
+          written.add(subKey);
+          configChanged = true;
+          continue;
+        } else if (planned) operations.push({ call: rule.operation.call, params: planned.params, property });
         changes.push({ property, kind: "UPDATE", replace: false });
       } else configChanged = true;
     }
     if (configChanged) {
-      write[key] = field.codec.encode(slotWriteValue(field, want, have));
+      write[key] = field.codec.encode(slotWriteValue(field, want, have, written));
       changes.push({ property: slotPath(field, slot), kind: "UPDATE", replace: false });
     }
   }

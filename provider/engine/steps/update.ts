@@ -1,26 +1,45 @@
 /** The update of an object that exists (a collection's object, a singleton's config): the changed fields, written in place. */
 import type { ReadableDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
-import type { Props, WireParams } from "../../../schema/props";
+import { type Identity, type Props, type WireParams, isSet } from "../../../schema/props";
 import { isSlotField } from "../../../schema/slots";
 import type { EngineApi } from "../api";
 import { callParams } from "../calls";
-import { changedFields, triggersChanged } from "../diff";
+import { changedFields, replacesOnChange, triggersChanged } from "../diff";
 import { hookApi, hooksOf } from "../hook-kit";
 import { formatId, identityOf } from "../identity";
 import { type LifecycleOptions, label } from "../options";
 import { fieldValues } from "../values";
-import { addressed, locate, outputsFrom, readRaw } from "./read-back";
+import { addressed, findRaw, locate, outputsFrom, readRaw } from "./read-back";
 import { planSlots, refusal } from "./slots";
 import { removalParams, staleIndexedKeys } from "./unset";
 import { write } from "./write";
+
+/**
+ * The `digest` for a write based on the recorded state: PVE's current one, once the managed fields
+ * are found as recorded (a change elsewhere in the object, a disk added by hand, is not ours to
+ * refuse). A managed field changed on PVE since the last read fails the update, naming it, rather
+ * than being overwritten; a change between this read and the write fails on PVE's digest check.
+ */
+async function unchangedDigest(def: ReadableDefinition, api: EngineApi, identity: Identity, olds: Props): Promise<WireParams> {
+  const raw = await findRaw(def, api, identity);
+  if (!raw || typeof raw["digest"] !== "string") return {};
+  const current = outputsFrom(def, identity, raw, olds);
+  const drifted = changedFields(def, current, olds).filter((field) => !field.own && !field.writeOnly && isSet(olds[field.sdkName]));
+  if (drifted.length > 0) {
+    throw new Error(
+      `${label(def, formatId(def, identity))} was changed on PVE since it was last read (${drifted.map((field) => field.sdkName).join(", ")}): refresh, then update again`,
+    );
+  }
+  return { digest: raw["digest"] };
+}
 
 /** Applies the changed fields; removed fields are unset the way the call allows. */
 export async function updateInPlace(def: ReadableDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions): Promise<{ outs: Props }> {
   // Parts PVE assigned (a TFA entry's id) are only in the recorded outputs.
   const identity = identityOf(def, { ...olds, ...news });
   const call = def.update;
-  const changed = new Set(changedFields(def, olds, news).filter((field) => !field.replaceOnChange));
+  const changed = new Set(changedFields(def, olds, news).filter((field) => !replacesOnChange(field, olds, news)));
   // Write-only settings that only steer the create (a pool membership's `allowMove`) are just recorded.
   if (!call && ![...changed].every((field) => field.writeOnly && !field.inUpdate)) {
     throw new Error(`${label(def, formatId(def, identity))} cannot be updated in place`);
@@ -52,6 +71,7 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
         const located = await locate(def, api, identity);
         if (!located) throw new Error(`${label(def, formatId(def, identity))} disappeared before the update`);
         const stale = await staleIndexedKeys(def, api, identity, [...changed], values);
+        const digest = call.carriesDigest ? await unchangedDigest(def, api, located, olds) : {};
         // A whole-object call without a `delete` list (a DNS set, an alias) drops what it does not
         // carry: nothing to unset. One with a `delete` list (a network interface) still needs it.
         const dropsUnsent = call.whole === true && updateParams["delete"] === undefined;
@@ -61,7 +81,7 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
           api,
           call,
           located,
-          { ...callParams(def, call, located, set), ...slotWrites, ...removalParams(def, call, plain, [...stale, ...slotRemovals]) },
+          { ...callParams(def, call, located, set), ...slotWrites, ...removalParams(def, call, plain, [...stale, ...slotRemovals]), ...digest },
           options,
         );
       });
