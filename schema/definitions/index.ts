@@ -41,6 +41,7 @@ import { ipam } from "./sdn/ipam";
 import { subnet } from "./sdn/subnet";
 import { vnet } from "./sdn/vnet";
 import { zone } from "./sdn/zone";
+import { virtualMachine } from "./vm/virtual-machine";
 
 export const definitions: readonly KindDefinition[] = [
   user,
@@ -84,6 +85,7 @@ export const definitions: readonly KindDefinition[] = [
   customCertificate,
   acmeCertificate,
   serviceAction,
+  virtualMachine,
 ];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));

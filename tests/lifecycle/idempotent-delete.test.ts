@@ -49,6 +49,7 @@ const fixtures: Record<string, Fixture> = {
     args: { userId: "del-tfa@pve", type: "totp", totp: "otpauth://totp/pve:del?secret=JBSWY3DPEHPK3PXP", description: "phone" },
   },
   "cluster:Pool": { args: { poolId: "delpool" } },
+  "vm:VirtualMachine": { args: { node: "pve1", vmid: 990, name: "del-vm", scsi: { "0": { file: "local-lvm:1" } }, started: false } },
   "cluster:PoolMembership": { setup: () => client.post("/pools", { poolid: "delmembers" }), args: { poolId: "delmembers", vmId: "100" } },
   "cluster:Options": { args: { keyboard: "de" } },
   "cluster:BackupJob": { args: { jobId: "deljob", schedule: "daily", all: true, storage: "local" } },
