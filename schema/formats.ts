@@ -68,6 +68,57 @@ export const NAMED_PROPERTY_FORMATS: Readonly<Record<string, Record<string, ApiP
     "sub-device-id": { type: "string", optional: true },
     driver: { type: "string", optional: true, enum: ["vfio", "keep"] },
   },
+  // qemu-server QemuServer.pm `$boot_fmt`: the boot order.
+  "pve-qm-boot": {
+    legacy: { type: "string", default_key: 1, optional: true, pattern: "[acdn]{1,4}" },
+    order: { type: "string", optional: true },
+  },
+  // qemu-server QemuServer/CPUConfig.pm `$cpu_fmt`: the CPU model and its flags.
+  "pve-vm-cpu-conf": {
+    cputype: { type: "string", default_key: 1, optional: true },
+    flags: { type: "string", optional: true },
+    hidden: { type: "boolean", optional: true, default: 0 },
+    "hv-vendor-id": { type: "string", optional: true },
+    "reported-model": { type: "string", optional: true },
+    "phys-bits": { type: "string", optional: true },
+    "guest-phys-bits": { type: "integer", optional: true, minimum: 32, maximum: 64 },
+    level: { type: "integer", optional: true },
+  },
+  // pve-guest-common / pve-common `pve-startup-order`: the start order and delays.
+  "pve-startup-order": {
+    order: { type: "integer", default_key: 1, optional: true, minimum: 0 },
+    up: { type: "integer", optional: true, minimum: 0 },
+    down: { type: "integer", optional: true, minimum: 0 },
+  },
+  // qemu-server QemuServer/RNG.pm `$rng_fmt`: the VirtIO entropy device.
+  "pve-qm-rng": {
+    source: { type: "string", default_key: 1, enum: ["/dev/urandom", "/dev/random", "/dev/hwrng"] },
+    max_bytes: { type: "integer", optional: true, default: 1024 },
+    period: { type: "integer", optional: true, default: 1000 },
+  },
+  // qemu-server QemuServer.pm `$watchdog_fmt`.
+  "pve-qm-watchdog": {
+    model: { type: "string", default_key: 1, optional: true, enum: ["i6300esb", "ib700"], default: "i6300esb" },
+    action: { type: "string", optional: true, enum: ["reset", "shutdown", "poweroff", "pause", "debug", "none"] },
+  },
+  // qemu-server QemuServer/Cloudinit.pm `$cicustom_fmt`: snippet volumes replacing generated cloud-init parts.
+  "pve-qm-cicustom": {
+    meta: { type: "string", optional: true },
+    network: { type: "string", optional: true },
+    user: { type: "string", optional: true },
+    vendor: { type: "string", optional: true },
+  },
+  // qemu-server QemuServer.pm `$smbios1_fmt`: the SMBIOS type 1 fields.
+  "pve-qm-smbios1": {
+    uuid: { type: "string", optional: true },
+    version: { type: "string", optional: true },
+    serial: { type: "string", optional: true },
+    manufacturer: { type: "string", optional: true },
+    product: { type: "string", optional: true },
+    sku: { type: "string", optional: true },
+    family: { type: "string", optional: true },
+    base64: { type: "boolean", optional: true },
+  },
   // pve-access-control PVE::Auth::Plugin: the defaults of a realm sync.
   "realm-sync-options": {
     scope: { type: "string", enum: ["users", "groups", "both"], optional: true },

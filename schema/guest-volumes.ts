@@ -48,9 +48,17 @@ export function isDiskImage(volume: SdkValue): boolean {
   return /^\d+(?:\.\d+)?$/.test(name) || /(?:^|\/)(?:vm|base|subvol|basevol)-\d+-disk-\d+/.test(name);
 }
 
-/** How a volume compares: a disk image by its storage (PVE names the volume), anything else (an ISO) as it is. */
+/** A VM's cloud-init drive, as a program allocates it (`local-lvm:cloudinit`) or as PVE names it (`vm-100-cloudinit`). */
+export function isCloudInitDrive(volume: SdkValue): boolean {
+  return /^[^:/]+:(?:cloudinit|(?:\d+\/)?vm-\d+-cloudinit(?:\.\w+)?)$/.test(String(volume));
+}
+
+/**
+ * How a volume compares: a disk image or a cloud-init drive by its storage (PVE names the volume),
+ * anything else (an ISO, a path) as it is.
+ */
 export function normalVolume(volume: SdkValue): string {
-  return isDiskImage(volume) ? storageOf(volume) : String(volume);
+  return isDiskImage(volume) || isCloudInitDrive(volume) ? storageOf(volume) : String(volume);
 }
 
 /** The grow of a disk through `PUT .../resize` (`path` for the guest type); a shrink is refused, as PVE refuses it. */

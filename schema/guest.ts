@@ -25,6 +25,8 @@ export interface GuestSpec {
    * its cloud-init drive is generated again (`PUT .../cloudinit`). Containers have none.
    */
   readonly cloudInitKeys?: readonly string[];
+  /** The guest can run a QEMU guest agent that reports its IP addresses (VMs). */
+  readonly agent?: boolean;
 }
 
 /** The SDK names of the inputs every guest takes (see {@link guestInputs}). */
@@ -34,7 +36,11 @@ export const GUEST_INPUTS = {
   clone: "clone",
   migration: "migration",
   shutdownTimeout: "shutdownTimeout",
+  agentWaitSeconds: "agentWaitSeconds",
 } as const;
+
+/** The SDK name of the output that holds a VM's IP addresses, as its guest agent reported them. */
+export const IP_ADDRESSES = "ipAddresses";
 
 /** The keys a guest's read adds to PVE's config answer, from its status and pending state. */
 export const GUEST_STATE_KEYS = {
@@ -102,6 +108,17 @@ export function guestInputs(what: string, spec: GuestSpec): Readonly<Record<stri
         "`bwlimit` caps the bandwidth (KiB/s).",
       param: { type: "string", optional: true, format: { ...migrationKeys } },
     },
+    ...(spec.agent
+      ? {
+          [GUEST_INPUTS.agentWaitSeconds]: {
+            doc:
+              "Seconds a create or an update waits for the QEMU guest agent to report the VM's IP addresses (the " +
+              "`ipAddresses` output) after the VM started. 0 (the default) asks once and does not wait. A refresh or a " +
+              "preview never asks the agent.",
+            param: { type: "integer", optional: true, minimum: 0, maximum: 3600, default: 0 },
+          },
+        }
+      : {}),
     [GUEST_INPUTS.shutdownTimeout]: {
       doc: `Seconds a shutdown of the ${what} (to stop it, or before it is deleted) may take before it is stopped hard. Default 180.`,
       param: { type: "integer", optional: true, minimum: 0, default: 180 },
@@ -109,9 +126,22 @@ export function guestInputs(what: string, spec: GuestSpec): Readonly<Record<stri
   };
 }
 
-/** The outputs a guest's read adds (see {@link GUEST_STATE_KEYS}). */
-export function guestOutputs(what: string): Readonly<Record<string, OutputSpec>> {
+/** The outputs a guest's read adds (see {@link GUEST_STATE_KEYS}), and a VM's addresses from its agent. */
+export function guestOutputs(what: string, spec: GuestSpec): Readonly<Record<string, OutputSpec>> {
   return {
+    ...(spec.agent
+      ? {
+          [IP_ADDRESSES]: {
+            pveName: "ip-addresses",
+            type: "list" as const,
+            // Kept as the last create or update recorded it: a refresh never waits on an agent.
+            fromCreate: true,
+            doc:
+              "The VM's IP addresses (without loopback and link-local ones) as its QEMU guest agent reported them after " +
+              "the last create or update (see `agentWaitSeconds`); empty when the agent is not enabled or did not answer.",
+          },
+        }
+      : {}),
     status: { pveName: GUEST_STATE_KEYS.status, type: "string", doc: `The ${what}'s power state as PVE reports it: \`running\` or \`stopped\`.` },
     pendingChanges: {
       pveName: GUEST_STATE_KEYS.pendingChanges,
@@ -152,5 +182,6 @@ export function guestCalls(spec: GuestSpec): ApiCall[] {
     { method: "POST", path: guestPath(spec, "template") },
   ];
   if (spec.cloudInitKeys) calls.push({ method: "PUT", path: guestPath(spec, "cloudinit") });
+  if (spec.agent) calls.push({ method: "GET", path: guestPath(spec, "agent/network-get-interfaces") });
   return calls;
 }

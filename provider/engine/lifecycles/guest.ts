@@ -7,7 +7,7 @@
  * operations); this module orders the rest around it.
  */
 import type { CollectionDefinition } from "../../../schema/define";
-import { GUEST_INPUTS, guestPath } from "../../../schema/guest";
+import { GUEST_INPUTS, IP_ADDRESSES, guestPath } from "../../../schema/guest";
 import { type Identity, type Props, isSet } from "../../../schema/props";
 import { type EngineApi, isMissing, writeAndWait } from "../api";
 import { callParams } from "../calls";
@@ -23,6 +23,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_S, rebootGuest, startGuest, stopGuest } from "
 import { cloneGuest, createGuest, createValues, sourceOf } from "../steps/guest/source";
 import { guestOf, pendingKeys, powerState } from "../steps/guest/state";
 import { withVmid } from "../steps/guest/vmid";
+import { agentAddresses } from "../steps/guest/agent";
 import type { Lifecycle } from "./contract";
 
 /** Whether the guest should run: as the program says; otherwise yes, unless it is (to become) a template. */
@@ -73,6 +74,26 @@ async function convergePower(def: CollectionDefinition, api: EngineApi, identity
       await rebootGuest(def, api, identity, shutdownTimeout(props), options);
     }
   }
+}
+
+/**
+ * The addresses to record: asked of a running VM's enabled agent (bounded by `agentWaitSeconds`),
+ * else what was recorded before (a refresh never asks; an agent that does not answer keeps them).
+ */
+async function addressesToRecord(
+  def: CollectionDefinition,
+  api: EngineApi,
+  identity: Identity,
+  props: Props,
+  recorded: unknown,
+  options: LifecycleOptions,
+): Promise<Props> {
+  const agent = props["agent"];
+  const enabled = typeof agent === "object" && agent !== null && (agent as Props)["enabled"] === true;
+  if (!guestOf(def).agent || !enabled || (await powerState(def, api, identity)) !== "running") return isSet(recorded) ? { [IP_ADDRESSES]: recorded } : {};
+  const wait = props[GUEST_INPUTS.agentWaitSeconds];
+  const found = await agentAddresses(def, api, identity, typeof wait === "number" ? wait : 0, options);
+  return found ? { [IP_ADDRESSES]: found } : isSet(recorded) ? { [IP_ADDRESSES]: recorded } : {};
 }
 
 /** The outputs as PVE has the guest now. */
@@ -130,6 +151,7 @@ export const guest: Lifecycle<CollectionDefinition> = {
       }
       if (managed["template"] === true) await convertToTemplate(def, api, identity, managed, options);
       await convergePower(def, api, identity, managed, options);
+      Object.assign(managed, await addressesToRecord(def, api, identity, managed, undefined, options));
     });
   },
 
@@ -156,7 +178,8 @@ export const guest: Lifecycle<CollectionDefinition> = {
     }
     if (wanted["template"] === true && olds["template"] !== true) await convertToTemplate(def, api, identity, wanted, options);
     await convergePower(def, api, identity, wanted, options);
-    return { outs: await readBack(def, api, identity, wanted) };
+    const addresses = await addressesToRecord(def, api, identity, wanted, olds[IP_ADDRESSES], options);
+    return { outs: await readBack(def, api, identity, { ...wanted, ...addresses }) };
   },
 
   async remove(def, api, id, olds, options) {

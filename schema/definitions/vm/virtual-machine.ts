@@ -17,6 +17,7 @@ import { VIRTUAL_MACHINE_DOCS } from "./virtual-machine-docs";
 const VM_GUEST: GuestSpec = {
   type: "qemu",
   runningMigration: "online",
+  agent: true,
   cloudInitKeys: ["cicustom", "cipassword", "citype", "ciuser", "ciupgrade", "nameserver", "searchdomain", "sshkeys", "ipconfig[n]"],
 };
 
@@ -124,6 +125,6 @@ export const virtualMachine = defineKind({
   exclude: EXCLUDED,
   fields: FIELDS,
   ownInputs: guestInputs("VM", VM_GUEST),
-  outputs: guestOutputs("VM"),
+  outputs: guestOutputs("VM", VM_GUEST),
   hooks: virtualMachineHooks,
 });
