@@ -23,7 +23,8 @@ export function decodeReturn(schema: ReturnSchema | undefined, raw: unknown): un
   if (typeof raw === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      out[toCamel(key)] = decodeReturn(schema?.properties?.[key], value);
+      // A numbered key (`net0`) is described by its indexed entry (`net[n]`).
+      out[toCamel(key)] = decodeReturn(schema?.properties?.[key] ?? schema?.properties?.[key.replace(/\d+$/, "[n]")], value);
     }
     return out;
   }

@@ -3,7 +3,9 @@ import { secretFieldsOf } from "../../schema/reads";
 import { fetchRead, secretKeyMatcher } from "../read-call";
 import { type CtyObject, type CtyType, type CtyValue, conform } from "./cty";
 import type { Connection } from "./connection";
-import { type DataSourceType, resultKey } from "./schema";
+import { type DataSourceType, indexedResultAttributes, resultKey } from "./schema";
+
+type ReturnSchema = { properties?: Record<string, unknown>; items?: unknown };
 
 /** PVE's JSON in the result's type: object keys renamed as the schema names them. */
 function resultValue(raw: unknown, type: CtyType): CtyValue {
@@ -16,6 +18,29 @@ function resultValue(raw: unknown, type: CtyType): CtyValue {
     return Object.fromEntries(Object.entries(inner).map(([name, t]) => [name, resultValue(byName.get(name), t)]));
   }
   return conform(raw, type);
+}
+
+/**
+ * PVE's JSON with the numbered keys of each indexed key (`net0`, `net1` of `net[n]`) gathered into
+ * one map by slot number under the attribute the result's type names for it (`net`), by `schema`.
+ */
+function foldIndexed(raw: unknown, schema: ReturnSchema | undefined): unknown {
+  if (raw === null || typeof raw !== "object" || !schema) return raw;
+  if (Array.isArray(raw)) return raw.map((item) => foldIndexed(item, schema.items as ReturnSchema | undefined));
+  const properties = schema.properties ?? {};
+  const indexed = [...indexedResultAttributes(properties)].map(([key, { base, name }]) => ({ key, name, pattern: new RegExp(`^${base}(\\d+)$`) }));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const slot = Object.hasOwn(properties, key) ? undefined : indexed.find((entry) => entry.pattern.test(key));
+    if (!slot) {
+      out[key] = foldIndexed(value, properties[key] as ReturnSchema | undefined);
+      continue;
+    }
+    const n = slot.pattern.exec(key)?.[1] ?? "";
+    const map = (out[slot.name] ??= {}) as Record<string, unknown>;
+    map[n] = foldIndexed(value, properties[slot.key] as ReturnSchema | undefined);
+  }
+  return out;
 }
 
 /** A free-form part of a result, with the same key renaming. */
@@ -46,7 +71,8 @@ export async function readData(ds: DataSourceType, connection: Connection, confi
     if (value !== null) args[arg.sdkName] = value;
   }
   const qualified = ds.spec.namespace ? `${ds.spec.namespace}.${ds.spec.name}` : ds.spec.name;
-  const raw = withoutSecrets(await fetchRead(connection.require(), qualified, ds.spec, args), secretKeyMatcher(secretFieldsOf(ds.spec)));
+  const answer = withoutSecrets(await fetchRead(connection.require(), qualified, ds.spec, args), secretKeyMatcher(secretFieldsOf(ds.spec)));
+  const raw = foldIndexed(answer, ds.spec.method.returns as ReturnSchema);
   const resultType = ds.type[0] === "object" ? ((ds.type[1] as Record<string, CtyType>)["result"] ?? "dynamic") : "dynamic";
   const picked = ds.spec.firstItem ? (Array.isArray(raw) ? raw[0] : undefined) : raw;
   if (ds.spec.firstItem && picked === undefined) throw new Error(`${ds.typeName}: nothing found for ${JSON.stringify(args)}`);

@@ -8,9 +8,10 @@
 import { type KindDefinition, hasTriggers } from "../../schema/define";
 import { definitions } from "../../schema/definitions";
 import type { FieldDef, FieldType } from "../../schema/fields";
+import { indexedParam } from "../../schema/indexed";
 import { toCamel, toSnake } from "../../schema/naming";
 import type { ApiParam } from "../../schema/pve-schema";
-import { type ReadDefinition, type ReadSpec, reads } from "../../schema/reads";
+import { type ReadArgument, type ReadArgumentType, type ReadDefinition, reads } from "../../schema/reads";
 import type { CtyType } from "./cty";
 
 /** How a nested attribute repeats. */
@@ -64,11 +65,11 @@ export interface ResourceType {
 /** A data source served from one read function. */
 export interface DataSourceType {
   readonly typeName: string;
-  readonly spec: ReadSpec;
+  readonly spec: ReadDefinition;
   readonly schema: TfSchema;
   readonly type: CtyType;
-  /** The arguments, by attribute name. */
-  readonly args: ReadonlyMap<string, ReadSpec["args"][number]>;
+  /** The arguments (PVE's parameters and the result's filters), by attribute name. */
+  readonly args: ReadonlyMap<string, ReadArgument>;
 }
 
 /** The provider's name in `proxmox_*` and in `required_providers`. */
@@ -216,12 +217,42 @@ export function resultKey(pveKey: string): string {
 
 type ReturnSchema = Partial<ApiParam> & { properties?: Record<string, ApiParam>; items?: unknown };
 
+/**
+ * The attribute names of a result object's indexed keys (`net[n]`, which PVE returns as `net0`,
+ * `net1`, ...), by PVE key: a map by slot number named after the base, or `<base>_slots` when a
+ * plain key already has that name (a VM's `numa` flag beside its `numa[n]` nodes).
+ */
+export function indexedResultAttributes(properties: Readonly<Record<string, unknown>>): ReadonlyMap<string, { base: string; name: string }> {
+  const plain = new Set(
+    Object.keys(properties)
+      .filter((key) => !indexedParam(key))
+      .map(resultKey),
+  );
+  const out = new Map<string, { base: string; name: string }>();
+  for (const key of Object.keys(properties)) {
+    const base = indexedParam(key)?.base;
+    if (base === undefined) continue;
+    const name = resultKey(base);
+    out.set(key, { base, name: plain.has(name) ? `${name}_slots` : name });
+  }
+  return out;
+}
+
 /** The cty type of a read's result, from the official `returns` schema; free-form parts are `dynamic`. */
 export function returnType(schema: ReturnSchema | undefined): CtyType {
   if (!schema) return "dynamic";
   if (schema.type === "array") return ["list", returnType(schema.items as ReturnSchema | undefined)];
   if (schema.properties && Object.keys(schema.properties).length > 0) {
-    return ["object", Object.fromEntries(Object.entries(schema.properties).map(([key, p]) => [resultKey(key), returnType(p)]))];
+    const indexed = indexedResultAttributes(schema.properties);
+    return [
+      "object",
+      Object.fromEntries(
+        Object.entries(schema.properties).map(([key, p]) => {
+          const slots = indexed.get(key);
+          return slots ? [slots.name, ["map", returnType(p)]] : [resultKey(key), returnType(p)];
+        }),
+      ),
+    ];
   }
   if (schema.type === "object") return "dynamic";
   if (schema.type === "boolean") return "bool";
@@ -230,21 +261,16 @@ export function returnType(schema: ReturnSchema | undefined): CtyType {
   return "dynamic";
 }
 
-function argType(param: ApiParam | undefined): CtyType {
-  if (param?.type === "boolean") return "bool";
-  if (param?.type === "integer" || param?.type === "number") return "number";
-  return "string";
-}
+const ARG_TYPES: Readonly<Record<ReadArgumentType, CtyType>> = { string: "string", number: "number", boolean: "bool" };
 
 function dataSourceType(spec: ReadDefinition): DataSourceType {
   const method = spec.method;
-  const args = new Map(spec.args.map((arg) => [toSnake(arg.sdkName), arg]));
+  // PVE's parameters and the result's filters alike, typed by `defineRead`.
+  const args = new Map(spec.arguments.map((arg) => [toSnake(arg.sdkName), arg]));
   const returns = method.returns as ReturnSchema;
   const result = spec.firstItem ? returnType(returns.items as ReturnSchema | undefined) : returnType(returns);
   const attributes = [
-    ...spec.args.map((arg) =>
-      attribute(toSnake(arg.sdkName), argType(method.parameters[arg.pveName]), arg.doc, arg.optional ? { optional: true } : { required: true }),
-    ),
+    ...spec.arguments.map((arg) => attribute(toSnake(arg.sdkName), ARG_TYPES[arg.type], arg.doc, arg.optional ? { optional: true } : { required: true })),
     attribute("result", result, "What PVE returned, typed from its schema (keys in snake_case); secret fields are left out.", { computed: true }),
   ];
   const bare = spec.name.replace(/^get/, "");

@@ -1,6 +1,7 @@
 /** Emits TypeScript for the SDK from kind definitions and read specs (plain text, one job: printing). */
 import { type KindDefinition, chosenCall, hasTriggers, takesAdopt } from "../define";
 import type { FieldDef, FieldType } from "../fields";
+import { indexedParam } from "../indexed";
 import type { ApiParam } from "../pve-schema";
 import { type ReadDefinition, secretFieldsOf } from "../reads";
 import type { OutputSpec } from "../spec";
@@ -295,6 +296,9 @@ function resultType(schema: ReturnSchema | undefined, indent: string, secrets: R
     const inner = props.map(([key, p]) => {
       const name = toCamel(key);
       const secret = secrets.get(name);
+      // An indexed key (`net[n]`) stands for the numbered keys PVE returns (`net0`, `net1`, ...).
+      const indexed = indexedParam(key);
+      if (indexed) return `${indent}  readonly [key: \`${toCamel(indexed.base)}\${number}\`]: ${secret ? secretType(secret) : resultType(p, `${indent}  `)};`;
       return `${indent}  readonly ${JSON.stringify(name)}${p.optional ? "?" : ""}: ${secret ? secretType(secret) : resultType(p, `${indent}  `)};`;
     });
     return `{\n${[...inner, ...extra].join("\n")}\n${indent}}`;
@@ -314,13 +318,8 @@ export function emitRead(spec: ReadDefinition, importPrefix: string): string {
   const returns = method.returns as ReturnSchema;
   const secrets = new Map(secretFieldsOf(spec).map((field) => [toCamel(field.pveName), field]));
   const result = spec.firstItem ? resultType(returns.items as ApiParam | undefined, "", secrets) : resultType(returns, "", secrets);
-  const args = spec.args
-    .map((a) => {
-      const param = method.parameters[a.pveName];
-      const ts = param?.type === "boolean" ? "boolean" : param?.type === "integer" || param?.type === "number" ? "number" : "string";
-      return `${docBlock([a.doc], "  ")}  readonly ${a.sdkName}${a.optional ? "?" : ""}: ${ts};`;
-    })
-    .join("\n");
+  // PVE's parameters and the filters applied to the result alike, typed by `defineRead`.
+  const args = spec.arguments.map((a) => `${docBlock([a.doc], "  ")}  readonly ${a.sdkName}${a.optional ? "?" : ""}: ${a.type};`).join("\n");
   const qualified = spec.namespace ? `${spec.namespace}.${spec.name}` : spec.name;
   const pulumiImport = result.includes("pulumi.Output<") ? 'import type * as pulumi from "@pulumi/pulumi";\n' : "";
   return `${BANNER}${pulumiImport}import { invokeRead } from "${importPrefix}provider/reads";
@@ -329,7 +328,7 @@ ${docBlock([`The arguments of {@link ${spec.name}}.`])}${args ? `export interfac
 
 ${docBlock([`The result of {@link ${spec.name}}, typed from PVE's schema.`])}export type ${base}Result = ${result};
 
-${docBlock([spec.description, "", `@see {@link ${VIEWER}${spec.path} PVE API}`])}export function ${spec.name}(args: ${base}Args${spec.args.every((a) => a.optional) ? " = {}" : ""}): Promise<${base}Result> {
+${docBlock([spec.description, "", `@see {@link ${VIEWER}${spec.path} PVE API}`])}export function ${spec.name}(args: ${base}Args${spec.arguments.every((a) => a.optional) ? " = {}" : ""}): Promise<${base}Result> {
   return invokeRead<${base}Result>(${JSON.stringify(qualified)}, { ...args });
 }
 `;

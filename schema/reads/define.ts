@@ -20,6 +20,31 @@ export interface ReadArg {
   readonly optional?: boolean;
 }
 
+/**
+ * How a result filter compares its argument with one key of each returned item:
+ * - `equals`: the item's value is the argument (a string, or a number when the key is numeric);
+ * - `tag`: the argument is one of the item's tags, a list PVE joins with `;` (split as PVE splits
+ *   lists, so `,` and blanks separate too), compared as PVE shows them;
+ * - `flag`: a boolean argument against the item's 0/1 (or true/false); a missing key is false.
+ */
+export type ItemMatch = "equals" | "tag" | "flag";
+
+/**
+ * An argument PVE never sees: it keeps only the returned list's items that match it, for filters
+ * PVE does not offer server-side (`GET /cluster/resources` has no `pool` or `tag` parameter).
+ * Always optional: left out, it keeps every item.
+ */
+export interface ReadFilter {
+  /** The argument's name in the SDK (camelCase); Terraform uses its snake_case form. */
+  readonly sdkName: string;
+  /** What the argument keeps, in our words (the SDK's and the data source's doc). */
+  readonly doc: string;
+  /** The key of each returned item (PVE's name, as in the GET's `returns`) that the argument is compared with. */
+  readonly field: string;
+  /** How the argument is compared with it. */
+  readonly match: ItemMatch;
+}
+
 /** What a read function's file states; `defineRead` derives and checks the rest. */
 export interface ReadSpec {
   /** SDK namespace; empty for the package root. */
@@ -34,6 +59,17 @@ export interface ReadSpec {
   readonly args: readonly ReadArg[];
   /** Constant query parameters. */
   readonly query?: Readonly<Record<string, string | number>>;
+  /**
+   * Arguments that filter the returned list instead of going to PVE, shown after `args`. The
+   * Pulumi read and the Terraform data source apply them alike (`provider/read-call.ts`).
+   */
+  readonly filters?: readonly ReadFilter[];
+  /**
+   * Only the returned list's items whose keys have these values, always: a GET that answers more
+   * than the read is about (`GET /cluster/resources?type=vm` lists containers too; `{ type: "qemu" }`
+   * keeps the VMs).
+   */
+  readonly itemsWhere?: Readonly<Record<string, string | number>>;
   /** The result is the first item of the returned list (PVE answers some single reads with a list). */
   readonly firstItem?: boolean;
   /**
@@ -44,10 +80,27 @@ export interface ReadSpec {
   readonly objectOf?: string;
 }
 
+/** The type of an argument's value, as the SDK and Terraform declare it. */
+export type ReadArgumentType = "string" | "number" | "boolean";
+
+/** One argument as the SDK and the Terraform data source show it: a PVE parameter's or a filter's, typed. */
+export interface ReadArgument {
+  /** The SDK name (camelCase); Terraform uses its snake_case form. */
+  readonly sdkName: string;
+  /** The argument's doc. */
+  readonly doc: string;
+  /** The argument may be left out. */
+  readonly optional: boolean;
+  /** The type of its value: a PVE parameter's from the official schema, a filter's from its match and the item key it tests. */
+  readonly type: ReadArgumentType;
+}
+
 /** A read function as the SDK generator, the Pulumi read path and the Terraform data sources use it. */
 export interface ReadDefinition extends ReadSpec {
   /** The name callers and the SDK use: `access.getUser`, or `getVersion` at the package root. */
   readonly qualifiedName: string;
+  /** Every argument, typed, in the order the SDK and Terraform show them: `args`, then `filters`. */
+  readonly arguments: readonly ReadArgument[];
   /**
    * The GET method as the official schema describes it (looked up once, by `defineRead`), except
    * that the flags of the kind it returns (`objectOf`) are booleans in its result, as in the kind.
@@ -65,11 +118,61 @@ export function qualifiedReadName(spec: Pick<ReadSpec, "namespace" | "name">): s
   return spec.namespace ? `${spec.namespace}.${spec.name}` : spec.name;
 }
 
+/** The type of a value of `param` (a parameter, or a key of a returned item) in the SDK. */
+function valueType(param: Pick<ApiParam, "type"> | undefined): ReadArgumentType {
+  if (param?.type === "boolean") return "boolean";
+  if (param?.type === "integer" || param?.type === "number") return "number";
+  return "string";
+}
+
+/** The keys of each item of a GET's returned list, or undefined when it returns no list of objects. */
+function itemKeysOf(method: ApiMethod): Readonly<Record<string, ApiParam>> | undefined {
+  if (method.returns.type !== "array" || typeof method.returns.items !== "object" || method.returns.items === null) return undefined;
+  return (method.returns.items as { properties?: Record<string, ApiParam> }).properties;
+}
+
+/** The type a filter's argument takes: boolean for a flag, else the tested key's (a tag is a string). */
+function filterType(filter: ReadFilter, key: ApiParam | undefined): ReadArgumentType {
+  if (filter.match === "flag") return "boolean";
+  if (filter.match === "tag") return "string";
+  return valueType(key);
+}
+
+/** Which item key types each match can test: a flag is a boolean or PVE's 0/1 integer. */
+const MATCHABLE: Readonly<Record<ItemMatch, readonly ApiParam["type"][]>> = {
+  equals: ["string", "integer", "number"],
+  tag: ["string"],
+  flag: ["boolean", "integer"],
+};
+
+/** The rules of `filters` and `itemsWhere` against the items the GET returns; `seenSdk` holds the arguments' names. */
+function checkItemFilters(spec: ReadSpec, where: string, method: ApiMethod, seenSdk: Set<string>): void {
+  if (!spec.filters?.length && !spec.itemsWhere) return;
+  const keys = itemKeysOf(method);
+  if (!keys) throw new Error(`${where}: filters and itemsWhere need a GET that returns a list of objects (GET ${spec.path} does not)`);
+  for (const filter of spec.filters ?? []) {
+    if (seenSdk.has(filter.sdkName)) throw new Error(`${where}: two arguments are named '${filter.sdkName}'`);
+    seenSdk.add(filter.sdkName);
+    const key = keys[filter.field];
+    if (!key) throw new Error(`${where}: the items of GET ${spec.path} have no key '${filter.field}' (filter '${filter.sdkName}')`);
+    if (!MATCHABLE[filter.match].includes(key.type))
+      throw new Error(`${where}: filter '${filter.sdkName}' matches '${filter.field}' as ${filter.match}, but that key is of type ${key.type}`);
+  }
+  for (const [name, value] of Object.entries(spec.itemsWhere ?? {})) {
+    const key = keys[name];
+    if (!key) throw new Error(`${where}: the items of GET ${spec.path} have no key '${name}' (itemsWhere)`);
+    if (valueType(key) !== typeof value) throw new Error(`${where}: itemsWhere gives '${name}' a ${typeof value}, but that key is of type ${key.type}`);
+    if (key.enum && !key.enum.includes(String(value)))
+      throw new Error(`${where}: itemsWhere gives '${name}' '${String(value)}', which is none of ${key.enum.join(", ")}`);
+  }
+}
+
 /** The rules a read spec must follow against its GET method; throws naming the first it breaks. */
 function checkRead(spec: ReadSpec, where: string, method: ApiMethod): void {
   if (!/^get[A-Z]/.test(spec.name)) throw new Error(`${where}: a read function's name starts with 'get' and a capital (its generated type names do)`);
   const seenPve = new Set<string>();
-  const seenSdk = new Set<string>();
+  // The data source's own attribute: an argument of that name would hide it.
+  const seenSdk = new Set<string>(["result"]);
   for (const arg of spec.args) {
     if (seenPve.has(arg.pveName)) throw new Error(`${where}: two arguments fill '${arg.pveName}'`);
     if (seenSdk.has(arg.sdkName)) throw new Error(`${where}: two arguments are named '${arg.sdkName}'`);
@@ -91,6 +194,7 @@ function checkRead(spec: ReadSpec, where: string, method: ApiMethod): void {
     const given = spec.query?.[name] !== undefined || spec.args.some((a) => a.pveName === name && !a.optional);
     if (param.optional !== true && !given) throw new Error(`${where}: GET ${spec.path} requires '${name}', which no required argument or constant gives`);
   }
+  checkItemFilters(spec, where, method, seenSdk);
   if (spec.firstItem && method.returns.type !== "array")
     throw new Error(`${where}: firstItem needs a GET that returns a list (GET ${spec.path} returns ${method.returns.type ?? "no declared type"})`);
   // Throws naming the known kinds when there is no such kind.
@@ -108,7 +212,17 @@ export function defineRead(spec: ReadSpec): ReadDefinition {
     throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
   }
   checkRead(spec, where, method);
-  return { ...spec, qualifiedName, method: spec.objectOf ? { ...method, returns: withFlags(method.returns, spec.objectOf) } : method };
+  const keys = itemKeysOf(method) ?? {};
+  const args: ReadArgument[] = [
+    ...spec.args.map((arg) => ({ sdkName: arg.sdkName, doc: arg.doc, optional: arg.optional === true, type: valueType(method.parameters[arg.pveName]) })),
+    ...(spec.filters ?? []).map((filter) => ({ sdkName: filter.sdkName, doc: filter.doc, optional: true, type: filterType(filter, keys[filter.field]) })),
+  ];
+  return {
+    ...spec,
+    qualifiedName,
+    arguments: args,
+    method: spec.objectOf ? { ...method, returns: withFlags(method.returns, spec.objectOf) } : method,
+  };
 }
 
 /**

@@ -22,9 +22,11 @@ import { getAcmeChallengeSchema } from "./cluster/acme-challenge-schema";
 import { getAcmeDirectories } from "./cluster/acme-directories";
 import { getAcmeMeta } from "./cluster/acme-meta";
 import { getBackupJob, getBackupJobs } from "./cluster/backup-jobs";
+import { getNextId } from "./cluster/next-id";
 import { getOptions } from "./cluster/options";
 import { getPool, getPools } from "./cluster/pools";
 import { getReplicationJob, getReplicationJobs } from "./cluster/replication-jobs";
+import { getResources } from "./cluster/resources";
 import { getStatus } from "./cluster/status";
 import type { ReadDefinition } from "./define";
 import { getClusterOptions } from "./firewall/cluster-options";
@@ -36,8 +38,21 @@ import { getZones } from "./sdn/zones";
 import { getNodeStorageStatus, getNodeStorages } from "./storage/node-storages";
 import { getStorage, getStorages } from "./storage/storages";
 import { getVersion } from "./version";
+import { getVirtualMachine, getVirtualMachines } from "./vm/virtual-machines";
 
-export { type ReadArg, type ReadDefinition, type ReadSpec, defineRead, pathParamsOf, qualifiedReadName, secretFieldsOf } from "./define";
+export {
+  type ItemMatch,
+  type ReadArg,
+  type ReadArgument,
+  type ReadArgumentType,
+  type ReadDefinition,
+  type ReadFilter,
+  type ReadSpec,
+  defineRead,
+  pathParamsOf,
+  qualifiedReadName,
+  secretFieldsOf,
+} from "./define";
 
 /** Every read function, in the order the SDK and the Terraform provider have always listed them. */
 export const reads: readonly ReadDefinition[] = [
@@ -74,6 +89,10 @@ export const reads: readonly ReadDefinition[] = [
   getAcmeAccounts,
   getAcmeChallengeSchema,
   getVersion,
+  getResources,
+  getNextId,
+  getVirtualMachines,
+  getVirtualMachine,
 ];
 
 const byName = new Map<string, ReadDefinition>();

@@ -105,6 +105,10 @@ describe("every secret-bearing field through the local engine", () => {
 const READ_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
   "access.getUser": { userId: "sec-user@pve" },
   "access.getUsers": {},
+  "cluster.getResources": {},
+  "cluster.getNextId": {},
+  "vm.getVirtualMachines": {},
+  "vm.getVirtualMachine": { node: "pve1", vmid: 100 },
   "cluster.getPool": { poolId: "sec-pool" },
   "cluster.getStatus": {},
   "access.getRealms": {},
