@@ -6,3 +6,4 @@ export * as firewall from "./firewall";
 export * as node from "./node";
 export * as sdn from "./sdn";
 export * as storage from "./storage";
+export * as vm from "./vm";

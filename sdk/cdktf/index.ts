@@ -41,6 +41,7 @@ export * as nodeAptRepository from './node-apt-repository/index';
 export * as nodeCustomCertificate from './node-custom-certificate/index';
 export * as nodeAcmeCertificate from './node-acme-certificate/index';
 export * as nodeServiceAction from './node-service-action/index';
+export * as vmVirtualMachine from './vm-virtual-machine/index';
 export * as dataProxmoxAccessUser from './data-proxmox-access-user/index';
 export * as dataProxmoxAccessUsers from './data-proxmox-access-users/index';
 export * as dataProxmoxClusterPool from './data-proxmox-cluster-pool/index';
@@ -74,5 +75,9 @@ export * as dataProxmoxClusterAcmeMeta from './data-proxmox-cluster-acme-meta/in
 export * as dataProxmoxClusterAcmeAccounts from './data-proxmox-cluster-acme-accounts/index';
 export * as dataProxmoxClusterAcmeChallengeSchema from './data-proxmox-cluster-acme-challenge-schema/index';
 export * as dataProxmoxVersion from './data-proxmox-version/index';
+export * as dataProxmoxClusterResources from './data-proxmox-cluster-resources/index';
+export * as dataProxmoxClusterNextId from './data-proxmox-cluster-next-id/index';
+export * as dataProxmoxVmVirtualMachines from './data-proxmox-vm-virtual-machines/index';
+export * as dataProxmoxVmVirtualMachine from './data-proxmox-vm-virtual-machine/index';
 export * as provider from './provider/index';
 

@@ -41,6 +41,7 @@ Object.defineProperty(exports, 'nodeAptRepository', { get: function () { return 
 Object.defineProperty(exports, 'nodeCustomCertificate', { get: function () { return require('./node-custom-certificate'); } });
 Object.defineProperty(exports, 'nodeAcmeCertificate', { get: function () { return require('./node-acme-certificate'); } });
 Object.defineProperty(exports, 'nodeServiceAction', { get: function () { return require('./node-service-action'); } });
+Object.defineProperty(exports, 'vmVirtualMachine', { get: function () { return require('./vm-virtual-machine'); } });
 Object.defineProperty(exports, 'dataProxmoxAccessUser', { get: function () { return require('./data-proxmox-access-user'); } });
 Object.defineProperty(exports, 'dataProxmoxAccessUsers', { get: function () { return require('./data-proxmox-access-users'); } });
 Object.defineProperty(exports, 'dataProxmoxClusterPool', { get: function () { return require('./data-proxmox-cluster-pool'); } });
@@ -74,5 +75,9 @@ Object.defineProperty(exports, 'dataProxmoxClusterAcmeMeta', { get: function () 
 Object.defineProperty(exports, 'dataProxmoxClusterAcmeAccounts', { get: function () { return require('./data-proxmox-cluster-acme-accounts'); } });
 Object.defineProperty(exports, 'dataProxmoxClusterAcmeChallengeSchema', { get: function () { return require('./data-proxmox-cluster-acme-challenge-schema'); } });
 Object.defineProperty(exports, 'dataProxmoxVersion', { get: function () { return require('./data-proxmox-version'); } });
+Object.defineProperty(exports, 'dataProxmoxClusterResources', { get: function () { return require('./data-proxmox-cluster-resources'); } });
+Object.defineProperty(exports, 'dataProxmoxClusterNextId', { get: function () { return require('./data-proxmox-cluster-next-id'); } });
+Object.defineProperty(exports, 'dataProxmoxVmVirtualMachines', { get: function () { return require('./data-proxmox-vm-virtual-machines'); } });
+Object.defineProperty(exports, 'dataProxmoxVmVirtualMachine', { get: function () { return require('./data-proxmox-vm-virtual-machine'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 
