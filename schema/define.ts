@@ -133,9 +133,11 @@ function checkSpec(spec: KindSpec): void {
 /** A device family's field facts; throws when the family names what the parameter lacks. */
 function slotFamily(where: string, pveName: string, type: FieldType, family: SlotFamily, indexed: IndexedParam | undefined): SlotField {
   if (!indexed) throw new Error(`${where}: '${pveName}' is not an indexed parameter, so it cannot be a device family`);
-  if (type.kind !== "object") throw new Error(`${where}: the device family '${pveName}' is not a property string`);
+  // A family of plain values (a serial port's `socket` or device path) has no sub-keys.
+  if (type.kind !== "object" && Object.keys(family.subKeys ?? {}).length > 0)
+    throw new Error(`${where}: the device family '${pveName}' is not a property string, so it has no sub-keys`);
   for (const [key, rule] of Object.entries(family.subKeys ?? {})) {
-    if (!type.keys[key]) throw new Error(`${where}: the device family '${pveName}' has no sub-key '${key}'`);
+    if (type.kind !== "object" || !type.keys[key]) throw new Error(`${where}: the device family '${pveName}' has no sub-key '${key}'`);
     if ((rule.change === "operation") !== (rule.operation !== undefined))
       throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
   }

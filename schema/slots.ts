@@ -84,8 +84,13 @@ export function isSlotField(field: FieldDef): field is SlotFieldDef {
   return field.slots !== undefined;
 }
 
-/** A family's SDK value: slot number → the device's property-string object. */
-export type Slots = Readonly<Record<string, SdkObject>>;
+/** A family's SDK value: slot number → the device's property-string object (or plain value: a serial port's `socket`). */
+export type Slots = Readonly<Record<string, SdkValue>>;
+
+/** True for a slot's entry that is a property-string object (not a family of plain values). */
+export function isEntryObject(entry: SdkValue | undefined): entry is SdkObject {
+  return typeof entry === "object" && entry !== null && !Array.isArray(entry);
+}
 
 /** The slot number of a wire key of the family (`scsi2` → `"2"`), or undefined for another key. */
 export function slotOf(family: SlotField, key: string): string | undefined {
@@ -124,13 +129,13 @@ export function encodeSlots(field: SlotFieldDef, value: unknown): Record<string,
  * The slots PVE reports for a family, decoded; with `only`, just those slots (the managed ones:
  * a slot PVE has beside them is not the resource's).
  */
-export function decodeSlots(field: SlotFieldDef, raw: Readonly<Record<string, unknown>>, only?: ReadonlySet<string>): Record<string, SdkObject> {
-  const out: Record<string, SdkObject> = {};
+export function decodeSlots(field: SlotFieldDef, raw: Readonly<Record<string, unknown>>, only?: ReadonlySet<string>): Record<string, SdkValue> {
+  const out: Record<string, SdkValue> = {};
   for (const [key, wire] of Object.entries(raw)) {
     const slot = slotOf(field.slots, key);
     if (slot === undefined || (only && !only.has(slot))) continue;
     const entry = field.codec.decode(wire);
-    if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) out[slot] = entry as SdkObject;
+    if (field.type.kind === "object" ? isEntryObject(entry) : entry !== undefined) out[slot] = entry as SdkValue;
   }
   return out;
 }

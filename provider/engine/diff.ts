@@ -7,7 +7,7 @@ import { type KindDefinition, TRIGGERS, hasTriggers } from "../../schema/define"
 import type { FieldDef } from "../../schema/fields";
 import { isSlotField, slotsOf } from "../../schema/slots";
 import { type SlotPlan, planSlots, refusal } from "./steps/slots";
-import { changedSubKeys } from "./sub-keys";
+import { changedInSlot, changedSubKeys } from "./sub-keys";
 import { hooksOf } from "./hook-kit";
 import { identityOf } from "./identity";
 import { type Props, containsUnknown, isSet } from "./values";
@@ -48,7 +48,7 @@ function sameValue(field: FieldDef, desired: unknown, recorded: unknown): boolea
     return [...new Set([...Object.keys(want), ...Object.keys(have)])].every((slot) => {
       const w = want[slot];
       const h = have[slot];
-      return w !== undefined && h !== undefined && changedSubKeys(field, w, h).length === 0;
+      return w !== undefined && h !== undefined && changedInSlot(field, w, h).length === 0;
     });
   }
   if (field.indexed) {

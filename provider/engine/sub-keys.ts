@@ -1,7 +1,7 @@
 /** Comparing property-string objects sub-key by sub-key, as PVE reads them. */
 import type { SdkValue } from "../../schema/codecs";
 import type { FieldDef } from "../../schema/fields";
-import { ruleOf } from "../../schema/slots";
+import { isEntryObject, ruleOf } from "../../schema/slots";
 
 /** A property-string sub-key's value as text, so that 1, "1" and true compare equal. */
 function subText(kind: string | undefined, value: SdkValue): string {
@@ -31,4 +31,13 @@ export function changedSubKeys(field: FieldDef, desired: Readonly<Record<string,
     const fallback = sub ? facts[sub.pveName]?.default : undefined;
     return fallback === undefined || subText(sub?.type.kind, present) !== subText(sub?.type.kind, fallback as SdkValue);
   });
+}
+
+/** The value of a family of plain values (a serial port) as one difference: {@link changedInSlot}'s name for it. */
+export const WHOLE_VALUE = "";
+
+/** A slot's differences: its changed sub-keys, or {@link WHOLE_VALUE} when a plain value (a serial port's) differs. */
+export function changedInSlot(field: FieldDef, desired: SdkValue, recorded: SdkValue): string[] {
+  if (isEntryObject(desired) && isEntryObject(recorded)) return changedSubKeys(field, desired, recorded);
+  return field.codec.equal(desired, recorded) ? [] : [WHOLE_VALUE];
 }

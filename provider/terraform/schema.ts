@@ -154,7 +154,8 @@ function fieldAttribute(field: FieldDef): TfAttribute {
     const nesting: Nesting = field.slots ? "map" : repeated ? "list" : "single";
     return attribute(name, field.slots ? ["map", entry] : repeated ? ["list", entry] : entry, description, flags, { nesting, attributes: subs });
   }
-  return attribute(name, field.indexed ? ["list", scalar(type)] : scalar(type), description, flags);
+  // A family of plain values (a VM's serial ports) is a map of them by slot.
+  return attribute(name, field.slots ? ["map", scalar(type)] : field.indexed ? ["list", scalar(type)] : scalar(type), description, flags);
 }
 
 function outputType(type: "string" | "number" | "boolean" | "list"): CtyType {

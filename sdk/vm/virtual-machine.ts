@@ -2059,7 +2059,7 @@ export interface VirtualMachineArgs {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `parallel[n]`}
    */
-  readonly parallel?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly parallel?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
    *
@@ -2117,7 +2117,7 @@ export interface VirtualMachineArgs {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `serial[n]`}
    */
-  readonly serial?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly serial?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * The VM's weight when auto-ballooning shares host memory among VMs, 0 to 50000. PVE's default: 1000; `0` turns auto-ballooning off for it.
    *
@@ -2152,7 +2152,7 @@ export interface VirtualMachineArgs {
    */
   readonly spiceEnhancements?: pulumi.Input<VirtualMachineSpiceEnhancementsArgs>;
   /**
-   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line. PVE takes the text percent-encoded and checks each key.
+   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line, as plain text: the provider percent-encodes it as PVE wants it, and PVE checks each key.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `sshkeys`}
    */
@@ -2675,7 +2675,7 @@ export interface VirtualMachineState {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `parallel[n]`}
    */
-  readonly parallel?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly parallel?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
    *
@@ -2733,7 +2733,7 @@ export interface VirtualMachineState {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `serial[n]`}
    */
-  readonly serial?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly serial?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * The VM's weight when auto-ballooning shares host memory among VMs, 0 to 50000. PVE's default: 1000; `0` turns auto-ballooning off for it.
    *
@@ -2768,7 +2768,7 @@ export interface VirtualMachineState {
    */
   readonly spiceEnhancements?: pulumi.Input<VirtualMachineSpiceEnhancementsArgs>;
   /**
-   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line. PVE takes the text percent-encoded and checks each key.
+   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line, as plain text: the provider percent-encodes it as PVE wants it, and PVE checks each key.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `sshkeys`}
    */
@@ -3313,7 +3313,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `parallel[n]`}
    */
-  declare public readonly parallel: pulumi.Output<string[] | undefined>;
+  declare public readonly parallel: pulumi.Output<Record<string, string> | undefined>;
   /**
    * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
    *
@@ -3371,7 +3371,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `serial[n]`}
    */
-  declare public readonly serial: pulumi.Output<string[] | undefined>;
+  declare public readonly serial: pulumi.Output<Record<string, string> | undefined>;
   /**
    * The VM's weight when auto-ballooning shares host memory among VMs, 0 to 50000. PVE's default: 1000; `0` turns auto-ballooning off for it.
    *
@@ -3406,7 +3406,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    */
   declare public readonly spiceEnhancements: pulumi.Output<VirtualMachineSpiceEnhancements | undefined>;
   /**
-   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line. PVE takes the text percent-encoded and checks each key.
+   * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line, as plain text: the provider percent-encodes it as PVE wants it, and PVE checks each key.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `sshkeys`}
    */

@@ -131,3 +131,24 @@ describe("vm.VirtualMachine lifecycle", () => {
     expect(new Set(ids).size).toBe(40);
   }, 120_000);
 });
+
+describe("vm.VirtualMachine's families of plain values", () => {
+  it("keys serial ports by slot: adds, changes and removes one while a port added by hand stays", async () => {
+    const inputs = { node: "pve1", vmid: 230, started: false, serial: { "0": "socket" } };
+    const { id, outs } = await create(vm, client, inputs);
+    expect(outs["serial"]).toEqual({ "0": "socket" });
+    await client.put("/nodes/pve1/qemu/230/config", { serial3: "socket" });
+    const refreshed = await read(vm, client, id, outs);
+    expect(refreshed.props["serial"]).toEqual({ "0": "socket" });
+    expect(diff(vm, refreshed.props, inputs).changes).toBe(false);
+    const changed = { ...inputs, serial: { "1": "socket" } };
+    expect(diff(vm, refreshed.props, changed).detailedDiff).toEqual({
+      'serial["1"]': { kind: "ADD", inputDiff: false },
+      'serial["0"]': { kind: "DELETE", inputDiff: false },
+    });
+    const updated = await update(vm, client, refreshed.props, changed);
+    const onPve = await config(230);
+    expect([onPve["serial0"], onPve["serial1"], onPve["serial3"]]).toEqual([undefined, "socket", "socket"]);
+    expect(diff(vm, updated.outs, changed).changes).toBe(false);
+  });
+});

@@ -10,7 +10,7 @@ import { ProxmoxClient } from "../../provider/client";
 import { check, checkRemote, create, diff, read, remove, update } from "../../provider/engine";
 import { virtualMachine as vm } from "../../schema/definitions/vm/virtual-machine";
 import { api, createVm, data, run, useGuestSimulator } from "../sim/testkit/guests";
-import { TEST_TOKEN } from "../sim/testkit/raw";
+import { TEST_TOKEN, login } from "../sim/testkit/raw";
 
 const sim = useGuestSimulator({ nodes: 2, qemu: { agentStartMs: 0 } });
 let client: ProxmoxClient;
@@ -165,10 +165,19 @@ describe("vm.VirtualMachine operations", () => {
       const remote = local.length === 0 ? await checkRemote(vm, client, inputs) : [];
       return [...local, ...remote].map((failure) => `${failure.property}: ${failure.reason}`);
     };
-    expect(await failures({ node: "pve1", args: "-no-reboot", hostpci: { "0": { host: "0000:01:00.0" } } })).toEqual([
-      "args: PVE refuses it: only root can set 'args' config, and these requests are made as an API token (root@pam's); set it as root@pam with a password login, or leave it out",
-      "hostpci.0: PVE refuses it: only root can set 'hostpci0' config for non-mapped devices, and these requests are made as an API token (root@pam's); set it as root@pam with a password login, or leave it out",
+    const asToken = (why: string): string =>
+      `PVE refuses it: ${why}, and these requests are made as an API token (root@pam's); set it as root@pam with a password login, or leave it out`;
+    expect(
+      await failures({ node: "pve1", args: "-no-reboot", hostpci: { "0": { host: "0000:01:00.0" } }, serial: { "0": "socket", "1": "/dev/ttyS1" } }),
+    ).toEqual([
+      `args: ${asToken("only root can set 'args' config")}`,
+      `hostpci.0: ${asToken("only root can set 'hostpci0' config for non-mapped devices")}`,
+      `serial.1: ${asToken("only root can set 'serial1' config for real devices")}`,
     ]);
+    // A setting PVE already has is not written again: no refusal for it.
+    const root = await login(sim(), "root@pam", sim().rootPassword);
+    await run(sim(), "POST", "/nodes/pve1/qemu", { vmid: 370, args: "-no-reboot" }, root);
+    expect(await failures({ node: "pve1", vmid: 370, args: "-no-reboot" })).toEqual([]);
     expect(await failures({ node: "pve1", scsi: { "0": { file: "local:4" }, "1": { file: "nosuch:4" } } })).toEqual([
       "scsi.0.file: storage 'local' does not hold VM disks (its content is 'iso,vztmpl,backup', without 'images')",
       "scsi.1.file: storage 'nosuch' does not exist on node 'pve1'",

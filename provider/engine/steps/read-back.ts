@@ -14,10 +14,10 @@ import { hooksOf } from "../hook-kit";
 import { fillPath, identityProps } from "../identity";
 import { serialized } from "../serial";
 import { fromWire, isSet } from "../values";
-import type { SdkObject } from "../../../schema/codecs";
+import type { SdkObject, SdkValue } from "../../../schema/codecs";
 import type { FieldDef } from "../../../schema/fields";
-import { slotsOf } from "../../../schema/slots";
-import { changedSubKeys } from "../sub-keys";
+import { isEntryObject, slotsOf } from "../../../schema/slots";
+import { changedInSlot, changedSubKeys } from "../sub-keys";
 import { itemsWithin } from "../within";
 import { withGuestState } from "./guest/state";
 
@@ -65,12 +65,15 @@ export function addressed<T>(def: ReadableDefinition, identity: Identity, fn: ()
 }
 
 /** A family's slots as read back, with each sub-key that PVE holds as given in the given form. */
-function keptSlots(field: FieldDef, managed: unknown, read: unknown): Record<string, SdkObject> {
+function keptSlots(field: FieldDef, managed: unknown, read: unknown): Record<string, SdkValue> {
   const given = slotsOf(managed);
   return Object.fromEntries(
     Object.entries(slotsOf(read)).map(([slot, entry]) => {
+      const mine = given[slot];
+      // A plain value (a serial port's) is kept as given when PVE holds it.
+      if (!isEntryObject(entry) || !isEntryObject(mine)) return [slot, mine !== undefined && changedInSlot(field, mine, entry).length === 0 ? mine : entry];
       const kept: SdkObject = { ...entry };
-      for (const [key, value] of Object.entries(given[slot] ?? {})) {
+      for (const [key, value] of Object.entries(mine)) {
         if (changedSubKeys(field, { [key]: value }, entry[key] === undefined ? {} : { [key]: entry[key] }).length === 0) kept[key] = value;
       }
       return [slot, kept];

@@ -6,9 +6,9 @@
 import type { SdkObject } from "../../../schema/codecs";
 import type { FieldDef } from "../../../schema/fields";
 import { type Identity, type WireParams, containsUnknown } from "../../../schema/props";
-import { type SlotFieldDef, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
+import { type SlotFieldDef, isEntryObject, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
 import type { ApiCall } from "../../../schema/spec";
-import { changedSubKeys } from "../sub-keys";
+import { changedInSlot } from "../sub-keys";
 
 /** An operation the plan runs after the config write. */
 export interface PlannedOperation {
@@ -64,13 +64,19 @@ export function planSlots(field: SlotFieldDef, recordedValue: unknown, desiredVa
   for (const [slot, want] of Object.entries(desired)) {
     const key = slotKey(field.slots, slot);
     const have = recorded[slot];
-    if (!have) {
+    if (have === undefined) {
       write[key] = field.codec.encode(want);
       changes.push({ property: slotPath(field, slot), kind: "ADD", replace: false });
       continue;
     }
-    const differing = changedSubKeys(field, want, have);
+    const differing = changedInSlot(field, want, have);
     if (differing.length === 0) continue;
+    if (!isEntryObject(want) || !isEntryObject(have)) {
+      // A plain value (a serial port's) is written whole.
+      write[key] = field.codec.encode(want);
+      changes.push({ property: slotPath(field, slot), kind: "UPDATE", replace: false });
+      continue;
+    }
     let configChanged = false;
     // Sub-keys an operation would serve whose change is a config write after all.
     const written = new Set<string>();

@@ -36,6 +36,12 @@ function slots(news: Props, family: string): Array<[string, SdkObject]> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, SdkObject>) : [];
 }
 
+/** The slots of a family of plain values (serial and parallel ports). */
+function plainSlots(news: Props, family: string): Array<[string, unknown]> {
+  const value = news[family];
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
 /** The keys (PVE names, `hostpci0`) of this VM's inputs that only root@pam may set, with why. */
 function rootOnlyKeys(news: Props): Array<{ property: string; key: string; why: string }> {
   const found: Array<{ property: string; key: string; why: string }> = [];
@@ -49,12 +55,11 @@ function rootOnlyKeys(news: Props): Array<{ property: string; key: string; why: 
     if (!isSet(device["mapping"]) && isSet(host) && host !== "spice")
       found.push({ property: `usb.${slot}`, key: `usb${slot}`, why: `only root can set 'usb${slot}' config for real devices` });
   }
-  const serial = news["serial"];
-  if (Array.isArray(serial)) {
-    serial.forEach((port, i) => {
-      if (port !== "socket") found.push({ property: `serial.${i}`, key: `serial${i}`, why: `only root can set 'serial${i}' config for real devices` });
-    });
+  for (const [slot, port] of plainSlots(news, "serial")) {
+    if (port !== "socket") found.push({ property: `serial.${slot}`, key: `serial${slot}`, why: `only root can set 'serial${slot}' config for real devices` });
   }
+  for (const [slot] of plainSlots(news, "parallel"))
+    found.push({ property: `parallel.${slot}`, key: `parallel${slot}`, why: `only root can set 'parallel${slot}' config` });
   return found;
 }
 

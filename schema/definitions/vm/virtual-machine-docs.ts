@@ -117,7 +117,8 @@ export const VIRTUAL_MACHINE_DOCS: Readonly<Record<string, string>> = {
   smp: "Legacy total CPU count; use `sockets` and `cores` instead. PVE's default: 1.",
   sockets: "CPU sockets; the guest sees `sockets × cores` vCPUs. PVE's default: 1. A change takes effect at the next VM start.",
   spice_enhancements: `Extra SPICE features: \`foldersharing\` (needs the spice-webdav daemon in the guest) and \`videostreaming\` (\`off\`, PVE's default, \`all\` or \`filter\`). ${ROOT_ONLY}`,
-  sshkeys: "Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line. PVE takes the text percent-encoded and checks each key.",
+  sshkeys:
+    "Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line, as plain text: the provider percent-encodes it as PVE wants it, and PVE checks each key.",
   start: `Starts the VM once it is created; needs \`VM.PowerMgmt\`. PVE's default: \`false\`. ${CREATE_ONLY}`,
   startdate:
     "The date the guest's real-time clock starts at: `now` (PVE's default), `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`. For guests that must see a fixed date.",

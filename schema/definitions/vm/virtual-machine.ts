@@ -81,6 +81,8 @@ const BEHAVIOUR: Readonly<Record<string, FieldOverride>> = {
   "usb[n]": { slots: { limit: 14 } },
   "numa[n]": { sdkName: "numaNodes", slots: { limit: 8 } },
   "virtiofs[n]": { slots: { limit: 10 } },
+  "serial[n]": { slots: { limit: 4 } },
+  "parallel[n]": { slots: { limit: 3 } },
   efidisk0: { subKeys: SINGLE_DISK_RULES },
   tpmstate0: { subKeys: SINGLE_DISK_RULES },
 };

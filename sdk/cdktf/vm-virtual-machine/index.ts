@@ -343,7 +343,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#parallel VmVirtualMachine#parallel}
   */
-  readonly parallel?: string[];
+  readonly parallel?: { [key: string]: string };
   /**
   * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s. Changing it replaces the resource.
   *
@@ -397,7 +397,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#serial VmVirtualMachine#serial}
   */
-  readonly serial?: string[];
+  readonly serial?: { [key: string]: string };
   /**
   * The VM's weight when auto-ballooning shares host memory among VMs, 0 to 50000. PVE's default: 1000; `0` turns auto-ballooning off for it.
   *
@@ -429,7 +429,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly spiceEnhancements?: VmVirtualMachineSpiceEnhancements;
   /**
-  * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line. PVE takes the text percent-encoded and checks each key.
+  * Public SSH keys that cloud-init installs for `ciuser`, in OpenSSH format, one per line, as plain text: the provider percent-encodes it as PVE wants it, and PVE checks each key.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#sshkeys VmVirtualMachine#sshkeys}
   */
@@ -12999,11 +12999,11 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
   }
 
   // parallel - computed: true, optional: true, required: false
-  private _parallel?: string[]; 
+  private _parallel?: { [key: string]: string }; 
   public get parallel() {
-    return this.getListAttribute('parallel');
+    return this.getStringMapAttribute('parallel');
   }
-  public set parallel(value: string[]) {
+  public set parallel(value: { [key: string]: string }) {
     this._parallel = value;
   }
   public resetParallel() {
@@ -13143,11 +13143,11 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
   }
 
   // serial - computed: true, optional: true, required: false
-  private _serial?: string[]; 
+  private _serial?: { [key: string]: string }; 
   public get serial() {
-    return this.getListAttribute('serial');
+    return this.getStringMapAttribute('serial');
   }
-  public set serial(value: string[]) {
+  public set serial(value: { [key: string]: string }) {
     this._serial = value;
   }
   public resetSerial() {
@@ -13724,7 +13724,7 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
       numa_nodes: cdktn.hashMapper(vmVirtualMachineNumaNodesToTerraform)(this._numaNodes.internalValue),
       onboot: cdktn.booleanToTerraform(this._onboot),
       ostype: cdktn.stringToTerraform(this._ostype),
-      parallel: cdktn.listMapper(cdktn.stringToTerraform, false)(this._parallel),
+      parallel: cdktn.hashMapper(cdktn.stringToTerraform)(this._parallel),
       pool: cdktn.stringToTerraform(this._pool),
       protection: cdktn.booleanToTerraform(this._protection),
       reboot: cdktn.booleanToTerraform(this._reboot),
@@ -13733,7 +13733,7 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
       scsi: cdktn.hashMapper(vmVirtualMachineScsiToTerraform)(this._scsi.internalValue),
       scsihw: cdktn.stringToTerraform(this._scsihw),
       searchdomain: cdktn.stringToTerraform(this._searchdomain),
-      serial: cdktn.listMapper(cdktn.stringToTerraform, false)(this._serial),
+      serial: cdktn.hashMapper(cdktn.stringToTerraform)(this._serial),
       shares: cdktn.numberToTerraform(this._shares),
       smbios1: vmVirtualMachineSmbios1ToTerraform(this._smbios1.internalValue),
       smp: cdktn.numberToTerraform(this._smp),
@@ -14100,10 +14100,10 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       parallel: {
-        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._parallel),
+        value: cdktn.hashMapperHcl(cdktn.stringToHclTerraform)(this._parallel),
         isBlock: false,
-        type: "list",
-        storageClassType: "stringList",
+        type: "map",
+        storageClassType: "stringMap",
       },
       pool: {
         value: cdktn.stringToHclTerraform(this._pool),
@@ -14154,10 +14154,10 @@ export class VmVirtualMachine extends cdktn.TerraformResource {
         storageClassType: "string",
       },
       serial: {
-        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._serial),
+        value: cdktn.hashMapperHcl(cdktn.stringToHclTerraform)(this._serial),
         isBlock: false,
-        type: "list",
-        storageClassType: "stringList",
+        type: "map",
+        storageClassType: "stringMap",
       },
       shares: {
         value: cdktn.numberToHclTerraform(this._shares),
