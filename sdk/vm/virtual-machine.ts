@@ -1884,7 +1884,6 @@ export interface VirtualMachineArgs {
   /**
    * Adds the VM as an HA resource right after it is created; needs `Sys.Console` on `/`. PVE's default: `false`. Create-only: acts only when the VM is created.
    *
-   * Changing this replaces the resource.
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `ha-managed`}
    */
@@ -2061,9 +2060,8 @@ export interface VirtualMachineArgs {
    */
   readonly parallel?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
+   * The resource pool the VM belongs to; `VM.Allocate` on the pool is then enough to create it. A change moves the VM to the new pool (or out of the old one) in place.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `pool`}
    */
   readonly pool?: pulumi.Input<string>;
@@ -2500,7 +2498,6 @@ export interface VirtualMachineState {
   /**
    * Adds the VM as an HA resource right after it is created; needs `Sys.Console` on `/`. PVE's default: `false`. Create-only: acts only when the VM is created.
    *
-   * Changing this replaces the resource.
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `ha-managed`}
    */
@@ -2677,9 +2674,8 @@ export interface VirtualMachineState {
    */
   readonly parallel?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
+   * The resource pool the VM belongs to; `VM.Allocate` on the pool is then enough to create it. A change moves the VM to the new pool (or out of the old one) in place.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `pool`}
    */
   readonly pool?: pulumi.Input<string>;
@@ -3138,7 +3134,6 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
   /**
    * Adds the VM as an HA resource right after it is created; needs `Sys.Console` on `/`. PVE's default: `false`. Create-only: acts only when the VM is created.
    *
-   * Changing this replaces the resource.
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `ha-managed`}
    */
@@ -3315,9 +3310,8 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    */
   declare public readonly parallel: pulumi.Output<Record<string, string> | undefined>;
   /**
-   * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s.
+   * The resource pool the VM belongs to; `VM.Allocate` on the pool is then enough to create it. A change moves the VM to the new pool (or out of the old one) in place.
    *
-   * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `pool`}
    */
   declare public readonly pool: pulumi.Output<string | undefined>;

@@ -150,6 +150,9 @@ describe("vm.VirtualMachine operations", () => {
     const byId = await read(vm, client, "pve1/360", program);
     expect(byId.id).toBe("pve1/360");
     expect(diff(vm, byId.props, program).changes).toBe(false);
+    // What only acts at creation (a clone source, a restore's bandwidth) cannot be read back: an import takes the program's.
+    const withSource = { ...program, clone: { vmid: 9100, full: true }, bwlimit: 1000 };
+    expect(diff(vm, (await read(vm, client, "pve1/360", withSource)).props, withSource).changes).toBe(false);
     const bare = await read(vm, client, "360", {});
     expect(bare.id).toBe("pve1/360");
     expect(bare.props).toMatchObject({ node: "pve1", vmid: 360, name: "legacy", cores: 2, started: false });
@@ -157,6 +160,22 @@ describe("vm.VirtualMachine operations", () => {
     const moved = await read(vm, client, "pve1/360", byId.props);
     expect(moved.id).toBe("pve2/360");
     expect(diff(vm, moved.props, program).detailedDiff).toEqual({ node: { kind: "UPDATE", inputDiff: false } });
+  });
+
+  it("moves a VM between pools in place", async () => {
+    await client.post("/pools", { poolid: "blue" });
+    await client.post("/pools", { poolid: "green" });
+    const inputs = { node: "pve1", vmid: 380, pool: "blue", started: false };
+    const { outs } = await create(vm, client, inputs);
+    const poolOf = async (): Promise<string | undefined> =>
+      (await client.get<Array<{ vmid: number; pool?: string }>>("/cluster/resources", { type: "vm" })).find((entry) => entry.vmid === 380)?.pool;
+    expect(await poolOf()).toBe("blue");
+    const moving = { ...inputs, pool: "green" };
+    expect(diff(vm, outs, moving)).toMatchObject({ replaces: [], detailedDiff: { pool: { kind: "UPDATE", inputDiff: false } } });
+    const moved = await update(vm, client, outs, moving);
+    expect(await poolOf()).toBe("green");
+    await update(vm, client, moved.outs, { node: "pve1", vmid: 380, started: false });
+    expect(await poolOf()).toBeUndefined();
   });
 
   it("refuses in preview what PVE would refuse: root-only keys for a token, disks where no VM disk can go, a missing clone source, a linked clone's storage", async () => {

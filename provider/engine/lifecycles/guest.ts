@@ -49,6 +49,22 @@ function cloudInitChanged(def: CollectionDefinition, olds: Props, news: Props): 
   return changedFields(def, olds, news).some((field) => keys.includes(field.pveName));
 }
 
+/**
+ * Moves the guest into the program's new pool (`PUT /pools` with `allow-move`), or out of the one it
+ * left: PVE's config call cannot change a guest's pool, and replacing a guest for it would be absurd.
+ */
+async function movePool(api: EngineApi, identity: Identity, before: unknown, after: unknown, options: LifecycleOptions): Promise<void> {
+  if (before === after) return;
+  const vmid = identity["vmid"] ?? "";
+  if (typeof after === "string" && after !== "") {
+    options.onLog?.(`moving ${vmid} into pool ${after}`);
+    await api.request("PUT", "/pools", { poolid: after, vms: vmid, "allow-move": 1 });
+  } else if (typeof before === "string" && before !== "") {
+    options.onLog?.(`removing ${vmid} from pool ${before}`);
+    await api.request("PUT", "/pools", { poolid: before, vms: vmid, delete: 1 });
+  }
+}
+
 /** Converts the guest into a template (it is stopped first: PVE refuses to convert a running guest). */
 async function convertToTemplate(def: CollectionDefinition, api: EngineApi, identity: Identity, props: Props, options: LifecycleOptions): Promise<void> {
   if ((await powerState(def, api, identity)) !== "stopped") await stopGuest(def, api, identity, shutdownTimeout(props), options);
@@ -171,6 +187,7 @@ export const guest: Lifecycle<CollectionDefinition> = {
     const moved: Props = { ...olds, node: identity["node"] };
     const wanted: Props = { ...news, vmid: Number(identity["vmid"]) };
     await updateInPlace(def, api, moved, wanted, options);
+    await movePool(api, identity, olds["pool"], wanted["pool"], options);
     if (cloudInitChanged(def, moved, wanted) && (await powerState(def, api, identity)) !== "stopped") {
       // A running VM's cloud-init drive holds the old values until it is generated again.
       options.onLog?.("regenerating the cloud-init drive");

@@ -98,7 +98,7 @@ export const VIRTUAL_MACHINE_DOCS: Readonly<Record<string, string>> = {
   ostype:
     "The guest OS: `l26` (Linux 2.6 and later), `win11`, `win10`, ..., or `other` (PVE's default). PVE tunes devices and defaults to it, e.g. the clock (`localtime`), the cloud-init format and USB hotplug.",
   "parallel[n]": `Host parallel ports passed through, slots parallel0..2: a map keyed by slot number of device paths (\`/dev/parport0\` or \`/dev/usb/lp0\`). Such a VM cannot migrate. ${ROOT_ONLY}`,
-  pool: `Adds the new VM to this resource pool; \`VM.Allocate\` on the pool is then enough to create it. ${CREATE_ONLY} Later membership is \`cluster.PoolMembership\`'s.`,
+  pool: "The resource pool the VM belongs to; `VM.Allocate` on the pool is then enough to create it. A change moves the VM to the new pool (or out of the old one) in place.",
   protection: "While `true`, PVE refuses to remove the VM or any of its disks. PVE's default: `false`.",
   reboot: "When `false`, a reboot from inside the guest powers the VM off instead. PVE's default: `true`.",
   rng0: "A VirtIO random number generator fed from a host `source` (`/dev/urandom` recommended; `/dev/hwrng` needs `Mapping.Use` on `/mapping/hwrng`), limited to `max_bytes` per `period` ms (PVE's defaults: 1024 per 1000).",

@@ -64,8 +64,9 @@ const BEHAVIOUR: Readonly<Record<string, FieldOverride>> = {
   cipassword: { secret: true, writeOnly: true },
   // Only used when the VM is made (a restore's source replaces the VM; the rest steer the creation).
   archive: { writeOnly: true },
-  pool: { writeOnly: true },
-  "ha-managed": { writeOnly: true },
+  // The lifecycle moves the VM between pools (`PUT /pools`): no replacement.
+  pool: { writeOnly: true, replaceOnChange: false },
+  "ha-managed": CREATION_ONLY,
   bwlimit: CREATION_ONLY,
   unique: CREATION_ONLY,
   "live-restore": CREATION_ONLY,

@@ -177,7 +177,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly freeze?: boolean | cdktn.IResolvable;
   /**
-  * Adds the VM as an HA resource right after it is created; needs `Sys.Console` on `/`. PVE's default: `false`. Create-only: acts only when the VM is created. Changing it replaces the resource.
+  * Adds the VM as an HA resource right after it is created; needs `Sys.Console` on `/`. PVE's default: `false`. Create-only: acts only when the VM is created.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#ha_managed VmVirtualMachine#ha_managed}
   */
@@ -345,7 +345,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly parallel?: { [key: string]: string };
   /**
-  * Adds the new VM to this resource pool; `VM.Allocate` on the pool is then enough to create it. Create-only: acts only when the VM is created. Later membership is `cluster.PoolMembership`'s. Changing it replaces the resource.
+  * The resource pool the VM belongs to; `VM.Allocate` on the pool is then enough to create it. A change moves the VM to the new pool (or out of the old one) in place.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#pool VmVirtualMachine#pool}
   */
