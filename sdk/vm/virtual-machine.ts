@@ -2021,7 +2021,7 @@ export interface VirtualMachineArgs {
    */
   readonly net?: pulumi.Input<Record<string, pulumi.Input<VirtualMachineNetArgs>>>;
   /**
-   * The cluster node that hosts the VM; every call for the VM goes to that node. PVE moves a VM to another node only by migrating it.
+   * The cluster node that hosts the VM. A change migrates the VM there (online when it runs; see `migration`), never replaces it.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `node`}
    */
@@ -2195,7 +2195,7 @@ export interface VirtualMachineArgs {
    */
   readonly tdf?: pulumi.Input<boolean>;
   /**
-   * Marks the VM as a template: it cannot be started and serves as a clone source. PVE's default: `false`. PVE's convert-to-template action also turns the disks into base volumes, which linked clones need.
+   * Makes the VM a template: it is stopped and converted (its disks become base volumes, which linked clones share) and cannot run. One way only: turning it off replaces the template with a new VM.
    *
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `template`}
@@ -2252,7 +2252,7 @@ export interface VirtualMachineArgs {
    */
   readonly vmgenid?: pulumi.Input<string>;
   /**
-   * The VM's numeric id, 100 to 999999999, unique in the cluster. It names the VM's config file and disks and cannot change.
+   * The VM's numeric id, 100 to 999999999, unique in the cluster; it cannot change. Left out, the cluster's next free id is taken (and kept in state), without races between parallel creates.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `vmid`}
@@ -2635,7 +2635,7 @@ export interface VirtualMachineState {
    */
   readonly net?: pulumi.Input<Record<string, pulumi.Input<VirtualMachineNetArgs>>>;
   /**
-   * The cluster node that hosts the VM; every call for the VM goes to that node. PVE moves a VM to another node only by migrating it.
+   * The cluster node that hosts the VM. A change migrates the VM there (online when it runs; see `migration`), never replaces it.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `node`}
    */
@@ -2809,7 +2809,7 @@ export interface VirtualMachineState {
    */
   readonly tdf?: pulumi.Input<boolean>;
   /**
-   * Marks the VM as a template: it cannot be started and serves as a clone source. PVE's default: `false`. PVE's convert-to-template action also turns the disks into base volumes, which linked clones need.
+   * Makes the VM a template: it is stopped and converted (its disks become base volumes, which linked clones share) and cannot run. One way only: turning it off replaces the template with a new VM.
    *
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `template`}
@@ -2866,7 +2866,7 @@ export interface VirtualMachineState {
    */
   readonly vmgenid?: pulumi.Input<string>;
   /**
-   * The VM's numeric id, 100 to 999999999, unique in the cluster. It names the VM's config file and disks and cannot change.
+   * The VM's numeric id, 100 to 999999999, unique in the cluster; it cannot change. Left out, the cluster's next free id is taken (and kept in state), without races between parallel creates.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `vmid`}
@@ -3271,7 +3271,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    */
   declare public readonly net: pulumi.Output<Record<string, VirtualMachineNet> | undefined>;
   /**
-   * The cluster node that hosts the VM; every call for the VM goes to that node. PVE moves a VM to another node only by migrating it.
+   * The cluster node that hosts the VM. A change migrates the VM there (online when it runs; see `migration`), never replaces it.
    *
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `node`}
    */
@@ -3445,7 +3445,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    */
   declare public readonly tdf: pulumi.Output<boolean | undefined>;
   /**
-   * Marks the VM as a template: it cannot be started and serves as a clone source. PVE's default: `false`. PVE's convert-to-template action also turns the disks into base volumes, which linked clones need.
+   * Makes the VM a template: it is stopped and converted (its disks become base volumes, which linked clones share) and cannot run. One way only: turning it off replaces the template with a new VM.
    *
    * @default false (PVE's default; not set unless given)
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `template`}
@@ -3502,7 +3502,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
    */
   declare public readonly vmgenid: pulumi.Output<string | undefined>;
   /**
-   * The VM's numeric id, 100 to 999999999, unique in the cluster. It names the VM's config file and disks and cannot change.
+   * The VM's numeric id, 100 to 999999999, unique in the cluster; it cannot change. Left out, the cluster's next free id is taken (and kept in state), without races between parallel creates.
    *
    * Changing this replaces the resource.
    * @see {@link https://pve.proxmox.com/pve-docs/api-viewer/#/nodes/{node}/qemu PVE API: `vmid`}

@@ -90,7 +90,7 @@ export const VIRTUAL_MACHINE_DOCS: Readonly<Record<string, string>> = {
     "Cloud-init DNS servers of the guest, IP addresses separated by spaces. When neither this nor `searchdomain` is set, PVE passes on the host's DNS settings.",
   "net[n]":
     'Network devices, slots net0..31: a map keyed by slot number of objects, e.g. `{ "0": { model: "virtio", bridge: "vmbr0", tag: 20 } }`. PVE generates `macaddr` when it is left out. Adding, removing or remodelling one live needs `network` in `hotplug`.',
-  node: "The cluster node that hosts the VM; every call for the VM goes to that node. PVE moves a VM to another node only by migrating it.",
+  node: "The cluster node that hosts the VM. A change migrates the VM there (online when it runs; see `migration`), never replaces it.",
   numa: "Gives the guest a NUMA topology (from `sockets`, or from `numa[n]`). PVE's default: `false`. Memory hotplug and `hugepages` require it.",
   "numa[n]":
     "Explicit guest NUMA nodes, slots numa0..7: a map keyed by slot number of objects with `cpus` (e.g. `0-3`), `memory` (MiB), `hostnodes` and `policy` (`preferred`, `bind`, `interleave`). Needs `numa: true`; rules out memory hotplug.",
@@ -129,7 +129,7 @@ export const VIRTUAL_MACHINE_DOCS: Readonly<Record<string, string>> = {
   tags: "Labels of the VM for sorting and filtering in the GUI; they do not change its behaviour. Who may set which tags follows the datacenter's tag settings.",
   tdf: "Enables QEMU's time drift fix for guests whose clock falls behind (mostly old Windows). PVE's default: `false`.",
   template:
-    "Marks the VM as a template: it cannot be started and serves as a clone source. PVE's default: `false`. PVE's convert-to-template action also turns the disks into base volumes, which linked clones need.",
+    "Makes the VM a template: it is stopped and converted (its disks become base volumes, which linked clones share) and cannot run. One way only: turning it off replaces the template with a new VM.",
   tpmstate0:
     'The disk that holds a virtual TPM\'s state. `file: "<storage>:1"` allocates it (the size is ignored: PVE uses 4 MiB). Choose `version: "v2.0"` (Windows 11 needs it); the version cannot change later.',
   unique: `With \`archive\`, gives the restored VM's network devices new random MAC addresses. ${CREATE_ONLY}`,
@@ -144,7 +144,7 @@ export const VIRTUAL_MACHINE_DOCS: Readonly<Record<string, string>> = {
   "virtiofs[n]":
     'Host directories shared with the guest over virtiofs, slots virtiofs0..9: a map keyed by slot number, e.g. `{ "0": { dirid: "shared" } }`, where `dirid` names a cluster directory mapping (needs `Mapping.Use`). The guest needs virtiofs support.',
   vmgenid: `The VM generation ID, a UUID that tells the guest it was cloned or rolled back (Windows domain controllers rely on it). PVE's default: \`1\`, a generated UUID; \`0\` turns it off. ${ROOT_ONLY}`,
-  vmid: "The VM's numeric id, 100 to 999999999, unique in the cluster. It names the VM's config file and disks and cannot change.",
+  vmid: "The VM's numeric id, 100 to 999999999, unique in the cluster; it cannot change. Left out, the cluster's next free id is taken (and kept in state), without races between parallel creates.",
   vmstatestorage:
     "The storage for the VM's saved RAM state (snapshots with RAM, hibernation). Unset, PVE prefers a shared storage the VM's disks use, then a local one, then `local`.",
   watchdog:

@@ -309,7 +309,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly net?: { [key: string]: VmVirtualMachineNet } | cdktn.IResolvable;
   /**
-  * The cluster node that hosts the VM; every call for the VM goes to that node. PVE moves a VM to another node only by migrating it.
+  * The cluster node that hosts the VM. A change migrates the VM there (online when it runs; see `migration`), never replaces it.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#node VmVirtualMachine#node}
   */
@@ -471,7 +471,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly tdf?: boolean | cdktn.IResolvable;
   /**
-  * Marks the VM as a template: it cannot be started and serves as a clone source. PVE's default: `false`. PVE's convert-to-template action also turns the disks into base volumes, which linked clones need.
+  * Makes the VM a template: it is stopped and converted (its disks become base volumes, which linked clones share) and cannot run. One way only: turning it off replaces the template with a new VM.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#template VmVirtualMachine#template}
   */
@@ -525,7 +525,7 @@ export interface VmVirtualMachineConfig extends cdktn.TerraformMetaArguments {
   */
   readonly vmgenid?: string;
   /**
-  * The VM's numeric id, 100 to 999999999, unique in the cluster. It names the VM's config file and disks and cannot change. Changing it replaces the resource.
+  * The VM's numeric id, 100 to 999999999, unique in the cluster; it cannot change. Left out, the cluster's next free id is taken (and kept in state), without races between parallel creates. Changing it replaces the resource.
   *
   * Docs at Terraform Registry: {@link https://registry.opentofu.org/providers/naas/proxmox/latest/docs/resources/vm_virtual_machine#vmid VmVirtualMachine#vmid}
   */
