@@ -162,6 +162,17 @@ describe("vm.VirtualMachine operations", () => {
     expect(diff(vm, moved.props, program).detailedDiff).toEqual({ node: { kind: "UPDATE", inputDiff: false } });
   });
 
+  it("adopts a VM that exists with `adopt: true`, converging its settings and power state", async () => {
+    await createVm(sim(), 390, { name: "handmade", cores: 1 });
+    const { lines, onLog } = logged();
+    const inputs = { node: "pve1", vmid: 390, name: "adopted", cores: 1, started: true, adopt: true, clone: { vmid: 9100 } };
+    const { id, outs } = await create(vm, client, inputs, { onLog });
+    expect(id).toBe("pve1/390");
+    expect(lines[0]).toBe("adopting the existing vm.VirtualMachine 'pve1/390'; converging name, started");
+    expect(await config(390)).toMatchObject({ name: "adopted" });
+    expect(outs).toMatchObject({ status: "running" });
+  });
+
   it("moves a VM between pools in place", async () => {
     await client.post("/pools", { poolid: "blue" });
     await client.post("/pools", { poolid: "green" });

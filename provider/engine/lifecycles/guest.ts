@@ -24,6 +24,8 @@ import { cloneGuest, createGuest, createValues, sourceOf } from "../steps/guest/
 import { guestOf, pendingKeys, powerState } from "../steps/guest/state";
 import { withVmid } from "../steps/guest/vmid";
 import { agentAddresses } from "../steps/guest/agent";
+import { wantsAdopt } from "../adopt";
+import { adoptExisting } from "../steps/adopt";
 import type { Lifecycle } from "./contract";
 
 /** Whether the guest should run: as the program says; otherwise yes, unless it is (to become) a template. */
@@ -146,6 +148,11 @@ export const guest: Lifecycle<CollectionDefinition> = {
     const node = String(inputs["node"]);
     const given = typeof inputs["vmid"] === "number" ? inputs["vmid"] : undefined;
     const source = sourceOf(inputs);
+    // `adopt: true`: a VM already there under the given id is taken over and converged instead.
+    if (given !== undefined && wantsAdopt(def, inputs)) {
+      const adopted = await adoptExisting(def, api, inputs, options, (d, a, olds, news, o) => guest.update(d, a, olds, news, o));
+      if (adopted) return adopted;
+    }
     // The source call (create, restore, clone) runs under an id; it owns the guest once it succeeded.
     const identity = await withVmid(
       api,

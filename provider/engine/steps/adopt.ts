@@ -18,6 +18,7 @@ export async function adoptExisting(
   api: EngineApi,
   inputs: Props,
   options: LifecycleOptions,
+  converge: Converge = updateInPlace,
 ): Promise<{ id: string; outs: Props } | undefined> {
   const id = formatId(def, identityOf(def, inputs));
   const current = await refresh(def, api, id, inputs, collectionRules(def));
@@ -25,7 +26,10 @@ export async function adoptExisting(
   // What PVE never returns (a password) is written, since nothing says it already matches.
   const known = Object.fromEntries(Object.entries(current.props).filter(([key]) => !def.fieldsBySdkName.get(key)?.writeOnly));
   const differing = changedFields(def, known, inputs);
-  const fixed = differing.filter((field) => field.replaceOnChange);
+  // A value that only steers the creation and is never read back (a clone source) is only recorded.
+  const steering = (field: (typeof differing)[number]): boolean => field.writeOnly && !field.inUpdate;
+  const fixed = differing.filter((field) => field.replaceOnChange && !steering(field));
+  const converged = differing.filter((field) => !steering(field));
   if (fixed.length > 0) {
     const names = fixed.map((field) => `'${field.sdkName}'`).join(", ");
     throw new Error(
@@ -33,9 +37,12 @@ export async function adoptExisting(
     );
   }
   options.onLog?.(
-    `adopting the existing ${def.namespace}.${def.name} '${id}'${differing.length > 0 ? `; converging ${differing.map((field) => field.sdkName).join(", ")}` : ""}`,
+    `adopting the existing ${def.namespace}.${def.name} '${id}'${converged.length > 0 ? `; converging ${converged.map((field) => field.sdkName).join(", ")}` : ""}`,
   );
   if (differing.length === 0) return { id: current.id, outs: current.props };
-  const { outs } = await updateInPlace(def, api, known, inputs, options);
+  const { outs } = await converge(def, api, known, inputs, options);
   return { id: current.id, outs };
 }
+
+/** How an adopted object is brought to the program: the kind's update (a guest's also migrates and powers it). */
+export type Converge = (def: CollectionDefinition, api: EngineApi, olds: Props, news: Props, options: LifecycleOptions) => Promise<{ outs: Props }>;
