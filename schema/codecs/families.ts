@@ -287,6 +287,22 @@ const LIST: FamilyDeclaration<ListFacts | void> = {
 /** `-list` formats and arrays: arrays of non-empty strings in the SDK, joined with commas on the wire; order does not matter to PVE. */
 export const listFamily = declareFamily(LIST);
 
+/** A guest's tags as PVE keeps them (pve-guest-common `get_unique_tags`): lowercased, once each, sorted. */
+function tagSet(value: SdkValue): string[] {
+  return [...new Set(splitList(value).map((tag) => tag.toLowerCase()))].sort();
+}
+
+/**
+ * A guest's tags (`pve-tag-list`): an array in the SDK, `;`-joined on the wire, and compared as
+ * PVE stores them (lowercased, deduplicated, sorted, unless the datacenter's `tag-style` says
+ * otherwise), so that `["Web", "db"]` and PVE's `db;web` are no change.
+ */
+export const tagListFamily = declareFamily<ListFacts | void>({
+  ...LIST,
+  encode: (value) => (Array.isArray(value) ? value.join(";") : String(value)),
+  equal: (a, b) => tagSet(a).join(";") === tagSet(b).join(";"),
+});
+
 /** A list PVE copies into a config line as sent (a bridge's `bridge_vids`): a list joined with spaces, which every reader splits. */
 export const spaceListFamily = declareFamily<ListFacts | void>({ ...LIST, encode: (value) => (Array.isArray(value) ? value.join(" ") : String(value)) });
 

@@ -23,6 +23,7 @@ import {
   scalarFamily,
   spaceListFamily,
   stringFamily,
+  tagListFamily,
   urlEncodedFamily,
   vmidListFamily,
 } from "./families";
@@ -91,6 +92,7 @@ function familyShape(param: ApiParam, override: FieldOverride | undefined, where
   const items = itemFormat(param);
   if (items) return propertyStringListFamily(items).shape();
   if (param.format === "pve-vmid-list") return vmidListFamily.shape();
+  if (param.format === "pve-tag-list") return tagListFamily.shape(param);
   if (list) return listFamily.shape(param);
   if (param.format === "pem-certificate-chain") return pemChainFamily.shape(param);
   if (param.format === "urlencoded") return urlEncodedFamily.shape(param);

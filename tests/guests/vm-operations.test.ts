@@ -173,6 +173,18 @@ describe("vm.VirtualMachine operations", () => {
     expect(outs).toMatchObject({ status: "running" });
   });
 
+  it("compares tags, SSH keys and descriptions in PVE's form: no change after an apply", async () => {
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example";
+    const inputs = { node: "pve1", vmid: 395, started: false, tags: ["Web", "db", "web"], sshkeys: key, description: "line 1\nline 2" };
+    const { outs } = await create(vm, client, inputs);
+    const onPve = await config(395);
+    expect(onPve["tags"]).toBe("db;web");
+    expect(onPve["sshkeys"]).toBe(encodeURIComponent(key));
+    expect(diff(vm, outs, inputs).changes).toBe(false);
+    expect(diff(vm, (await read(vm, client, "pve1/395", outs)).props, inputs).changes).toBe(false);
+    expect(diff(vm, outs, { ...inputs, tags: ["db", "web", "new"] }).detailedDiff).toEqual({ tags: { kind: "UPDATE", inputDiff: false } });
+  });
+
   it("moves a VM between pools in place", async () => {
     await client.post("/pools", { poolid: "blue" });
     await client.post("/pools", { poolid: "green" });

@@ -67,6 +67,11 @@ export const NOT_SECRET: Readonly<Record<string, string>> = {
   "storage:Storage skipCertVerification": "a boolean",
   "sdn:Ipam url": "the IPAM's API URL; its token is the secret `token` (a password in the URL is refused)",
   "node:CustomCertificate certificates": "the public certificate chain; the private key is the secret `key`",
+  "vm:VirtualMachine efidisk0.msCert": "which Microsoft UEFI certificate generation to enroll (`2011`, `2023`): a choice, no key material",
+  "vm:VirtualMachine efidisk0.preEnrolledKeys": "a boolean: the EFI vars come with the vendors' public Secure Boot keys",
+  "vm:VirtualMachine hotplug": "the list of hot-pluggable device classes (`network,disk,usb`)",
+  "vm:VirtualMachine keyboard": "a keyboard layout",
+  "vm:VirtualMachine sshkeys": "public SSH keys that cloud-init installs: public by nature (the password is the secret `cipassword`)",
 };
 
 /** Secret fields that no name or format gives away: our own list, each with the reason. */
@@ -116,6 +121,7 @@ const PBS_KEY = JSON.stringify({ kdf: null, created: "2025-01-01T00:00:00+00:00"
 const CEPH_KEY = "AQDkN8BlAAAAABAAu3kWFkzFzR3JrYFqLq6pXw==";
 const KEYRING = `[client.admin]\n\tkey = ${CEPH_KEY}\n\tcaps mon = "allow *"\n`;
 const IPAM_TOKEN = "netbox-T0ken-s3cret-0123";
+const CI_PASSWORD = "cl0ud-1nit P4ss+word";
 const CERT_KEY = certFixture("custom-a.key");
 const CONFIRM_PASSWORD = "c0nfirm-Passw0rd-of-the-actor";
 const TOKEN_VALUE = "7c0f3e55-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
@@ -276,6 +282,15 @@ export const SECRET_CASES: readonly SecretCase[] = [
     args: { ipam: "secnb", type: "netbox", url: "https://netbox.example/api", token: IPAM_TOKEN },
     secrets: ["token"],
     hidden: [IPAM_TOKEN, b64(IPAM_TOKEN)],
+    e2e: true,
+  },
+  {
+    name: "vm",
+    namespace: "vm",
+    kind: "VirtualMachine",
+    args: { node: "pve1", vmid: 4400, started: false, ciuser: "ops", cipassword: CI_PASSWORD },
+    secrets: ["cipassword"],
+    hidden: [CI_PASSWORD, encodeURIComponent(CI_PASSWORD), formEncoded(CI_PASSWORD)],
     e2e: true,
   },
   {
