@@ -101,7 +101,7 @@ function callsOf(spec: KindSpec): ApiCall[] {
         : (spec.pathChoice?.values ?? []).map((value) => chosenCall(spec.create, spec.pathChoice, value));
   // The operations of device families' sub-keys (a disk's `resize`).
   const operations = Object.values(spec.fields ?? {}).flatMap((override) =>
-    Object.values(override.slots?.subKeys ?? {}).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])),
+    Object.values({ ...override.slots?.subKeys, ...override.subKeys }).flatMap((rule) => (rule.operation ? [rule.operation.call] : [])),
   );
   own.push(...operations);
   if (spec.lifecycle === "collection" && spec.guest) own.push(...guestCalls(spec.guest));
@@ -144,13 +144,13 @@ function slotFamily(where: string, pveName: string, type: FieldType, family: Slo
   return { ...family, base: indexed.base };
 }
 
-/** Sub-key rules of a plain property string; throws when they name what it lacks or ask for an operation. */
+/** Sub-key rules of a plain property string; throws when they name what it lacks, or an operation without its call. */
 function plainSubKeys(where: string, pveName: string, type: FieldType, rules: Readonly<Record<string, SubKeyRule>>): Readonly<Record<string, SubKeyRule>> {
   if (type.kind !== "object") throw new Error(`${where}: '${pveName}' is not a property string, so it has no sub-keys`);
   for (const [key, rule] of Object.entries(rules)) {
     if (!type.keys[key]) throw new Error(`${where}: the property string '${pveName}' has no sub-key '${key}'`);
-    if (rule.change !== undefined && rule.change !== "inPlace")
-      throw new Error(`${where}: '${pveName}.${key}': only a device family's sub-keys change by operation or replacement`);
+    if ((rule.change === "operation") !== (rule.operation !== undefined))
+      throw new Error(`${where}: '${pveName}.${key}' needs an operation exactly when its change is one`);
   }
   return rules;
 }

@@ -65,8 +65,8 @@ export interface FieldOverride {
    */
   slots?: SlotFamily;
   /**
-   * Rules for sub-keys of a property string that is no device family (a VM's `efidisk0`): their
-   * normal form, `computed`, `writeOnce`, as a family's slots have them (no operations here).
+   * Rules for sub-keys of a property string that is no device family (a VM's `efidisk0`, a
+   * container's `rootfs`), as a family's slots have them: the field is then planned as one slot.
    */
   subKeys?: Readonly<Record<string, SubKeyRule>>;
   /**

@@ -5,8 +5,8 @@
 import type { SdkValue } from "../../schema/codecs";
 import { type KindDefinition, TRIGGERS, hasTriggers } from "../../schema/define";
 import type { FieldDef } from "../../schema/fields";
-import { isSlotField, slotsOf } from "../../schema/slots";
-import { type SlotPlan, planSlots, refusal } from "./steps/slots";
+import { slotsOf } from "../../schema/slots";
+import { type SlotPlan, isPlannedField, planField, refusal } from "./steps/slots";
 import { changedInSlot, changedSubKeys } from "./sub-keys";
 import { hooksOf } from "./hook-kit";
 import { identityOf } from "./identity";
@@ -128,9 +128,9 @@ export function diff(def: KindDefinition, olds: Props, news: Props): DiffResult 
   for (const field of changed) {
     const desired = normalized(field, news[field.sdkName]);
     const replace = replacesOnChange(field, olds, news);
-    if (isSlotField(field) && !replace) {
+    if (isPlannedField(field) && !replace && (field.slots !== undefined || isSet(desired))) {
       // A device family differs slot by slot (and sub-key by sub-key), as its update will write it.
-      const plan = planSlots(field, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
+      const plan = planField(field, olds[field.sdkName], desired, identityOf(def, { ...olds, ...news }));
       plans.push(plan);
       for (const change of plan.changes) detailedDiff[change.property] = { kind: change.replace ? `${change.kind}_REPLACE` : change.kind, inputDiff: false };
       continue;

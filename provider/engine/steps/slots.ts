@@ -6,7 +6,7 @@
 import type { SdkObject } from "../../../schema/codecs";
 import type { FieldDef } from "../../../schema/fields";
 import { type Identity, type WireParams, containsUnknown } from "../../../schema/props";
-import { type SlotFieldDef, isEntryObject, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
+import { type SlotFieldDef, isEntryObject, isSlotField, ruleOf, slotKey, slotsOf } from "../../../schema/slots";
 import type { ApiCall } from "../../../schema/spec";
 import { changedInSlot } from "../sub-keys";
 
@@ -115,4 +115,34 @@ export function refusal(plans: readonly SlotPlan[]): Error | undefined {
   const refused = plans.flatMap((plan) => plan.refused);
   if (refused.length === 0) return undefined;
   return new Error(refused.map((entry) => `${entry.property}: ${entry.reason}`).join("; "));
+}
+
+/** A plain property string whose sub-keys change through operations (a container's `rootfs`, grown through `resize`). */
+export function isOperatedField(field: FieldDef): boolean {
+  return !field.slots && Object.values(field.subKeys ?? {}).some((rule) => rule.change === "operation");
+}
+
+/** A field whose change is planned sub-key by sub-key: a device family, or a plain property string with operations. */
+export function isPlannedField(field: FieldDef): boolean {
+  return field.slots !== undefined || isOperatedField(field);
+}
+
+/**
+ * Plans the change of a planned field: a family slot by slot, a plain property string as the one
+ * slot it is (its operations run after the config write, like a slot's). Dropping a plain property
+ * string is its field's removal, not the plan's.
+ */
+export function planField(field: FieldDef, recordedValue: unknown, desiredValue: unknown, identity: Identity): SlotPlan {
+  if (isSlotField(field)) return planSlots(field, recordedValue, desiredValue, identity);
+  const single: SlotFieldDef = { ...field, slots: { base: field.pveName, limit: 1, subKeys: field.subKeys ?? {} } };
+  const one = (value: unknown): Record<string, unknown> => (isEntryObject(value as never) ? { "": value } : {});
+  const plan = planSlots(single, one(recordedValue), one(desiredValue), identity);
+  const path = (property: string): string => property.replace(`${field.sdkName}[""]`, field.sdkName);
+  return {
+    write: plan.write,
+    remove: [],
+    operations: plan.operations.map((operation) => ({ ...operation, property: path(operation.property) })),
+    changes: plan.changes.filter((change) => change.kind !== "DELETE").map((change) => ({ ...change, property: path(change.property) })),
+    refused: plan.refused.map((entry) => ({ ...entry, property: path(entry.property) })),
+  };
 }

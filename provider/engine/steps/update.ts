@@ -2,7 +2,6 @@
 import type { ReadableDefinition } from "../../../schema/define";
 import type { FieldDef } from "../../../schema/fields";
 import { type Identity, type Props, type WireParams, isSet } from "../../../schema/props";
-import { isSlotField } from "../../../schema/slots";
 import type { EngineApi } from "../api";
 import { callParams } from "../calls";
 import { changedFields, replacesOnChange, triggersChanged } from "../diff";
@@ -11,7 +10,7 @@ import { formatId, identityOf } from "../identity";
 import { type LifecycleOptions, label } from "../options";
 import { fieldValues } from "../values";
 import { addressed, findRaw, locate, outputsFrom, readRaw } from "./read-back";
-import { planSlots, refusal } from "./slots";
+import { isPlannedField, planField, refusal } from "./slots";
 import { removalParams, staleIndexedKeys } from "./unset";
 import { write } from "./write";
 
@@ -47,9 +46,9 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
   const values = fieldValues(def, news);
   // Device families change slot by slot (see ./slots.ts); every other field as a whole.
   const plans = [...changed]
-    .filter(isSlotField)
-    .filter((field) => field.inUpdate)
-    .map((field) => planSlots(field, olds[field.sdkName], news[field.sdkName], identity));
+    .filter(isPlannedField)
+    .filter((field) => field.inUpdate && (field.slots !== undefined || values.has(field)))
+    .map((field) => planField(field, olds[field.sdkName], news[field.sdkName], identity));
   const refused = refusal(plans);
   if (refused) throw refused;
   const slotWrites = Object.assign({}, ...plans.map((plan) => plan.write)) as WireParams;
@@ -64,7 +63,8 @@ export async function updateInPlace(def: ReadableDefinition, api: EngineApi, old
     // What the update call requires (a DNS `search`, an interface's `type`) goes along even when unchanged,
     // and an update that replaces the whole object (a firewall alias) carries every managed field.
     const requiredByCall = (field: FieldDef): boolean => call.whole === true || updateParams[field.pveName]?.optional !== true;
-    const set = [...values].filter(([field]) => field.inUpdate && !field.slots && (changed.has(field) || requiredByCall(field)));
+    // Planned fields (families, property strings with operations) are written by their plans.
+    const set = [...values].filter(([field]) => field.inUpdate && !isPlannedField(field) && (changed.has(field) || requiredByCall(field)));
     const slotsChange = Object.keys(slotWrites).length > 0 || slotRemovals.length > 0;
     if (set.some(([field]) => changed.has(field)) || removed.length > 0 || slotsChange || call.extra || triggered) {
       await addressed(def, identity, async () => {

@@ -41,9 +41,9 @@ function driveBus(limit: number): SlotFamily {
   return { limit, subKeys: DRIVE_RULES };
 }
 
-/** The rules of a single disk that is no family (`efidisk0`, `tpmstate0`): compared by storage, sized by PVE. */
+/** The rules of a single disk that is no family (`efidisk0`, `tpmstate0`): moved by `move_disk`, sized by PVE. */
 const SINGLE_DISK_RULES: Readonly<Record<string, SubKeyRule>> = {
-  file: { normalize: normalVolume },
+  file: { normalize: normalVolume, change: "operation", operation: MOVE_DISK },
   size: { computed: true, normalize: normalSize },
   importFrom: { writeOnce: true },
   format: { writeOnce: true },
